@@ -1,0 +1,1 @@
+"""alima: field health platform."""

@@ -1,0 +1,5 @@
+"""``python -m alima``."""
+
+from alima.cli import app
+
+app()

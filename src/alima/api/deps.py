@@ -1,0 +1,48 @@
+"""Dependencies shared by the API and the web pages: settings, database session, API actor."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from alima.core.access import Actor
+from alima.core.config import Settings
+from alima.core.errors import CoreError, Unauthenticated
+from alima.core.service import auth
+
+
+def get_settings_dep(request: Request) -> Settings:
+    """Settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for this request; services open their own transactions."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def client_ip(request: Request) -> str | None:
+    """The caller's address (as seen by this server)."""
+    return request.client.host if request.client else None
+
+
+def get_api_actor(request: Request, session: SessionDep) -> Actor:
+    """The actor behind ``Authorization: Bearer <token>``."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(CoreError.CORE_003)
+    return auth.actor_from_api_token(session, token.strip(), ip=client_ip(request))
+
+
+ApiActor = Annotated[Actor, Depends(get_api_actor)]

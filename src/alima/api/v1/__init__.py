@@ -1,0 +1,9 @@
+"""Version 1 of the JSON API."""
+
+from fastapi import APIRouter
+
+from alima.api.v1 import patients, places
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(places.router)
+router.include_router(patients.router)

@@ -1,0 +1,67 @@
+"""Patients: register, read, change, search, soft-delete with a reason."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from alima.api.deps import ApiActor, SessionDep
+from alima.core.schemas import (
+    Page,
+    PatientCreate,
+    PatientDelete,
+    PatientFilter,
+    PatientRead,
+    PatientSummary,
+    PatientUpdate,
+)
+from alima.core.service import patients as service
+
+router = APIRouter(prefix="/patients", tags=["patients"])
+
+ERRORS = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Not allowed"},
+    404: {"description": "No such patient in your scope"},
+    409: {"description": "Likely duplicate (send confirm_not_duplicate) or conflict"},
+    422: {"description": "Invalid input"},
+}
+
+
+@router.post("", response_model=PatientRead, status_code=status.HTTP_201_CREATED, responses=ERRORS)
+def register_patient(body: PatientCreate, session: SessionDep, actor: ApiActor) -> PatientRead:
+    """Register a patient; a likely duplicate is refused with 409 unless confirmed."""
+    return service.register_patient(session, body, actor=actor)
+
+
+@router.get("", response_model=Page[PatientSummary], responses=ERRORS)
+def search_patients(
+    criteria: Annotated[PatientFilter, Query()], session: SessionDep, actor: ApiActor
+) -> Page[PatientSummary]:
+    """Search by name (accent- and case-insensitive) or identifier."""
+    return service.search_patients(session, criteria, actor=actor)
+
+
+@router.get("/{patient_id}", response_model=PatientRead, responses=ERRORS)
+def get_patient(patient_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> PatientRead:
+    """One patient (the read is audited)."""
+    return service.get_patient(session, patient_id, actor=actor)
+
+
+@router.patch("/{patient_id}", response_model=PatientRead, responses=ERRORS)
+def update_patient(
+    patient_id: uuid.UUID, body: PatientUpdate, session: SessionDep, actor: ApiActor
+) -> PatientRead:
+    """Change some fields (before and after are audited)."""
+    return service.update_patient(session, patient_id, body, actor=actor)
+
+
+@router.delete("/{patient_id}", response_model=PatientRead, responses=ERRORS)
+def delete_patient(
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: ApiActor,
+    deletion: Annotated[PatientDelete, Query()],
+) -> PatientRead:
+    """Soft-delete with a reason (``?reason=``); the record is kept and audited."""
+    return service.delete_patient(session, patient_id, deletion, actor=actor)

@@ -1,0 +1,201 @@
+"""The ``alima`` command line: serve, database, demo data, users, API tokens."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from alima.core.config import get_settings
+
+app = typer.Typer(help="alima: field health platform.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for /api/v1.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+console = Console()
+
+
+def _sessionmaker():  # type: ignore[no-untyped-def]  # local helper, typed by make_sessionmaker
+    from alima.core.db import make_engine, make_sessionmaker
+
+    settings = get_settings()
+    _ensure_sqlite_dir()
+    return make_sessionmaker(make_engine(settings.database_url))
+
+
+def _ensure_sqlite_dir() -> None:
+    path = get_settings().sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+) -> None:
+    """Serve the platform (pages and API)."""
+    import uvicorn
+
+    settings = get_settings()
+    _ensure_sqlite_dir()
+    console.print(
+        f"alima: http://{host or settings.host}:{port or settings.port} "
+        f"(database: {'SQLite' if settings.is_sqlite else 'PostgreSQL'})"
+    )
+    uvicorn.run(
+        "alima.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers if not settings.is_sqlite else 1,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database to a revision (default: the latest)."""
+    from alima.core.migrate import upgrade
+
+    _ensure_sqlite_dir()
+    upgrade(get_settings().database_url, revision)
+    console.print(f"[green]Database at {revision}.[/green]")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = "-1") -> None:
+    """Step the database back (default: one revision)."""
+    from alima.core.migrate import downgrade
+
+    downgrade(get_settings().database_url, revision)
+    console.print(f"[yellow]Database downgraded to {revision}.[/yellow]")
+
+
+@db_app.command("revision")
+def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> None:
+    """Autogenerate a migration from the models (review it before committing)."""
+    from alima.core.migrate import revision
+
+    revision(message, get_settings().database_url)
+
+
+@demo_app.command("load")
+def demo_load(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if data exists.")] = False,
+    today: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Load the deterministic demo data (Mali) and print the demo logins."""
+    from alima.core.time import today as utc_today
+    from alima.demo import core as demo
+
+    factory = _sessionmaker()
+    session = factory()
+    try:
+        if not demo.is_empty(session):
+            if if_empty:
+                console.print("Demo data already present.")
+                _print_logins([
+                    demo.DemoLogin(u, demo.DEMO_PASSWORD, r.value, p or prj or "")
+                    for u, _n, r, p, prj, _o in demo.DEMO_USERS
+                ])
+                return
+            console.print("[red]The database is not empty; demo data not loaded.[/red]")
+            raise typer.Exit(1)
+        reference = date.fromisoformat(today) if today else utc_today()
+        with console.status("Loading demo data…"):
+            logins = demo.load(session, today=reference)
+        console.print("[green]Demo data loaded.[/green]")
+        _print_logins(logins)
+    finally:
+        session.close()
+
+
+def _print_logins(logins: list) -> None:  # type: ignore[type-arg]  # DemoLogin list
+    table = Table(title="Demo logins (password for all: alima-demo-2026)")
+    table.add_column("user name")
+    table.add_column("password")
+    table.add_column("role")
+    table.add_column("scope")
+    for login in logins:
+        table.add_row(login.username, login.password, login.role, login.scope)
+    console.print(table)
+
+
+@user_app.command("create")
+def user_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="clinician, data_manager, coordinator, researcher, partner_viewer, administrator")],
+    full_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    place: Annotated[str | None, typer.Option(help="Place code of the scope (subtree).")] = None,
+    project: Annotated[str | None, typer.Option(help="Project code of the scope.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Organisation code.")] = None,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a user with one role, scoped to a place subtree or a project."""
+    from alima.core.enums import Role
+    from alima.core.errors import AlimaError
+    from alima.core.service import auth
+
+    if (place is None) == (project is None):
+        console.print("[red]Give exactly one of --place or --project.[/red]")
+        raise typer.Exit(2)
+    try:
+        role_value = Role(role)
+    except ValueError:
+        console.print(f"[red]Unknown role {role!r}.[/red]")
+        raise typer.Exit(2) from None
+    session = _sessionmaker()()
+    try:
+        auth.create_user(
+            session,
+            username=username,
+            full_name=full_name or username,
+            password=password,
+            role=role_value,
+            place_code=place,
+            project_code=project,
+            organisation_code=organisation,
+            settings=get_settings(),
+        )
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+    console.print(f"[green]User {username} created.[/green]")
+
+
+@token_app.command("create")
+def token_create(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    days: Annotated[int | None, typer.Option(help="Lifetime in days.")] = None,
+) -> None:
+    """Create an API token for a user (shown once; send it as `Authorization: Bearer`)."""
+    from alima.core.errors import AlimaError
+    from alima.core.service import auth
+
+    session = _sessionmaker()()
+    try:
+        created = auth.create_api_token(
+            session, username=username, name=name, days=days or get_settings().api_token_days
+        )
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+    console.print(created.token)
+    console.print(f"expires {created.expires_at:%Y-%m-%d}", style="dim")

@@ -1,0 +1,110 @@
+"""Who may do what, where: roles, permissions and scopes (pure rules, no database).
+
+A role assignment grants the role's permissions within a scope: a place subtree, or the places a
+project serves. Place subtrees are materialised paths (``/id/id/``), so "is this patient's
+place inside one of my scopes" is a prefix test, the same in Python and in SQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from alima.core.enums import Role
+
+
+class Permission(StrEnum):
+    """Elementary rights; roles are sets of them."""
+
+    PLACE_READ = "place_read"
+    PATIENT_READ = "patient_read"
+    PATIENT_WRITE = "patient_write"
+    PATIENT_DELETE = "patient_delete"
+    AUDIT_READ = "audit_read"
+    AGGREGATE_READ = "aggregate_read"
+    ADMINISTER = "administer"
+
+
+#: Least privilege: partners and researchers get aggregates, never patient-level pages.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CLINICIAN: frozenset(
+        {Permission.PLACE_READ, Permission.PATIENT_READ, Permission.PATIENT_WRITE}
+    ),
+    Role.DATA_MANAGER: frozenset(
+        {
+            Permission.PLACE_READ,
+            Permission.PATIENT_READ,
+            Permission.PATIENT_WRITE,
+            Permission.PATIENT_DELETE,
+            Permission.AUDIT_READ,
+            Permission.AGGREGATE_READ,
+        }
+    ),
+    Role.COORDINATOR: frozenset(
+        {
+            Permission.PLACE_READ,
+            Permission.PATIENT_READ,
+            Permission.AUDIT_READ,
+            Permission.AGGREGATE_READ,
+        }
+    ),
+    Role.RESEARCHER: frozenset({Permission.PLACE_READ, Permission.AGGREGATE_READ}),
+    Role.PARTNER_VIEWER: frozenset({Permission.PLACE_READ, Permission.AGGREGATE_READ}),
+    Role.ADMINISTRATOR: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role over a set of place subtrees (paths)."""
+
+    role: Role
+    paths: tuple[str, ...]
+    project_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person (or token holder), with everything needed to decide access."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    locale: str = "fr"
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+    channel: str = "web"
+    ip: str | None = None
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role held, in any scope."""
+        return frozenset(g.role for g in self.grants)
+
+    def can(self, permission: Permission) -> bool:
+        """Whether some assignment grants ``permission`` somewhere."""
+        return any(permission in ROLE_PERMISSIONS[g.role] for g in self.grants)
+
+    def paths_for(self, permission: Permission) -> tuple[str, ...]:
+        """Subtree paths within which ``permission`` holds (deduplicated, nested ones removed)."""
+        paths = {p for g in self.grants if permission in ROLE_PERMISSIONS[g.role] for p in g.paths}
+        return minimal_prefixes(paths)
+
+    def can_at(self, permission: Permission, place_path: str) -> bool:
+        """Whether ``permission`` holds at the place whose path is ``place_path``."""
+        return any(place_path.startswith(p) for p in self.paths_for(permission))
+
+
+def minimal_prefixes(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths already covered by a shorter one (``/a/`` covers ``/a/b/``)."""
+    result: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return tuple(sorted(result))
+
+
+def child_path(parent_path: str | None, place_id: uuid.UUID) -> str:
+    """Materialised path of a place under ``parent_path``."""
+    return f"{parent_path or '/'}{place_id.hex}/"

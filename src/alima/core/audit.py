@@ -1,0 +1,57 @@
+"""Writing audit events inside the caller's transaction (no commit here)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from alima.core.access import Actor
+from alima.core.enums import AuditAction
+from alima.core.models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    """A JSON-safe copy of some attributes (for ``before``/``after``)."""
+    return {f: _jsonable(getattr(obj, f)) for f in fields}
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: AuditAction,
+    *,
+    entity_type: str,
+    entity_id: uuid.UUID | None = None,
+    patient_id: uuid.UUID | None = None,
+    place_id: uuid.UUID | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session (committed with the caller's transaction)."""
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        action=action.value,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        place_id=place_id,
+        channel=actor.channel if actor else "system",
+        before=before,
+        after=after,
+        detail=detail,
+        ip=actor.ip if actor else None,
+    )
+    session.add(event)
+    return event

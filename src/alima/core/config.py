@@ -1,0 +1,75 @@
+"""Typed settings read from ``ALIMA_*`` environment variables and ``.env``.
+
+Every field is documented in ``.env.example`` (a test checks it). Outside ``dev`` and ``test``
+the default secret is refused, so a country server cannot start with the demo key.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-dev-only"  # noqa: S105 - refused outside dev/test by the validator
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one alima server."""
+
+    model_config = SettingsConfigDict(env_prefix="ALIMA_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "test", "production"] = Field(
+        "dev", description="Deployment kind: dev (laptop, demo), test, or production."
+    )
+    database_url: str = Field(
+        "sqlite:///./var/alima.db",
+        description="SQLAlchemy URL: sqlite:///path for a health centre, "
+        "postgresql+psycopg://user@host/db for a country server.",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(DEFAULT_SECRET),
+        description="Key used to derive pseudonymous research identifiers; keep it secret.",
+    )
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8000, description="Port the web server listens on.")
+    session_hours: int = Field(12, ge=1, le=168, description="Idle lifetime of a sign-in session.")
+    secure_cookies: bool = Field(
+        False, description="Send cookies only over HTTPS (set true behind TLS)."
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins allowed per user name within the throttle window."
+    )
+    login_throttle_minutes: int = Field(
+        15, ge=1, description="Window (minutes) over which failed sign-ins are counted."
+    )
+    password_min_length: int = Field(10, ge=8, description="Minimum password length.")
+    api_token_days: int = Field(90, ge=1, description="Default lifetime of an API token in days.")
+    default_locale: Literal["fr", "en"] = Field("fr", description="Language of the interface.")
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key.get_secret_value() == DEFAULT_SECRET:
+            msg = "ALIMA_SECRET_KEY must be set to a private value in production"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """Filesystem path of the SQLite database, if any."""
+        if not self.is_sqlite:
+            return None
+        raw = self.database_url.split("///", 1)[1] if "///" in self.database_url else ""
+        return Path(raw) if raw and raw != ":memory:" else None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings of this process (read once)."""
+    return Settings()

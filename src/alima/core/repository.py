@@ -1,0 +1,278 @@
+"""Queries of the core. ``get_*`` raises ``NotFound``; ``find_*`` returns ``None``; never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from alima.core.errors import CoreError, NotFound
+from alima.core.models import (
+    ApiToken,
+    AuditEvent,
+    LoginAttempt,
+    Patient,
+    Place,
+    Project,
+    ProjectPlace,
+    RoleAssignment,
+    User,
+    UserSession,
+)
+
+
+def _in_paths(column: ColumnElement[str], paths: Sequence[str]) -> ColumnElement[bool]:
+    if not paths:
+        return false()
+    return or_(*(column.startswith(p, autoescape=True) for p in paths))
+
+
+# --- places -------------------------------------------------------------------------------
+
+
+def find_place_by_code(session: Session, code: str) -> Place | None:
+    """The place with ``code``, if any."""
+    return session.scalars(select(Place).where(Place.code == code)).one_or_none()
+
+
+def get_place_by_code(session: Session, code: str) -> Place:
+    """The place with ``code``; ``NotFound`` otherwise."""
+    place = find_place_by_code(session, code)
+    if place is None:
+        raise NotFound(CoreError.CORE_011, code=code)
+    return place
+
+
+def find_place(session: Session, place_id: uuid.UUID) -> Place | None:
+    """The place with ``place_id``, if any."""
+    return session.get(Place, place_id)
+
+
+def list_places(
+    session: Session, paths: Sequence[str], *, kinds: Sequence[str] | None = None
+) -> list[Place]:
+    """Places inside the given subtrees, ordered by path (so a tree reads top-down)."""
+    stmt = (
+        select(Place)
+        .where(_in_paths(Place.path, paths))
+        .options(selectinload(Place.populations), selectinload(Place.parent))
+        .order_by(Place.path)
+    )
+    if kinds:
+        stmt = stmt.where(Place.kind.in_(kinds))
+    return list(session.scalars(stmt))
+
+
+def project_place_paths(session: Session, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Paths of the places each project serves."""
+    if not project_ids:
+        return {}
+    rows = session.execute(
+        select(ProjectPlace.project_id, Place.path)
+        .join(Place, Place.id == ProjectPlace.place_id)
+        .where(ProjectPlace.project_id.in_(project_ids))
+    )
+    result: dict[uuid.UUID, list[str]] = {}
+    for project_id, path in rows:
+        result.setdefault(project_id, []).append(path)
+    return result
+
+
+def find_project_by_code(session: Session, code: str) -> Project | None:
+    """The project with ``code``, if any."""
+    return session.scalars(select(Project).where(Project.code == code)).one_or_none()
+
+
+# --- users, sessions, tokens ------------------------------------------------------------------
+
+
+def find_user_by_username(session: Session, username: str) -> User | None:
+    """The user with ``username`` (case-insensitive), if any."""
+    return session.scalars(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    ).one_or_none()
+
+
+def active_assignments(session: Session, user_id: uuid.UUID) -> list[RoleAssignment]:
+    """The user's active role assignments with their place loaded."""
+    return list(
+        session.scalars(
+            select(RoleAssignment)
+            .where(RoleAssignment.user_id == user_id, RoleAssignment.active.is_(True))
+            .options(selectinload(RoleAssignment.place))
+        )
+    )
+
+
+def find_live_session(session: Session, token_hash: str, now: datetime) -> UserSession | None:
+    """A sign-in session that is neither expired nor revoked."""
+    return session.scalars(
+        select(UserSession).where(
+            UserSession.token_hash == token_hash,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > now,
+        )
+    ).one_or_none()
+
+
+def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToken | None:
+    """An API token that is neither expired nor revoked."""
+    return session.scalars(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_hash,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+        )
+    ).one_or_none()
+
+
+def count_recent_failures(session: Session, username: str, since: datetime) -> int:
+    """Failed sign-ins for ``username`` since ``since``, after its last success."""
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    start = max(since, last_success) if last_success else since
+    return session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.username == username,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > start,
+        )
+    ) or 0
+
+
+def oldest_failure_since(session: Session, username: str, since: datetime) -> datetime | None:
+    """When the oldest failure of the current window happened."""
+    return session.scalar(
+        select(func.min(LoginAttempt.at)).where(
+            LoginAttempt.username == username,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > since,
+        )
+    )
+
+
+# --- patients ---------------------------------------------------------------------------------
+
+
+def _patients_in_scope(paths: Sequence[str]) -> Select[tuple[Patient]]:
+    return (
+        select(Patient)
+        .join(Place, Place.id == Patient.place_id)
+        .where(_in_paths(Place.path, paths))
+        .options(selectinload(Patient.place))
+    )
+
+
+def find_patient(session: Session, patient_id: uuid.UUID) -> Patient | None:
+    """The patient with ``patient_id`` (deleted ones included), place loaded."""
+    return session.scalars(
+        select(Patient).where(Patient.id == patient_id).options(selectinload(Patient.place))
+    ).one_or_none()
+
+
+def search_patients(
+    session: Session,
+    paths: Sequence[str],
+    *,
+    tokens: Sequence[str],
+    identifier: str,
+    place_path: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Patient], int]:
+    """Patients in scope whose folded name contains every token, or whose identifier matches."""
+    stmt = _patients_in_scope(paths).where(Patient.deleted_at.is_(None))
+    if place_path:
+        stmt = stmt.where(Place.path.startswith(place_path, autoescape=True))
+    conditions = []
+    if tokens:
+        conditions.append(and_(*(Patient.search_name.contains(t, autoescape=True) for t in tokens)))
+    if identifier:
+        conditions.append(func.upper(Patient.identifier).startswith(identifier.upper(), autoescape=True))
+    if conditions:
+        stmt = stmt.where(or_(*conditions))
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(Patient.search_name, Patient.identifier).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def find_duplicates(
+    session: Session,
+    paths: Sequence[str],
+    *,
+    search_name: str,
+    sex: str,
+    search_village: str,
+    birth_date: date,
+    tolerance_days: int,
+) -> list[Patient]:
+    """Likely duplicates: same folded names, sex and village, birth dates within a tolerance."""
+    stmt = _patients_in_scope(paths).where(
+        Patient.deleted_at.is_(None),
+        Patient.search_name == search_name,
+        Patient.sex == sex,
+        Patient.search_village == search_village,
+        Patient.birth_date >= birth_date - timedelta(days=tolerance_days),
+        Patient.birth_date <= birth_date + timedelta(days=tolerance_days),
+    )
+    return list(session.scalars(stmt.limit(20)))
+
+
+def count_patients_at(session: Session, place_id: uuid.UUID) -> int:
+    """How many patients were ever registered at a place (identifier sequence)."""
+    return session.scalar(
+        select(func.count()).select_from(Patient).where(Patient.place_id == place_id)
+    ) or 0
+
+
+def identifier_exists(session: Session, identifier: str) -> bool:
+    """Whether a patient already has this identifier."""
+    return session.scalar(select(Patient.id).where(Patient.identifier == identifier)) is not None
+
+
+def recent_patients_read_by(
+    session: Session, actor_id: uuid.UUID, paths: Sequence[str], limit: int = 10
+) -> list[Patient]:
+    """Patients the user last opened or registered (from the audit log), newest first."""
+    last_seen = (
+        select(AuditEvent.patient_id, func.max(AuditEvent.at).label("seen_at"))
+        .where(
+            AuditEvent.actor_id == actor_id,
+            AuditEvent.patient_id.is_not(None),
+            AuditEvent.action.in_(["read", "create", "update"]),
+        )
+        .group_by(AuditEvent.patient_id)
+        .subquery()
+    )
+    stmt = (
+        _patients_in_scope(paths)
+        .join(last_seen, last_seen.c.patient_id == Patient.id)
+        .where(Patient.deleted_at.is_(None))
+        .order_by(last_seen.c.seen_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def list_patient_audit(session: Session, patient_id: uuid.UUID) -> list[tuple[AuditEvent, str | None]]:
+    """A patient's audit trail, newest first, with each actor's user name."""
+    rows = session.execute(
+        select(AuditEvent, User.username)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.patient_id == patient_id)
+        .order_by(AuditEvent.at.desc())
+    )
+    return [(event, username) for event, username in rows]

@@ -1,0 +1,1 @@
+"""Use cases of the core; each public function is one transaction."""

@@ -1,0 +1,249 @@
+"""Sign-in, sessions, API tokens and user accounts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from alima.core import repository
+from alima.core.access import Actor, Grant
+from alima.core.audit import record
+from alima.core.config import Settings
+from alima.core.enums import AuditAction, Role
+from alima.core.errors import (
+    BadRequest,
+    Conflict,
+    CoreError,
+    NotFound,
+    Throttled,
+    Unauthenticated,
+)
+from alima.core.models import ApiToken, LoginAttempt, RoleAssignment, User, UserSession
+from alima.core.schemas import TokenCreated
+from alima.core.security import hash_password, needs_rehash, new_token, token_hash, verify_password
+from alima.core.time import utcnow
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: the cookie token (shown once) and who signed in."""
+
+    token: str
+    actor: Actor
+
+
+def _actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> Actor:
+    assignments = repository.active_assignments(session, user.id)
+    project_paths = repository.project_place_paths(
+        session, [a.project_id for a in assignments if a.project_id]
+    )
+    grants: list[Grant] = []
+    for a in assignments:
+        if a.place is not None:
+            paths: tuple[str, ...] = (a.place.path,)
+        else:
+            paths = tuple(project_paths.get(a.project_id, [])) if a.project_id else ()
+        grants.append(Grant(role=Role(a.role), paths=paths, project_id=a.project_id))
+    return Actor(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        locale=user.locale,
+        grants=tuple(grants),
+        channel=channel,
+        ip=ip,
+    )
+
+
+def sign_in(
+    session: Session, *, username: str, password: str, ip: str | None, settings: Settings
+) -> SignedIn:
+    """Check credentials (throttled), open a new session and return its token.
+
+    A new random token is made at every sign-in, so a session id planted before sign-in is
+    useless afterwards (session fixation).
+    """
+    now = utcnow()
+    name = username.strip().lower()[:80]
+    window_start = now - timedelta(minutes=settings.login_throttle_minutes)
+    with session.begin():
+        failures = repository.count_recent_failures(session, name, window_start)
+        if failures >= settings.login_max_failures:
+            oldest = repository.oldest_failure_since(session, name, window_start) or now
+            wait = oldest + timedelta(minutes=settings.login_throttle_minutes) - now
+            minutes = max(1, int(wait.total_seconds() // 60) + 1)
+            throttled = Throttled(CoreError.CORE_006, minutes=minutes)
+        else:
+            throttled = None
+        user = repository.find_user_by_username(session, name) if throttled is None else None
+        ok = throttled is None and verify_password(
+            user.password_hash if user and user.active else None, password
+        )
+        session.add(LoginAttempt(username=name, succeeded=ok, ip=ip))
+        if not ok or user is None:
+            record(
+                session,
+                None,
+                AuditAction.SIGN_IN_FAILED,
+                entity_type="user",
+                entity_id=user.id if user else None,
+                detail=name,
+            )
+            result: SignedIn | None = None
+        else:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            user.last_sign_in_at = now
+            token = new_token()
+            session.add(
+                UserSession(
+                    user_id=user.id,
+                    token_hash=token_hash(token),
+                    expires_at=now + timedelta(hours=settings.session_hours),
+                    ip=ip,
+                )
+            )
+            actor = _actor_for(session, user, channel="web", ip=ip)
+            record(session, actor, AuditAction.SIGN_IN, entity_type="user", entity_id=user.id)
+            result = SignedIn(token=token, actor=actor)
+    if throttled is not None:
+        raise throttled
+    if result is None:
+        raise Unauthenticated(CoreError.CORE_005)
+    return result
+
+
+def actor_from_session(
+    session: Session, token: str, *, ip: str | None, settings: Settings
+) -> Actor | None:
+    """The actor of a live sign-in session, sliding its expiry; ``None`` if not signed in."""
+    now = utcnow()
+    with session.begin():
+        live = repository.find_live_session(session, token_hash(token), now)
+        if live is None:
+            return None
+        user = session.get(User, live.user_id)
+        if user is None or not user.active:
+            return None
+        new_expiry = now + timedelta(hours=settings.session_hours)
+        if new_expiry - live.expires_at > timedelta(minutes=5):
+            live.expires_at = new_expiry
+        return _actor_for(session, user, channel="web", ip=ip)
+
+
+def sign_out(session: Session, token: str, actor: Actor) -> None:
+    """Revoke the current session."""
+    with session.begin():
+        live = repository.find_live_session(session, token_hash(token), utcnow())
+        if live is not None:
+            live.revoked_at = utcnow()
+        record(session, actor, AuditAction.SIGN_OUT, entity_type="user", entity_id=actor.id)
+
+
+def set_locale(session: Session, actor: Actor, locale: str) -> None:
+    """Remember the user's language."""
+    with session.begin():
+        user = session.get(User, actor.id)
+        if user is not None and locale in {"fr", "en"}:
+            user.locale = locale
+
+
+def actor_from_api_token(session: Session, token: str, *, ip: str | None) -> Actor:
+    """The actor behind a bearer token; ``Unauthenticated`` if unknown, expired or revoked."""
+    now = utcnow()
+    with session.begin():
+        live = repository.find_live_token(session, token_hash(token), now)
+        user = session.get(User, live.user_id) if live else None
+        if live is None or user is None or not user.active:
+            actor = None
+        else:
+            if live.last_used_at is None or now - live.last_used_at > timedelta(minutes=5):
+                live.last_used_at = now
+            actor = _actor_for(session, user, channel="api", ip=ip)
+    if actor is None:
+        raise Unauthenticated(CoreError.CORE_010)
+    return actor
+
+
+def create_api_token(
+    session: Session, *, username: str, name: str, days: int, now: datetime | None = None
+) -> TokenCreated:
+    """Create an API token for a user; the clear token is returned once, only its hash kept."""
+    now = now or utcnow()
+    with session.begin():
+        user = repository.find_user_by_username(session, username)
+        if user is None:
+            raise NotFound(CoreError.CORE_001)
+        token = new_token("alima_")
+        expires = now + timedelta(days=days)
+        api_token = ApiToken(
+            user_id=user.id, name=name[:100], token_hash=token_hash(token), expires_at=expires
+        )
+        session.add(api_token)
+        session.flush()
+        record(
+            session,
+            None,
+            AuditAction.TOKEN_CREATED,
+            entity_type="api_token",
+            entity_id=api_token.id,
+            detail=f"{user.username}: {name[:100]}",
+        )
+        return TokenCreated(token=token, expires_at=expires, username=user.username)
+
+
+def check_password_policy(password: str, settings: Settings) -> None:
+    """Refuse passwords shorter than the configured minimum."""
+    if len(password) < settings.password_min_length:
+        raise BadRequest(CoreError.CORE_015, min_length=settings.password_min_length)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    place_code: str | None,
+    project_code: str | None,
+    organisation_code: str | None,
+    settings: Settings,
+) -> uuid.UUID:
+    """Create a user with one role assignment, scoped to a place subtree or a project."""
+    check_password_policy(password, settings)
+    with session.begin():
+        if repository.find_user_by_username(session, username) is not None:
+            raise Conflict(CoreError.CORE_014, username=username)
+        organisation_id = None
+        if organisation_code:
+            from sqlalchemy import select
+
+            from alima.core.models import Organisation
+
+            org = session.scalars(
+                select(Organisation).where(Organisation.code == organisation_code)
+            ).one_or_none()
+            organisation_id = org.id if org else None
+        user = User(
+            username=username.strip().lower(),
+            full_name=full_name,
+            password_hash=hash_password(password),
+            organisation_id=organisation_id,
+        )
+        session.add(user)
+        session.flush()
+        assignment = RoleAssignment(user_id=user.id, role=role.value)
+        if project_code:
+            project = repository.find_project_by_code(session, project_code)
+            if project is None:
+                raise NotFound(CoreError.CORE_001)
+            assignment.project_id = project.id
+        else:
+            assignment.place_id = repository.get_place_by_code(session, place_code or "").id
+        session.add(assignment)
+        record(session, None, AuditAction.CREATE, entity_type="user", entity_id=user.id)
+        return user.id

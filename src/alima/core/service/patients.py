@@ -1,0 +1,460 @@
+"""Registering, finding, reading, changing and deleting patients; every access is audited.
+
+A patient outside the reader's scope is reported as absent (404), never as forbidden, so the
+existence of a record elsewhere does not leak; the attempt itself is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from alima.core import repository
+from alima.core.access import Actor, Permission
+from alima.core.audit import record, snapshot
+from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
+from alima.core.errors import (
+    BadRequest,
+    Conflict,
+    CoreError,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+)
+from alima.core.i18n import N_, gettext
+from alima.core.models import Patient, Place
+from alima.core.schemas import (
+    AuditEventRead,
+    DuplicateWarning,
+    FieldChange,
+    HomeRead,
+    Page,
+    PatientCreate,
+    PatientDelete,
+    PatientFilter,
+    PatientRead,
+    PatientSummary,
+    PatientUpdate,
+    PlaceRead,
+)
+from alima.core.service.places import place_read
+from alima.core.text import fold
+from alima.core.time import age_in_months, today, utcnow
+
+#: Birth dates this close count as "the same child" when either is an estimate.
+ESTIMATED_AGE_TOLERANCE_DAYS = 183
+
+AUDITED_FIELDS = (
+    "given_name",
+    "family_name",
+    "sex",
+    "birth_date",
+    "birth_date_estimated",
+    "caregiver_name",
+    "village",
+    "phone",
+)
+
+
+class DuplicateSuspected(Exception):
+    """Raised when a registration looks like an existing patient and was not confirmed."""
+
+    def __init__(self, warning: DuplicateWarning) -> None:
+        super().__init__(warning.message)
+        self.warning = warning
+
+
+def _read(patient: Patient, on: date | None = None) -> PatientRead:
+    return PatientRead(
+        id=patient.id,
+        identifier=patient.identifier,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
+        birth_date=patient.birth_date,
+        birth_date_estimated=patient.birth_date_estimated,
+        age_months=round(age_in_months(patient.birth_date, on or today()), 1),
+        caregiver_name=patient.caregiver_name,
+        village=patient.village,
+        phone=patient.phone,
+        place_code=patient.place.code,
+        place_name=patient.place.name,
+        created_at=patient.created_at,
+        updated_at=patient.updated_at,
+        version=patient.version,
+        deleted=patient.deleted_at is not None,
+        deleted_reason=patient.deleted_reason,
+    )
+
+
+def _summary(patient: Patient) -> PatientSummary:
+    return PatientSummary(
+        id=patient.id,
+        identifier=patient.identifier,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
+        birth_date=patient.birth_date,
+        birth_date_estimated=patient.birth_date_estimated,
+        age_months=round(age_in_months(patient.birth_date, today()), 1),
+        village=patient.village,
+        place_name=patient.place.name,
+    )
+
+
+def _search_name(given: str, family: str) -> str:
+    return fold(f"{given} {family}")
+
+
+def _birth_date(data: PatientCreate, on: date) -> tuple[date, bool]:
+    if data.birth_date is not None:
+        if data.birth_date > on:
+            raise RuleViolation(CoreError.CORE_017)
+        return data.birth_date, False
+    months = data.estimated_age_months or 0
+    return on - timedelta(days=round(months * 30.4375)), True
+
+
+def _registration_place(session: Session, actor: Actor, place_code: str | None) -> Place:
+    paths = actor.paths_for(Permission.PATIENT_WRITE)
+    if place_code:
+        place = repository.find_place_by_code(session, place_code)
+        if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
+            raise NotFound(CoreError.CORE_011, code=place_code)
+    else:
+        points = repository.list_places(session, paths, kinds=[k.value for k in SERVICE_POINTS])
+        if len(points) != 1:
+            raise BadRequest(CoreError.CORE_004, fields="place_code")
+        place = points[0]
+    if PlaceKind(place.kind) not in SERVICE_POINTS:
+        raise BadRequest(CoreError.CORE_004, fields="place_code")
+    return place
+
+
+def _next_identifier(session: Session, place: Place) -> str:
+    sequence = repository.count_patients_at(session, place.id) + 1
+    while True:
+        candidate = f"{place.code}-{sequence:05d}"
+        if not repository.identifier_exists(session, candidate):
+            return candidate
+        sequence += 1
+
+
+def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> PatientRead:
+    """Register a patient at a service point in the actor's scope.
+
+    Raises ``DuplicateSuspected`` when a likely duplicate exists (same names, sex and village,
+    birth dates equal, or close when estimated) unless the caller confirmed it is not one.
+    """
+    if not actor.can(Permission.PATIENT_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    on = today()
+    birth_date, estimated = _birth_date(data, on)
+    search_name = _search_name(data.given_name, data.family_name)
+    search_village = fold(data.village)
+    with session.begin():
+        place = _registration_place(session, actor, data.place_code)
+        if not data.confirm_not_duplicate:
+            tolerance = ESTIMATED_AGE_TOLERANCE_DAYS if estimated else 0
+            candidates = repository.find_duplicates(
+                session,
+                actor.paths_for(Permission.PATIENT_READ),
+                search_name=search_name,
+                sex=data.sex.value,
+                search_village=search_village,
+                birth_date=birth_date,
+                tolerance_days=tolerance,
+            )
+            candidates += [
+                c
+                for c in repository.find_duplicates(
+                    session,
+                    actor.paths_for(Permission.PATIENT_READ),
+                    search_name=search_name,
+                    sex=data.sex.value,
+                    search_village=search_village,
+                    birth_date=birth_date,
+                    tolerance_days=ESTIMATED_AGE_TOLERANCE_DAYS,
+                )
+                if c.birth_date_estimated and c not in candidates
+            ]
+            if candidates:
+                warning = DuplicateWarning(
+                    message=gettext(
+                        N_(
+                            "A patient with the same names, sex, age and village is already "
+                            "registered. Open the existing record, or confirm that this is "
+                            "another child."
+                        )
+                    ),
+                    candidates=[_summary(c) for c in candidates],
+                )
+                raise DuplicateSuspected(warning)
+        patient = Patient(
+            identifier=_next_identifier(session, place),
+            given_name=data.given_name,
+            family_name=data.family_name,
+            sex=data.sex.value,
+            birth_date=birth_date,
+            birth_date_estimated=estimated,
+            caregiver_name=data.caregiver_name or None,
+            village=data.village or None,
+            phone=data.phone or None,
+            place_id=place.id,
+            place=place,
+            search_name=search_name,
+            search_village=search_village,
+            created_by_id=actor.id,
+        )
+        session.add(patient)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise Conflict(CoreError.CORE_009) from exc
+        record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            entity_type="patient",
+            entity_id=patient.id,
+            patient_id=patient.id,
+            place_id=place.id,
+            after=snapshot(patient, AUDITED_FIELDS),
+        )
+        return _read(patient, on)
+
+
+def _visible(actor: Actor, patient: Patient | None, permission: Permission) -> bool:
+    return patient is not None and actor.can_at(permission, patient.place.path)
+
+
+def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> PatientRead:
+    """Open a patient record; the read (or the refused attempt) is audited."""
+    with session.begin():
+        patient = repository.find_patient(session, patient_id)
+        allowed = _visible(actor, patient, Permission.PATIENT_READ)
+        record(
+            session,
+            actor,
+            AuditAction.READ if allowed else AuditAction.READ_DENIED,
+            entity_type="patient",
+            entity_id=patient_id,
+            patient_id=patient_id,
+            place_id=patient.place_id if patient else None,
+        )
+        result = _read(patient) if allowed and patient is not None else None
+    if result is None:
+        raise NotFound(CoreError.CORE_001)
+    return result
+
+
+def update_patient(
+    session: Session, patient_id: uuid.UUID, data: PatientUpdate, *, actor: Actor
+) -> PatientRead:
+    """Change some fields; before and after values go to the audit log."""
+    changes = data.model_dump(exclude_unset=True)
+    with session.begin():
+        patient = repository.find_patient(session, patient_id)
+        readable = _visible(actor, patient, Permission.PATIENT_READ)
+        writable = _visible(actor, patient, Permission.PATIENT_WRITE)
+        if patient is None or not writable or patient.deleted_at is not None:
+            record(
+                session,
+                actor,
+                AuditAction.WRITE_DENIED,
+                entity_type="patient",
+                entity_id=patient_id,
+                patient_id=patient_id,
+                place_id=patient.place_id if patient else None,
+            )
+            denied: Exception = (
+                Forbidden(CoreError.CORE_002)
+                if readable and patient is not None and patient.deleted_at is None
+                else NotFound(CoreError.CORE_001)
+            )
+        else:
+            denied = None  # type: ignore[assignment]
+            before = snapshot(patient, AUDITED_FIELDS)
+            for name, value in changes.items():
+                if name in {"given_name", "family_name", "sex", "birth_date"} and value is None:
+                    continue
+                if name == "birth_date" and value > today():
+                    raise RuleViolation(CoreError.CORE_017)
+                setattr(patient, name, value.value if name == "sex" else value)
+            patient.search_name = _search_name(patient.given_name, patient.family_name)
+            patient.search_village = fold(patient.village)
+            patient.version += 1
+            session.flush()
+            record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                entity_type="patient",
+                entity_id=patient.id,
+                patient_id=patient.id,
+                place_id=patient.place_id,
+                before=before,
+                after=snapshot(patient, AUDITED_FIELDS),
+            )
+            result = _read(patient)
+    if denied is not None:
+        raise denied
+    return result
+
+
+def delete_patient(
+    session: Session, patient_id: uuid.UUID, data: PatientDelete, *, actor: Actor
+) -> PatientRead:
+    """Soft-delete a patient with a reason (the record stays, hidden from searches)."""
+    with session.begin():
+        patient = repository.find_patient(session, patient_id)
+        readable = _visible(actor, patient, Permission.PATIENT_READ)
+        allowed = _visible(actor, patient, Permission.PATIENT_DELETE)
+        if patient is None or not allowed or patient.deleted_at is not None:
+            record(
+                session,
+                actor,
+                AuditAction.WRITE_DENIED,
+                entity_type="patient",
+                entity_id=patient_id,
+                patient_id=patient_id,
+                detail="delete",
+            )
+            denied: Exception | None = (
+                Forbidden(CoreError.CORE_002)
+                if readable and patient is not None and patient.deleted_at is None
+                else NotFound(CoreError.CORE_001)
+            )
+            result = None
+        else:
+            denied = None
+            patient.deleted_at = utcnow()
+            patient.deleted_reason = data.reason
+            patient.deleted_by_id = actor.id
+            patient.version += 1
+            session.flush()
+            record(
+                session,
+                actor,
+                AuditAction.DELETE,
+                entity_type="patient",
+                entity_id=patient.id,
+                patient_id=patient.id,
+                place_id=patient.place_id,
+                detail=data.reason,
+            )
+            result = _read(patient)
+    if denied is not None or result is None:
+        raise denied or NotFound(CoreError.CORE_001)
+    return result
+
+
+def search_patients(
+    session: Session, criteria: PatientFilter, *, actor: Actor
+) -> Page[PatientSummary]:
+    """Find patients in scope by name (accent- and case-insensitive) or identifier."""
+    query = criteria.q.strip()
+    tokens = [t for t in fold(query).split(" ") if t][:6]
+    with session.begin():
+        place_path = None
+        if criteria.place_code:
+            place = repository.find_place_by_code(session, criteria.place_code)
+            if place is None:
+                raise NotFound(CoreError.CORE_011, code=criteria.place_code)
+            place_path = place.path
+        rows, total = repository.search_patients(
+            session,
+            actor.paths_for(Permission.PATIENT_READ),
+            tokens=tokens,
+            identifier=query if len(query) >= 3 else "",
+            place_path=place_path,
+            limit=criteria.limit,
+            offset=criteria.offset,
+        )
+        return Page[PatientSummary](
+            items=[_summary(p) for p in rows],
+            total=total,
+            limit=criteria.limit,
+            offset=criteria.offset,
+        )
+
+
+def patient_audit_trail(
+    session: Session, patient_id: uuid.UUID, *, actor: Actor
+) -> tuple[PatientRead, list[AuditEventRead]]:
+    """The audit trail of a patient, for data managers and coordinators in scope."""
+    with session.begin():
+        patient = repository.find_patient(session, patient_id)
+        allowed = _visible(actor, patient, Permission.AUDIT_READ)
+        record(
+            session,
+            actor,
+            AuditAction.READ if allowed else AuditAction.READ_DENIED,
+            entity_type="patient_audit",
+            entity_id=patient_id,
+            patient_id=patient_id,
+            place_id=patient.place_id if patient else None,
+        )
+        if allowed and patient is not None:
+            events = [
+                AuditEventRead(
+                    at=e.at,
+                    actor=username,
+                    action=e.action,
+                    entity_type=e.entity_type,
+                    channel=e.channel,
+                    detail=e.detail,
+                    before=e.before,
+                    after=e.after,
+                    changes=_changes(e.before, e.after),
+                )
+                for e, username in repository.list_patient_audit(session, patient_id)
+            ]
+            result: tuple[PatientRead, list[AuditEventRead]] | None = (_read(patient), events)
+        else:
+            result = None
+    if result is None:
+        raise NotFound(CoreError.CORE_001)
+    return result
+
+
+def _changes(
+    before: dict[str, object] | None, after: dict[str, object] | None
+) -> list[FieldChange]:
+    before, after = before or {}, after or {}
+    return [
+        FieldChange(field=name, before=before.get(name), after=after.get(name))
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]
+
+
+def home(session: Session, *, actor: Actor) -> HomeRead:
+    """The actor's service points and recently seen patients."""
+    with session.begin():
+        paths = actor.paths_for(Permission.PLACE_READ)
+        points = repository.list_places(session, paths, kinds=[k.value for k in SERVICE_POINTS])
+        recent = (
+            repository.recent_patients_read_by(
+                session, actor.id, actor.paths_for(Permission.PATIENT_READ)
+            )
+            if actor.can(Permission.PATIENT_READ)
+            else []
+        )
+        places: list[PlaceRead] = [place_read(p) for p in points]
+        return HomeRead(
+            places=places,
+            recent_patients=[_summary(p) for p in recent],
+            roles=sorted(r.value for r in actor.roles),
+        )
+
+
+def registration_places(session: Session, *, actor: Actor) -> list[PlaceRead]:
+    """Service points where the actor may register patients."""
+    with session.begin():
+        paths = actor.paths_for(Permission.PATIENT_WRITE)
+        points = repository.list_places(session, paths, kinds=[k.value for k in SERVICE_POINTS])
+        return [place_read(p) for p in points]

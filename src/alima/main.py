@@ -1,0 +1,114 @@
+"""The application factory: API, pages, static files, error handlers, middleware."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from alima.api import errors as api_errors
+from alima.api.v1 import router as api_router
+from alima.core.config import Settings, get_settings
+from alima.core.db import make_engine, make_sessionmaker
+from alima.core.errors import AlimaError, CoreError
+from alima.core.i18n import gettext
+from alima.core.service.patients import DuplicateSuspected
+from alima.web import errors as web_errors
+from alima.web.deps import LoginRequired, verify_csrf
+from alima.web.middleware import RequestContextMiddleware
+from alima.web.routes import auth, home, patients
+from alima.web.templating import make_templates
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+log = logging.getLogger("alima")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI application for ``settings``."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="alima",
+        version="0.1.0",
+        description="Field health platform API. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `alima token create`). Errors are `{code, message, context}` in the "
+        "language of `Accept-Language` (French by default).",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # Swagger UI loads from a CDN; the schema alone is served
+        redoc_url=None,
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.templates = make_templates()
+
+    app.include_router(api_router)
+    web_dependencies = [Depends(verify_csrf)]
+    app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(patients.router, dependencies=web_dependencies, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.exception_handler(AlimaError)
+    def _alima_error(request: Request, exc: AlimaError) -> Response:
+        if _is_api(request):
+            return api_errors.alima_error_response(exc)
+        return web_errors.error_page(request, exc.status, exc.message)
+
+    @app.exception_handler(DuplicateSuspected)
+    def _duplicate(request: Request, exc: DuplicateSuspected) -> Response:
+        if _is_api(request):
+            return api_errors.duplicate_response(exc)
+        return web_errors.error_page(request, 409, exc.warning.message)
+
+    @app.exception_handler(LoginRequired)
+    def _login_required(request: Request, _exc: LoginRequired) -> Response:
+        return web_errors.login_redirect(request)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return api_errors.validation_error_response(exc)
+        fields = api_errors.field_errors(list(exc.errors()))
+        if any(f in {"patient_id", "code"} for f in fields):
+            return web_errors.error_page(request, 404)
+        return web_errors.error_page(request, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            message = gettext(web_errors.STATUS_MESSAGES.get(exc.status_code, web_errors.STATUS_MESSAGES[400]))
+            return api_errors.api_error(exc.status_code, f"HTTP_{exc.status_code}", message)
+        return web_errors.error_page(request, exc.status_code)
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> Response:
+        response = api_errors.unexpected_response(request, exc)
+        if _is_api(request):
+            return response
+        request_id = getattr(request.state, "request_id", "-")
+        try:
+            return web_errors.error_page(
+                request, 500, gettext(CoreError.CORE_013.detail.message, request_id=request_id)
+            )
+        except Exception:  # noqa: BLE001 - the error page itself failed: the JSON body will do
+            return response
+
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(
+        RequestContextMiddleware,
+        default_locale=settings.default_locale,
+        secure=settings.secure_cookies,
+    )
+    return app

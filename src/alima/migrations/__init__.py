@@ -1,0 +1,1 @@
+"""Alembic migrations; the same revisions build SQLite and PostgreSQL."""

@@ -1,0 +1,106 @@
+"""ASGI middleware: request id, language, CSRF cookie and security headers.
+
+Written as plain ASGI (not ``BaseHTTPMiddleware``) so the language set here is visible to the
+route and to the templates through a context variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from alima.core.i18n import DEFAULT_LOCALE, LOCALES, negotiate, set_locale
+
+LOCALE_COOKIE = "alima_locale"
+CSRF_COOKIE = "alima_csrf"
+SESSION_COOKIE = "alima_session"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie")
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except Exception:  # noqa: BLE001 - a malformed cookie header is ignored, not fatal
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class RequestContextMiddleware:
+    """Sets request id, locale and CSRF token; adds security headers to every response."""
+
+    def __init__(self, app: ASGIApp, *, default_locale: str = DEFAULT_LOCALE, secure: bool = False) -> None:
+        self.app = app
+        self.default_locale = default_locale
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        path: str = scope.get("path", "")
+        is_api = path.startswith("/api/")
+        locale = cookies.get(LOCALE_COOKIE)
+        if is_api or locale not in LOCALES:
+            locale = negotiate(_header(scope, b"accept-language")) if is_api else None
+            locale = locale or (cookies.get(LOCALE_COOKIE) if not is_api else None)
+            if locale not in LOCALES:
+                locale = self.default_locale
+        assert locale is not None
+        set_locale(locale)
+        csrf = cookies.get(CSRF_COOKIE, "")
+        new_csrf = None
+        if not is_api and (len(csrf) < 20 or len(csrf) > 100):
+            new_csrf = secrets.token_urlsafe(32)
+            csrf = new_csrf
+        state = scope.setdefault("state", {})
+        state["request_id"] = uuid.uuid4().hex[:12]
+        state["locale"] = locale
+        state["csrf"] = csrf
+        state["cookies"] = cookies
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+                headers.setdefault("x-request-id", state["request_id"])
+                if not is_api:
+                    headers.setdefault("cache-control", "no-store")
+                rotated = state.get("csrf_rotated")
+                if new_csrf or rotated:
+                    value = rotated or new_csrf
+                    secure = "; Secure" if self.secure else ""
+                    headers.append(
+                        "set-cookie",
+                        f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}",
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)

@@ -1,0 +1,126 @@
+"""Patient pages: register (with duplicate warning), search, the patient page, its audit trail."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from alima.api.deps import SessionDep
+from alima.api.errors import field_errors
+from alima.core.access import Permission
+from alima.core.errors import AlimaError
+from alima.core.schemas import PatientCreate, PatientFilter
+from alima.core.service import patients as service
+from alima.web.contexts import AuditContext, PatientContext, RegisterContext, SearchContext
+from alima.web.deps import WebActor
+from alima.web.rendering import redirect, render
+
+router = APIRouter(prefix="/patients")
+
+REGISTER_FIELDS = (
+    "given_name",
+    "family_name",
+    "sex",
+    "birth_date",
+    "estimated_age_months",
+    "caregiver_name",
+    "village",
+    "phone",
+    "place_code",
+)
+
+
+@router.get("", response_class=HTMLResponse, name="patients:search")
+def search(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    """Search by name or identifier; accents and case do not matter."""
+    results = service.search_patients(session, PatientFilter(q=q), actor=actor) if q.strip() else None
+    context = SearchContext(
+        actor=actor, q=q, results=results, can_register=actor.can(Permission.PATIENT_WRITE)
+    )
+    return render(request, "patients/search.html", context)
+
+
+@router.get("/new", response_class=HTMLResponse, name="patients:register")
+def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+    """The registration form."""
+    places = service.registration_places(session, actor=actor)
+    values = {"place_code": places[0].code} if len(places) == 1 else {}
+    return render(request, "patients/register.html", RegisterContext(actor=actor, places=places, values=values))
+
+
+class RegisterForm(BaseModel):
+    """The registration form as posted (plain strings, validated by ``PatientCreate``)."""
+
+    given_name: str = ""
+    family_name: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    estimated_age_months: str = ""
+    caregiver_name: str = ""
+    village: str = ""
+    phone: str = ""
+    place_code: str = ""
+    confirm_not_duplicate: str = ""
+
+
+@router.post("/new", response_class=HTMLResponse, name="patients:register_post")
+def register(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    form: Annotated[RegisterForm, Form()],
+) -> Response:
+    """Register, or show the form again with errors or the likely duplicates."""
+    values = {name: str(getattr(form, name))[:300] for name in REGISTER_FIELDS}
+    places = service.registration_places(session, actor=actor)
+    context = RegisterContext(actor=actor, places=places, values=values)
+    payload = {k: v for k, v in values.items() if v.strip()}
+    confirm = form.confirm_not_duplicate == "yes"
+    try:
+        data = PatientCreate.model_validate({**payload, "confirm_not_duplicate": confirm})
+    except ValidationError as exc:
+        context.errors = field_errors(list(exc.errors()))
+        return render(request, "patients/register.html", context, status_code=422)
+    try:
+        patient = service.register_patient(session, data, actor=actor)
+    except service.DuplicateSuspected as exc:
+        context.duplicate_message = exc.warning.message
+        context.duplicates = exc.warning.candidates
+        return render(request, "patients/register.html", context, status_code=409)
+    except AlimaError as exc:
+        context.errors = {"__all__": exc.message}
+        return render(request, "patients/register.html", context, status_code=exc.status)
+    return redirect(f"/patients/{patient.id}?registered=1")
+
+
+@router.get("/{patient_id}", response_class=HTMLResponse, name="patients:detail")
+def detail(
+    request: Request,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    registered: int = 0,
+) -> HTMLResponse:
+    """The patient page."""
+    patient = service.get_patient(session, patient_id, actor=actor)
+    context = PatientContext(
+        actor=actor,
+        patient=patient,
+        just_registered=registered == 1,
+        can_see_audit=actor.can(Permission.AUDIT_READ),
+    )
+    return render(request, "patients/detail.html", context)
+
+
+@router.get("/{patient_id}/audit", response_class=HTMLResponse, name="patients:audit")
+def audit(request: Request, patient_id: uuid.UUID, session: SessionDep, actor: WebActor) -> HTMLResponse:
+    """Who read or changed this record, and when (data managers and coordinators)."""
+    patient, events = service.patient_audit_trail(session, patient_id, actor=actor)
+    return render(request, "patients/audit.html", AuditContext(actor=actor, patient=patient, events=events))
