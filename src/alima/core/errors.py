@@ -64,7 +64,7 @@ class AlimaError(Exception):
 
     status: ClassVar[int] = 400
 
-    def __init__(self, code: ErrorCode, **context: Any) -> None:
+    def __init__(self, code: ErrorCode, /, **context: Any) -> None:
         self.code = code
         self.context = context
         super().__init__(f"{code.name}: {code.detail.title} {context}")

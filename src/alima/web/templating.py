@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 
 from alima.core.i18n import get_locale, translations
+from alima.core.labels import LABELS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -53,6 +54,14 @@ def fmt_age(months: float | None) -> str:
     return _gettext("%(years)d years %(months)d months") % {"years": years, "months": rest}
 
 
+def label(code: str | None) -> str:
+    """The translated label of a stored code (role, place kind, audit action...)."""
+    if code is None:
+        return ""
+    text = LABELS.get(code)
+    return _gettext(text) if text else code
+
+
 def make_templates() -> Jinja2Templates:
     """Templates with autoescape on and gettext bound to the request's locale."""
     env = jinja2.Environment(
@@ -67,5 +76,6 @@ def make_templates() -> Jinja2Templates:
     env.filters["datetime"] = fmt_datetime
     env.filters["number"] = fmt_number
     env.filters["age"] = fmt_age
+    env.filters["label"] = label
     env.globals["get_locale"] = get_locale
     return templates

@@ -35,7 +35,7 @@ class SignedIn:
     actor: Actor
 
 
-def _actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> Actor:
+def actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> Actor:
     assignments = repository.active_assignments(session, user.id)
     project_paths = repository.project_place_paths(
         session, [a.project_id for a in assignments if a.project_id]
@@ -106,7 +106,7 @@ def sign_in(
                     ip=ip,
                 )
             )
-            actor = _actor_for(session, user, channel="web", ip=ip)
+            actor = actor_for(session, user, channel="web", ip=ip)
             record(session, actor, AuditAction.SIGN_IN, entity_type="user", entity_id=user.id)
             result = SignedIn(token=token, actor=actor)
     if throttled is not None:
@@ -131,7 +131,7 @@ def actor_from_session(
         new_expiry = now + timedelta(hours=settings.session_hours)
         if new_expiry - live.expires_at > timedelta(minutes=5):
             live.expires_at = new_expiry
-        return _actor_for(session, user, channel="web", ip=ip)
+        return actor_for(session, user, channel="web", ip=ip)
 
 
 def sign_out(session: Session, token: str, actor: Actor) -> None:
@@ -162,7 +162,7 @@ def actor_from_api_token(session: Session, token: str, *, ip: str | None) -> Act
         else:
             if live.last_used_at is None or now - live.last_used_at > timedelta(minutes=5):
                 live.last_used_at = now
-            actor = _actor_for(session, user, channel="api", ip=ip)
+            actor = actor_for(session, user, channel="api", ip=ip)
     if actor is None:
         raise Unauthenticated(CoreError.CORE_010)
     return actor

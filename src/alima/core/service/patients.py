@@ -358,6 +358,9 @@ def search_patients(
     """Find patients in scope by name (accent- and case-insensitive) or identifier."""
     query = criteria.q.strip()
     tokens = [t for t in fold(query).split(" ") if t][:6]
+    identifier = query if len(query) >= 3 else ""
+    if not tokens and not identifier:
+        return Page[PatientSummary](items=[], total=0, limit=criteria.limit, offset=criteria.offset)
     with session.begin():
         place_path = None
         if criteria.place_code:
@@ -369,7 +372,7 @@ def search_patients(
             session,
             actor.paths_for(Permission.PATIENT_READ),
             tokens=tokens,
-            identifier=query if len(query) >= 3 else "",
+            identifier=identifier,
             place_path=place_path,
             limit=criteria.limit,
             offset=criteria.offset,

@@ -1,0 +1,119 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured), sessions, app, clients.
+
+Every DB test runs once per backend. The schema is built by the Alembic migrations, never by
+``create_all()``. Each test runs inside an outer transaction that is rolled back; services'
+``session.begin()`` become savepoints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from alima.api.deps import get_session
+from alima.core.config import Settings
+from alima.core.db import make_engine
+from alima.core.migrate import upgrade
+from alima.main import create_app
+from tests.factories.core import World, build_world
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_URL = os.environ.get("ALIMA_TEST_DATABASE_URL", "")
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs against PostgreSQL")
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError("CI must set ALIMA_TEST_DATABASE_URL: PostgreSQL tests are required")
+
+
+def reset_postgresql(engine: Engine) -> None:
+    """Drop everything in the public schema."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+def fresh_database_url(backend: str, tmp_dir: Path, name: str = "alima") -> str:
+    """URL of an empty database of ``backend``."""
+    if backend == "sqlite":
+        path = tmp_dir / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    if not PG_URL:
+        pytest.skip("ALIMA_TEST_DATABASE_URL is not set")
+    engine = make_engine(PG_URL)
+    reset_postgresql(engine)
+    engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database per backend, shared by the session's tests."""
+    url = fresh_database_url(request.param, tmp_path_factory.mktemp(request.param))
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    transaction = connection.begin()
+    db_session = Session(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        autobegin=False,
+        expire_on_commit=False,
+    )
+    yield db_session
+    db_session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    """Two facilities (A, B) under one district, with users of each role."""
+    return build_world(session)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(env="test", database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
+    application = create_app(settings)
+
+    def _session() -> Iterator[Session]:
+        yield session
+
+    application.dependency_overrides[get_session] = _session
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

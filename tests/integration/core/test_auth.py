@@ -1,0 +1,75 @@
+"""Sign-in, throttling, sessions and API tokens on both databases."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alima.core.config import Settings
+from alima.core.errors import Throttled, Unauthenticated
+from alima.core.models import UserSession
+from alima.core.service import auth
+from alima.core.time import utcnow
+from tests.factories.core import PASSWORD, World
+
+
+def test_sign_in_and_resolve_session(session: Session, world: World, settings: Settings) -> None:
+    user = world.users["clinician_a"]
+    signed = auth.sign_in(session, username=user.username.upper(), password=PASSWORD, ip=None, settings=settings)
+    assert signed.actor.id == user.id
+    actor = auth.actor_from_session(session, signed.token, ip=None, settings=settings)
+    assert actor is not None and actor.username == user.username
+
+
+def test_each_sign_in_makes_a_new_token(session: Session, world: World, settings: Settings) -> None:
+    name = world.users["clinician_a"].username
+    first = auth.sign_in(session, username=name, password=PASSWORD, ip=None, settings=settings)
+    second = auth.sign_in(session, username=name, password=PASSWORD, ip=None, settings=settings)
+    assert first.token != second.token
+
+
+def test_wrong_password_and_unknown_user(session: Session, world: World, settings: Settings) -> None:
+    with pytest.raises(Unauthenticated):
+        auth.sign_in(session, username=world.users["clinician_a"].username, password="nope", ip=None, settings=settings)
+    with pytest.raises(Unauthenticated):
+        auth.sign_in(session, username="nobody-here", password=PASSWORD, ip=None, settings=settings)
+
+
+def test_failed_sign_ins_are_throttled(session: Session, world: World, settings: Settings) -> None:
+    name = world.users["clinician_b"].username
+    for _ in range(settings.login_max_failures):
+        with pytest.raises(Unauthenticated):
+            auth.sign_in(session, username=name, password="wrong", ip=None, settings=settings)
+    with pytest.raises(Throttled) as caught:
+        auth.sign_in(session, username=name, password=PASSWORD, ip=None, settings=settings)
+    assert caught.value.status == 429
+    assert caught.value.context["minutes"] >= 1
+
+
+def test_expired_session_is_refused(session: Session, world: World, settings: Settings) -> None:
+    signed = auth.sign_in(session, username=world.users["clinician_a"].username, password=PASSWORD, ip=None, settings=settings)
+    with session.begin():
+        for live in session.scalars(select(UserSession)):
+            live.expires_at = utcnow() - timedelta(minutes=1)
+    assert auth.actor_from_session(session, signed.token, ip=None, settings=settings) is None
+
+
+def test_sign_out_revokes(session: Session, world: World, settings: Settings) -> None:
+    signed = auth.sign_in(session, username=world.users["clinician_a"].username, password=PASSWORD, ip=None, settings=settings)
+    auth.sign_out(session, signed.token, signed.actor)
+    assert auth.actor_from_session(session, signed.token, ip=None, settings=settings) is None
+
+
+def test_api_token_lifecycle(session: Session, world: World) -> None:
+    user = world.users["data_manager"]
+    created = auth.create_api_token(session, username=user.username, name="dhis2", days=1)
+    assert created.token.startswith("alima_")
+    assert auth.actor_from_api_token(session, created.token, ip=None).id == user.id
+    with pytest.raises(Unauthenticated):
+        auth.actor_from_api_token(session, created.token + "x", ip=None)
+    expired = auth.create_api_token(
+        session, username=user.username, name="old", days=1, now=utcnow() - timedelta(days=2)
+    )
+    with pytest.raises(Unauthenticated):
+        auth.actor_from_api_token(session, expired.token, ip=None)

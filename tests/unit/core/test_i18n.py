@@ -1,0 +1,27 @@
+import pytest
+
+from alima.core.i18n import gettext, negotiate, set_locale
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9,en;q=0.8", "fr"),
+        ("de-DE,en;q=0.5", "en"),
+        ("de-DE", None),
+        ("", None),
+        ("en;q=0.2,fr;q=0.9", "fr"),
+        ("en;q=abc", None),
+    ],
+)
+def test_negotiate(header: str, expected: str | None) -> None:
+    assert negotiate(header) == expected
+
+
+def test_messages_are_french_by_default_and_english_on_request() -> None:
+    set_locale("fr")
+    assert gettext("Please sign in.") == "Veuillez vous connecter."
+    set_locale("en")
+    assert gettext("Please sign in.") == "Please sign in."
+    set_locale("fr")
