@@ -34,7 +34,9 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: runs against PostgreSQL")
     if IN_CI and not PG_URL:
-        raise pytest.UsageError("CI must set ALIMA_TEST_DATABASE_URL: PostgreSQL tests are required")
+        raise pytest.UsageError(
+            "CI must set ALIMA_TEST_DATABASE_URL: PostgreSQL tests are required"
+        )
 
 
 def reset_postgresql(engine: Engine) -> None:

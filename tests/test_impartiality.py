@@ -5,7 +5,8 @@ import re
 from alima.all_models import Base
 
 FORBIDDEN = re.compile(
-    r"ethn|tribe|tribu|caste|race|religio|confession|faith|croyance|politi|party|parti_", re.IGNORECASE
+    r"ethn|tribe|tribu|caste|race|religio|confession|faith|croyance|politi|party|parti_",
+    re.IGNORECASE,
 )
 
 

@@ -19,17 +19,29 @@ def placeholders(text: str) -> set[str]:
 def test_french_catalog_covers_every_extracted_string(tmp_path: Path) -> None:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F", "babel.cfg",
-         "-o", str(pot), "--no-location", "--omit-header", "."],
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--omit-header",
+            ".",
+        ],
         cwd=ROOT,
         check=True,
     )
-    extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot.open("rb")) if m.id}
+    extracted = {
+        m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot.open("rb")) if m.id
+    }
     french = read_po(CATALOG.open("rb"), locale="fr")
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0]): m.string
         for m in french
-        if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+        if m.id and (m.string if isinstance(m.string, str) else all(m.string or ()))
     }
     assert len(extracted) > 100
     assert sorted(extracted - translated.keys()) == []
@@ -40,7 +52,9 @@ def test_translations_keep_their_placeholders() -> None:
         if not message.id:
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        strings = (
+            [message.string] if isinstance(message.string, str) else list(message.string or ())
+        )
         expected = set().union(*(placeholders(i) for i in ids))
         for string in strings:
             if not string:

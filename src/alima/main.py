@@ -88,7 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
-            message = gettext(web_errors.STATUS_MESSAGES.get(exc.status_code, web_errors.STATUS_MESSAGES[400]))
+            message = gettext(
+                web_errors.STATUS_MESSAGES.get(exc.status_code, web_errors.STATUS_MESSAGES[400])
+            )
             return api_errors.api_error(exc.status_code, f"HTTP_{exc.status_code}", message)
         return web_errors.error_page(request, exc.status_code)
 
@@ -102,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return web_errors.error_page(
                 request, 500, gettext(CoreError.CORE_013.detail.message, request_id=request_id)
             )
-        except Exception:  # noqa: BLE001 - the error page itself failed: the JSON body will do
+        except Exception:
             return response
 
     app.add_middleware(GZipMiddleware, minimum_size=500)

@@ -4,6 +4,8 @@ Bounded examples per operation keep the suite quick; the data lives in the test'
 transaction, on each database backend.
 """
 
+from typing import Any
+
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -23,7 +25,9 @@ def api_schema(app: FastAPI) -> schemathesis.BaseSchema:
 
 @pytest.fixture
 def token(session: Session, world: World) -> str:
-    return auth.create_api_token(session, username=world.users["data_manager"].username, name="fuzz", days=1).token
+    return auth.create_api_token(
+        session, username=world.users["data_manager"].username, name="fuzz", days=1
+    ).token
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -33,9 +37,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
-def test_no_server_error(case: schemathesis.Case, token: str) -> None:
+def test_no_server_error(case: schemathesis.Case[Any], token: str) -> None:
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])
     if response.status_code >= 400:

@@ -1,11 +1,12 @@
 """The JSON API: bearer tokens, patients CRUD, errors in the caller's language."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from alima.core.service import auth
+from alima.core.time import today
 from tests.factories.core import World
 
 
@@ -19,7 +20,7 @@ def child(world: World, **overrides: object) -> dict[str, object]:
         "given_name": "Hawa",
         "family_name": "Diallo",
         "sex": "F",
-        "birth_date": (date.today() - timedelta(days=500)).isoformat(),
+        "birth_date": (today() - timedelta(days=500)).isoformat(),
         "village": "Pogo",
         "place_code": world.facility_a.code,
     }
@@ -44,7 +45,9 @@ def test_patient_lifecycle(client: TestClient, session: Session, world: World) -
     patient = created.json()
     assert patient["identifier"].startswith(world.facility_a.code)
 
-    duplicate = client.post("/api/v1/patients", json=child(world, given_name="HAWA"), headers=clinician)
+    duplicate = client.post(
+        "/api/v1/patients", json=child(world, given_name="HAWA"), headers=clinician
+    )
     assert duplicate.status_code == 409
     assert duplicate.json()["code"] == "CORE_DUPLICATE"
     assert duplicate.json()["context"]["candidates"][0]["id"] == patient["id"]
@@ -59,18 +62,26 @@ def test_patient_lifecycle(client: TestClient, session: Session, world: World) -
     read = client.get(f"/api/v1/patients/{patient['id']}", headers=clinician)
     assert read.status_code == 200 and read.json()["village"] == "Pogo"
 
-    patched = client.patch(f"/api/v1/patients/{patient['id']}", json={"village": "Kala"}, headers=clinician)
+    patched = client.patch(
+        f"/api/v1/patients/{patient['id']}", json={"village": "Kala"}, headers=clinician
+    )
     assert patched.status_code == 200 and patched.json()["version"] == 2
 
     no_reason = client.delete(f"/api/v1/patients/{patient['id']}", headers=manager)
     assert no_reason.status_code == 422
-    deleted = client.delete(f"/api/v1/patients/{patient['id']}", params={"reason": "doublon"}, headers=manager)
+    deleted = client.delete(
+        f"/api/v1/patients/{patient['id']}", params={"reason": "doublon"}, headers=manager
+    )
     assert deleted.status_code == 200 and deleted.json()["deleted"] is True
-    again = client.delete(f"/api/v1/patients/{patient['id']}", params={"reason": "doublon"}, headers=manager)
+    again = client.delete(
+        f"/api/v1/patients/{patient['id']}", params={"reason": "doublon"}, headers=manager
+    )
     assert again.status_code == 404
 
 
-def test_validation_errors_speak_the_callers_language(client: TestClient, session: Session, world: World) -> None:
+def test_validation_errors_speak_the_callers_language(
+    client: TestClient, session: Session, world: World
+) -> None:
     headers = bearer(session, world.users["clinician_a"].username)
     body = child(world, given_name="", birth_date="demain")
     french = client.post("/api/v1/patients", json=body, headers=headers)
@@ -79,11 +90,15 @@ def test_validation_errors_speak_the_callers_language(client: TestClient, sessio
     assert payload["code"] == "CORE_004"
     assert set(payload["context"]["fields"]) == {"given_name", "birth_date"}
     assert payload["context"]["fields"]["given_name"] == "Ce champ est trop court."
-    english = client.post("/api/v1/patients", json=body, headers={**headers, "Accept-Language": "en"})
+    english = client.post(
+        "/api/v1/patients", json=body, headers={**headers, "Accept-Language": "en"}
+    )
     assert english.json()["context"]["fields"]["given_name"] == "This field is too short."
 
 
-def test_nul_bytes_and_huge_values_are_refused_not_500(client: TestClient, session: Session, world: World) -> None:
+def test_nul_bytes_and_huge_values_are_refused_not_500(
+    client: TestClient, session: Session, world: World
+) -> None:
     headers = bearer(session, world.users["clinician_a"].username)
     for body in (
         child(world, given_name="A\x00B"),
@@ -99,9 +114,14 @@ def test_places_are_scoped(client: TestClient, session: Session, world: World) -
     clinician = bearer(session, world.users["clinician_a"].username)
     codes = [p["code"] for p in client.get("/api/v1/places", headers=clinician).json()["items"]]
     assert codes == [world.facility_a.code]
-    assert client.get(f"/api/v1/places/{world.facility_b.code}", headers=clinician).status_code == 404
+    assert (
+        client.get(f"/api/v1/places/{world.facility_b.code}", headers=clinician).status_code == 404
+    )
     admin = bearer(session, world.users["administrator"].username)
-    assert client.get(f"/api/v1/places/{world.facility_b.code}", headers=admin).json()["kind"] == "facility"
+    assert (
+        client.get(f"/api/v1/places/{world.facility_b.code}", headers=admin).json()["kind"]
+        == "facility"
+    )
 
 
 def test_openapi_schema_is_served(client: TestClient) -> None:

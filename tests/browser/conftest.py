@@ -8,16 +8,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from alima.core.config import Settings
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.migrate import upgrade
+from alima.core.time import today
 from alima.demo import core as demo
 from alima.main import create_app
 from tests.conftest import IN_CI
@@ -47,7 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     engine = make_engine(url)
     session = make_sessionmaker(engine)()
-    demo.load(session, today=date.today(), patient_count=60)
+    demo.load(session, today=today(), patient_count=60)
     session.close()
     engine.dispose()
     port = _free_port()
@@ -72,7 +72,9 @@ def browser() -> Iterator[Browser]:
             pytest.fail(f"Chromium is required in CI and was not found at {CHROMIUM}")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -82,7 +84,12 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="fr-FR")
     tab = context.new_page()
     dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
     yield tab
     context.close()
     assert dialogs == [], f"a dialog opened: {dialogs}"

@@ -19,7 +19,12 @@ def test_register_duplicate_search_and_language(page: Page, live_server: str) ->
     expect(page.locator("h1")).to_contain_text("Bienvenue")
 
     page.click("text=Enregistrer un patient")
-    child = {"#given_name": "Aïssata", "#family_name": "Maïga", "#estimated_age_months": "14", "#village": "Pogo"}
+    child = {
+        "#given_name": "Aïssata",
+        "#family_name": "Maïga",
+        "#estimated_age_months": "14",
+        "#village": "Pogo",
+    }
     for selector, value in child.items():
         page.fill(selector, value)
     page.check("input[name=sex][value=F]")

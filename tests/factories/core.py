@@ -15,6 +15,7 @@ from alima.core.models import Patient, Place, RoleAssignment, User
 from alima.core.security import hash_password
 from alima.core.service.auth import actor_for
 from alima.core.text import fold
+from alima.core.time import today
 
 PASSWORD = "correct-horse-battery"
 _HASH = hash_password(PASSWORD)
@@ -77,7 +78,7 @@ def make_patient(
         given_name=given,
         family_name=family,
         sex=sex,
-        birth_date=birth or date.today() - timedelta(days=400),
+        birth_date=birth or today() - timedelta(days=400),
         place_id=place.id,
         search_name=fold(f"{given} {family}"),
         search_village=fold(village),
@@ -98,21 +99,40 @@ def build_world(session: Session) -> World:
         facility_a = make_place(session, f"T{suffix}-D-A-CS", "facility", area_a)
         facility_b = make_place(session, f"T{suffix}-D-B-CS", "facility", area_b)
         users = {
-            "clinician_a": make_user(session, f"clin_a_{suffix}".lower(), Role.CLINICIAN, facility_a),
-            "clinician_b": make_user(session, f"clin_b_{suffix}".lower(), Role.CLINICIAN, facility_b),
+            "clinician_a": make_user(
+                session, f"clin_a_{suffix}".lower(), Role.CLINICIAN, facility_a
+            ),
+            "clinician_b": make_user(
+                session, f"clin_b_{suffix}".lower(), Role.CLINICIAN, facility_b
+            ),
             "data_manager": make_user(session, f"dm_{suffix}".lower(), Role.DATA_MANAGER, district),
             "coordinator": make_user(session, f"coord_{suffix}".lower(), Role.COORDINATOR, country),
             "researcher": make_user(session, f"res_{suffix}".lower(), Role.RESEARCHER, country),
-            "partner_viewer": make_user(session, f"pv_{suffix}".lower(), Role.PARTNER_VIEWER, country),
-            "administrator": make_user(session, f"admin_{suffix}".lower(), Role.ADMINISTRATOR, country),
+            "partner_viewer": make_user(
+                session, f"pv_{suffix}".lower(), Role.PARTNER_VIEWER, country
+            ),
+            "administrator": make_user(
+                session, f"admin_{suffix}".lower(), Role.ADMINISTRATOR, country
+            ),
         }
         patient_a = make_patient(session, facility_a, given="Aïssata", family="Coulibaly")
         patient_b = make_patient(session, facility_b, given="Moussa", family="Keïta", sex="M")
-        actors = {key: actor_for(session, user, channel="web", ip=None) for key, user in users.items()}
+        actors = {
+            key: actor_for(session, user, channel="web", ip=None) for key, user in users.items()
+        }
     # Detached, fully loaded objects: a later rolled-back use case cannot expire them.
     session.expunge_all()
     return World(
-        country, district, area_a, area_b, facility_a, facility_b, users, actors, patient_a, patient_b
+        country,
+        district,
+        area_a,
+        area_b,
+        facility_a,
+        facility_b,
+        users,
+        actors,
+        patient_a,
+        patient_b,
     )
 
 
@@ -131,5 +151,5 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None
 def csrf(client: TestClient) -> str:
     """The CSRF token of the client's cookie jar."""
     token = client.cookies.get("alima_csrf")
-    assert token
+    assert isinstance(token, str)
     return token

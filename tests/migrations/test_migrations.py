@@ -29,7 +29,9 @@ def test_upgrade_downgrade_upgrade_and_models_agree(backend: str, tmp_path: Path
         assert [t for t in inspect(conn).get_table_names() if t != "alembic_version"] == []
     upgrade(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
         assert diff == []
     with engine.begin() as conn:
         conn.execute(

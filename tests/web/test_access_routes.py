@@ -76,6 +76,10 @@ def test_aggregate_roles_never_open_a_patient(
 ) -> None:
     sign_in(client, world.users[role].username)
     assert client.get(f"/patients/{world.patient_a.id}").status_code == 404
-    token = auth.create_api_token(session, username=world.users[role].username, name="t", days=1).token
-    response = client.get(f"/api/v1/patients/{world.patient_a.id}", headers={"Authorization": f"Bearer {token}"})
+    token = auth.create_api_token(
+        session, username=world.users[role].username, name="t", days=1
+    ).token
+    response = client.get(
+        f"/api/v1/patients/{world.patient_a.id}", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 404

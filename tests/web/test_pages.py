@@ -46,7 +46,9 @@ def test_static_files_reference_nothing_outside() -> None:
             assert "@import" not in text, path
 
 
-def test_every_page_is_light_and_self_contained(app: FastAPI, client: TestClient, world: World) -> None:
+def test_every_page_is_light_and_self_contained(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
     values = {
         "patient_id": str(world.patient_a.id),
         "code": "en",
@@ -78,8 +80,11 @@ def test_every_page_is_light_and_self_contained(app: FastAPI, client: TestClient
 
 def test_sign_in_page_is_french_by_default(client: TestClient) -> None:
     page = HTMLParser(client.get("/login").text)
-    assert page.css_first("html").attributes["lang"] == "fr"
-    assert page.css_first("h1").text() == "Connexion"
+    html, heading = page.css_first("html"), page.css_first("h1")
+    assert html is not None
+    assert heading is not None
+    assert html.attributes["lang"] == "fr"
+    assert heading.text() == "Connexion"
 
 
 def test_pages_require_sign_in(client: TestClient, world: World) -> None:
@@ -93,11 +98,15 @@ def test_forms_require_the_csrf_token(client: TestClient, world: World) -> None:
     response = client.post("/patients/new", data={"given_name": "X"})
     assert response.status_code == 403
     assert "formulaire a expiré" in response.text
-    login = client.post("/login", data={"username": "a", "password": "b", "csrf_token": "forged-token-123456789"})
+    login = client.post(
+        "/login", data={"username": "a", "password": "b", "csrf_token": "forged-token-123456789"}
+    )
     assert login.status_code == 403
 
 
-def test_register_shows_errors_then_duplicate_then_registers(client: TestClient, world: World) -> None:
+def test_register_shows_errors_then_duplicate_then_registers(
+    client: TestClient, world: World
+) -> None:
     sign_in(client, world.users["clinician_a"].username)
     form = {
         "csrf_token": csrf(client),
@@ -117,7 +126,9 @@ def test_register_shows_errors_then_duplicate_then_registers(client: TestClient,
     assert duplicate.status_code == 409
     tree = HTMLParser(duplicate.text)
     assert tree.css_first("#duplicate-warning") is not None
-    assert tree.css_first("#given_name").attributes["value"] == "Aissata"
+    given = tree.css_first("#given_name")
+    assert given is not None
+    assert given.attributes["value"] == "Aissata"
     form["confirm_not_duplicate"] = "yes"
     done = client.post("/patients/new", data=form, follow_redirects=False)
     assert done.status_code == 303
@@ -131,8 +142,13 @@ def test_sign_out_ends_the_session(client: TestClient, world: World) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-@pytest.mark.parametrize(("target", "expected"), [("/patients", "/patients"), ("https://evil.example", "/"), ("//evil", "/")])
-def test_language_switch_never_redirects_outside(client: TestClient, target: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/patients", "/patients"), ("https://evil.example", "/"), ("//evil", "/")],
+)
+def test_language_switch_never_redirects_outside(
+    client: TestClient, target: str, expected: str
+) -> None:
     response = client.get("/lang/en", params={"next": target}, follow_redirects=False)
     assert response.headers["location"] == expected
     assert "alima_locale=en" in response.headers["set-cookie"]

@@ -56,7 +56,9 @@ def field_errors(errors: list[Any]) -> dict[str, str]:
     return result
 
 
-def api_error(status: int, code: str, message: str, context: dict[str, Any] | None = None) -> JSONResponse:
+def api_error(
+    status: int, code: str, message: str, context: dict[str, Any] | None = None
+) -> JSONResponse:
     """A JSON error response."""
     return JSONResponse(
         status_code=status,

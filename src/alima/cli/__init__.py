@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session, sessionmaker
 from rich.table import Table
 
 from alima.core.config import get_settings
@@ -24,7 +25,7 @@ app.add_typer(token_app, name="token")
 console = Console()
 
 
-def _sessionmaker():  # type: ignore[no-untyped-def]  # local helper, typed by make_sessionmaker
+def _sessionmaker() -> sessionmaker[Session]:
     from alima.core.db import make_engine, make_sessionmaker
 
     settings = get_settings()
@@ -93,8 +94,12 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 
 @demo_app.command("load")
 def demo_load(
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if data exists.")] = False,
-    today: Annotated[str | None, typer.Option(help="Reference date YYYY-MM-DD (default: today).")] = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if data exists.")
+    ] = False,
+    today: Annotated[
+        str | None, typer.Option(help="Reference date YYYY-MM-DD (default: today).")
+    ] = None,
 ) -> None:
     """Load the deterministic demo data (Mali) and print the demo logins."""
     from alima.core.time import today as utc_today
@@ -106,10 +111,12 @@ def demo_load(
         if not demo.is_empty(session):
             if if_empty:
                 console.print("Demo data already present.")
-                _print_logins([
-                    demo.DemoLogin(u, demo.DEMO_PASSWORD, r.value, p or prj or "")
-                    for u, _n, r, p, prj, _o in demo.DEMO_USERS
-                ])
+                _print_logins(
+                    [
+                        demo.DemoLogin(u, demo.DEMO_PASSWORD, r.value, p or prj or "")
+                        for u, _n, r, p, prj, _o in demo.DEMO_USERS
+                    ]
+                )
                 return
             console.print("[red]The database is not empty; demo data not loaded.[/red]")
             raise typer.Exit(1)
@@ -136,12 +143,19 @@ def _print_logins(logins: list) -> None:  # type: ignore[type-arg]  # DemoLogin 
 @user_app.command("create")
 def user_create(
     username: str,
-    role: Annotated[str, typer.Option(help="clinician, data_manager, coordinator, researcher, partner_viewer, administrator")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="clinician, data_manager, coordinator, researcher, partner_viewer, administrator"
+        ),
+    ],
     full_name: Annotated[str, typer.Option(help="Full name.")] = "",
     place: Annotated[str | None, typer.Option(help="Place code of the scope (subtree).")] = None,
     project: Annotated[str | None, typer.Option(help="Project code of the scope.")] = None,
     organisation: Annotated[str | None, typer.Option(help="Organisation code.")] = None,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
 ) -> None:
     """Create a user with one role, scoped to a place subtree or a project."""
     from alima.core.enums import Role

@@ -84,4 +84,4 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_OUT = "sign_out"
-    TOKEN_CREATED = "token_created"
+    TOKEN_CREATED = "token_created"  # noqa: S105 - an audit action, not a secret

@@ -30,7 +30,9 @@ class ErrorCode(enum.Enum):
     def detail(self) -> Detail:
         """The ``Detail`` of this code."""
         value = self.value
-        assert isinstance(value, Detail)
+        if not isinstance(value, Detail):
+            msg = f"{self.name} has no Detail"
+            raise TypeError(msg)
         return value
 
 
@@ -54,7 +56,9 @@ class CoreError(ErrorCode):
     CORE_012 = Detail("reason required", N_("Please give a reason."))
     CORE_013 = Detail("internal", N_("An unexpected error occurred (reference {request_id})."))
     CORE_014 = Detail("user exists", N_("A user named {username} already exists."))
-    CORE_015 = Detail("weak password", N_("The password must have at least {min_length} characters."))
+    CORE_015 = Detail(
+        "weak password", N_("The password must have at least {min_length} characters.")
+    )
     CORE_016 = Detail("birth date required", N_("Give a date of birth or an estimated age."))
     CORE_017 = Detail("birth date future", N_("The date of birth cannot be in the future."))
 
@@ -72,7 +76,7 @@ class AlimaError(Exception):
     @property
     def message(self) -> str:
         """The message in the current locale, formatted with the context."""
-        params = {k: v for k, v in self.context.items()}
+        params = dict(self.context)
         try:
             return gettext(self.code.detail.message, **params)
         except (KeyError, IndexError):

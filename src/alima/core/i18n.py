@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import contextvars
 from functools import lru_cache
-from pathlib import Path
-
 from io import BytesIO
+from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po

@@ -21,12 +21,16 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "head", connection: Connection | None = None) -> None:
+def upgrade(
+    url: str | None = None, revision: str = "head", connection: Connection | None = None
+) -> None:
     """Bring the database to ``revision``."""
     command.upgrade(alembic_config(url, connection), revision)
 
 
-def downgrade(url: str | None = None, revision: str = "-1", connection: Connection | None = None) -> None:
+def downgrade(
+    url: str | None = None, revision: str = "-1", connection: Connection | None = None
+) -> None:
     """Step the database back to ``revision``."""
     command.downgrade(alembic_config(url, connection), revision)
 

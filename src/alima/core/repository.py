@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from alima.core.errors import CoreError, NotFound
 from alima.core.models import (
@@ -24,7 +24,9 @@ from alima.core.models import (
 )
 
 
-def _in_paths(column: ColumnElement[str], paths: Sequence[str]) -> ColumnElement[bool]:
+def _in_paths(
+    column: ColumnElement[str] | InstrumentedAttribute[str], paths: Sequence[str]
+) -> ColumnElement[bool]:
     if not paths:
         return false()
     return or_(*(column.startswith(p, autoescape=True) for p in paths))
@@ -66,7 +68,9 @@ def list_places(
     return list(session.scalars(stmt))
 
 
-def project_place_paths(session: Session, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+def project_place_paths(
+    session: Session, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
     """Paths of the places each project serves."""
     if not project_ids:
         return {}
@@ -137,15 +141,18 @@ def count_recent_failures(session: Session, username: str, since: datetime) -> i
         )
     )
     start = max(since, last_success) if last_success else since
-    return session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.username == username,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > start,
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.username == username,
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at > start,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def oldest_failure_since(session: Session, username: str, since: datetime) -> datetime | None:
@@ -162,7 +169,7 @@ def oldest_failure_since(session: Session, username: str, since: datetime) -> da
 # --- patients ---------------------------------------------------------------------------------
 
 
-def _patients_in_scope(paths: Sequence[str]) -> Select[tuple[Patient]]:
+def _patients_in_scope(paths: Sequence[str]) -> Select[Patient]:
     return (
         select(Patient)
         .join(Place, Place.id == Patient.place_id)
@@ -196,7 +203,9 @@ def search_patients(
     if tokens:
         conditions.append(and_(*(Patient.search_name.contains(t, autoescape=True) for t in tokens)))
     if identifier:
-        conditions.append(func.upper(Patient.identifier).startswith(identifier.upper(), autoescape=True))
+        conditions.append(
+            func.upper(Patient.identifier).startswith(identifier.upper(), autoescape=True)
+        )
     if conditions:
         stmt = stmt.where(or_(*conditions))
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
@@ -230,9 +239,12 @@ def find_duplicates(
 
 def count_patients_at(session: Session, place_id: uuid.UUID) -> int:
     """How many patients were ever registered at a place (identifier sequence)."""
-    return session.scalar(
-        select(func.count()).select_from(Patient).where(Patient.place_id == place_id)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Patient).where(Patient.place_id == place_id)
+        )
+        or 0
+    )
 
 
 def identifier_exists(session: Session, identifier: str) -> bool:
@@ -267,7 +279,9 @@ def recent_patients_read_by(
 # --- audit ------------------------------------------------------------------------------------
 
 
-def list_patient_audit(session: Session, patient_id: uuid.UUID) -> list[tuple[AuditEvent, str | None]]:
+def list_patient_audit(
+    session: Session, patient_id: uuid.UUID
+) -> list[tuple[AuditEvent, str | None]]:
     """A patient's audit trail, newest first, with each actor's user name."""
     rows = session.execute(
         select(AuditEvent, User.username)

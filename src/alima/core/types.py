@@ -53,5 +53,8 @@ Phone = Annotated[
     StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^\+?[0-9 ().-]{0,39}$"),
 ]
 PlaceCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$"
+    ),
 ]

@@ -78,13 +78,40 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
     password_hash = hash_password(DEMO_PASSWORD)
     with session.begin():
         orgs = {
-            code: Organisation(id=_uuid(rng), code=code, name=name, kind=kind.value, country_code=cc)
+            code: Organisation(
+                id=_uuid(rng), code=code, name=name, kind=kind.value, country_code=cc
+            )
             for code, name, kind, cc in [
-                ("ALIMA", "ALIMA (The Alliance for International Medical Action)", OrganisationKind.INTERNATIONAL_NGO, None),
-                ("AMCP-SP", "AMCP-SP (Alliance Médicale Contre le Paludisme - Santé Pour tous)", OrganisationKind.NATIONAL_NGO, "MLI"),
-                ("INSERM", "Inserm (Institut national de la santé et de la recherche médicale)", OrganisationKind.RESEARCH_INSTITUTE, "FRA"),
-                ("MSDS-ML", "Ministère de la Santé et du Développement Social du Mali", OrganisationKind.MINISTRY, "MLI"),
-                ("ECHO", "Protection civile et aide humanitaire de l'Union européenne (ECHO)", OrganisationKind.DONOR, None),
+                (
+                    "ALIMA",
+                    "ALIMA (The Alliance for International Medical Action)",
+                    OrganisationKind.INTERNATIONAL_NGO,
+                    None,
+                ),
+                (
+                    "AMCP-SP",
+                    "AMCP-SP (Alliance Médicale Contre le Paludisme - Santé Pour tous)",
+                    OrganisationKind.NATIONAL_NGO,
+                    "MLI",
+                ),
+                (
+                    "INSERM",
+                    "Inserm (Institut national de la santé et de la recherche médicale)",
+                    OrganisationKind.RESEARCH_INSTITUTE,
+                    "FRA",
+                ),
+                (
+                    "MSDS-ML",
+                    "Ministère de la Santé et du Développement Social du Mali",
+                    OrganisationKind.MINISTRY,
+                    "MLI",
+                ),
+                (
+                    "ECHO",
+                    "Protection civile et aide humanitaire de l'Union européenne (ECHO)",
+                    OrganisationKind.DONOR,
+                    None,
+                ),
             ]
         }
         session.add_all(orgs.values())
@@ -93,9 +120,19 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         rows = list(PLACES)
         for index, (name, area_code) in enumerate(DISPLACEMENT_SITES, start=1):
             area = next(r for r in PLACES if r[0] == area_code)
-            lat = (area[4] or 0) + rng.uniform(-0.03, 0.03)
-            lon = (area[5] or 0) + rng.uniform(-0.03, 0.03)
-            rows.append((f"{area_code}-PDI{index:02d}", name, "displacement_site", area_code, round(lat, 4), round(lon, 4), rng.randint(400, 3500)))
+            lat_site = (area[4] or 0.0) + rng.uniform(-0.03, 0.03)
+            lon_site = (area[5] or 0.0) + rng.uniform(-0.03, 0.03)
+            rows.append(
+                (
+                    f"{area_code}-PDI{index:02d}",
+                    name,
+                    "displacement_site",
+                    area_code,
+                    round(lat_site, 4),
+                    round(lon_site, 4),
+                    rng.randint(400, 3500),
+                )
+            )
         for code, name, kind, parent_code, lat, lon, population in rows:
             parent = places[parent_code] if parent_code else None
             place_id = _uuid(rng)
@@ -136,15 +173,24 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         )
         session.add(project)
         session.flush()
-        for org_code, role in [
+        for org_code, partner_role in [
             ("ALIMA", PartnerRole.LEAD),
             ("AMCP-SP", PartnerRole.CO_LEAD),
             ("INSERM", PartnerRole.RESEARCH),
             ("ECHO", PartnerRole.FUNDER),
         ]:
-            session.add(ProjectPartner(id=_uuid(rng), project_id=project.id, organisation_id=orgs[org_code].id, role=role.value))
+            session.add(
+                ProjectPartner(
+                    id=_uuid(rng),
+                    project_id=project.id,
+                    organisation_id=orgs[org_code].id,
+                    role=partner_role.value,
+                )
+            )
         for district in ("ML-SEG-NIO", "ML-MOP-MOP", "ML-MOP-BDG", "ML-TBK-GDM", "ML-KKR-DIO"):
-            session.add(ProjectPlace(id=_uuid(rng), project_id=project.id, place_id=places[district].id))
+            session.add(
+                ProjectPlace(id=_uuid(rng), project_id=project.id, place_id=places[district].id)
+            )
 
         logins: list[DemoLogin] = []
         users: dict[str, User] = {}
@@ -163,7 +209,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 RoleAssignment(
                     id=_uuid(rng),
                     user_id=user.id,
-                    role=role.value,
+                    role=partner_role.value,
                     place_id=places[place_code].id if place_code else None,
                     project_id=project.id if project_code else None,
                 )
@@ -171,7 +217,11 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             scope = places[place_code].name if place_code else project.name
             logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))
 
-        service_points = [p for p in places.values() if p.kind in {"facility", "mobile_clinic", "displacement_site"}]
+        service_points = [
+            p
+            for p in places.values()
+            if p.kind in {"facility", "mobile_clinic", "displacement_site"}
+        ]
         # The demo clinician's centre gets a fuller register, so the home page is alive.
         weights = [6 if p.code == "ML-SEG-NIO-NC-CS" else 1 for p in service_points]
         counters: dict[str, int] = {}
@@ -182,13 +232,19 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             sex = rng.choice(["F", "M"])
             given = rng.choice(GIVEN_NAMES_F if sex == "F" else GIVEN_NAMES_M)
             family = rng.choice(FAMILY_NAMES)
-            age_days = int(rng.triangular(30, 1800, 400)) if rng.random() < 0.85 else rng.randint(1826, 14000)
+            age_days = (
+                int(rng.triangular(30, 1800, 400))
+                if rng.random() < 0.85
+                else rng.randint(1826, 14000)
+            )
             birth = today - timedelta(days=age_days)
             estimated = rng.random() < 0.2
             if estimated:
                 birth = date(birth.year, birth.month, 15)
             counters[place.code] = counters.get(place.code, 0) + 1
-            created = datetime.combine(today - timedelta(days=rng.randint(0, 365)), time(8, rng.randint(0, 59)), tzinfo=UTC)
+            created = datetime.combine(
+                today - timedelta(days=rng.randint(0, 365)), time(8, rng.randint(0, 59)), tzinfo=UTC
+            )
             village = rng.choice(villages)
             caregiver_family = family if rng.random() < 0.6 else rng.choice(FAMILY_NAMES)
             patient = Patient(
@@ -201,7 +257,9 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 birth_date_estimated=estimated,
                 caregiver_name=f"{rng.choice(GIVEN_NAMES_F)} {caregiver_family}",
                 village=village,
-                phone=f"+223 {rng.choice([6, 7, 9])}{rng.randint(0, 9)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}" if rng.random() < 0.7 else None,
+                phone=f"+223 {rng.choice([6, 7, 9])}{rng.randint(0, 9)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+                if rng.random() < 0.7
+                else None,
                 place_id=place.id,
                 search_name=fold(f"{given} {family}"),
                 search_village=fold(village),
@@ -218,7 +276,9 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 entity_id=patient.id,
                 patient_id=patient.id,
                 place_id=place.id,
-                after=snapshot(patient, ("given_name", "family_name", "sex", "birth_date", "village")),
+                after=snapshot(
+                    patient, ("given_name", "family_name", "sex", "birth_date", "village")
+                ),
                 detail="demo",
             )
             event.id = _uuid(rng)

@@ -1,20 +1,19 @@
 """Alembic environment: URL from settings (or a connection passed by tests), batch mode for SQLite."""
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from typing import Any
-
 from alima.all_models import Base
-from alima.core.db import UTCDateTime
 from alima.core.config import get_settings
-from alima.core.db import make_engine
+from alima.core.db import UTCDateTime, make_engine
 
 config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
     """Render alima's column types as plain SQLAlchemy ones, so revisions never import models."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -11,6 +11,9 @@ from alima.core.security import tokens_equal
 from alima.core.service import auth
 from alima.web.middleware import SESSION_COOKIE
 
+#: Session tokens are 43 characters; anything much longer is not ours.
+MAX_TOKEN_LENGTH = 200
+
 
 class LoginRequired(Exception):
     """No live session: the page redirects to sign-in."""
@@ -19,7 +22,7 @@ class LoginRequired(Exception):
 def get_web_actor(request: Request, session: SessionDep, settings: SettingsDep) -> Actor:
     """The actor of the session cookie, or ``LoginRequired``."""
     token = request.cookies.get(SESSION_COOKIE)
-    if not token or len(token) > 200:
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         raise LoginRequired
     actor = auth.actor_from_session(session, token, ip=client_ip(request), settings=settings)
     if actor is None:

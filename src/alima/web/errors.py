@@ -35,7 +35,7 @@ def error_page(request: Request, status: int, message: str | None = None) -> HTM
     template = f"{status}.html"
     try:
         templates.env.get_template(template)
-    except Exception:  # noqa: BLE001 - no specific template: use the generic one
+    except Exception:
         template = "error.html"
     return render(request, template, ErrorContext(status=status, message=text), status_code=status)
 

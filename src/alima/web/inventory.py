@@ -30,6 +30,6 @@ def iter_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[RouteInfo]:
             for context in contexts():
                 original = context.original_route
                 if isinstance(original, APIRoute):
-                    yield RouteInfo(context.path, frozenset(original.methods), original.name)
+                    yield RouteInfo(context.path, frozenset(original.methods or ()), original.name)
         elif isinstance(route, APIRoute):
-            yield RouteInfo(prefix + route.path, frozenset(route.methods), route.name)
+            yield RouteInfo(prefix + route.path, frozenset(route.methods or ()), route.name)

@@ -34,32 +34,39 @@ SECURITY_HEADERS = {
 }
 
 
+#: A CSRF token we issued is 43 characters; shorter or longer ones are replaced.
+CSRF_LENGTHS = range(20, 101)
+
+
 def _cookies(scope: Scope) -> dict[str, str]:
     raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie")
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(raw.decode("latin-1"))
-    except Exception:  # noqa: BLE001 - a malformed cookie header is ignored, not fatal
+    except Exception:
         return {}
-    return {k: m.value for k, m in jar.items()}
+    return {str(k): str(m.value) for k, m in jar.items()}
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 
 class RequestContextMiddleware:
     """Sets request id, locale and CSRF token; adds security headers to every response."""
 
-    def __init__(self, app: ASGIApp, *, default_locale: str = DEFAULT_LOCALE, secure: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, default_locale: str = DEFAULT_LOCALE, secure: bool = False
+    ) -> None:
         self.app = app
         self.default_locale = default_locale
         self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP exchange."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -72,11 +79,10 @@ class RequestContextMiddleware:
             locale = locale or (cookies.get(LOCALE_COOKIE) if not is_api else None)
             if locale not in LOCALES:
                 locale = self.default_locale
-        assert locale is not None
-        set_locale(locale)
+        set_locale(locale or self.default_locale)
         csrf = cookies.get(CSRF_COOKIE, "")
         new_csrf = None
-        if not is_api and (len(csrf) < 20 or len(csrf) > 100):
+        if not is_api and len(csrf) not in CSRF_LENGTHS:
             new_csrf = secrets.token_urlsafe(32)
             csrf = new_csrf
         state = scope.setdefault("state", {})
@@ -93,13 +99,13 @@ class RequestContextMiddleware:
                 headers.setdefault("x-request-id", state["request_id"])
                 if not is_api:
                     headers.setdefault("cache-control", "no-store")
-                rotated = state.get("csrf_rotated")
-                if new_csrf or rotated:
-                    value = rotated or new_csrf
+                rotated: str | None = state.get("csrf_rotated")
+                cookie_value = rotated or new_csrf
+                if cookie_value:
                     secure = "; Secure" if self.secure else ""
                     headers.append(
                         "set-cookie",
-                        f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}",
+                        f"{CSRF_COOKIE}={cookie_value}; Path=/; HttpOnly; SameSite=Strict{secure}",
                     )
             await send(message)
 

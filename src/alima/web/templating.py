@@ -43,12 +43,16 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
     return format_decimal(round(value, digits), locale=get_locale())
 
 
+#: Below this age (months) an age reads in months, above it in years and months.
+AGE_IN_MONTHS_UNTIL = 24
+
+
 def fmt_age(months: float | None) -> str:
     """An age in months or years and months."""
     if months is None:
         return ""
     whole = int(months)
-    if whole < 24:
+    if whole < AGE_IN_MONTHS_UNTIL:
         return _ngettext("%(num)d month", "%(num)d months", whole) % {"num": whole}
     years, rest = divmod(whole, 12)
     return _gettext("%(years)d years %(months)d months") % {"years": years, "months": rest}

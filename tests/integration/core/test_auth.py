@@ -16,7 +16,9 @@ from tests.factories.core import PASSWORD, World
 
 def test_sign_in_and_resolve_session(session: Session, world: World, settings: Settings) -> None:
     user = world.users["clinician_a"]
-    signed = auth.sign_in(session, username=user.username.upper(), password=PASSWORD, ip=None, settings=settings)
+    signed = auth.sign_in(
+        session, username=user.username.upper(), password=PASSWORD, ip=None, settings=settings
+    )
     assert signed.actor.id == user.id
     actor = auth.actor_from_session(session, signed.token, ip=None, settings=settings)
     assert actor is not None and actor.username == user.username
@@ -29,9 +31,17 @@ def test_each_sign_in_makes_a_new_token(session: Session, world: World, settings
     assert first.token != second.token
 
 
-def test_wrong_password_and_unknown_user(session: Session, world: World, settings: Settings) -> None:
+def test_wrong_password_and_unknown_user(
+    session: Session, world: World, settings: Settings
+) -> None:
     with pytest.raises(Unauthenticated):
-        auth.sign_in(session, username=world.users["clinician_a"].username, password="nope", ip=None, settings=settings)
+        auth.sign_in(
+            session,
+            username=world.users["clinician_a"].username,
+            password="nope",
+            ip=None,
+            settings=settings,
+        )
     with pytest.raises(Unauthenticated):
         auth.sign_in(session, username="nobody-here", password=PASSWORD, ip=None, settings=settings)
 
@@ -48,7 +58,13 @@ def test_failed_sign_ins_are_throttled(session: Session, world: World, settings:
 
 
 def test_expired_session_is_refused(session: Session, world: World, settings: Settings) -> None:
-    signed = auth.sign_in(session, username=world.users["clinician_a"].username, password=PASSWORD, ip=None, settings=settings)
+    signed = auth.sign_in(
+        session,
+        username=world.users["clinician_a"].username,
+        password=PASSWORD,
+        ip=None,
+        settings=settings,
+    )
     with session.begin():
         for live in session.scalars(select(UserSession)):
             live.expires_at = utcnow() - timedelta(minutes=1)
@@ -56,7 +72,13 @@ def test_expired_session_is_refused(session: Session, world: World, settings: Se
 
 
 def test_sign_out_revokes(session: Session, world: World, settings: Settings) -> None:
-    signed = auth.sign_in(session, username=world.users["clinician_a"].username, password=PASSWORD, ip=None, settings=settings)
+    signed = auth.sign_in(
+        session,
+        username=world.users["clinician_a"].username,
+        password=PASSWORD,
+        ip=None,
+        settings=settings,
+    )
     auth.sign_out(session, signed.token, signed.actor)
     assert auth.actor_from_session(session, signed.token, ip=None, settings=settings) is None
 

@@ -2,7 +2,14 @@ import uuid
 
 import pytest
 
-from alima.core.access import ROLE_PERMISSIONS, Actor, Grant, Permission, child_path, minimal_prefixes
+from alima.core.access import (
+    ROLE_PERMISSIONS,
+    Actor,
+    Grant,
+    Permission,
+    child_path,
+    minimal_prefixes,
+)
 from alima.core.enums import Role
 
 
@@ -33,7 +40,7 @@ def test_minimal_prefixes_drops_nested_paths() -> None:
         (Role.RESEARCHER, Permission.PATIENT_READ, False),
         (Role.ADMINISTRATOR, Permission.PATIENT_DELETE, True),
     ],
-    ids=lambda v: str(v),
+    ids=str,
 )
 def test_role_permissions(role: Role, permission: Permission, expected: bool) -> None:
     assert (permission in ROLE_PERMISSIONS[role]) is expected

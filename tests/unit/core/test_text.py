@@ -15,7 +15,16 @@ from alima.core.text import fold
         ("", ""),
         (None, ""),
     ],
-    ids=["diaeresis", "upper-spaces", "two-names", "place", "apostrophe", "hyphen", "empty", "none"],
+    ids=[
+        "diaeresis",
+        "upper-spaces",
+        "two-names",
+        "place",
+        "apostrophe",
+        "hyphen",
+        "empty",
+        "none",
+    ],
 )
 def test_fold_strips_accents_case_and_spacing(raw: str | None, folded: str) -> None:
     assert fold(raw) == folded

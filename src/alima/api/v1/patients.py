@@ -1,7 +1,7 @@
 """Patients: register, read, change, search, soft-delete with a reason."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -19,7 +19,7 @@ from alima.core.service import patients as service
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},
     403: {"description": "Not allowed"},
     404: {"description": "No such patient in your scope"},
@@ -28,13 +28,13 @@ ERRORS = {
 }
 
 
-@router.post("", response_model=PatientRead, status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ERRORS)
 def register_patient(body: PatientCreate, session: SessionDep, actor: ApiActor) -> PatientRead:
     """Register a patient; a likely duplicate is refused with 409 unless confirmed."""
     return service.register_patient(session, body, actor=actor)
 
 
-@router.get("", response_model=Page[PatientSummary], responses=ERRORS)
+@router.get("", responses=ERRORS)
 def search_patients(
     criteria: Annotated[PatientFilter, Query()], session: SessionDep, actor: ApiActor
 ) -> Page[PatientSummary]:
@@ -42,13 +42,13 @@ def search_patients(
     return service.search_patients(session, criteria, actor=actor)
 
 
-@router.get("/{patient_id}", response_model=PatientRead, responses=ERRORS)
+@router.get("/{patient_id}", responses=ERRORS)
 def get_patient(patient_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> PatientRead:
     """One patient (the read is audited)."""
     return service.get_patient(session, patient_id, actor=actor)
 
 
-@router.patch("/{patient_id}", response_model=PatientRead, responses=ERRORS)
+@router.patch("/{patient_id}", responses=ERRORS)
 def update_patient(
     patient_id: uuid.UUID, body: PatientUpdate, session: SessionDep, actor: ApiActor
 ) -> PatientRead:
@@ -56,7 +56,7 @@ def update_patient(
     return service.update_patient(session, patient_id, body, actor=actor)
 
 
-@router.delete("/{patient_id}", response_model=PatientRead, responses=ERRORS)
+@router.delete("/{patient_id}", responses=ERRORS)
 def delete_patient(
     patient_id: uuid.UUID,
     session: SessionDep,

@@ -1,6 +1,6 @@
 """Places (read-only)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -11,10 +11,13 @@ from alima.core.service import places as service
 
 router = APIRouter(prefix="/places", tags=["places"])
 
-ERRORS = {401: {"description": "Not signed in"}, 404: {"description": "Unknown place"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    404: {"description": "Unknown place"},
+}
 
 
-@router.get("", response_model=Page[PlaceRead], responses=ERRORS)
+@router.get("", responses=ERRORS)
 def list_places(
     session: SessionDep,
     actor: ApiActor,
@@ -28,7 +31,7 @@ def list_places(
     )
 
 
-@router.get("/{code}", response_model=PlaceRead, responses=ERRORS)
+@router.get("/{code}", responses=ERRORS)
 def get_place(code: str, session: SessionDep, actor: ApiActor) -> PlaceRead:
     """One place by its code."""
     return service.get_place(session, code, actor=actor)

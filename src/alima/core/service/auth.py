@@ -36,6 +36,7 @@ class SignedIn:
 
 
 def actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> Actor:
+    """The access profile of ``user``: each role with the place paths it covers."""
     assignments = repository.active_assignments(session, user.id)
     project_paths = repository.project_place_paths(
         session, [a.project_id for a in assignments if a.project_id]

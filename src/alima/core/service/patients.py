@@ -47,6 +47,9 @@ from alima.core.time import age_in_months, today, utcnow
 #: Birth dates this close count as "the same child" when either is an estimate.
 ESTIMATED_AGE_TOLERANCE_DAYS = 183
 
+#: Shorter queries are searched as names only (an identifier needs at least this many characters).
+MIN_IDENTIFIER_QUERY = 3
+
 AUDITED_FIELDS = (
     "given_name",
     "family_name",
@@ -358,7 +361,7 @@ def search_patients(
     """Find patients in scope by name (accent- and case-insensitive) or identifier."""
     query = criteria.q.strip()
     tokens = [t for t in fold(query).split(" ") if t][:6]
-    identifier = query if len(query) >= 3 else ""
+    identifier = query if len(query) >= MIN_IDENTIFIER_QUERY else ""
     if not tokens and not identifier:
         return Page[PatientSummary](items=[], total=0, limit=criteria.limit, offset=criteria.offset)
     with session.begin():

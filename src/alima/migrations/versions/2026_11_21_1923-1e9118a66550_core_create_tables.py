@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "1e9118a66550"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

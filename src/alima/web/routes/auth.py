@@ -19,7 +19,7 @@ router = APIRouter()
 
 
 @router.get("/login", response_class=HTMLResponse, name="auth:login")
-def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002 - URL parameter name
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
     """The sign-in form."""
     return render(request, "login.html", LoginContext(next_url=safe_next(next)))
 
@@ -31,7 +31,7 @@ def login(
     settings: SettingsDep,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=500)] = "/",  # noqa: A002 - form field name
+    next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check credentials; on success a new session (new token) replaces any old one."""
     try:
@@ -67,7 +67,7 @@ def logout(request: Request, session: SessionDep, actor: WebActor) -> RedirectRe
 
 
 @router.get("/lang/{code}", name="auth:language")
-def switch_language(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002 - URL parameter name
+def switch_language(code: str, next: str = "/") -> RedirectResponse:
     """Switch the interface language (French or English)."""
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in LOCALES:

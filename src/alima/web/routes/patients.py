@@ -40,7 +40,9 @@ def search(
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     """Search by name or identifier; accents and case do not matter."""
-    results = service.search_patients(session, PatientFilter(q=q), actor=actor) if q.strip() else None
+    results = (
+        service.search_patients(session, PatientFilter(q=q), actor=actor) if q.strip() else None
+    )
     context = SearchContext(
         actor=actor, q=q, results=results, can_register=actor.can(Permission.PATIENT_WRITE)
     )
@@ -52,7 +54,11 @@ def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTM
     """The registration form."""
     places = service.registration_places(session, actor=actor)
     values = {"place_code": places[0].code} if len(places) == 1 else {}
-    return render(request, "patients/register.html", RegisterContext(actor=actor, places=places, values=values))
+    return render(
+        request,
+        "patients/register.html",
+        RegisterContext(actor=actor, places=places, values=values),
+    )
 
 
 class RegisterForm(BaseModel):
@@ -120,7 +126,11 @@ def detail(
 
 
 @router.get("/{patient_id}/audit", response_class=HTMLResponse, name="patients:audit")
-def audit(request: Request, patient_id: uuid.UUID, session: SessionDep, actor: WebActor) -> HTMLResponse:
+def audit(
+    request: Request, patient_id: uuid.UUID, session: SessionDep, actor: WebActor
+) -> HTMLResponse:
     """Who read or changed this record, and when (data managers and coordinators)."""
     patient, events = service.patient_audit_trail(session, patient_id, actor=actor)
-    return render(request, "patients/audit.html", AuditContext(actor=actor, patient=patient, events=events))
+    return render(
+        request, "patients/audit.html", AuditContext(actor=actor, patient=patient, events=events)
+    )
