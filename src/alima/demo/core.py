@@ -209,7 +209,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 RoleAssignment(
                     id=_uuid(rng),
                     user_id=user.id,
-                    role=partner_role.value,
+                    role=role.value,
                     place_id=places[place_code].id if place_code else None,
                     project_id=project.id if project_code else None,
                 )
