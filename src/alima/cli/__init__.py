@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session, sessionmaker
 from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
 
 from alima.core.config import get_settings
 
