@@ -18,7 +18,7 @@ from alima.core.config import Settings
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.migrate import upgrade
 from alima.core.time import today
-from alima.demo import core as demo
+from alima.demo import load_all
 from alima.main import create_app
 from tests.conftest import IN_CI
 
@@ -47,7 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     engine = make_engine(url)
     session = make_sessionmaker(engine)()
-    demo.load(session, today=today(), patient_count=60)
+    load_all(session, today=today(), patient_count=60)
     session.close()
     engine.dispose()
     port = _free_port()

@@ -104,6 +104,7 @@ def demo_load(
     """Load the deterministic demo data (Mali) and print the demo logins."""
     from alima.core.time import today as utc_today
     from alima.demo import core as demo
+    from alima.demo import load_all
 
     factory = _sessionmaker()
     session = factory()
@@ -122,7 +123,7 @@ def demo_load(
             raise typer.Exit(1)
         reference = date.fromisoformat(today) if today else utc_today()
         with console.status("Loading demo data…"):
-            logins = demo.load(session, today=reference)
+            logins = load_all(session, today=reference)
         console.print("[green]Demo data loaded.[/green]")
         _print_logins(logins)
     finally:

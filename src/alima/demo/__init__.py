@@ -1,5 +1,30 @@
 """Deterministic demo data: Mali with four regions, a co-managed project, one user per role.
 
 The same seed gives the same places, people and identifiers on every load, so a screenshot,
-a test and a training session all see the same clinic.
+a test and a training session all see the same clinic. ``load_all`` loads the core, then each
+domain's demo (one transaction each); a domain adds its loader to ``DOMAIN_LOADERS``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from alima.demo import core
+
+#: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
+#: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
+DomainLoader = Callable[..., None]
+DOMAIN_LOADERS: list[DomainLoader] = []
+
+
+def load_all(
+    session: Session, *, today: date, patient_count: int = core.PATIENT_COUNT
+) -> list[core.DemoLogin]:
+    """Load the core demo and every domain's demo; return the demo logins."""
+    logins = core.load(session, today=today, patient_count=patient_count)
+    for loader in DOMAIN_LOADERS:
+        loader(session, today=today)
+    return logins
