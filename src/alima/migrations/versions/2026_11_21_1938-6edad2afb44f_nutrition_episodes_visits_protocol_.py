@@ -1,0 +1,213 @@
+"""nutrition: episodes, visits, protocol overrides
+
+CMAM care (issue 4): one episode per treatment with its running figures (band, ration,
+next visit, sachets) so caseloads and monthly reports read one row per child; visits keep
+the measurements, z-scores and the decision taken; countries adapt a packaged protocol
+through validated overrides.
+
+Revision ID: 6edad2afb44f
+Revises: 1e9118a66550
+Create Date: 2026-11-21 19:38:05.129285
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = "6edad2afb44f"
+down_revision: str | None = "1e9118a66550"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "nutrition_protocol_override",
+        sa.Column("country_id", sa.Uuid(), nullable=False),
+        sa.Column("protocol_code", sa.String(length=60), nullable=False),
+        sa.Column("protocol_version", sa.String(length=20), nullable=False),
+        sa.Column("overrides", sa.JSON(), nullable=False),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["country_id"],
+            ["core_place.id"],
+            name=op.f("fk_nutrition_protocol_override_country_id_core_place"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_protocol_override_created_by_id_core_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_protocol_override")),
+    )
+    op.create_table(
+        "nutrition_episode",
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("place_id", sa.Uuid(), nullable=False),
+        sa.Column("protocol_code", sa.String(length=60), nullable=False),
+        sa.Column("protocol_version", sa.String(length=20), nullable=False),
+        sa.Column("protocol_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("protocol_overrides", sa.JSON(), nullable=True),
+        sa.Column("admitted_on", sa.Date(), nullable=False),
+        sa.Column("admission_type", sa.String(length=20), nullable=False),
+        sa.Column("admission_criteria", sa.JSON(), nullable=False),
+        sa.Column("main_criterion", sa.String(length=20), nullable=False),
+        sa.Column("severity", sa.String(length=10), nullable=False),
+        sa.Column("age_months_at_admission", sa.Float(), nullable=False),
+        sa.Column("appetite_test_passed", sa.Boolean(), nullable=True),
+        sa.Column("amoxicillin_given", sa.Boolean(), nullable=False),
+        sa.Column("previous_episode_id", sa.Uuid(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("band", sa.String(length=20), nullable=False),
+        sa.Column("last_visit_on", sa.Date(), nullable=False),
+        sa.Column("next_visit_on", sa.Date(), nullable=True),
+        sa.Column("visit_interval_days", sa.Integer(), nullable=False),
+        sa.Column("visits_count", sa.Integer(), nullable=False),
+        sa.Column("sachets_total", sa.Integer(), nullable=False),
+        sa.Column("sachets_per_week", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("exit_note", sa.Text(), nullable=True),
+        sa.Column("transfer_place_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.Text(), nullable=True),
+        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        sa.CheckConstraint(
+            "(status = 'open' AND outcome IS NULL AND closed_on IS NULL) OR (status = 'closed' AND outcome IS NOT NULL AND closed_on IS NOT NULL)",
+            name=op.f("ck_nutrition_episode_closed_has_outcome"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('open', 'closed')", name=op.f("ck_nutrition_episode_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_episode_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["deleted_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_episode_deleted_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["core_patient.id"],
+            name=op.f("fk_nutrition_episode_patient_id_core_patient"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_episode_place_id_core_place")
+        ),
+        sa.ForeignKeyConstraint(
+            ["previous_episode_id"],
+            ["nutrition_episode.id"],
+            name=op.f("fk_nutrition_episode_previous_episode_id_nutrition_episode"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transfer_place_id"],
+            ["core_place.id"],
+            name=op.f("fk_nutrition_episode_transfer_place_id_core_place"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_episode")),
+    )
+    with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_nutrition_episode_patient", ["patient_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            "ix_nutrition_episode_place_admitted", ["place_id", "admitted_on"], unique=False
+        )
+        batch_op.create_index(
+            "ix_nutrition_episode_place_closed", ["place_id", "closed_on"], unique=False
+        )
+        batch_op.create_index(
+            "ix_nutrition_episode_place_status_next",
+            ["place_id", "status", "next_visit_on"],
+            unique=False,
+        )
+
+    op.create_table(
+        "nutrition_visit",
+        sa.Column("episode_id", sa.Uuid(), nullable=False),
+        sa.Column("is_admission", sa.Boolean(), nullable=False),
+        sa.Column("visit_on", sa.Date(), nullable=False),
+        sa.Column("weight_kg", sa.Float(), nullable=True),
+        sa.Column("height_cm", sa.Float(), nullable=True),
+        sa.Column("measure", sa.String(length=1), nullable=True),
+        sa.Column("muac_mm", sa.Integer(), nullable=True),
+        sa.Column("oedema", sa.String(length=10), nullable=False),
+        sa.Column("temperature_c", sa.Float(), nullable=True),
+        sa.Column("appetite_test_passed", sa.Boolean(), nullable=True),
+        sa.Column("danger_signs", sa.Boolean(), nullable=False),
+        sa.Column("complications", sa.Boolean(), nullable=False),
+        sa.Column("age_days", sa.Integer(), nullable=False),
+        sa.Column("zwfl", sa.Float(), nullable=True),
+        sa.Column("zwei", sa.Float(), nullable=True),
+        sa.Column("zlen", sa.Float(), nullable=True),
+        sa.Column("zac", sa.Float(), nullable=True),
+        sa.Column("who_flags", sa.JSON(), nullable=False),
+        sa.Column("confirmed_unusual", sa.Boolean(), nullable=False),
+        sa.Column("band", sa.String(length=20), nullable=False),
+        sa.Column("product", sa.String(length=10), nullable=True),
+        sa.Column("kcal_per_kg_day", sa.Float(), nullable=True),
+        sa.Column("sachets_per_day", sa.Float(), nullable=True),
+        sa.Column("ration_days", sa.Integer(), nullable=False),
+        sa.Column("sachets_given", sa.Integer(), nullable=False),
+        sa.Column("next_visit_on", sa.Date(), nullable=True),
+        sa.Column("alerts", sa.JSON(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.Text(), nullable=True),
+        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        sa.CheckConstraint("sachets_given >= 0", name=op.f("ck_nutrition_visit_sachets_positive")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_visit_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["deleted_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_visit_deleted_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["episode_id"],
+            ["nutrition_episode.id"],
+            name=op.f("fk_nutrition_visit_episode_id_nutrition_episode"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_visit")),
+    )
+    with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_nutrition_visit_episode_on", ["episode_id", "visit_on"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
+        batch_op.drop_index("ix_nutrition_visit_episode_on")
+
+    op.drop_table("nutrition_visit")
+    with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
+        batch_op.drop_index("ix_nutrition_episode_place_status_next")
+        batch_op.drop_index("ix_nutrition_episode_place_closed")
+        batch_op.drop_index("ix_nutrition_episode_place_admitted")
+        batch_op.drop_index("ix_nutrition_episode_patient")
+
+    op.drop_table("nutrition_episode")
+    op.drop_table("nutrition_protocol_override")

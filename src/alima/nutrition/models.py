@@ -1,0 +1,140 @@
+"""ORM models of CMAM care: episodes, their visits, and per-country protocol overrides.
+
+An episode keeps denormalised running figures (current band, ration, next visit, sachets
+given) so the caseload and the monthly report read one row per child, not every visit.
+"""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alima.core.db import AuthorMixin, Base, IdMixin, SoftDeleteMixin, TimestampMixin
+from alima.core.models import Patient, Place
+
+
+class ProtocolOverride(IdMixin, TimestampMixin, AuthorMixin, Base):
+    """A country's adaptation of a packaged protocol (validated by ``apply_overrides``)."""
+
+    __tablename__ = "nutrition_protocol_override"
+
+    country_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
+    protocol_code: Mapped[str] = mapped_column(String(60))
+    protocol_version: Mapped[str] = mapped_column(String(20))
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON)
+    effective_from: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+    """One treatment of one child for acute malnutrition, from admission to exit."""
+
+    __tablename__ = "nutrition_episode"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"))
+    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
+    protocol_code: Mapped[str] = mapped_column(String(60))
+    protocol_version: Mapped[str] = mapped_column(String(20))
+    protocol_fingerprint: Mapped[str] = mapped_column(String(64))
+    protocol_overrides: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    admitted_on: Mapped[date] = mapped_column(Date)
+    admission_type: Mapped[str] = mapped_column(String(20))  # new, relapse, transfer_in
+    admission_criteria: Mapped[list[str]] = mapped_column(JSON)
+    main_criterion: Mapped[str] = mapped_column(String(20))  # oedema > muac > whz
+    severity: Mapped[str] = mapped_column(String(10))
+    age_months_at_admission: Mapped[float] = mapped_column(Float)
+    appetite_test_passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    amoxicillin_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    previous_episode_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    band: Mapped[str] = mapped_column(String(20))
+    last_visit_on: Mapped[date] = mapped_column(Date)
+    next_visit_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    visit_interval_days: Mapped[int] = mapped_column(Integer, default=7)
+    visits_count: Mapped[int] = mapped_column(Integer, default=0)
+    sachets_total: Mapped[int] = mapped_column(Integer, default=0)
+    sachets_per_week: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    exit_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    transfer_place_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_place.id"), nullable=True
+    )
+
+    patient: Mapped[Patient] = relationship()
+    place: Mapped[Place] = relationship(foreign_keys=[place_id])
+    visits: Mapped[list["Visit"]] = relationship(
+        back_populates="episode", order_by="Visit.visit_on"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint(
+            "(status = 'open' AND outcome IS NULL AND closed_on IS NULL) OR "
+            "(status = 'closed' AND outcome IS NOT NULL AND closed_on IS NOT NULL)",
+            name="closed_has_outcome",
+        ),
+        Index("ix_nutrition_episode_place_admitted", "place_id", "admitted_on"),
+        Index("ix_nutrition_episode_place_closed", "place_id", "closed_on"),
+        Index("ix_nutrition_episode_patient", "patient_id", "status"),
+        Index("ix_nutrition_episode_place_status_next", "place_id", "status", "next_visit_on"),
+    )
+
+
+class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+    """A measurement point of an episode (the admission is the first one) and what was decided."""
+
+    __tablename__ = "nutrition_visit"
+
+    episode_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nutrition_episode.id"))
+    is_admission: Mapped[bool] = mapped_column(Boolean, default=False)
+    visit_on: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    measure: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    muac_mm: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    oedema: Mapped[str] = mapped_column(String(10), default="none")
+    temperature_c: Mapped[float | None] = mapped_column(Float, nullable=True)
+    appetite_test_passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    danger_signs: Mapped[bool] = mapped_column(Boolean, default=False)
+    complications: Mapped[bool] = mapped_column(Boolean, default=False)
+    age_days: Mapped[int] = mapped_column(Integer)
+    zwfl: Mapped[float | None] = mapped_column(Float, nullable=True)
+    zwei: Mapped[float | None] = mapped_column(Float, nullable=True)
+    zlen: Mapped[float | None] = mapped_column(Float, nullable=True)
+    zac: Mapped[float | None] = mapped_column(Float, nullable=True)
+    who_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    confirmed_unusual: Mapped[bool] = mapped_column(Boolean, default=False)
+    band: Mapped[str] = mapped_column(String(20))
+    product: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    kcal_per_kg_day: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sachets_per_day: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ration_days: Mapped[int] = mapped_column(Integer, default=0)
+    sachets_given: Mapped[int] = mapped_column(Integer, default=0)
+    next_visit_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    alerts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    episode: Mapped[Episode] = relationship(back_populates="visits")
+
+    __table_args__ = (
+        Index("ix_nutrition_visit_episode_on", "episode_id", "visit_on"),
+        CheckConstraint("sachets_given >= 0", name="sachets_positive"),
+    )
