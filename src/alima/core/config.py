@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     password_min_length: int = Field(10, ge=8, description="Minimum password length.")
     api_token_days: int = Field(90, ge=1, description="Default lifetime of an API token in days.")
     default_locale: Literal["fr", "en"] = Field("fr", description="Language of the interface.")
+    nutrition_rates_include_medical_transfers: bool = Field(
+        True,
+        description="Count medical transfers to inpatient care as discharges in CMAM outcome "
+        "rates (reporting standards differ: PROTOCOLS.md section 4).",
+    )
+    nutrition_default_protocol: str = Field(
+        "optima", description="Protocol proposed at admission (optima, compas or standard-who-2013)."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -130,3 +130,34 @@ class NutritionError(ErrorCode):
         "band not in protocol",
         N_("The band {band} does not exist in protocol {code} version {version}."),
     )
+    NUT_023 = Detail(
+        "refer to inpatient care",
+        N_(
+            "This child must be referred to inpatient care ({reasons}); outpatient admission "
+            "is not possible."
+        ),
+    )
+    NUT_024 = Detail(
+        "appetite test needed",
+        N_("Do the appetite test and record its result before admitting this child."),
+    )
+    NUT_025 = Detail(
+        "date in the future",
+        N_("The date {on} is in the future. Please check it."),
+    )
+    NUT_026 = Detail(
+        "measurement needed",
+        N_("Record at least the MUAC or the weight at a visit."),
+    )
+    NUT_027 = Detail(
+        "transfer place needed",
+        N_("Choose the site the child is transferred to."),
+    )
+    NUT_028 = Detail(
+        "exit before admission",
+        N_("The exit date {closed_on} is before the admission or the last visit ({last_on})."),
+    )
+    NUT_029 = Detail(
+        "month not valid",
+        N_("Give the month as YYYY-MM, for example 2026-10."),
+    )

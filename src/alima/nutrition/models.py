@@ -136,5 +136,6 @@ class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
 
     __table_args__ = (
         Index("ix_nutrition_visit_episode_on", "episode_id", "visit_on"),
+        Index("ix_nutrition_visit_on", "visit_on"),
         CheckConstraint("sachets_given >= 0", name="sachets_positive"),
     )

@@ -196,10 +196,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_nutrition_visit_episode_on", ["episode_id", "visit_on"], unique=False
         )
+        batch_op.create_index("ix_nutrition_visit_on", ["visit_on"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
+        batch_op.drop_index("ix_nutrition_visit_on")
         batch_op.drop_index("ix_nutrition_visit_episode_on")
 
     op.drop_table("nutrition_visit")

@@ -1,0 +1,223 @@
+"""Queries of CMAM care. ``find_*`` returns ``None``; nothing here commits.
+
+Report queries aggregate in SQL that runs unchanged on SQLite and PostgreSQL, scoped by place
+subtree paths like every other query (``core.repository``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from alima.core.models import Place
+from alima.nutrition.models import Episode, ProtocolOverride, Visit
+
+
+def in_paths(paths: Sequence[str]) -> ColumnElement[bool]:
+    """Places inside any of the subtrees ``paths``."""
+    if not paths:
+        return false()
+    return or_(*(Place.path.startswith(p, autoescape=True) for p in paths))
+
+
+def find_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
+    """An episode with its patient, place and visits loaded."""
+    return session.scalars(
+        select(Episode)
+        .where(Episode.id == episode_id)
+        .options(
+            selectinload(Episode.patient),
+            selectinload(Episode.place),
+            selectinload(Episode.visits),
+        )
+    ).one_or_none()
+
+
+def find_open_episode(session: Session, patient_id: uuid.UUID) -> Episode | None:
+    """The child's open episode, if any."""
+    return session.scalars(
+        select(Episode).where(
+            Episode.patient_id == patient_id,
+            Episode.status == "open",
+            Episode.deleted_at.is_(None),
+        )
+    ).first()
+
+
+def last_cured_on(session: Session, patient_id: uuid.UUID) -> tuple[uuid.UUID, date] | None:
+    """The child's most recent cure (episode id and date), for relapse detection."""
+    row = session.execute(
+        select(Episode.id, Episode.closed_on)
+        .where(
+            Episode.patient_id == patient_id,
+            Episode.outcome == "cured",
+            Episode.deleted_at.is_(None),
+        )
+        .order_by(Episode.closed_on.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row and row[1] else None
+
+
+def episodes_of_patient(session: Session, patient_id: uuid.UUID) -> list[Episode]:
+    """The child's episodes, newest first."""
+    return list(
+        session.scalars(
+            select(Episode)
+            .where(Episode.patient_id == patient_id, Episode.deleted_at.is_(None))
+            .options(selectinload(Episode.place))
+            .order_by(Episode.admitted_on.desc())
+        )
+    )
+
+
+def active_override(
+    session: Session, *, country_id: uuid.UUID, code: str, version: str, on: date
+) -> ProtocolOverride | None:
+    """The country's override of a protocol version in force on ``on``."""
+    return session.scalars(
+        select(ProtocolOverride)
+        .where(
+            ProtocolOverride.country_id == country_id,
+            ProtocolOverride.protocol_code == code,
+            ProtocolOverride.protocol_version == version,
+            ProtocolOverride.active.is_(True),
+            ProtocolOverride.effective_from <= on,
+        )
+        .order_by(ProtocolOverride.effective_from.desc())
+        .limit(1)
+    ).first()
+
+
+def open_episodes_at(session: Session, paths: Sequence[str]) -> list[Episode]:
+    """Open episodes at sites inside ``paths``, with patients loaded."""
+    return list(
+        session.scalars(
+            select(Episode)
+            .join(Place, Place.id == Episode.place_id)
+            .where(in_paths(paths), Episode.status == "open", Episode.deleted_at.is_(None))
+            .options(selectinload(Episode.patient))
+            .order_by(Episode.next_visit_on, Episode.admitted_on)
+        )
+    )
+
+
+# --- monthly report -------------------------------------------------------------------------
+
+
+def _scoped(paths: Sequence[str]) -> Select[int]:
+    return (
+        select(func.count(Episode.id))
+        .join(Place, Place.id == Episode.place_id)
+        .where(in_paths(paths), Episode.deleted_at.is_(None))
+    )
+
+
+def count_open_on(session: Session, paths: Sequence[str], *, before: date) -> int:
+    """Children in treatment at the start of day ``before`` (admitted earlier, not yet out)."""
+    stmt = _scoped(paths).where(
+        Episode.admitted_on < before,
+        or_(Episode.closed_on.is_(None), Episode.closed_on >= before),
+    )
+    return session.scalar(stmt) or 0
+
+
+def admissions_by_type_and_criterion(
+    session: Session, paths: Sequence[str], *, start: date, end: date
+) -> list[tuple[str, str, int]]:
+    """(admission type, main criterion, count) for admissions from ``start`` to ``end``."""
+    stmt = (
+        select(Episode.admission_type, Episode.main_criterion, func.count(Episode.id))
+        .join(Place, Place.id == Episode.place_id)
+        .where(
+            in_paths(paths),
+            Episode.deleted_at.is_(None),
+            Episode.admitted_on >= start,
+            Episode.admitted_on <= end,
+        )
+        .group_by(Episode.admission_type, Episode.main_criterion)
+    )
+    return [(t, c, n) for t, c, n in session.execute(stmt)]
+
+
+def exits_by_outcome(
+    session: Session, paths: Sequence[str], *, start: date, end: date
+) -> dict[str, int]:
+    """Exits from ``start`` to ``end`` by outcome."""
+    stmt = (
+        select(Episode.outcome, func.count(Episode.id))
+        .join(Place, Place.id == Episode.place_id)
+        .where(
+            in_paths(paths),
+            Episode.deleted_at.is_(None),
+            Episode.closed_on >= start,
+            Episode.closed_on <= end,
+        )
+        .group_by(Episode.outcome)
+    )
+    return {str(outcome): n for outcome, n in session.execute(stmt)}
+
+
+def cured_stays(
+    session: Session, paths: Sequence[str], *, start: date, end: date
+) -> list[tuple[date, date, int]]:
+    """(admitted on, closed on, sachets given) of the children cured from ``start`` to ``end``."""
+    stmt = (
+        select(Episode.admitted_on, Episode.closed_on, Episode.sachets_total)
+        .join(Place, Place.id == Episode.place_id)
+        .where(
+            in_paths(paths),
+            Episode.deleted_at.is_(None),
+            Episode.outcome == "cured",
+            Episode.closed_on >= start,
+            Episode.closed_on <= end,
+        )
+    )
+    return [(a, c, s) for a, c, s in session.execute(stmt) if c is not None]
+
+
+def sachets_given(session: Session, paths: Sequence[str], *, start: date, end: date) -> int:
+    """RUTF/RUSF sachets handed out at visits from ``start`` to ``end``."""
+    stmt = (
+        select(func.coalesce(func.sum(Visit.sachets_given), 0))
+        .join(Episode, Episode.id == Visit.episode_id)
+        .join(Place, Place.id == Episode.place_id)
+        .where(
+            in_paths(paths),
+            Episode.deleted_at.is_(None),
+            Visit.deleted_at.is_(None),
+            Visit.visit_on >= start,
+            Visit.visit_on <= end,
+        )
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def daily_sachets_of_caseload(session: Session, paths: Sequence[str], *, on: date) -> float:
+    """Sum of the current daily ration of every child in treatment at the end of day ``on``.
+
+    The ration in force is the one decided at each child's latest visit on or before ``on``.
+    """
+    open_at_end = and_(
+        in_paths(paths),
+        Episode.deleted_at.is_(None),
+        Episode.admitted_on <= on,
+        or_(Episode.closed_on.is_(None), Episode.closed_on > on),
+    )
+    latest = (
+        select(Visit.episode_id, func.max(Visit.visit_on).label("latest_on"))
+        .join(Episode, Episode.id == Visit.episode_id)
+        .join(Place, Place.id == Episode.place_id)
+        .where(open_at_end, Visit.visit_on <= on, Visit.deleted_at.is_(None))
+        .group_by(Visit.episode_id)
+        .subquery()
+    )
+    stmt = select(func.coalesce(func.sum(Visit.sachets_per_day), 0.0)).join(
+        latest,
+        and_(Visit.episode_id == latest.c.episode_id, Visit.visit_on == latest.c.latest_on),
+    )
+    return float(session.scalar(stmt) or 0.0)
