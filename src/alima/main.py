@@ -22,7 +22,7 @@ from alima.core.service.patients import DuplicateSuspected
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
-from alima.web.routes import auth, home, patients
+from alima.web.routes import auth, home, nutrition, patients
 from alima.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(patients.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(nutrition.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)

@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from alima.demo import core
+from alima.demo import core, nutrition
 
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
 #: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
 DomainLoader = Callable[..., None]
-DOMAIN_LOADERS: list[DomainLoader] = []
+DOMAIN_LOADERS: list[DomainLoader] = [nutrition.load]
 
 
 def load_all(

@@ -145,6 +145,7 @@ class EpisodeRead(BaseModel):
     outcome: str | None
     closed_on: date | None
     visits: list[VisitRead]
+    current_ration: RationRead | None = None
 
 
 class VisitResult(BaseModel):

@@ -30,6 +30,7 @@ from alima.nutrition.enums import (
     AdmissionCriterion,
     AdmissionDecision,
     AdmissionReason,
+    Band,
     Oedema,
     Outcome,
 )
@@ -47,6 +48,7 @@ from alima.nutrition.rules import (
     is_relapse,
     missed_visits,
     plausibility,
+    ration,
     require_plausible,
 )
 from alima.nutrition.rules.report import (
@@ -238,6 +240,17 @@ def visit_read(v: Visit) -> VisitRead:
     )
 
 
+def _current_ration(e: Episode, p: ProtocolDefinition) -> RationRead | None:
+    """The ration decided at the latest visit of an open episode, with its arithmetic."""
+    visits = [v for v in e.visits if v.deleted_at is None]
+    if e.status != "open" or not visits or not visits[-1].ration_days:
+        return None
+    last = visits[-1]
+    return ration_read(
+        ration(band=Band(last.band), weight_kg=last.weight_kg, days=last.ration_days, p=p)
+    )
+
+
 def episode_read(e: Episode) -> EpisodeRead:
     """DTO of an episode with its visits (patient, place and visits loaded)."""
     p = _protocol_of(e)
@@ -265,6 +278,7 @@ def episode_read(e: Episode) -> EpisodeRead:
         outcome=e.outcome,
         closed_on=e.closed_on,
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
+        current_ration=_current_ration(e, p),
     )
 
 
@@ -329,7 +343,7 @@ def _visit_row(
     is_admission: bool,
     actor: Actor,
 ) -> Visit:
-    ration = assessment.ration
+    given = assessment.ration
     return Visit(
         episode_id=episode_id,
         is_admission=is_admission,
@@ -351,13 +365,11 @@ def _visit_row(
         who_flags=a.flags,
         confirmed_unusual=data.confirm_unusual,
         band=assessment.band.value,
-        product=ration.product.value if ration else None,
-        kcal_per_kg_day=float(ration.kcal_per_kg_day)
-        if ration and ration.kcal_per_kg_day
-        else None,
-        sachets_per_day=float(ration.sachets_per_day) if ration else None,
-        ration_days=ration.days if ration else 0,
-        sachets_given=ration.sachets_for_period if ration else 0,
+        product=given.product.value if given else None,
+        kcal_per_kg_day=float(given.kcal_per_kg_day) if given and given.kcal_per_kg_day else None,
+        sachets_per_day=float(given.sachets_per_day) if given else None,
+        ration_days=given.days if given else 0,
+        sachets_given=given.sachets_for_period if given else 0,
         next_visit_on=assessment.next_visit_on,
         alerts=[al.kind.value for al in assessment.alerts],
         note=data.note,

@@ -11,6 +11,9 @@ from alima.core.schemas import (
     PatientSummary,
     PlaceRead,
 )
+from alima.nutrition.schemas import CaseloadRead, EpisodeRead, MonthlyReport
+from alima.web.charts import Chart
+from alima.web.nutrition_format import RationView
 
 
 @dataclass
@@ -62,6 +65,8 @@ class PatientContext:
     patient: PatientRead
     just_registered: bool
     can_see_audit: bool
+    episodes: list["EpisodeSummary"] = field(default_factory=list)
+    can_admit: bool = False
 
 
 @dataclass
@@ -80,3 +85,106 @@ class ErrorContext:
     status: int
     message: str
     actor: Actor | None = None
+
+
+@dataclass
+class VisitRow:
+    """A line of the visits table, ready to print."""
+
+    visit_on: str
+    kind: str
+    weight: str
+    muac: str
+    oedema: str
+    zwfl: str
+    band: str
+    band_class: str
+    sachets: str
+    alerts: list[str]
+
+
+@dataclass
+class EpisodeSummary:
+    """An episode as listed on the patient page."""
+
+    id: str
+    admitted_on: str
+    protocol: str
+    status: str
+    band: str
+    band_class: str
+    outcome: str
+
+
+@dataclass
+class EpisodeContext:
+    """The child's nutrition card with the visit form."""
+
+    actor: Actor
+    episode: EpisodeRead
+    band: str
+    band_class: str
+    criteria: list[str]
+    severity: str
+    outcome: str
+    rows: list[VisitRow]
+    chart: Chart
+    ration: RationView | None
+    last_alerts: list[str]
+    just_saved: bool
+    can_write: bool
+    oedema_choices: list[tuple[str, str]]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    needs_confirmation: bool = False
+
+
+@dataclass
+class AdmissionContext:
+    """The admission form."""
+
+    actor: Actor
+    patient: PatientRead
+    protocols: list[tuple[str, str]]
+    oedema_choices: list[tuple[str, str]]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    needs_confirmation: bool = False
+
+
+@dataclass
+class ExitContext:
+    """The exit form."""
+
+    actor: Actor
+    episode: EpisodeRead
+    outcomes: list[tuple[str, str]]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CaseloadContext:
+    """Today's caseload at a site."""
+
+    actor: Actor
+    sites: list[tuple[str, str]]
+    site: str
+    caseload: CaseloadRead | None
+    band_labels: dict[str, str]
+    band_classes: dict[str, str]
+
+
+@dataclass
+class ReportContext:
+    """The monthly report page."""
+
+    actor: Actor
+    sites: list[tuple[str, str]]
+    place: str
+    project: str
+    month: str
+    report: MonthlyReport | None
+    criterion_labels: dict[str, str]
+    outcome_labels: dict[str, str]
+    error: str | None = None

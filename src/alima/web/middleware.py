@@ -32,6 +32,9 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
     "cross-origin-opener-policy": "same-origin",
 }
+#: Sent only when cookies are secure (the server is behind TLS): browsers then refuse plain HTTP
+#: to this host for a year, so a session cookie never travels unencrypted.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 #: A CSRF token we issued is 43 characters; shorter or longer ones are replaced.
@@ -96,6 +99,8 @@ class RequestContextMiddleware:
                 headers = MutableHeaders(scope=message)
                 for key, value in SECURITY_HEADERS.items():
                     headers.setdefault(key, value)
+                if self.secure:
+                    headers.setdefault("strict-transport-security", STRICT_TRANSPORT_SECURITY)
                 headers.setdefault("x-request-id", state["request_id"])
                 if not is_api:
                     headers.setdefault("cache-control", "no-store")

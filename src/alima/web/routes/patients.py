@@ -13,9 +13,19 @@ from alima.core.access import Permission
 from alima.core.errors import AlimaError
 from alima.core.schemas import PatientCreate, PatientFilter
 from alima.core.service import patients as service
-from alima.web.contexts import AuditContext, PatientContext, RegisterContext, SearchContext
+from alima.nutrition import service as nutrition_service
+from alima.nutrition.enums import EpisodeStatus
+from alima.web import nutrition_format
+from alima.web.contexts import (
+    AuditContext,
+    EpisodeSummary,
+    PatientContext,
+    RegisterContext,
+    SearchContext,
+)
 from alima.web.deps import WebActor
 from alima.web.rendering import redirect, render
+from alima.web.templating import fmt_date
 
 router = APIRouter(prefix="/patients")
 
@@ -116,11 +126,27 @@ def detail(
 ) -> HTMLResponse:
     """The patient page."""
     patient = service.get_patient(session, patient_id, actor=actor)
+    episodes = nutrition_service.patient_episodes(session, patient_id, actor=actor)
     context = PatientContext(
         actor=actor,
         patient=patient,
         just_registered=registered == 1,
         can_see_audit=actor.can(Permission.AUDIT_READ),
+        episodes=[
+            EpisodeSummary(
+                id=str(e.id),
+                admitted_on=fmt_date(e.admitted_on),
+                protocol=f"{e.protocol_code} {e.protocol_version}",
+                status=nutrition_format.label(EpisodeStatus, e.status),
+                band=nutrition_format.band_label(e.band),
+                band_class=nutrition_format.BAND_CLASS.get(e.band, ""),
+                outcome=nutrition_format.outcome_label(e.outcome),
+            )
+            for e in episodes
+        ],
+        can_admit=actor.can(Permission.PATIENT_WRITE)
+        and not patient.deleted
+        and all(e.status != "open" for e in episodes),
     )
     return render(request, "patients/detail.html", context)
 

@@ -1,0 +1,74 @@
+"""CMAM care: admissions, visits, exits, episodes and the monthly report."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from alima.api.deps import ApiActor, SessionDep, SettingsDep
+from alima.nutrition import service
+from alima.nutrition.schemas import (
+    AdmissionCreate,
+    EpisodeRead,
+    ExitCreate,
+    MonthlyReport,
+    VisitCreate,
+    VisitResult,
+)
+
+router = APIRouter(prefix="/nutrition", tags=["nutrition"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    404: {"description": "No such child or episode in your scope"},
+    409: {"description": "Open episode exists, or episode already closed"},
+    422: {"description": "Invalid input, or refused by the protocol (code and message say why)"},
+}
+
+
+@router.post("/admissions", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+def admit_child(body: AdmissionCreate, session: SessionDep, actor: ApiActor) -> VisitResult:
+    """Admit a child: the response gives band, ration, next visit and status."""
+    return service.admit_child(session, body, actor=actor)
+
+
+@router.post("/episodes/{episode_id}/visits", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+def record_visit(
+    episode_id: uuid.UUID, body: VisitCreate, session: SessionDep, actor: ApiActor
+) -> VisitResult:
+    """Record a visit: ``band``, ``rutf_sachets_per_week``, ``next_visit_on``, ``status``, ``outcome``."""
+    return service.record_visit(session, episode_id, body, actor=actor)
+
+
+@router.post("/episodes/{episode_id}/exit", responses=ERRORS)
+def exit_episode(
+    episode_id: uuid.UUID, body: ExitCreate, session: SessionDep, actor: ApiActor
+) -> EpisodeRead:
+    """Close an episode with an outcome (died, defaulted, transferred...)."""
+    return service.exit_episode(session, episode_id, body, actor=actor)
+
+
+@router.get("/episodes/{episode_id}", responses=ERRORS)
+def get_episode(episode_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> EpisodeRead:
+    """An episode with its visits."""
+    return service.get_episode(session, episode_id, actor=actor)
+
+
+@router.get("/reports/monthly", responses=ERRORS)
+def monthly_report(
+    session: SessionDep,
+    actor: ApiActor,
+    settings: SettingsDep,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+    place: Annotated[str | None, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")] = None,
+    project: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")] = None,
+) -> MonthlyReport:
+    """Monthly report of a site (``place=CODE``) or a project (``project=CODE``)."""
+    return service.monthly_report(
+        session,
+        month=month,
+        place_code=place,
+        project_code=project,
+        actor=actor,
+        include_medical_transfers=settings.nutrition_rates_include_medical_transfers,
+    )
