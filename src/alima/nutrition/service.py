@@ -9,6 +9,7 @@ the attempt is audited, as for patients.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -119,14 +120,29 @@ class _Anthropometry:
     flags: list[str]
 
 
-def _anthropometry(patient: Patient, data: MeasurementIn, on: date) -> _Anthropometry:
+def _anthropometry(
+    patient: Patient,
+    data: MeasurementIn,
+    on: date,
+    *,
+    last_height: tuple[float, str | None] | None = None,
+) -> _Anthropometry:
+    """Z-scores of a measurement; without a new height, the last one measured is used for WHZ.
+
+    Height is measured less often than weight in CMAM follow-up; weight-for-height with the
+    latest height is what the nurse would compute by hand. The visit still records no height.
+    """
     age_days = (on - patient.birth_date).days
+    height: float | None = data.height_cm
+    measure: str | None = data.measure
+    if height is None and last_height is not None:
+        height, measure = last_height
     z = child_zscores(
         sex=1 if patient.sex == "M" else 2,
         age_days=age_days if age_days >= 0 else None,
         weight=data.weight_kg,
-        lenhei=data.height_cm,
-        measure=data.measure,
+        lenhei=height,
+        measure=measure,
         muac=data.muac_mm / 10 if data.muac_mm is not None else None,
         oedema="y" if data.oedema.present else "n",
     )
@@ -562,7 +578,11 @@ def record_visit(
         if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
             raise RuleViolation(NutritionError.NUT_026)
         p = _protocol_of(episode)
-        a = _anthropometry(episode.patient, data, on)
+        measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
+        last_height = (
+            (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
+        )
+        a = _anthropometry(episode.patient, data, on, last_height=last_height)
         _check_plausible(a, p, confirmed=data.confirm_unusual)
         previous = [
             _visit_facts(v) for v in episode.visits if not v.is_admission and v.deleted_at is None
@@ -928,6 +948,6 @@ def monthly_report(
             round(sum(s for _, _, s in cured) / len(cured), 1) if cured else None
         ),
         rutf_sachets_given=given,
-        next_month_rutf_sachets=int(-(-Decimal(str(daily)) * days_in_next_month(end) // 1)),
+        next_month_rutf_sachets=math.ceil(round(daily * days_in_next_month(end), 6)),
         medical_transfers_in_denominator=include_medical_transfers,
     )
