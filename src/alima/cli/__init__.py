@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from alima.cli import growth
 from alima.core.config import get_settings
 
 app = typer.Typer(help="alima: field health platform.", no_args_is_help=True)
@@ -21,6 +22,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(growth.app, name="growth", help="WHO 2006 growth standards: z-scores for a CSV file.")
 
 console = Console()
 

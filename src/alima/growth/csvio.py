@@ -1,0 +1,210 @@
+"""Chunked CSV conversion: WHO Anthro input columns in, the same rows plus z-scores out.
+
+The file is read in chunks of ``chunk_size`` rows, every column as text, so a file of any
+length runs in bounded memory and the other columns are written back exactly as read.
+Each output row gets ``clenhei, cbmi, zlen, zwei, zwfl, zbmi, zac, flen, fwei, fwfl, fbmi,
+fac`` and ``zscore_note``. Numbers are written as WHO's R package writes them
+(``write.csv``: 15 significant digits, z-scores rounded to 2 decimals), empty when missing.
+A row with a bad value gets empty z-scores and a note; it never stops the conversion.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO, Final
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from alima.core.errors import RuleViolation
+from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
+from alima.growth.errors import GrowthError
+from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
+from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
+
+DEFAULT_CHUNK_ROWS: Final = 100_000
+ENCODING: Final = "utf-8-sig"
+#: 2-decimal values with |z| <= 1000 are formatted through a lookup table.
+_TABLE_LIMIT: Final = 100_000
+
+ObjectArray = NDArray[np.object_]
+ProgressCallback = Callable[[int, int], None]
+
+
+class OutputIsInput(RuleViolation):
+    """The output path names the input file, which writing would destroy."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(GrowthError.GRO_002, path=str(path))
+
+
+@dataclass
+class ConvertSummary:
+    """What a conversion did: rows written, rows with a note, bad rows, skipped lines."""
+
+    rows: int = 0
+    noted_rows: int = 0
+    bad_rows: int = 0
+    skipped_lines: list[str] = field(default_factory=list)
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names of the CSV file at ``path`` (empty for an empty file)."""
+    with path.open(encoding=ENCODING, errors="replace", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+@cache
+def _two_decimal_table() -> ObjectArray:
+    keys = np.arange(-_TABLE_LIMIT, _TABLE_LIMIT + 1)
+    return np.array([format(k / 100.0, ".15g") for k in keys.tolist()], dtype=object)
+
+
+def _format_general(values: FloatArray) -> ObjectArray:
+    """Each value as R's ``write.csv`` writes a double (15 significant digits); NaN empty."""
+    out = np.empty(values.shape[0], dtype=object)
+    out[:] = ""
+    finite = np.flatnonzero(np.isfinite(values))
+    if finite.size:
+        out[finite] = [format(v, ".15g") for v in values[finite].tolist()]
+    return out
+
+
+def _format_repeated(values: FloatArray) -> ObjectArray:
+    """Like :func:`_format_general`, formatting each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = _format_general(np.asarray(uniques, dtype=np.float64))
+    table[-1] = ""
+    return np.asarray(table[codes], dtype=object)
+
+
+def format_two_decimals(values: FloatArray) -> ObjectArray:
+    """2-decimal values (already rounded) as text, e.g. ``-1.5``, ``0.01``, ``0``; NaN empty."""
+    table = _two_decimal_table()
+    with np.errstate(invalid="ignore"):
+        hundredths = np.rint(values * 100.0)
+        inside = np.abs(hundredths) <= _TABLE_LIMIT  # False for NaN
+    keys = np.where(inside, hundredths + _TABLE_LIMIT, 0).astype(np.intp)
+    out = np.asarray(table[keys], dtype=object)
+    outside = np.flatnonzero(~inside)
+    if outside.size:
+        out[outside] = _format_general(values[outside])
+    return out
+
+
+_FLAG_TEXT: Final = np.array(["0", "1", ""], dtype=object)
+_NEEDS_QUOTES: Final = re.compile(r'[",\r\n]')
+
+
+def _quote(value: str) -> str:
+    if _NEEDS_QUOTES.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _quoted_column(values: ObjectArray) -> ObjectArray:
+    """The column with CSV quoting where a value needs it (checked once per column)."""
+    if not _NEEDS_QUOTES.search("".join(values.tolist())):
+        return values
+    return np.array([_quote(v) for v in values.tolist()], dtype=object)
+
+
+def _output_columns(result: GrowthResult, notes: NDArray[np.uint32]) -> list[ObjectArray]:
+    columns = [_format_repeated(result.clenhei), _format_general(result.cbmi)]
+    columns += [format_two_decimals(result.z2[name]) for name in INDICATORS]
+    for name in INDICATORS:
+        codes = np.where(result.flag_mask(name), 2, result.flags[name]).astype(np.intp)
+        columns.append(np.asarray(_FLAG_TEXT[codes], dtype=object))
+    codes, texts = note_categories(notes)
+    note_table = np.array([*(_quote(t) for t in texts), ""], dtype=object)
+    columns.append(np.asarray(note_table[codes], dtype=object))
+    return columns
+
+
+def _chunks(handle: IO[bytes], chunk_size: int, summary: ConvertSummary) -> Iterator[pd.DataFrame]:
+    reader = pd.read_csv(
+        handle,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        chunksize=chunk_size,
+        encoding=ENCODING,
+        encoding_errors="replace",
+        on_bad_lines="warn",
+        skip_blank_lines=True,
+    )
+    with reader:
+        while True:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                try:
+                    chunk = next(reader)
+                except StopIteration:
+                    return
+            for warning in caught:
+                summary.skipped_lines.extend(
+                    line.strip() for line in str(warning.message).splitlines() if line.strip()
+                )
+            yield chunk
+
+
+def convert_csv(
+    source: Path,
+    target: Path,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_ROWS,
+    on_progress: ProgressCallback | None = None,
+    threads: int | None = None,
+) -> ConvertSummary:
+    """Write ``target``: every row of ``source`` plus WHO z-scores, flags and a note.
+
+    ``on_progress(bytes_read, rows_done)`` is called after each chunk.
+
+    Raises:
+        MissingColumns: when an input column is absent (nothing is written).
+        OutputIsInput: when ``target`` is ``source`` (nothing is written).
+    """
+    if target.exists() and target.resolve() == source.resolve():
+        raise OutputIsInput(target)
+    header = read_header(source)
+    missing = missing_columns(header)
+    if missing:
+        raise MissingColumns(missing)
+    added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
+    summary = ConvertSummary()
+    with source.open("rb") as handle, target.open("w", encoding="utf-8", newline="") as out:
+        first = True
+        for chunk in _chunks(handle, chunk_size, summary):
+            kept: Sequence[str] = [c for c in chunk.columns if c not in added]
+            if first:
+                out.write(",".join(_quote(str(c)) for c in (*kept, *added)) + "\n")
+                first = False
+            if len(chunk) == 0:
+                continue
+            cleaned = clean({name: chunk[name] for name in INPUT_COLUMNS})
+            result = compute(cleaned.arrays, threads=threads)
+            columns = [
+                _quoted_column(
+                    np.asarray(chunk[c].to_numpy(dtype=object, na_value=""), dtype=object)
+                )
+                for c in kept
+            ]
+            columns += _output_columns(result, cleaned.notes)
+            out.write("\n".join(map(",".join, zip(*columns, strict=True))))
+            out.write("\n")
+            summary.rows += len(chunk)
+            summary.noted_rows += int(np.count_nonzero(cleaned.notes))
+            summary.bad_rows += int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW)))
+            if on_progress is not None:
+                on_progress(handle.tell(), summary.rows)
+        if first:  # header only: still write the output header
+            out.write(",".join(_quote(c) for c in (*header, *added)) + "\n")
+    return summary
