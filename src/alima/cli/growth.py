@@ -29,8 +29,6 @@ app = typer.Typer(
 
 MSG_DONE = N_("Wrote {rows} rows to {path}.")
 MSG_NOTED = N_("{count} row(s) have a note in column zscore_note.")
-MSG_BAD_SINGULAR = N_("{n} row has a bad value and no z-scores.")
-MSG_BAD_PLURAL = N_("{n} rows have a bad value and no z-scores.")
 MSG_SKIPPED = N_("Skipped {count} malformed line(s) (wrong number of fields):")
 MSG_PROGRESS = N_("Computing z-scores")
 
@@ -90,7 +88,13 @@ def zscores(
     if summary.noted_rows:
         say(gettext(MSG_NOTED, count=summary.noted_rows))
     if summary.bad_rows:
-        say(ngettext(MSG_BAD_SINGULAR, MSG_BAD_PLURAL, summary.bad_rows))
+        say(
+            ngettext(
+                "{n} row has a bad value and no z-scores.",
+                "{n} rows have a bad value and no z-scores.",
+                summary.bad_rows,
+            )
+        )
     if summary.skipped_lines:
         say(gettext(MSG_SKIPPED, count=len(summary.skipped_lines)))
         for line in summary.skipped_lines[:20]:

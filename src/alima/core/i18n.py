@@ -82,6 +82,11 @@ def set_locale(locale: str) -> contextvars.Token[str]:
     return _current_locale.set(locale if locale in LOCALES else DEFAULT_LOCALE)
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    """Restore the locale that was current before ``set_locale`` returned ``token``."""
+    _current_locale.reset(token)
+
+
 def get_locale() -> str:
     """Locale of the current context."""
     return _current_locale.get()

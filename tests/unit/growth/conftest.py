@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from alima.core.i18n import reset_locale, set_locale
 
 TRUTH_DIR = Path(__file__).resolve().parents[2] / "data" / "growth-truth"
 
@@ -28,3 +30,11 @@ def truth_dir() -> Path:
 def read_truth() -> ReadTruth:
     """Read a truth CSV by file name."""
     return _read_truth
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """These tests read the CLI's messages in English (French is the default locale)."""
+    token = set_locale("en")
+    yield
+    reset_locale(token)
