@@ -233,7 +233,7 @@ def bench_cli(args: argparse.Namespace) -> None:
         runs = []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _, status, usage = os.wait4(proc.pid, 0)
             elapsed = time.perf_counter() - start
             stderr = proc.stderr.read().decode() if proc.stderr else ""

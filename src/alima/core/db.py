@@ -118,7 +118,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start: concurrent use cases queue on the busy
+    # timeout instead of failing when two read-then-write transactions meet (SQLITE_BUSY).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -128,6 +130,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connect_args.setdefault("check_same_thread", False)
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             kwargs.setdefault("poolclass", StaticPool)
+        else:
+            # One writer at a time is all SQLite allows; queueing for the single connection
+            # in Python is fair and prompt, where SQLite's busy handler sleeps and retries.
+            kwargs.setdefault("pool_size", 1)
+            kwargs.setdefault("max_overflow", 0)
+            kwargs.setdefault("pool_timeout", 60)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from alima.core.models import Place
+from alima.core.models import Patient, Place
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
 
 
@@ -30,8 +30,8 @@ def find_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
         select(Episode)
         .where(Episode.id == episode_id)
         .options(
-            selectinload(Episode.patient),
-            selectinload(Episode.place),
+            joinedload(Episode.patient).joinedload(Patient.place),
+            joinedload(Episode.place),
             selectinload(Episode.visits),
         )
     ).one_or_none()

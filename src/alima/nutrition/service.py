@@ -538,7 +538,6 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
                 "type": admission_type,
             },
         )
-        session.refresh(episode, ["visits"])
         return _result(episode, visit, decided)
 
 
@@ -549,6 +548,7 @@ def record_visit(
 
     A visit that meets the protocol's cure rule (or its non-response delay) closes the
     episode; a suggested medical transfer is shown as an alert for the clinician to decide.
+    One transaction: a refused visit writes nothing; a refused access writes only its audit.
     """
     on = data.visit_on or utc_today()
     _not_future(on)
@@ -563,83 +563,83 @@ def record_visit(
                 entity_id=episode_id,
                 patient_id=None,
             )
-    if episode is None:
-        raise NotFound(CoreError.CORE_001)
-    with session.begin():
-        episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
-        if episode is None:
-            raise NotFound(CoreError.CORE_001)
-        if episode.status != "open":
-            raise Conflict(
-                NutritionError.NUT_020,
-                closed_on=episode.closed_on.isoformat() if episode.closed_on else "",
-                outcome=episode.outcome or "",
-            )
-        if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
-            raise RuleViolation(NutritionError.NUT_026)
-        p = _protocol_of(episode)
-        measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
-        last_height = (
-            (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
-        )
-        a = _anthropometry(episode.patient, data, on, last_height=last_height)
-        _check_plausible(a, p, confirmed=data.confirm_unusual)
-        previous = [
-            _visit_facts(v) for v in episode.visits if not v.is_admission and v.deleted_at is None
-        ]
-        current = VisitFacts(
-            visit_on=on,
-            measurement=a.measurement,
-            temperature_c=data.temperature_c,
-            appetite_test_passed=data.appetite_test_passed,
-            danger_signs=data.danger_signs,
-            complications=data.complications,
-        )
-        decided = assess_visit(
-            admission=_admission_facts(episode), visits=[*previous, current], p=p
-        )
-        before = {"band": episode.band, "status": episode.status}
-        visit = _visit_row(episode.id, data, a, on, decided, is_admission=False, actor=actor)
-        session.add(visit)
-        episode.band = decided.band.value
-        episode.last_visit_on = on
-        episode.visits_count += 1
-        episode.sachets_total += visit.sachets_given
-        outcome = decided.exit.outcome
-        if outcome is Outcome.CURED or outcome is Outcome.NON_RESPONDER:
-            episode.status = "closed"
-            episode.outcome = outcome.value
-            episode.closed_on = on
-            episode.next_visit_on = None
-            episode.sachets_per_week = 0
+            result = None
         else:
-            episode.next_visit_on = decided.next_visit_on
-            episode.visit_interval_days = (
-                (decided.next_visit_on - on).days
-                if decided.next_visit_on
-                else episode.visit_interval_days
-            )
-            episode.sachets_per_week = decided.ration.sachets_per_week if decided.ration else 0
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="nutrition_visit",
-            entity_id=visit.id,
-            patient_id=episode.patient_id,
-            place_id=episode.place_id,
-            before=before,
-            after={
-                "band": episode.band,
-                "status": episode.status,
-                "outcome": episode.outcome,
-                "muac_mm": data.muac_mm,
-                "weight_kg": data.weight_kg,
-            },
+            result = _record_visit(session, episode, data, on, actor)
+    if result is None:
+        raise NotFound(CoreError.CORE_001)
+    return result
+
+
+def _record_visit(
+    session: Session, episode: Episode, data: VisitCreate, on: date, actor: Actor
+) -> VisitResult:
+    if episode.status != "open":
+        raise Conflict(
+            NutritionError.NUT_020,
+            closed_on=episode.closed_on.isoformat() if episode.closed_on else "",
+            outcome=episode.outcome or "",
         )
-        session.refresh(episode, ["visits"])
-        return _result(episode, visit, decided)
+    if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
+        raise RuleViolation(NutritionError.NUT_026)
+    p = _protocol_of(episode)
+    measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
+    last_height = (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
+    a = _anthropometry(episode.patient, data, on, last_height=last_height)
+    _check_plausible(a, p, confirmed=data.confirm_unusual)
+    previous = [
+        _visit_facts(v) for v in episode.visits if not v.is_admission and v.deleted_at is None
+    ]
+    current = VisitFacts(
+        visit_on=on,
+        measurement=a.measurement,
+        temperature_c=data.temperature_c,
+        appetite_test_passed=data.appetite_test_passed,
+        danger_signs=data.danger_signs,
+        complications=data.complications,
+    )
+    decided = assess_visit(admission=_admission_facts(episode), visits=[*previous, current], p=p)
+    before = {"band": episode.band, "status": episode.status}
+    visit = _visit_row(episode.id, data, a, on, decided, is_admission=False, actor=actor)
+    session.add(visit)
+    episode.band = decided.band.value
+    episode.last_visit_on = on
+    episode.visits_count += 1
+    episode.sachets_total += visit.sachets_given
+    outcome = decided.exit.outcome
+    if outcome is Outcome.CURED or outcome is Outcome.NON_RESPONDER:
+        episode.status = "closed"
+        episode.outcome = outcome.value
+        episode.closed_on = on
+        episode.next_visit_on = None
+        episode.sachets_per_week = 0
+    else:
+        episode.next_visit_on = decided.next_visit_on
+        episode.visit_interval_days = (
+            (decided.next_visit_on - on).days
+            if decided.next_visit_on
+            else episode.visit_interval_days
+        )
+        episode.sachets_per_week = decided.ration.sachets_per_week if decided.ration else 0
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="nutrition_visit",
+        entity_id=visit.id,
+        patient_id=episode.patient_id,
+        place_id=episode.place_id,
+        before=before,
+        after={
+            "band": episode.band,
+            "status": episode.status,
+            "outcome": episode.outcome,
+            "muac_mm": data.muac_mm,
+            "weight_kg": data.weight_kg,
+        },
+    )
+    return _result(episode, visit, decided)
 
 
 def exit_episode(
