@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,6 +23,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+nutrition_app = typer.Typer(help="CMAM protocols and programme jobs.", no_args_is_help=True)
+app.add_typer(nutrition_app, name="nutrition")
 app.add_typer(growth.app, name="growth", help="WHO 2006 growth standards: z-scores for a CSV file.")
 
 console = Console()
@@ -216,3 +219,65 @@ def token_create(
         session.close()
     console.print(created.token)
     console.print(f"expires {created.expires_at:%Y-%m-%d}", style="dim")
+
+
+@nutrition_app.command("override")
+def nutrition_override(
+    country: Annotated[str, typer.Argument(help="Country place code, e.g. ML.")],
+    protocol: Annotated[str, typer.Argument(help="optima, compas or standard-who-2013.")],
+    file: Annotated[Path, typer.Option("--file", "-f", help="JSON file of the changed settings.")],
+    effective_from: Annotated[
+        str, typer.Option("--from", help="First day it applies, YYYY-MM-DD.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why (e.g. the national PCIMA table of 2026).")],
+) -> None:
+    """Adapt a packaged protocol for a country (e.g. default after 3 missed visits)."""
+    import json
+
+    from alima.core.errors import AlimaError
+    from alima.nutrition import service as nutrition_service
+
+    try:
+        overrides = json.loads(file.read_text(encoding="utf-8"))
+        start = date.fromisoformat(effective_from)
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    session = _sessionmaker()()
+    try:
+        fingerprint = nutrition_service.set_protocol_override(
+            session,
+            country_code=country,
+            protocol_code=protocol,
+            overrides=overrides,
+            effective_from=start,
+            reason=reason,
+            actor=None,
+        )
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+    console.print(
+        f"[green]{protocol} adapted for {country} from {start}: {fingerprint[:12]}[/green]"
+    )
+
+
+@nutrition_app.command("close-defaulters")
+def nutrition_close_defaulters(
+    place: Annotated[str, typer.Argument(help="Place code (its whole subtree).")],
+) -> None:
+    """Close as defaulted the episodes that missed the protocol's number of visits."""
+    from alima.core.errors import AlimaError
+    from alima.nutrition import service as nutrition_service
+
+    session = _sessionmaker()()
+    try:
+        closed = nutrition_service.close_defaulters_at(session, place_code=place)
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+    console.print(f"{closed} episode(s) closed as defaulted.")

@@ -183,7 +183,11 @@ class CaseloadEntry(BaseModel):
 
 
 class CaseloadRead(BaseModel):
-    """Today's caseload at a site: due today, missed (late, not yet defaulted), overdue."""
+    """Today's caseload at a site.
+
+    ``due``: expected today; ``missed``: one scheduled visit missed; ``overdue``: two or more
+    missed but not yet closed as defaulted (when the protocol waits longer); ``upcoming``: later.
+    """
 
     place_code: str
     place_name: str
@@ -191,6 +195,7 @@ class CaseloadRead(BaseModel):
     open_total: int
     due: list[CaseloadEntry]
     missed: list[CaseloadEntry]
+    overdue: list[CaseloadEntry]
     upcoming: list[CaseloadEntry]
     defaulted_now: int
 

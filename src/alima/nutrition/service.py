@@ -36,7 +36,7 @@ from alima.nutrition.enums import (
     Outcome,
 )
 from alima.nutrition.errors import NutritionError
-from alima.nutrition.models import Episode, Visit
+from alima.nutrition.models import Episode, ProtocolOverride, Visit
 from alima.nutrition.protocol import ProtocolDefinition, apply_overrides, load_protocol
 from alima.nutrition.rules import (
     AdmissionFacts,
@@ -807,6 +807,7 @@ def caseload(
         )
         due: list[CaseloadEntry] = []
         missed: list[CaseloadEntry] = []
+        overdue: list[CaseloadEntry] = []
         upcoming: list[CaseloadEntry] = []
         episodes = repository.open_episodes_at(session, [place.path])
         for e in episodes:
@@ -829,6 +830,8 @@ def caseload(
             )
             if late == 0:
                 due.append(entry)
+            elif late > 0 and entry.missed_visits >= 2:  # noqa: PLR2004 - one missed is "missed"
+                overdue.append(entry)
             elif late > 0:
                 missed.append(entry)
             else:
@@ -843,6 +846,7 @@ def caseload(
             open_total=len(episodes),
             due=due,
             missed=sorted(missed, key=lambda x: -x.days_late),
+            overdue=sorted(overdue, key=lambda x: -x.days_late),
             upcoming=upcoming,
             defaulted_now=defaulted,
         )
@@ -951,3 +955,68 @@ def monthly_report(
         next_month_rutf_sachets=math.ceil(round(daily * days_in_next_month(end), 6)),
         medical_transfers_in_denominator=include_medical_transfers,
     )
+
+
+def set_protocol_override(
+    session: Session,
+    *,
+    country_code: str,
+    protocol_code: str,
+    overrides: dict[str, object],
+    effective_from: date,
+    reason: str,
+    actor: Actor | None,
+) -> str:
+    """Adapt a packaged protocol for a country from a date (validated; audited).
+
+    Admissions from ``effective_from`` record the adapted protocol, its fingerprint and the
+    overrides; episodes already open keep the protocol they were admitted under. ``actor``
+    ``None`` is the server's console (``alima nutrition override``), else an administrator.
+
+    Returns:
+        The fingerprint of the adapted protocol.
+    """
+    base = load_protocol(protocol_code)
+    adapted = apply_overrides(base, overrides)
+    with session.begin():
+        country = core_repository.find_place_by_code(session, country_code)
+        if country is None or country.kind != PlaceKind.COUNTRY.value:
+            raise NotFound(CoreError.CORE_011, code=country_code)
+        if actor is not None and not actor.can_at(Permission.ADMINISTER, country.path):
+            raise NotFound(CoreError.CORE_011, code=country_code)
+        row = ProtocolOverride(
+            country_id=country.id,
+            protocol_code=base.code,
+            protocol_version=base.version,
+            overrides=dict(overrides),
+            effective_from=effective_from,
+            reason=reason,
+            created_by_id=actor.id if actor else None,
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            entity_type="nutrition_protocol_override",
+            entity_id=row.id,
+            place_id=country.id,
+            after={
+                "protocol": f"{base.code} {base.version}",
+                "overrides": dict(overrides),
+                "effective_from": effective_from.isoformat(),
+                "fingerprint": adapted.fingerprint(),
+            },
+            detail=reason,
+        )
+    return adapted.fingerprint()
+
+
+def close_defaulters_at(session: Session, *, place_code: str, on: date | None = None) -> int:
+    """Close the defaulters of a place's subtree (console job; audited as the system)."""
+    with session.begin():
+        place = core_repository.find_place_by_code(session, place_code)
+        if place is None:
+            raise NotFound(CoreError.CORE_011, code=place_code)
+        return close_defaulters(session, [place.path], on or utc_today(), None)

@@ -86,9 +86,9 @@ def daily_need(
     open_ids = {e[0] for e in episode_rows if e[1] <= end and (e[2] is None or e[2] > end)}
     latest: dict[str, tuple[date, float]] = {}
     for episode_id, on, per_day, path in visit_rows:
-        if episode_id in open_ids and on <= end and any(path.startswith(p) for p in paths):
-            if episode_id not in latest or on > latest[episode_id][0]:
-                latest[episode_id] = (on, per_day or 0.0)
+        in_scope = episode_id in open_ids and on <= end and any(path.startswith(p) for p in paths)
+        if in_scope and (episode_id not in latest or on > latest[episode_id][0]):
+            latest[episode_id] = (on, per_day or 0.0)
     return sum(v for _, v in latest.values())
 
 

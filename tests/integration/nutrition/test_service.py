@@ -256,3 +256,39 @@ def test_other_facility_gets_404_and_the_attempt_is_audited(session: Session, wo
             session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == intruder.id))
         )
     assert actions == ["read_denied", "write_denied", "write_denied"]
+
+
+def test_country_override_governs_new_admissions(session: Session, world: World) -> None:
+    """A country waits for 3 missed visits before default: 2 missed is overdue, not defaulted."""
+    with pytest.raises(RuleViolation) as caught:
+        service.set_protocol_override(
+            session,
+            country_code=world.country.code,
+            protocol_code="optima",
+            overrides={"exit": {"default_after_missed_visits": 0}},
+            effective_from=today(),
+            reason="x",
+            actor=None,
+        )
+    assert caught.value.code.name == "NUT_018"
+    fingerprint = service.set_protocol_override(
+        session,
+        country_code=world.country.code,
+        protocol_code="optima",
+        overrides={"exit": {"default_after_missed_visits": 3}},
+        effective_from=today() - timedelta(days=60),
+        reason="PCIMA national",
+        actor=None,
+    )
+    actor = world.actors["clinician_a"]
+    child = make_child(session, world.facility_a, age_days=400)
+    start = today() - timedelta(days=16)
+    admitted = service.admit_child(session, admission(child.id, admitted_on=start), actor=actor)
+    with session.begin():
+        episode = session.get(Episode, admitted.episode_id)
+        assert episode is not None
+        assert episode.protocol_fingerprint == fingerprint
+        assert episode.protocol_overrides == {"exit": {"default_after_missed_visits": 3}}
+    load = service.caseload(session, world.facility_a.code, actor=actor)
+    assert load.defaulted_now == 0
+    assert [(e.episode_id, e.missed_visits) for e in load.overdue] == [(admitted.episode_id, 2)]
