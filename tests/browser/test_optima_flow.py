@@ -46,7 +46,9 @@ def test_optima_dose_falls_band_by_band_until_cured(page: Page, live_server: str
     expect(result).to_have_class("result band-red")
     expect(page.locator("#band")).to_have_text("Tranche sévère")
     expect(page.locator("#dose")).to_contain_text("2,5")
-    expect(page.locator("#arithmetic")).to_contain_text("170 kcal/kg/jour × 6,0 kg = 1 020 kcal/jour")
+    expect(page.locator("#arithmetic")).to_contain_text(
+        "170 kcal/kg/jour × 6,0 kg = 1 020 kcal/jour"
+    )
     expect(page.locator("#sachets-period")).to_have_text("18")
     expect(page.locator("#next-visit")).to_contain_text(str((start + timedelta(days=7)).day))
 
