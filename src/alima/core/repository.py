@@ -85,6 +85,11 @@ def project_place_paths(
     return result
 
 
+def list_projects(session: Session) -> list[Project]:
+    """Every project, by code."""
+    return list(session.scalars(select(Project).order_by(Project.code)))
+
+
 def find_project_by_code(session: Session, code: str) -> Project | None:
     """The project with ``code``, if any."""
     return session.scalars(select(Project).where(Project.code == code)).one_or_none()

@@ -1020,3 +1020,18 @@ def close_defaulters_at(session: Session, *, place_code: str, on: date | None = 
         if place is None:
             raise NotFound(CoreError.CORE_011, code=place_code)
         return close_defaulters(session, [place.path], on or utc_today(), None)
+
+
+def report_scopes(
+    session: Session, *, actor: Actor
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Places (any level) and projects whose monthly report the actor may read."""
+    allowed = actor.paths_for(Permission.AGGREGATE_READ) + actor.paths_for(Permission.PATIENT_READ)
+    with session.begin():
+        places = core_repository.list_places(session, allowed)
+        projects = []
+        for project in core_repository.list_projects(session):
+            paths = core_repository.project_place_paths(session, [project.id]).get(project.id, [])
+            if paths and all(any(p.startswith(a) for a in allowed) for p in paths):
+                projects.append((project.code, project.name))
+        return [(p.code, p.name) for p in places], projects

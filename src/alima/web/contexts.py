@@ -181,6 +181,7 @@ class ReportContext:
 
     actor: Actor
     sites: list[tuple[str, str]]
+    projects: list[tuple[str, str]]
     place: str
     project: str
     month: str

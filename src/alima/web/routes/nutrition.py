@@ -435,9 +435,11 @@ def report_page(
             if exc.status == 404:  # noqa: PLR2004 - outside scope: the error page
                 raise
             error = exc.message
+    places, projects = service.report_scopes(session, actor=actor)
     context = ReportContext(
         actor=actor,
-        sites=service.nutrition_sites(session, actor=actor),
+        sites=places,
+        projects=projects,
         place=place,
         project=project,
         month=month,
