@@ -143,10 +143,10 @@ SELECT gen_random_uuid(), patient_id, place_id, 'optima', '1.0', 'bench', admitt
   CASE WHEN admitted_on + 49 > DATE '{end}' THEN NULL ELSE admitted_on + 49 END,
   now(), now()
 FROM plan;
-INSERT INTO nutrition_visit (id, episode_id, is_admission, visit_on, weight_kg, height_cm, muac_mm, oedema,
+INSERT INTO nutrition_visit (id, episode_id, place_id, is_admission, visit_on, weight_kg, height_cm, muac_mm, oedema,
   danger_signs, complications, age_days, who_flags, confirmed_unusual, band, sachets_per_day, ration_days,
   sachets_given, alerts, created_at, updated_at)
-SELECT gen_random_uuid(), e.id, k = 0, e.admitted_on + 7 * k, 7.0 + k * 0.1, 70.0, 113 + k * 2, 'none',
+SELECT gen_random_uuid(), e.id, e.place_id, k = 0, e.admitted_on + 7 * k, 7.0 + k * 0.1, 70.0, 113 + k * 2, 'none',
   false, false, 400, '[]'::json, false, CASE WHEN k < 1 THEN 'severe' ELSE 'moderate_high' END,
   CASE WHEN k < 1 THEN 2.5 ELSE 1.5 END, 7, CASE WHEN k < 1 THEN 18 ELSE 11 END, '[]'::json, now(), now()
 FROM nutrition_episode e CROSS JOIN generate_series(0, {visits_per_episode} - 1) AS k;

@@ -99,7 +99,7 @@ def _fate(rng: random.Random) -> str:
 
 
 def _visit(
-    episode_id: uuid.UUID,
+    episode: Episode,
     facts: VisitFacts,
     assessed: VisitAssessment,
     age_days: int,
@@ -113,7 +113,8 @@ def _visit(
     m = facts.measurement
     return Visit(
         id=_uuid(rng),
-        episode_id=episode_id,
+        episode_id=episode.id,
+        place_id=episode.place_id,
         is_admission=is_admission,
         visit_on=facts.visit_on,
         weight_kg=m.weight_kg,
@@ -203,7 +204,7 @@ def _follow(
         facts.append(current)
         assessed = assess_visit(admission=admission, visits=facts, p=p)
         visit = _visit(
-            episode.id,
+            episode,
             current,
             assessed,
             (on - birth).days,
@@ -344,7 +345,7 @@ def load(session: Session, *, today: date, children: int = CHILDREN) -> None:
             )
             child.visits.append(
                 _visit(
-                    episode.id,
+                    episode,
                     facts.as_visit(),
                     assessed,
                     (admitted_on - birth).days,
@@ -451,7 +452,7 @@ def _relapse(
     second = _Child(patient, child.site, "cured")
     second.visits.append(
         _visit(
-            episode.id,
+            episode,
             facts.as_visit(),
             assessed,
             (admitted_on - patient.birth_date).days,

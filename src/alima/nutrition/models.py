@@ -104,6 +104,8 @@ class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     __tablename__ = "nutrition_visit"
 
     episode_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nutrition_episode.id"))
+    # The episode's site, copied so month totals read visits alone (and can be partitioned).
+    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
     is_admission: Mapped[bool] = mapped_column(Boolean, default=False)
     visit_on: Mapped[date] = mapped_column(Date)
     weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -137,5 +139,6 @@ class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     __table_args__ = (
         Index("ix_nutrition_visit_episode_on", "episode_id", "visit_on"),
         Index("ix_nutrition_visit_on", "visit_on"),
+        Index("ix_nutrition_visit_place_on", "place_id", "visit_on"),
         CheckConstraint("sachets_given >= 0", name="sachets_positive"),
     )

@@ -181,18 +181,12 @@ def cured_stays(
 
 
 def sachets_given(session: Session, paths: Sequence[str], *, start: date, end: date) -> int:
-    """RUTF/RUSF sachets handed out at visits from ``start`` to ``end``."""
-    stmt = (
-        select(func.coalesce(func.sum(Visit.sachets_given), 0))
-        .join(Episode, Episode.id == Visit.episode_id)
-        .join(Place, Place.id == Episode.place_id)
-        .where(
-            in_paths(paths),
-            Episode.deleted_at.is_(None),
-            Visit.deleted_at.is_(None),
-            Visit.visit_on >= start,
-            Visit.visit_on <= end,
-        )
+    """RUTF/RUSF sachets handed out at visits from ``start`` to ``end`` (visits carry their site)."""
+    stmt = select(func.coalesce(func.sum(Visit.sachets_given), 0)).where(
+        Visit.place_id.in_(_place_ids(paths)),
+        Visit.deleted_at.is_(None),
+        Visit.visit_on >= start,
+        Visit.visit_on <= end,
     )
     return int(session.scalar(stmt) or 0)
 
@@ -200,24 +194,38 @@ def sachets_given(session: Session, paths: Sequence[str], *, start: date, end: d
 def daily_sachets_of_caseload(session: Session, paths: Sequence[str], *, on: date) -> float:
     """Sum of the current daily ration of every child in treatment at the end of day ``on``.
 
-    The ration in force is the one decided at each child's latest visit on or before ``on``.
+    The ration in force is the one decided at each child's latest visit on or before ``on``,
+    found per episode through the (episode, date) index rather than by scanning all visits.
     """
-    open_at_end = and_(
-        in_paths(paths),
-        Episode.deleted_at.is_(None),
-        Episode.admitted_on <= on,
-        or_(Episode.closed_on.is_(None), Episode.closed_on > on),
+    latest_on = (
+        select(func.max(Visit.visit_on))
+        .where(
+            Visit.episode_id == Episode.id,
+            Visit.visit_on <= on,
+            Visit.deleted_at.is_(None),
+        )
+        .correlate(Episode)
+        .scalar_subquery()
     )
-    latest = (
-        select(Visit.episode_id, func.max(Visit.visit_on).label("latest_on"))
-        .join(Episode, Episode.id == Visit.episode_id)
-        .join(Place, Place.id == Episode.place_id)
-        .where(open_at_end, Visit.visit_on <= on, Visit.deleted_at.is_(None))
-        .group_by(Visit.episode_id)
+    in_treatment = (
+        select(Episode.id.label("episode_id"), latest_on.label("latest_on"))
+        .where(
+            Episode.place_id.in_(_place_ids(paths)),
+            Episode.deleted_at.is_(None),
+            Episode.admitted_on <= on,
+            or_(Episode.closed_on.is_(None), Episode.closed_on > on),
+        )
         .subquery()
     )
     stmt = select(func.coalesce(func.sum(Visit.sachets_per_day), 0.0)).join(
-        latest,
-        and_(Visit.episode_id == latest.c.episode_id, Visit.visit_on == latest.c.latest_on),
+        in_treatment,
+        and_(
+            Visit.episode_id == in_treatment.c.episode_id,
+            Visit.visit_on == in_treatment.c.latest_on,
+        ),
     )
     return float(session.scalar(stmt) or 0.0)
+
+
+def _place_ids(paths: Sequence[str]) -> Select[uuid.UUID]:
+    return select(Place.id).where(in_paths(paths))

@@ -350,7 +350,7 @@ def _visible_episode(
 
 
 def _visit_row(
-    episode_id: uuid.UUID,
+    episode: Episode,
     data: MeasurementIn,
     a: _Anthropometry,
     on: date,
@@ -361,7 +361,8 @@ def _visit_row(
 ) -> Visit:
     given = assessment.ration
     return Visit(
-        episode_id=episode_id,
+        episode_id=episode.id,
+        place_id=episode.place_id,
         is_admission=is_admission,
         visit_on=on,
         weight_kg=data.weight_kg,
@@ -520,7 +521,7 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
         )
         session.add(episode)
         session.flush()
-        visit = _visit_row(episode.id, data, a, on, decided, is_admission=True, actor=actor)
+        visit = _visit_row(episode, data, a, on, decided, is_admission=True, actor=actor)
         session.add(visit)
         session.flush()
         record(
@@ -600,7 +601,7 @@ def _record_visit(
     )
     decided = assess_visit(admission=_admission_facts(episode), visits=[*previous, current], p=p)
     before = {"band": episode.band, "status": episode.status}
-    visit = _visit_row(episode.id, data, a, on, decided, is_admission=False, actor=actor)
+    visit = _visit_row(episode, data, a, on, decided, is_admission=False, actor=actor)
     session.add(visit)
     episode.band = decided.band.value
     episode.last_visit_on = on

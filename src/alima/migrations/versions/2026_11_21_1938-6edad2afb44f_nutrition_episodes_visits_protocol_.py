@@ -140,6 +140,7 @@ def upgrade() -> None:
     op.create_table(
         "nutrition_visit",
         sa.Column("episode_id", sa.Uuid(), nullable=False),
+        sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("is_admission", sa.Boolean(), nullable=False),
         sa.Column("visit_on", sa.Date(), nullable=False),
         sa.Column("weight_kg", sa.Float(), nullable=True),
@@ -176,6 +177,11 @@ def upgrade() -> None:
         sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint("sachets_given >= 0", name=op.f("ck_nutrition_visit_sachets_positive")),
         sa.ForeignKeyConstraint(
+            ["place_id"],
+            ["core_place.id"],
+            name=op.f("fk_nutrition_visit_place_id_core_place"),
+        ),
+        sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["core_user.id"],
             name=op.f("fk_nutrition_visit_created_by_id_core_user"),
@@ -197,10 +203,12 @@ def upgrade() -> None:
             "ix_nutrition_visit_episode_on", ["episode_id", "visit_on"], unique=False
         )
         batch_op.create_index("ix_nutrition_visit_on", ["visit_on"], unique=False)
+        batch_op.create_index("ix_nutrition_visit_place_on", ["place_id", "visit_on"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
+        batch_op.drop_index("ix_nutrition_visit_place_on")
         batch_op.drop_index("ix_nutrition_visit_on")
         batch_op.drop_index("ix_nutrition_visit_episode_on")
 
