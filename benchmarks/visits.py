@@ -79,7 +79,7 @@ def prepare(url: str, episodes: int, visits_per_episode: int) -> tuple[str, list
                 given_name=f"Enfant{index}",
                 family_name="Banc",
                 sex="F" if index % 2 else "M",
-                birth_date=admitted_on - timedelta(days=300 + index % 900),
+                birth_date=admitted_on - timedelta(days=300 + index % 120),
                 village=f"Village {index}",
                 place_code=site_code,
                 confirm_not_duplicate=True,
