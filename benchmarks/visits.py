@@ -222,7 +222,10 @@ def main() -> None:
     args = parser.parse_args()
     print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv))
     print(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {args.visits} visits, {args.clients} concurrent clients"
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {args.visits} visits, "
+        f"{args.clients} concurrent clients, "
+        + (f"one visit every {args.interval:g} s per client" if args.interval else "back to back")
+        + f", {args.workers} server process(es)"
     )
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for kind in kinds:

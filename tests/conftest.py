@@ -100,7 +100,8 @@ def world(session: Session) -> World:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url)
+    # Every request re-reads its token: tests change roles and revoke tokens between calls.
+    return Settings(env="test", database_url=database_url, api_actor_cache_seconds=0)
 
 
 @pytest.fixture

@@ -1,7 +1,19 @@
 """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests)."""
 
+from alima.alliance import models as alliance_models
+from alima.care import models as care_models
+from alima.community import models as community_models
 from alima.core import models as core_models
 from alima.core.db import Base
+from alima.indicators import models as indicators_models
 from alima.nutrition import models as nutrition_models
 
-__all__ = ["Base", "core_models", "nutrition_models"]
+__all__ = [
+    "Base",
+    "alliance_models",
+    "care_models",
+    "community_models",
+    "core_models",
+    "indicators_models",
+    "nutrition_models",
+]

@@ -13,6 +13,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from alima.api import errors as api_errors
+from alima.api.v1 import care as care_api
+from alima.api.v1 import community as community_api
+from alima.api.v1 import impact as impact_api
 from alima.api.v1 import router as api_router
 from alima.core.config import Settings, get_settings
 from alima.core.db import make_engine, make_sessionmaker
@@ -22,7 +25,7 @@ from alima.core.service.patients import DuplicateSuspected
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
-from alima.web.routes import auth, home, nutrition, patients
+from alima.web.routes import alliance, auth, care, community, home, impact, nutrition, patients
 from alima.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -54,11 +57,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates()
 
     app.include_router(api_router)
+    app.include_router(community_api.router, prefix="/api/v1")
+    app.include_router(care_api.router, prefix="/api/v1")
+    app.include_router(impact_api.router, prefix="/api/v1")
     web_dependencies = [Depends(verify_csrf)]
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(patients.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(nutrition.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(alliance.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(community.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(care.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from alima.core.models import Patient, Place
 from alima.core.time import today
+from alima.nutrition.models import Episode
 from tests.factories.core import make_patient
 
 
@@ -22,3 +23,40 @@ def make_child(
         )
     session.expunge(child)
     return child
+
+
+def make_episode(
+    session: Session,
+    patient: Patient,
+    place: Place,
+    *,
+    admitted_on: date,
+    closed_on: date | None = None,
+    deleted: bool = False,
+) -> Episode:
+    """An episode row as the service would leave it (inside the caller's transaction)."""
+    from alima.core.time import utcnow
+
+    episode = Episode(
+        patient_id=patient.id,
+        place_id=place.id,
+        protocol_code="optima",
+        protocol_version="1.0",
+        protocol_fingerprint="test",
+        admitted_on=admitted_on,
+        admission_type="new",
+        admission_criteria=["muac"],
+        main_criterion="muac",
+        severity="sam",
+        age_months_at_admission=14.0,
+        status="closed" if closed_on else "open",
+        outcome="cured" if closed_on else None,
+        closed_on=closed_on,
+        band="severe",
+        last_visit_on=closed_on or admitted_on,
+        deleted_at=utcnow() if deleted else None,
+        deleted_reason="doublon" if deleted else None,
+    )
+    session.add(episode)
+    session.flush()
+    return episode

@@ -28,6 +28,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+#: Tokens are 49 characters; anything much longer is refused before it is hashed.
+MAX_TOKEN_LENGTH = 200
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
@@ -36,13 +39,18 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_api_actor(request: Request, session: SessionDep) -> Actor:
+def get_api_actor(request: Request, session: SessionDep, settings: SettingsDep) -> Actor:
     """The actor behind ``Authorization: Bearer <token>``."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated(CoreError.CORE_003)
-    return auth.actor_from_api_token(session, token.strip(), ip=client_ip(request))
+    return auth.actor_from_api_token(
+        session,
+        token.strip(),
+        ip=client_ip(request),
+        cache_seconds=settings.api_actor_cache_seconds,
+    )
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]

@@ -25,12 +25,29 @@ class Permission(StrEnum):
     AUDIT_READ = "audit_read"
     AGGREGATE_READ = "aggregate_read"
     ADMINISTER = "administer"
+    # Co-management (alima.alliance): monthly approval, emergency access, exports, records.
+    DATA_SUBMIT = "data_submit"
+    DATA_APPROVE = "data_approve"
+    PERIOD_UNLOCK = "period_unlock"
+    BREAK_GLASS = "break_glass"
+    AGGREGATE_EXPORT = "aggregate_export"
+    PATIENT_EXPORT = "patient_export"
+    TRAINING_WRITE = "training_write"
+    FUNDING_WRITE = "funding_write"
+    AGREEMENT_WRITE = "agreement_write"
+    # Impact page (alima.indicators): context figures entered with their source.
+    CONTEXT_FIGURE_WRITE = "context_figure_write"
 
 
 #: Least privilege: partners and researchers get aggregates, never patient-level pages.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLINICIAN: frozenset(
-        {Permission.PLACE_READ, Permission.PATIENT_READ, Permission.PATIENT_WRITE}
+        {
+            Permission.PLACE_READ,
+            Permission.PATIENT_READ,
+            Permission.PATIENT_WRITE,
+            Permission.BREAK_GLASS,
+        }
     ),
     Role.DATA_MANAGER: frozenset(
         {
@@ -40,6 +57,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PATIENT_DELETE,
             Permission.AUDIT_READ,
             Permission.AGGREGATE_READ,
+            Permission.DATA_SUBMIT,
+            Permission.AGGREGATE_EXPORT,
+            Permission.TRAINING_WRITE,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -48,21 +68,43 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PATIENT_READ,
             Permission.AUDIT_READ,
             Permission.AGGREGATE_READ,
+            Permission.DATA_APPROVE,
+            Permission.PERIOD_UNLOCK,
+            Permission.AGGREGATE_EXPORT,
+            Permission.PATIENT_EXPORT,
+            Permission.TRAINING_WRITE,
+            Permission.FUNDING_WRITE,
+            Permission.CONTEXT_FIGURE_WRITE,  # coordinators publish the impact page's context
         }
     ),
-    Role.RESEARCHER: frozenset({Permission.PLACE_READ, Permission.AGGREGATE_READ}),
-    Role.PARTNER_VIEWER: frozenset({Permission.PLACE_READ, Permission.AGGREGATE_READ}),
+    Role.RESEARCHER: frozenset(
+        {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}
+    ),
+    Role.PARTNER_VIEWER: frozenset(
+        {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}
+    ),
     Role.ADMINISTRATOR: frozenset(Permission),
 }
 
 
 @dataclass(frozen=True)
 class Grant:
-    """One role over a set of place subtrees (paths)."""
+    """One role over a set of place subtrees (paths).
+
+    ``withheld`` lists permissions of the role that a partner agreement does not give this
+    grant (for example patient-level reading for an "aggregates only" partner): agreements
+    narrow a role, never widen it.
+    """
 
     role: Role
     paths: tuple[str, ...]
     project_id: uuid.UUID | None = None
+    withheld: frozenset[Permission] = frozenset()
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """The role's permissions minus those withheld."""
+        return ROLE_PERMISSIONS[self.role] - self.withheld
 
 
 @dataclass(frozen=True)
@@ -76,6 +118,8 @@ class Actor:
     grants: tuple[Grant, ...] = field(default_factory=tuple)
     channel: str = "web"
     ip: str | None = None
+    #: Patients opened outside the normal scope by break-the-glass, while the access lasts.
+    emergency_patient_ids: frozenset[uuid.UUID] = frozenset()
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -84,11 +128,11 @@ class Actor:
 
     def can(self, permission: Permission) -> bool:
         """Whether some assignment grants ``permission`` somewhere."""
-        return any(permission in ROLE_PERMISSIONS[g.role] for g in self.grants)
+        return any(permission in g.permissions for g in self.grants)
 
     def paths_for(self, permission: Permission) -> tuple[str, ...]:
         """Subtree paths within which ``permission`` holds (deduplicated, nested ones removed)."""
-        paths = {p for g in self.grants if permission in ROLE_PERMISSIONS[g.role] for p in g.paths}
+        paths = {p for g in self.grants if permission in g.permissions for p in g.paths}
         return minimal_prefixes(paths)
 
     def can_at(self, permission: Permission, place_path: str) -> bool:

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, description="Port the web server listens on.")
     session_hours: int = Field(12, ge=1, le=168, description="Idle lifetime of a sign-in session.")
+    session_absolute_hours: int = Field(
+        24,
+        ge=1,
+        le=720,
+        description="Absolute lifetime of a sign-in session from sign-in, however busy (hours).",
+    )
     secure_cookies: bool = Field(
         False, description="Send cookies only over HTTPS (set true behind TLS)."
     )
@@ -47,14 +53,35 @@ class Settings(BaseSettings):
     )
     password_min_length: int = Field(10, ge=8, description="Minimum password length.")
     api_token_days: int = Field(90, ge=1, description="Default lifetime of an API token in days.")
+    api_actor_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=300,
+        description="How long a resolved API token is reused before its user, roles and "
+        "revocation are read again (0: every request).",
+    )
     default_locale: Literal["fr", "en"] = Field("fr", description="Language of the interface.")
+    break_glass_hours: int = Field(
+        4, ge=1, le=24, description="How long an emergency (break-the-glass) access lasts (hours)."
+    )
+    reporting_currency: str = Field(
+        "EUR",
+        pattern=r"^[A-Z]{3}$",
+        description="Currency (ISO 4217) in which funding shares are compared across grants.",
+    )
+    training_topics: str = Field(
+        "IPC,MUAC,CMAM,IMCI,MALARIA,MATERNAL,SURVEILLANCE,WASH",
+        pattern=r"^[A-Z0-9_]{2,20}(,[A-Z0-9_]{2,20})*$",
+        description="Comma-separated codes of the health-worker training topics on offer.",
+    )
     nutrition_rates_include_medical_transfers: bool = Field(
         True,
         description="Count medical transfers to inpatient care as discharges in CMAM outcome "
         "rates (reporting standards differ: PROTOCOLS.md section 4).",
     )
     nutrition_default_protocol: str = Field(
-        "optima", description="Protocol proposed at admission (optima, compas or standard-who-2013)."
+        "optima",
+        description="Protocol proposed at admission (optima, compas or standard-who-2013).",
     )
 
     @model_validator(mode="after")
@@ -63,6 +90,11 @@ class Settings(BaseSettings):
             msg = "ALIMA_SECRET_KEY must be set to a private value in production"
             raise ValueError(msg)
         return self
+
+    @property
+    def training_topic_codes(self) -> tuple[str, ...]:
+        """The configured training topics, in order."""
+        return tuple(self.training_topics.split(","))
 
     @property
     def is_sqlite(self) -> bool:

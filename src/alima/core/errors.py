@@ -61,6 +61,11 @@ class CoreError(ErrorCode):
     )
     CORE_016 = Detail("birth date required", N_("Give a date of birth or an estimated age."))
     CORE_017 = Detail("birth date future", N_("The date of birth cannot be in the future."))
+    CORE_018 = Detail("password has user name", N_("The password must not contain the user name."))
+    CORE_019 = Detail(
+        "common password",
+        N_("This password is too common or too easy to guess. Choose a longer phrase."),
+    )
 
 
 class AlimaError(Exception):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
+from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -26,6 +28,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+#: Characters stripped from the end before the common-password check ("motdepasse2026!").
+_DECORATION = "0123456789!?.,;:-_@#$%&*+=/ "
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    text = files("alima.core").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def is_common_password(password: str) -> bool:
+    """True for a very common password, even with digits or signs appended or spaces removed."""
+    folded = password.casefold()
+    candidates = {folded, folded.replace(" ", ""), folded.rstrip(_DECORATION)}
+    return any(c in _common_passwords() for c in candidates if c)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from alima.demo import core, nutrition
+from alima.demo import alliance, core, nutrition, treat
 
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
 #: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
 DomainLoader = Callable[..., None]
-DOMAIN_LOADERS: list[DomainLoader] = [nutrition.load]
+DOMAIN_LOADERS: list[DomainLoader] = [nutrition.load, alliance.load, treat.load]
 
 
 def load_all(

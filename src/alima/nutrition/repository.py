@@ -229,3 +229,36 @@ def daily_sachets_of_caseload(session: Session, paths: Sequence[str], *, on: dat
 
 def _place_ids(paths: Sequence[str]) -> Select[uuid.UUID]:
     return select(Place.id).where(in_paths(paths))
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+
+def count_admissions(session: Session, paths: Sequence[str], start: date, end: date) -> int:
+    """Children admitted for acute malnutrition (new, relapses, transfers in) in the period."""
+    stmt = select(func.count(Episode.id)).where(
+        Episode.place_id.in_(_place_ids(paths)),
+        Episode.deleted_at.is_(None),
+        Episode.admitted_on >= start,
+        Episode.admitted_on <= end,
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def monthly_admissions(
+    session: Session, paths: Sequence[str], start: date, end: date
+) -> dict[date, int]:
+    """Admissions by month (first day of the month -> count)."""
+    year = func.extract("year", Episode.admitted_on)
+    month = func.extract("month", Episode.admitted_on)
+    stmt = (
+        select(year, month, func.count(Episode.id))
+        .where(
+            Episode.place_id.in_(_place_ids(paths)),
+            Episode.deleted_at.is_(None),
+            Episode.admitted_on >= start,
+            Episode.admitted_on <= end,
+        )
+        .group_by(year, month)
+    )
+    return {date(int(y), int(m), 1): int(n) for y, m, n in session.execute(stmt)}

@@ -22,8 +22,16 @@ from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
-from alima.core.errors import BadRequest, Conflict, CoreError, NotFound, RuleViolation
+from alima.core.errors import (
+    AlimaError,
+    BadRequest,
+    Conflict,
+    CoreError,
+    NotFound,
+    RuleViolation,
+)
 from alima.core.models import Patient, Place
+from alima.core.policy import ensure_period_open
 from alima.core.time import today as utc_today
 from alima.growth import child_zscores
 from alima.nutrition import repository
@@ -459,6 +467,7 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
         open_episode = repository.find_open_episode(session, patient.id)
         if open_episode is not None:
             raise Conflict(NutritionError.NUT_001, admitted_on=open_episode.admitted_on.isoformat())
+        ensure_period_open(session, place_id=place.id, on=on)
         p, overrides = _protocol_for_admission(session, data.protocol_code, place, on)
         a = _anthropometry(patient, data, on)
         if a.measurement.muac_mm is None and not a.measurement.oedema.present:
@@ -583,6 +592,7 @@ def _record_visit(
         )
     if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
         raise RuleViolation(NutritionError.NUT_026)
+    ensure_period_open(session, place_id=episode.place_id, on=on)
     p = _protocol_of(episode)
     measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
     last_height = (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
@@ -678,6 +688,7 @@ def exit_episode(
                 closed_on=on.isoformat(),
                 last_on=episode.last_visit_on.isoformat(),
             )
+        ensure_period_open(session, place_id=episode.place_id, on=on)
         if data.outcome is Outcome.TRANSFER_OUT:
             target = (
                 core_repository.find_place_by_code(session, data.transfer_place_code)
@@ -768,6 +779,12 @@ def close_defaulters(session: Session, paths: Sequence[str], on: date, actor: Ac
         )
         if missed >= p.exit.default_after_missed_visits:
             closed_on = _default_close_date(episode, p)
+            try:
+                ensure_period_open(session, place_id=episode.place_id, on=closed_on)
+            except AlimaError:
+                # The month the default happened in is approved and locked: record the exit
+                # on the day it is detected rather than change approved figures.
+                closed_on = on
             episode.status = "closed"
             episode.outcome = Outcome.DEFAULTED.value
             episode.closed_on = closed_on

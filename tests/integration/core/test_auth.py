@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from alima.core.config import Settings
 from alima.core.errors import Throttled, Unauthenticated
-from alima.core.models import UserSession
+from alima.core.models import ApiToken, UserSession
 from alima.core.service import auth
 from alima.core.time import utcnow
 from tests.factories.core import PASSWORD, World
@@ -95,3 +95,20 @@ def test_api_token_lifecycle(session: Session, world: World) -> None:
     )
     with pytest.raises(Unauthenticated):
         auth.actor_from_api_token(session, expired.token, ip=None)
+
+
+def test_api_actor_cache_reuses_then_expires(session: Session, world: World) -> None:
+    user = world.users["data_manager"]
+    created = auth.create_api_token(session, username=user.username, name="cache", days=1)
+    auth.forget_api_actors()
+    first = auth.actor_from_api_token(session, created.token, ip="10.0.0.1", cache_seconds=60)
+    with session.begin():
+        for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
+            token.revoked_at = utcnow()
+    cached = auth.actor_from_api_token(session, created.token, ip="10.0.0.2", cache_seconds=60)
+    assert (cached.id, cached.ip) == (first.id, "10.0.0.2")
+    with pytest.raises(Unauthenticated):
+        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=0)
+    auth.forget_api_actors()
+    with pytest.raises(Unauthenticated):
+        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=60)

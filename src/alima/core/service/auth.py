@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -22,8 +24,16 @@ from alima.core.errors import (
     Unauthenticated,
 )
 from alima.core.models import ApiToken, LoginAttempt, RoleAssignment, User, UserSession
+from alima.core.policy import apply_actor_policies
 from alima.core.schemas import TokenCreated
-from alima.core.security import hash_password, needs_rehash, new_token, token_hash, verify_password
+from alima.core.security import (
+    hash_password,
+    is_common_password,
+    needs_rehash,
+    new_token,
+    token_hash,
+    verify_password,
+)
 from alima.core.time import utcnow
 
 
@@ -36,7 +46,11 @@ class SignedIn:
 
 
 def actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> Actor:
-    """The access profile of ``user``: each role with the place paths it covers."""
+    """The access profile of ``user``: each role with the place paths it covers.
+
+    Registered actor policies then apply (``alima.core.policy``): partner agreements narrow
+    the grants, break-the-glass adds time-limited patients.
+    """
     assignments = repository.active_assignments(session, user.id)
     project_paths = repository.project_place_paths(
         session, [a.project_id for a in assignments if a.project_id]
@@ -48,7 +62,7 @@ def actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> 
         else:
             paths = tuple(project_paths.get(a.project_id, [])) if a.project_id else ()
         grants.append(Grant(role=Role(a.role), paths=paths, project_id=a.project_id))
-    return Actor(
+    actor = Actor(
         id=user.id,
         username=user.username,
         full_name=user.full_name,
@@ -57,6 +71,7 @@ def actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> 
         channel=channel,
         ip=ip,
     )
+    return apply_actor_policies(session, user, actor)
 
 
 def sign_in(
@@ -103,6 +118,7 @@ def sign_in(
                 UserSession(
                     user_id=user.id,
                     token_hash=token_hash(token),
+                    created_at=now,
                     expires_at=now + timedelta(hours=settings.session_hours),
                     ip=ip,
                 )
@@ -120,17 +136,25 @@ def sign_in(
 def actor_from_session(
     session: Session, token: str, *, ip: str | None, settings: Settings
 ) -> Actor | None:
-    """The actor of a live sign-in session, sliding its expiry; ``None`` if not signed in."""
+    """The actor of a live sign-in session, sliding its expiry; ``None`` if not signed in.
+
+    The idle expiry slides with use, but never past the absolute limit counted from sign-in
+    (``session_absolute_hours``): a stolen cookie kept busy still dies.
+    """
     now = utcnow()
     with session.begin():
         live = repository.find_live_session(session, token_hash(token), now)
         if live is None:
             return None
+        absolute = live.created_at + timedelta(hours=settings.session_absolute_hours)
+        if now >= absolute:
+            live.revoked_at = now
+            return None
         user = session.get(User, live.user_id)
         if user is None or not user.active:
             return None
-        new_expiry = now + timedelta(hours=settings.session_hours)
-        if new_expiry - live.expires_at > timedelta(minutes=5):
+        new_expiry = min(now + timedelta(hours=settings.session_hours), absolute)
+        if new_expiry - live.expires_at > timedelta(minutes=5) or new_expiry < live.expires_at:
             live.expires_at = new_expiry
         return actor_for(session, user, channel="web", ip=ip)
 
@@ -152,11 +176,47 @@ def set_locale(session: Session, actor: Actor, locale: str) -> None:
             user.locale = locale
 
 
-def actor_from_api_token(session: Session, token: str, *, ip: str | None) -> Actor:
-    """The actor behind a bearer token; ``Unauthenticated`` if unknown, expired or revoked."""
+#: Recently resolved API tokens: hash -> (monotonic expiry, actor). An API client sends many
+#: requests in a row (a tablet synchronising, DHIS2 pulling); resolving the token and the
+#: user's scopes once per few seconds instead of per request halves the work of a visit post.
+_API_ACTORS: dict[str, tuple[float, Actor]] = {}
+_API_ACTORS_LOCK = threading.Lock()
+_API_ACTORS_MAX = 1000
+
+
+def forget_api_actors() -> None:
+    """Drop every cached API actor (after a role, scope or token change)."""
+    with _API_ACTORS_LOCK:
+        _API_ACTORS.clear()
+
+
+def actor_from_api_token(
+    session: Session, token: str, *, ip: str | None, cache_seconds: float = 0.0
+) -> Actor:
+    """The actor behind a bearer token; ``Unauthenticated`` if unknown, expired or revoked.
+
+    With ``cache_seconds`` a resolved actor is reused for that long, so a revoked token or a
+    changed role takes effect within that delay (``ALIMA_API_ACTOR_CACHE_SECONDS``).
+    """
+    hashed = token_hash(token)
+    if cache_seconds > 0:
+        with _API_ACTORS_LOCK:
+            cached = _API_ACTORS.get(hashed)
+        if cached is not None and cached[0] > time.monotonic():
+            return replace(cached[1], ip=ip)
+    actor = _resolve_api_token(session, hashed, ip=ip)
+    if cache_seconds > 0:
+        with _API_ACTORS_LOCK:
+            if len(_API_ACTORS) >= _API_ACTORS_MAX:
+                _API_ACTORS.clear()
+            _API_ACTORS[hashed] = (time.monotonic() + cache_seconds, actor)
+    return actor
+
+
+def _resolve_api_token(session: Session, hashed: str, *, ip: str | None) -> Actor:
     now = utcnow()
     with session.begin():
-        live = repository.find_live_token(session, token_hash(token), now)
+        live = repository.find_live_token(session, hashed, now)
         user = session.get(User, live.user_id) if live else None
         if live is None or user is None or not user.active:
             actor = None
@@ -196,10 +256,25 @@ def create_api_token(
         return TokenCreated(token=token, expires_at=expires, username=user.username)
 
 
-def check_password_policy(password: str, settings: Settings) -> None:
-    """Refuse passwords shorter than the configured minimum."""
+#: A password with fewer different characters than this is refused ("aaaaaaaaaa", "ababab...").
+MIN_DISTINCT_CHARACTERS = 5
+#: User names shorter than this are not searched for inside the password.
+MIN_NAME_IN_PASSWORD = 3
+
+
+def check_password_policy(password: str, settings: Settings, *, username: str = "") -> None:
+    """Refuse short passwords, very common ones, and those containing the user name.
+
+    Length beats composition rules (NIST SP 800-63B §5.1.1.2): no forced symbols, but a
+    list of commonly used passwords and the account's own name are refused.
+    """
     if len(password) < settings.password_min_length:
         raise BadRequest(CoreError.CORE_015, min_length=settings.password_min_length)
+    name = username.strip().casefold()
+    if len(name) >= MIN_NAME_IN_PASSWORD and name in password.casefold():
+        raise BadRequest(CoreError.CORE_018)
+    if len(set(password.casefold())) < MIN_DISTINCT_CHARACTERS or is_common_password(password):
+        raise BadRequest(CoreError.CORE_019)
 
 
 def create_user(
@@ -215,7 +290,7 @@ def create_user(
     settings: Settings,
 ) -> uuid.UUID:
     """Create a user with one role assignment, scoped to a place subtree or a project."""
-    check_password_policy(password, settings)
+    check_password_policy(password, settings, username=username)
     with session.begin():
         if repository.find_user_by_username(session, username) is not None:
             raise Conflict(CoreError.CORE_014, username=username)

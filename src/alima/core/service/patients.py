@@ -26,6 +26,7 @@ from alima.core.errors import (
 )
 from alima.core.i18n import N_, gettext
 from alima.core.models import Patient, Place
+from alima.core.policy import ensure_period_open
 from alima.core.schemas import (
     AuditEventRead,
     DuplicateWarning,
@@ -160,6 +161,7 @@ def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> 
     search_village = fold(data.village)
     with session.begin():
         place = _registration_place(session, actor, data.place_code)
+        ensure_period_open(session, place_id=place.id, on=on)
         if not data.confirm_not_duplicate:
             tolerance = ESTIMATED_AGE_TOLERANCE_DAYS if estimated else 0
             candidates = repository.find_duplicates(
@@ -234,11 +236,23 @@ def _visible(actor: Actor, patient: Patient | None, permission: Permission) -> b
     return patient is not None and actor.can_at(permission, patient.place.path)
 
 
+#: Audit detail of a read made through a break-the-glass access (listed for coordinators).
+EMERGENCY_READ = "break_glass"
+
+
 def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> PatientRead:
-    """Open a patient record; the read (or the refused attempt) is audited."""
+    """Open a patient record; the read (or the refused attempt) is audited.
+
+    A patient outside the actor's scope opens while a break-the-glass access to it lasts
+    (``actor.emergency_patient_ids``); such reads are marked in the audit log.
+    """
     with session.begin():
         patient = repository.find_patient(session, patient_id)
         allowed = _visible(actor, patient, Permission.PATIENT_READ)
+        emergency = (
+            not allowed and patient is not None and patient.id in actor.emergency_patient_ids
+        )
+        allowed = allowed or emergency
         record(
             session,
             actor,
@@ -247,6 +261,7 @@ def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Pat
             entity_id=patient_id,
             patient_id=patient_id,
             place_id=patient.place_id if patient else None,
+            detail=EMERGENCY_READ if emergency else None,
         )
         result = _read(patient) if allowed and patient is not None else None
     if result is None:
@@ -280,6 +295,7 @@ def update_patient(
             )
         else:
             denied = None  # type: ignore[assignment]
+            ensure_period_open(session, place_id=patient.place_id, on=patient.created_at.date())
             before = snapshot(patient, AUDITED_FIELDS)
             for name, value in changes.items():
                 if name in {"given_name", "family_name", "sex", "birth_date"} and value is None:
@@ -334,6 +350,7 @@ def delete_patient(
             result = None
         else:
             denied = None
+            ensure_period_open(session, place_id=patient.place_id, on=patient.created_at.date())
             patient.deleted_at = utcnow()
             patient.deleted_reason = data.reason
             patient.deleted_by_id = actor.id

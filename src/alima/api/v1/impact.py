@@ -1,0 +1,34 @@
+"""The impact page as JSON (public, aggregates only), and its context figures."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from alima.api.deps import ApiActor, SessionDep
+from alima.indicators import service
+from alima.indicators.schemas import ContextFigureCreate, ContextFigureRead, ImpactRead
+
+router = APIRouter(prefix="/impact", tags=["impact"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such country"},
+    422: {"description": "Invalid input"},
+}
+
+
+@router.get("/{country_code}", responses=ERRORS)
+def impact(
+    country_code: Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")],
+    session: SessionDep,
+    year: Annotated[int | None, Query(ge=service.FIRST_YEAR, le=2100)] = None,
+) -> ImpactRead:
+    """A country's figures for a calendar year (default: the last complete one). No sign-in."""
+    return service.impact(session, country_code, year=year)
+
+
+@router.post("/context-figures", responses={**ERRORS, 401: {"description": "Not signed in"}})
+def record_context_figure(
+    body: ContextFigureCreate, session: SessionDep, actor: ApiActor
+) -> ContextFigureRead:
+    """Enter or correct a context figure with its year and source (coordinators)."""
+    return service.record_context_figure(session, body, actor=actor)

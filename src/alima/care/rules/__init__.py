@@ -1,0 +1,1 @@
+"""Pure clinical rules of care: IMCI triage, malaria, maternal health (no database, no HTTP)."""

@@ -1,0 +1,171 @@
+"""Access, place and date checks shared by the care use cases (no transaction here).
+
+A patient outside the reader's scope is absent (404), never forbidden, and the attempt is
+audited in a transaction that commits before the error is raised (as ``core`` does).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from alima.care.errors import CareError
+from alima.care.schemas import CareFormRead, PlaceOption
+from alima.core import repository as core_repository
+from alima.core.access import Actor, Permission
+from alima.core.audit import record
+from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind, Sex
+from alima.core.errors import CoreError, NotFound, RuleViolation
+from alima.core.models import Patient, Place
+from alima.core.time import age_in_months, today
+
+SERVICE_POINT_KINDS = [k.value for k in SERVICE_POINTS]
+
+
+def completed_months(birth_date: date, on: date) -> int:
+    """Age in completed months (WHO's 30.4375-day month)."""
+    return max(0, int(age_in_months(birth_date, on)))
+
+
+def patient_name(patient: Patient) -> str:
+    """Given and family names."""
+    return f"{patient.given_name} {patient.family_name}"
+
+
+def readable(actor: Actor, patient: Patient | None) -> bool:
+    """A live patient the actor may read."""
+    return (
+        patient is not None
+        and patient.deleted_at is None
+        and actor.can_at(Permission.PATIENT_READ, patient.place.path)
+    )
+
+
+def audit_denied(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    patient_id: uuid.UUID | None,
+    place_id: uuid.UUID | None = None,
+) -> None:
+    """Record a refused read or write (inside the caller's transaction)."""
+    record(
+        session,
+        actor,
+        action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        place_id=place_id,
+    )
+
+
+def place_options(session: Session, actor: Actor) -> list[PlaceOption]:
+    """Service points where the actor may record care."""
+    places = core_repository.list_places(
+        session, actor.paths_for(Permission.PATIENT_WRITE), kinds=SERVICE_POINT_KINDS
+    )
+    return [PlaceOption(code=p.code, name=p.name, kind=p.kind) for p in places]
+
+
+def default_place(session: Session, actor: Actor, patient: Patient) -> Place | None:
+    """The patient's own service point if the actor may write there, else their only one."""
+    if PlaceKind(patient.place.kind) in SERVICE_POINTS and actor.can_at(
+        Permission.PATIENT_WRITE, patient.place.path
+    ):
+        return patient.place
+    points = core_repository.list_places(
+        session, actor.paths_for(Permission.PATIENT_WRITE), kinds=SERVICE_POINT_KINDS
+    )
+    return points[0] if len(points) == 1 else None
+
+
+def care_place(session: Session, actor: Actor, place_code: str | None, patient: Patient) -> Place:
+    """Where care is recorded: a service point in the actor's writing scope."""
+    if place_code:
+        place = core_repository.find_place_by_code(session, place_code)
+        if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
+            raise NotFound(CoreError.CORE_011, code=place_code, field="place_code")
+        if PlaceKind(place.kind) not in SERVICE_POINTS:
+            raise RuleViolation(CareError.CARE_012, field="place_code")
+        return place
+    place = default_place(session, actor, patient)
+    if place is None:
+        raise RuleViolation(CareError.CARE_012, field="place_code")
+    return place
+
+
+def care_date(value: date | None, patient: Patient, field: str) -> date:
+    """The date of a record: today by default, never in the future nor before birth."""
+    on = today()
+    if value is None:
+        return on
+    if value > on:
+        raise RuleViolation(CareError.CARE_002, field=field)
+    if value < patient.birth_date:
+        raise RuleViolation(CareError.CARE_003, field=field)
+    return value
+
+
+def require_woman(patient: Patient) -> None:
+    """Antenatal, delivery and postnatal records are for women."""
+    if patient.sex != Sex.FEMALE.value:
+        raise RuleViolation(CareError.CARE_009, field="__all__")
+
+
+def care_form(
+    session: Session, patient_id: uuid.UUID, *, actor: Actor, form: str
+) -> tuple[CareFormRead, Patient | None]:
+    """The patient and places a care form needs; the read is audited (inside a transaction).
+
+    Returns the form and the patient (``None`` when refused: the caller raises after commit).
+    """
+    patient = core_repository.find_patient(session, patient_id)
+    allowed = readable(actor, patient) and actor.can(Permission.PATIENT_WRITE)
+    record(
+        session,
+        actor,
+        AuditAction.READ if allowed else AuditAction.READ_DENIED,
+        entity_type="patient",
+        entity_id=patient_id,
+        patient_id=patient_id,
+        place_id=patient.place_id if patient else None,
+        detail=form,
+    )
+    if not allowed or patient is None:
+        return _empty_form(patient_id), None
+    default = default_place(session, actor, patient)
+    return (
+        CareFormRead(
+            patient_id=patient.id,
+            patient_identifier=patient.identifier,
+            patient_name=patient_name(patient),
+            patient_sex=Sex(patient.sex),
+            patient_age_months=completed_months(patient.birth_date, today()),
+            places=place_options(session, actor),
+            default_place_code=default.code if default else None,
+        ),
+        patient,
+    )
+
+
+def _empty_form(patient_id: uuid.UUID) -> CareFormRead:
+    return CareFormRead(
+        patient_id=patient_id,
+        patient_identifier="",
+        patient_name="",
+        patient_sex=Sex.FEMALE,
+        patient_age_months=0,
+        places=[],
+        default_place_code=None,
+    )
+
+
+def not_found() -> NotFound:
+    """The error for anything absent or outside the reader's scope."""
+    return NotFound(CoreError.CORE_001)

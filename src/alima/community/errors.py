@@ -1,0 +1,36 @@
+"""Error catalogue of community screening (``COM_001`` ...)."""
+
+from __future__ import annotations
+
+from alima.core.errors import Detail, ErrorCode
+from alima.core.i18n import N_
+
+
+class CommunityError(ErrorCode):
+    """Errors of trainings, screenings and referrals."""
+
+    COM_001 = Detail(
+        "age out of range",
+        N_("The MUAC bracelet is for children aged {min_months} to {max_months} months."),
+    )
+    COM_002 = Detail(
+        "referral completed",
+        N_("This referral was already completed on {arrived_on}."),
+    )
+    COM_003 = Detail(
+        "arrival before referral",
+        N_("The child cannot arrive before being referred ({referred_on})."),
+    )
+    COM_004 = Detail("date in future", N_("The date cannot be in the future."))
+    COM_005 = Detail(
+        "not a service point",
+        N_("Choose a health facility, mobile clinic or displacement site."),
+    )
+    COM_006 = Detail(
+        "patient unknown",
+        N_("No patient with the identifier {identifier} in your places."),
+    )
+    COM_007 = Detail(
+        "episode needs admission",
+        N_("A nutrition episode can only be linked when the child was admitted."),
+    )

@@ -1,0 +1,204 @@
+"""Typed page contexts of community screening, care and the impact page.
+
+Templates compute nothing: options carry their display text, charts their geometry.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from alima.care.schemas import (
+    CareFormRead,
+    CareRecordsRead,
+    ConsultationRead,
+    MobileOverview,
+    SurgeryRead,
+)
+from alima.community.schemas import (
+    CommunityOverview,
+    CommunityStatistics,
+    ReferralRead,
+    ScreeningRead,
+)
+from alima.core.access import Actor
+from alima.core.schemas import Page, PatientSummary
+from alima.indicators.schemas import ContextFormRead, ImpactRead
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice of a select, radio group or checkbox list."""
+
+    value: str
+    text: str
+
+
+@dataclass
+class FormContext:
+    """A form with the values typed so far and the error of each refused field."""
+
+    actor: Actor
+    action: str
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    options: dict[str, list[Option]] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CareFormContext(FormContext):
+    """A care form for one patient (consultation, antenatal, delivery, postnatal, surgery)."""
+
+    form: CareFormRead | None = None
+
+
+@dataclass
+class CommunityContext:
+    """The community page: referrals waiting, latest screenings and trainings."""
+
+    actor: Actor
+    overview: CommunityOverview
+    can_record: bool
+
+
+@dataclass
+class ScreeningContext:
+    """One screening and its referral."""
+
+    actor: Actor
+    screening: ScreeningRead
+    just_saved: bool
+    just_arrived: bool
+    can_complete: bool
+
+
+@dataclass
+class ReferralsContext:
+    """Referrals waiting for the child."""
+
+    actor: Actor
+    referrals: list[ReferralRead]
+
+
+@dataclass
+class ArrivalContext(FormContext):
+    """The arrival of a referred child at the health centre."""
+
+    referral: ReferralRead | None = None
+
+
+@dataclass
+class StatisticsContext:
+    """Community screening statistics of a place subtree."""
+
+    actor: Actor
+    statistics: CommunityStatistics
+    places: list[Option]
+
+
+@dataclass
+class CareHomeContext:
+    """Care: find a patient, then record care."""
+
+    actor: Actor
+    q: str
+    results: Page[PatientSummary] | None
+
+
+@dataclass
+class PatientCareContext:
+    """A patient's care records."""
+
+    actor: Actor
+    care: CareRecordsRead
+    can_record: bool
+    saved: str | None
+
+
+@dataclass
+class ConsultationContext:
+    """A consultation and what to do now."""
+
+    actor: Actor
+    consultation: ConsultationRead
+    just_saved: bool
+
+
+@dataclass
+class SurgeryLogContext:
+    """The surgery log."""
+
+    actor: Actor
+    surgeries: list[SurgeryRead]
+    start: date
+    end: date
+    place_code: str
+
+
+@dataclass
+class MobileContext:
+    """Mobile clinics and displacement sites."""
+
+    actor: Actor
+    overview: MobileOverview
+    month_labels: list[str]
+    can_record: bool
+    saved: bool
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart, in viewBox units, with the number it stands for."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    month: date
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One indicator of the monthly chart: its label, scale and bars."""
+
+    code: str
+    label: str
+    label_y: float
+    maximum: int
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A small-multiples bar chart of monthly activity (inline SVG, no script)."""
+
+    width: float
+    height: float
+    rows: list[ChartRow]
+    month_labels: list[tuple[float, str]]
+    baseline: float
+
+
+@dataclass
+class ImpactContext:
+    """A country's public impact page (aggregates only)."""
+
+    impact: ImpactRead
+    chart: Chart
+    month_names: list[str]
+    actor: Actor | None = None
+
+
+@dataclass
+class CountriesContext:
+    """The list of countries with an impact page."""
+
+    countries: list[tuple[str, str]]
+    actor: Actor | None = None
+
+
+@dataclass
+class ContextFiguresContext(FormContext):
+    """The context figures of a country, and the form to enter one."""
+
+    figures: ContextFormRead | None = None

@@ -1,0 +1,103 @@
+"""The public impact page of a country (no sign-in), and the form for its context figures."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
+
+from alima.api.deps import SessionDep
+from alima.core.errors import AlimaError
+from alima.indicators import service
+from alima.indicators.enums import ContextFigureKind
+from alima.indicators.schemas import ContextFigureCreate
+from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
+from alima.web.deps import WebActor
+from alima.web.forms_treat import enum_options, filled, parse, rule_errors, values_of
+from alima.web.impact_chart import build_chart, month_names
+from alima.web.rendering import redirect, render
+
+router = APIRouter(prefix="/impact")
+
+CountryCode = Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+@router.get("", response_class=HTMLResponse, name="impact:countries")
+def countries(request: Request, session: SessionDep) -> HTMLResponse:
+    """The countries with an impact page (public)."""
+    return render(
+        request, "impact/countries.html", CountriesContext(countries=service.countries(session))
+    )
+
+
+@router.get("/{country_code}", response_class=HTMLResponse, name="impact:country")
+def country(
+    request: Request,
+    country_code: CountryCode,
+    session: SessionDep,
+    year: Annotated[int | None, Query(ge=service.FIRST_YEAR, le=2100)] = None,
+) -> HTMLResponse:
+    """A country's figures for a year, computed from the data: aggregates only (public)."""
+    impact = service.impact(session, country_code, year=year)
+    context = ImpactContext(
+        impact=impact, chart=build_chart(impact), month_names=month_names(impact)
+    )
+    return render(request, "impact/country.html", context)
+
+
+class ContextFigureForm(BaseModel):
+    """The context-figure form as posted."""
+
+    kind: str = ""
+    year: str = ""
+    value: str = ""
+    source: str = ""
+
+
+def _context(
+    request: Request, session: SessionDep, actor: WebActor, code: str, values: dict[str, str]
+) -> ContextFiguresContext:
+    return ContextFiguresContext(
+        actor=actor,
+        action=str(request.url.path),
+        values=values,
+        options={"kind": enum_options(ContextFigureKind)},
+        figures=service.context_form(session, code, actor=actor),
+    )
+
+
+@router.get("/{country_code}/context", response_class=HTMLResponse, name="impact:context_form")
+def context_form(
+    request: Request, country_code: CountryCode, session: SessionDep, actor: WebActor
+) -> HTMLResponse:
+    """Context figures of the country, with their sources (coordinators, administrators)."""
+    values = {"kind": ContextFigureKind.POPULATION.value, "year": str(service.default_year())}
+    return render(
+        request, "impact/context.html", _context(request, session, actor, country_code, values)
+    )
+
+
+@router.post("/{country_code}/context", response_class=HTMLResponse, name="impact:context_post")
+def context_post(
+    request: Request,
+    country_code: CountryCode,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[ContextFigureForm, Form()],
+) -> Response:
+    """Save a context figure, or show the form again with its errors."""
+    values = values_of(posted)
+    context = _context(request, session, actor, country_code, values)
+    payload = filled(values, ("kind", "year", "value", "source"))
+    payload["country_code"] = country_code
+    if isinstance(payload.get("value"), str):
+        payload["value"] = str(payload["value"]).replace(" ", "").replace("\u202f", "")
+    data, context.errors = parse(ContextFigureCreate, payload)
+    if data is None:
+        return render(request, "impact/context.html", context, status_code=422)
+    try:
+        service.record_context_figure(session, data, actor=actor)
+    except AlimaError as exc:
+        context.errors = rule_errors(exc)
+        return render(request, "impact/context.html", context, status_code=exc.status)
+    return redirect(f"/impact/{country_code}/context?saved=1")

@@ -1,0 +1,100 @@
+"""The co-managed world of the security tests, and the targets inside and outside scope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from alima.alliance.rules import month_key, months_before
+from alima.core.access import Actor, Grant
+from alima.core.enums import Role
+from alima.core.time import today
+from alima.nutrition import service as nutrition_service
+from alima.nutrition.schemas import AdmissionCreate
+from tests.factories.alliance import Alliance, build_alliance
+from tests.factories.core import PASSWORD, World
+from tests.factories.treat import treat_security_targets
+from tests.security.permission_matrix import Targets
+
+
+@pytest.fixture
+def alliance(session: Session, world: World) -> Alliance:
+    return build_alliance(session, world)
+
+
+def _admit(session: Session, patient_id: str, actor: Actor) -> str:
+    admitted = nutrition_service.admit_child(
+        session,
+        AdmissionCreate.model_validate(
+            {
+                "patient_id": patient_id,
+                "muac_mm": 112,
+                "weight_kg": 7.0,
+                "height_cm": 70.0,
+                "appetite_test_passed": True,
+            }
+        ),
+        actor=actor,
+    )
+    return str(admitted.episode_id)
+
+
+@pytest.fixture
+def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Targets]:
+    """Values for every path parameter and request field, inside (``in``) and outside
+    (``out``) everyone's scope. A new parameter needs a value in both."""
+    on = today()
+    # Only to create the out-of-scope episode: someone with a scope in the other country.
+    elsewhere_admin = Actor(
+        id=world.users["administrator"].id,
+        username="setup",
+        full_name="Setup",
+        grants=(Grant(Role.ADMINISTRATOR, (alliance.elsewhere_country.path,)),),
+    )
+    common = {
+        "login": world.users["clinician_b"].username,
+        "password": PASSWORD,
+        "past_day": (on - timedelta(days=3)).isoformat(),
+        "future_day": (on + timedelta(days=30)).isoformat(),
+        "month": month_key(on),
+        "submit_month": month_key(months_before(on, 2)),
+        "organisation_code": alliance.colead.code,
+        "donor_code": alliance.funder.code,
+        # Outside the clinician's facility, inside everyone else's district.
+        "emergency_identifier": world.patient_b.identifier,
+    }
+    inside = {
+        **common,
+        "patient_id": str(world.patient_a.id),
+        "place_code": world.facility_a.code,
+        "project_code": alliance.project.code,
+        "country_code": world.country.code,
+        "training_id": str(alliance.training.id),
+        "period_id": str(alliance.period.id),
+        "grant_id": str(alliance.grant.id),
+        "episode_id": _admit(session, str(world.patient_a.id), world.actors["clinician_a"]),
+    }
+    outside = {
+        **common,
+        "patient_id": str(alliance.elsewhere_patient.id),
+        "place_code": alliance.elsewhere_facility.code,
+        "project_code": alliance.elsewhere_project.code,
+        "country_code": alliance.elsewhere_country.code,
+        "training_id": str(alliance.elsewhere_training.id),
+        "period_id": str(alliance.elsewhere_period.id),
+        "grant_id": str(alliance.elsewhere_grant.id),
+        "episode_id": _admit(session, str(alliance.elsewhere_patient.id), elsewhere_admin),
+    }
+    treat = treat_security_targets(
+        session,
+        world,
+        elsewhere_patient_id=str(alliance.elsewhere_patient.id),
+        elsewhere_place=alliance.elsewhere_facility,
+        elsewhere_country=alliance.elsewhere_country,
+        elsewhere_actor=elsewhere_admin,
+    )
+    inside |= treat["in"]
+    outside |= treat["out"]
+    return {"in": inside, "out": outside}

@@ -1,0 +1,557 @@
+"""Who may call what: the expected access of every route, for every role, in one table.
+
+``tests/security/test_permission_matrix.py`` reads the application's routes
+(``alima.web.inventory.iter_routes``) and fails when a route has no entry here, when an entry
+names a route that no longer exists, or when any role gets another outcome than the one
+written here, in scope and out of scope, on both databases.
+
+How to add a route (CONTRIBUTING.md, "Permission matrix"):
+
+    ("POST", "/things/{thing_id}/close"): Rule(THING_WRITERS, scoped=True, form=lambda t: {...}),
+
+- ``allowed``: the roles that get through (any status but 401, 403, 404 or a redirect to the
+  sign-in page); every other role must be refused. Roles are those of ``ROLES``; use the sets
+  below or write your own ``frozenset``.
+- ``scoped=True``: the route names a record or a place (in its path, query or body). It is
+  then called twice: with targets inside the world's district (``IN``) and with targets in
+  another country nobody may see (``OUT``); out of scope, every role must be refused.
+- ``form`` / ``json`` / ``query``: the request data, from the targets ``t`` (a dict, see
+  ``tests/security/conftest.py``: ``t["patient_id"]``, ``t["place_code"]``...). Give valid
+  data: a refusal must come from access control, not from validation.
+- A new path parameter needs a value in each scope: add it to the targets fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Targets = dict[str, str]
+Payload = Callable[[Targets], dict[str, object]]
+
+ANONYMOUS = "anonymous"
+ROLES = (
+    ANONYMOUS,
+    "clinician",  # clinician of facility A
+    "data_manager",  # of the district
+    "coordinator",  # of the country
+    "researcher",
+    "partner_viewer",
+    "administrator",
+    "partner_coordinator",  # coordinator of a national NGO whose agreement says aggregates only
+)
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+AGGREGATE_READERS = frozenset(
+    {
+        "data_manager",
+        "coordinator",
+        "researcher",
+        "partner_viewer",
+        "administrator",
+        "partner_coordinator",
+    }
+)
+PATIENT_READERS = frozenset({"clinician", "data_manager", "coordinator", "administrator"})
+PATIENT_WRITERS = frozenset({"clinician", "data_manager", "administrator"})
+PATIENT_DELETERS = frozenset({"data_manager", "administrator"})
+AUDITORS = frozenset({"data_manager", "coordinator", "administrator"})
+PATIENT_EXPORTERS = frozenset({"coordinator", "administrator"})
+SUBMITTERS = frozenset({"data_manager", "administrator"})
+APPROVERS = frozenset({"coordinator", "administrator"})
+TRAINERS = frozenset({"data_manager", "coordinator", "administrator"})
+FUNDERS = frozenset({"coordinator", "administrator"})
+AGREEMENT_WRITERS = frozenset({"administrator"})
+EMERGENCY_OPENERS = frozenset({"clinician", "administrator"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The expected access of one route (see the module docstring)."""
+
+    allowed: frozenset[str]
+    scoped: bool = False
+    form: Payload | None = None
+    json: Payload | None = None
+    query: Payload | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def _register(t: Targets) -> dict[str, object]:
+    return {
+        "given_name": "Matrice",
+        "family_name": "Test",
+        "sex": "F",
+        "estimated_age_months": "14",
+        "village": "Pogo",
+        "place_code": t["place_code"],
+        "confirm_not_duplicate": "yes",
+    }
+
+
+def _register_json(t: Targets) -> dict[str, object]:
+    return {
+        "given_name": "Matrice",
+        "family_name": "Test",
+        "sex": "F",
+        "estimated_age_months": 14,
+        "place_code": t["place_code"],
+        "confirm_not_duplicate": True,
+    }
+
+
+def _measurement(_: Targets) -> dict[str, object]:
+    return {"muac_mm": "114", "weight_kg": "7.2", "height_cm": "70", "oedema": "none"}
+
+
+def _training(t: Targets) -> dict[str, object]:
+    return {
+        "title": "PCI matrice",
+        "topic": "IPC",
+        "organisation_code": t["organisation_code"],
+        "place_code": t["place_code"],
+        "started_on": t["past_day"],
+        "ended_on": t["past_day"],
+        "trainer": "Dr Matrice",
+    }
+
+
+def _participant(t: Targets) -> dict[str, object]:
+    return {"full_name": "Awa Matrice", "cadre": "Infirmière", "sex": "F"}
+
+
+def _agreement(t: Targets) -> dict[str, object]:
+    return {
+        "organisation_code": t["organisation_code"],
+        "role": "clinician",
+        "data_access": "patient_level",
+        "may_capture": "yes",
+        "export_level": "aggregates",
+        "effective_from": t["past_day"],
+    }
+
+
+def _grant(t: Targets) -> dict[str, object]:
+    return {
+        "donor_code": t["donor_code"],
+        "reference": "MATRIX-1",
+        "title": "Subvention matrice",
+        "currency": "EUR",
+        "amount": "1000",
+        "reporting_amount": "1000",
+        "starts_on": t["past_day"],
+        "ends_on": t["future_day"],
+    }
+
+
+def _allocation(t: Targets) -> dict[str, object]:
+    return {"organisation_code": t["organisation_code"], "amount": "10"}
+
+
+def _emergency(t: Targets) -> dict[str, object]:
+    return {"identifier": t["emergency_identifier"], "reason": "Urgence vitale, transfert du CSCom"}
+
+
+def _json(payload: Payload, **numbers: type) -> Payload:
+    """The same data as a form, as JSON (with the named fields converted)."""
+
+    def build(t: Targets) -> dict[str, object]:
+        data = payload(t)
+        for name, kind in numbers.items():
+            data[name] = kind(data[name])
+        return data
+
+    return build
+
+
+MATRIX: dict[tuple[str, str], Rule] = {
+    # --- sign-in, home, language ----------------------------------------------------------
+    ("GET", "/"): Rule(SIGNED_IN),
+    ("GET", "/login"): Rule(EVERYONE),
+    ("POST", "/login"): Rule(
+        EVERYONE, form=lambda t: {"username": t["login"], "password": t["password"]}
+    ),
+    ("POST", "/logout"): Rule(SIGNED_IN),
+    ("GET", "/lang/{code}"): Rule(EVERYONE, values={"code": "en"}),
+    # --- patients (pages) -----------------------------------------------------------------
+    ("GET", "/patients"): Rule(SIGNED_IN, query=lambda t: {"q": "a"}),
+    ("GET", "/patients/new"): Rule(SIGNED_IN),
+    ("POST", "/patients/new"): Rule(PATIENT_WRITERS, scoped=True, form=_register),
+    ("GET", "/patients/{patient_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("GET", "/patients/{patient_id}/audit"): Rule(AUDITORS, scoped=True),
+    # --- patients (API) -------------------------------------------------------------------
+    ("GET", "/api/v1/places"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/places/{code}"): Rule(SIGNED_IN, scoped=True, values={"code": "place_code"}),
+    ("POST", "/api/v1/patients"): Rule(PATIENT_WRITERS, scoped=True, json=_register_json),
+    ("GET", "/api/v1/patients"): Rule(SIGNED_IN, query=lambda t: {"q": "a"}),
+    ("GET", "/api/v1/patients/{patient_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("PATCH", "/api/v1/patients/{patient_id}"): Rule(
+        PATIENT_WRITERS, scoped=True, json=lambda t: {"village": "Pogo"}
+    ),
+    ("DELETE", "/api/v1/patients/{patient_id}"): Rule(
+        PATIENT_DELETERS, scoped=True, query=lambda t: {"reason": "doublon vérifié"}
+    ),
+    # --- nutrition (pages) ----------------------------------------------------------------
+    ("GET", "/nutrition"): Rule(
+        PATIENT_READERS, scoped=True, query=lambda t: {"site": t["place_code"]}
+    ),
+    ("GET", "/patients/{patient_id}/nutrition/admit"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/patients/{patient_id}/nutrition/admit"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        form=lambda t: {**_measurement(t), "appetite_test_passed": "yes"},
+    ),
+    ("GET", "/nutrition/episodes/{episode_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/nutrition/episodes/{episode_id}/visits"): Rule(
+        PATIENT_WRITERS, scoped=True, form=_measurement
+    ),
+    ("GET", "/nutrition/episodes/{episode_id}/exit"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/nutrition/episodes/{episode_id}/exit"): Rule(
+        PATIENT_WRITERS, scoped=True, form=lambda t: {"outcome": "defaulted"}
+    ),
+    ("GET", "/nutrition/reports/monthly"): Rule(
+        SIGNED_IN, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    ("GET", "/nutrition/reports/monthly.csv"): Rule(
+        SIGNED_IN, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    ("GET", "/nutrition/reports/monthly.xlsx"): Rule(
+        SIGNED_IN, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    # --- nutrition (API) ------------------------------------------------------------------
+    ("POST", "/api/v1/nutrition/admissions"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "patient_id": t["patient_id"],
+            "muac_mm": 114,
+            "weight_kg": 7.2,
+            "height_cm": 70,
+            "appetite_test_passed": True,
+        },
+    ),
+    ("GET", "/api/v1/nutrition/episodes/{episode_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/api/v1/nutrition/episodes/{episode_id}/visits"): Rule(
+        PATIENT_WRITERS, scoped=True, json=lambda t: {"muac_mm": 114, "weight_kg": 7.2}
+    ),
+    ("POST", "/api/v1/nutrition/episodes/{episode_id}/exit"): Rule(
+        PATIENT_WRITERS, scoped=True, json=lambda t: {"outcome": "defaulted"}
+    ),
+    ("GET", "/api/v1/nutrition/reports/monthly"): Rule(
+        SIGNED_IN, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    # --- co-management: projects, agreements, funding, country (pages) --------------------
+    ("GET", "/projects"): Rule(AGGREGATE_READERS),
+    ("GET", "/projects/{project_code}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("GET", "/projects/{project_code}/agreements/new"): Rule(AGREEMENT_WRITERS, scoped=True),
+    ("POST", "/projects/{project_code}/agreements/new"): Rule(
+        AGREEMENT_WRITERS, scoped=True, form=_agreement
+    ),
+    ("GET", "/projects/{project_code}/grants/new"): Rule(FUNDERS, scoped=True),
+    ("POST", "/projects/{project_code}/grants/new"): Rule(FUNDERS, scoped=True, form=_grant),
+    ("POST", "/grants/{grant_id}/allocations"): Rule(
+        FUNDERS, scoped=True, form=lambda t: {**_allocation(t), "project_code": t["project_code"]}
+    ),
+    ("GET", "/countries/{country_code}"): Rule(AGGREGATE_READERS, scoped=True),
+    # --- co-management: trainings (pages) -------------------------------------------------
+    ("GET", "/trainings"): Rule(AGGREGATE_READERS),
+    ("GET", "/trainings/new"): Rule(TRAINERS),
+    ("POST", "/trainings/new"): Rule(TRAINERS, scoped=True, form=_training),
+    ("GET", "/trainings/{training_id}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("POST", "/trainings/{training_id}/participants"): Rule(
+        TRAINERS, scoped=True, form=_participant
+    ),
+    # --- co-management: monthly approval (pages) ------------------------------------------
+    ("GET", "/approvals"): Rule(AGGREGATE_READERS),
+    ("POST", "/approvals"): Rule(
+        SUBMITTERS,
+        scoped=True,
+        form=lambda t: {"place_code": t["place_code"], "month": t["submit_month"]},
+    ),
+    ("POST", "/approvals/{period_id}/approve"): Rule(APPROVERS, scoped=True),
+    ("POST", "/approvals/{period_id}/unlock"): Rule(
+        APPROVERS, scoped=True, form=lambda t: {"reason": "correction d'une saisie"}
+    ),
+    # --- co-management: emergency access and read audit (pages) ---------------------------
+    ("GET", "/break-glass"): Rule(PATIENT_READERS),
+    ("POST", "/break-glass"): Rule(EMERGENCY_OPENERS, form=_emergency),
+    ("GET", "/audit/reads"): Rule(AUDITORS),
+    ("GET", "/audit/reads.csv"): Rule(PATIENT_EXPORTERS),
+    # --- co-management (API) --------------------------------------------------------------
+    ("GET", "/api/v1/alliance/projects"): Rule(AGGREGATE_READERS),
+    ("GET", "/api/v1/alliance/projects/{project_code}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("POST", "/api/v1/alliance/projects/{project_code}/agreements"): Rule(
+        AGREEMENT_WRITERS,
+        scoped=True,
+        json=lambda t: {**_agreement(t), "may_capture": True},
+    ),
+    ("POST", "/api/v1/alliance/projects/{project_code}/grants"): Rule(
+        FUNDERS, scoped=True, json=_json(_grant, amount=int, reporting_amount=int)
+    ),
+    ("POST", "/api/v1/alliance/grants/{grant_id}/allocations"): Rule(
+        FUNDERS, scoped=True, json=_json(_allocation, amount=int)
+    ),
+    ("GET", "/api/v1/alliance/countries/{country_code}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("GET", "/api/v1/alliance/trainings"): Rule(AGGREGATE_READERS),
+    ("POST", "/api/v1/alliance/trainings"): Rule(TRAINERS, scoped=True, json=_training),
+    ("GET", "/api/v1/alliance/trainings/{training_id}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("POST", "/api/v1/alliance/trainings/{training_id}/participants"): Rule(
+        TRAINERS, scoped=True, json=_participant
+    ),
+    ("GET", "/api/v1/alliance/periods"): Rule(AGGREGATE_READERS),
+    ("POST", "/api/v1/alliance/periods"): Rule(
+        SUBMITTERS,
+        scoped=True,
+        json=lambda t: {"place_code": t["place_code"], "month": t["submit_month"]},
+    ),
+    ("POST", "/api/v1/alliance/periods/{period_id}/approve"): Rule(APPROVERS, scoped=True),
+    ("POST", "/api/v1/alliance/periods/{period_id}/unlock"): Rule(
+        APPROVERS, scoped=True, json=lambda t: {"reason": "correction d'une saisie"}
+    ),
+    ("POST", "/api/v1/alliance/emergency-access"): Rule(EMERGENCY_OPENERS, json=_emergency),
+    ("GET", "/api/v1/alliance/emergency-access"): Rule(PATIENT_READERS),
+    ("GET", "/api/v1/alliance/read-audit"): Rule(AUDITORS),
+}
+
+
+# --- Treat: community, care and the impact page ------------------------------------------
+
+#: Record care and programme activity at a service point (PATIENT_WRITE).
+CARE_WRITERS = PATIENT_WRITERS
+#: Mobile-clinic sessions and population counts are recorded at displacement sites, which sit
+#: under a health area: the facility clinician's scope does not reach them.
+SITE_WRITERS = frozenset({"data_manager", "administrator"})
+#: Context figures of the impact page (Permission.CONTEXT_FIGURE_WRITE).
+CONTEXT_WRITERS = frozenset({"coordinator", "administrator"})
+
+
+def _screening(t: Targets) -> dict[str, object]:
+    return {
+        "place_code": t["place_code"],
+        "screener_type": "mother",
+        "child_given_name": "Matrice",
+        "child_age_months": "20",
+        "village": "Pogo",
+        "muac_mm": "108",
+        "oedema": "none",
+    }
+
+
+def _consultation(t: Targets) -> dict[str, object]:
+    return {
+        "muac_mm": "130",
+        "temperature_c": "38.5",
+        "rdt_result": "rdt_positive",
+        "malaria_treatment": "act",
+        "diagnosis_1": "B54",
+        "place_code": t["place_code"],
+    }
+
+
+TREAT_MATRIX: dict[tuple[str, str], Rule] = {
+    # --- community (pages) ----------------------------------------------------------------
+    ("GET", "/community"): Rule(SIGNED_IN),
+    ("GET", "/community/trainings/new"): Rule(SIGNED_IN),
+    ("POST", "/community/trainings/new"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "place_code": t["place_code"],
+            "trainer_name": "Awa Matrice",
+            "trainer_role": "chw",
+            "village": "Pogo",
+            "mothers_trained": "30",
+        },
+    ),
+    ("GET", "/community/screenings/new"): Rule(SIGNED_IN),
+    ("POST", "/community/screenings/new"): Rule(CARE_WRITERS, scoped=True, form=_screening),
+    ("GET", "/community/screenings/{screening_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("GET", "/community/referrals"): Rule(SIGNED_IN),
+    ("GET", "/community/referrals/{referral_id}/arrival"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/community/referrals/{referral_id}/arrival"): Rule(
+        CARE_WRITERS, scoped=True, form=lambda t: {"muac_mm": "110", "admitted": "yes"}
+    ),
+    ("GET", "/community/statistics"): Rule(
+        SIGNED_IN, scoped=True, query=lambda t: {"place_code": t["place_code"]}
+    ),
+    # --- community (API) ------------------------------------------------------------------
+    ("POST", "/api/v1/community/trainings"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "place_code": t["place_code"],
+            "trainer_name": "Awa Matrice",
+            "trainer_role": "chw",
+            "village": "Pogo",
+            "mothers_trained": 30,
+        },
+    ),
+    ("POST", "/api/v1/community/screenings"): Rule(
+        CARE_WRITERS, scoped=True, json=_json(_screening, child_age_months=int, muac_mm=int)
+    ),
+    ("GET", "/api/v1/community/screenings/{screening_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("DELETE", "/api/v1/community/screenings/{screening_id}"): Rule(
+        PATIENT_DELETERS, scoped=True, query=lambda t: {"reason": "doublon vérifié"}
+    ),
+    ("GET", "/api/v1/community/referrals"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/community/referrals/{referral_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/api/v1/community/referrals/{referral_id}/arrival"): Rule(
+        CARE_WRITERS, scoped=True, json=lambda t: {"muac_mm": 110, "admitted": True}
+    ),
+    ("GET", "/api/v1/community/statistics"): Rule(
+        SIGNED_IN, scoped=True, query=lambda t: {"place_code": t["place_code"]}
+    ),
+    # --- care (pages) ---------------------------------------------------------------------
+    ("GET", "/care"): Rule(SIGNED_IN, query=lambda t: {"q": "a"}),
+    ("GET", "/patients/{patient_id}/care"): Rule(PATIENT_READERS, scoped=True),
+    ("GET", "/patients/{patient_id}/consultations/new"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/patients/{patient_id}/consultations/new"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {k: v for k, v in _consultation(t).items() if k != "place_code"},
+    ),
+    ("GET", "/care/consultations/{consultation_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("GET", "/patients/{patient_id}/antenatal/new"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/patients/{patient_id}/antenatal/new"): Rule(
+        CARE_WRITERS, scoped=True, form=lambda t: {"gestational_age_weeks": "20"}
+    ),
+    ("GET", "/patients/{patient_id}/deliveries/new"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/patients/{patient_id}/deliveries/new"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "setting": "facility",
+            "attendant": "midwife",
+            "mode": "spontaneous_vaginal",
+            "mother_outcome": "mother_well",
+            "baby1_outcome": "live_birth",
+        },
+    ),
+    ("GET", "/patients/{patient_id}/postnatal/new"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/patients/{patient_id}/postnatal/new"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {"mother_status": "pnc_well", "newborn_status": "pnc_well"},
+    ),
+    ("GET", "/patients/{patient_id}/surgeries/new"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/patients/{patient_id}/surgeries/new"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "procedure": "laparotomy",
+            "indication": "trauma",
+            "anaesthesia": "ketamine",
+            "outcome": "recovering",
+            "emergency": "yes",
+        },
+    ),
+    ("GET", "/care/surgeries"): Rule(
+        PATIENT_READERS, scoped=True, query=lambda t: {"place_code": t["place_code"]}
+    ),
+    ("GET", "/care/mobile"): Rule(SIGNED_IN),
+    ("GET", "/care/mobile/sessions/new"): Rule(SIGNED_IN),
+    ("POST", "/care/mobile/sessions/new"): Rule(
+        SITE_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "site_code": t["site_code"],
+            "team": "Équipe matrice",
+            "people_reached": "40",
+        },
+    ),
+    ("GET", "/care/mobile/population/new"): Rule(SIGNED_IN),
+    ("POST", "/care/mobile/population/new"): Rule(
+        SITE_WRITERS,
+        scoped=True,
+        form=lambda t: {"site_code": t["site_code"], "individuals": "1200"},
+    ),
+    # --- care (API) -----------------------------------------------------------------------
+    ("GET", "/api/v1/patients/{patient_id}/care"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/api/v1/care/consultations"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {"patient_id": t["patient_id"], "muac_mm": 130, "diagnoses": ["B54"]},
+    ),
+    ("GET", "/api/v1/care/consultations/{consultation_id}"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/api/v1/care/antenatal-visits"): Rule(
+        CARE_WRITERS, scoped=True, json=lambda t: {"patient_id": t["patient_id"]}
+    ),
+    ("POST", "/api/v1/care/deliveries"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "patient_id": t["patient_id"],
+            "setting": "facility",
+            "attendant": "midwife",
+            "mode": "spontaneous_vaginal",
+            "mother_outcome": "mother_well",
+            "newborns": [{"outcome": "live_birth"}],
+        },
+    ),
+    ("POST", "/api/v1/care/postnatal-visits"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "patient_id": t["patient_id"],
+            "mother_status": "pnc_well",
+            "newborn_status": "pnc_well",
+        },
+    ),
+    ("POST", "/api/v1/care/surgeries"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "patient_id": t["patient_id"],
+            "procedure": "laparotomy",
+            "indication": "trauma",
+            "anaesthesia": "ketamine",
+            "outcome": "recovering",
+        },
+    ),
+    ("GET", "/api/v1/care/surgeries"): Rule(
+        PATIENT_READERS, scoped=True, query=lambda t: {"place_code": t["place_code"]}
+    ),
+    ("DELETE", "/api/v1/care/{kind}/{record_id}"): Rule(
+        PATIENT_DELETERS,
+        scoped=True,
+        values={"kind": "consultation", "record_id": "consultation_id"},
+        query=lambda t: {"reason": "doublon vérifié"},
+    ),
+    ("POST", "/api/v1/care/mobile-sessions"): Rule(
+        SITE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "site_code": t["site_code"],
+            "team": "Équipe matrice",
+            "people_reached": 40,
+        },
+    ),
+    ("POST", "/api/v1/care/displaced-population"): Rule(
+        SITE_WRITERS, scoped=True, json=lambda t: {"site_code": t["site_code"], "individuals": 1200}
+    ),
+    ("GET", "/api/v1/care/mobile"): Rule(SIGNED_IN),
+    # --- impact page: public, aggregates only; its context figures --------------------------
+    ("GET", "/impact"): Rule(EVERYONE),
+    ("GET", "/impact/{country_code}"): Rule(EVERYONE),
+    ("GET", "/api/v1/impact/{country_code}"): Rule(EVERYONE),
+    ("GET", "/impact/{country_code}/context"): Rule(CONTEXT_WRITERS, scoped=True),
+    ("POST", "/impact/{country_code}/context"): Rule(
+        CONTEXT_WRITERS,
+        scoped=True,
+        form=lambda t: {"kind": "population", "year": "2020", "value": "1000", "source": "Test"},
+    ),
+    ("POST", "/api/v1/impact/context-figures"): Rule(
+        CONTEXT_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "country_code": t["country_code"],
+            "kind": "population",
+            "year": 2020,
+            "value": 1000,
+            "source": "Test",
+        },
+    ),
+}
+
+MATRIX |= TREAT_MATRIX
