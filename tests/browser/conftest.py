@@ -47,7 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     engine = make_engine(url)
     session = make_sessionmaker(engine)()
-    load_all(session, today=today(), patient_count=60)
+    load_all(session, today=today(), patient_count=60, nutrition_children=600)
     session.close()
     engine.dispose()
     port = _free_port()

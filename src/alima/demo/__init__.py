@@ -17,14 +17,23 @@ from alima.demo import alliance, core, nutrition, treat
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
 #: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
 DomainLoader = Callable[..., None]
-DOMAIN_LOADERS: list[DomainLoader] = [nutrition.load, alliance.load, treat.load]
+DOMAIN_LOADERS: list[DomainLoader] = [alliance.load, treat.load]
 
 
 def load_all(
-    session: Session, *, today: date, patient_count: int = core.PATIENT_COUNT
+    session: Session,
+    *,
+    today: date,
+    patient_count: int = core.PATIENT_COUNT,
+    nutrition_children: int | None = None,
 ) -> list[core.DemoLogin]:
-    """Load the core demo and every domain's demo; return the demo logins."""
+    """Load the core demo, the nutrition year, then every domain's demo; return the logins.
+
+    ``nutrition_children`` scales the nutrition demo down (browser tests); by default it has
+    the seeds' 14,442 children treated last year.
+    """
     logins = core.load(session, today=today, patient_count=patient_count)
+    nutrition.load(session, today=today, children=nutrition_children)
     for loader in DOMAIN_LOADERS:
         loader(session, today=today)
     return logins

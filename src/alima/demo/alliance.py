@@ -73,6 +73,11 @@ TRAININGS: list[tuple[str, str, str, int, int, int]] = [
     ("Mesure du périmètre brachial (PB) par les relais", "MUAC", "ML-SEG-NIO-NC-CS", 75, 1, 18),
     ("Prise en charge de la malnutrition aiguë (OptiMA)", "CMAM", "ML-SEG-NIO-CSREF", 40, 4, 10),
     ("PCIMA : admission, dose d'ATPE, sortie", "CMAM", "ML-MOP-MOP-SEV-CS", 20, 3, 9),
+    # The year before, which the impact page shows by default.
+    ("PCI à l'hôpital de Goundam", "IPC", "ML-TBK-GDM-HOP", 420, 3, 16),
+    ("Dépistage par le PB : formation des relais", "MUAC", "ML-KKR-DIO-DC-CS", 480, 2, 15),
+    ("PCIMA pour les infirmiers des CSCom", "CMAM", "ML-MOP-BDG-BC-CS", 560, 4, 12),
+    ("PCIME : signes généraux de danger et tri", "IMCI", "ML-SEG-NIO-CSREF", 610, 3, 14),
 ]
 
 

@@ -1,4 +1,8 @@
-"""A year of OptiMA care at the demo sites: thousands of children, as the Burkina pilot saw them.
+"""OptiMA care at the demo sites since January last year, at the scale of the seeds' Mali page.
+
+The last full calendar year (the one the impact page shows) has the 14,442 children the Mali
+programme treated in a year; the current year continues at a site's pace (about 2,600 a year),
+so the caseload, cards and monthly reports are alive today.
 
 Each child is admitted under the packaged OptiMA protocol and followed week by week by the same
 pure rules the services apply (band, ration, next visit, cure), so the demo caseload, cards and
@@ -10,6 +14,7 @@ a few relapses and medical transfers. Z-scores are computed in one vectorised pa
 
 from __future__ import annotations
 
+import math
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -17,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from alima.core.audit import record
@@ -38,8 +43,35 @@ from alima.nutrition.rules import (
     assess_visit,
 )
 
+#: A visit as the row inserted (built as a plain dict: the ORM adds nothing to a bulk load).
+VisitRow = dict[str, object]
+
 SEED = 4958  # the Burkina Faso pilot's number of children
-CHILDREN = 2600
+#: Children treated for acute malnutrition in a year, Mali country page (seeds).
+CHILDREN_LAST_YEAR = 14_442
+#: Admissions a year in the current year.
+CHILDREN_PER_YEAR_NOW = 2_600
+
+
+def admission_dates(rng: random.Random, today: date, children: int | None) -> list[date]:
+    """Admission dates: ``CHILDREN_LAST_YEAR`` over last year, then the current year's pace.
+
+    ``children`` scales both to about that total (tests use a few hundred).
+    """
+    last_start, last_end = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    this_start = date(today.year, 1, 1)
+    this_span = (today - this_start).days + 1
+    last_count = CHILDREN_LAST_YEAR
+    this_count = round(CHILDREN_PER_YEAR_NOW * this_span / 365)
+    if children is not None:
+        factor = children / (last_count + this_count)
+        last_count, this_count = round(last_count * factor), round(this_count * factor)
+    last_days = (last_end - last_start).days
+    dates = [last_start + timedelta(days=rng.randint(0, last_days)) for _ in range(last_count)]
+    dates += [this_start + timedelta(days=rng.randint(0, this_span - 1)) for _ in range(this_count)]
+    return dates
+
+
 #: Share of admissions by site: the demo clinician's centre is the busiest.
 BUSY_SITE = "ML-SEG-NIO-NC-CS"
 
@@ -67,7 +99,7 @@ class _Child:
     patient: Patient
     site: Place
     fate: str
-    visits: list[Visit] = field(default_factory=list)
+    visits: list[VisitRow] = field(default_factory=list)
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -107,37 +139,50 @@ def _visit(
     is_admission: bool,
     author: uuid.UUID,
     rng: random.Random,
-) -> Visit:
+) -> VisitRow:
     given = assessed.ration
     created = datetime.combine(facts.visit_on, time(9, rng.randint(0, 59)), tzinfo=UTC)
     m = facts.measurement
-    return Visit(
-        id=_uuid(rng),
-        episode_id=episode.id,
-        place_id=episode.place_id,
-        is_admission=is_admission,
-        visit_on=facts.visit_on,
-        weight_kg=m.weight_kg,
-        height_cm=m.height_cm,
-        muac_mm=m.muac_mm,
-        oedema=m.oedema.value,
-        temperature_c=facts.temperature_c,
-        appetite_test_passed=True if is_admission else None,
-        danger_signs=facts.danger_signs,
-        age_days=age_days,
-        band=assessed.band.value,
-        product=given.product.value if given else None,
-        kcal_per_kg_day=float(given.kcal_per_kg_day) if given and given.kcal_per_kg_day else None,
-        sachets_per_day=float(given.sachets_per_day) if given else None,
-        ration_days=given.days if given else 0,
-        sachets_given=given.sachets_for_period if given else 0,
-        next_visit_on=assessed.next_visit_on,
-        alerts=[a.kind.value for a in assessed.alerts],
-        who_flags=[],
-        created_by_id=author,
-        created_at=created,
-        updated_at=created,
-    )
+    return {
+        "id": _uuid(rng),
+        "episode_id": episode.id,
+        "place_id": episode.place_id,
+        "is_admission": is_admission,
+        "visit_on": facts.visit_on,
+        "weight_kg": m.weight_kg,
+        "height_cm": m.height_cm,
+        "muac_mm": m.muac_mm,
+        "oedema": m.oedema.value,
+        "temperature_c": facts.temperature_c,
+        "appetite_test_passed": True if is_admission else None,
+        "danger_signs": facts.danger_signs,
+        "age_days": age_days,
+        "band": assessed.band.value,
+        "product": given.product.value if given else None,
+        "kcal_per_kg_day": float(given.kcal_per_kg_day)
+        if given and given.kcal_per_kg_day
+        else None,
+        "sachets_per_day": float(given.sachets_per_day) if given else None,
+        "ration_days": given.days if given else 0,
+        "sachets_given": given.sachets_for_period if given else 0,
+        "next_visit_on": assessed.next_visit_on,
+        "alerts": [a.kind.value for a in assessed.alerts],
+        "who_flags": [],
+        "created_by_id": author,
+        "created_at": created,
+        "updated_at": created,
+        "measure": None,
+        "complications": False,
+        "confirmed_unusual": False,
+        "zwfl": None,
+        "zwei": None,
+        "zlen": None,
+        "zac": None,
+        "note": None,
+        "deleted_at": None,
+        "deleted_reason": None,
+        "deleted_by_id": None,
+    }
 
 
 def _follow(
@@ -216,7 +261,7 @@ def _follow(
         episode.band = assessed.band.value
         episode.last_visit_on = on
         episode.visits_count += 1
-        episode.sachets_total += visit.sachets_given
+        episode.sachets_total += int(str(visit["sachets_given"]))
         outcome = assessed.exit.outcome
         if outcome in {Outcome.CURED, Outcome.NON_RESPONDER}:
             episode.status, episode.outcome, episode.closed_on = (
@@ -231,7 +276,7 @@ def _follow(
         episode.sachets_per_week = assessed.ration.sachets_per_week if assessed.ration else 0
 
 
-def load(session: Session, *, today: date, children: int = CHILDREN) -> None:
+def load(session: Session, *, today: date, children: int | None = None) -> None:
     """Insert a year of OptiMA care at the demo sites (one transaction)."""
     rng = random.Random(SEED)
     p = load_protocol("optima")
@@ -252,9 +297,8 @@ def load(session: Session, *, today: date, children: int = CHILDREN) -> None:
         all_children: list[_Child] = []
         cured_on: dict[uuid.UUID, date] = {}
         counters: dict[str, int] = {}
-        for _ in range(children):
+        for admitted_on in admission_dates(rng, today, children):
             site = rng.choices(sites, weights=weights)[0]
-            admitted_on = today - timedelta(days=rng.randint(0, 364))
             age_months = rng.triangular(6.0, 59.0, 11.0)
             sex = rng.choice(["F", "M"])
             given_name = rng.choice(GIVEN_NAMES_F if sex == "F" else GIVEN_NAMES_M)
@@ -370,7 +414,8 @@ def load(session: Session, *, today: date, children: int = CHILDREN) -> None:
             {c.patient.id: c.patient for c in all_children},
             {e.id: e.patient_id for e in episodes},
         )
-        session.add_all(visits)
+        # Core executemany: the visits are plain rows here, the unit of work adds nothing.
+        session.execute(insert(Visit), visits)
         for e in episodes:
             event = record(
                 session,
@@ -406,8 +451,8 @@ def _relapse(
     patient = child.patient
     m = Measurement(
         muac_mm=rng.randint(112, 123),
-        weight_kg=round((child.visits[-1].weight_kg or 7.0) * 0.95, 1),
-        height_cm=child.visits[-1].height_cm,
+        weight_kg=round(float(str(child.visits[-1]["weight_kg"] or 7.0)) * 0.95, 1),
+        height_cm=_float(child.visits[-1]["height_cm"]),
     )
     decision = assess_admission(
         age_months=(admitted_on - patient.birth_date).days / 30.4375,
@@ -466,27 +511,37 @@ def _relapse(
     children.append(second)
 
 
+def _float(value: object) -> float | None:
+    return None if value is None else float(str(value))
+
+
 def _zscores(
-    visits: list[Visit],
+    visits: list[VisitRow],
     patients: dict[uuid.UUID, Patient],
     episode_patient: dict[uuid.UUID, uuid.UUID],
 ) -> None:
     """WHO z-scores of every demo visit in one vectorised call."""
+
+    def sex(v: VisitRow) -> int:
+        episode_id = v["episode_id"]
+        assert isinstance(episode_id, uuid.UUID)  # noqa: S101 - rows built above
+        return 1 if patients[episode_patient[episode_id]].sex == "M" else 2
+
     frame = pd.DataFrame(
         {
-            "sex": [1 if patients[episode_patient[v.episode_id]].sex == "M" else 2 for v in visits],
-            "age_days": [v.age_days for v in visits],
-            "weight": [v.weight_kg for v in visits],
-            "lenhei": [v.height_cm for v in visits],
+            "sex": [sex(v) for v in visits],
+            "age_days": [v["age_days"] for v in visits],
+            "weight": [v["weight_kg"] for v in visits],
+            "lenhei": [v["height_cm"] for v in visits],
             "measure": ["" for _ in visits],
-            "muac": [v.muac_mm / 10 if v.muac_mm else None for v in visits],
-            "oedema": ["y" if v.oedema != "none" else "n" for v in visits],
+            "muac": [int(str(v["muac_mm"])) / 10 if v["muac_mm"] else None for v in visits],
+            "oedema": ["y" if v["oedema"] != "none" else "n" for v in visits],
         }
     )
     result = zscores(frame)
+    names = ("zwfl", "zwei", "zlen", "zac")
+    columns = {name: result[name].to_numpy(dtype=float) for name in names}
     for index, v in enumerate(visits):
-        row = result.iloc[index]
-        v.zwfl = None if pd.isna(row["zwfl"]) else float(row["zwfl"])
-        v.zwei = None if pd.isna(row["zwei"]) else float(row["zwei"])
-        v.zlen = None if pd.isna(row["zlen"]) else float(row["zlen"])
-        v.zac = None if pd.isna(row["zac"]) else float(row["zac"])
+        for name in names:
+            value = columns[name][index]
+            v[name] = None if math.isnan(value) else float(value)

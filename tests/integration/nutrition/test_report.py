@@ -112,7 +112,7 @@ def as_dict(r: MonthlyReport) -> dict[str, object]:
 @pytest.fixture
 def demo_actor(session: Session) -> Actor:
     demo_core.load(session, today=today(), patient_count=20)
-    demo_nutrition.load(session, today=today(), children=900)
+    demo_nutrition.load(session, today=today(), children=2000)
     with session.begin():
         from alima.core.models import User
 
