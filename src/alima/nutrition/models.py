@@ -137,8 +137,19 @@ class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     episode: Mapped[Episode] = relationship(back_populates="visits")
 
     __table_args__ = (
-        Index("ix_nutrition_visit_episode_on", "episode_id", "visit_on"),
+        # Covering on PostgreSQL, so month totals and the ration in force are index-only scans.
+        Index(
+            "ix_nutrition_visit_episode_on",
+            "episode_id",
+            "visit_on",
+            postgresql_include=["sachets_per_day", "deleted_at"],
+        ),
         Index("ix_nutrition_visit_on", "visit_on"),
-        Index("ix_nutrition_visit_place_on", "place_id", "visit_on"),
+        Index(
+            "ix_nutrition_visit_place_on",
+            "place_id",
+            "visit_on",
+            postgresql_include=["sachets_given", "deleted_at"],
+        ),
         CheckConstraint("sachets_given >= 0", name="sachets_positive"),
     )

@@ -200,10 +200,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_nutrition_visit_episode_on", ["episode_id", "visit_on"], unique=False
+            "ix_nutrition_visit_episode_on",
+            ["episode_id", "visit_on"],
+            unique=False,
+            postgresql_include=["sachets_per_day", "deleted_at"],
         )
         batch_op.create_index("ix_nutrition_visit_on", ["visit_on"], unique=False)
-        batch_op.create_index("ix_nutrition_visit_place_on", ["place_id", "visit_on"], unique=False)
+        batch_op.create_index(
+            "ix_nutrition_visit_place_on",
+            ["place_id", "visit_on"],
+            unique=False,
+            postgresql_include=["sachets_given", "deleted_at"],
+        )
 
 
 def downgrade() -> None:
