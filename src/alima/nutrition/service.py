@@ -343,6 +343,21 @@ def _deny(
     record(session, actor, action, entity_type=entity, entity_id=entity_id, patient_id=patient_id)
 
 
+def _writable_episode(session: Session, episode_id: uuid.UUID, actor: Actor) -> Episode | None:
+    """The episode if the actor may write to it; otherwise ``None``, with the refusal audited."""
+    episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
+    if episode is None:
+        _deny(
+            session,
+            actor,
+            AuditAction.WRITE_DENIED,
+            entity="nutrition_episode",
+            entity_id=episode_id,
+            patient_id=None,
+        )
+    return episode
+
+
 def _visible_episode(
     session: Session, episode_id: uuid.UUID, actor: Actor, permission: Permission
 ) -> Episode | None:
@@ -563,19 +578,8 @@ def record_visit(
     on = data.visit_on or utc_today()
     _not_future(on)
     with session.begin():
-        episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
-        if episode is None:
-            _deny(
-                session,
-                actor,
-                AuditAction.WRITE_DENIED,
-                entity="nutrition_episode",
-                entity_id=episode_id,
-                patient_id=None,
-            )
-            result = None
-        else:
-            result = _record_visit(session, episode, data, on, actor)
+        episode = _writable_episode(session, episode_id, actor)
+        result = _record_visit(session, episode, data, on, actor) if episode else None
     if result is None:
         raise NotFound(CoreError.CORE_001)
     return result
@@ -660,64 +664,58 @@ def exit_episode(
     on = data.closed_on or utc_today()
     _not_future(on)
     with session.begin():
-        episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
-        if episode is None:
-            _deny(
-                session,
-                actor,
-                AuditAction.WRITE_DENIED,
-                entity="nutrition_episode",
-                entity_id=episode_id,
-                patient_id=None,
-            )
-    if episode is None:
+        episode = _writable_episode(session, episode_id, actor)
+        result = _exit_episode(session, episode, data, on, actor) if episode else None
+    if result is None:
         raise NotFound(CoreError.CORE_001)
-    with session.begin():
-        episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
-        if episode is None:
-            raise NotFound(CoreError.CORE_001)
-        if episode.status != "open":
-            raise Conflict(
-                NutritionError.NUT_020,
-                closed_on=episode.closed_on.isoformat() if episode.closed_on else "",
-                outcome=episode.outcome or "",
-            )
-        if on < episode.last_visit_on:
-            raise RuleViolation(
-                NutritionError.NUT_028,
-                closed_on=on.isoformat(),
-                last_on=episode.last_visit_on.isoformat(),
-            )
-        ensure_period_open(session, place_id=episode.place_id, on=on)
-        if data.outcome is Outcome.TRANSFER_OUT:
-            target = (
-                core_repository.find_place_by_code(session, data.transfer_place_code)
-                if data.transfer_place_code
-                else None
-            )
-            if target is None or PlaceKind(target.kind) not in SERVICE_POINTS:
-                raise RuleViolation(NutritionError.NUT_027)
-            episode.transfer_place_id = target.id
-        episode.status = "closed"
-        episode.outcome = data.outcome.value
-        episode.closed_on = on
-        episode.next_visit_on = None
-        episode.sachets_per_week = 0
-        episode.exit_note = data.note
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            entity_type="nutrition_episode",
-            entity_id=episode.id,
-            patient_id=episode.patient_id,
-            place_id=episode.place_id,
-            before={"status": "open"},
-            after={"status": "closed", "outcome": episode.outcome, "closed_on": on.isoformat()},
-            detail=data.note,
+    return result
+
+
+def _exit_episode(
+    session: Session, episode: Episode, data: ExitCreate, on: date, actor: Actor
+) -> EpisodeRead:
+    if episode.status != "open":
+        raise Conflict(
+            NutritionError.NUT_020,
+            closed_on=episode.closed_on.isoformat() if episode.closed_on else "",
+            outcome=episode.outcome or "",
         )
-        return episode_read(episode)
+    if on < episode.last_visit_on:
+        raise RuleViolation(
+            NutritionError.NUT_028,
+            closed_on=on.isoformat(),
+            last_on=episode.last_visit_on.isoformat(),
+        )
+    ensure_period_open(session, place_id=episode.place_id, on=on)
+    if data.outcome is Outcome.TRANSFER_OUT:
+        target = (
+            core_repository.find_place_by_code(session, data.transfer_place_code)
+            if data.transfer_place_code
+            else None
+        )
+        if target is None or PlaceKind(target.kind) not in SERVICE_POINTS:
+            raise RuleViolation(NutritionError.NUT_027)
+        episode.transfer_place_id = target.id
+    episode.status = "closed"
+    episode.outcome = data.outcome.value
+    episode.closed_on = on
+    episode.next_visit_on = None
+    episode.sachets_per_week = 0
+    episode.exit_note = data.note
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type="nutrition_episode",
+        entity_id=episode.id,
+        patient_id=episode.patient_id,
+        place_id=episode.place_id,
+        before={"status": "open"},
+        after={"status": "closed", "outcome": episode.outcome, "closed_on": on.isoformat()},
+        detail=data.note,
+    )
+    return episode_read(episode)
 
 
 def get_episode(session: Session, episode_id: uuid.UUID, *, actor: Actor) -> EpisodeRead:
