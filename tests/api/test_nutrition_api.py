@@ -9,17 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alima.core.models import AuditEvent
-from alima.core.service import auth
 from alima.core.time import today
 from alima.web.inventory import iter_routes
-from tests.factories.core import World, csrf, sign_in
+from tests.factories.core import World, bearer, csrf, sign_in
 from tests.factories.nutrition import make_child
-
-
-def bearer(session: Session, username: str) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {auth.create_api_token(session, username=username, name='t', days=1).token}"
-    }
 
 
 def test_admission_visits_exit_and_report(

@@ -5,14 +5,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from alima.core.service import auth
 from alima.core.time import today
-from tests.factories.core import World
-
-
-def bearer(session: Session, username: str) -> dict[str, str]:
-    token = auth.create_api_token(session, username=username, name="test", days=1).token
-    return {"Authorization": f"Bearer {token}"}
+from tests.factories.core import World, bearer
 
 
 def child(world: World, **overrides: object) -> dict[str, object]:

@@ -153,3 +153,11 @@ def csrf(client: TestClient) -> str:
     token = client.cookies.get("alima_csrf")
     assert isinstance(token, str)
     return token
+
+
+def bearer(session: Session, username: str) -> dict[str, str]:
+    """``Authorization`` header of a new API token of ``username`` (valid one day)."""
+    from alima.core.service import auth
+
+    token = auth.create_api_token(session, username=username, name="test", days=1).token
+    return {"Authorization": f"Bearer {token}"}

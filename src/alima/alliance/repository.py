@@ -16,8 +16,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, extract, false, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy import Select, extract, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from alima.alliance import rules
 from alima.alliance.enums import PeriodStatus
@@ -44,16 +44,7 @@ from alima.core.models import (
     ProjectPlace,
     User,
 )
-
-
-def in_paths(
-    column: ColumnElement[str] | InstrumentedAttribute[str], paths: Sequence[str]
-) -> ColumnElement[bool]:
-    """``column`` lies in one of the place subtrees ``paths`` (false when there is none)."""
-    if not paths:
-        return false()
-    return or_(*(column.startswith(p, autoescape=True) for p in paths))
-
+from alima.core.repository import in_paths
 
 # --- trainings -------------------------------------------------------------------------------
 

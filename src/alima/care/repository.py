@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from alima.care.models import (
@@ -26,15 +26,7 @@ from alima.care.models import (
 )
 from alima.core.enums import PlaceKind
 from alima.core.models import Place
-
-
-def in_paths(
-    column: ColumnElement[str] | InstrumentedAttribute[str], paths: Sequence[str]
-) -> ColumnElement[bool]:
-    """``column`` (a place path) lies in one of the subtrees ``paths``."""
-    if not paths:
-        return false()
-    return or_(*(column.startswith(p, autoescape=True) for p in paths))
+from alima.core.repository import in_paths
 
 
 def _month(year: Any, month: Any) -> date:

@@ -10,21 +10,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from alima.community.enums import ReferralStatus
 from alima.community.models import Referral, Screening, Training
 from alima.core.models import Patient, Place
-
-
-def in_paths(
-    column: ColumnElement[str] | InstrumentedAttribute[str], paths: Sequence[str]
-) -> ColumnElement[bool]:
-    """``column`` (a place path) lies in one of the subtrees ``paths``."""
-    if not paths:
-        return false()
-    return or_(*(column.startswith(p, autoescape=True) for p in paths))
+from alima.core.repository import in_paths
 
 
 def month_start(year: int | float, month: int | float) -> date:

@@ -24,9 +24,10 @@ from alima.core.models import (
 )
 
 
-def _in_paths(
+def in_paths(
     column: ColumnElement[str] | InstrumentedAttribute[str], paths: Sequence[str]
 ) -> ColumnElement[bool]:
+    """``column`` (a place path) lies in one of the subtrees ``paths`` (false when none)."""
     if not paths:
         return false()
     return or_(*(column.startswith(p, autoescape=True) for p in paths))
@@ -59,7 +60,7 @@ def list_places(
     """Places inside the given subtrees, ordered by path (so a tree reads top-down)."""
     stmt = (
         select(Place)
-        .where(_in_paths(Place.path, paths))
+        .where(in_paths(Place.path, paths))
         .options(selectinload(Place.populations), selectinload(Place.parent))
         .order_by(Place.path)
     )
@@ -178,7 +179,7 @@ def _patients_in_scope(paths: Sequence[str]) -> Select[Patient]:
     return (
         select(Patient)
         .join(Place, Place.id == Patient.place_id)
-        .where(_in_paths(Place.path, paths))
+        .where(in_paths(Place.path, paths))
         .options(selectinload(Patient.place))
     )
 

@@ -10,18 +10,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
+from alima.core.repository import in_paths
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
 
 
-def in_paths(paths: Sequence[str]) -> ColumnElement[bool]:
-    """Places inside any of the subtrees ``paths``."""
-    if not paths:
-        return false()
-    return or_(*(Place.path.startswith(p, autoescape=True) for p in paths))
+def _place_in(paths: Sequence[str]) -> ColumnElement[bool]:
+    return in_paths(Place.path, paths)
 
 
 def find_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
@@ -99,7 +97,7 @@ def open_episodes_at(session: Session, paths: Sequence[str]) -> list[Episode]:
         session.scalars(
             select(Episode)
             .join(Place, Place.id == Episode.place_id)
-            .where(in_paths(paths), Episode.status == "open", Episode.deleted_at.is_(None))
+            .where(_place_in(paths), Episode.status == "open", Episode.deleted_at.is_(None))
             .options(selectinload(Episode.patient))
             .order_by(Episode.next_visit_on, Episode.admitted_on)
         )
@@ -113,7 +111,7 @@ def _scoped(paths: Sequence[str]) -> Select[int]:
     return (
         select(func.count(Episode.id))
         .join(Place, Place.id == Episode.place_id)
-        .where(in_paths(paths), Episode.deleted_at.is_(None))
+        .where(_place_in(paths), Episode.deleted_at.is_(None))
     )
 
 
@@ -134,7 +132,7 @@ def admissions_by_type_and_criterion(
         select(Episode.admission_type, Episode.main_criterion, func.count(Episode.id))
         .join(Place, Place.id == Episode.place_id)
         .where(
-            in_paths(paths),
+            _place_in(paths),
             Episode.deleted_at.is_(None),
             Episode.admitted_on >= start,
             Episode.admitted_on <= end,
@@ -152,7 +150,7 @@ def exits_by_outcome(
         select(Episode.outcome, func.count(Episode.id))
         .join(Place, Place.id == Episode.place_id)
         .where(
-            in_paths(paths),
+            _place_in(paths),
             Episode.deleted_at.is_(None),
             Episode.closed_on >= start,
             Episode.closed_on <= end,
@@ -170,7 +168,7 @@ def cured_stays(
         select(Episode.admitted_on, Episode.closed_on, Episode.sachets_total)
         .join(Place, Place.id == Episode.place_id)
         .where(
-            in_paths(paths),
+            _place_in(paths),
             Episode.deleted_at.is_(None),
             Episode.outcome == "cured",
             Episode.closed_on >= start,
@@ -228,7 +226,7 @@ def daily_sachets_of_caseload(session: Session, paths: Sequence[str], *, on: dat
 
 
 def _place_ids(paths: Sequence[str]) -> Select[uuid.UUID]:
-    return select(Place.id).where(in_paths(paths))
+    return select(Place.id).where(_place_in(paths))
 
 
 # --- indicators -------------------------------------------------------------------------------
