@@ -42,6 +42,7 @@ from alima.nutrition.rules import (
     assess_admission,
     assess_visit,
 )
+from alima.nutrition.rules.follow_up import default_on
 
 #: A visit as the row inserted (built as a plain dict: the ORM adds nothing to a bulk load).
 VisitRow = dict[str, object]
@@ -221,9 +222,10 @@ def _follow(
                     on,
                 )
             else:  # default: absent from now on; closed once the protocol's missed visits pass
-                due = episode.next_visit_on or on
-                closed_on = due + timedelta(
-                    days=(p.exit.default_after_missed_visits - 1) * episode.visit_interval_days + 1
+                closed_on = default_on(
+                    next_visit_due_on=episode.next_visit_on or on,
+                    interval_days=episode.visit_interval_days,
+                    p=p,
                 )
                 if closed_on <= today:
                     episode.status, episode.outcome, episode.closed_on = (
@@ -274,6 +276,16 @@ def _follow(
             return
         episode.next_visit_on = assessed.next_visit_on
         episode.sachets_per_week = assessed.ration.sachets_per_week if assessed.ration else 0
+
+
+def _schedule_default(episode: Episode, p: ProtocolDefinition) -> None:
+    """The day an open episode defaults if the child is not seen again (as the service does)."""
+    if episode.status == "open" and episode.next_visit_on is not None:
+        episode.defaults_on = default_on(
+            next_visit_due_on=episode.next_visit_on,
+            interval_days=episode.visit_interval_days,
+            p=p,
+        )
 
 
 def load(session: Session, *, today: date, children: int | None = None) -> None:
@@ -399,6 +411,7 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
                 )
             )
             _follow(rng, child, episode, facts, p, today, author)
+            _schedule_default(episode, p)
             episodes.append(episode)
             all_children.append(child)
             if relapse:
@@ -507,6 +520,7 @@ def _relapse(
         )
     )
     _follow(rng, second, episode, facts, p, today, author)
+    _schedule_default(episode, p)
     episodes.append(episode)
     children.append(second)
 

@@ -68,6 +68,9 @@ class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     last_visit_on: Mapped[date] = mapped_column(Date)
     next_visit_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     visit_interval_days: Mapped[int] = mapped_column(Integer, default=7)
+    # The day the child is defaulted if not seen again (``rules.follow_up.default_on`` of the
+    # schedule; None once closed or with no next visit). Readers compare it with their "today".
+    defaults_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     visits_count: Mapped[int] = mapped_column(Integer, default=0)
     sachets_total: Mapped[int] = mapped_column(Integer, default=0)
     sachets_per_week: Mapped[int] = mapped_column(Integer, default=0)
@@ -95,6 +98,7 @@ class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
         Index("ix_nutrition_episode_place_closed", "place_id", "closed_on"),
         Index("ix_nutrition_episode_patient", "patient_id", "status"),
         Index("ix_nutrition_episode_place_status_next", "place_id", "status", "next_visit_on"),
+        Index("ix_nutrition_episode_place_defaults", "place_id", "defaults_on"),
     )
 
 

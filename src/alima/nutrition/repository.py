@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -20,6 +20,28 @@ from alima.nutrition.models import Episode, ProtocolOverride, Visit
 
 def _place_in(paths: Sequence[str]) -> ColumnElement[bool]:
     return in_paths(Place.path, paths)
+
+
+def _live() -> ColumnElement[bool]:
+    """Neither the episode nor its child is soft-deleted (a deleted child counts nowhere)."""
+    return and_(
+        Episode.deleted_at.is_(None),
+        Episode.patient_id.not_in(select(Patient.id).where(Patient.deleted_at.is_not(None))),
+    )
+
+
+def _not_defaulted_by(day: date, today: date) -> ColumnElement[bool]:
+    """Not defaulted by the end of ``day``, as read on ``today`` (``rules.follow_up``).
+
+    An open episode is defaulted from its ``defaults_on`` once that day has come; the SQL
+    twin of ``episode_state`` for the report's counts.
+    """
+    return or_(
+        Episode.status != "open",
+        Episode.defaults_on.is_(None),
+        Episode.defaults_on > day,
+        Episode.defaults_on > today,
+    )
 
 
 def find_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
@@ -38,11 +60,13 @@ def find_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
 def find_open_episode(session: Session, patient_id: uuid.UUID) -> Episode | None:
     """The child's open episode, if any."""
     return session.scalars(
-        select(Episode).where(
+        select(Episode)
+        .where(
             Episode.patient_id == patient_id,
             Episode.status == "open",
             Episode.deleted_at.is_(None),
         )
+        .options(selectinload(Episode.patient))
     ).first()
 
 
@@ -92,12 +116,16 @@ def active_override(
 
 
 def open_episodes_at(session: Session, paths: Sequence[str]) -> list[Episode]:
-    """Open episodes at sites inside ``paths``, with patients loaded."""
+    """Episodes recorded as open at sites inside ``paths`` (children not deleted).
+
+    Patients loaded. Some may be defaulted by the rule: readers ask
+    ``rules.follow_up.episode_state``.
+    """
     return list(
         session.scalars(
             select(Episode)
             .join(Place, Place.id == Episode.place_id)
-            .where(_place_in(paths), Episode.status == "open", Episode.deleted_at.is_(None))
+            .where(_place_in(paths), Episode.status == "open", _live())
             .options(selectinload(Episode.patient))
             .order_by(Episode.next_visit_on, Episode.admitted_on)
         )
@@ -111,15 +139,19 @@ def _scoped(paths: Sequence[str]) -> Select[int]:
     return (
         select(func.count(Episode.id))
         .join(Place, Place.id == Episode.place_id)
-        .where(_place_in(paths), Episode.deleted_at.is_(None))
+        .where(_place_in(paths), _live())
     )
 
 
-def count_open_on(session: Session, paths: Sequence[str], *, before: date) -> int:
-    """Children in treatment at the start of day ``before`` (admitted earlier, not yet out)."""
+def count_open_on(session: Session, paths: Sequence[str], *, before: date, today: date) -> int:
+    """Children in treatment at the start of day ``before`` (admitted earlier, not yet out).
+
+    As read on ``today``: an exit recorded, or a default that has come, takes them out.
+    """
     stmt = _scoped(paths).where(
         Episode.admitted_on < before,
         or_(Episode.closed_on.is_(None), Episode.closed_on >= before),
+        _not_defaulted_by(before - timedelta(days=1), today),
     )
     return session.scalar(stmt) or 0
 
@@ -133,7 +165,7 @@ def admissions_by_type_and_criterion(
         .join(Place, Place.id == Episode.place_id)
         .where(
             _place_in(paths),
-            Episode.deleted_at.is_(None),
+            _live(),
             Episode.admitted_on >= start,
             Episode.admitted_on <= end,
         )
@@ -143,21 +175,35 @@ def admissions_by_type_and_criterion(
 
 
 def exits_by_outcome(
-    session: Session, paths: Sequence[str], *, start: date, end: date
+    session: Session, paths: Sequence[str], *, start: date, end: date, today: date
 ) -> dict[str, int]:
-    """Exits from ``start`` to ``end`` by outcome."""
+    """Exits from ``start`` to ``end`` by outcome, as read on ``today``.
+
+    The exits recorded, and the defaults that have come (``defaults_on`` in the period and
+    not after today).
+    """
     stmt = (
         select(Episode.outcome, func.count(Episode.id))
         .join(Place, Place.id == Episode.place_id)
         .where(
             _place_in(paths),
-            Episode.deleted_at.is_(None),
+            _live(),
             Episode.closed_on >= start,
             Episode.closed_on <= end,
         )
         .group_by(Episode.outcome)
     )
-    return {str(outcome): n for outcome, n in session.execute(stmt)}
+    exits = {str(outcome): n for outcome, n in session.execute(stmt)}
+    defaulted = session.scalar(
+        _scoped(paths).where(
+            Episode.status == "open",
+            Episode.defaults_on >= start,
+            Episode.defaults_on <= min(end, today),
+        )
+    )
+    if defaulted:
+        exits["defaulted"] = exits.get("defaulted", 0) + defaulted
+    return exits
 
 
 def cured_stays(
@@ -169,7 +215,7 @@ def cured_stays(
         .join(Place, Place.id == Episode.place_id)
         .where(
             _place_in(paths),
-            Episode.deleted_at.is_(None),
+            _live(),
             Episode.outcome == "cured",
             Episode.closed_on >= start,
             Episode.closed_on <= end,
@@ -183,14 +229,19 @@ def sachets_given(session: Session, paths: Sequence[str], *, start: date, end: d
     stmt = select(func.coalesce(func.sum(Visit.sachets_given), 0)).where(
         Visit.place_id.in_(_place_ids(paths)),
         Visit.deleted_at.is_(None),
+        Visit.episode_id.in_(select(Episode.id).where(_live())),
         Visit.visit_on >= start,
         Visit.visit_on <= end,
     )
     return int(session.scalar(stmt) or 0)
 
 
-def daily_sachets_of_caseload(session: Session, paths: Sequence[str], *, on: date) -> float:
+def daily_sachets_of_caseload(
+    session: Session, paths: Sequence[str], *, on: date, today: date
+) -> float:
     """Sum of the current daily ration of every child in treatment at the end of day ``on``.
+
+    As read on ``today``: defaulted children are out.
 
     The ration in force is the one decided at each child's latest visit on or before ``on``,
     found per episode through the (episode, date) index rather than by scanning all visits.
@@ -209,9 +260,10 @@ def daily_sachets_of_caseload(session: Session, paths: Sequence[str], *, on: dat
         select(Episode.id.label("episode_id"), latest_on.label("latest_on"))
         .where(
             Episode.place_id.in_(_place_ids(paths)),
-            Episode.deleted_at.is_(None),
+            _live(),
             Episode.admitted_on <= on,
             or_(Episode.closed_on.is_(None), Episode.closed_on > on),
+            _not_defaulted_by(on, today),
         )
         .subquery()
     )
@@ -236,7 +288,7 @@ def count_admissions(session: Session, paths: Sequence[str], start: date, end: d
     """Children admitted for acute malnutrition (new, relapses, transfers in) in the period."""
     stmt = select(func.count(Episode.id)).where(
         Episode.place_id.in_(_place_ids(paths)),
-        Episode.deleted_at.is_(None),
+        _live(),
         Episode.admitted_on >= start,
         Episode.admitted_on <= end,
     )
@@ -253,7 +305,7 @@ def monthly_admissions(
         select(year, month, func.count(Episode.id))
         .where(
             Episode.place_id.in_(_place_ids(paths)),
-            Episode.deleted_at.is_(None),
+            _live(),
             Episode.admitted_on >= start,
             Episode.admitted_on <= end,
         )

@@ -185,8 +185,10 @@ class CaseloadEntry(BaseModel):
 class CaseloadRead(BaseModel):
     """Today's caseload at a site.
 
-    ``due``: expected today; ``missed``: one scheduled visit missed; ``overdue``: two or more
-    missed but not yet closed as defaulted (when the protocol waits longer); ``upcoming``: later.
+    ``due``: expected today; ``overdue``: defaulted if the next scheduled visit is missed too;
+    ``missed``: visits missed, further from default (protocols that wait 3 or more);
+    ``upcoming``: later (``rules.follow_up.follow_up``). ``open_total`` counts the children in
+    treatment on ``on``, defaulted children excluded; ``defaulted_now`` those defaulted on ``on``.
     """
 
     place_code: str

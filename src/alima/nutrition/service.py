@@ -23,7 +23,6 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
-    AlimaError,
     BadRequest,
     Conflict,
     CoreError,
@@ -55,10 +54,16 @@ from alima.nutrition.rules import (
     assess_admission,
     assess_visit,
     is_relapse,
-    missed_visits,
     plausibility,
     ration,
     require_plausible,
+)
+from alima.nutrition.rules.follow_up import (
+    EpisodeState,
+    FollowUpState,
+    default_on,
+    episode_state,
+    follow_up,
 )
 from alima.nutrition.rules.report import (
     days_in_next_month,
@@ -112,6 +117,37 @@ def _protocol_of(episode: Episode) -> ProtocolDefinition:
     if episode.protocol_overrides:
         return apply_overrides(base, episode.protocol_overrides)
     return base
+
+
+def _defaults_on(
+    next_visit_on: date | None, interval_days: int, p: ProtocolDefinition
+) -> date | None:
+    """The day the child defaults if not seen again (None without a next visit)."""
+    if next_visit_on is None:
+        return None
+    return default_on(next_visit_due_on=next_visit_on, interval_days=interval_days, p=p)
+
+
+def _state(e: Episode, today: date) -> EpisodeState:
+    """The episode as of ``today`` (the one rule every reader and writer asks)."""
+    return episode_state(
+        status=e.status,
+        outcome=e.outcome,
+        closed_on=e.closed_on,
+        defaults_on=e.defaults_on,
+        today=today,
+    )
+
+
+def _refuse_if_closed(e: Episode, on: date) -> None:
+    """A write dated ``on`` on an episode closed by then (recorded exit, or default) conflicts."""
+    state = _state(e, on)
+    if not state.is_open:
+        raise Conflict(
+            NutritionError.NUT_020,
+            closed_on=state.closed_on.isoformat() if state.closed_on else "",
+            outcome=state.outcome.value if state.outcome else "",
+        )
 
 
 # --- facts -------------------------------------------------------------------------------------
@@ -264,10 +300,10 @@ def visit_read(v: Visit) -> VisitRead:
     )
 
 
-def _current_ration(e: Episode, p: ProtocolDefinition) -> RationRead | None:
+def _current_ration(e: Episode, p: ProtocolDefinition, state: EpisodeState) -> RationRead | None:
     """The ration decided at the latest visit of an open episode, with its arithmetic."""
     visits = [v for v in e.visits if v.deleted_at is None]
-    if e.status != "open" or not visits or not visits[-1].ration_days:
+    if not state.is_open or not visits or not visits[-1].ration_days:
         return None
     last = visits[-1]
     return ration_read(
@@ -275,9 +311,14 @@ def _current_ration(e: Episode, p: ProtocolDefinition) -> RationRead | None:
     )
 
 
-def episode_read(e: Episode) -> EpisodeRead:
-    """DTO of an episode with its visits (patient, place and visits loaded)."""
+def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
+    """DTO of an episode with its visits (patient, place and visits loaded), as of ``today``.
+
+    A child not seen for the protocol's number of visits reads as defaulted on the day it
+    happened, whoever reads first: nothing is written.
+    """
     p = _protocol_of(e)
+    state = _state(e, today or utc_today())
     return EpisodeRead(
         id=e.id,
         patient_id=e.patient_id,
@@ -294,15 +335,15 @@ def episode_read(e: Episode) -> EpisodeRead:
         severity=e.severity,
         age_months_at_admission=e.age_months_at_admission,
         amoxicillin_given=e.amoxicillin_given,
-        status=e.status,
+        status=state.status.value,
         band=e.band,
-        next_visit_on=e.next_visit_on,
+        next_visit_on=e.next_visit_on if state.is_open else None,
         sachets_total=e.sachets_total,
-        sachets_per_week=e.sachets_per_week,
-        outcome=e.outcome,
-        closed_on=e.closed_on,
+        sachets_per_week=e.sachets_per_week if state.is_open else 0,
+        outcome=state.outcome.value if state.outcome else None,
+        closed_on=state.closed_on,
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
-        current_ration=_current_ration(e, p),
+        current_ration=_current_ration(e, p, state),
     )
 
 
@@ -344,8 +385,14 @@ def _deny(
 
 
 def _writable_episode(session: Session, episode_id: uuid.UUID, actor: Actor) -> Episode | None:
-    """The episode if the actor may write to it; otherwise ``None``, with the refusal audited."""
+    """The episode if the actor may write to it; otherwise ``None``, with the refusal audited.
+
+    A soft-deleted child's episode can still be read (as the child's record can) but takes no
+    visit or exit.
+    """
     episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
+    if episode is not None and episode.patient.deleted_at is not None:
+        episode = None
     if episode is None:
         _deny(
             session,
@@ -481,7 +528,13 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
     with session.begin():
         open_episode = repository.find_open_episode(session, patient.id)
         if open_episode is not None:
-            raise Conflict(NutritionError.NUT_001, admitted_on=open_episode.admitted_on.isoformat())
+            if _state(open_episode, on).is_open:
+                raise Conflict(
+                    NutritionError.NUT_001, admitted_on=open_episode.admitted_on.isoformat()
+                )
+            # The child defaulted from the previous episode before this admission: record
+            # that exit as the rule already reads it (same outcome and date for every reader).
+            _materialise_default(session, open_episode, actor)
         ensure_period_open(session, place_id=place.id, on=on)
         p, overrides = _protocol_for_admission(session, data.protocol_code, place, on)
         a = _anthropometry(patient, data, on)
@@ -538,6 +591,11 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
             last_visit_on=on,
             next_visit_on=decided.next_visit_on,
             visit_interval_days=(decided.next_visit_on - on).days if decided.next_visit_on else 7,
+            defaults_on=_defaults_on(
+                decided.next_visit_on,
+                (decided.next_visit_on - on).days if decided.next_visit_on else 7,
+                p,
+            ),
             visits_count=1,
             sachets_total=decided.ration.sachets_for_period if decided.ration else 0,
             sachets_per_week=decided.ration.sachets_per_week if decided.ration else 0,
@@ -588,12 +646,7 @@ def record_visit(
 def _record_visit(
     session: Session, episode: Episode, data: VisitCreate, on: date, actor: Actor
 ) -> VisitResult:
-    if episode.status != "open":
-        raise Conflict(
-            NutritionError.NUT_020,
-            closed_on=episode.closed_on.isoformat() if episode.closed_on else "",
-            outcome=episode.outcome or "",
-        )
+    _refuse_if_closed(episode, on)
     if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
         raise RuleViolation(NutritionError.NUT_026)
     ensure_period_open(session, place_id=episode.place_id, on=on)
@@ -627,6 +680,7 @@ def _record_visit(
         episode.outcome = outcome.value
         episode.closed_on = on
         episode.next_visit_on = None
+        episode.defaults_on = None
         episode.sachets_per_week = 0
     else:
         episode.next_visit_on = decided.next_visit_on
@@ -635,6 +689,7 @@ def _record_visit(
             if decided.next_visit_on
             else episode.visit_interval_days
         )
+        episode.defaults_on = _defaults_on(episode.next_visit_on, episode.visit_interval_days, p)
         episode.sachets_per_week = decided.ration.sachets_per_week if decided.ration else 0
     session.flush()
     record(
@@ -674,12 +729,7 @@ def exit_episode(
 def _exit_episode(
     session: Session, episode: Episode, data: ExitCreate, on: date, actor: Actor
 ) -> EpisodeRead:
-    if episode.status != "open":
-        raise Conflict(
-            NutritionError.NUT_020,
-            closed_on=episode.closed_on.isoformat() if episode.closed_on else "",
-            outcome=episode.outcome or "",
-        )
+    _refuse_if_closed(episode, on)
     if on < episode.last_visit_on:
         raise RuleViolation(
             NutritionError.NUT_028,
@@ -700,6 +750,7 @@ def _exit_episode(
     episode.outcome = data.outcome.value
     episode.closed_on = on
     episode.next_visit_on = None
+    episode.defaults_on = None
     episode.sachets_per_week = 0
     episode.exit_note = data.note
     session.flush()
@@ -715,11 +766,13 @@ def _exit_episode(
         after={"status": "closed", "outcome": episode.outcome, "closed_on": on.isoformat()},
         detail=data.note,
     )
-    return episode_read(episode)
+    return episode_read(episode, on)
 
 
-def get_episode(session: Session, episode_id: uuid.UUID, *, actor: Actor) -> EpisodeRead:
-    """An episode with its visits (the read is audited)."""
+def get_episode(
+    session: Session, episode_id: uuid.UUID, *, actor: Actor, today: date | None = None
+) -> EpisodeRead:
+    """An episode with its visits as of ``today`` (the read is audited)."""
     with session.begin():
         episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_READ)
         record(
@@ -731,13 +784,15 @@ def get_episode(session: Session, episode_id: uuid.UUID, *, actor: Actor) -> Epi
             patient_id=episode.patient_id if episode else None,
             place_id=episode.place_id if episode else None,
         )
-        result = episode_read(episode) if episode else None
+        result = episode_read(episode, today) if episode else None
     if result is None:
         raise NotFound(CoreError.CORE_001)
     return result
 
 
-def patient_episodes(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> list[EpisodeRead]:
+def patient_episodes(
+    session: Session, patient_id: uuid.UUID, *, actor: Actor, today: date | None = None
+) -> list[EpisodeRead]:
     """The child's episodes if the child is in scope (empty otherwise; the patient page audits)."""
     with session.begin():
         patient = core_repository.find_patient(session, patient_id)
@@ -748,61 +803,49 @@ def patient_episodes(session: Session, patient_id: uuid.UUID, *, actor: Actor) -
         for e in episodes:
             loaded = repository.find_episode(session, e.id)
             if loaded is not None:
-                result.append(episode_read(loaded))
+                result.append(episode_read(loaded, today))
         return result
 
 
-def _default_close_date(episode: Episode, p: ProtocolDefinition) -> date:
-    due = episode.next_visit_on or episode.last_visit_on
-    return due + timedelta(
-        days=(p.exit.default_after_missed_visits - 1) * episode.visit_interval_days + 1
+def _materialise_default(session: Session, episode: Episode, actor: Actor | None) -> None:
+    """Record the default the rule already reads: closed as defaulted on ``defaults_on``.
+
+    Every reader sees the same outcome and date before and after, so no approved figure moves
+    and the month's lock does not apply (nothing it guards changes).
+    """
+    on = episode.defaults_on
+    assert on is not None  # noqa: S101 - only called for an episode defaulted by the rule
+    episode.status = "closed"
+    episode.outcome = Outcome.DEFAULTED.value
+    episode.closed_on = on
+    episode.next_visit_on = None
+    episode.defaults_on = None
+    episode.sachets_per_week = 0
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type="nutrition_episode",
+        entity_id=episode.id,
+        patient_id=episode.patient_id,
+        place_id=episode.place_id,
+        before={"status": "open"},
+        after={"status": "closed", "outcome": "defaulted", "closed_on": on.isoformat()},
+        detail="default recorded as read",
     )
 
 
 def close_defaulters(session: Session, paths: Sequence[str], on: date, actor: Actor | None) -> int:
-    """Close as defaulted every open episode that missed the protocol's number of visits.
+    """Record as closed the open episodes defaulted by ``on`` (inside the caller's transaction).
 
-    Runs inside the caller's transaction; the exit date is the day the last counted visit was
-    missed (PROTOCOLS.md §4: absent for N consecutive visits).
+    Housekeeping only: readers already derive the default from ``defaults_on`` with their own
+    today, so the figures read the same before and after (PROTOCOLS.md §4).
     """
     closed = 0
     for episode in repository.open_episodes_at(session, paths):
-        if episode.next_visit_on is None:
-            continue
-        p = _protocol_of(episode)
-        missed = missed_visits(
-            next_visit_due_on=episode.next_visit_on,
-            today=on,
-            interval_days=episode.visit_interval_days,
-        )
-        if missed >= p.exit.default_after_missed_visits:
-            closed_on = _default_close_date(episode, p)
-            try:
-                ensure_period_open(session, place_id=episode.place_id, on=closed_on)
-            except AlimaError:
-                # The month the default happened in is approved and locked: record the exit
-                # on the day it is detected rather than change approved figures.
-                closed_on = on
-            episode.status = "closed"
-            episode.outcome = Outcome.DEFAULTED.value
-            episode.closed_on = closed_on
-            episode.next_visit_on = None
-            episode.sachets_per_week = 0
-            record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                entity_type="nutrition_episode",
-                entity_id=episode.id,
-                patient_id=episode.patient_id,
-                place_id=episode.place_id,
-                after={
-                    "status": "closed",
-                    "outcome": "defaulted",
-                    "closed_on": closed_on.isoformat(),
-                },
-                detail="default detected",
-            )
+        if not _state(episode, on).is_open:
+            _materialise_default(session, episode, actor)
             closed += 1
     return closed
 
@@ -810,24 +853,33 @@ def close_defaulters(session: Session, paths: Sequence[str], on: date, actor: Ac
 def caseload(
     session: Session, place_code: str, *, actor: Actor, on: date | None = None
 ) -> CaseloadRead:
-    """Today's caseload at a site: due, missed, upcoming; defaulters are closed first."""
+    """The caseload at a site on ``on``: due, missed, overdue, upcoming (a read: writes nothing).
+
+    The children defaulted by ``on`` (``rules.follow_up``) are out of treatment and not listed;
+    ``defaulted_now`` counts those whose default falls on ``on``.
+    """
     on = on or utc_today()
     with session.begin():
         place = core_repository.find_place_by_code(session, place_code)
         if place is None or not actor.can_at(Permission.PATIENT_READ, place.path):
             raise NotFound(CoreError.CORE_011, code=place_code)
-        defaulted = (
-            close_defaulters(session, [place.path], on, actor)
-            if actor.can_at(Permission.PATIENT_WRITE, place.path)
-            else 0
-        )
         due: list[CaseloadEntry] = []
         missed: list[CaseloadEntry] = []
         overdue: list[CaseloadEntry] = []
         upcoming: list[CaseloadEntry] = []
-        episodes = repository.open_episodes_at(session, [place.path])
-        for e in episodes:
-            late = (on - e.next_visit_on).days if e.next_visit_on else 0
+        defaulted = 0
+        in_treatment = 0
+        for e in repository.open_episodes_at(session, [place.path]):
+            where = follow_up(
+                next_visit_due_on=e.next_visit_on,
+                today=on,
+                interval_days=e.visit_interval_days,
+                p=_protocol_of(e),
+            )
+            if not _state(e, on).is_open:
+                defaulted += e.defaults_on == on
+                continue
+            in_treatment += 1
             entry = CaseloadEntry(
                 episode_id=e.id,
                 patient_id=e.patient_id,
@@ -837,21 +889,16 @@ def caseload(
                 admitted_on=e.admitted_on,
                 last_visit_on=e.last_visit_on,
                 next_visit_on=e.next_visit_on,
-                days_late=max(late, 0),
-                missed_visits=missed_visits(
-                    next_visit_due_on=e.next_visit_on, today=on, interval_days=e.visit_interval_days
-                )
-                if e.next_visit_on
-                else 0,
+                days_late=max(where.days_late, 0),
+                missed_visits=where.missed_visits,
             )
-            if late == 0:
-                due.append(entry)
-            elif late > 0 and entry.missed_visits >= 2:  # noqa: PLR2004 - one missed is "missed"
-                overdue.append(entry)
-            elif late > 0:
-                missed.append(entry)
-            else:
-                upcoming.append(entry)
+            {
+                FollowUpState.UNSCHEDULED: due,
+                FollowUpState.DUE: due,
+                FollowUpState.MISSED: missed,
+                FollowUpState.OVERDUE: overdue,
+                FollowUpState.DEFAULTED: overdue,
+            }.get(where.state, upcoming).append(entry)
         record(
             session, actor, AuditAction.READ, entity_type="nutrition_caseload", place_id=place.id
         )
@@ -859,7 +906,7 @@ def caseload(
             place_code=place.code,
             place_name=place.name,
             on=on,
-            open_total=len(episodes),
+            open_total=in_treatment,
             due=due,
             missed=sorted(missed, key=lambda x: -x.days_late),
             overdue=sorted(overdue, key=lambda x: -x.days_late),
@@ -887,9 +934,15 @@ def monthly_report(
     project_code: str | None = None,
     actor: Actor,
     include_medical_transfers: bool = True,
+    today: date | None = None,
 ) -> MonthlyReport:
-    """The monthly report of a site (with its subtree) or a project's places (aggregates only)."""
+    """The monthly report of a site (with its subtree) or a project's places (aggregates only).
+
+    Read as of ``today`` (the server's date by default): a child defaulted by then counts as
+    an exit on the day of default, whether or not anyone opened a page (``rules.follow_up``).
+    """
     start, end = month_bounds(month)
+    today = today or utc_today()
     if (place_code is None) == (project_code is None):
         raise BadRequest(CoreError.CORE_004, fields="place, project")
     with session.begin():
@@ -918,7 +971,7 @@ def monthly_report(
                 raise NotFound(CoreError.CORE_001)
             paths = project_paths
             scope_kind, scope_code, scope_name = "project", project.code, project.name
-        at_start = repository.count_open_on(session, paths, before=start)
+        at_start = repository.count_open_on(session, paths, before=start, today=today)
         by_criterion: dict[str, int] = {c.value: 0 for c in CRITERION_PRIORITY}
         by_type = {"new": 0, "relapse": 0, "transfer_in": 0}
         for admission_type, criterion, count in repository.admissions_by_type_and_criterion(
@@ -927,12 +980,14 @@ def monthly_report(
             by_type[admission_type] = by_type.get(admission_type, 0) + count
             if admission_type == "new":
                 by_criterion[criterion] = by_criterion.get(criterion, 0) + count
-        exits = repository.exits_by_outcome(session, paths, start=start, end=end)
+        exits = repository.exits_by_outcome(session, paths, start=start, end=end, today=today)
         exits_all = {o.value: exits.get(o.value, 0) for o in Outcome}
-        at_end = repository.count_open_on(session, paths, before=end + timedelta(days=1))
+        at_end = repository.count_open_on(
+            session, paths, before=end + timedelta(days=1), today=today
+        )
         cured = repository.cured_stays(session, paths, start=start, end=end)
         given = repository.sachets_given(session, paths, start=start, end=end)
-        daily = repository.daily_sachets_of_caseload(session, paths, on=end)
+        daily = repository.daily_sachets_of_caseload(session, paths, on=end, today=today)
     rates = outcome_rates(exits_all, include_medical_transfers=include_medical_transfers)
     return MonthlyReport(
         scope_kind=scope_kind,  # type: ignore[arg-type]  # one of the two literals above

@@ -192,12 +192,23 @@ def test_defaulters_are_closed_after_two_missed_visits(session: Session, world: 
     child = make_child(session, world.facility_a, age_days=400)
     start = today() - timedelta(days=30)
     admitted = service.admit_child(session, admission(child.id, admitted_on=start), actor=actor)
-    load = service.caseload(session, world.facility_a.code, actor=actor)
-    assert load.defaulted_now == 1
-    assert all(e.episode_id != admitted.episode_id for e in load.due + load.missed + load.upcoming)
+    # The card reads the default before any caseload is opened.
     episode = service.get_episode(session, admitted.episode_id, actor=actor)
     # due on day 7, weekly: the second missed visit is day 14, so default from day 15
-    assert (episode.outcome, episode.closed_on) == ("defaulted", start + timedelta(days=15))
+    assert (episode.status, episode.outcome, episode.closed_on) == (
+        "closed",
+        "defaulted",
+        start + timedelta(days=15),
+    )
+    load = service.caseload(session, world.facility_a.code, actor=actor)
+    assert all(
+        e.episode_id != admitted.episode_id
+        for e in load.due + load.missed + load.overdue + load.upcoming
+    )
+    on_the_day = service.caseload(
+        session, world.facility_a.code, actor=actor, on=start + timedelta(days=15)
+    )
+    assert on_the_day.defaulted_now == 1
 
 
 def test_caseload_lists_due_and_missed(session: Session, world: World) -> None:
@@ -212,7 +223,9 @@ def test_caseload_lists_due_and_missed(session: Session, world: World) -> None:
     )
     load = service.caseload(session, world.facility_a.code, actor=actor)
     assert [e.episode_id for e in load.due] == [due.episode_id]
-    assert [(e.episode_id, e.days_late, e.missed_visits) for e in load.missed] == [
+    # OptiMA defaults at 2 missed visits: one missed is already overdue (trace the child now).
+    assert load.missed == []
+    assert [(e.episode_id, e.days_late, e.missed_visits) for e in load.overdue] == [
         (late.episode_id, 3, 1)
     ]
 

@@ -4,15 +4,23 @@ Sources (PROTOCOLS.md): §1 and §3.4 rule 4 (oedema +++ and complications go to
 care), §9 IMCI danger signs (referral) and fever >= 37.5 °C, §4 default = absent at 2
 consecutive visits (3 in some protocols: configurable). Weight-loss, MUAC and temperature
 thresholds are protocol settings (``[alerts]``, UNCERTAIN).
+
+Default is a time-driven state: it happens on a date whether or not anyone looks.
+``default_on`` gives that date from the schedule, ``follow_up`` where a child stands on any
+day, and ``episode_state`` what an episode is (open, or closed with which outcome and when) as
+of any day. Every reader (caseload, card, API, monthly report) asks these rules with its own
+"today", so all of them agree whoever asks first; nothing is written by a read. Non-response is
+decided at a visit (``exit.exit_assessment``): a child not seen after the deadline defaults.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 
-from alima.nutrition.enums import AlertAction, AlertKind
+from alima.nutrition.enums import AlertAction, AlertKind, EpisodeStatus, Outcome
 from alima.nutrition.protocol import ProtocolDefinition
 from alima.nutrition.rules.facts import VisitFacts, decimal
 
@@ -153,3 +161,102 @@ def detect_default(
         next_visit_due_on=next_visit_due_on, today=today, interval_days=interval_days
     )
     return missed >= p.exit.default_after_missed_visits
+
+
+def default_on(*, next_visit_due_on: date, interval_days: int, p: ProtocolDefinition) -> date:
+    """The day a child who does not come back is defaulted (§4).
+
+    The day after the last of the ``default_after_missed_visits`` scheduled visits counted as
+    missed: weekly, due on the 8th, 2 visits: the 15th is missed on the 16th, the exit date.
+    ``detect_default(today=d)`` is true exactly from this day.
+    """
+    if interval_days < 1:
+        msg = "interval_days must be at least 1"
+        raise ValueError(msg)
+    missed = p.exit.default_after_missed_visits
+    return next_visit_due_on + timedelta(days=(missed - 1) * interval_days + 1)
+
+
+class FollowUpState(StrEnum):
+    """Where a child in treatment stands on a day, from the schedule alone."""
+
+    UNSCHEDULED = "unscheduled"  # no next visit (referred, waiting for a decision)
+    UPCOMING = "upcoming"  # next visit later
+    DUE = "due"  # expected today
+    MISSED = "missed"  # missed a visit
+    OVERDUE = "overdue"  # defaulted if the next scheduled visit is missed too
+    DEFAULTED = "defaulted"  # missed ``default_after_missed_visits`` consecutive visits
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A child's follow-up on a day: state, visits missed, days late, default date if any."""
+
+    state: FollowUpState
+    missed_visits: int
+    days_late: int
+    defaulted_on: date | None
+
+
+def follow_up(
+    *, next_visit_due_on: date | None, today: date, interval_days: int, p: ProtocolDefinition
+) -> FollowUp:
+    """Where a child stands on ``today`` given the next scheduled visit.
+
+    The thresholds come from the protocol: ``defaulted`` from ``default_after_missed_visits``
+    missed visits (§4), ``overdue`` at one missed visit fewer (one more absence and the child
+    is defaulted: trace the child now), ``missed`` before that.
+    """
+    if next_visit_due_on is None:
+        return FollowUp(FollowUpState.UNSCHEDULED, 0, 0, None)
+    late = (today - next_visit_due_on).days
+    missed = missed_visits(
+        next_visit_due_on=next_visit_due_on, today=today, interval_days=interval_days
+    )
+    limit = p.exit.default_after_missed_visits
+    if missed >= limit:
+        on = default_on(next_visit_due_on=next_visit_due_on, interval_days=interval_days, p=p)
+        return FollowUp(FollowUpState.DEFAULTED, missed, late, on)
+    if missed >= 1 and missed >= limit - 1:
+        return FollowUp(FollowUpState.OVERDUE, missed, late, None)
+    if missed >= 1:
+        return FollowUp(FollowUpState.MISSED, missed, late, None)
+    if late == 0:
+        return FollowUp(FollowUpState.DUE, 0, 0, None)
+    return FollowUp(FollowUpState.UPCOMING, 0, 0, None)
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeState:
+    """An episode as of a day: open, or closed with an outcome on a date."""
+
+    status: EpisodeStatus
+    outcome: Outcome | None
+    closed_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        """True while the child is in treatment."""
+        return self.status is EpisodeStatus.OPEN
+
+
+def episode_state(
+    *,
+    status: str,
+    outcome: str | None,
+    closed_on: date | None,
+    defaults_on: date | None,
+    today: date,
+) -> EpisodeState:
+    """What an episode is on ``today``: recorded exit, else default once come, else open.
+
+    ``defaults_on`` is the ``default_on`` of the episode's schedule.
+
+    The exit recorded by a person or at a visit wins; an open episode whose default date has
+    come is closed as defaulted on that date, for every reader and every later day.
+    """
+    if status == EpisodeStatus.CLOSED.value:
+        return EpisodeState(EpisodeStatus.CLOSED, Outcome(outcome) if outcome else None, closed_on)
+    if defaults_on is not None and defaults_on <= today:
+        return EpisodeState(EpisodeStatus.CLOSED, Outcome.DEFAULTED, defaults_on)
+    return EpisodeState(EpisodeStatus.OPEN, None, None)
