@@ -26,11 +26,17 @@ from alima.care.models import (
 )
 from alima.core.enums import PlaceKind
 from alima.core.models import Place
-from alima.core.repository import in_paths
+from alima.core.repository import in_paths, patient_not_deleted
 
 
 def _month(year: Any, month: Any) -> date:
     return date(int(year), int(month), 1)
+
+
+def _live_patient(model: Any) -> tuple[ColumnElement[bool], ...]:
+    """For a record linked to a patient, the condition that the patient is not deleted."""
+    column = getattr(model, "patient_id", None)
+    return () if column is None else (patient_not_deleted(column),)
 
 
 def aggregate(
@@ -53,6 +59,7 @@ def aggregate(
         .where(
             in_paths(Place.path, paths),
             model.deleted_at.is_(None),
+            *_live_patient(model),
             day >= start,
             day <= end,
             *where,
@@ -82,6 +89,7 @@ def aggregate_monthly(
         .where(
             in_paths(Place.path, paths),
             model.deleted_at.is_(None),
+            *_live_patient(model),
             day >= start,
             day <= end,
             *where,
@@ -360,6 +368,7 @@ def list_surgeries(
             .where(
                 in_paths(Place.path, paths),
                 Surgery.deleted_at.is_(None),
+                patient_not_deleted(Surgery.patient_id),
                 Surgery.operated_on >= start,
                 Surgery.operated_on <= end,
             )

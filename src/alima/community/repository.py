@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from alima.community.enums import ReferralStatus
 from alima.community.models import Referral, Screening, Training
 from alima.core.models import Patient, Place
-from alima.core.repository import in_paths
+from alima.core.repository import in_paths, patient_not_deleted
 
 
 def month_start(year: int | float, month: int | float) -> date:
@@ -130,7 +130,11 @@ def list_recent_screenings(
     stmt = (
         select(Screening)
         .join(Place, Place.id == Screening.place_id)
-        .where(in_paths(Place.path, paths), Screening.deleted_at.is_(None))
+        .where(
+            in_paths(Place.path, paths),
+            Screening.deleted_at.is_(None),
+            patient_not_deleted(Screening.patient_id),
+        )
         .options(
             selectinload(Screening.place),
             selectinload(Screening.referral).selectinload(Referral.place),
@@ -151,6 +155,7 @@ def list_pending_referrals(
         .where(
             in_paths(Place.path, paths),
             Referral.deleted_at.is_(None),
+            patient_not_deleted(Referral.patient_id),
             Referral.status == ReferralStatus.PENDING.value,
         )
         .options(

@@ -33,6 +33,20 @@ def in_paths(
     return or_(*(column.startswith(p, autoescape=True) for p in paths))
 
 
+def patient_not_deleted(
+    column: ColumnElement[uuid.UUID | None]
+    | InstrumentedAttribute[uuid.UUID | None]
+    | InstrumentedAttribute[uuid.UUID],
+) -> ColumnElement[bool]:
+    """The record's child (``column``, a patient id, possibly empty) is not soft-deleted.
+
+    A deleted patient counts nowhere and is listed nowhere: every list, count and report of
+    records linked to a patient adds this condition.
+    """
+    deleted = select(Patient.id).where(Patient.deleted_at.is_not(None))
+    return or_(column.is_(None), column.not_in(deleted))
+
+
 # --- places -------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
-from alima.core.repository import in_paths
+from alima.core.repository import in_paths, patient_not_deleted
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
 
 
@@ -26,7 +26,7 @@ def _live() -> ColumnElement[bool]:
     """Neither the episode nor its child is soft-deleted (a deleted child counts nowhere)."""
     return and_(
         Episode.deleted_at.is_(None),
-        Episode.patient_id.not_in(select(Patient.id).where(Patient.deleted_at.is_not(None))),
+        patient_not_deleted(Episode.patient_id),
     )
 
 
