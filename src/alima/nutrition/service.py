@@ -48,12 +48,14 @@ from alima.nutrition.models import Episode, ProtocolOverride, Visit
 from alima.nutrition.protocol import ProtocolDefinition, apply_overrides, load_protocol
 from alima.nutrition.rules import (
     AdmissionFacts,
+    Awaited,
     Measurement,
     Ration,
     VisitAssessment,
     VisitFacts,
     assess_admission,
     assess_visit,
+    awaited_in_episode,
     is_relapse,
     missed_visits,
     plausibility,
@@ -69,6 +71,7 @@ from alima.nutrition.rules.report import (
 from alima.nutrition.schemas import (
     AdmissionCreate,
     AlertRead,
+    AwaitedRead,
     CaseloadEntry,
     CaseloadRead,
     EpisodeRead,
@@ -275,6 +278,26 @@ def _current_ration(e: Episode, p: ProtocolDefinition) -> RationRead | None:
     )
 
 
+def _awaited_read(awaited: Sequence[Awaited]) -> list[AwaitedRead]:
+    return [
+        AwaitedRead(
+            kind=a.kind.value,
+            measurements=a.measurements,
+            muac_min_mm=a.muac_min_mm,
+            whz_min=a.whz_min,
+        )
+        for a in awaited
+    ]
+
+
+def _awaited(e: Episode, p: ProtocolDefinition) -> list[AwaitedRead]:
+    """What an open episode waits for (docs/clinical-rules.md §3.4 rule 3), for the card."""
+    if e.status != "open":
+        return []
+    visits = [_visit_facts(v) for v in e.visits if v.deleted_at is None and not v.is_admission]
+    return _awaited_read(awaited_in_episode(admission=_admission_facts(e), visits=visits, p=p))
+
+
 def episode_read(e: Episode) -> EpisodeRead:
     """DTO of an episode with its visits (patient, place and visits loaded)."""
     p = _protocol_of(e)
@@ -303,6 +326,7 @@ def episode_read(e: Episode) -> EpisodeRead:
         closed_on=e.closed_on,
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
         current_ration=_current_ration(e, p),
+        awaited=_awaited(e, p),
     )
 
 
@@ -325,6 +349,7 @@ def _result(episode: Episode, visit: Visit, a: VisitAssessment) -> VisitResult:
         cure_streak=a.exit.cure_streak,
         cure_visits_needed=a.exit.cure_visits_needed,
         days_in_treatment=a.exit.days_in_treatment,
+        awaited=_awaited_read(a.awaited),
     )
 
 

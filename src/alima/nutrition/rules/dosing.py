@@ -54,19 +54,21 @@ def treatment_band(band: Band, p: ProtocolDefinition) -> Band:
     return p.band_rule(band).code
 
 
-def dose_band(bands: Sequence[Band], p: ProtocolDefinition) -> Band:
+def dose_band(bands: Sequence[Band | None], p: ProtocolDefinition) -> Band:
     """The band that governs the dose now, from the classified bands since admission.
 
-    ``bands`` are the classifications of the admission and each visit, oldest first. A more
-    severe band applies at once (§3.4 rule 4). Stepping down follows ``dosing.step_down``:
-    ``each_visit`` (OptiMA, §3.4 rule 2), ``after_consecutive`` (ComPAS: the last
-    ``step_down_visits`` classifications must all be milder, §3.3), or ``never`` (standard
-    WHO 2013: RUTF until recovery, §2).
+    ``bands`` are the classifications of the admission and each visit, oldest first; ``None``
+    marks a visit whose measurements classify nothing (no MUAC, no oedema, no usable WHZ): it
+    neither counts towards a step-down nor interrupts one ("two consecutive" counts visits at
+    which MUAC was recorded, docs/clinical-rules.md §3.4 rule 3). A more severe band applies at
+    once (§3.4 rule 4). Stepping down follows ``dosing.step_down``: ``each_visit`` (OptiMA,
+    §3.4 rule 2), ``after_consecutive`` (ComPAS: the last ``step_down_visits`` classified
+    visits must all be milder, §3.3), or ``never`` (standard WHO 2013: RUTF until recovery, §2).
     """
-    if not bands:
+    positions = [p.band_index(treatment_band(band, p)) for band in bands if band is not None]
+    if not positions:
         msg = "dose_band needs at least the admission's band"
         raise ValueError(msg)
-    positions = [p.band_index(treatment_band(band, p)) for band in bands]
     rule = p.dosing
     if rule.step_down is StepDown.EACH_VISIT:
         position = positions[-1]
@@ -75,6 +77,26 @@ def dose_band(bands: Sequence[Band], p: ProtocolDefinition) -> Band:
     else:
         position = min(positions)
     return p.bands[position].code
+
+
+def step_down_awaited(bands: Sequence[Band | None], p: ProtocolDefinition) -> int:
+    """Classified visits still needed in a milder band before the dose steps down (0: none).
+
+    Only for ``after_consecutive`` (ComPAS §3.3): when the latest classified visits are milder
+    than the dose band, the remaining count to ``step_down_visits``; visits without a
+    classification (``None``) are skipped, as in :func:`dose_band`.
+    """
+    if p.dosing.step_down is not StepDown.AFTER_CONSECUTIVE:
+        return 0
+    current = p.band_index(dose_band(bands, p))
+    run = 0
+    for band in reversed(bands):
+        if band is None:
+            continue
+        if p.band_index(treatment_band(band, p)) <= current:
+            break
+        run += 1
+    return p.dosing.step_down_visits - run if run else 0
 
 
 def visit_interval_days(band: Band, p: ProtocolDefinition) -> int:
