@@ -38,9 +38,7 @@ from alima.nutrition.protocol import (
 from alima.nutrition.rules.facts import decimal
 
 DAYS_PER_WEEK: Final = 7
-_ONE: Final = Decimal(1)
 _HALF: Final = Decimal("0.5")
-_CENT: Final = Decimal("0.01")
 
 
 def treatment_band(band: Band, p: ProtocolDefinition) -> Band:
@@ -177,9 +175,10 @@ def round_sachets(sachets: Decimal, rounding: SachetRounding) -> Decimal:
 def ration(*, band: Band, weight_kg: float | None, days: int, p: ProtocolDefinition) -> Ration:
     """Sachets for ``days`` days in ``band`` (``normal`` = the least severe band's dose).
 
-    * ``kcal_per_kg`` (OptiMA): kcal/kg/day x weight = kcal/day (to the kcal), ÷ kcal per
-      sachet = sachets/day (to 0.01), rounded by ``dosing.rounding``. E.g. 170 x 6.0 kg =
-      1020 kcal/d; 1020 ÷ 500 = 2.04 -> 2.5 sachets/d; x 7 d = 17.5 -> 18 sachets.
+    * ``kcal_per_kg`` (OptiMA): kcal/kg/day x weight = kcal/day, ÷ kcal per sachet =
+      sachets/day, both exact (never rounded down before the ceiling, so the ration is never
+      below the prescription), rounded by ``dosing.rounding``. E.g. 170 x 6.0 kg = 1020
+      kcal/d; 1020 ÷ 500 = 2.04 -> 2.5 sachets/d; x 7 d = 17.5 -> 18 sachets.
     * ``fixed`` (ComPAS 2 or 1 a day; standard MAM RUSF 1 a day): weight not used.
     * ``weight_table`` (standard SAM): the row whose ``weight_min_kg`` is the highest at or
       below the weight.
@@ -200,8 +199,10 @@ def ration(*, band: Band, weight_kg: float | None, days: int, p: ProtocolDefinit
     if isinstance(dose, KcalPerKgDose):
         weight = _weight(weight_kg)
         kcal_per_kg_day = dose.kcal_per_kg_day
-        kcal_per_day = (dose.kcal_per_kg_day * weight).quantize(_ONE, ROUND_HALF_UP)
-        exact = (kcal_per_day / kcal_per_sachet).quantize(_CENT, ROUND_HALF_UP)
+        # Neither the kcal nor the sachets are rounded before the ceiling: rounding 1000.45
+        # kcal to 1000 first would give 2.0 sachets, below the prescription (§3.4 rule 1).
+        kcal_per_day = dose.kcal_per_kg_day * weight
+        exact = kcal_per_day / kcal_per_sachet
         per_day = round_sachets(exact, p.dosing.rounding)
         steps += [
             RationStep(
