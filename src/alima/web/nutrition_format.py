@@ -122,8 +122,9 @@ def awaited_lines(awaited: list[AwaitedRead]) -> list[str]:
             lines.append(
                 ngettext(
                     "One more MUAC >= {mm} mm to step down the ration.",
-                    "{n} more MUAC >= {mm} mm to step down the ration.",
+                    "{num} more MUAC >= {mm} mm to step down the ration.",
                     n,
+                    num=n,
                     mm=a.muac_min_mm,
                 )
             )
@@ -132,8 +133,9 @@ def awaited_lines(awaited: list[AwaitedRead]) -> list[str]:
             lines.append(
                 ngettext(
                     "One more visit with MUAC >= {mm} mm, WHZ >= {whz} and no oedema for cure.",
-                    "{n} more visits with MUAC >= {mm} mm, WHZ >= {whz} and no oedema for cure.",
+                    "{num} more visits with MUAC >= {mm} mm, WHZ >= {whz} and no oedema for cure.",
                     n,
+                    num=n,
                     mm=a.muac_min_mm,
                     whz=number(a.whz_min, 1),
                 )
@@ -142,8 +144,9 @@ def awaited_lines(awaited: list[AwaitedRead]) -> list[str]:
             lines.append(
                 ngettext(
                     "One more WHZ >= {whz} without oedema for cure.",
-                    "{n} more WHZ >= {whz} without oedema for cure.",
+                    "{num} more WHZ >= {whz} without oedema for cure.",
                     n,
+                    num=n,
                     whz=number(a.whz_min, 1),
                 )
             )
@@ -151,8 +154,9 @@ def awaited_lines(awaited: list[AwaitedRead]) -> list[str]:
             lines.append(
                 ngettext(
                     "One more MUAC >= {mm} mm without oedema for cure.",
-                    "{n} more MUAC >= {mm} mm without oedema for cure.",
+                    "{num} more MUAC >= {mm} mm without oedema for cure.",
                     n,
+                    num=n,
                     mm=a.muac_min_mm,
                 )
             )
