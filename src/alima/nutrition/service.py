@@ -34,6 +34,7 @@ from alima.core.models import Patient, Place
 from alima.core.policy import ensure_period_open
 from alima.core.time import today as utc_today
 from alima.growth import child_zscores
+from alima.growth.muac import MuacCutoffs
 from alima.nutrition import repository
 from alima.nutrition.enums import (
     AdmissionCriterion,
@@ -45,7 +46,13 @@ from alima.nutrition.enums import (
 )
 from alima.nutrition.errors import NutritionError
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
-from alima.nutrition.protocol import ProtocolDefinition, apply_overrides, load_protocol
+from alima.nutrition.protocol import (
+    CaseDefinition,
+    ProtocolDefinition,
+    apply_overrides,
+    available_protocols,
+    load_protocol,
+)
 from alima.nutrition.rules import (
     AdmissionFacts,
     Awaited,
@@ -108,6 +115,31 @@ def _protocol_for_admission(
     if override is None:
         return base, None
     return apply_overrides(base, override.overrides), dict(override.overrides)
+
+
+def country_case_definition(session: Session, place: Place, on: date) -> CaseDefinition:
+    """The SAM/MAM cut-offs in force at ``place`` on ``on``: one source for every domain.
+
+    The case definition is shared by all protocols (docs/clinical-rules.md §1): it is the
+    country's protocol as overridden (its most recent override in force, whichever protocol it
+    adapts), or the packaged one. Community screening and IMCI triage read their MUAC colour
+    bands from it (:func:`muac_cutoffs`), so a country override reaches them too. Call it
+    inside the caller's transaction.
+    """
+    override = repository.latest_override(session, country_id=_country_id(place), on=on)
+    if override is None:
+        return available_protocols()[0].case_definition
+    base = load_protocol(override.protocol_code, override.protocol_version)
+    return apply_overrides(base, override.overrides).case_definition
+
+
+def muac_cutoffs(session: Session, place: Place, on: date) -> MuacCutoffs:
+    """MUAC tape colours from :func:`country_case_definition`.
+
+    Red below the SAM cut-off, green from the MAM cut-off (docs/clinical-rules.md §1, §6).
+    """
+    cases = country_case_definition(session, place, on)
+    return MuacCutoffs(red_below_mm=cases.sam_muac_below_mm, green_from_mm=cases.mam_muac_below_mm)
 
 
 def _protocol_of(episode: Episode) -> ProtocolDefinition:
