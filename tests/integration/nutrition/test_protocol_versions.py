@@ -4,19 +4,27 @@ docs/clinical-rules.md §2 (WHO 150-220 kcal/kg/day) and §3.4 rule 1 (the formu
 printed table); protocol versions are pinned (alima.nutrition.protocol.PINNED_FINGERPRINTS).
 """
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from alima.cli import app
+from alima.core.config import get_settings
+from alima.core.db import make_engine, make_sessionmaker
+from alima.core.enums import PlaceKind
 from alima.core.errors import RuleViolation
+from alima.core.migrate import upgrade
 from alima.core.time import today
 from alima.nutrition import service
 from alima.nutrition.models import Episode, ProtocolOverride
 from alima.nutrition.protocol import PINNED_FINGERPRINTS
 from alima.nutrition.schemas import AdmissionCreate, VisitCreate
-from tests.factories.core import World
+from tests.factories.core import World, make_place
 from tests.factories.nutrition import make_child
 
 
@@ -87,3 +95,40 @@ def test_episode_admitted_under_withdrawn_version_keeps_its_record(
         episode = session.get(Episode, admitted.episode_id)
         assert episode is not None
         assert episode.protocol_fingerprint == old
+
+
+def test_cli_refuses_a_country_table_outside_the_range_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url)
+    session = make_sessionmaker(make_engine(url))()
+    with session.begin():
+        make_place(session, "ZZ", PlaceKind.COUNTRY.value, None)
+    session.close()
+    overrides = tmp_path / "table.json"
+    table = [{"weight_min_kg": 4.0, "sachets_per_day": 2}]
+    overrides.write_text(json.dumps({"bands": {"severe": {"dose": {"table": table}}}}))
+    monkeypatch.setenv("ALIMA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app,
+            [
+                "nutrition",
+                "override",
+                "ZZ",
+                "standard-who-2013",
+                "--file",
+                str(overrides),
+                "--from",
+                "2026-01-01",
+                "--reason",
+                "PCIMA",
+            ],
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "250.0 kcal/kg" in " ".join(result.output.split())
