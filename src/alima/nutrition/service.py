@@ -324,7 +324,7 @@ def _awaited_read(awaited: Sequence[Awaited]) -> list[AwaitedRead]:
 
 def _awaited(e: Episode, p: ProtocolDefinition) -> list[AwaitedRead]:
     """What an open episode waits for (docs/clinical-rules.md §3.4 rule 3), for the card."""
-    if e.status != "open":
+    if e.status != "open" or not any(v.is_admission for v in e.visits):
         return []
     visits = [_visit_facts(v) for v in e.visits if v.deleted_at is None and not v.is_admission]
     return _awaited_read(awaited_in_episode(admission=_admission_facts(e), visits=visits, p=p))
