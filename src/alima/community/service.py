@@ -39,6 +39,7 @@ from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
 from alima.core.time import today, utcnow
 from alima.growth.muac import MuacBand
+from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import Oedema
 
 #: Places a training may be attached to: a health area (the villages) or a service point.
@@ -237,6 +238,15 @@ def record_training(session: Session, data: TrainingCreate, *, actor: Actor) -> 
         return _training_read(training)
 
 
+def _settings(session: Session, place: Place, on: date) -> rules.ScreeningSettings:
+    """Screening settings with the MUAC cut-offs of the country's protocol in force on ``on``.
+
+    One configured source for nutrition, screening and triage (docs/clinical-rules.md §1, §6):
+    a country override of the case definition changes the tape colours here too.
+    """
+    return rules.ScreeningSettings(cutoffs=nutrition_service.muac_cutoffs(session, place, on))
+
+
 def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -> ScreeningRead:
     """Record a screening; a red MUAC or oedema (or a yellow MUAC) issues a referral."""
     if not actor.can(Permission.PATIENT_WRITE):
@@ -249,9 +259,11 @@ def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -
             field="child_age_months",
         )
     screened_on = _check_date(data.screened_on, "screened_on")
-    result = rules.assess_screening(data.muac_mm, data.oedema)
     with session.begin():
         place = _writable_place(session, actor, data.place_code, SERVICE_POINTS, "place_code")
+        result = rules.assess_screening(
+            data.muac_mm, data.oedema, _settings(session, place, screened_on)
+        )
         if data.patient_id is not None:
             patient = core_repository.find_patient(session, data.patient_id)
             if patient is None or not actor.can_at(Permission.PATIENT_READ, patient.place.path):
@@ -428,7 +440,9 @@ def _complete(
     if data.patient_identifier:
         patient_id = _linked_patient(session, actor, data.patient_identifier)
     before = snapshot(referral, ARRIVAL_FIELDS)
-    band = rules.assess_screening(data.muac_mm, data.oedema).band
+    band = rules.assess_screening(
+        data.muac_mm, data.oedema, _settings(session, referral.place, arrived_on)
+    ).band
     screening = referral.screening
     referral.status = ReferralStatus.COMPLETED.value
     referral.arrived_on = arrived_on

@@ -234,6 +234,13 @@ class StepOperation(StrEnum):
     FIXED = "fixed"
 
 
+class AwaitedKind(StrEnum):
+    """A rule that is under way and waits for more measurements (the card says what)."""
+
+    STEP_DOWN = "step_down"
+    CURE = "cure"
+
+
 _OEDEMA_GRADES: dict[Oedema, int] = {
     Oedema.NONE: 0,
     Oedema.PLUS1: 1,

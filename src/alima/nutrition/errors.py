@@ -161,3 +161,12 @@ class NutritionError(ErrorCode):
         "month not valid",
         N_("Give the month as YYYY-MM, for example 2026-10."),
     )
+    NUT_030 = Detail(
+        "ration table outside its energy range",
+        N_(
+            "The ration table of band {band} gives {sachets} sachets a day at {weight_kg} kg, "
+            "that is "
+            "{kcal_per_kg} kcal/kg/day, outside the protocol's range of {min} to {max} "
+            "kcal/kg/day. Correct the table."
+        ),
+    )

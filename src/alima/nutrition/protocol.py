@@ -8,19 +8,21 @@ in the database and applied with :func:`apply_overrides`); and each admission re
 ``code``, ``version`` and :meth:`ProtocolDefinition.fingerprint` that governed it.
 
 Validation refuses inconsistent data (bands out of order, a band straddling the SAM cut-off,
-doses that rise as MUAC rises, negative or zero doses, unknown keys), so a bad override is
-refused when it is saved, not when a child is dosed.
+doses that rise as MUAC rises, negative or zero doses, unknown keys, a weight-band table that
+leaves its kcal/kg/day range), so a bad override is refused when it is saved, not when a child
+is dosed. Each packaged version's fingerprint is pinned (:data:`PINNED_FINGERPRINTS`): a file
+edited in place under an old version is refused at load.
 """
 
 import hashlib
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Annotated, Literal, Self
+from typing import Annotated, Final, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -182,10 +184,18 @@ class WeightTableDose(_Frozen):
     product: Product
     #: True when the table is a format example that the country's own table must replace.
     example_only: bool = False
+    #: The energy range the table must give at every weight of every row, in kcal/kg/day
+    #: (WHO 2013: 150-220 for SAM outpatients; docs/clinical-rules.md §2). The formula
+    #: kcal/kg/day x weight validates the printed table (§3.4 rule 1).
+    kcal_per_kg_day_min: int = Field(gt=0, le=400)
+    kcal_per_kg_day_max: int = Field(gt=0, le=400)
     table: tuple[WeightRow, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _sorted(self) -> Self:
+        if self.kcal_per_kg_day_min > self.kcal_per_kg_day_max:
+            msg = "kcal_per_kg_day_min must not exceed kcal_per_kg_day_max"
+            raise ValueError(msg)
         for lower, upper in pairwise(self.table):
             if upper.weight_min_kg <= lower.weight_min_kg:
                 msg = "table rows must be sorted by strictly increasing weight_min_kg"
@@ -482,25 +492,130 @@ def parse_protocol(data: Mapping[str, object]) -> ProtocolDefinition:
         RuleViolation: NUT_018 with every validation error, one ``path: message`` each.
     """
     try:
-        return ProtocolDefinition.model_validate(data)
+        definition = ProtocolDefinition.model_validate(data)
     except ValidationError as exc:
         raise RuleViolation(NutritionError.NUT_018, errors=_validation_errors(exc)) from exc
+    _check_table_energy(definition)
+    return definition
+
+
+def _check_table_energy(p: ProtocolDefinition) -> None:
+    """Refuse a weight-band table that leaves its kcal/kg/day range at any weight of a row.
+
+    A row gives ``sachets x kcal per sachet`` from its ``weight_min_kg`` (the most kcal/kg)
+    up to the next row's minimum (the least, approached from below); the last row is checked
+    at its minimum. The formula is the validator of the printed table (docs/clinical-rules.md
+    §3.4 rule 1; WHO 150-220 kcal/kg/day, §2).
+
+    Raises:
+        RuleViolation: NUT_030 naming the band, the weight and the kcal/kg/day found.
+    """
+    for band in p.bands:
+        dose = band.dose
+        if not isinstance(dose, WeightTableDose):
+            continue
+        kcal = Decimal(p.products.spec(dose.product).kcal_per_sachet)
+        low, high = dose.kcal_per_kg_day_min, dose.kcal_per_kg_day_max
+        rows = dose.table
+        for index, row in enumerate(rows):
+            given = row.sachets_per_day * kcal
+            checks = [row.weight_min_kg]
+            if index + 1 < len(rows):
+                checks.append(rows[index + 1].weight_min_kg)
+            for weight in checks:
+                if weight <= 0:
+                    continue
+                per_kg = given / weight
+                if not low <= per_kg <= high:
+                    raise RuleViolation(
+                        NutritionError.NUT_030,
+                        band=band.code.value,
+                        weight_kg=float(weight),
+                        sachets=float(row.sachets_per_day),
+                        kcal_per_kg=round(float(per_kg), 1),
+                        min=low,
+                        max=high,
+                    )
+
+
+#: The fingerprint of every protocol version ever packaged. A version has one content: a
+#: packaged file whose fingerprint differs from its version's pin is refused at load, so an
+#: edit in place cannot change the rules of open episodes; a changed protocol gets a new
+#: version and a new pin here. Withdrawn versions stay pinned: the fingerprint an episode
+#: recorded at admission still names exactly the settings that governed its admission.
+PINNED_FINGERPRINTS: Final[Mapping[tuple[str, str], str]] = {
+    ("compas", "1.0"): "e2ea86058c7369b948540f771b9c0110ff126da9376d0616fe7278e667da38d3",
+    ("optima", "1.0"): "42e21791494aedda9d677954c58903e55c0af97c2416ff8dafd9cbce6d6fc8f3",
+    # Withdrawn: its (Afghanistan, format example) RUTF table gave 250 kcal/kg/day at 4.0 and
+    # 5.0 kg, outside WHO's 150-220 (docs/clinical-rules.md §2).
+    (
+        "standard-who-2013",
+        "1.0",
+    ): "92769b8a98233f8838d883c73a33248c4a3a3a9c002aa98cd06081249742c2c6",
+    (
+        "standard-who-2013",
+        "1.1",
+    ): "0d5e93cf8361e51667999c1784b173bbed487eb2e3e23db583642dff18617afb",
+}
+
+#: Versions withdrawn from the package, and the version that replaces them.
+#:
+#: Decision for episodes still open under a withdrawn version: they keep the code, version and
+#: fingerprint recorded at admission (what governed the admission, still identifiable through
+#: :data:`PINNED_FINGERPRINTS`), and their later visits follow the replacing version with the
+#: episode's country overrides: a version is withdrawn because it is unsafe or outside its
+#: source (standard 1.0: a ration above WHO's range), so no child keeps being dosed by it.
+WITHDRAWN_VERSIONS: Final[Mapping[tuple[str, str], str]] = {
+    ("standard-who-2013", "1.0"): "1.1",
+}
+
+
+class ProtocolIntegrityError(RuntimeError):
+    """A packaged protocol file does not match the pinned fingerprint of its version."""
+
+
+def load_packaged(
+    files: Iterable[tuple[str, str]],
+) -> dict[tuple[str, str], ProtocolDefinition]:
+    """Parse packaged protocol files (name, TOML text) and check each against its pin.
+
+    Raises:
+        ProtocolIntegrityError: a version defined twice, not pinned, withdrawn, or whose
+            content differs from its pinned fingerprint (edited in place).
+    """
+    registry: dict[tuple[str, str], ProtocolDefinition] = {}
+    for name, text in files:
+        definition = parse_protocol(tomllib.loads(text))
+        key = (definition.code, definition.version)
+        label = f"{name}: protocol {definition.code} {definition.version}"
+        if key in registry:
+            msg = f"{label} is defined twice"
+            raise ProtocolIntegrityError(msg)
+        if key in WITHDRAWN_VERSIONS:
+            msg = f"{label} was withdrawn (replaced by {WITHDRAWN_VERSIONS[key]})"
+            raise ProtocolIntegrityError(msg)
+        pinned = PINNED_FINGERPRINTS.get(key)
+        if pinned is None:
+            msg = f"{label} has no pinned fingerprint: add it to PINNED_FINGERPRINTS"
+            raise ProtocolIntegrityError(msg)
+        if definition.fingerprint() != pinned:
+            msg = (
+                f"{label} differs from the pinned content of its version: "
+                "a changed protocol needs a new version"
+            )
+            raise ProtocolIntegrityError(msg)
+        registry[key] = definition
+    return registry
 
 
 @lru_cache(maxsize=1)
 def _registry() -> dict[tuple[str, str], ProtocolDefinition]:
-    registry: dict[tuple[str, str], ProtocolDefinition] = {}
     folder = resources.files(PROTOCOL_PACKAGE).joinpath(PROTOCOL_DIRECTORY)
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        definition = parse_protocol(tomllib.loads(entry.read_text(encoding="utf-8")))
-        key = (definition.code, definition.version)
-        if key in registry:
-            msg = f"{entry.name}: protocol {key} is defined twice"
-            raise ValueError(msg)
-        registry[key] = definition
-    return registry
+    return load_packaged(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda item: item.name)
+        if entry.name.endswith(".toml")
+    )
 
 
 def available_protocols() -> tuple[ProtocolDefinition, ...]:
@@ -513,9 +628,13 @@ def available_protocols() -> tuple[ProtocolDefinition, ...]:
 def load_protocol(code: str, version: str | None = None) -> ProtocolDefinition:
     """The packaged protocol ``code`` at ``version`` (the latest version when ``None``).
 
+    A withdrawn version gives the version that replaced it (:data:`WITHDRAWN_VERSIONS`).
+
     Raises:
         NotFound: NUT_017 when no such protocol (or version) is packaged.
     """
+    while version is not None and (code, version) in WITHDRAWN_VERSIONS:
+        version = WITHDRAWN_VERSIONS[(code, version)]
     candidates = [p for p in available_protocols() if p.code == code]
     if version is not None:
         candidates = [p for p in candidates if p.version == version]

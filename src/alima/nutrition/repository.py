@@ -115,6 +115,22 @@ def active_override(
     ).first()
 
 
+def latest_override(
+    session: Session, *, country_id: uuid.UUID, on: date
+) -> ProtocolOverride | None:
+    """The country's most recent active override of any protocol in force on ``on``."""
+    return session.scalars(
+        select(ProtocolOverride)
+        .where(
+            ProtocolOverride.country_id == country_id,
+            ProtocolOverride.active.is_(True),
+            ProtocolOverride.effective_from <= on,
+        )
+        .order_by(ProtocolOverride.effective_from.desc(), ProtocolOverride.created_at.desc())
+        .limit(1)
+    ).first()
+
+
 def open_episodes_at(session: Session, paths: Sequence[str]) -> list[Episode]:
     """Episodes recorded as open at sites inside ``paths`` (children not deleted).
 

@@ -119,6 +119,15 @@ class VisitRead(BaseModel):
     alerts: list[str]
 
 
+class AwaitedRead(BaseModel):
+    """A rule under way (step-down or cure): how many more measured visits, at what values."""
+
+    kind: str
+    measurements: int
+    muac_min_mm: int | None = None
+    whz_min: float | None = None
+
+
 class EpisodeRead(BaseModel):
     """A CMAM episode with its visits."""
 
@@ -146,6 +155,7 @@ class EpisodeRead(BaseModel):
     closed_on: date | None
     visits: list[VisitRead]
     current_ration: RationRead | None = None
+    awaited: list[AwaitedRead] = []
 
 
 class VisitResult(BaseModel):
@@ -165,6 +175,7 @@ class VisitResult(BaseModel):
     cure_streak: int
     cure_visits_needed: int
     days_in_treatment: int
+    awaited: list[AwaitedRead] = []
 
 
 class CaseloadEntry(BaseModel):

@@ -33,6 +33,7 @@ from alima.core.models import Patient, Place
 from alima.core.policy import ensure_period_open
 from alima.core.time import today as utc_today
 from alima.growth import child_zscores
+from alima.growth.muac import MuacCutoffs
 from alima.nutrition import repository
 from alima.nutrition.enums import (
     AdmissionCriterion,
@@ -44,15 +45,23 @@ from alima.nutrition.enums import (
 )
 from alima.nutrition.errors import NutritionError
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
-from alima.nutrition.protocol import ProtocolDefinition, apply_overrides, load_protocol
+from alima.nutrition.protocol import (
+    CaseDefinition,
+    ProtocolDefinition,
+    apply_overrides,
+    available_protocols,
+    load_protocol,
+)
 from alima.nutrition.rules import (
     AdmissionFacts,
+    Awaited,
     Measurement,
     Ration,
     VisitAssessment,
     VisitFacts,
     assess_admission,
     assess_visit,
+    awaited_in_episode,
     is_relapse,
     plausibility,
     ration,
@@ -74,6 +83,7 @@ from alima.nutrition.rules.report import (
 from alima.nutrition.schemas import (
     AdmissionCreate,
     AlertRead,
+    AwaitedRead,
     CaseloadEntry,
     CaseloadRead,
     EpisodeRead,
@@ -110,6 +120,31 @@ def _protocol_for_admission(
     if override is None:
         return base, None
     return apply_overrides(base, override.overrides), dict(override.overrides)
+
+
+def country_case_definition(session: Session, place: Place, on: date) -> CaseDefinition:
+    """The SAM/MAM cut-offs in force at ``place`` on ``on``: one source for every domain.
+
+    The case definition is shared by all protocols (docs/clinical-rules.md §1): it is the
+    country's protocol as overridden (its most recent override in force, whichever protocol it
+    adapts), or the packaged one. Community screening and IMCI triage read their MUAC colour
+    bands from it (:func:`muac_cutoffs`), so a country override reaches them too. Call it
+    inside the caller's transaction.
+    """
+    override = repository.latest_override(session, country_id=_country_id(place), on=on)
+    if override is None:
+        return available_protocols()[0].case_definition
+    base = load_protocol(override.protocol_code, override.protocol_version)
+    return apply_overrides(base, override.overrides).case_definition
+
+
+def muac_cutoffs(session: Session, place: Place, on: date) -> MuacCutoffs:
+    """MUAC tape colours from :func:`country_case_definition`.
+
+    Red below the SAM cut-off, green from the MAM cut-off (docs/clinical-rules.md §1, §6).
+    """
+    cases = country_case_definition(session, place, on)
+    return MuacCutoffs(red_below_mm=cases.sam_muac_below_mm, green_from_mm=cases.mam_muac_below_mm)
 
 
 def _protocol_of(episode: Episode) -> ProtocolDefinition:
@@ -311,6 +346,26 @@ def _current_ration(e: Episode, p: ProtocolDefinition, state: EpisodeState) -> R
     )
 
 
+def _awaited_read(awaited: Sequence[Awaited]) -> list[AwaitedRead]:
+    return [
+        AwaitedRead(
+            kind=a.kind.value,
+            measurements=a.measurements,
+            muac_min_mm=a.muac_min_mm,
+            whz_min=a.whz_min,
+        )
+        for a in awaited
+    ]
+
+
+def _awaited(e: Episode, p: ProtocolDefinition) -> list[AwaitedRead]:
+    """What an open episode waits for (docs/clinical-rules.md §3.4 rule 3), for the card."""
+    if e.status != "open" or not any(v.is_admission for v in e.visits):
+        return []
+    visits = [_visit_facts(v) for v in e.visits if v.deleted_at is None and not v.is_admission]
+    return _awaited_read(awaited_in_episode(admission=_admission_facts(e), visits=visits, p=p))
+
+
 def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
     """DTO of an episode with its visits (patient, place and visits loaded), as of ``today``.
 
@@ -344,6 +399,7 @@ def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
         closed_on=state.closed_on,
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
         current_ration=_current_ration(e, p, state),
+        awaited=_awaited(e, p) if state.is_open else [],
     )
 
 
@@ -366,6 +422,7 @@ def _result(episode: Episode, visit: Visit, a: VisitAssessment) -> VisitResult:
         cure_streak=a.exit.cure_streak,
         cure_visits_needed=a.exit.cure_visits_needed,
         days_in_treatment=a.exit.days_in_treatment,
+        awaited=_awaited_read(a.awaited),
     )
 
 

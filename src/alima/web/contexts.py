@@ -137,6 +137,7 @@ class EpisodeContext:
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     needs_confirmation: bool = False
+    awaited: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
-from alima.core.i18n import get_locale, gettext
+from alima.core.i18n import get_locale, gettext, ngettext
 from alima.nutrition.enums import (
     AdmissionCriterion,
     AlertKind,
+    AwaitedKind,
     Band,
     LabelledEnum,
     Oedema,
@@ -22,7 +23,7 @@ from alima.nutrition.enums import (
     Severity,
     Unit,
 )
-from alima.nutrition.schemas import EpisodeRead, RationRead
+from alima.nutrition.schemas import AwaitedRead, EpisodeRead, RationRead
 from alima.web.charts import Chart, line_chart
 
 #: CSS class of each band: the colours of the MUAC tape.
@@ -106,6 +107,60 @@ def ration_view(r: RationRead | None) -> RationView | None:
         days=r.days,
         lines=arithmetic(r),
     )
+
+
+def awaited_lines(awaited: list[AwaitedRead]) -> list[str]:
+    """What the next visits must record for a step-down or a cure under way.
+
+    "Two consecutive" counts visits at which the measurement was taken (docs/clinical-rules.md
+    §3.4 rule 3), so a visit without MUAC leaves the same line on the card.
+    """
+    lines: list[str] = []
+    for a in awaited:
+        n = a.measurements
+        if a.kind == AwaitedKind.STEP_DOWN.value:
+            lines.append(
+                ngettext(
+                    "One more MUAC >= {mm} mm to step down the ration.",
+                    "{num} more MUAC >= {mm} mm to step down the ration.",
+                    n,
+                    num=n,
+                    mm=a.muac_min_mm,
+                )
+            )
+            continue
+        if a.muac_min_mm is not None and a.whz_min is not None:
+            lines.append(
+                ngettext(
+                    "One more visit with MUAC >= {mm} mm, WHZ >= {whz} and no oedema for cure.",
+                    "{num} more visits with MUAC >= {mm} mm, WHZ >= {whz} and no oedema for cure.",
+                    n,
+                    num=n,
+                    mm=a.muac_min_mm,
+                    whz=number(a.whz_min, 1),
+                )
+            )
+        elif a.whz_min is not None:
+            lines.append(
+                ngettext(
+                    "One more WHZ >= {whz} without oedema for cure.",
+                    "{num} more WHZ >= {whz} without oedema for cure.",
+                    n,
+                    num=n,
+                    whz=number(a.whz_min, 1),
+                )
+            )
+        else:
+            lines.append(
+                ngettext(
+                    "One more MUAC >= {mm} mm without oedema for cure.",
+                    "{num} more MUAC >= {mm} mm without oedema for cure.",
+                    n,
+                    num=n,
+                    mm=a.muac_min_mm,
+                )
+            )
+    return lines
 
 
 def alert_labels(kinds: list[str]) -> list[str]:

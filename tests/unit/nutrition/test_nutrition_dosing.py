@@ -61,8 +61,8 @@ SEVERE, MOD, LOW, HIGH, NORMAL = (
         (6.0, 122, Oedema.NONE, HIGH, 75, D(450), D("0.90"), D("1.0"), 7),
         (6.0, 130, Oedema.PLUS1, SEVERE, 170, D(1020), D("2.04"), D("2.5"), 18),
         (6.0, 125, Oedema.NONE, HIGH, 75, D(450), D("0.90"), D("1.0"), 7),
-        (8.3, 112, Oedema.NONE, SEVERE, 170, D(1411), D("2.82"), D("3.0"), 21),
-        (4.5, 119, Oedema.NONE, LOW, 125, D(563), D("1.13"), D("1.5"), 11),
+        (8.3, 112, Oedema.NONE, SEVERE, 170, D(1411), D("2.822"), D("3.0"), 21),
+        (4.5, 119, Oedema.NONE, LOW, 125, D("562.5"), D("1.125"), D("1.5"), 11),
         (10.0, 124, Oedema.NONE, HIGH, 75, D(750), D("1.50"), D("1.5"), 11),
         (5.0, 114, Oedema.NONE, SEVERE, 170, D(850), D("1.70"), D("2.0"), 14),
     ],
@@ -73,7 +73,7 @@ SEVERE, MOD, LOW, HIGH, NORMAL = (
         "6.0kg-oedema-170",
         "6.0kg-125mm-keeps-75",
         "8.3kg-112mm",
-        "4.5kg-119mm-half-kcal-up",
+        "4.5kg-119mm-half-kcal-kept",
         "10kg-124mm-exact-half",
         "5.0kg-114mm-exact-whole",
     ],
@@ -199,7 +199,10 @@ def test_compas_ration(
     [
         (3.5, D("1.5"), 11),
         (3.9, D("1.5"), 11),
-        (4.0, D(2), 14),
+        (4.0, D("1.5"), 11),
+        (4.6, D(2), 14),
+        (5.6, D(2), 14),
+        (5.7, D("2.5"), 18),
         (6.9, D("2.5"), 18),
         (7.0, D(3), 21),
         (8.4, D(3), 21),
@@ -210,7 +213,23 @@ def test_compas_ration(
         (12.0, D(5), 35),
         (16.2, D(5), 35),
     ],
-    ids=["3.5", "3.9", "4.0", "6.9", "7.0", "8.4", "8.5", "9.5", "10.5", "11.9", "12.0", "16.2"],
+    ids=[
+        "3.5",
+        "3.9",
+        "4.0",
+        "4.6",
+        "5.6",
+        "5.7",
+        "6.9",
+        "7.0",
+        "8.4",
+        "8.5",
+        "9.5",
+        "10.5",
+        "11.9",
+        "12.0",
+        "16.2",
+    ],
 )
 def test_standard_sam_weight_table(weight_kg: float, per_day: Decimal, per_week: int) -> None:
     r = ration(band=SEVERE, weight_kg=weight_kg, days=7, p=STANDARD)
@@ -227,7 +246,7 @@ def test_standard_table_lookup_step_shows_the_row() -> None:
     r = ration(band=SEVERE, weight_kg=6.0, days=7, p=STANDARD)
     assert r.steps[0] == RationStep(
         StepOperation.LOOKUP,
-        (Quantity(D("6.0"), Unit.KG), Quantity(D("5.0"), Unit.KG), Quantity(D("7.0"), Unit.KG)),
+        (Quantity(D("6.0"), Unit.KG), Quantity(D("5.7"), Unit.KG), Quantity(D("7.0"), Unit.KG)),
         Quantity(D("2.5"), Unit.SACHETS_PER_DAY),
     )
 

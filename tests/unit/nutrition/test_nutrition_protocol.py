@@ -26,7 +26,7 @@ def test_packaged_protocols() -> None:
     assert [(p.code, p.version, p.kind) for p in available_protocols()] == [
         ("compas", "1.0", ProtocolKind.COMPAS),
         ("optima", "1.0", ProtocolKind.OPTIMA),
-        ("standard-who-2013", "1.0", ProtocolKind.STANDARD),
+        ("standard-who-2013", "1.1", ProtocolKind.STANDARD),
     ]
 
 
@@ -192,15 +192,15 @@ def test_override_with_same_value_changes_nothing() -> None:
 
 def test_override_replaces_a_table() -> None:
     table = [
-        {"weight_min_kg": 4.0, "sachets_per_day": 2},
-        {"weight_min_kg": 7.0, "sachets_per_day": 3},
+        {"weight_min_kg": 4.6, "sachets_per_day": 2},
+        {"weight_min_kg": 5.7, "sachets_per_day": 2.5},
     ]
     country = apply_overrides(
         STANDARD, {"bands": {"severe": {"dose": {"table": table, "example_only": False}}}}
     )
     dose = country.band_rule(Band.SEVERE).dose
     assert isinstance(dose, WeightTableDose)
-    assert [row.weight_min_kg for row in dose.table] == [Decimal(4), Decimal(7)]
+    assert [row.weight_min_kg for row in dose.table] == [Decimal("4.6"), Decimal("5.7")]
     assert not dose.example_only
 
 

@@ -137,8 +137,9 @@ def test_standard_sam_keeps_rutf_until_cured() -> None:
     ]
     steps = _episode(STANDARD, admission, visits)
     assert {s.band for s in steps} == {Band.SEVERE}
+    # 5.5 kg: 2 sachets (182 kcal/kg/day); from 5.7 kg, 2.5 sachets.
     assert [s.ration.sachets_per_day for s in steps[:4] if s.ration] == [
-        D("2.5"),
+        D(2),
         D("2.5"),
         D("2.5"),
         D("2.5"),

@@ -30,6 +30,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.i18n import get_locale, gettext
 from alima.growth.muac import MuacBand
+from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import Oedema
 
 #: Children under this many months have a paediatric consultation (IMCI ages).
@@ -179,7 +180,10 @@ def record_consultation(
                     rdt=data.rdt_result,
                     muac_mm=data.muac_mm,
                     oedema=data.oedema,
-                )
+                ),
+                # MUAC colours from the country's protocol in force (docs/clinical-rules.md
+                # §1, §9): one configured source with nutrition and community screening.
+                imci.ImciSettings(muac_cutoffs=nutrition_service.muac_cutoffs(session, place, on)),
             )
             consultation = Consultation(
                 patient_id=patient.id,

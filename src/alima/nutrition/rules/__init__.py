@@ -27,11 +27,13 @@ from alima.nutrition.rules.dosing import (
     next_visit_on,
     ration,
     round_sachets,
+    step_down_awaited,
     treatment_band,
     visit_interval_days,
 )
 from alima.nutrition.rules.exit import (
     ExitAssessment,
+    cure_evidence,
     cure_indicators,
     exit_assessment,
     is_relapse,
@@ -45,7 +47,13 @@ from alima.nutrition.rules.plausibility import (
     plausibility,
     require_plausible,
 )
-from alima.nutrition.rules.visit import VisitAssessment, assess_visit, band_history
+from alima.nutrition.rules.visit import (
+    Awaited,
+    VisitAssessment,
+    assess_visit,
+    awaited_in_episode,
+    band_history,
+)
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -53,6 +61,7 @@ __all__ = [
     "AdmissionAssessment",
     "AdmissionFacts",
     "Alert",
+    "Awaited",
     "Classification",
     "ExitAssessment",
     "Measurement",
@@ -66,8 +75,10 @@ __all__ = [
     "alerts",
     "assess_admission",
     "assess_visit",
+    "awaited_in_episode",
     "band_history",
     "classify",
+    "cure_evidence",
     "cure_indicators",
     "detect_default",
     "dose_band",
@@ -81,6 +92,7 @@ __all__ = [
     "ration",
     "require_plausible",
     "round_sachets",
+    "step_down_awaited",
     "timeline",
     "treatment_band",
     "visit_interval_days",

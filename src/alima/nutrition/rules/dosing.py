@@ -38,9 +38,7 @@ from alima.nutrition.protocol import (
 from alima.nutrition.rules.facts import decimal
 
 DAYS_PER_WEEK: Final = 7
-_ONE: Final = Decimal(1)
 _HALF: Final = Decimal("0.5")
-_CENT: Final = Decimal("0.01")
 
 
 def treatment_band(band: Band, p: ProtocolDefinition) -> Band:
@@ -54,19 +52,21 @@ def treatment_band(band: Band, p: ProtocolDefinition) -> Band:
     return p.band_rule(band).code
 
 
-def dose_band(bands: Sequence[Band], p: ProtocolDefinition) -> Band:
+def dose_band(bands: Sequence[Band | None], p: ProtocolDefinition) -> Band:
     """The band that governs the dose now, from the classified bands since admission.
 
-    ``bands`` are the classifications of the admission and each visit, oldest first. A more
-    severe band applies at once (§3.4 rule 4). Stepping down follows ``dosing.step_down``:
-    ``each_visit`` (OptiMA, §3.4 rule 2), ``after_consecutive`` (ComPAS: the last
-    ``step_down_visits`` classifications must all be milder, §3.3), or ``never`` (standard
-    WHO 2013: RUTF until recovery, §2).
+    ``bands`` are the classifications of the admission and each visit, oldest first; ``None``
+    marks a visit whose measurements classify nothing (no MUAC, no oedema, no usable WHZ): it
+    neither counts towards a step-down nor interrupts one ("two consecutive" counts visits at
+    which MUAC was recorded, docs/clinical-rules.md §3.4 rule 3). A more severe band applies at
+    once (§3.4 rule 4). Stepping down follows ``dosing.step_down``: ``each_visit`` (OptiMA,
+    §3.4 rule 2), ``after_consecutive`` (ComPAS: the last ``step_down_visits`` classified
+    visits must all be milder, §3.3), or ``never`` (standard WHO 2013: RUTF until recovery, §2).
     """
-    if not bands:
+    positions = [p.band_index(treatment_band(band, p)) for band in bands if band is not None]
+    if not positions:
         msg = "dose_band needs at least the admission's band"
         raise ValueError(msg)
-    positions = [p.band_index(treatment_band(band, p)) for band in bands]
     rule = p.dosing
     if rule.step_down is StepDown.EACH_VISIT:
         position = positions[-1]
@@ -75,6 +75,26 @@ def dose_band(bands: Sequence[Band], p: ProtocolDefinition) -> Band:
     else:
         position = min(positions)
     return p.bands[position].code
+
+
+def step_down_awaited(bands: Sequence[Band | None], p: ProtocolDefinition) -> int:
+    """Classified visits still needed in a milder band before the dose steps down (0: none).
+
+    Only for ``after_consecutive`` (ComPAS §3.3): when the latest classified visits are milder
+    than the dose band, the remaining count to ``step_down_visits``; visits without a
+    classification (``None``) are skipped, as in :func:`dose_band`.
+    """
+    if p.dosing.step_down is not StepDown.AFTER_CONSECUTIVE:
+        return 0
+    current = p.band_index(dose_band(bands, p))
+    run = 0
+    for band in reversed(bands):
+        if band is None:
+            continue
+        if p.band_index(treatment_band(band, p)) <= current:
+            break
+        run += 1
+    return p.dosing.step_down_visits - run if run else 0
 
 
 def visit_interval_days(band: Band, p: ProtocolDefinition) -> int:
@@ -155,9 +175,10 @@ def round_sachets(sachets: Decimal, rounding: SachetRounding) -> Decimal:
 def ration(*, band: Band, weight_kg: float | None, days: int, p: ProtocolDefinition) -> Ration:
     """Sachets for ``days`` days in ``band`` (``normal`` = the least severe band's dose).
 
-    * ``kcal_per_kg`` (OptiMA): kcal/kg/day x weight = kcal/day (to the kcal), ÷ kcal per
-      sachet = sachets/day (to 0.01), rounded by ``dosing.rounding``. E.g. 170 x 6.0 kg =
-      1020 kcal/d; 1020 ÷ 500 = 2.04 -> 2.5 sachets/d; x 7 d = 17.5 -> 18 sachets.
+    * ``kcal_per_kg`` (OptiMA): kcal/kg/day x weight = kcal/day, ÷ kcal per sachet =
+      sachets/day, both exact (never rounded down before the ceiling, so the ration is never
+      below the prescription), rounded by ``dosing.rounding``. E.g. 170 x 6.0 kg = 1020
+      kcal/d; 1020 ÷ 500 = 2.04 -> 2.5 sachets/d; x 7 d = 17.5 -> 18 sachets.
     * ``fixed`` (ComPAS 2 or 1 a day; standard MAM RUSF 1 a day): weight not used.
     * ``weight_table`` (standard SAM): the row whose ``weight_min_kg`` is the highest at or
       below the weight.
@@ -178,8 +199,10 @@ def ration(*, band: Band, weight_kg: float | None, days: int, p: ProtocolDefinit
     if isinstance(dose, KcalPerKgDose):
         weight = _weight(weight_kg)
         kcal_per_kg_day = dose.kcal_per_kg_day
-        kcal_per_day = (dose.kcal_per_kg_day * weight).quantize(_ONE, ROUND_HALF_UP)
-        exact = (kcal_per_day / kcal_per_sachet).quantize(_CENT, ROUND_HALF_UP)
+        # Neither the kcal nor the sachets are rounded before the ceiling: rounding 1000.45
+        # kcal to 1000 first would give 2.0 sachets, below the prescription (§3.4 rule 1).
+        kcal_per_day = dose.kcal_per_kg_day * weight
+        exact = kcal_per_day / kcal_per_sachet
         per_day = round_sachets(exact, p.dosing.rounding)
         steps += [
             RationStep(

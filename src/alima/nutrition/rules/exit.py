@@ -38,7 +38,8 @@ class ExitAssessment:
     ``outcome`` is ``medical_transfer`` (with ``referral_reasons``), ``cured``,
     ``non_responder`` or ``None`` (continue treatment). ``cure_streak`` counts the latest
     consecutive points (admission included) meeting the cure anthropometry without oedema,
-    out of ``cure_visits_needed``.
+    out of ``cure_visits_needed``; a point where the cure indicators were not measured is
+    skipped (docs/clinical-rules.md §3.4 rule 3).
     """
 
     outcome: Outcome | None
@@ -86,6 +87,31 @@ def meets_cure(
     return not (AdmissionCriterion.WHZ in indicators and (m.whz is None or m.whz < rule.whz_min))
 
 
+def cure_evidence(
+    m: Measurement, indicators: frozenset[AdmissionCriterion], p: ProtocolDefinition
+) -> bool | None:
+    """Whether a point counts towards cure: ``True`` met, ``False`` not met, ``None`` unknown.
+
+    "Two consecutive" counts visits at which the indicator was measured (docs/clinical-rules.md
+    §3.4 rule 3): oedema, or a measured indicator below its threshold, is evidence against
+    cure; a point where an indicator was not measured and none failed is ``None``: it neither
+    counts nor breaks the streak.
+    """
+    if m.oedema.present:
+        return False
+    rule = p.exit.cure
+    values: list[bool | None] = []
+    if AdmissionCriterion.MUAC in indicators:
+        values.append(None if m.muac_mm is None else m.muac_mm >= rule.muac_min_mm)
+    if AdmissionCriterion.WHZ in indicators:
+        values.append(None if m.whz is None else m.whz >= rule.whz_min)
+    if False in values:
+        return False
+    if None in values:
+        return None
+    return True
+
+
 def exit_assessment(
     *, admission: AdmissionFacts, visits: Sequence[VisitFacts], p: ProtocolDefinition
 ) -> ExitAssessment:
@@ -96,7 +122,8 @@ def exit_assessment(
     the last ``consecutive_visits`` points meet the cure anthropometry without oedema, oedema
     was last seen at least ``oedema_free_days`` ago and the stay has lasted ``min_stay_days``;
     ``non_responder`` when not cured after ``non_responder_weeks``; else ``None``. With no
-    follow-up visit yet the outcome is ``None``.
+    follow-up visit yet the outcome is ``None``. Points where the cure indicators were not
+    measured neither count nor interrupt the consecutive points (:func:`cure_evidence`).
 
     Raises:
         RuleViolation: NUT_021 when visits are not in date order after the admission.
@@ -108,7 +135,10 @@ def exit_assessment(
 
     streak = 0
     for point in reversed(points):
-        if not meets_cure(point.measurement, indicators, p):
+        evidence = cure_evidence(point.measurement, indicators, p)
+        if evidence is None:
+            continue
+        if not evidence:
             break
         streak += 1
     oedema_seen = [point.visit_on for point in points if point.measurement.oedema.present]

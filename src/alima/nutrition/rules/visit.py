@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from alima.nutrition.enums import Band
+from alima.nutrition.enums import AdmissionCriterion, AwaitedKind, Band
 from alima.nutrition.protocol import ProtocolDefinition
 from alima.nutrition.rules.admission import Classification, classify
 from alima.nutrition.rules.dosing import (
@@ -19,11 +19,28 @@ from alima.nutrition.rules.dosing import (
     dose_band,
     next_visit_on,
     ration,
+    step_down_awaited,
     visit_interval_days,
 )
 from alima.nutrition.rules.exit import ExitAssessment, exit_assessment
 from alima.nutrition.rules.facts import AdmissionFacts, Measurement, VisitFacts, timeline
 from alima.nutrition.rules.follow_up import Alert, alerts
+
+
+@dataclass(frozen=True, slots=True)
+class Awaited:
+    """A rule under way: ``measurements`` more visits meeting the thresholds are awaited.
+
+    ``step_down``: MUAC >= ``muac_min_mm`` (ComPAS transition, docs/clinical-rules.md §3.3);
+    ``cure``: MUAC >= ``muac_min_mm`` and/or WHZ >= ``whz_min`` without oedema (§2, §3.1,
+    §3.3). Visits without the measurement do not count (§3.4 rule 3), so the card says what
+    the next visit must record.
+    """
+
+    kind: AwaitedKind
+    measurements: int
+    muac_min_mm: int | None = None
+    whz_min: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +59,7 @@ class VisitAssessment:
     exit: ExitAssessment
     ration: Ration | None
     next_visit_on: date | None
+    awaited: tuple[Awaited, ...] = ()
 
     @property
     def band_changed(self) -> bool:
@@ -53,19 +71,53 @@ def _informative(m: Measurement, p: ProtocolDefinition) -> bool:
     return m.muac_mm is not None or m.oedema.present or (p.admission.use_whz and m.whz is not None)
 
 
-def band_history(points: Sequence[VisitFacts], p: ProtocolDefinition) -> list[Band]:
+def band_history(points: Sequence[VisitFacts], p: ProtocolDefinition) -> list[Band | None]:
     """Classified band of each point, oldest first, for ``dose_band``.
 
-    A point without MUAC, oedema or usable WHZ keeps the band before it, so a missing
-    measurement never lowers the dose.
+    A point without MUAC, oedema or usable WHZ is ``None`` (the admission is always
+    classified): it never lowers the dose, and it neither counts towards nor interrupts
+    consecutive visits (docs/clinical-rules.md §3.4 rule 3).
     """
-    bands: list[Band] = []
-    for point in points:
-        if _informative(point.measurement, p) or not bands:
-            bands.append(classify(point.measurement, p).band)
-        else:
-            bands.append(bands[-1])
-    return bands
+    return [
+        classify(point.measurement, p).band
+        if index == 0 or _informative(point.measurement, p)
+        else None
+        for index, point in enumerate(points)
+    ]
+
+
+def awaited(
+    bands: Sequence[Band | None], exit_: ExitAssessment, p: ProtocolDefinition
+) -> tuple[Awaited, ...]:
+    """What an open episode waits for: the rest of a step-down or a cure already begun."""
+    found: list[Awaited] = []
+    step = step_down_awaited(bands, p)
+    if step:
+        band = p.band_rule(dose_band(bands, p))
+        found.append(Awaited(AwaitedKind.STEP_DOWN, step, muac_min_mm=band.muac_below_mm))
+    if exit_.outcome is None and 0 < exit_.cure_streak < exit_.cure_visits_needed:
+        rule = p.exit.cure
+        found.append(
+            Awaited(
+                AwaitedKind.CURE,
+                exit_.cure_visits_needed - exit_.cure_streak,
+                muac_min_mm=rule.muac_min_mm
+                if AdmissionCriterion.MUAC in exit_.cure_indicators
+                else None,
+                whz_min=rule.whz_min if AdmissionCriterion.WHZ in exit_.cure_indicators else None,
+            )
+        )
+    return tuple(found)
+
+
+def awaited_in_episode(
+    *, admission: AdmissionFacts, visits: Sequence[VisitFacts], p: ProtocolDefinition
+) -> tuple[Awaited, ...]:
+    """:func:`awaited` at the latest of ``visits``, for a card read later."""
+    points = timeline(admission, visits)
+    return awaited(
+        band_history(points, p), exit_assessment(admission=admission, visits=visits, p=p), p
+    )
 
 
 def assess_visit(
@@ -105,4 +157,5 @@ def assess_visit(
         exit=exit_,
         ration=give,
         next_visit_on=next_on,
+        awaited=awaited(bands, exit_, p),
     )

@@ -156,6 +156,7 @@ def _episode_context(
         can_write=actor.can(Permission.PATIENT_WRITE) and e.status == "open",
         oedema_choices=_oedema_choices(),
         values=values or {"visit_on": today().isoformat(), "oedema": "none"},
+        awaited=fmt.awaited_lines(e.awaited),
     )
 
 
