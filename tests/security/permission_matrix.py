@@ -206,6 +206,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/nutrition/episodes/{episode_id}/visits"): Rule(
         PATIENT_WRITERS, scoped=True, form=_measurement
     ),
+    ("POST", "/nutrition/episodes/{episode_id}/referral"): Rule(
+        PATIENT_WRITERS, scoped=True, form=lambda t: {"decision": "keep", "note": "x"}
+    ),
     ("GET", "/nutrition/episodes/{episode_id}/exit"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/nutrition/episodes/{episode_id}/exit"): Rule(
         PATIENT_WRITERS, scoped=True, form=lambda t: {"outcome": "defaulted"}
@@ -234,6 +237,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/nutrition/episodes/{episode_id}"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/api/v1/nutrition/episodes/{episode_id}/visits"): Rule(
         PATIENT_WRITERS, scoped=True, json=lambda t: {"muac_mm": 114, "weight_kg": 7.2}
+    ),
+    ("POST", "/api/v1/nutrition/episodes/{episode_id}/referral"): Rule(
+        PATIENT_WRITERS, scoped=True, json=lambda t: {"decision": "keep", "note": "x"}
     ),
     ("POST", "/api/v1/nutrition/episodes/{episode_id}/exit"): Rule(
         PATIENT_WRITERS, scoped=True, json=lambda t: {"outcome": "defaulted"}

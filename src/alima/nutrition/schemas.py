@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from alima.core.types import Note, PlaceCode
-from alima.nutrition.enums import Oedema, Outcome
+from alima.nutrition.enums import Oedema, Outcome, ReferralDecision
 
 WeightKg = Annotated[float, Field(gt=0, le=250)]
 HeightCm = Annotated[float, Field(gt=0, le=250)]
@@ -62,6 +62,21 @@ class ExitCreate(BaseModel):
     closed_on: date | None = Field(None, ge=date(2000, 1, 1))
     transfer_place_code: PlaceCode | None = None
     note: Note | None = None
+    confirm_death: bool = Field(
+        False, description="Required for the outcome died: the death was checked."
+    )
+
+
+class ReferralResolve(BaseModel):
+    """The decision on a referral to inpatient care: the transfer, or keeping the child."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: ReferralDecision
+    decided_on: date | None = Field(None, ge=date(2000, 1, 1))
+    note: Note | None = Field(
+        None, description="Where the child goes, or (required to keep) why the child stays."
+    )
 
 
 class RationStepRead(BaseModel):
@@ -146,6 +161,8 @@ class EpisodeRead(BaseModel):
     closed_on: date | None
     visits: list[VisitRead]
     current_ration: RationRead | None = None
+    referred_on: date | None = None
+    referral_kept_reason: str | None = None
 
 
 class VisitResult(BaseModel):
@@ -186,7 +203,9 @@ class CaseloadRead(BaseModel):
     """Today's caseload at a site.
 
     ``due``: expected today; ``missed``: one scheduled visit missed; ``overdue``: two or more
-    missed but not yet closed as defaulted (when the protocol waits longer); ``upcoming``: later.
+    missed but not yet closed as defaulted (when the protocol waits longer); ``upcoming``: later;
+    ``referred``: referred to inpatient care at a visit, awaiting the transfer or a decision to
+    keep the child (they have no next visit).
     """
 
     place_code: str
@@ -198,6 +217,7 @@ class CaseloadRead(BaseModel):
     overdue: list[CaseloadEntry]
     upcoming: list[CaseloadEntry]
     defaulted_now: int
+    referred: list[CaseloadEntry] = Field(default_factory=list)
 
 
 class RateRead(BaseModel):

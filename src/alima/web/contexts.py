@@ -137,6 +137,8 @@ class EpisodeContext:
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     needs_confirmation: bool = False
+    referral_pending: bool = False
+    referral_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -1,0 +1,39 @@
+"""nutrition: referral to inpatient care awaiting a decision
+
+A child referred to inpatient care at a visit (oedema +++, complications, danger signs) was
+left open with no next visit and no way to record what happened. ``referred_on`` marks an
+episode whose referral awaits the clinician's decision (the medical transfer, which closes the
+episode, or keeping the child); ``referral_kept_reason`` says why a referred child was kept in
+outpatient care. Open episodes already stuck in that state (no next visit) are marked referred
+on their last visit, so they appear in the caseload's "referred" group.
+
+Revision ID: 3c1f0a7d9b21
+Revises: 872544d9faee
+Create Date: 2026-11-22 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "3c1f0a7d9b21"
+down_revision: str | None = "872544d9faee"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("referred_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("referral_kept_reason", sa.Text(), nullable=True))
+    op.execute(
+        "UPDATE nutrition_episode SET referred_on = last_visit_on "
+        "WHERE status = 'open' AND next_visit_on IS NULL AND deleted_at IS NULL"
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
+        batch_op.drop_column("referral_kept_reason")
+        batch_op.drop_column("referred_on")
