@@ -357,7 +357,7 @@ class CareRecordsRead(BaseModel):
     patient_identifier: str
     patient_name: str
     patient_sex: Sex
-    patient_age_months: float
+    patient_age_months: int
     patient_place: str
     consultations: list[ConsultationRead]
     antenatal_visits: list[AntenatalRead]
