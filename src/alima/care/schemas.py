@@ -168,9 +168,10 @@ class NewbornCreate(BaseModel):
 
 
 class NewbornRead(NewbornCreate):
-    """One baby as recorded."""
+    """One baby as recorded; ``low_birth_weight`` when under 2,500 g (WHO)."""
 
     position: int
+    low_birth_weight: bool = False
 
 
 class DeliveryCreate(_Create):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,8 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, Sex
 from alima.core.errors import CoreError, Forbidden, RuleViolation
+from alima.core.models import Patient
+from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
 PREGNANCY_DAYS = 300
@@ -45,6 +48,47 @@ DELIVERY_ERRORS = {
     "mode": CareError.CARE_006,
     "attendant": CareError.CARE_007,
 }
+
+
+MATERNAL_ERRORS = {
+    "delivery_order": CareError.CARE_018,
+    "gestational_age": CareError.CARE_019,
+}
+
+
+def _require_mother(patient: Patient, on: date) -> None:
+    """A woman of plausible age on the day of the record (CARE_009, CARE_017)."""
+    common.require_woman(patient)
+    age = age_in_months(patient.birth_date, on)
+    settings = maternal.DEFAULT_SETTINGS
+    try:
+        maternal.check_mother_age(age, settings)
+    except maternal.MaternalInconsistency as exc:
+        raise RuleViolation(
+            CareError.CARE_017,
+            field=exc.field,
+            age_years=age // 12,
+            min_years=settings.mother_min_age_years,
+            max_years=settings.mother_max_age_years,
+        ) from exc
+
+
+def _antenatal_points(session: Session, patient: Patient) -> list[maternal.AntenatalPoint]:
+    return [
+        maternal.AntenatalPoint(v.visited_on, v.gestational_age_weeks)
+        for v in repository.list_antenatal_visits(session, patient.id)
+    ]
+
+
+def _consistent(check: Callable[..., None], *args: object, **kwargs: object) -> None:
+    try:
+        check(*args, **kwargs)
+    except maternal.MaternalInconsistency as exc:
+        raise RuleViolation(
+            MATERNAL_ERRORS[exc.kind],
+            field=exc.field,
+            days=maternal.DEFAULT_SETTINGS.gestational_age_tolerance_days,
+        ) from exc
 
 
 def antenatal_read(visit: AntenatalVisit) -> AntenatalRead:
@@ -88,6 +132,7 @@ def delivery_read(delivery: Delivery) -> DeliveryRead:
                 sex=Sex(n.sex) if n.sex else None,
                 outcome=NewbornOutcome(n.outcome),
                 birth_weight_g=n.birth_weight_g,
+                low_birth_weight=maternal.low_birth_weight(n.birth_weight_g),
             )
             for n in delivery.newborns
         ],
@@ -147,9 +192,17 @@ def record_antenatal_visit(
     with session.begin():
         patient = core_repository.find_patient(session, data.patient_id)
         if common.readable(actor, patient) and patient is not None:
-            common.require_woman(patient)
             place = common.care_place(session, actor, data.place_code, patient)
             on = common.care_date(data.visited_on, patient, "visited_on")
+            _require_mother(patient, on)
+            _consistent(
+                maternal.check_antenatal,
+                maternal.AntenatalPoint(on, data.gestational_age_weeks),
+                others=_antenatal_points(session, patient),
+                deliveries=[
+                    d.delivered_on for d in repository.list_deliveries(session, patient.id)
+                ],
+            )
             number = (
                 repository.count_antenatal_visits_between(
                     session, patient.id, on - timedelta(days=PREGNANCY_DAYS), on
@@ -217,9 +270,10 @@ def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> 
     with session.begin():
         patient = core_repository.find_patient(session, data.patient_id)
         if common.readable(actor, patient) and patient is not None:
-            common.require_woman(patient)
             place = common.care_place(session, actor, data.place_code, patient)
             on = common.care_date(data.delivered_on, patient, "delivered_on")
+            _require_mother(patient, on)
+            _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
             delivery = Delivery(
                 patient_id=patient.id,
                 patient=patient,
@@ -274,9 +328,9 @@ def record_postnatal_visit(
     with session.begin():
         patient = core_repository.find_patient(session, data.patient_id)
         if common.readable(actor, patient) and patient is not None:
-            common.require_woman(patient)
             place = common.care_place(session, actor, data.place_code, patient)
             on = common.care_date(data.visited_on, patient, "visited_on")
+            _require_mother(patient, on)
             if data.delivery_id is not None:
                 delivery = repository.find_delivery(session, data.delivery_id)
                 if delivery is None or delivery.patient_id != patient.id:
