@@ -23,6 +23,7 @@ How to add a route (CONTRIBUTING.md, "Permission matrix"):
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -422,6 +423,11 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/patients/{patient_id}/antenatal/new"): Rule(
         CARE_WRITERS, scoped=True, form=lambda t: {"gestational_age_weeks": "20"}
     ),
+    ("POST", "/patients/{patient_id}/newborns"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {"delivery_id": str(uuid.uuid4()), "position": "1", "given_name": "Awa"},
+    ),
     ("GET", "/patients/{patient_id}/deliveries/new"): Rule(CARE_WRITERS, scoped=True),
     ("POST", "/patients/{patient_id}/deliveries/new"): Rule(
         CARE_WRITERS,
@@ -482,6 +488,15 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/care/consultations/{consultation_id}"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/api/v1/care/antenatal-visits"): Rule(
         CARE_WRITERS, scoped=True, json=lambda t: {"patient_id": t["patient_id"]}
+    ),
+    ("POST", "/api/v1/care/newborns"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "patient_id": t["patient_id"],
+            "delivery_id": str(uuid.uuid4()),
+            "given_name": "Awa",
+        },
     ),
     ("POST", "/api/v1/care/deliveries"): Rule(
         CARE_WRITERS,

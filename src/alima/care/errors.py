@@ -66,6 +66,13 @@ class CareError(ErrorCode):
             "of the delivery and of the antenatal visits."
         ),
     )
+    CARE_020 = Detail(
+        "newborn cannot be registered",
+        N_(
+            "Only a baby born alive, whose sex is recorded and who is not yet registered, can "
+            "be registered from a delivery."
+        ),
+    )
     CARE_019 = Detail(
         "gestational ages contradict",
         N_(

@@ -144,3 +144,45 @@ def test_low_birth_weight_is_flagged(session: Session, world: World) -> None:
         session, delivery(mother, today(), weight_g=2400), actor=world.actors["clinician_a"]
     )
     assert [n.low_birth_weight for n in done.newborns] == [True]
+
+
+def test_the_midwife_registers_the_newborn_in_one_step(session: Session, world: World) -> None:
+    from sqlalchemy import select
+
+    from alima.care.models import Newborn
+    from alima.care.schemas import NewbornRegister
+    from alima.core.errors import Conflict
+    from alima.core.models import AuditEvent
+
+    actor = world.actors["clinician_a"]
+    mother = woman(session, world, months=26 * 12)
+    done = maternal.record_delivery(
+        session, delivery(mother, today() - timedelta(days=1), weight_g=2300), actor=actor
+    )
+    baby = maternal.register_newborn(
+        session,
+        NewbornRegister(patient_id=mother, delivery_id=done.id, position=1, given_name="Awa"),
+        actor=actor,
+    )
+    assert (baby.given_name, baby.family_name, baby.sex, baby.birth_date) == (
+        "Awa",
+        "Traoré",
+        "F",
+        today() - timedelta(days=1),
+    )
+    assert baby.identifier.startswith(world.facility_a.code)
+    with session.begin():
+        row = session.scalars(select(Newborn).where(Newborn.delivery_id == done.id)).one()
+        assert row.patient_id == baby.id
+        created = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "patient", AuditEvent.entity_id == baby.id
+            )
+        ).all()
+        assert len(created) == 1
+    with pytest.raises(Conflict):
+        maternal.register_newborn(
+            session,
+            NewbornRegister(patient_id=mother, delivery_id=done.id, position=1, given_name="Awa"),
+            actor=actor,
+        )
