@@ -153,7 +153,7 @@ def register_newborn(
     except ValidationError:
         error = gettext(N_("Give the baby's first name."))
     except AlimaError as exc:
-        if exc.status == 404:  # noqa: PLR2004 - outside scope: the error page
+        if exc.status in {403, 404}:  # refused or outside scope: the error page
             raise
         error = exc.message
     else:
