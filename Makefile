@@ -32,8 +32,8 @@ test: lint typecheck
 	$(BIN)/pytest
 
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -o src/alima/locale/messages.pot --no-location --sort-output src/alima
-	$(BIN)/pybabel update -i src/alima/locale/messages.pot -d src/alima/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -o src/alima/locale/messages.pot --no-location --sort-output -w 100 --ignore-dirs=".* _* .venv build tests benchmarks" .
+	$(BIN)/pybabel update -i src/alima/locale/messages.pot -d src/alima/locale --no-fuzzy-matching --ignore-obsolete -w 100
 
 bench: setup
 	$(BIN)/python benchmarks/growth.py

@@ -71,7 +71,11 @@ def test_admission_visits_exit_and_report(
     )
     closed = client.post(
         f"/api/v1/nutrition/episodes/{episode_id}/exit",
-        json={"outcome": "died", "closed_on": (start + timedelta(days=10)).isoformat()},
+        json={
+            "outcome": "died",
+            "confirm_death": True,
+            "closed_on": (start + timedelta(days=10)).isoformat(),
+        },
         headers=headers,
     )
     assert closed.status_code == 200
@@ -132,6 +136,8 @@ def test_every_episode_route_hides_other_facilities(
             body = (
                 {"outcome": "died"}
                 if path.endswith("/exit")
+                else {"decision": "transfer"}
+                if path.endswith("/referral")
                 else {"weight_kg": 6.1, "muac_mm": 114}
             )
             response = client.request(
@@ -143,6 +149,7 @@ def test_every_episode_route_hides_other_facilities(
                 "weight_kg": "6.1",
                 "muac_mm": "114",
                 "outcome": "died",
+                "decision": "transfer",
             }
             response = client.request(method, url, data=data if method == "POST" else None)
         assert response.status_code == 404, (method, path, response.status_code)

@@ -23,6 +23,7 @@ How to add a route (CONTRIBUTING.md, "Permission matrix"):
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -206,6 +207,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/nutrition/episodes/{episode_id}/visits"): Rule(
         PATIENT_WRITERS, scoped=True, form=_measurement
     ),
+    ("POST", "/nutrition/episodes/{episode_id}/referral"): Rule(
+        PATIENT_WRITERS, scoped=True, form=lambda t: {"decision": "keep", "note": "x"}
+    ),
     ("GET", "/nutrition/episodes/{episode_id}/exit"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/nutrition/episodes/{episode_id}/exit"): Rule(
         PATIENT_WRITERS, scoped=True, form=lambda t: {"outcome": "defaulted"}
@@ -234,6 +238,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/nutrition/episodes/{episode_id}"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/api/v1/nutrition/episodes/{episode_id}/visits"): Rule(
         PATIENT_WRITERS, scoped=True, json=lambda t: {"muac_mm": 114, "weight_kg": 7.2}
+    ),
+    ("POST", "/api/v1/nutrition/episodes/{episode_id}/referral"): Rule(
+        PATIENT_WRITERS, scoped=True, json=lambda t: {"decision": "keep", "note": "x"}
     ),
     ("POST", "/api/v1/nutrition/episodes/{episode_id}/exit"): Rule(
         PATIENT_WRITERS, scoped=True, json=lambda t: {"outcome": "defaulted"}
@@ -416,6 +423,11 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/patients/{patient_id}/antenatal/new"): Rule(
         CARE_WRITERS, scoped=True, form=lambda t: {"gestational_age_weeks": "20"}
     ),
+    ("POST", "/patients/{patient_id}/newborns"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        form=lambda t: {"delivery_id": str(uuid.uuid4()), "position": "1", "given_name": "Awa"},
+    ),
     ("GET", "/patients/{patient_id}/deliveries/new"): Rule(CARE_WRITERS, scoped=True),
     ("POST", "/patients/{patient_id}/deliveries/new"): Rule(
         CARE_WRITERS,
@@ -476,6 +488,15 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/care/consultations/{consultation_id}"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/api/v1/care/antenatal-visits"): Rule(
         CARE_WRITERS, scoped=True, json=lambda t: {"patient_id": t["patient_id"]}
+    ),
+    ("POST", "/api/v1/care/newborns"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "patient_id": t["patient_id"],
+            "delivery_id": str(uuid.uuid4()),
+            "given_name": "Awa",
+        },
     ),
     ("POST", "/api/v1/care/deliveries"): Rule(
         CARE_WRITERS,

@@ -51,6 +51,35 @@ class CareError(ErrorCode):
         N_("Say where the patient is referred to."),
     )
     CARE_016 = Detail("duplicate diagnosis", N_("Each diagnosis may be given only once."))
+    CARE_017 = Detail(
+        "implausible age for a maternal record",
+        N_(
+            "Antenatal, delivery and postnatal records are for women aged {min_years} to "
+            "{max_years} years; this patient is {age_years}. Check the patient and her date "
+            "of birth."
+        ),
+    )
+    CARE_018 = Detail(
+        "delivery and antenatal dates contradict",
+        N_(
+            "An antenatal visit of this pregnancy is dated after the delivery. Check the dates "
+            "of the delivery and of the antenatal visits."
+        ),
+    )
+    CARE_020 = Detail(
+        "newborn cannot be registered",
+        N_(
+            "Only a baby born alive, whose sex is recorded and who is not yet registered, can "
+            "be registered from a delivery."
+        ),
+    )
+    CARE_019 = Detail(
+        "gestational ages contradict",
+        N_(
+            "This gestational age does not match the earlier antenatal visits of this pregnancy "
+            "(more than {days} days apart). Check the weeks of pregnancy and the dates."
+        ),
+    )
 
 
 class CareWarning(ErrorCode):

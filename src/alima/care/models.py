@@ -155,6 +155,10 @@ class Newborn(IdMixin, Base):
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
     outcome: Mapped[str] = mapped_column(String(24))
     birth_weight_g: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The baby's own patient record, once registered from the delivery.
+    patient_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_patient.id"), nullable=True, unique=True
+    )
 
     delivery: Mapped[Delivery] = relationship(back_populates="newborns")
 

@@ -28,7 +28,7 @@ from alima.care.enums import (
     Urgency,
 )
 from alima.core.enums import Sex
-from alima.core.types import Note, PlaceCode, ShortText
+from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.growth.muac import MuacBand
 from alima.nutrition.enums import Oedema
 
@@ -168,9 +168,23 @@ class NewbornCreate(BaseModel):
 
 
 class NewbornRead(NewbornCreate):
-    """One baby as recorded."""
+    """One baby as recorded; ``low_birth_weight`` when under 2,500 g (WHO)."""
 
     position: int
+    low_birth_weight: bool = False
+    patient_id: uuid.UUID | None = None
+
+
+class NewbornRegister(BaseModel):
+    """Register a baby of a delivery as a patient (the mother is ``patient_id``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    patient_id: uuid.UUID
+    delivery_id: uuid.UUID
+    position: Annotated[int, Field(ge=1, le=6)] = 1
+    given_name: Name
+    family_name: Name | None = Field(None, description="Default: the mother's family name.")
 
 
 class DeliveryCreate(_Create):
@@ -357,7 +371,7 @@ class CareRecordsRead(BaseModel):
     patient_identifier: str
     patient_name: str
     patient_sex: Sex
-    patient_age_months: float
+    patient_age_months: int
     patient_place: str
     consultations: list[ConsultationRead]
     antenatal_visits: list[AntenatalRead]

@@ -105,7 +105,7 @@ class PatientRead(BaseModel):
     sex: Sex
     birth_date: date
     birth_date_estimated: bool
-    age_months: float
+    age_months: int
     caregiver_name: str | None
     village: str | None
     phone: str | None
@@ -128,7 +128,7 @@ class PatientSummary(BaseModel):
     sex: Sex
     birth_date: date
     birth_date_estimated: bool
-    age_months: float
+    age_months: int
     village: str | None
     place_name: str
 

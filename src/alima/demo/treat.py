@@ -50,6 +50,7 @@ from alima.community.rules import assess_screening
 from alima.core.enums import AuditAction
 from alima.core.models import AuditEvent, Patient, Place, User
 from alima.core.text import fold
+from alima.core.time import age_in_months
 from alima.demo.places import FAMILY_NAMES, GIVEN_NAMES_F, GIVEN_NAMES_M, VILLAGES
 from alima.growth.muac import MuacBand
 from alima.indicators.models import ContextFigure
@@ -493,7 +494,7 @@ def _consultations(
             birth = day - timedelta(days=age_days)
             patient_id = registry.add(place, sex=rng.choice(["F", "M"]), birth=birth, seen_on=day)
             known.setdefault(place.code, []).append((patient_id, birth))
-        age = max(0, int((day - birth).days / 30.4375))
+        age = age_in_months(birth, day)
         row, codes = _consultation_rows(rng, patient_id, place, day, age)
         consultations.append(row)
         diagnoses.extend(codes)

@@ -106,6 +106,13 @@ class EpisodeStatus(LabelledEnum):
     CLOSED = "closed"
 
 
+class ReferralDecision(LabelledEnum):
+    """What a clinician decides for a child referred to inpatient care at a visit."""
+
+    TRANSFER = "transfer"
+    KEEP = "keep"
+
+
 class AdmissionDecision(LabelledEnum):
     """What to do with a child assessed for admission (WHO 2013 rec 2-3)."""
 
@@ -288,6 +295,10 @@ _LABELS: dict[type[LabelledEnum], dict[str, str]] = {
         EpisodeStatus.OPEN: N_("Open"),
         EpisodeStatus.CLOSED: N_("Closed"),
     },
+    ReferralDecision: {
+        ReferralDecision.TRANSFER: N_("Transferred to inpatient care"),
+        ReferralDecision.KEEP: N_("Kept in outpatient care"),
+    },
     AdmissionDecision: {
         AdmissionDecision.ADMIT_OUTPATIENT: N_("Admit to outpatient care"),
         AdmissionDecision.REFER_INPATIENT: N_("Refer to inpatient care"),
@@ -378,6 +389,7 @@ LABELLED_ENUMS: tuple[type[LabelledEnum], ...] = (
     AdmissionCriterion,
     Outcome,
     EpisodeStatus,
+    ReferralDecision,
     AdmissionDecision,
     AdmissionReason,
     AlertKind,

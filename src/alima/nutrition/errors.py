@@ -162,6 +162,21 @@ class NutritionError(ErrorCode):
         N_("Give the month as YYYY-MM, for example 2026-10."),
     )
     NUT_030 = Detail(
+        "death not confirmed",
+        N_(
+            "Recording a death closes the child's treatment for good. Tick the box to "
+            "confirm the death, or choose another outcome."
+        ),
+    )
+    NUT_031 = Detail(
+        "no referral pending",
+        N_("This child has no referral to inpatient care awaiting a decision."),
+    )
+    NUT_032 = Detail(
+        "reason needed to keep a referred child",
+        N_("Give the reason for keeping the child in outpatient care despite the referral."),
+    )
+    NUT_033 = Detail(
         "ration table outside its energy range",
         N_(
             "The ration table of band {band} gives {sachets} sachets a day at {weight_kg} kg, "

@@ -80,6 +80,9 @@ class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     transfer_place_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("core_place.id"), nullable=True
     )
+    # Set while a referral to inpatient care awaits the clinician's decision (transfer or keep).
+    referred_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    referral_kept_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     patient: Mapped[Patient] = relationship()
     place: Mapped[Place] = relationship(foreign_keys=[place_id])

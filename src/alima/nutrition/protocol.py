@@ -508,7 +508,7 @@ def _check_table_energy(p: ProtocolDefinition) -> None:
     §3.4 rule 1; WHO 150-220 kcal/kg/day, §2).
 
     Raises:
-        RuleViolation: NUT_030 naming the band, the weight and the kcal/kg/day found.
+        RuleViolation: NUT_033 naming the band, the weight and the kcal/kg/day found.
     """
     for band in p.bands:
         dose = band.dose
@@ -528,7 +528,7 @@ def _check_table_energy(p: ProtocolDefinition) -> None:
                 per_kg = given / weight
                 if not low <= per_kg <= high:
                     raise RuleViolation(
-                        NutritionError.NUT_030,
+                        NutritionError.NUT_033,
                         band=band.code.value,
                         weight_kg=float(weight),
                         sachets=float(row.sachets_per_day),

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from alima.core.types import Note, PlaceCode
-from alima.nutrition.enums import Oedema, Outcome
+from alima.nutrition.enums import Oedema, Outcome, ReferralDecision
 
 WeightKg = Annotated[float, Field(gt=0, le=250)]
 HeightCm = Annotated[float, Field(gt=0, le=250)]
@@ -62,6 +62,21 @@ class ExitCreate(BaseModel):
     closed_on: date | None = Field(None, ge=date(2000, 1, 1))
     transfer_place_code: PlaceCode | None = None
     note: Note | None = None
+    confirm_death: bool = Field(
+        False, description="Required for the outcome died: the death was checked."
+    )
+
+
+class ReferralResolve(BaseModel):
+    """The decision on a referral to inpatient care: the transfer, or keeping the child."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: ReferralDecision
+    decided_on: date | None = Field(None, ge=date(2000, 1, 1))
+    note: Note | None = Field(
+        None, description="Where the child goes, or (required to keep) why the child stays."
+    )
 
 
 class RationStepRead(BaseModel):
@@ -156,6 +171,8 @@ class EpisodeRead(BaseModel):
     visits: list[VisitRead]
     current_ration: RationRead | None = None
     awaited: list[AwaitedRead] = []
+    referred_on: date | None = None
+    referral_kept_reason: str | None = None
 
 
 class VisitResult(BaseModel):
@@ -198,8 +215,10 @@ class CaseloadRead(BaseModel):
 
     ``due``: expected today; ``overdue``: defaulted if the next scheduled visit is missed too;
     ``missed``: visits missed, further from default (protocols that wait 3 or more);
-    ``upcoming``: later (``rules.follow_up.follow_up``). ``open_total`` counts the children in
-    treatment on ``on``, defaulted children excluded; ``defaulted_now`` those defaulted on ``on``.
+    ``upcoming``: later (``rules.follow_up.follow_up``); ``referred``: referred to inpatient care
+    at a visit, awaiting the transfer or a decision to keep the child (they have no next visit).
+    ``open_total`` counts the children in treatment on ``on``, defaulted children excluded;
+    ``defaulted_now`` those defaulted on ``on``.
     """
 
     place_code: str
@@ -211,6 +230,7 @@ class CaseloadRead(BaseModel):
     overdue: list[CaseloadEntry]
     upcoming: list[CaseloadEntry]
     defaulted_now: int
+    referred: list[CaseloadEntry] = Field(default_factory=list)
 
 
 class RateRead(BaseModel):

@@ -42,6 +42,7 @@ from alima.nutrition.enums import (
     Band,
     Oedema,
     Outcome,
+    ReferralDecision,
 )
 from alima.nutrition.errors import NutritionError
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
@@ -63,9 +64,11 @@ from alima.nutrition.rules import (
     assess_visit,
     awaited_in_episode,
     is_relapse,
+    next_visit_on,
     plausibility,
     ration,
     require_plausible,
+    visit_interval_days,
 )
 from alima.nutrition.rules.follow_up import (
     EpisodeState,
@@ -93,6 +96,7 @@ from alima.nutrition.schemas import (
     RateRead,
     RationRead,
     RationStepRead,
+    ReferralResolve,
     VisitCreate,
     VisitRead,
     VisitResult,
@@ -400,6 +404,8 @@ def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
         current_ration=_current_ration(e, p, state),
         awaited=_awaited(e, p) if state.is_open else [],
+        referred_on=e.referred_on,
+        referral_kept_reason=e.referral_kept_reason,
     )
 
 
@@ -740,6 +746,9 @@ def _record_visit(
         episode.defaults_on = None
         episode.sachets_per_week = 0
     else:
+        # A referral the rules suggest waits for the clinician's decision (resolve_referral).
+        referral = outcome is Outcome.MEDICAL_TRANSFER
+        episode.referred_on = (episode.referred_on or on) if referral else None
         episode.next_visit_on = decided.next_visit_on
         episode.visit_interval_days = (
             (decided.next_visit_on - on).days
@@ -762,6 +771,7 @@ def _record_visit(
             "band": episode.band,
             "status": episode.status,
             "outcome": episode.outcome,
+            "referred_on": episode.referred_on.isoformat() if episode.referred_on else None,
             "muac_mm": data.muac_mm,
             "weight_kg": data.weight_kg,
         },
@@ -772,7 +782,11 @@ def _record_visit(
 def exit_episode(
     session: Session, episode_id: uuid.UUID, data: ExitCreate, *, actor: Actor
 ) -> EpisodeRead:
-    """Close an episode with an outcome decided by a person (died, transferred, defaulted...)."""
+    """Close an episode with an outcome decided by a person (died, transferred, defaulted...).
+
+    A death is recorded only when ``confirm_death`` says it was checked (NUT_030): one wrong
+    click must not close a living child's treatment.
+    """
     on = data.closed_on or utc_today()
     _not_future(on)
     with session.begin():
@@ -793,6 +807,8 @@ def _exit_episode(
             closed_on=on.isoformat(),
             last_on=episode.last_visit_on.isoformat(),
         )
+    if data.outcome is Outcome.DIED and not data.confirm_death:
+        raise RuleViolation(NutritionError.NUT_030, field="confirm_death")
     ensure_period_open(session, place_id=episode.place_id, on=on)
     if data.outcome is Outcome.TRANSFER_OUT:
         target = (
@@ -824,6 +840,91 @@ def _exit_episode(
         detail=data.note,
     )
     return episode_read(episode, on)
+
+
+def resolve_referral(
+    session: Session, episode_id: uuid.UUID, data: ReferralResolve, *, actor: Actor
+) -> EpisodeRead:
+    """Record the decision on a referral to inpatient care suggested at a visit.
+
+    ``transfer``: the episode exits with the outcome ``medical_transfer`` on the decision day
+    (docs/clinical-rules.md §4: a medical transfer is an exit; ``note`` may name the hospital).
+    ``keep``: the clinician keeps the child in outpatient care for a stated reason (``note``,
+    NUT_032); the ration the rules give for the current band covers the visit interval from the
+    decision day, is recorded on the referral visit, and the next visit is scheduled.
+
+    Raises:
+        NotFound: the episode is outside the actor's scope (the attempt is audited).
+        Conflict: NUT_020 (episode closed), NUT_031 (no referral awaits a decision).
+        RuleViolation: NUT_032 (no reason to keep), NUT_025 / NUT_028 (date).
+    """
+    on = data.decided_on or utc_today()
+    _not_future(on)
+    with session.begin():
+        episode = _writable_episode(session, episode_id, actor)
+        result = _resolve_referral(session, episode, data, on, actor) if episode else None
+    if result is None:
+        raise NotFound(CoreError.CORE_001)
+    return result
+
+
+def _resolve_referral(
+    session: Session, episode: Episode, data: ReferralResolve, on: date, actor: Actor
+) -> EpisodeRead:
+    _refuse_if_closed(episode, on)
+    if episode.referred_on is None:
+        raise Conflict(NutritionError.NUT_031)
+    if data.decision is ReferralDecision.TRANSFER:
+        transfer = ExitCreate(outcome=Outcome.MEDICAL_TRANSFER, closed_on=on, note=data.note)
+        return _exit_episode(session, episode, transfer, on, actor)
+    reason = (data.note or "").strip()
+    if not reason:
+        raise RuleViolation(NutritionError.NUT_032, field="referral_note")
+    if on < episode.last_visit_on:
+        raise RuleViolation(
+            NutritionError.NUT_028,
+            closed_on=on.isoformat(),
+            last_on=episode.last_visit_on.isoformat(),
+        )
+    p = _protocol_of(episode)
+    band = Band(episode.band)
+    visits = [v for v in episode.visits if v.deleted_at is None]
+    last = visits[-1]
+    weight = next((v.weight_kg for v in reversed(visits) if v.weight_kg is not None), None)
+    given = ration(band=band, weight_kg=weight, days=visit_interval_days(band, p), p=p)
+    next_on = next_visit_on(on, band, p)
+    last.product = given.product.value
+    last.kcal_per_kg_day = float(given.kcal_per_kg_day) if given.kcal_per_kg_day else None
+    last.sachets_per_day = float(given.sachets_per_day)
+    last.ration_days = given.days
+    last.sachets_given = given.sachets_for_period
+    last.next_visit_on = next_on
+    referred_on = episode.referred_on
+    episode.referred_on = None
+    episode.referral_kept_reason = reason
+    episode.next_visit_on = next_on
+    episode.visit_interval_days = (next_on - on).days
+    episode.defaults_on = _defaults_on(next_on, episode.visit_interval_days, p)
+    episode.sachets_total += given.sachets_for_period
+    episode.sachets_per_week = given.sachets_per_week
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type="nutrition_episode",
+        entity_id=episode.id,
+        patient_id=episode.patient_id,
+        place_id=episode.place_id,
+        before={"referred_on": referred_on.isoformat()},
+        after={
+            "referral": ReferralDecision.KEEP.value,
+            "next_visit_on": next_on.isoformat(),
+            "sachets_given": given.sachets_for_period,
+        },
+        detail=reason,
+    )
+    return episode_read(episode)
 
 
 def get_episode(
@@ -925,6 +1026,7 @@ def caseload(
         overdue: list[CaseloadEntry] = []
         upcoming: list[CaseloadEntry] = []
         defaulted = 0
+        referred: list[CaseloadEntry] = []
         in_treatment = 0
         for e in repository.open_episodes_at(session, [place.path]):
             where = follow_up(
@@ -949,6 +1051,9 @@ def caseload(
                 days_late=max(where.days_late, 0),
                 missed_visits=where.missed_visits,
             )
+            if e.referred_on is not None:
+                referred.append(entry)
+                continue
             {
                 FollowUpState.UNSCHEDULED: due,
                 FollowUpState.DUE: due,
@@ -969,6 +1074,7 @@ def caseload(
             overdue=sorted(overdue, key=lambda x: -x.days_late),
             upcoming=upcoming,
             defaulted_now=defaulted,
+            referred=referred,
         )
 
 

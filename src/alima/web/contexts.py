@@ -138,6 +138,8 @@ class EpisodeContext:
     errors: dict[str, str] = field(default_factory=dict)
     needs_confirmation: bool = False
     awaited: list[str] = field(default_factory=list)
+    referral_pending: bool = False
+    referral_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -112,6 +112,7 @@ class PatientCareContext:
     care: CareRecordsRead
     can_record: bool
     saved: str | None
+    error: str | None = None
 
 
 @dataclass

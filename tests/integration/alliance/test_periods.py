@@ -296,7 +296,11 @@ def test_nutrition_writes_are_refused_in_a_locked_month(
         nutrition_service.exit_episode(
             session,
             admitted.episode_id,
-            ExitCreate(outcome=Outcome.DIED, closed_on=locked_day + timedelta(days=8)),
+            ExitCreate(
+                outcome=Outcome.DIED,
+                closed_on=locked_day + timedelta(days=8),
+                confirm_death=True,
+            ),
             actor=actor,
         )
     # Weeks later the child has defaulted (read from the schedule, in the locked month, as the

@@ -43,7 +43,7 @@ def test_country_table_outside_the_range_is_refused(session: Session, world: Wor
             reason="PCIMA",
             actor=None,
         )
-    assert caught.value.code.name == "NUT_030"
+    assert caught.value.code.name == "NUT_033"
     assert caught.value.status == 422
     with session.begin():
         assert session.scalar(select(func.count()).select_from(ProtocolOverride)) == 0

@@ -90,7 +90,7 @@ def test_a_country_table_outside_the_range_is_refused_with_a_clear_message() -> 
     overrides = {"bands": {"severe": {"dose": {"table": table}}}}
     with pytest.raises(RuleViolation) as caught:
         apply_overrides(STANDARD, overrides)
-    assert caught.value.code.name == "NUT_030"
+    assert caught.value.code.name == "NUT_033"
     assert caught.value.status == 422
     token = set_locale("fr")
     try:

@@ -19,6 +19,7 @@ from alima.care.schemas import (
     MobileOverview,
     MobileSessionCreate,
     MobileSessionRead,
+    NewbornRegister,
     PostnatalCreate,
     PostnatalRead,
     RecordDelete,
@@ -28,6 +29,7 @@ from alima.care.schemas import (
 )
 from alima.care.service import consultations, maternal, mobile, records, surgery
 from alima.care.service.records import CareRecordKind
+from alima.core.schemas import PatientRead
 
 router = APIRouter(tags=["care"])
 
@@ -73,6 +75,12 @@ def record_antenatal_visit(
 def record_delivery(body: DeliveryCreate, session: SessionDep, actor: ApiActor) -> DeliveryRead:
     """Record a delivery with one entry per baby."""
     return maternal.record_delivery(session, body, actor=actor)
+
+
+@router.post("/care/newborns", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+def register_newborn(body: NewbornRegister, session: SessionDep, actor: ApiActor) -> PatientRead:
+    """Register a baby born alive at a delivery as a patient, linked to the mother."""
+    return maternal.register_newborn(session, body, actor=actor)
 
 
 @router.post("/care/postnatal-visits", status_code=status.HTTP_201_CREATED, responses=ERRORS)

@@ -12,6 +12,7 @@ from alima.nutrition.schemas import (
     EpisodeRead,
     ExitCreate,
     MonthlyReport,
+    ReferralResolve,
     VisitCreate,
     VisitResult,
 )
@@ -44,8 +45,19 @@ def record_visit(
 def exit_episode(
     episode_id: uuid.UUID, body: ExitCreate, session: SessionDep, actor: ApiActor
 ) -> EpisodeRead:
-    """Close an episode with an outcome (died, defaulted, transferred...)."""
+    """Close an episode with an outcome (died, defaulted, transferred...).
+
+    The outcome ``died`` needs ``confirm_death: true`` (NUT_030).
+    """
     return service.exit_episode(session, episode_id, body, actor=actor)
+
+
+@router.post("/episodes/{episode_id}/referral", responses=ERRORS)
+def resolve_referral(
+    episode_id: uuid.UUID, body: ReferralResolve, session: SessionDep, actor: ApiActor
+) -> EpisodeRead:
+    """Decide on a referral to inpatient care: ``transfer`` (exit) or ``keep`` (with a reason)."""
+    return service.resolve_referral(session, episode_id, body, actor=actor)
 
 
 @router.get("/episodes/{episode_id}", responses=ERRORS)

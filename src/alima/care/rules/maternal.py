@@ -8,8 +8,9 @@ WHO definitions of a skilled birth attendant (doctor, midwife, nurse).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from alima.care.enums import AncFlag, Attendant, DeliveryMode, DeliverySetting, NewbornOutcome
 
@@ -24,6 +25,15 @@ FIRST_VISIT_BY_WEEKS = 12
 FEVER_FROM_C = 37.5
 #: Postnatal care covers the first 42 days after birth.
 POSTNATAL_DAYS = 42
+#: Ages at which antenatal, delivery and postnatal records are plausible (a setting).
+MOTHER_MIN_AGE_YEARS = 10
+MOTHER_MAX_AGE_YEARS = 55
+#: Two gestational ages of one pregnancy may disagree with their dates by this much (dating by
+#: last menstrual period or fundal height is imprecise by about two to three weeks).
+GESTATIONAL_AGE_TOLERANCE_DAYS = 21
+#: Low birth weight: under 2,500 g (WHO).
+LOW_BIRTH_WEIGHT_BELOW_G = 2500
+DAYS_PER_WEEK = 7
 
 SKILLED_ATTENDANTS = frozenset({Attendant.DOCTOR, Attendant.MIDWIFE, Attendant.NURSE})
 BIRTH_OUTCOMES_ALIVE = frozenset({NewbornOutcome.LIVE_BIRTH, NewbornOutcome.EARLY_NEONATAL_DEATH})
@@ -37,9 +47,112 @@ class MaternalSettings:
     systolic_high_from: int = SYSTOLIC_HIGH_FROM
     diastolic_high_from: int = DIASTOLIC_HIGH_FROM
     first_visit_by_weeks: int = FIRST_VISIT_BY_WEEKS
+    mother_min_age_years: int = MOTHER_MIN_AGE_YEARS
+    mother_max_age_years: int = MOTHER_MAX_AGE_YEARS
+    gestational_age_tolerance_days: int = GESTATIONAL_AGE_TOLERANCE_DAYS
 
 
 DEFAULT_SETTINGS = MaternalSettings()
+
+
+@dataclass(frozen=True)
+class AntenatalPoint:
+    """An antenatal visit as the consistency rules see it."""
+
+    visited_on: date
+    gestational_age_weeks: int | None
+
+
+class MaternalInconsistency(ValueError):
+    """A maternal record that contradicts the woman's age or her other records."""
+
+    def __init__(self, kind: str, field: str) -> None:
+        super().__init__(f"{kind}: {field}")
+        self.kind = kind
+        self.field = field
+
+
+def check_mother_age(age_months: int, settings: MaternalSettings = DEFAULT_SETTINGS) -> None:
+    """Refuse a maternal record for a girl or woman outside the plausible ages (both included).
+
+    ``age_months`` is the age in completed months (``alima.core.time.age_in_months``).
+
+    Raises:
+        MaternalInconsistency: ``age``.
+    """
+    years = age_months // 12
+    if not settings.mother_min_age_years <= years <= settings.mother_max_age_years:
+        raise MaternalInconsistency("age", "__all__")
+
+
+def pregnancy_start(point: AntenatalPoint) -> date | None:
+    """The start of the pregnancy (gestational age 0) the visit's gestational age implies."""
+    if point.gestational_age_weeks is None:
+        return None
+    return point.visited_on - timedelta(days=point.gestational_age_weeks * DAYS_PER_WEEK)
+
+
+def after_delivery_in_same_pregnancy(point: AntenatalPoint, delivered_on: date) -> bool:
+    """True when an antenatal visit belongs to a pregnancy that ended with this delivery.
+
+    The visit is on or after the delivery while its pregnancy started before it; without a
+    gestational age, a visit within the postnatal period (42 days) is taken as such.
+    """
+    if point.visited_on < delivered_on:
+        return False
+    start = pregnancy_start(point)
+    if start is None:
+        return (point.visited_on - delivered_on).days < POSTNATAL_DAYS
+    return start < delivered_on
+
+
+def check_antenatal(
+    point: AntenatalPoint,
+    *,
+    others: Sequence[AntenatalPoint],
+    deliveries: Sequence[date],
+    settings: MaternalSettings = DEFAULT_SETTINGS,
+) -> None:
+    """Refuse an antenatal visit that contradicts the woman's other records.
+
+    * ``delivery_order``: the visit falls after a delivery that ended its pregnancy.
+    * ``gestational_age``: another visit of the same pregnancy (no delivery between them)
+      dates its start more than ``gestational_age_tolerance_days`` apart (two visits are of
+      the same pregnancy when each is after the other's implied start).
+
+    Raises:
+        MaternalInconsistency: naming the field to correct.
+    """
+    if any(after_delivery_in_same_pregnancy(point, d) for d in deliveries):
+        raise MaternalInconsistency("delivery_order", "visited_on")
+    start = pregnancy_start(point)
+    if start is None:
+        return
+    for other in others:
+        other_start = pregnancy_start(other)
+        if other_start is None:
+            continue
+        low, high = sorted((other.visited_on, point.visited_on))
+        same = other.visited_on > start and point.visited_on > other_start
+        if not same or any(low <= d <= high for d in deliveries):
+            continue  # another pregnancy, or one ended by a delivery in between
+        if abs((start - other_start).days) > settings.gestational_age_tolerance_days:
+            raise MaternalInconsistency("gestational_age", "gestational_age_weeks")
+
+
+def check_delivery_dates(delivered_on: date, antenatal: Sequence[AntenatalPoint]) -> None:
+    """Refuse a delivery dated before an antenatal visit of the same pregnancy.
+
+    Raises:
+        MaternalInconsistency: ``delivery_order`` on ``delivered_on``.
+    """
+    if any(after_delivery_in_same_pregnancy(point, delivered_on) for point in antenatal):
+        raise MaternalInconsistency("delivery_order", "delivered_on")
+
+
+def low_birth_weight(weight_g: int | None) -> bool:
+    """Whether a baby weighed under 2,500 g at birth (WHO); unknown weight is not flagged."""
+    return weight_g is not None and weight_g < LOW_BIRTH_WEIGHT_BELOW_G
 
 
 def anc_flags(

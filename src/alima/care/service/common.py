@@ -25,8 +25,8 @@ SERVICE_POINT_KINDS = [k.value for k in SERVICE_POINTS]
 
 
 def completed_months(birth_date: date, on: date) -> int:
-    """Age in completed months (WHO's 30.4375-day month)."""
-    return max(0, int(age_in_months(birth_date, on)))
+    """Age in completed months: the one age of ``alima.core.time.age_in_months``."""
+    return age_in_months(birth_date, on)
 
 
 def patient_name(patient: Patient) -> str:

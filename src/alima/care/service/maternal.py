@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from alima.care.schemas import (
     DeliveryCreate,
     DeliveryRead,
     NewbornRead,
+    NewbornRegister,
     PostnatalCreate,
     PostnatalRead,
 )
@@ -35,7 +37,11 @@ from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, Sex
-from alima.core.errors import CoreError, Forbidden, RuleViolation
+from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
+from alima.core.models import Patient
+from alima.core.schemas import PatientCreate, PatientRead
+from alima.core.service import patients as patient_service
+from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
 PREGNANCY_DAYS = 300
@@ -45,6 +51,47 @@ DELIVERY_ERRORS = {
     "mode": CareError.CARE_006,
     "attendant": CareError.CARE_007,
 }
+
+
+MATERNAL_ERRORS = {
+    "delivery_order": CareError.CARE_018,
+    "gestational_age": CareError.CARE_019,
+}
+
+
+def _require_mother(patient: Patient, on: date) -> None:
+    """A woman of plausible age on the day of the record (CARE_009, CARE_017)."""
+    common.require_woman(patient)
+    age = age_in_months(patient.birth_date, on)
+    settings = maternal.DEFAULT_SETTINGS
+    try:
+        maternal.check_mother_age(age, settings)
+    except maternal.MaternalInconsistency as exc:
+        raise RuleViolation(
+            CareError.CARE_017,
+            field=exc.field,
+            age_years=age // 12,
+            min_years=settings.mother_min_age_years,
+            max_years=settings.mother_max_age_years,
+        ) from exc
+
+
+def _antenatal_points(session: Session, patient: Patient) -> list[maternal.AntenatalPoint]:
+    return [
+        maternal.AntenatalPoint(v.visited_on, v.gestational_age_weeks)
+        for v in repository.list_antenatal_visits(session, patient.id)
+    ]
+
+
+def _consistent(check: Callable[..., None], *args: object, **kwargs: object) -> None:
+    try:
+        check(*args, **kwargs)
+    except maternal.MaternalInconsistency as exc:
+        raise RuleViolation(
+            MATERNAL_ERRORS[exc.kind],
+            field=exc.field,
+            days=maternal.DEFAULT_SETTINGS.gestational_age_tolerance_days,
+        ) from exc
 
 
 def antenatal_read(visit: AntenatalVisit) -> AntenatalRead:
@@ -88,6 +135,8 @@ def delivery_read(delivery: Delivery) -> DeliveryRead:
                 sex=Sex(n.sex) if n.sex else None,
                 outcome=NewbornOutcome(n.outcome),
                 birth_weight_g=n.birth_weight_g,
+                low_birth_weight=maternal.low_birth_weight(n.birth_weight_g),
+                patient_id=n.patient_id,
             )
             for n in delivery.newborns
         ],
@@ -147,9 +196,17 @@ def record_antenatal_visit(
     with session.begin():
         patient = core_repository.find_patient(session, data.patient_id)
         if common.readable(actor, patient) and patient is not None:
-            common.require_woman(patient)
             place = common.care_place(session, actor, data.place_code, patient)
             on = common.care_date(data.visited_on, patient, "visited_on")
+            _require_mother(patient, on)
+            _consistent(
+                maternal.check_antenatal,
+                maternal.AntenatalPoint(on, data.gestational_age_weeks),
+                others=_antenatal_points(session, patient),
+                deliveries=[
+                    d.delivered_on for d in repository.list_deliveries(session, patient.id)
+                ],
+            )
             number = (
                 repository.count_antenatal_visits_between(
                     session, patient.id, on - timedelta(days=PREGNANCY_DAYS), on
@@ -217,9 +274,10 @@ def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> 
     with session.begin():
         patient = core_repository.find_patient(session, data.patient_id)
         if common.readable(actor, patient) and patient is not None:
-            common.require_woman(patient)
             place = common.care_place(session, actor, data.place_code, patient)
             on = common.care_date(data.delivered_on, patient, "delivered_on")
+            _require_mother(patient, on)
+            _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
             delivery = Delivery(
                 patient_id=patient.id,
                 patient=patient,
@@ -274,9 +332,9 @@ def record_postnatal_visit(
     with session.begin():
         patient = core_repository.find_patient(session, data.patient_id)
         if common.readable(actor, patient) and patient is not None:
-            common.require_woman(patient)
             place = common.care_place(session, actor, data.place_code, patient)
             on = common.care_date(data.visited_on, patient, "visited_on")
+            _require_mother(patient, on)
             if data.delivery_id is not None:
                 delivery = repository.find_delivery(session, data.delivery_id)
                 if delivery is None or delivery.patient_id != patient.id:
@@ -325,3 +383,76 @@ def record_postnatal_visit(
             return postnatal_read(visit)
         _denied(session, actor, "postnatal_visit", data.patient_id)
     raise common.not_found()
+
+
+def _newborn_of(
+    session: Session, data: NewbornRegister, actor: Actor
+) -> tuple[Patient, Delivery, Newborn] | None:
+    """The mother, delivery and baby to register (inside the caller's transaction)."""
+    mother = core_repository.find_patient(session, data.patient_id)
+    if not common.readable(actor, mother) or mother is None:
+        return None
+    if not actor.can_at(Permission.PATIENT_WRITE, mother.place.path):
+        return None
+    delivery = repository.find_delivery(session, data.delivery_id)
+    if delivery is None or delivery.patient_id != mother.id or delivery.deleted_at is not None:
+        raise RuleViolation(CareError.CARE_013, field="delivery_id")
+    baby = next((n for n in delivery.newborns if n.position == data.position), None)
+    if (
+        baby is None
+        or baby.sex is None
+        or NewbornOutcome(baby.outcome) is not NewbornOutcome.LIVE_BIRTH
+    ):
+        raise RuleViolation(CareError.CARE_020, field="position")
+    if baby.patient_id is not None:
+        raise Conflict(CareError.CARE_020, field="position")
+    return mother, delivery, baby
+
+
+def register_newborn(session: Session, data: NewbornRegister, *, actor: Actor) -> PatientRead:
+    """Register a baby born alive at a delivery as a patient, linked to the mother and birth.
+
+    The patient is created by the core patient service (identifier, duplicate check skipped as
+    the baby is new, audit), born on the delivery date at the delivery's place, with the
+    mother's family name (unless given), village and phone; then the delivery's newborn row
+    points to it (audited). Refused: another mother's delivery (CARE_013), a stillbirth or an
+    unknown baby (CARE_020), a baby already registered (409 CARE_020).
+    """
+    if not actor.can(Permission.PATIENT_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    with session.begin():
+        found = _newborn_of(session, data, actor)
+        if found is None:
+            _denied(session, actor, "care_newborn", data.patient_id)
+        else:
+            mother, delivery, baby = found
+            create = PatientCreate(
+                given_name=data.given_name,
+                family_name=data.family_name or mother.family_name,
+                sex=Sex(baby.sex or ""),
+                birth_date=delivery.delivered_on,
+                caregiver_name=common.patient_name(mother),
+                village=mother.village,
+                phone=mother.phone,
+                place_code=delivery.place.code,
+                confirm_not_duplicate=True,
+            )
+    if found is None:
+        raise common.not_found()
+    created = patient_service.register_patient(session, create, actor=actor)
+    with session.begin():
+        row = session.get(Newborn, baby.id)
+        if row is None or row.patient_id is not None:
+            raise Conflict(CareError.CARE_020, field="position")
+        row.patient_id = created.id
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            entity_type="care_newborn",
+            entity_id=row.id,
+            patient_id=data.patient_id,
+            after={"patient_id": str(created.id), "delivery_id": str(data.delivery_id)},
+        )
+    return created

@@ -62,7 +62,7 @@ def patient_care(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Ca
                 patient_identifier=patient.identifier,
                 patient_name=common.patient_name(patient),
                 patient_sex=Sex(patient.sex),
-                patient_age_months=round(age_in_months(patient.birth_date, today()), 1),
+                patient_age_months=age_in_months(patient.birth_date, today()),
                 patient_place=patient.place.name,
                 consultations=[
                     consultation_read(c) for c in repository.list_consultations(session, patient.id)

@@ -7,7 +7,7 @@ existence of a record elsewhere does not leak; the attempt itself is written to 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,7 +43,7 @@ from alima.core.schemas import (
 )
 from alima.core.service.places import place_read
 from alima.core.text import fold
-from alima.core.time import age_in_months, today, utcnow
+from alima.core.time import age_in_months, birth_date_for_age, today, utcnow
 
 #: Birth dates this close count as "the same child" when either is an estimate.
 ESTIMATED_AGE_TOLERANCE_DAYS = 183
@@ -80,7 +80,7 @@ def _read(patient: Patient, on: date | None = None) -> PatientRead:
         sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
         birth_date=patient.birth_date,
         birth_date_estimated=patient.birth_date_estimated,
-        age_months=round(age_in_months(patient.birth_date, on or today()), 1),
+        age_months=age_in_months(patient.birth_date, on or today()),
         caregiver_name=patient.caregiver_name,
         village=patient.village,
         phone=patient.phone,
@@ -103,7 +103,7 @@ def _summary(patient: Patient) -> PatientSummary:
         sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
         birth_date=patient.birth_date,
         birth_date_estimated=patient.birth_date_estimated,
-        age_months=round(age_in_months(patient.birth_date, today()), 1),
+        age_months=age_in_months(patient.birth_date, today()),
         village=patient.village,
         place_name=patient.place.name,
     )
@@ -119,7 +119,7 @@ def _birth_date(data: PatientCreate, on: date) -> tuple[date, bool]:
             raise RuleViolation(CoreError.CORE_017)
         return data.birth_date, False
     months = data.estimated_age_months or 0
-    return on - timedelta(days=round(months * 30.4375)), True
+    return birth_date_for_age(months, on), True
 
 
 def _registration_place(session: Session, actor: Actor, place_code: str | None) -> Place:

@@ -11,7 +11,7 @@ from typing import Annotated
 from babel.dates import format_date
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from alima.api.deps import SessionDep
 from alima.care.catalogue import default_catalogue
@@ -38,6 +38,7 @@ from alima.care.schemas import (
     DeliveryCreate,
     DisplacedPopulationCreate,
     MobileSessionCreate,
+    NewbornRegister,
     PostnatalCreate,
     SurgeryCreate,
     SurgeryFilter,
@@ -118,6 +119,53 @@ def patient_care(
         saved=saved or None,
     )
     return render(request, "care/patient.html", context)
+
+
+class NewbornForm(BaseModel):
+    """Register a baby of a delivery, as posted from the mother's care record."""
+
+    delivery_id: str = ""
+    position: str = ""
+    given_name: str = ""
+
+
+@router.post(
+    "/patients/{patient_id}/newborns", response_class=HTMLResponse, name="care:newborn_post"
+)
+def register_newborn(
+    request: Request,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    form: Annotated[NewbornForm, Form()],
+) -> Response:
+    """Register a baby born alive as a patient in one step, then open the baby's page."""
+    try:
+        data = NewbornRegister.model_validate(
+            {
+                "patient_id": patient_id,
+                "delivery_id": form.delivery_id.strip()[:60],
+                "position": form.position.strip()[:2] or "1",
+                "given_name": form.given_name.strip()[:200],
+            }
+        )
+        baby = maternal.register_newborn(session, data, actor=actor)
+    except ValidationError:
+        error = gettext(N_("Give the baby's first name."))
+    except AlimaError as exc:
+        if exc.status in {403, 404}:  # refused or outside scope: the error page
+            raise
+        error = exc.message
+    else:
+        return redirect(f"/patients/{baby.id}")
+    context = PatientCareContext(
+        actor=actor,
+        care=records.patient_care(session, patient_id, actor=actor),
+        can_record=actor.can(Permission.PATIENT_WRITE),
+        saved=None,
+        error=error,
+    )
+    return render(request, "care/patient.html", context, status_code=422)
 
 
 # --- consultation ---------------------------------------------------------------------------

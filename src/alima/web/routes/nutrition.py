@@ -22,7 +22,7 @@ from alima.core.i18n import gettext
 from alima.core.service import patients as patient_service
 from alima.core.time import today
 from alima.nutrition import service
-from alima.nutrition.enums import AdmissionCriterion, Oedema, Outcome
+from alima.nutrition.enums import AdmissionCriterion, Oedema, Outcome, ReferralDecision
 from alima.nutrition.errors import NutritionError
 from alima.nutrition.protocol import available_protocols
 from alima.nutrition.schemas import (
@@ -30,6 +30,7 @@ from alima.nutrition.schemas import (
     EpisodeRead,
     ExitCreate,
     MonthlyReport,
+    ReferralResolve,
     VisitCreate,
 )
 from alima.web import nutrition_format as fmt
@@ -157,6 +158,10 @@ def _episode_context(
         oedema_choices=_oedema_choices(),
         values=values or {"visit_on": today().isoformat(), "oedema": "none"},
         awaited=fmt.awaited_lines(e.awaited),
+        referral_pending=e.status == "open" and e.referred_on is not None,
+        referral_choices=[
+            (d.value, fmt.label(ReferralDecision, d.value)) for d in ReferralDecision
+        ],
     )
 
 
@@ -331,6 +336,52 @@ def visit(
     return redirect(f"/nutrition/episodes/{episode_id}?saved=1#result")
 
 
+class ReferralForm(BaseModel):
+    """The referral decision as posted from the child's card."""
+
+    decision: str = ""
+    decided_on: str = ""
+    note: str = ""
+
+
+@router.post(
+    "/nutrition/episodes/{episode_id}/referral",
+    response_class=HTMLResponse,
+    name="nutrition:referral_post",
+)
+def referral(
+    request: Request,
+    episode_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    form: Annotated[ReferralForm, Form()],
+) -> Response:
+    """Record the medical transfer of a referred child, or keep the child with a reason."""
+    values = {f"referral_{k}": str(v)[:200] for k, v in form.model_dump().items()}
+    payload = {k: v.strip()[:4000] for k, v in form.model_dump().items() if v.strip()}
+    errors: dict[str, str] = {}
+    try:
+        data = ReferralResolve.model_validate(payload)
+        service.resolve_referral(session, episode_id, data, actor=actor)
+    except ValidationError as exc:
+        errors = {f"referral_{k}": v for k, v in field_errors(list(exc.errors())).items()}
+        if "referral_decision" in errors:
+            errors["referral_decision"] = gettext("Choose the decision on the referral.")
+        status_code = 422
+    except AlimaError as exc:
+        if exc.status == 404:  # noqa: PLR2004 - outside scope: the error page, not the form
+            raise
+        field = str(exc.context.get("field", "__all__"))
+        errors = {field: exc.message, "__all__": exc.message}
+        status_code = exc.status
+    if errors:
+        context = _episode_context(actor, service.get_episode(session, episode_id, actor=actor))
+        context.values |= values
+        context.errors = errors
+        return render(request, "nutrition/episode.html", context, status_code=status_code)
+    return redirect(f"/nutrition/episodes/{episode_id}?saved=1#result")
+
+
 @router.get(
     "/nutrition/episodes/{episode_id}/exit", response_class=HTMLResponse, name="nutrition:exit"
 )
@@ -349,12 +400,13 @@ def exit_form(
 
 
 class ExitForm(BaseModel):
-    """The exit form as posted."""
+    """The exit form as posted (no outcome is chosen for the nurse)."""
 
     outcome: str = ""
     closed_on: str = ""
     transfer_place_code: str = ""
     note: str = ""
+    confirm_death: str = ""
 
 
 @router.post(
@@ -369,17 +421,23 @@ def exit_episode(
 ) -> Response:
     """Record the exit, or show the form again with the reason."""
     values = {k: str(v)[:200] for k, v in form.model_dump().items()}
-    payload = {k: v.strip() for k, v in form.model_dump().items() if v.strip()}
+    payload: dict[str, object] = {
+        k: v.strip() for k, v in form.model_dump().items() if v.strip() and k != "confirm_death"
+    }
+    payload["confirm_death"] = form.confirm_death == "yes"
     errors: dict[str, str] = {}
     try:
         service.exit_episode(session, episode_id, ExitCreate.model_validate(payload), actor=actor)
     except ValidationError as exc:
         errors = field_errors(list(exc.errors()))
+        if "outcome" in errors:
+            errors["outcome"] = gettext("Choose how the treatment ended.")
         status_code = 422
     except AlimaError as exc:
         if exc.status == 404:  # noqa: PLR2004 - outside scope: the error page, not the form
             raise
-        errors = {"__all__": exc.message}
+        errors, _ = _rule_errors(exc)
+        errors.setdefault("__all__", exc.message)
         status_code = exc.status
     if errors:
         context = ExitContext(
