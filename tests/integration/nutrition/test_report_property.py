@@ -130,7 +130,13 @@ def _play(session: Session, world: World, journey: Journey) -> tuple[Expected, d
             service.exit_episode(
                 session,
                 admitted.episode_id,
-                ExitCreate.model_validate({"outcome": journey.exit_outcome, "closed_on": on}),
+                ExitCreate.model_validate(
+                    {
+                        "outcome": journey.exit_outcome,
+                        "closed_on": on,
+                        "confirm_death": journey.exit_outcome == "died",
+                    }
+                ),
                 actor=actor,
             )
             expected.closed_on, expected.outcome, expected.default_on = (
