@@ -2,7 +2,7 @@
 
 Why data and not code: ALIMA runs several protocols at once (standard, OptiMA, ComPAS), national
 protocols override international ones, and several values are still UNCERTAIN
-(PROTOCOLS.md, design rule and §10). So every cut-off, dose, interval and exit rule lives in a
+(docs/clinical-rules.md, design rule and §10). So every cut-off, dose, interval and exit rule lives in a
 TOML file of ``alima/nutrition/protocols/``; a country may override any of it (stored as JSON
 in the database and applied with :func:`apply_overrides`); and each admission records the
 ``code``, ``version`` and :meth:`ProtocolDefinition.fingerprint` that governed it.
@@ -59,7 +59,7 @@ class _Frozen(BaseModel):
 
 
 class Eligibility(_Frozen):
-    """Age range in completed months, both ends included (PROTOCOLS.md §1: 6-59 months)."""
+    """Age range in completed months, both ends included (docs/clinical-rules.md §1: 6-59 months)."""
 
     age_min_months: int = Field(ge=0, le=60)
     age_max_months: int = Field(ge=0, le=60)
@@ -73,7 +73,7 @@ class Eligibility(_Frozen):
 
 
 class CaseDefinition(_Frozen):
-    """SAM and MAM cut-offs shared by all protocols (WHO 2013; PROTOCOLS.md §1).
+    """SAM and MAM cut-offs shared by all protocols (WHO 2013; docs/clinical-rules.md §1).
 
     SAM: MUAC below ``sam_muac_below_mm``, WHZ below ``sam_whz_below`` or any oedema.
     MAM: MUAC below ``mam_muac_below_mm`` or WHZ below ``mam_whz_below``, and not SAM.
@@ -131,7 +131,7 @@ class AdmissionRules(_Frozen):
 
 
 class ProductSpec(_Frozen):
-    """One sachet of a product (92 g RUTF = 500 kcal: FANTA-2, en-net; PROTOCOLS.md §2)."""
+    """One sachet of a product (92 g RUTF = 500 kcal: FANTA-2, en-net; docs/clinical-rules.md §2)."""
 
     kcal_per_sachet: int = Field(gt=0, le=2000)
     grams_per_sachet: int = Field(gt=0, le=1000)
@@ -153,7 +153,7 @@ class Products(_Frozen):
 
 
 class KcalPerKgDose(_Frozen):
-    """Daily ration = ``kcal_per_kg_day`` x weight, in sachets (OptiMA; PROTOCOLS.md §3.4 rule 1)."""
+    """Daily ration = ``kcal_per_kg_day`` x weight, in sachets (OptiMA; docs/clinical-rules.md §3.4 rule 1)."""
 
     method: Literal["kcal_per_kg"]
     product: Product
@@ -231,7 +231,7 @@ class DosingRules(_Frozen):
 
 
 class CureRule(_Frozen):
-    """Anthropometric cure (PROTOCOLS.md §2 discharge WHO 2013; §3.1 and §3.3 OptiMA, ComPAS)."""
+    """Anthropometric cure (docs/clinical-rules.md §2 discharge WHO 2013; §3.1 and §3.3 OptiMA, ComPAS)."""
 
     indicators: CureIndicators
     muac_min_mm: int = Field(gt=0, le=300)
@@ -253,7 +253,7 @@ class CureRule(_Frozen):
 
 
 class ExitRules(_Frozen):
-    """Cure, non-response, default and relapse (PROTOCOLS.md §4)."""
+    """Cure, non-response, default and relapse (docs/clinical-rules.md §4)."""
 
     cure: CureRule
     non_responder_weeks: int = Field(ge=1, le=52)
@@ -285,9 +285,9 @@ class AlertRules(_Frozen):
 class PlausibilityLimits(_Frozen):
     """Hard input ranges (refuse) and usual ranges (hold for confirmation).
 
-    MUAC 100-200 mm is the SMART raw-MUAC plausibility range (PROTOCOLS.md §5.6); outside the
+    MUAC 100-200 mm is the SMART raw-MUAC plausibility range (docs/clinical-rules.md §5.6); outside the
     refuse limits a value cannot be a child's arm. Weight 0.9-58 kg and length/height
-    38-150 cm are the WHO anthro "plausible ranges" (PROTOCOLS.md §5.3).
+    38-150 cm are the WHO anthro "plausible ranges" (docs/clinical-rules.md §5.3).
     """
 
     muac_refuse_below_mm: int = Field(gt=0, le=300)
@@ -332,7 +332,7 @@ class ProtocolDefinition(_Frozen):
     kind: ProtocolKind
     title: str = Field(min_length=1, max_length=200)
     sources: tuple[str, ...] = Field(min_length=1)
-    #: Dotted paths of settings tagged UNCERTAIN in PROTOCOLS.md (to confirm per country).
+    #: Dotted paths of settings tagged UNCERTAIN in docs/clinical-rules.md (to confirm per country).
     uncertain: tuple[str, ...] = ()
     #: Dotted paths changed by :func:`apply_overrides` (empty for a packaged protocol).
     overridden: tuple[str, ...] = ()

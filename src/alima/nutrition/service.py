@@ -441,7 +441,7 @@ def _refusal(
 
 
 def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> VisitResult:
-    """Admit a child to outpatient care: criteria, first ration, next visit (PROTOCOLS.md §1-§3).
+    """Admit a child to outpatient care: criteria, first ration, next visit (docs/clinical-rules.md §1-§3).
 
     The access check and its audit commit first, so a refused attempt is on record; the
     admission itself is one transaction (nothing is half-written when a rule refuses it).
@@ -763,7 +763,7 @@ def close_defaulters(session: Session, paths: Sequence[str], on: date, actor: Ac
     """Close as defaulted every open episode that missed the protocol's number of visits.
 
     Runs inside the caller's transaction; the exit date is the day the last counted visit was
-    missed (PROTOCOLS.md §4: absent for N consecutive visits).
+    missed (docs/clinical-rules.md §4: absent for N consecutive visits).
     """
     closed = 0
     for episode in repository.open_episodes_at(session, paths):
