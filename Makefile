@@ -4,12 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint typecheck unit messages bench clean
+UV_VERSION := 0.13.9
 
-$(STAMP): pyproject.toml
+.PHONY: setup run test lint typecheck unit messages bench clean lock
+
+# Installs exactly the versions of requirements-dev.lock (re-run when it or pyproject changes).
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -37,6 +41,13 @@ messages: setup
 
 bench: setup
 	$(BIN)/python benchmarks/growth.py
+
+# Re-resolves the lock files from pyproject.toml, keeping current pins; UPGRADE=--upgrade refreshes them.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command "make lock" --quiet $(UPGRADE) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --custom-compile-command "make lock" --quiet $(UPGRADE) -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

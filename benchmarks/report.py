@@ -1,6 +1,6 @@
 """The monthly CMAM report over a country's data on PostgreSQL.
 
-Target (DESIGN.md, issue 4): 1 million episodes and 8 million visits, the monthly report of
+Target (docs/design.md, issue 4): 1 million episodes and 8 million visits, the monthly report of
 the whole country (and of a project) in under 5 seconds. The data set is generated in the
 database with ``generate_series`` (a few minutes, once): a country of 12 regions, 96 districts
 and 1,920 sites; two years of admissions; 8 visits per episode, 7 days apart; outcomes in the

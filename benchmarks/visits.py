@@ -1,6 +1,6 @@
 """Visits saved through the HTTP API by concurrent clients: latency percentiles.
 
-Target (DESIGN.md, issue 4): 10,000 visits from 20 concurrent clients, p95 under 50 ms on
+Target (docs/design.md, issue 4): 10,000 visits from 20 concurrent clients, p95 under 50 ms on
 SQLite, with the PostgreSQL figure beside it. The server runs in its own process (uvicorn,
 one worker) on a fresh database; each client owns a set of episodes and records their visits
 in date order, as nurses at a busy site would. Every request goes through the whole stack:

@@ -8,7 +8,8 @@
 - ``add_emergency_access``: the patients the user opened by break-the-glass, while it lasts.
 - ``ensure_period_open``: the period guard refusing writes in approved months.
 
-Registered when ``alima.alliance`` is imported.
+Registered when ``alima.alliance`` is imported, and by the core itself before the first actor
+is built (``alima.core.policy.PLUGINS``), whichever comes first.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ IMCI
     5 years by general danger signs, then by main symptoms (cough, fever, ...).
 General danger signs
     Not able to drink or breastfeed, vomits everything, convulsions during this illness,
-    lethargic or unconscious, convulsing now: any one means urgent referral (PROTOCOLS.md §9).
+    lethargic or unconscious, convulsing now: any one means urgent referral (docs/clinical-rules.md §9).
 Fast breathing
     A respiratory rate at or above 60/min under 2 months, 50/min from 2 to 11 months, 40/min
     from 12 to 59 months (IMCI uses "at or above").

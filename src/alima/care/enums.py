@@ -17,7 +17,7 @@ class ConsultationKind(StrEnum):
 
 
 class DangerSign(StrEnum):
-    """IMCI general danger signs (WHO IMCI 2014 module 1; PROTOCOLS.md §9)."""
+    """IMCI general danger signs (WHO IMCI 2014 module 1; docs/clinical-rules.md §9)."""
 
     UNABLE_TO_DRINK = "unable_to_drink"
     VOMITS_EVERYTHING = "vomits_everything"

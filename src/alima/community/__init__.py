@@ -1,6 +1,6 @@
 """MUAC for mothers: trainings, household screenings, referrals and their completion.
 
-Scope: the Family MUAC approach (PROTOCOLS.md §6): mothers and caregivers are trained to
+Scope: the Family MUAC approach (docs/clinical-rules.md §6): mothers and caregivers are trained to
 measure their children's arm with a colour-banded MUAC bracelet and to check for oedema;
 community health workers and staff screen too. A screening with a red MUAC or oedema (and,
 by default, a yellow one) issues a referral to a health centre, where staff record that the

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class ScreenerType(StrEnum):
-    """Who measured the child's arm (PROTOCOLS.md §6, DERIVED software fields)."""
+    """Who measured the child's arm (docs/clinical-rules.md §6, DERIVED software fields)."""
 
     MOTHER = "mother"
     CHW = "chw"

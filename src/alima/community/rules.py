@@ -1,8 +1,8 @@
 """Pure rules of community screening: referral decision, agreement, overdue referrals.
 
 Sources: WHO 2013 rec 1 (community MUAC below 115 mm or any oedema: immediate referral;
-PROTOCOLS.md §1), the 3-colour child tape (PROTOCOLS.md §6), Alé et al. 2016 for the
-agreement measure (PROTOCOLS.md §6; agreement of colour classes, DERIVED).
+docs/clinical-rules.md §1), the 3-colour child tape (docs/clinical-rules.md §6), Alé et al. 2016 for the
+agreement measure (docs/clinical-rules.md §6; agreement of colour classes, DERIVED).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alima.community.enums import ReferralUrgency
 from alima.growth.muac import DEFAULT_CUTOFFS, MuacBand, MuacCutoffs, muac_band
 from alima.nutrition.enums import Oedema
 
-#: The child tape is for 6 to 59 completed months (WHO 2013; PROTOCOLS.md §1).
+#: The child tape is for 6 to 59 completed months (WHO 2013; docs/clinical-rules.md §1).
 SCREENING_MIN_AGE_MONTHS = 6
 SCREENING_MAX_AGE_MONTHS = 59
 #: Whether a yellow MUAC is referred (to MAM treatment). Family MUAC programmes send yellow

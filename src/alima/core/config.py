@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     nutrition_rates_include_medical_transfers: bool = Field(
         True,
         description="Count medical transfers to inpatient care as discharges in CMAM outcome "
-        "rates (reporting standards differ: PROTOCOLS.md section 4).",
+        "rates (reporting standards differ: docs/clinical-rules.md §4).",
     )
     nutrition_default_protocol: str = Field(
         "optima",

@@ -12,6 +12,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -56,25 +57,38 @@ def translations(locale: str) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def negotiate(accept_language: str | None) -> str | None:
-    """The best of our locales for an ``Accept-Language`` header, if any matches."""
-    if not accept_language:
-        return None
-    choices: list[tuple[float, int, str]] = []
+def _preferred(accept_language: str) -> list[str]:
+    """Language tags of an ``Accept-Language`` header, most wanted first (RFC 9110 §12.5.4).
+
+    Entries with ``q=0``, an unreadable or out-of-range ``q``, or the ``*`` wildcard are
+    dropped; ties keep the header's order. Only the first 20 entries are read.
+    """
+    ranked: list[tuple[float, int, str]] = []
     for index, part in enumerate(accept_language.split(",")[:20]):
-        pieces = part.strip().split(";")
-        tag = pieces[0].strip().lower()[:2]
+        tag, *params = (piece.strip() for piece in part.split(";"))
         quality = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.strip().partition("=")
-            if name == "q":
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
                     quality = float(value)
                 except ValueError:
-                    quality = 0.0
-        if tag in LOCALES and quality > 0:
-            choices.append((-quality, index, tag))
-    return min(choices)[2] if choices else None
+                    quality = -1.0
+        if tag and tag != "*" and 0 < quality <= 1:
+            ranked.append((-quality, index, tag.lower()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The best of our locales for an ``Accept-Language`` header, if any matches.
+
+    Babel matches each preferred tag against ``LOCALES`` (``fr-FR`` is served ``fr``);
+    aliases are off so that a language we do not have never maps to one we do.
+    """
+    if not accept_language:
+        return None
+    found = Locale.negotiate(_preferred(accept_language), LOCALES, sep="-", aliases={})
+    return found.language if found is not None else None
 
 
 def set_locale(locale: str) -> contextvars.Token[str]:

@@ -9,12 +9,19 @@ to co-management (``alima.alliance``) and are plugged in here when that package 
 - a *period guard* refuses a write dated in a reporting month that partners have approved
   (``ensure_period_open``), so an approved month cannot change under anyone's feet.
 
-Registration is idempotent. ``alima.alliance`` registers at import; the application, the
-migrations and the tests import it (``alima.all_models``, ``alima.main``).
+Fail closed: the plug-ins the platform cannot run without are declared in ``PLUGINS`` and
+loaded by the core itself before the first actor is built or the first dated write is checked,
+so a worker, a script or a command that never imports ``alima.alliance`` still applies partner
+agreements and period locks. A declared plug-in that cannot be imported, or registers nothing,
+stops the process instead of silently widening access. The core names its plug-ins as strings
+and imports them at run time, so it still imports no domain (``lint-imports``). Registration is
+idempotent.
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -32,8 +39,40 @@ ActorPolicy = Callable[["Session", "User", Actor], Actor]
 #: ``guard(session, place_id, on)``: raises an ``AlimaError`` when writing there then is refused.
 PeriodGuard = Callable[["Session", uuid.UUID, date], None]
 
+#: Modules plugged into the core: each has a ``register()`` that registers its policies/guards.
+PLUGINS: tuple[str, ...] = ("alima.alliance.governance",)
+
 _actor_policies: list[ActorPolicy] = []
 _period_guards: list[PeriodGuard] = []
+_loaded = False
+_lock = threading.Lock()
+
+
+class PluginError(RuntimeError):
+    """A declared plug-in could not be loaded: refuse to build actors without it."""
+
+
+def load_plugins() -> None:
+    """Import every module of ``PLUGINS`` and call its ``register()`` (once per process)."""
+    global _loaded  # noqa: PLW0603 - one load per process, guarded by a lock
+    if _loaded:
+        return
+    with _lock:
+        if _loaded:
+            return
+        for name in PLUGINS:
+            before = len(_actor_policies) + len(_period_guards)
+            module = importlib.import_module(name)
+            register = getattr(module, "register", None)
+            if not callable(register):
+                raise PluginError(f"plug-in {name} has no register()")
+            register()
+            registered = {*_actor_policies, *_period_guards}
+            if len(_actor_policies) + len(_period_guards) == before and not any(
+                getattr(f, "__module__", None) == name for f in registered
+            ):
+                raise PluginError(f"plug-in {name} registered no policy or guard")
+        _loaded = True
 
 
 def register_actor_policy(policy: ActorPolicy) -> None:
@@ -50,16 +89,19 @@ def register_period_guard(guard: PeriodGuard) -> None:
 
 def actor_policies() -> tuple[ActorPolicy, ...]:
     """The registered actor policies, in registration order."""
+    load_plugins()
     return tuple(_actor_policies)
 
 
 def period_guards() -> tuple[PeriodGuard, ...]:
     """The registered period guards."""
+    load_plugins()
     return tuple(_period_guards)
 
 
 def apply_actor_policies(session: Session, user: User, actor: Actor) -> Actor:
     """Run every registered actor policy (inside the caller's transaction)."""
+    load_plugins()
     for policy in _actor_policies:
         actor = policy(session, user, actor)
     return actor
@@ -67,5 +109,6 @@ def apply_actor_policies(session: Session, user: User, actor: Actor) -> Actor:
 
 def ensure_period_open(session: Session, *, place_id: uuid.UUID, on: date) -> None:
     """Raise if a write dated ``on`` at ``place_id`` falls in a locked (approved) period."""
+    load_plugins()
     for guard in _period_guards:
         guard(session, place_id, on)

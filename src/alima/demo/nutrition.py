@@ -7,7 +7,7 @@ so the caseload, cards and monthly reports are alive today.
 Each child is admitted under the packaged OptiMA protocol and followed week by week by the same
 pure rules the services apply (band, ration, next visit, cure), so the demo caseload, cards and
 monthly reports are what the platform itself would have produced. The mix follows the OptiMA
-Burkina Faso results (PROTOCOLS.md §3.2): admissions 16.6 % MUAC < 115 mm or oedema, 21.6 %
+Burkina Faso results (docs/clinical-rules.md §3.2): admissions 16.6 % MUAC < 115 mm or oedema, 21.6 %
 115-119, 61.8 % 120-124; about 86 % cured, 0.4 % died, 4.7 % defaulted, 3.4 % non-responders;
 a few relapses and medical transfers. Z-scores are computed in one vectorised pass at the end.
 """

@@ -4,7 +4,7 @@ The last complete calendar year gets 133,452 mothers trained to use the MUAC bra
 13,000 general and paediatric consultations, over 3,000 deliveries (with their antenatal and
 postnatal visits), 97 emergency surgeries at the Goundam hospital, and 17,173 people reached by
 three mobile clinics at the 29 displacement sites, whose displaced population is counted every
-month. Community screenings follow the agreement Alé et al. observed in Niger (PROTOCOLS.md §6:
+month. Community screenings follow the agreement Alé et al. observed in Niger (docs/clinical-rules.md §6:
 75 % for mothers, 40 % for community health workers). The weeks before ``today`` get recent
 screenings and consultations at the demo clinician's centre, with referrals still waiting.
 

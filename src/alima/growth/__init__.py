@@ -1,9 +1,9 @@
 """WHO 2006 Child Growth Standards: z-scores for children under 5, and MUAC colour bands.
 
 Scope: the five anthropometric indicators used in nutrition programmes, computed exactly as
-WHO's R package ``anthro`` computes them (rules: PROTOCOLS.md section 5), vectorised with
+WHO's R package ``anthro`` computes them (rules: docs/clinical-rules.md §5), vectorised with
 numpy so that a country's records recompute in seconds; the MUAC tape colour from configured
-cut-offs (PROTOCOLS.md section 6). Pure computation: no database, no HTTP.
+cut-offs (docs/clinical-rules.md §6). Pure computation: no database, no HTTP.
 
 * :func:`zscores` - a pandas DataFrame with WHO Anthro columns in, the same rows plus
   ``clenhei, cbmi, zlen, zwei, zwfl, zbmi, zac, flen, fwei, fwfl, fbmi, fac`` and

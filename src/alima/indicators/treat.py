@@ -3,7 +3,7 @@
 Mothers trained, consultations, deliveries, surgeries, people reached at displacement sites,
 and the sites and mobile clinics that reached them.
 
-Each is a count of live records read through its domain's repository (PROTOCOLS.md §6 for
+Each is a count of live records read through its domain's repository (docs/clinical-rules.md §6 for
 MUAC for mothers); the seeds' Mali page reports exactly these figures for a year.
 """
 

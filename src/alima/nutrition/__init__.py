@@ -1,7 +1,7 @@
 """Acute malnutrition care (CMAM) for children of 6 to 59 months.
 
 Scope: admission, follow-up visits, therapeutic-food dosing, alerts and exits of outpatient
-nutrition episodes under three protocol families (``PROTOCOLS.md`` §1-4):
+nutrition episodes under three protocol families (``docs/clinical-rules.md`` §1-4):
 
 * the **standard** WHO 2013 / national protocol (SAM in an OTP on RUTF by a weight-band table,
   MAM in a TSFP on RUSF, discharge on the admission indicator);

@@ -22,7 +22,7 @@ class LabelledEnum(StrEnum):
 
 
 class ProtocolKind(LabelledEnum):
-    """Family of rules a protocol follows (PROTOCOLS.md §2, §3.1, §3.3)."""
+    """Family of rules a protocol follows (docs/clinical-rules.md §2, §3.1, §3.3)."""
 
     STANDARD = "standard"
     OPTIMA = "optima"
@@ -58,7 +58,7 @@ class Oedema(LabelledEnum):
 
 
 class Severity(LabelledEnum):
-    """Category of acute malnutrition (WHO 2013; PROTOCOLS.md §1)."""
+    """Category of acute malnutrition (WHO 2013; docs/clinical-rules.md §1)."""
 
     SAM = "sam"
     MAM = "mam"
@@ -89,7 +89,7 @@ class AdmissionCriterion(LabelledEnum):
 
 
 class Outcome(LabelledEnum):
-    """How an episode ends (PROTOCOLS.md §4; transfers reported separately)."""
+    """How an episode ends (docs/clinical-rules.md §4; transfers reported separately)."""
 
     CURED = "cured"
     DIED = "died"
@@ -188,7 +188,7 @@ class DoseMethod(LabelledEnum):
 
 
 class SachetRounding(LabelledEnum):
-    """How a computed (``kcal_per_kg``) daily ration becomes sachets (PROTOCOLS.md §3.4, UNCERTAIN).
+    """How a computed (``kcal_per_kg``) daily ration becomes sachets (docs/clinical-rules.md §3.4, UNCERTAIN).
 
     The total for a period is always rounded up to whole sachets.
     """
@@ -203,7 +203,7 @@ class StepDown(LabelledEnum):
     """When a child moves to a less severe (lower-dose) band.
 
     Moving to a more severe band (MUAC falls, oedema appears) is always immediate
-    (PROTOCOLS.md §3.4 rule 4).
+    (docs/clinical-rules.md §3.4 rule 4).
     """
 
     EACH_VISIT = "each_visit"

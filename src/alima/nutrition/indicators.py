@@ -2,7 +2,7 @@
 
 The seeds' Mali page counts "children treated for acute malnutrition" in a year (14,442): the
 children admitted to outpatient treatment in the period, whatever the protocol, counting a
-relapse or a transfer in as a new treatment, as CMAM monthly reports do (PROTOCOLS.md §4).
+relapse or a transfer in as a new treatment, as CMAM monthly reports do (docs/clinical-rules.md §4).
 """
 
 from __future__ import annotations

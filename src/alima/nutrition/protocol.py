@@ -2,7 +2,7 @@
 
 Why data and not code: ALIMA runs several protocols at once (standard, OptiMA, ComPAS), national
 protocols override international ones, and several values are still UNCERTAIN
-(PROTOCOLS.md, design rule and §10). So every cut-off, dose, interval and exit rule lives in a
+(docs/clinical-rules.md, design rule and §10). So every cut-off, dose, interval and exit rule lives in a
 TOML file of ``alima/nutrition/protocols/``; a country may override any of it (stored as JSON
 in the database and applied with :func:`apply_overrides`); and each admission records the
 ``code``, ``version`` and :meth:`ProtocolDefinition.fingerprint` that governed it.
@@ -61,7 +61,7 @@ class _Frozen(BaseModel):
 
 
 class Eligibility(_Frozen):
-    """Age range in completed months, both ends included (PROTOCOLS.md §1: 6-59 months)."""
+    """Age range in completed months, both ends included (docs/clinical-rules.md §1: 6-59 months)."""
 
     age_min_months: int = Field(ge=0, le=60)
     age_max_months: int = Field(ge=0, le=60)
@@ -75,7 +75,7 @@ class Eligibility(_Frozen):
 
 
 class CaseDefinition(_Frozen):
-    """SAM and MAM cut-offs shared by all protocols (WHO 2013; PROTOCOLS.md §1).
+    """SAM and MAM cut-offs shared by all protocols (WHO 2013; docs/clinical-rules.md §1).
 
     SAM: MUAC below ``sam_muac_below_mm``, WHZ below ``sam_whz_below`` or any oedema.
     MAM: MUAC below ``mam_muac_below_mm`` or WHZ below ``mam_whz_below``, and not SAM.
@@ -133,7 +133,7 @@ class AdmissionRules(_Frozen):
 
 
 class ProductSpec(_Frozen):
-    """One sachet of a product (92 g RUTF = 500 kcal: FANTA-2, en-net; PROTOCOLS.md §2)."""
+    """One sachet of a product (92 g RUTF = 500 kcal: FANTA-2, en-net; docs/clinical-rules.md §2)."""
 
     kcal_per_sachet: int = Field(gt=0, le=2000)
     grams_per_sachet: int = Field(gt=0, le=1000)
@@ -155,7 +155,7 @@ class Products(_Frozen):
 
 
 class KcalPerKgDose(_Frozen):
-    """Daily ration = ``kcal_per_kg_day`` x weight, in sachets (OptiMA; PROTOCOLS.md §3.4 rule 1)."""
+    """Daily ration = ``kcal_per_kg_day`` x weight, in sachets (OptiMA; docs/clinical-rules.md §3.4 rule 1)."""
 
     method: Literal["kcal_per_kg"]
     product: Product
@@ -241,7 +241,7 @@ class DosingRules(_Frozen):
 
 
 class CureRule(_Frozen):
-    """Anthropometric cure (PROTOCOLS.md §2 discharge WHO 2013; §3.1 and §3.3 OptiMA, ComPAS)."""
+    """Anthropometric cure (docs/clinical-rules.md §2 discharge WHO 2013; §3.1 and §3.3 OptiMA, ComPAS)."""
 
     indicators: CureIndicators
     muac_min_mm: int = Field(gt=0, le=300)
@@ -263,7 +263,7 @@ class CureRule(_Frozen):
 
 
 class ExitRules(_Frozen):
-    """Cure, non-response, default and relapse (PROTOCOLS.md §4)."""
+    """Cure, non-response, default and relapse (docs/clinical-rules.md §4)."""
 
     cure: CureRule
     non_responder_weeks: int = Field(ge=1, le=52)
@@ -295,9 +295,9 @@ class AlertRules(_Frozen):
 class PlausibilityLimits(_Frozen):
     """Hard input ranges (refuse) and usual ranges (hold for confirmation).
 
-    MUAC 100-200 mm is the SMART raw-MUAC plausibility range (PROTOCOLS.md §5.6); outside the
+    MUAC 100-200 mm is the SMART raw-MUAC plausibility range (docs/clinical-rules.md §5.6); outside the
     refuse limits a value cannot be a child's arm. Weight 0.9-58 kg and length/height
-    38-150 cm are the WHO anthro "plausible ranges" (PROTOCOLS.md §5.3).
+    38-150 cm are the WHO anthro "plausible ranges" (docs/clinical-rules.md §5.3).
     """
 
     muac_refuse_below_mm: int = Field(gt=0, le=300)
@@ -342,7 +342,7 @@ class ProtocolDefinition(_Frozen):
     kind: ProtocolKind
     title: str = Field(min_length=1, max_length=200)
     sources: tuple[str, ...] = Field(min_length=1)
-    #: Dotted paths of settings tagged UNCERTAIN in PROTOCOLS.md (to confirm per country).
+    #: Dotted paths of settings tagged UNCERTAIN in docs/clinical-rules.md (to confirm per country).
     uncertain: tuple[str, ...] = ()
     #: Dotted paths changed by :func:`apply_overrides` (empty for a packaged protocol).
     overridden: tuple[str, ...] = ()
@@ -464,8 +464,14 @@ class ProtocolDefinition(_Frozen):
         return tuple(int(part) for part in self.version.split("."))
 
     def fingerprint(self) -> str:
-        """SHA-256 of the canonical JSON of every setting: records exactly what was applied."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of the canonical JSON of every setting: records exactly what was applied.
+
+        The ``sources`` (citations, where the figures come from) are documentation, not rules:
+        they are left out, so re-wording a citation does not make a new version, while any
+        change of a figure, band, threshold or label does.
+        """
+        settings = self.model_dump(mode="json", exclude={"sources"})
+        canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -544,10 +550,11 @@ def _check_table_energy(p: ProtocolDefinition) -> None:
 #: version and a new pin here. Withdrawn versions stay pinned: the fingerprint an episode
 #: recorded at admission still names exactly the settings that governed its admission.
 PINNED_FINGERPRINTS: Final[Mapping[tuple[str, str], str]] = {
-    ("compas", "1.0"): "e2ea86058c7369b948540f771b9c0110ff126da9376d0616fe7278e667da38d3",
-    ("optima", "1.0"): "42e21791494aedda9d677954c58903e55c0af97c2416ff8dafd9cbce6d6fc8f3",
+    ("compas", "1.0"): "e2dfa58c321abdb2b2acdfb5b7426f9e2b804209a8d5bddf4dea4d55775f3e3b",
+    ("optima", "1.0"): "4ac152490dc7c19e7a0eb7d3372d78b4fdf673fe2672106e88c91a01694b711c",
     # Withdrawn: its (Afghanistan, format example) RUTF table gave 250 kcal/kg/day at 4.0 and
-    # 5.0 kg, outside WHO's 150-220 (docs/clinical-rules.md §2).
+    # 5.0 kg, outside WHO's 150-220 (docs/clinical-rules.md §2). Its pin is what its episodes
+    # recorded at admission (computed when citations were still part of the fingerprint).
     (
         "standard-who-2013",
         "1.0",
@@ -555,7 +562,7 @@ PINNED_FINGERPRINTS: Final[Mapping[tuple[str, str], str]] = {
     (
         "standard-who-2013",
         "1.1",
-    ): "0d5e93cf8361e51667999c1784b173bbed487eb2e3e23db583642dff18617afb",
+    ): "31e5b7afdba06227b68e4b0a5812a0cb2646c9d58d0321d3d061a51c9802601f",
 }
 
 #: Versions withdrawn from the package, and the version that replaces them.

@@ -551,7 +551,7 @@ def _refusal(
 
 
 def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> VisitResult:
-    """Admit a child to outpatient care: criteria, first ration, next visit (PROTOCOLS.md §1-§3).
+    """Admit a child to outpatient care: criteria, first ration, next visit (docs/clinical-rules.md §1-§3).
 
     The access check and its audit commit first, so a refused attempt is on record; the
     admission itself is one transaction (nothing is half-written when a rule refuses it).
@@ -998,7 +998,7 @@ def close_defaulters(session: Session, paths: Sequence[str], on: date, actor: Ac
     """Record as closed the open episodes defaulted by ``on`` (inside the caller's transaction).
 
     Housekeeping only: readers already derive the default from ``defaults_on`` with their own
-    today, so the figures read the same before and after (PROTOCOLS.md §4).
+    today, so the figures read the same before and after (docs/clinical-rules.md §4).
     """
     closed = 0
     for episode in repository.open_episodes_at(session, paths):

@@ -3,7 +3,7 @@
 Children are admitted, seen at irregular dates, lost, exited by a person or soft-deleted, all
 through the services (as a nurse would), and no page is ever opened. For a "today" after every
 event, each month's report must equal a recount written here from the protocol's definitions
-(PROTOCOLS.md §4: default after ``default_after_missed_visits`` missed weekly visits, counted
+(docs/clinical-rules.md §4: default after ``default_after_missed_visits`` missed weekly visits, counted
 on the day after the last one; non-response at the first visit after ``non_responder_weeks``),
 not from the code under test.
 """

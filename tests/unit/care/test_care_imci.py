@@ -1,4 +1,4 @@
-"""IMCI triage as tables: danger signs, fast breathing by age, fever, MUAC (PROTOCOLS.md §9)."""
+"""IMCI triage as tables: danger signs, fast breathing by age, fever, MUAC (docs/clinical-rules.md §9)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Shared fixtures of the growth tests: the WHO truth files copied from growth-truth/."""
+"""Shared fixtures of the growth tests: the WHO truth files copied from tests/data/growth-truth/."""
 
 from __future__ import annotations
 

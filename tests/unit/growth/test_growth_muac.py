@@ -1,4 +1,4 @@
-"""MUAC tape colour from configured cut-offs (WHO/UNICEF 2009 by default; PROTOCOLS.md 6)."""
+"""MUAC tape colour from configured cut-offs (WHO/UNICEF 2009 by default; docs/clinical-rules.md §6)."""
 
 from __future__ import annotations
 

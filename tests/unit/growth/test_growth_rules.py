@@ -1,4 +1,4 @@
-"""WHO's rules one by one: test vectors of PROTOCOLS.md 5.5 and the rules of 5.1-5.3."""
+"""WHO's rules one by one: test vectors of docs/clinical-rules.md §5.5 and the rules of 5.1-5.3."""
 
 from __future__ import annotations
 

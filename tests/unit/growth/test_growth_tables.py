@@ -14,7 +14,7 @@ from alima.growth import tables
 from alima.growth.tables import GrowthTablesError, load_tables
 
 # Data lines (without header) of WHO's data-raw/growthstandards/*.txt in the R package
-# anthro (PROTOCOLS.md 5.4): 3655, 3473, 1303 and 1103 lines including the header.
+# anthro (docs/clinical-rules.md §5.4): 3655, 3473, 1303 and 1103 lines including the header.
 WHO_ROW_COUNTS = {"wfa": 3654, "lhfa": 3654, "bmi": 3654, "acfa": 3472, "wfl": 1302, "wfh": 1102}
 
 # Rows quoted from WHO's published tables (sex, day or cm, L, M, S).

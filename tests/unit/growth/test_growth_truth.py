@@ -1,4 +1,4 @@
-"""alima.growth against WHO's R package anthro on every growth-truth file (PROTOCOLS.md 5).
+"""alima.growth against WHO's R package anthro on every growth-truth file (docs/clinical-rules.md §5).
 
 Expected values were produced by WHO's own R code (see tests/data/growth-truth/README.md).
 Every row must match: the same missing values and flags, 2-decimal z-scores equal to WHO's,

@@ -1,4 +1,4 @@
-"""Classification at the exact cut-offs and admission decisions (PROTOCOLS.md §1, §3.1, §3.3)."""
+"""Classification at the exact cut-offs and admission decisions (docs/clinical-rules.md §1, §3.1, §3.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dose bands, rations and visit intervals (PROTOCOLS.md §2, §3.1, §3.3, §3.4)."""
+"""Dose bands, rations and visit intervals (docs/clinical-rules.md §2, §3.1, §3.3, §3.4)."""
 
 from __future__ import annotations
 

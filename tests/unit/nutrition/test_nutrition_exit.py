@@ -1,4 +1,4 @@
-"""Cure, non-response, medical transfer and relapse (PROTOCOLS.md §1, §2, §3.1, §3.3, §4)."""
+"""Cure, non-response, medical transfer and relapse (docs/clinical-rules.md §1, §2, §3.1, §3.3, §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Visit alerts and default detection (PROTOCOLS.md §1, §4, §9; thresholds are settings)."""
+"""Visit alerts and default detection (docs/clinical-rules.md §1, §4, §9; thresholds are settings)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Implausible measurements are refused or held for confirmation (PROTOCOLS.md §5.1, §5.3, §5.6)."""
+"""Implausible measurements are refused or held for confirmation (docs/clinical-rules.md §5.1, §5.3, §5.6)."""
 
 from __future__ import annotations
 

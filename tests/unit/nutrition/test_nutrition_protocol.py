@@ -54,7 +54,7 @@ def _dose_value(p: ProtocolDefinition, band: Band) -> object:
     return (dose.product.value, "table")
 
 
-# The values of PROTOCOLS.md §1-4 as packaged (CONFIRMED rows).
+# The values of docs/clinical-rules.md §1-4 as packaged (CONFIRMED rows).
 @pytest.mark.parametrize(
     ("p", "band", "muac_below_mm", "interval_days", "dose"),
     [

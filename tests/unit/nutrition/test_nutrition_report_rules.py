@@ -1,4 +1,4 @@
-"""Monthly report arithmetic: month bounds, discharges, rates against Sphere (PROTOCOLS.md §4)."""
+"""Monthly report arithmetic: month bounds, discharges, rates against Sphere (docs/clinical-rules.md §4)."""
 
 from datetime import date
 

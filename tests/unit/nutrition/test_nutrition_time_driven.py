@@ -1,4 +1,4 @@
-"""Default as a date, follow-up tiers and the state of an episode on any day (PROTOCOLS.md §4)."""
+"""Default as a date, follow-up tiers and the state of an episode on any day (docs/clinical-rules.md §4)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """IMCI triage of a sick child: danger signs, fast breathing by age, fever, MUAC.
 
-Sources (PROTOCOLS.md §9, §1, §6): WHO IMCI distance-learning module 1 (2014) for the five
+Sources (docs/clinical-rules.md §9, §1, §6): WHO IMCI distance-learning module 1 (2014) for the five
 general danger signs, fast-breathing cut-offs (at or above 60/min under 2 months, 50/min from
 2 to 11 months, 40/min from 12 to 59 months) and fever (37.5 °C or more); WHO 2013 for SAM
 (MUAC below 115 mm or bilateral oedema) and "SAM with a danger sign or complication goes to
@@ -17,15 +17,15 @@ from alima.growth.muac import DEFAULT_CUTOFFS, MuacBand, MuacCutoffs, muac_band
 from alima.nutrition.enums import Oedema
 
 #: Fast breathing: (age below this many completed months, breaths per minute at or above).
-#: WHO IMCI 2014; PROTOCOLS.md §9 (CONFIRMED; IMCI counts a full minute and uses "≥").
+#: WHO IMCI 2014; docs/clinical-rules.md §9 (CONFIRMED; IMCI counts a full minute and uses "≥").
 FAST_BREATHING_PER_MIN: tuple[tuple[int, int], ...] = ((2, 60), (12, 50), (60, 40))
-#: Fever: axillary temperature of 37.5 °C or more (IMCI chart; PROTOCOLS.md §9, CONFIRMED).
+#: Fever: axillary temperature of 37.5 °C or more (IMCI chart; docs/clinical-rules.md §9, CONFIRMED).
 FEVER_FROM_C = 37.5
 #: IMCI applies to children up to 59 completed months.
 IMCI_MAX_AGE_MONTHS = 59
 #: Young infants (below 2 months) follow the young-infant chart.
 YOUNG_INFANT_BELOW_MONTHS = 2
-#: MUAC is used from 6 to 59 completed months (WHO 2013; PROTOCOLS.md §1).
+#: MUAC is used from 6 to 59 completed months (WHO 2013; docs/clinical-rules.md §1).
 MUAC_MIN_AGE_MONTHS = 6
 MUAC_MAX_AGE_MONTHS = 59
 

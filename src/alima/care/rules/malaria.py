@@ -3,7 +3,7 @@
 WHO "test, treat, track": every suspected case (fever now or by history) gets a parasitological
 test, here a rapid diagnostic test (RDT); a positive test without signs of severity is treated
 with an artemisinin-based combination (ACT); a febrile child with a danger sign gets a first
-dose of artesunate and is referred (IMCI 2014; PROTOCOLS.md §9). Inconsistencies are returned
+dose of artesunate and is referred (IMCI 2014; docs/clinical-rules.md §9). Inconsistencies are returned
 as warnings, never refused: the clinician may have reasons the form does not capture.
 """
 

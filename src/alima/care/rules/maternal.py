@@ -1,7 +1,7 @@
 """Antenatal, delivery and postnatal rules: visit numbers, flags, consistency of a delivery.
 
 Sources: WHO 2016 recommendations on antenatal care (first contact within 12 weeks, blood
-pressure of 140/90 mmHg or more is hypertension); PROTOCOLS.md §6 for the MUAC of pregnant
+pressure of 140/90 mmHg or more is hypertension); docs/clinical-rules.md §6 for the MUAC of pregnant
 and lactating women (below 230 mm or 210 mm depending on the protocol: a setting, UNCERTAIN);
 WHO definitions of a skilled birth attendant (doctor, midwife, nurse).
 """
@@ -17,7 +17,7 @@ from alima.care.enums import AncFlag, Attendant, DeliveryMode, DeliverySetting, 
 #: Hypertension in pregnancy: systolic 140 or diastolic 90 mmHg or more (WHO ANC 2016).
 SYSTOLIC_HIGH_FROM = 140
 DIASTOLIC_HIGH_FROM = 90
-#: Acute malnutrition of pregnant women: MUAC below this (PROTOCOLS.md §6; 230 or 210 mm).
+#: Acute malnutrition of pregnant women: MUAC below this (docs/clinical-rules.md §6; 230 or 210 mm).
 PLW_MUAC_BELOW_MM = 230
 #: First antenatal contact should happen by 12 weeks of gestation (WHO ANC 2016).
 FIRST_VISIT_BY_WEEKS = 12

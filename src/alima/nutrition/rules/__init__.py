@@ -2,7 +2,7 @@
 
 No database, no HTTP (an import-linter contract enforces it): every function takes plain facts
 and a ``ProtocolDefinition`` and returns frozen values, so services, imports, reports and tests
-all apply the same rules. Each function's docstring cites its row of PROTOCOLS.md; every
+all apply the same rules. Each function's docstring cites its row of docs/clinical-rules.md; every
 threshold comes from the protocol data, none is a constant here.
 
 Modules: ``facts`` (inputs), ``admission`` (classify, admit), ``plausibility`` (refuse or

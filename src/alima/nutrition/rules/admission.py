@@ -1,6 +1,6 @@
 """Classification and admission: is this child acutely malnourished, and what happens now.
 
-Sources (PROTOCOLS.md): §1 case definitions (WHO 2013 recs 1-3), oedema grading for OTP
+Sources (docs/clinical-rules.md): §1 case definitions (WHO 2013 recs 1-3), oedema grading for OTP
 (+/++ outpatient, +++ inpatient), "admit by one indicator, discharge by the same"; §3.1 OptiMA
 and §3.3 ComPAS admission (MUAC < 125 mm and/or oedema, no WHZ). Cut-offs come from the
 protocol data, never from constants here.
@@ -24,7 +24,7 @@ from alima.nutrition.errors import NutritionError
 from alima.nutrition.protocol import ProtocolDefinition
 from alima.nutrition.rules.facts import Measurement
 
-#: WHO anthro's month: days / 30.4375 (PROTOCOLS.md §5.2).
+#: WHO anthro's month: days / 30.4375 (docs/clinical-rules.md §5.2).
 DAYS_PER_MONTH: Final = 30.4375
 
 _REASONS: Final[dict[tuple[AdmissionCriterion, Severity], AdmissionReason]] = {
@@ -42,7 +42,7 @@ _CRITERIA_ORDER: Final = (
 
 
 def age_in_months(birth_date: date, on: date) -> float:
-    """Age in (unrounded) months on ``on``, WHO's way: days / 30.4375 (PROTOCOLS.md §5.2)."""
+    """Age in (unrounded) months on ``on``, WHO's way: days / 30.4375 (docs/clinical-rules.md §5.2)."""
     return (on - birth_date).days / DAYS_PER_MONTH
 
 
@@ -70,7 +70,7 @@ class Classification:
 
 
 def classify(m: Measurement, p: ProtocolDefinition) -> Classification:
-    """SAM, MAM or neither, and the dose band (PROTOCOLS.md §1, §3.1, §3.3, §3.4 rule 4).
+    """SAM, MAM or neither, and the dose band (docs/clinical-rules.md §1, §3.1, §3.3, §3.4 rule 4).
 
     SAM: MUAC < 115 mm, WHZ < -3 (protocols with ``use_whz`` only) or any oedema.
     MAM: MUAC 115-124 mm or WHZ -3 to < -2, without oedema. Oedema puts the child in the most
@@ -144,7 +144,7 @@ def assess_admission(
 ) -> AdmissionAssessment:
     """Admit to outpatient care, refer to inpatient care, test appetite first, or not eligible.
 
-    WHO 2013 rec 2-3 (PROTOCOLS.md §1): eligible children are admitted; those with medical
+    WHO 2013 rec 2-3 (docs/clinical-rules.md §1): eligible children are admitted; those with medical
     complications, danger signs, oedema at or above ``refer_oedema_from`` (+++) or a failed
     appetite test are referred to inpatient care; an appetite test is required for the
     severities in ``appetite_test_for``. OptiMA and ComPAS ignore WHZ (§3.1, §3.3): a low WHZ

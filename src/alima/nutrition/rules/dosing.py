@@ -1,10 +1,10 @@
 """Dose band, ration and visit interval, with the arithmetic shown step by step.
 
 Why the steps: in the OptiMA pilot the dose was applied correctly at every visit for only
-75.9 % of children (PROTOCOLS.md §3.2), so the platform computes it at every visit and shows
+75.9 % of children (docs/clinical-rules.md §3.2), so the platform computes it at every visit and shows
 how, as numbers with units that the UI formats per locale (never pre-formatted text).
 
-Sources (PROTOCOLS.md): §3.4 rules 1-4 (kcal x weight / 500, recompute at every visit, oedema
+Sources (docs/clinical-rules.md): §3.4 rules 1-4 (kcal x weight / 500, recompute at every visit, oedema
 overrides MUAC); §3.1 OptiMA 170/125/75 kcal/kg/day; §3.3 ComPAS 2 or 1 sachets a day and the
 SAM -> MAM transition after two consecutive MUAC >= 115 mm; §2 standard weight-band table and
 RUSF 1 sachet a day; visit frequency weekly (SAM) and every 14 days (MAM).

@@ -1,6 +1,6 @@
 """Exit assessment at a visit (cure, non-response, medical transfer) and relapse.
 
-Sources (PROTOCOLS.md): §1 "admit by one indicator, discharge by the same"; §2 WHO 2013
+Sources (docs/clinical-rules.md): §1 "admit by one indicator, discharge by the same"; §2 WHO 2013
 discharge (WHZ >= -2 or MUAC >= 125 mm on the admission indicator, no oedema for at least
 2 weeks; never percentage weight gain); §3.1 OptiMA and §3.3 ComPAS cure (MUAC >= 125 mm at two
 consecutive measurements, no oedema; OptiMA-DRC 4-week minimum stay); §3.4 rule 3 ("two
@@ -64,7 +64,7 @@ def cure_indicators(
 
     OptiMA and ComPAS: MUAC. Standard (``indicators = "admission"``): the anthropometric
     criteria met at admission (MUAC and/or WHZ), or ``oedema_only_indicator`` for a child
-    admitted on oedema alone (PROTOCOLS.md §1, WHO 2013).
+    admitted on oedema alone (docs/clinical-rules.md §1, WHO 2013).
     """
     rule = p.exit.cure
     if rule.indicators is CureIndicators.MUAC:
@@ -174,7 +174,7 @@ def is_relapse(*, last_cured_on: date | None, admitted_on: date, p: ProtocolDefi
     """True when a child cured on ``last_cured_on`` is admitted again within the window.
 
     The window is ``relapse_window_days`` (60: "within 2 months of a cured discharge",
-    PROTOCOLS.md §4), both ends included.
+    docs/clinical-rules.md §4), both ends included.
     """
     if last_cured_on is None:
         return False

@@ -1,6 +1,6 @@
 """Alerts at a visit, and detection of default between visits.
 
-Sources (PROTOCOLS.md): §1 and §3.4 rule 4 (oedema +++ and complications go to inpatient
+Sources (docs/clinical-rules.md): §1 and §3.4 rule 4 (oedema +++ and complications go to inpatient
 care), §9 IMCI danger signs (referral) and fever >= 37.5 °C, §4 default = absent at 2
 consecutive visits (3 in some protocols: configurable). Weight-loss, MUAC and temperature
 thresholds are protocol settings (``[alerts]``, UNCERTAIN).

@@ -3,7 +3,7 @@
 Why two levels: a MUAC of 40 mm cannot be a child's arm (a typo of 140?), so it is refused;
 a weight WHO flags as implausible for the age (30 kg at 11 months) may still be a typing or
 date-of-birth error, or true, so the clinician checks and confirms it. Limits come from the
-protocol's ``plausibility`` section: SMART raw-MUAC range 100-200 mm (PROTOCOLS.md §5.6), WHO
+protocol's ``plausibility`` section: SMART raw-MUAC range 100-200 mm (docs/clinical-rules.md §5.6), WHO
 anthro plausible ranges for weight and length/height (§5.3); WHO flags (``fwei``, ``fwfl``,
 ``flen``, ``fac``, §5.1) are computed by ``alima.growth`` and passed in.
 """

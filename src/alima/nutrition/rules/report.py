@@ -1,7 +1,7 @@
 """Monthly CMAM report arithmetic: month bounds, outcome rates and the Sphere standards.
 
 Rates are outcomes divided by the exits that count as discharges (WFP Indicator Compendium
-#14-17, PROTOCOLS.md §4): cured + died + defaulted + non-responders, plus medical transfers
+#14-17, docs/clinical-rules.md §4): cured + died + defaulted + non-responders, plus medical transfers
 when the reporting standard counts them (UNCERTAIN, §4 and §10 item 5: a setting). Transfers
 to another site continue treatment elsewhere and are never discharges.
 """
@@ -24,7 +24,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 @dataclass(frozen=True, slots=True)
 class SphereStandard:
-    """A Sphere SAM treatment standard (JHPN 2019 Table 4; PROTOCOLS.md §4.1, CONFIRMED)."""
+    """A Sphere SAM treatment standard (JHPN 2019 Table 4; docs/clinical-rules.md §4.1, CONFIRMED)."""
 
     outcome: Outcome
     comparison: Literal["above", "below"]

@@ -2,7 +2,7 @@
 
 A service records a visit, then shows "what to do for this patient now": band, ration with its
 arithmetic, next visit, alerts and suggested exit. Computing them together here keeps the
-service a thin transaction and the page free of logic (DESIGN.md, "How data flows").
+service a thin transaction and the page free of logic (docs/design.md, "How data flows").
 """
 
 from __future__ import annotations
