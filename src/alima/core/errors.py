@@ -46,7 +46,10 @@ class CoreError(ErrorCode):
     CORE_005 = Detail("bad credentials", N_("Unknown user name or wrong password."))
     CORE_006 = Detail(
         "throttled",
-        N_("Too many failed sign-in attempts. Please wait {minutes} minutes and try again."),
+        N_(
+            "Too many failed sign-in attempts from this device. "
+            "Please wait {seconds} seconds and try again."
+        ),
     )
     CORE_007 = Detail("csrf", N_("This form has expired. Please reload the page and try again."))
     CORE_008 = Detail("deleted", N_("This record was deleted: {reason}"))
