@@ -102,8 +102,8 @@ class RequestContextMiddleware:
                 if self.secure:
                     headers.setdefault("strict-transport-security", STRICT_TRANSPORT_SECURITY)
                 headers.setdefault("x-request-id", state["request_id"])
-                if not is_api:
-                    headers.setdefault("cache-control", "no-store")
+                # Pages and API responses carry patient data: never kept by a browser or proxy.
+                headers.setdefault("cache-control", "no-store")
                 rotated: str | None = state.get("csrf_rotated")
                 cookie_value = rotated or new_csrf
                 if cookie_value:
