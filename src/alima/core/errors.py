@@ -69,6 +69,7 @@ class CoreError(ErrorCode):
         "common password",
         N_("This password is too common or too easy to guess. Choose a longer phrase."),
     )
+    CORE_020 = Detail("own account", N_("You cannot deactivate your own account."))
 
 
 class AlimaError(Exception):

@@ -141,6 +141,21 @@ def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToke
     ).one_or_none()
 
 
+def api_token_is_live(session: Session, token_hash: str, now: datetime) -> bool:
+    """Whether the token is neither expired nor revoked and its user is active."""
+    found = session.scalar(
+        select(ApiToken.id)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash == token_hash,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+            User.active.is_(True),
+        )
+    )
+    return found is not None
+
+
 def claim_sign_in_attempt(
     session: Session, *, username: str, client: str, now: datetime, forget_before: datetime
 ) -> int | None:

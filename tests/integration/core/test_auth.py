@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from alima.core.config import Settings
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.errors import Throttled, Unauthenticated
-from alima.core.models import ApiToken, LoginAttempt, LoginThrottle, UserSession
+from alima.core.models import ApiToken, LoginAttempt, LoginThrottle, User, UserSession
 from alima.core.service import auth
 from alima.core.time import utcnow
 from tests.factories.core import PASSWORD, World
@@ -181,18 +181,37 @@ def test_api_token_lifecycle(session: Session, world: World) -> None:
         auth.actor_from_api_token(session, expired.token, ip=None)
 
 
-def test_api_actor_cache_reuses_then_expires(session: Session, world: World) -> None:
+def test_api_actor_cache_never_outlives_revocation(session: Session, world: World) -> None:
+    """The cache spares the scopes, not the check: a revoked token is refused at once."""
     user = world.users["data_manager"]
     created = auth.create_api_token(session, username=user.username, name="cache", days=1)
     auth.forget_api_actors()
-    first = auth.actor_from_api_token(session, created.token, ip="10.0.0.1", cache_seconds=60)
+    first = auth.actor_from_api_token(session, created.token, ip="10.0.0.1", cache_seconds=10)
+    cached = auth.actor_from_api_token(session, created.token, ip="10.0.0.2", cache_seconds=10)
+    assert (cached.id, cached.ip) == (first.id, "10.0.0.2")
     with session.begin():
         for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
             token.revoked_at = utcnow()
-    cached = auth.actor_from_api_token(session, created.token, ip="10.0.0.2", cache_seconds=60)
-    assert (cached.id, cached.ip) == (first.id, "10.0.0.2")
     with pytest.raises(Unauthenticated):
-        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=0)
+        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=10)
+
+
+def test_api_actor_cache_never_outlives_deactivation_or_expiry(
+    session: Session, world: World
+) -> None:
+    user = world.users["data_manager"]
+    created = auth.create_api_token(session, username=user.username, name="cache", days=1)
     auth.forget_api_actors()
+    auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=10)
+    with session.begin():
+        session.get_one(User, user.id).active = False
     with pytest.raises(Unauthenticated):
-        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=60)
+        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=10)
+    with session.begin():
+        session.get_one(User, user.id).active = True
+    auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=10)
+    with session.begin():
+        for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
+            token.expires_at = utcnow() - timedelta(seconds=1)
+    with pytest.raises(Unauthenticated):
+        auth.actor_from_api_token(session, created.token, ip=None, cache_seconds=10)
