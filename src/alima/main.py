@@ -25,7 +25,17 @@ from alima.core.service.patients import DuplicateSuspected
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
-from alima.web.routes import alliance, auth, care, community, home, impact, nutrition, patients
+from alima.web.routes import (
+    admin,
+    alliance,
+    auth,
+    care,
+    community,
+    home,
+    impact,
+    nutrition,
+    patients,
+)
 from alima.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -69,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(community.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(care.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(admin.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)
