@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(
         RequestContextMiddleware,
+        secret=settings.secret_key.get_secret_value(),
         default_locale=settings.default_locale,
         secure=settings.secure_cookies,
     )
