@@ -9,10 +9,12 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from alima.api import errors as api_errors
+from alima.api.deps import refuse_unstorable_text
 from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
 from alima.api.v1 import impact as impact_api
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # Swagger UI loads from a CDN; the schema alone is served
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -106,6 +109,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if any(f in {"patient_id", "code"} for f in fields):
             return web_errors.error_page(request, 404)
         return web_errors.error_page(request, 422)
+
+    @app.exception_handler(ValidationError)
+    def _schema(request: Request, exc: ValidationError) -> Response:
+        # A schema validated inside a route (filters built from query values): the input was
+        # wrong, not the server. Logged, since it may also reveal a route that skips checks.
+        log.warning("schema validation inside %s: %s", request.url.path, exc.errors()[:3])
+        return _validation(request, RequestValidationError(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -70,6 +70,13 @@ class CoreError(ErrorCode):
         N_("This password is too common or too easy to guess. Choose a longer phrase."),
     )
     CORE_020 = Detail("own account", N_("You cannot deactivate your own account."))
+    CORE_021 = Detail(
+        "unstorable text",
+        N_(
+            "What you sent contains characters that cannot be recorded (such as a NUL byte). "
+            "Remove them and try again."
+        ),
+    )
 
 
 class AlimaError(Exception):
