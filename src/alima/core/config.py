@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     break_glass_hours: int = Field(
         4, ge=1, le=24, description="How long an emergency (break-the-glass) access lasts (hours)."
     )
+    break_glass_max_per_day: int = Field(
+        3,
+        ge=1,
+        le=50,
+        description="Emergency (break-the-glass) accesses one user may open in 24 hours; "
+        "reaching it alerts the coordinators.",
+    )
     reporting_currency: str = Field(
         "EUR",
         pattern=r"^[A-Z]{3}$",
