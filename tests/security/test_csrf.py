@@ -15,9 +15,10 @@ from tests.factories.core import PASSWORD, World, csrf, sign_in
 
 def _sign_out(client: TestClient, token: str, **headers: str) -> int:
     """A signed-in form post: signing out (303 when accepted, 403 when refused)."""
-    return client.post(
+    status: int = client.post(
         "/logout", data={"csrf_token": token}, headers=headers, follow_redirects=False
     ).status_code
+    return status
 
 
 def _plant(client: TestClient, name: str, value: str) -> None:

@@ -117,15 +117,17 @@ def _send(
 ) -> int:
     target = f"{url}?{_encode(query)}" if query else url
     if method == "GET":
-        return client.get(target, follow_redirects=False).status_code
+        status: int = client.get(target, follow_redirects=False).status_code
+        return status
     body = _encode({**form, "csrf_token": csrf(client)})
-    return client.request(
+    status = client.request(
         method,
         target,
         content=body.encode("ascii"),
         headers={"content-type": "application/x-www-form-urlencoded"},
         follow_redirects=False,
     ).status_code
+    return status
 
 
 def test_no_page_answers_hostile_input_with_a_server_error(

@@ -167,11 +167,10 @@ def claim_sign_in_attempt(
     the row a concurrent transaction committed; SQLite serialises writers). Failures older than
     ``forget_before`` start the count again.
     """
-    table = LoginThrottle.__table__
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        insert(table)
+        insert(LoginThrottle)
         .values(username=username, client=client, failures=0, last_attempt_at=now)
         .on_conflict_do_nothing()
     )

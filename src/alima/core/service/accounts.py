@@ -161,9 +161,7 @@ def get_account(session: Session, user_id: uuid.UUID, *, actor: Actor) -> Accoun
     _require_administrator(actor)
     _get_user(session, user_id, actor)
     with session.begin():
-        user = session.get(User, user_id)
-        assert user is not None  # noqa: S101 - found just above, users are never deleted
-        return _row(session, user, with_tokens=True)
+        return _row(session, session.get_one(User, user_id), with_tokens=True)
 
 
 def user_id_by_name(session: Session, username: str) -> uuid.UUID:
@@ -193,8 +191,7 @@ def set_active(
         raise BadRequest(CoreError.CORE_020)
     now = utcnow()
     with session.begin():
-        user = session.get(User, user_id)
-        assert user is not None  # noqa: S101 - found just above, users are never deleted
+        user = session.get_one(User, user_id)
         before = {"active": user.active}
         user.active = active
         if not active:
