@@ -9,10 +9,12 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from alima.api import errors as api_errors
+from alima.api.deps import refuse_unstorable_text
 from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
 from alima.api.v1 import impact as impact_api
@@ -25,7 +27,17 @@ from alima.core.service.patients import DuplicateSuspected
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
-from alima.web.routes import alliance, auth, care, community, home, impact, nutrition, patients
+from alima.web.routes import (
+    admin,
+    alliance,
+    auth,
+    care,
+    community,
+    home,
+    impact,
+    nutrition,
+    patients,
+)
 from alima.web.templating import make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -49,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # Swagger UI loads from a CDN; the schema alone is served
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -69,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(community.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(care.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(admin.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)
@@ -96,6 +110,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return web_errors.error_page(request, 404)
         return web_errors.error_page(request, 422)
 
+    @app.exception_handler(ValidationError)
+    def _schema(request: Request, exc: ValidationError) -> Response:
+        # A schema validated inside a route (filters built from query values): the input was
+        # wrong, not the server. Logged, since it may also reveal a route that skips checks.
+        log.warning("schema validation inside %s: %s", request.url.path, exc.errors()[:3])
+        return _validation(request, RequestValidationError(exc.errors()))
+
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
@@ -121,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(
         RequestContextMiddleware,
+        secret=settings.secret_key.get_secret_value(),
         default_locale=settings.default_locale,
         secure=settings.secure_cookies,
     )

@@ -139,20 +139,22 @@ def build_world(session: Session) -> World:
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
     """Sign in through the form, as a browser would (CSRF cookie + hidden field)."""
     client.get("/login")
-    csrf = client.cookies.get("alima_csrf")
     response = client.post(
         "/login",
-        data={"username": username, "password": password, "csrf_token": csrf, "next": "/"},
+        data={"username": username, "password": password, "csrf_token": csrf(client), "next": "/"},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
 
 
 def csrf(client: TestClient) -> str:
-    """The CSRF token of the client's cookie jar."""
-    token = client.cookies.get("alima_csrf")
-    assert isinstance(token, str)
-    return token
+    """The CSRF token a page would put in its forms, for the client's cookies and session."""
+    from alima.core.security import csrf_form_token
+
+    nonce = client.cookies.get("alima_csrf")
+    assert isinstance(nonce, str)
+    secret = client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
+    return csrf_form_token(secret, nonce, client.cookies.get("alima_session") or "")
 
 
 def bearer(session: Session, username: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,11 +11,12 @@ from sqlalchemy.orm import Session
 from alima.alliance.rules import month_key, months_before
 from alima.core.access import Actor, Grant
 from alima.core.enums import Role
+from alima.core.service import accounts, auth
 from alima.core.time import today
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import Alliance, build_alliance
-from tests.factories.core import PASSWORD, World
+from tests.factories.core import PASSWORD, World, make_user
 from tests.factories.treat import treat_security_targets
 from tests.security.permission_matrix import Targets
 
@@ -65,8 +67,23 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         # Outside the clinician's facility, inside everyone else's district.
         "emergency_identifier": world.patient_b.identifier,
     }
+    # Accounts an administrator may manage (in) or not (out), each with an API token.
+    with session.begin():
+        managed_in = make_user(
+            session, f"managed-{uuid.uuid4().hex[:8]}", Role.CLINICIAN, world.facility_a
+        )
+        managed_out = make_user(
+            session, f"managed-{uuid.uuid4().hex[:8]}", Role.CLINICIAN, alliance.elsewhere_facility
+        )
+        managed = {"in": managed_in.username, "out": managed_out.username}
+    for username in managed.values():
+        auth.create_api_token(session, username=username, name="managed", days=1)
+    token_in = accounts.list_tokens(session, managed["in"])[0]
+    token_out = accounts.list_tokens(session, managed["out"])[0]
     inside = {
         **common,
+        "user_id": str(managed_in.id),
+        "token_id": str(token_in.id),
         "patient_id": str(world.patient_a.id),
         "place_code": world.facility_a.code,
         "project_code": alliance.project.code,
@@ -78,6 +95,8 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
     }
     outside = {
         **common,
+        "user_id": str(managed_out.id),
+        "token_id": str(token_out.id),
         "patient_id": str(alliance.elsewhere_patient.id),
         "place_code": alliance.elsewhere_facility.code,
         "project_code": alliance.elsewhere_project.code,

@@ -65,6 +65,7 @@ TRAINERS = frozenset({"data_manager", "coordinator", "administrator"})
 FUNDERS = frozenset({"coordinator", "administrator"})
 AGREEMENT_WRITERS = frozenset({"administrator"})
 EMERGENCY_OPENERS = frozenset({"clinician", "administrator"})
+ADMINISTRATORS = frozenset({"administrator"})
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,13 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/break-glass"): Rule(EMERGENCY_OPENERS, form=_emergency),
     ("GET", "/audit/reads"): Rule(AUDITORS),
     ("GET", "/audit/reads.csv"): Rule(PATIENT_EXPORTERS),
+    # --- account administration (pages) ---------------------------------------------------
+    ("GET", "/admin/users"): Rule(ADMINISTRATORS),
+    ("GET", "/admin/users/{user_id}"): Rule(ADMINISTRATORS, scoped=True),
+    ("POST", "/admin/users/{user_id}/active"): Rule(
+        ADMINISTRATORS, scoped=True, form=lambda t: {"active": "false", "reason": "a quitté"}
+    ),
+    ("POST", "/admin/tokens/{token_id}/revoke"): Rule(ADMINISTRATORS, scoped=True),
     # --- co-management (API) --------------------------------------------------------------
     ("GET", "/api/v1/alliance/projects"): Rule(AGGREGATE_READERS),
     ("GET", "/api/v1/alliance/projects/{project_code}"): Rule(AGGREGATE_READERS, scoped=True),

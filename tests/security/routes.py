@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from alima.web.inventory import iter_routes
+from tests.factories.core import csrf
 from tests.security.permission_matrix import Rule, Targets
 
 PARAM = re.compile(r"\{(\w+)\}")
@@ -100,7 +101,7 @@ def call(
         return response
     data = {k: str(v) for k, v in rule.form(targets).items()} if rule.form else {}
     if method != "GET" and with_csrf:
-        data["csrf_token"] = client.cookies.get("alima_csrf") or ""
+        data["csrf_token"] = csrf(client) if client.cookies.get("alima_csrf") else ""
     sent: Response = client.request(
         method, url, params=params, data=data or None, follow_redirects=False
     )

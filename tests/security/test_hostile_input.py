@@ -208,6 +208,10 @@ def test_training_texts_through_the_api(  # noqa: PLR0917 - pytest passes fixtur
 def test_emergency_reasons_through_the_form_and_the_api(
     app: FastAPI, session: Session, world: World, alliance: Alliance, reason: str
 ) -> None:
+    # Hostile text inside a real sentence (filler alone is refused), and a cap that lets
+    # every generated example open its access.
+    reason = f"Enfant inconscient, transfert urgent depuis l'aire B. {reason}"
+    app.state.settings = app.state.settings.model_copy(update={"break_glass_max_per_day": 1000})
     clinician = TestClient(app, raise_server_exceptions=False)
     sign_in(clinician, world.users["clinician_a"].username)
     opened = clinician.post(

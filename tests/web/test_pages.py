@@ -70,6 +70,7 @@ def test_every_page_is_light_and_self_contained(
         "patient_id": str(world.patient_a.id),
         "episode_id": str(episode.episode_id),
         "code": "en",
+        "user_id": str(world.users["clinician_a"].id),
     }
     values |= treat_page_values(session, world)
     values |= alliance_page_values(session, world)

@@ -87,3 +87,17 @@ class AllianceError(ErrorCode):
     ALLIANCE_022 = Detail("not a partner", N_("{code} is not a partner of this project."))
     ALLIANCE_023 = Detail("country unknown", N_("No country has the code {code}."))
     ALLIANCE_024 = Detail("month format", N_("Give the month as YYYY-MM, for example 2026-03."))
+    ALLIANCE_025 = Detail(
+        "emergency reason",
+        N_(
+            "Describe the emergency in a few words (what happened, to whom): "
+            "the reason is read by the coordinators."
+        ),
+    )
+    ALLIANCE_026 = Detail(
+        "emergency cap",
+        N_(
+            "You have opened {count} emergency accesses in the last 24 hours, the most allowed. "
+            "The coordinators have been alerted; ask one of them."
+        ),
+    )

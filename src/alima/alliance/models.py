@@ -136,6 +136,20 @@ class BreakGlassGrant(IdMixin, Base):
     __table_args__ = (Index("ix_alliance_break_glass_user_expires", "user_id", "expires_at"),)
 
 
+class EmergencyAlert(IdMixin, Base):
+    """An alert for the coordinators: someone reached the daily cap of emergency accesses."""
+
+    __tablename__ = "alliance_emergency_alert"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+    patient: Mapped[Patient] = relationship()
+
+
 class FundingGrant(IdMixin, TimestampMixin, AuthorMixin, Base):
     """A donor's grant to a project, in its currency and in the reporting currency.
 

@@ -26,6 +26,7 @@ from alima.alliance.models import (
     Agreement,
     BreakGlassGrant,
     DataPeriod,
+    EmergencyAlert,
     FundingAllocation,
     FundingGrant,
     PeriodApproval,
@@ -551,3 +552,37 @@ def list_reads(
         stmt.order_by(AuditEvent.at.desc(), AuditEvent.id).limit(limit).offset(offset)
     )
     return [(e, u, o, i, p) for e, u, o, i, p in rows], total
+
+
+def count_break_glass_since(session: Session, user_id: uuid.UUID, since: datetime) -> int:
+    """Emergency accesses ``user_id`` opened since ``since``."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(BreakGlassGrant)
+            .where(BreakGlassGrant.user_id == user_id, BreakGlassGrant.created_at >= since)
+        )
+        or 0
+    )
+
+
+def list_emergency_alerts(
+    session: Session, paths: Sequence[str], *, limit: int = 50
+) -> list[EmergencyAlert]:
+    """Alerts about patients inside ``paths``, newest first."""
+    if not paths:
+        return []
+    return list(
+        session.scalars(
+            select(EmergencyAlert)
+            .join(Patient, Patient.id == EmergencyAlert.patient_id)
+            .join(Place, Place.id == Patient.place_id)
+            .where(in_paths(Place.path, paths))
+            .options(
+                selectinload(EmergencyAlert.user),
+                selectinload(EmergencyAlert.patient).selectinload(Patient.place),
+            )
+            .order_by(EmergencyAlert.created_at.desc())
+            .limit(limit)
+        )
+    )

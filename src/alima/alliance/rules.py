@@ -271,6 +271,27 @@ def ancestor_ids(path: str) -> list[uuid.UUID]:
 
 #: A reason shorter than this is not a reason ("urgence" alone says nothing of the situation).
 MIN_EMERGENCY_REASON = 15
+#: A reason is words: at least this many different words of two letters or more...
+MIN_REASON_WORDS = 3
+#: ...and this many different letters ("aaaa aaaa aaaa" or "ab ab ab ab" say nothing).
+MIN_REASON_LETTERS = 6
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def is_real_reason(text: str) -> bool:
+    """Whether an emergency reason looks like a sentence rather than filler.
+
+    Long enough, several different words, several different letters: "aaaaaaaaaaaaaaaaaaaa"
+    or "test test test test" are refused, "enfant inconscient amené par sa mère" passes.
+    """
+    folded = text.casefold().strip()
+    words = set(_WORD.findall(folded))
+    letters = {c for c in folded if c.isalpha()}
+    return (
+        len(folded) >= MIN_EMERGENCY_REASON
+        and len(words) >= MIN_REASON_WORDS
+        and len(letters) >= MIN_REASON_LETTERS
+    )
 
 
 def emergency_expiry(now: datetime, hours: int) -> datetime:

@@ -345,6 +345,18 @@ class EmergencyAccessCreate(BaseModel):
     reason: Annotated[Note, Field(min_length=MIN_EMERGENCY_REASON)]
 
 
+class EmergencyAlertRead(BaseModel):
+    """Someone reached the daily cap of emergency accesses (shown to coordinators)."""
+
+    id: uuid.UUID
+    created_at: datetime
+    username: str
+    full_name: str
+    patient_identifier: str
+    place_name: str
+    reason: str
+
+
 class EmergencyAccessRead(BaseModel):
     """An emergency access, as coordinators see it."""
 

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from alima.core.access import Actor
 from alima.core.config import Settings
-from alima.core.errors import CoreError, Unauthenticated
+from alima.core.errors import BadRequest, CoreError, Unauthenticated
 from alima.core.service import auth
+from alima.core.types import is_storable
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -54,3 +55,24 @@ def get_api_actor(request: Request, session: SessionDep, settings: SettingsDep) 
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]
+
+
+#: Content types whose body FastAPI reads as form fields.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_unstorable_text(request: Request) -> None:
+    """Refuse, with a clear 400, any query, path or form value a database cannot store.
+
+    PostgreSQL cannot store or even compare a NUL byte (nor an unpaired surrogate), so such a
+    value in a search box, a user name or a filter would fail deep in a query. Checked once
+    here for every route (pages and API), before any route runs.
+    """
+    values: list[object] = [v for _, v in request.query_params.multi_items()]
+    values += list(request.path_params.values())
+    content_type = request.headers.get("content-type", "")
+    if request.method not in {"GET", "HEAD"} and content_type.startswith(FORM_TYPES):
+        form = await request.form()
+        values += [v for _, v in form.multi_items()]
+    if any(isinstance(v, str) and not is_storable(v) for v in values):
+        raise BadRequest(CoreError.CORE_021)

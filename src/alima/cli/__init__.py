@@ -221,6 +221,85 @@ def token_create(
     console.print(f"expires {created.expires_at:%Y-%m-%d}", style="dim")
 
 
+@token_app.command("list")
+def token_list(username: str) -> None:
+    """List a user's API tokens (id, name, expiry, revocation); never the tokens themselves."""
+    from alima.core.errors import AlimaError
+    from alima.core.service import accounts
+
+    session = _sessionmaker()()
+    try:
+        tokens = accounts.list_tokens(session, username)
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+    table = Table("id", "name", "created", "expires", "state")
+    for t in tokens:
+        state = "revoked" if t.revoked_at else ("live" if t.live else "expired")
+        table.add_row(
+            t.id.hex[:12], t.name, f"{t.created_at:%Y-%m-%d}", f"{t.expires_at:%Y-%m-%d}", state
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="Token id (or its first 8+ characters).")],
+) -> None:
+    """Revoke an API token: refused from the next request on."""
+    from alima.core.errors import AlimaError
+    from alima.core.service import accounts
+
+    session = _sessionmaker()()
+    try:
+        revoked = accounts.revoke_token(
+            session, accounts.find_token_id(session, token_id), actor=None
+        )
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+    console.print(f"[green]Token {revoked.name} of {revoked.username} revoked.[/green]")
+
+
+def _set_active(username: str, *, active: bool, reason: str) -> None:
+    from alima.core.errors import AlimaError
+    from alima.core.service import accounts
+
+    session = _sessionmaker()()
+    try:
+        user_id = accounts.user_id_by_name(session, username)
+        accounts.set_active(session, user_id, active=active, reason=reason, actor=None)
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
+
+
+@user_app.command("deactivate")
+def user_deactivate(
+    username: str,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Deactivate a user: sessions end and API tokens are revoked at once."""
+    _set_active(username, active=False, reason=reason)
+    console.print(f"[green]User {username} deactivated; sessions and tokens revoked.[/green]")
+
+
+@user_app.command("activate")
+def user_activate(
+    username: str,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Reactivate a user (old API tokens stay revoked; create new ones)."""
+    _set_active(username, active=True, reason=reason)
+    console.print(f"[green]User {username} reactivated.[/green]")
+
+
 @nutrition_app.command("override")
 def nutrition_override(
     country: Annotated[str, typer.Argument(help="Country place code, e.g. ML.")],

@@ -46,10 +46,23 @@ class Settings(BaseSettings):
         False, description="Send cookies only over HTTPS (set true behind TLS)."
     )
     login_max_failures: int = Field(
-        5, ge=1, description="Failed sign-ins allowed per user name within the throttle window."
+        5,
+        ge=1,
+        description="Failed sign-ins allowed per user name and client address before that "
+        "client must wait (other clients are not affected).",
+    )
+    login_backoff_seconds: int = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="First wait (seconds) after the allowed failures; doubled at each further "
+        "failure from the same client.",
     )
     login_throttle_minutes: int = Field(
-        15, ge=1, description="Window (minutes) over which failed sign-ins are counted."
+        15,
+        ge=1,
+        description="Longest wait (minutes) after failed sign-ins; failures older than this "
+        "are forgotten.",
     )
     password_min_length: int = Field(10, ge=8, description="Minimum password length.")
     api_token_days: int = Field(90, ge=1, description="Default lifetime of an API token in days.")
@@ -63,6 +76,13 @@ class Settings(BaseSettings):
     default_locale: Literal["fr", "en"] = Field("fr", description="Language of the interface.")
     break_glass_hours: int = Field(
         4, ge=1, le=24, description="How long an emergency (break-the-glass) access lasts (hours)."
+    )
+    break_glass_max_per_day: int = Field(
+        3,
+        ge=1,
+        le=50,
+        description="Emergency (break-the-glass) accesses one user may open in 24 hours; "
+        "reaching it alerts the coordinators.",
     )
     reporting_currency: str = Field(
         "EUR",

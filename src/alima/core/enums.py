@@ -85,6 +85,7 @@ class AuditAction(StrEnum):
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_OUT = "sign_out"
     TOKEN_CREATED = "token_created"  # noqa: S105 - an audit action, not a secret
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105 - an audit action, not a secret
     SUBMIT = "submit"
     APPROVE = "approve"
     UNLOCK = "unlock"

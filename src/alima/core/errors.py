@@ -46,7 +46,10 @@ class CoreError(ErrorCode):
     CORE_005 = Detail("bad credentials", N_("Unknown user name or wrong password."))
     CORE_006 = Detail(
         "throttled",
-        N_("Too many failed sign-in attempts. Please wait {minutes} minutes and try again."),
+        N_(
+            "Too many failed sign-in attempts from this device. "
+            "Please wait {seconds} seconds and try again."
+        ),
     )
     CORE_007 = Detail("csrf", N_("This form has expired. Please reload the page and try again."))
     CORE_008 = Detail("deleted", N_("This record was deleted: {reason}"))
@@ -65,6 +68,14 @@ class CoreError(ErrorCode):
     CORE_019 = Detail(
         "common password",
         N_("This password is too common or too easy to guess. Choose a longer phrase."),
+    )
+    CORE_020 = Detail("own account", N_("You cannot deactivate your own account."))
+    CORE_021 = Detail(
+        "unstorable text",
+        N_(
+            "What you sent contains characters that cannot be recorded (such as a NUL byte). "
+            "Remove them and try again."
+        ),
     )
 
 

@@ -33,6 +33,7 @@ LABELS: dict[str, str] = {
     "sign_in_failed": N_("Failed sign-in"),
     "sign_out": N_("Signed out"),
     "token_created": N_("API token created"),
+    "token_revoked": N_("API token revoked"),
     "submit": N_("Submitted"),
     "approve": N_("Approved"),
     "unlock": N_("Unlocked"),

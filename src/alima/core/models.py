@@ -222,6 +222,22 @@ class LoginAttempt(IdMixin, Base):
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
+class LoginThrottle(Base):
+    """Failed sign-ins of one user name from one client address, and until when it must wait.
+
+    Keyed by (user name, client) so that guessing from one address never locks the nurse out
+    of her own tablet; counted with one atomic ``UPDATE`` so parallel guesses cannot slip by.
+    """
+
+    __tablename__ = "core_login_throttle"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class Patient(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     """A person receiving care. No ethnicity, religion or political affiliation, ever."""
 

@@ -6,14 +6,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from alima.core.errors import CoreError, NotFound
 from alima.core.models import (
     ApiToken,
     AuditEvent,
-    LoginAttempt,
+    LoginThrottle,
     Patient,
     Place,
     Project,
@@ -153,36 +155,85 @@ def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToke
     ).one_or_none()
 
 
-def count_recent_failures(session: Session, username: str, since: datetime) -> int:
-    """Failed sign-ins for ``username`` since ``since``, after its last success."""
-    last_success = session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
+def api_token_is_live(session: Session, token_hash: str, now: datetime) -> bool:
+    """Whether the token is neither expired nor revoked and its user is active."""
+    found = session.scalar(
+        select(ApiToken.id)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash == token_hash,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+            User.active.is_(True),
         )
     )
-    start = max(since, last_success) if last_success else since
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                LoginAttempt.username == username,
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.at > start,
-            )
+    return found is not None
+
+
+def claim_sign_in_attempt(
+    session: Session, *, username: str, client: str, now: datetime, forget_before: datetime
+) -> int | None:
+    """Count one more attempt of ``username`` from ``client`` unless it must wait.
+
+    Returns the number of failures so far including this attempt, or ``None`` when the client
+    is still blocked. One ``UPDATE ... RETURNING`` on a row that the statement locks, so two
+    parallel attempts can never both see the same count (PostgreSQL re-checks the ``WHERE`` on
+    the row a concurrent transaction committed; SQLite serialises writers). Failures older than
+    ``forget_before`` start the count again.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(username=username, client=client, failures=0, last_attempt_at=now)
+        .on_conflict_do_nothing()
+    )
+    claimed = session.execute(
+        update(LoginThrottle)
+        .where(
+            LoginThrottle.username == username,
+            LoginThrottle.client == client,
+            or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until <= now),
         )
-        or 0
+        .values(
+            failures=case(
+                (LoginThrottle.last_attempt_at < forget_before, 1),
+                else_=LoginThrottle.failures + 1,
+            ),
+            last_attempt_at=now,
+        )
+        .returning(LoginThrottle.failures)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return int(claimed) if claimed is not None else None
+
+
+def block_sign_in(session: Session, *, username: str, client: str, until: datetime) -> None:
+    """Make ``client`` wait until ``until`` before its next attempt for ``username``."""
+    session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.username == username, LoginThrottle.client == client)
+        .values(blocked_until=until)
+        .execution_options(synchronize_session=False)
     )
 
 
-def oldest_failure_since(session: Session, username: str, since: datetime) -> datetime | None:
-    """When the oldest failure of the current window happened."""
+def sign_in_blocked_until(session: Session, *, username: str, client: str) -> datetime | None:
+    """Until when ``client`` must wait before trying ``username`` again."""
     return session.scalar(
-        select(func.min(LoginAttempt.at)).where(
-            LoginAttempt.username == username,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > since,
+        select(LoginThrottle.blocked_until).where(
+            LoginThrottle.username == username, LoginThrottle.client == client
         )
+    )
+
+
+def clear_sign_in_failures(session: Session, *, username: str, client: str) -> None:
+    """Forget the failures of ``client`` for ``username`` (after a successful sign-in)."""
+    session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.username == username, LoginThrottle.client == client)
+        .values(failures=0, blocked_until=None)
+        .execution_options(synchronize_session=False)
     )
 
 

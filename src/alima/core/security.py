@@ -69,6 +69,16 @@ def tokens_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
+def csrf_form_token(secret: str, nonce: str, session_token: str) -> str:
+    """The CSRF token a form must carry: an HMAC of the browser's CSRF cookie and its session.
+
+    Bound to the session (a token from another session, or a CSRF cookie the attacker chose,
+    does not match) and unforgeable without the server's secret.
+    """
+    message = f"csrf|{nonce}|{session_token}".encode()
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
 def pseudonym(secret: str, value: str, length: int = 12) -> str:
     """A stable pseudonymous identifier derived from ``value`` (research exports)."""
     digest = hmac.new(secret.encode("utf-8"), value.encode("utf-8"), hashlib.sha256).hexdigest()

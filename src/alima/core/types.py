@@ -7,9 +7,25 @@ NUL bytes and unpaired surrogates are refused because PostgreSQL cannot store th
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
+
+#: No record or filter date lies after this: far enough for any plan, near enough that adding
+#: a year or a period to it never overflows Python's ``date`` (year 9999).
+LATEST_DATE = date(2199, 12, 31)
+
+
+def is_storable(value: str) -> bool:
+    """Whether a database can store ``value``: no NUL byte, no unpaired surrogate."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _storable(value: str) -> str:

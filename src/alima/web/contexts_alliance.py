@@ -10,6 +10,7 @@ from alima.alliance.schemas import (
     ApprovalsPage,
     CountryDashboard,
     EmergencyAccessRead,
+    EmergencyAlertRead,
     ProjectOverview,
     ProjectSummary,
     ReadAuditPage,
@@ -125,6 +126,7 @@ class EmergencyContext:
     accesses: list[EmergencyAccessRead]
     can_open: bool
     hours: int
+    alerts: list[EmergencyAlertRead] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     notice: str | None = None

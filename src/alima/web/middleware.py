@@ -14,10 +14,20 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alima.core.i18n import DEFAULT_LOCALE, LOCALES, negotiate, set_locale
+from alima.core.security import csrf_form_token
 
 LOCALE_COOKIE = "alima_locale"
 CSRF_COOKIE = "alima_csrf"
 SESSION_COOKIE = "alima_session"
+#: Behind TLS the session and CSRF cookies carry this prefix: the browser then accepts them
+#: only with ``Secure``, ``Path=/`` and no ``Domain``, so a sibling subdomain cannot plant them.
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(base: str, *, secure: bool) -> str:
+    """The name of a session or CSRF cookie (``__Host-`` prefixed behind TLS)."""
+    return HOST_PREFIX + base if secure else base
+
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -62,11 +72,19 @@ class RequestContextMiddleware:
     """Sets request id, locale and CSRF token; adds security headers to every response."""
 
     def __init__(
-        self, app: ASGIApp, *, default_locale: str = DEFAULT_LOCALE, secure: bool = False
+        self,
+        app: ASGIApp,
+        *,
+        secret: str,
+        default_locale: str = DEFAULT_LOCALE,
+        secure: bool = False,
     ) -> None:
         self.app = app
+        self.secret = secret
         self.default_locale = default_locale
         self.secure = secure
+        self.csrf_cookie = cookie_name(CSRF_COOKIE, secure=secure)
+        self.session_cookie = cookie_name(SESSION_COOKIE, secure=secure)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one HTTP exchange."""
@@ -83,15 +101,16 @@ class RequestContextMiddleware:
             if locale not in LOCALES:
                 locale = self.default_locale
         set_locale(locale or self.default_locale)
-        csrf = cookies.get(CSRF_COOKIE, "")
+        nonce = cookies.get(self.csrf_cookie, "")
         new_csrf = None
-        if not is_api and len(csrf) not in CSRF_LENGTHS:
+        if not is_api and len(nonce) not in CSRF_LENGTHS:
             new_csrf = secrets.token_urlsafe(32)
-            csrf = new_csrf
+            nonce = new_csrf
         state = scope.setdefault("state", {})
         state["request_id"] = uuid.uuid4().hex[:12]
         state["locale"] = locale
-        state["csrf"] = csrf
+        # What forms carry: bound to this browser's CSRF cookie and to its session.
+        state["csrf"] = csrf_form_token(self.secret, nonce, cookies.get(self.session_cookie, ""))
         state["cookies"] = cookies
 
         async def send_wrapper(message: Message) -> None:
@@ -102,15 +121,16 @@ class RequestContextMiddleware:
                 if self.secure:
                     headers.setdefault("strict-transport-security", STRICT_TRANSPORT_SECURITY)
                 headers.setdefault("x-request-id", state["request_id"])
-                if not is_api:
-                    headers.setdefault("cache-control", "no-store")
+                # Pages and API responses carry patient data: never kept by a browser or proxy.
+                headers.setdefault("cache-control", "no-store")
                 rotated: str | None = state.get("csrf_rotated")
                 cookie_value = rotated or new_csrf
                 if cookie_value:
                     secure = "; Secure" if self.secure else ""
                     headers.append(
                         "set-cookie",
-                        f"{CSRF_COOKIE}={cookie_value}; Path=/; HttpOnly; SameSite=Strict{secure}",
+                        f"{self.csrf_cookie}={cookie_value}; Path=/; HttpOnly; "
+                        f"SameSite=Strict{secure}",
                     )
             await send(message)
 

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from alima.alliance import repository, rules
 from alima.alliance.errors import AllianceError
-from alima.alliance.models import BreakGlassGrant
+from alima.alliance.models import BreakGlassGrant, EmergencyAlert
 from alima.alliance.schemas import (
     EmergencyAccessCreate,
     EmergencyAccessRead,
+    EmergencyAlertRead,
     EmergencyOpened,
     ReadAuditFilter,
     ReadAuditPage,
@@ -28,7 +29,7 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.config import Settings
 from alima.core.enums import AuditAction
-from alima.core.errors import CoreError, Forbidden, NotFound
+from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation, Throttled
 from alima.core.i18n import N_, gettext
 from alima.core.models import Organisation
 from alima.core.service import auth
@@ -78,6 +79,36 @@ def open_emergency_access(
             raise NotFound(AllianceError.ALLIANCE_019, identifier=data.identifier)
         if actor.can_at(Permission.PATIENT_READ, patient.place.path):
             return EmergencyOpened(patient_id=patient.id, access=None)
+        if not rules.is_real_reason(data.reason):
+            raise RuleViolation(AllianceError.ALLIANCE_025, field="reason")
+        opened_today = repository.count_break_glass_since(
+            session, actor.id, now - timedelta(hours=24)
+        )
+        capped = opened_today >= settings.break_glass_max_per_day
+        if capped:
+            # The refusal and the coordinators' alert are kept (committed), then refused.
+            session.add(
+                EmergencyAlert(
+                    user_id=actor.id,
+                    patient_id=patient.id,
+                    detail=data.reason,
+                    created_at=now,
+                )
+            )
+            record(
+                session,
+                actor,
+                AuditAction.WRITE_DENIED,
+                entity_type="break_glass_grant",
+                patient_id=patient.id,
+                place_id=patient.place_id,
+                detail=f"cap of {settings.break_glass_max_per_day} reached: {data.reason}"[:500],
+            )
+    if capped:
+        raise Throttled(AllianceError.ALLIANCE_026, count=opened_today)
+    with session.begin():
+        patient = repository.find_patient_by_identifier(session, data.identifier)
+        assert patient is not None  # noqa: S101 - found just above, patients are never deleted
         grant = BreakGlassGrant(
             user_id=actor.id,
             patient_id=patient.id,
@@ -113,6 +144,26 @@ def emergency_accesses(session: Session, *, actor: Actor) -> list[EmergencyAcces
             session, actor.paths_for(Permission.AUDIT_READ), user_id=actor.id
         )
         return [_emergency_read(g, o, n, now) for g, o, n in rows]
+
+
+def emergency_alerts(session: Session, *, actor: Actor) -> list[EmergencyAlertRead]:
+    """Alerts for the coordinators: who reached the daily cap, on which patient, why."""
+    if not actor.can(Permission.AUDIT_READ):
+        return []
+    with session.begin():
+        alerts = repository.list_emergency_alerts(session, actor.paths_for(Permission.AUDIT_READ))
+        return [
+            EmergencyAlertRead(
+                id=a.id,
+                created_at=a.created_at,
+                username=a.user.username,
+                full_name=a.user.full_name,
+                patient_identifier=a.patient.identifier,
+                place_name=a.patient.place.name,
+                reason=a.detail,
+            )
+            for a in alerts
+        ]
 
 
 def _bounds(criteria: ReadAuditFilter) -> tuple[datetime | None, datetime | None]:

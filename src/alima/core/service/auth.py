@@ -74,30 +74,56 @@ def actor_for(session: Session, user: User, *, channel: str, ip: str | None) -> 
     return apply_actor_policies(session, user, actor)
 
 
+#: The client key used when the caller's address is unknown (tests, a local socket).
+UNKNOWN_CLIENT = "-"
+
+
+def sign_in_wait(failures: int, settings: Settings) -> timedelta:
+    """How long a client waits after its ``failures``-th failure.
+
+    Nothing until the allowed number, then ``login_backoff_seconds`` doubled at each further
+    failure, at most ``login_throttle_minutes``.
+    """
+    if failures < settings.login_max_failures:
+        return timedelta(0)
+    doublings = min(failures - settings.login_max_failures, 20)
+    seconds = settings.login_backoff_seconds * 2**doublings
+    return min(timedelta(seconds=seconds), timedelta(minutes=settings.login_throttle_minutes))
+
+
 def sign_in(
     session: Session, *, username: str, password: str, ip: str | None, settings: Settings
 ) -> SignedIn:
     """Check credentials (throttled), open a new session and return its token.
+
+    Failures are counted per (user name, client address): guessing from one client makes that
+    client wait, with a wait that doubles at each further failure, while the nurse signs in
+    from her own device as usual. The attempt is counted atomically *before* the password is
+    checked, so parallel guesses get exactly ``login_max_failures`` tries.
 
     A new random token is made at every sign-in, so a session id planted before sign-in is
     useless afterwards (session fixation).
     """
     now = utcnow()
     name = username.strip().lower()[:80]
-    window_start = now - timedelta(minutes=settings.login_throttle_minutes)
+    client = (ip or UNKNOWN_CLIENT)[:64]
+    forget_before = now - timedelta(minutes=settings.login_throttle_minutes)
     with session.begin():
-        failures = repository.count_recent_failures(session, name, window_start)
-        if failures >= settings.login_max_failures:
-            oldest = repository.oldest_failure_since(session, name, window_start) or now
-            wait = oldest + timedelta(minutes=settings.login_throttle_minutes) - now
-            minutes = max(1, int(wait.total_seconds() // 60) + 1)
-            throttled = Throttled(CoreError.CORE_006, minutes=minutes)
-        else:
-            throttled = None
-        user = repository.find_user_by_username(session, name) if throttled is None else None
-        ok = throttled is None and verify_password(
-            user.password_hash if user and user.active else None, password
+        failures = repository.claim_sign_in_attempt(
+            session, username=name, client=client, now=now, forget_before=forget_before
         )
+        if failures is None:
+            until = repository.sign_in_blocked_until(session, username=name, client=client)
+        elif failures >= settings.login_max_failures:
+            # Block before checking: parallel attempts wait while this one is checked.
+            until = now + sign_in_wait(failures, settings)
+            repository.block_sign_in(session, username=name, client=client, until=until)
+    if failures is None:
+        seconds = max(1, int(((until or now) - now).total_seconds()) + 1)
+        raise Throttled(CoreError.CORE_006, seconds=seconds)
+    with session.begin():
+        user = repository.find_user_by_username(session, name)
+        ok = verify_password(user.password_hash if user and user.active else None, password)
         session.add(LoginAttempt(username=name, succeeded=ok, ip=ip))
         if not ok or user is None:
             record(
@@ -110,6 +136,7 @@ def sign_in(
             )
             result: SignedIn | None = None
         else:
+            repository.clear_sign_in_failures(session, username=name, client=client)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             user.last_sign_in_at = now
@@ -126,8 +153,6 @@ def sign_in(
             actor = actor_for(session, user, channel="web", ip=ip)
             record(session, actor, AuditAction.SIGN_IN, entity_type="user", entity_id=user.id)
             result = SignedIn(token=token, actor=actor)
-    if throttled is not None:
-        raise throttled
     if result is None:
         raise Unauthenticated(CoreError.CORE_005)
     return result
@@ -177,8 +202,9 @@ def set_locale(session: Session, actor: Actor, locale: str) -> None:
 
 
 #: Recently resolved API tokens: hash -> (monotonic expiry, actor). An API client sends many
-#: requests in a row (a tablet synchronising, DHIS2 pulling); resolving the token and the
-#: user's scopes once per few seconds instead of per request halves the work of a visit post.
+#: requests in a row (a tablet synchronising, DHIS2 pulling); resolving the user's scopes and
+#: agreements once per few seconds instead of per request halves the work of a visit post.
+#: Whether the token is still live and its user still active is read at every request.
 _API_ACTORS: dict[str, tuple[float, Actor]] = {}
 _API_ACTORS_LOCK = threading.Lock()
 _API_ACTORS_MAX = 1000
@@ -195,15 +221,22 @@ def actor_from_api_token(
 ) -> Actor:
     """The actor behind a bearer token; ``Unauthenticated`` if unknown, expired or revoked.
 
-    With ``cache_seconds`` a resolved actor is reused for that long, so a revoked token or a
-    changed role takes effect within that delay (``ALIMA_API_ACTOR_CACHE_SECONDS``).
+    With ``cache_seconds`` the actor's roles and scopes are reused for that long
+    (``ALIMA_API_ACTOR_CACHE_SECONDS``), but revocation, expiry and deactivation are checked
+    at every request (one indexed query), so they take effect at once.
     """
     hashed = token_hash(token)
     if cache_seconds > 0:
         with _API_ACTORS_LOCK:
             cached = _API_ACTORS.get(hashed)
         if cached is not None and cached[0] > time.monotonic():
-            return replace(cached[1], ip=ip)
+            with session.begin():
+                live = repository.api_token_is_live(session, hashed, utcnow())
+            if live:
+                return replace(cached[1], ip=ip)
+            with _API_ACTORS_LOCK:
+                _API_ACTORS.pop(hashed, None)
+            raise Unauthenticated(CoreError.CORE_010)
     actor = _resolve_api_token(session, hashed, ip=ip)
     if cache_seconds > 0:
         with _API_ACTORS_LOCK:

@@ -589,6 +589,7 @@ def _emergency_context(
         accesses=oversight.emergency_accesses(session, actor=actor),
         can_open=actor.can(Permission.BREAK_GLASS),
         hours=settings.break_glass_hours,
+        alerts=oversight.emergency_alerts(session, actor=actor),
     )
 
 

@@ -11,8 +11,8 @@ from alima.core.i18n import LOCALES
 from alima.core.security import new_token
 from alima.core.service import auth
 from alima.web.contexts import LoginContext
-from alima.web.deps import WebActor
-from alima.web.middleware import LOCALE_COOKIE, SESSION_COOKIE
+from alima.web.deps import WebActor, session_cookie_name
+from alima.web.middleware import LOCALE_COOKIE
 from alima.web.rendering import redirect, render, safe_next
 
 router = APIRouter()
@@ -43,7 +43,7 @@ def login(
         return render(request, "login.html", context, status_code=exc.status)
     response = redirect(safe_next(next))
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie_name(request),
         signed_in.token,
         max_age=settings.session_hours * 3600,
         httponly=True,
@@ -60,9 +60,12 @@ def login(
 @router.post("/logout", name="auth:logout")
 def logout(request: Request, session: SessionDep, actor: WebActor) -> RedirectResponse:
     """End the session."""
-    auth.sign_out(session, request.cookies.get(SESSION_COOKIE, ""), actor)
+    name = session_cookie_name(request)
+    auth.sign_out(session, request.cookies.get(name, ""), actor)
     response = redirect("/login")
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(
+        name, secure=request.app.state.settings.secure_cookies, httponly=True, samesite="lax"
+    )
     return response
 
 

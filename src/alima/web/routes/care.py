@@ -32,6 +32,7 @@ from alima.care.enums import (
 )
 from alima.care.rules import imci
 from alima.care.schemas import (
+    EARLIEST,
     AntenatalCreate,
     CareFormRead,
     ConsultationCreate,
@@ -49,6 +50,7 @@ from alima.core.errors import AlimaError
 from alima.core.i18n import N_, get_locale, gettext
 from alima.core.schemas import PatientFilter
 from alima.core.service import patients as patient_service
+from alima.core.types import LATEST_DATE
 from alima.nutrition.enums import Oedema
 from alima.web.contexts_treat import (
     CareFormContext,
@@ -721,8 +723,8 @@ def surgery_log(
     session: SessionDep,
     actor: WebActor,
     place_code: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")] = "",
-    start: date | None = None,
-    end: date | None = None,
+    start: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+    end: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
 ) -> HTMLResponse:
     """The emergency surgery log of the hospitals in your places."""
     rows, first, last = surgery.surgery_log(

@@ -12,6 +12,7 @@ from alima.api.deps import SessionDep
 from alima.community import service
 from alima.community.enums import ScreenerType, TrainerRole
 from alima.community.schemas import (
+    EARLIEST,
     ArrivalCreate,
     ScreeningCreate,
     StatisticsFilter,
@@ -20,6 +21,7 @@ from alima.community.schemas import (
 from alima.core.access import Permission
 from alima.core.errors import AlimaError
 from alima.core.i18n import N_, gettext
+from alima.core.types import LATEST_DATE
 from alima.nutrition.enums import Oedema
 from alima.web.contexts_treat import (
     ArrivalContext,
@@ -288,8 +290,8 @@ def statistics(
     session: SessionDep,
     actor: WebActor,
     place_code: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")] = "",
-    start: date | None = None,
-    end: date | None = None,
+    start: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+    end: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
 ) -> HTMLResponse:
     """Screenings, referrals, completion and MUAC agreement of a place (aggregates only)."""
     criteria = StatisticsFilter.model_validate(

@@ -1,0 +1,281 @@
+"""Account administration: deactivate a user, revoke an API token, effective at the next request.
+
+Sessions and tokens are read from the database at every request (the API's actor cache checks
+that its token is still live and its user active before reusing anything), so what is done
+here takes effect at once. The command line acts as the server's operator (``actor=None``);
+an administrator in the web acts only on users whose every role lies inside the places they
+administer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from alima.core import repository
+from alima.core.access import Actor, Permission
+from alima.core.audit import record
+from alima.core.enums import AuditAction
+from alima.core.errors import BadRequest, CoreError, Forbidden, NotFound
+from alima.core.models import ApiToken, Place, RoleAssignment, User, UserSession
+from alima.core.time import utcnow
+
+#: A deactivation says why, like every other destructive act.
+MIN_REASON_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """An API token as an administrator sees it (never the token itself)."""
+
+    id: uuid.UUID
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def live(self) -> bool:
+        """Neither revoked nor expired."""
+        return self.revoked_at is None and self.expires_at > utcnow()
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """A user account with its roles and API tokens."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    active: bool
+    roles: tuple[str, ...]
+    last_sign_in_at: datetime | None
+    tokens: tuple[TokenRow, ...] = ()
+
+
+def _assignment_paths(session: Session, user_id: uuid.UUID) -> list[tuple[str, ...]]:
+    assignments = list(
+        session.scalars(
+            select(RoleAssignment).where(
+                RoleAssignment.user_id == user_id, RoleAssignment.active.is_(True)
+            )
+        )
+    )
+    project_paths = repository.project_place_paths(
+        session, [a.project_id for a in assignments if a.project_id]
+    )
+    result: list[tuple[str, ...]] = []
+    for a in assignments:
+        if a.place_id is not None:
+            place = session.get(Place, a.place_id)
+            result.append((place.path,) if place else ())
+        else:
+            result.append(tuple(project_paths.get(a.project_id, [])) if a.project_id else ())
+    return result
+
+
+def _in_scope(session: Session, actor: Actor | None, user: User) -> bool:
+    """Whether ``actor`` may administer ``user``.
+
+    Every role of the user must lie in the actor's places: an administrator of a facility
+    cannot deactivate a national coordinator.
+    """
+    if actor is None:
+        return True
+    admin_paths = actor.paths_for(Permission.ADMINISTER)
+    if not admin_paths:
+        return False
+    assignments = _assignment_paths(session, user.id)
+    return bool(assignments) and all(
+        paths and all(any(p.startswith(a) for a in admin_paths) for p in paths)
+        for paths in assignments
+    )
+
+
+def _tokens(session: Session, user: User) -> tuple[TokenRow, ...]:
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    )
+    return tuple(
+        TokenRow(
+            id=t.id,
+            username=user.username,
+            name=t.name,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            revoked_at=t.revoked_at,
+            last_used_at=t.last_used_at,
+        )
+        for t in tokens
+    )
+
+
+def _row(session: Session, user: User, *, with_tokens: bool = False) -> AccountRow:
+    roles = session.scalars(
+        select(RoleAssignment.role).where(
+            RoleAssignment.user_id == user.id, RoleAssignment.active.is_(True)
+        )
+    )
+    return AccountRow(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        active=user.active,
+        roles=tuple(sorted(set(roles))),
+        last_sign_in_at=user.last_sign_in_at,
+        tokens=_tokens(session, user) if with_tokens else (),
+    )
+
+
+def _require_administrator(actor: Actor | None) -> None:
+    if actor is not None and not actor.can(Permission.ADMINISTER):
+        raise Forbidden(CoreError.CORE_002)
+
+
+def _get_user(session: Session, user_id: uuid.UUID, actor: Actor | None) -> User:
+    """The user if in scope; otherwise the refusal is audited (committed) and a ``NotFound``."""
+    with session.begin():
+        user = session.get(User, user_id)
+        if user is not None and _in_scope(session, actor, user):
+            return user
+        record(session, actor, AuditAction.READ_DENIED, entity_type="user", entity_id=user_id)
+    raise NotFound(CoreError.CORE_001)
+
+
+def list_accounts(session: Session, *, actor: Actor) -> list[AccountRow]:
+    """Users the administrator may manage, by user name."""
+    _require_administrator(actor)
+    with session.begin():
+        users = session.scalars(select(User).order_by(User.username))
+        return [_row(session, u) for u in users if _in_scope(session, actor, u)]
+
+
+def get_account(session: Session, user_id: uuid.UUID, *, actor: Actor) -> AccountRow:
+    """One user account with its API tokens."""
+    _require_administrator(actor)
+    _get_user(session, user_id, actor)
+    with session.begin():
+        return _row(session, session.get_one(User, user_id), with_tokens=True)
+
+
+def user_id_by_name(session: Session, username: str) -> uuid.UUID:
+    """The id of the user called ``username`` (the command line names users)."""
+    with session.begin():
+        user = repository.find_user_by_username(session, username)
+        if user is None:
+            raise NotFound(CoreError.CORE_001)
+        return user.id
+
+
+def set_active(
+    session: Session, user_id: uuid.UUID, *, active: bool, reason: str, actor: Actor | None
+) -> AccountRow:
+    """Deactivate (or reactivate) a user, audited with the reason.
+
+    Deactivation also ends every sign-in session and revokes every API token of the user, so
+    nothing of the account works from the next request on, and a later reactivation does not
+    bring old tokens back.
+    """
+    _require_administrator(actor)
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise BadRequest(CoreError.CORE_012)
+    user = _get_user(session, user_id, actor)
+    if actor is not None and user.id == actor.id and not active:
+        raise BadRequest(CoreError.CORE_020)
+    now = utcnow()
+    with session.begin():
+        user = session.get_one(User, user_id)
+        before = {"active": user.active}
+        user.active = active
+        if not active:
+            session.execute(
+                update(UserSession)
+                .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+                .values(revoked_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            session.execute(
+                update(ApiToken)
+                .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                .values(revoked_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=user.id,
+            before=before,
+            after={"active": active},
+            detail=reason[:500],
+        )
+        return _row(session, user, with_tokens=True)
+
+
+def list_tokens(session: Session, username: str) -> list[TokenRow]:
+    """The API tokens of a user, newest first (the command line)."""
+    with session.begin():
+        user = repository.find_user_by_username(session, username)
+        if user is None:
+            raise NotFound(CoreError.CORE_001)
+        return list(_tokens(session, user))
+
+
+def find_token_id(session: Session, prefix: str) -> uuid.UUID:
+    """The token whose id starts with ``prefix`` (as ``alima token list`` shows it)."""
+    prefix = prefix.strip().lower().replace("-", "")
+    with session.begin():
+        ids = [i for i in session.scalars(select(ApiToken.id)) if i.hex.startswith(prefix)]
+    if len(prefix) < 8 or len(ids) != 1:  # noqa: PLR2004 - at least 8 hex digits
+        raise NotFound(CoreError.CORE_001)
+    return ids[0]
+
+
+def revoke_token(session: Session, token_id: uuid.UUID, *, actor: Actor | None) -> TokenRow:
+    """Revoke an API token at once (idempotent), audited."""
+    _require_administrator(actor)
+    with session.begin():
+        token = session.get(ApiToken, token_id)
+        user_id = token.user_id if token else None
+    if user_id is None:
+        if actor is not None:
+            with session.begin():
+                record(
+                    session,
+                    actor,
+                    AuditAction.READ_DENIED,
+                    entity_type="api_token",
+                    entity_id=token_id,
+                )
+        raise NotFound(CoreError.CORE_001)
+    user = _get_user(session, user_id, actor)
+    with session.begin():
+        token = session.get(ApiToken, token_id)
+        assert token is not None  # noqa: S101 - found just above, tokens are never deleted
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            record(
+                session,
+                actor,
+                AuditAction.TOKEN_REVOKED,
+                entity_type="api_token",
+                entity_id=token.id,
+                detail=f"{user.username}: {token.name}",
+            )
+        return TokenRow(
+            id=token.id,
+            username=user.username,
+            name=token.name,
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            revoked_at=token.revoked_at,
+            last_used_at=token.last_used_at,
+        )

@@ -1,0 +1,79 @@
+"""core: per-client sign-in throttle; the audit table refuses TRUNCATE
+
+Failed sign-ins were counted per user name, so anyone could lock a nurse out by guessing
+from anywhere, and parallel guesses raced past the count. ``core_login_throttle`` keeps one
+row per (user name, client address), updated atomically.
+
+The audit table was append-only row by row (UPDATE and DELETE triggers) but ``TRUNCATE``
+bypasses row triggers on PostgreSQL; a statement-level ``BEFORE TRUNCATE`` trigger refuses
+it. SQLite has no TRUNCATE (its ``DELETE`` without ``WHERE`` already fires the row trigger).
+
+Break-the-glass was unlimited: ``alliance_emergency_alert`` records, for the coordinators,
+each time someone reaches the daily cap of emergency accesses.
+
+Revision ID: 5b1c0d7e2a90
+Revises: 3c1f0a7d9b21
+Create Date: 2026-11-27 16:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "5b1c0d7e2a90"
+down_revision: str | None = "3c1f0a7d9b21"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+NO_TRUNCATE_POSTGRESQL = (
+    "CREATE TRIGGER core_audit_event_no_truncate BEFORE TRUNCATE ON core_audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION core_audit_event_append_only()"
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "core_login_throttle",
+        sa.Column("username", sa.String(length=80), nullable=False),
+        sa.Column("client", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("username", "client", name=op.f("pk_core_login_throttle")),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(NO_TRUNCATE_POSTGRESQL)
+    op.create_table(
+        "alliance_emergency_alert",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["core_patient.id"],
+            name=op.f("fk_alliance_emergency_alert_patient_id_core_patient"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_emergency_alert_user_id_core_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_emergency_alert")),
+    )
+    with op.batch_alter_table("alliance_emergency_alert", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alliance_emergency_alert_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_alliance_emergency_alert_patient_id"), ["patient_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    op.drop_table("alliance_emergency_alert")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS core_audit_event_no_truncate ON core_audit_event")
+    op.drop_table("core_login_throttle")
