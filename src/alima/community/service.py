@@ -410,6 +410,21 @@ def _linked_patient(session: Session, actor: Actor, identifier: str) -> uuid.UUI
     return patient.id
 
 
+def _check_episode(
+    session: Session, actor: Actor, episode_id: uuid.UUID, patient_id: uuid.UUID | None
+) -> None:
+    """The linked episode is a live one of this very child, at a place the actor can see."""
+    episode = repository.find_nutrition_episode(session, episode_id)
+    if (
+        episode is None
+        or patient_id is None
+        or episode.patient_id != patient_id
+        or episode.deleted_at is not None
+        or not actor.can_at(Permission.PATIENT_READ, episode.place.path)
+    ):
+        raise RuleViolation(CommunityError.COM_008, field="nutrition_episode_id")
+
+
 def _complete(
     session: Session, referral: Referral, data: ArrivalCreate, *, actor: Actor
 ) -> ReferralRead:
@@ -427,6 +442,8 @@ def _complete(
     patient_id = referral.patient_id
     if data.patient_identifier:
         patient_id = _linked_patient(session, actor, data.patient_identifier)
+    if data.nutrition_episode_id is not None:
+        _check_episode(session, actor, data.nutrition_episode_id, patient_id)
     before = snapshot(referral, ARRIVAL_FIELDS)
     band = rules.assess_screening(data.muac_mm, data.oedema).band
     screening = referral.screening

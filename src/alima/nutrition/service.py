@@ -482,7 +482,6 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
         open_episode = repository.find_open_episode(session, patient.id)
         if open_episode is not None:
             raise Conflict(NutritionError.NUT_001, admitted_on=open_episode.admitted_on.isoformat())
-        ensure_period_open(session, place_id=place.id, on=on)
         p, overrides = _protocol_for_admission(session, data.protocol_code, place, on)
         a = _anthropometry(patient, data, on)
         if a.measurement.muac_mm is None and not a.measurement.oedema.present:
@@ -596,7 +595,6 @@ def _record_visit(
         )
     if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
         raise RuleViolation(NutritionError.NUT_026)
-    ensure_period_open(session, place_id=episode.place_id, on=on)
     p = _protocol_of(episode)
     measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
     last_height = (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
@@ -686,7 +684,6 @@ def _exit_episode(
             closed_on=on.isoformat(),
             last_on=episode.last_visit_on.isoformat(),
         )
-    ensure_period_open(session, place_id=episode.place_id, on=on)
     if data.outcome is Outcome.TRANSFER_OUT:
         target = (
             core_repository.find_place_by_code(session, data.transfer_place_code)

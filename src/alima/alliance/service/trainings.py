@@ -137,7 +137,6 @@ def record_training(
         place = core_repository.find_place_by_code(session, data.place_code)
         if place is None or not actor.can_at(Permission.TRAINING_WRITE, place.path):
             raise NotFound(CoreError.CORE_011, code=data.place_code)
-        repository.ensure_period_open(session, place_id=place.id, on=data.ended_on)
         organisation = repository.find_organisation_by_code(session, data.organisation_code)
         if organisation is None:
             raise NotFound(AllianceError.ALLIANCE_002, code=data.organisation_code)
@@ -209,7 +208,6 @@ def add_participant(
         training = _visible_training(session, training_id, actor)
         if not actor.can_at(Permission.TRAINING_WRITE, training.place.path):
             raise Forbidden(CoreError.CORE_002)
-        repository.ensure_period_open(session, place_id=training.place_id, on=training.ended_on)
         _participant(session, training, data, actor)
         session.flush()
         record(
