@@ -8,6 +8,7 @@ every read and write, and reported as absent (404) outside the reader's scope.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ from alima.community.schemas import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission, minimal_prefixes
-from alima.core.audit import record, snapshot
+from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
@@ -552,32 +553,54 @@ def overview(session: Session, *, actor: Actor) -> CommunityOverview:
             actor.paths_for(Permission.PATIENT_WRITE),
             kinds=[k.value for k in SERVICE_POINTS],
         )
+        referrals = repository.list_pending_referrals(session, read_paths)
+        screenings = repository.list_recent_screenings(session, read_paths)
+        _audit_names(session, actor, referrals, "community_overview")
+        _audit_screenings(session, actor, screenings, "community_overview")
         return CommunityOverview(
             places=[_place_option(p) for p in places],
-            pending_referrals=[
-                _referral_read(r, on)
-                for r in repository.list_pending_referrals(session, read_paths)
-            ],
-            recent_screenings=[
-                _screening_read(s, on)
-                for s in repository.list_recent_screenings(session, read_paths)
-            ],
+            pending_referrals=[_referral_read(r, on) for r in referrals],
+            recent_screenings=[_screening_read(s, on) for s in screenings],
             recent_trainings=[
                 _training_read(t) for t in repository.list_recent_trainings(session, read_paths)
             ],
         )
 
 
+def _audit_names(
+    session: Session, actor: Actor, referrals: Sequence[Referral], detail: str
+) -> None:
+    """A list of referred children shows their names: one audited read per referral."""
+    record_list(
+        session,
+        actor,
+        entity_type="community_referral",
+        rows=[(r.id, r.patient_id, r.place_id) for r in referrals],
+        detail=detail,
+    )
+
+
+def _audit_screenings(
+    session: Session, actor: Actor, screenings: Sequence[Screening], detail: str
+) -> None:
+    record_list(
+        session,
+        actor,
+        entity_type="community_screening",
+        rows=[(s.id, s.patient_id, s.place_id) for s in screenings],
+        detail=detail,
+    )
+
+
 def pending_referrals(session: Session, *, actor: Actor) -> list[ReferralRead]:
     """Referrals waiting for the child at the actor's places, oldest first."""
     on = today()
     with session.begin():
-        return [
-            _referral_read(r, on)
-            for r in repository.list_pending_referrals(
-                session, actor.paths_for(Permission.PATIENT_READ)
-            )
-        ]
+        referrals = repository.list_pending_referrals(
+            session, actor.paths_for(Permission.PATIENT_READ)
+        )
+        _audit_names(session, actor, referrals, "pending_referrals")
+        return [_referral_read(r, on) for r in referrals]
 
 
 def statistics_paths(actor: Actor) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
+from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     BadRequest,
@@ -403,24 +403,51 @@ def search_patients(
         place_path = None
         if criteria.place_code:
             place = repository.find_place_by_code(session, criteria.place_code)
-            if place is None:
-                raise NotFound(CoreError.CORE_011, code=criteria.place_code)
-            place_path = place.path
-        rows, total = repository.search_patients(
-            session,
-            actor.paths_for(Permission.PATIENT_READ),
-            tokens=tokens,
-            identifier=identifier,
-            place_path=place_path,
-            limit=criteria.limit,
-            offset=criteria.offset,
+            if place is None or not actor.can_at(Permission.PATIENT_READ, place.path):
+                # Unknown and out of scope look the same; the attempt is audited (committed).
+                record(
+                    session,
+                    actor,
+                    AuditAction.READ_DENIED,
+                    entity_type="place",
+                    entity_id=place.id if place else None,
+                    place_id=place.id if place else None,
+                    detail=f"search place_code={criteria.place_code}",
+                )
+                place_path = None
+            else:
+                place_path = place.path
+        refused = bool(criteria.place_code) and place_path is None
+        rows, total = (
+            ([], 0)
+            if refused
+            else repository.search_patients(
+                session,
+                actor.paths_for(Permission.PATIENT_READ),
+                tokens=tokens,
+                identifier=identifier,
+                place_path=place_path,
+                limit=criteria.limit,
+                offset=criteria.offset,
+            )
         )
-        return Page[PatientSummary](
+        # A list of names is a read of each patient shown.
+        record_list(
+            session,
+            actor,
+            entity_type="patient",
+            rows=[(p.id, p.id, p.place_id) for p in rows],
+            detail="search",
+        )
+        page = Page[PatientSummary](
             items=[_summary(p) for p in rows],
             total=total,
             limit=criteria.limit,
             offset=criteria.offset,
         )
+    if refused:
+        raise NotFound(CoreError.CORE_011, code=criteria.place_code)
+    return page
 
 
 def patient_audit_trail(
