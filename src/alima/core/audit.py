@@ -82,3 +82,15 @@ def record_list(
             place_id=place_id,
             detail=detail,
         )
+
+
+def record_refusal(session: Session, actor: Actor, *, method: str, path: str) -> None:
+    """Audit a refused request (403) in a transaction of its own, which commits."""
+    with session.begin():
+        record(
+            session,
+            actor,
+            AuditAction.READ_DENIED if method in {"GET", "HEAD"} else AuditAction.WRITE_DENIED,
+            entity_type="request",
+            detail=f"{method} {path}"[:500],
+        )

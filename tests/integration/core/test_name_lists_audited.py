@@ -84,3 +84,16 @@ def test_referral_lists_are_audited(session: Session, world: World, client: Test
         assert "Mariam" in response.text
         events = reads_since(session, since, world.users["clinician_a"].id)
         assert referral_id in {e.entity_id for e in events if e.action == "read"}
+
+
+def test_a_403_is_audited(session: Session, world: World, client: TestClient) -> None:
+    researcher = world.users["researcher"]
+    since = utcnow()
+    response = client.post(
+        "/api/v1/patients",
+        json={"given_name": "Awa", "family_name": "Diarra", "sex": "F", "birth_date": "2024-01-01"},
+        headers=bearer(session, researcher.username),
+    )
+    assert response.status_code == 403
+    events = reads_since(session, since, researcher.id)
+    assert [(e.action, e.detail) for e in events] == [("write_denied", "POST /api/v1/patients")]
