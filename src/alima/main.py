@@ -19,9 +19,10 @@ from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
 from alima.api.v1 import impact as impact_api
 from alima.api.v1 import router as api_router
+from alima.core.audit import record_refusal
 from alima.core.config import Settings, get_settings
 from alima.core.db import make_engine, make_sessionmaker
-from alima.core.errors import AlimaError, CoreError
+from alima.core.errors import AlimaError, CoreError, Forbidden
 from alima.core.i18n import gettext
 from alima.core.service.patients import DuplicateSuspected
 from alima.web import errors as web_errors
@@ -47,6 +48,14 @@ log = logging.getLogger("alima")
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _audit_refusal(request: Request) -> None:
+    """Every 403 is audited, whichever check refused (in its own committed transaction)."""
+    actor = getattr(request.state, "actor", None)
+    session = getattr(request.state, "db", None)
+    if actor is not None and session is not None and not session.in_transaction():
+        record_refusal(session, actor, method=request.method, path=request.url.path)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -87,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AlimaError)
     def _alima_error(request: Request, exc: AlimaError) -> Response:
+        if isinstance(exc, Forbidden):
+            _audit_refusal(request)
         if _is_api(request):
             return api_errors.alima_error_response(exc)
         return web_errors.error_page(request, exc.status, exc.message)

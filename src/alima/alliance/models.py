@@ -21,7 +21,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alima.core.db import AuthorMixin, Base, IdMixin, TimestampMixin, UTCDateTime
+from alima.core.db import (
+    AuthorMixin,
+    Base,
+    IdMixin,
+    PeriodLock,
+    PeriodLocked,
+    TimestampMixin,
+    UTCDateTime,
+)
 from alima.core.models import Organisation, Patient, Place, Project, User
 from alima.core.time import utcnow
 
@@ -200,10 +208,11 @@ class FundingAllocation(IdMixin, TimestampMixin, AuthorMixin, Base):
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
 
-class Training(IdMixin, TimestampMixin, AuthorMixin, Base):
+class Training(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
     """A training session for health workers (IPC, MUAC, CMAM, IMCI...)."""
 
     __tablename__ = "alliance_training"
+    __period_lock__ = PeriodLock(dates={"ended_on": None})
 
     title: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(20))
@@ -226,10 +235,11 @@ class Training(IdMixin, TimestampMixin, AuthorMixin, Base):
     __table_args__ = (CheckConstraint("ended_on >= started_on", name="dates"),)
 
 
-class TrainingParticipant(IdMixin, TimestampMixin, AuthorMixin, Base):
+class TrainingParticipant(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
     """A health worker who attended a training. Name, cadre, organisation, sex: nothing more."""
 
     __tablename__ = "alliance_training_participant"
+    __period_lock__ = PeriodLock(parent="training")
 
     training_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("alliance_training.id"), index=True

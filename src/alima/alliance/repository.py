@@ -2,11 +2,12 @@
 
 Every query runs on SQLite and PostgreSQL.
 
-Two functions here are called by other domains before or while they work:
+Two functions here serve other domains:
 
-- ``ensure_period_open(session, place_id=..., on=...)`` before any write dated ``on`` at a
-  place (a care record, a visit): it raises ``Conflict`` (``ALLIANCE_005``) when the month is
-  approved at that place or at any place above it;
+- ``ensure_period_open(session, place_id=..., on=...)``, the period guard that
+  ``alima.core.period_lock`` runs at every flush for each dated row written (a care record, a
+  visit): it raises ``Conflict`` (``ALLIANCE_005``) when the month is approved at that place
+  or at any place above it;
 - ``count_health_workers_trained`` and ``health_workers_trained_by_month`` for indicators.
 """
 
@@ -444,7 +445,7 @@ def find_locked_period(session: Session, place: Place, on: date) -> DataPeriod |
 def ensure_period_open(session: Session, *, place_id: uuid.UUID, on: date) -> None:
     """Refuse a write dated ``on`` at ``place_id`` when that month is approved there or above.
 
-    Call it inside your use case's transaction, before writing. Raises ``Conflict``
+    Runs at flush for every dated row (``alima.core.period_lock``). Raises ``Conflict``
     (``ALLIANCE_005``) with the month and the place in a translated message.
     """
     place = session.get(Place, place_id)

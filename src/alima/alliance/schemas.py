@@ -256,7 +256,7 @@ class TrainingRead(BaseModel):
     project_code: str | None
     started_on: date
     ended_on: date
-    trainer: str
+    trainer: str | None
     participant_count: int
     participants_by_cadre: dict[str, int]
     participants: list[ParticipantRead]

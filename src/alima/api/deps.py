@@ -46,12 +46,15 @@ def get_api_actor(request: Request, session: SessionDep, settings: SettingsDep) 
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip() or len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated(CoreError.CORE_003)
-    return auth.actor_from_api_token(
+    actor = auth.actor_from_api_token(
         session,
         token.strip(),
         ip=client_ip(request),
         cache_seconds=settings.api_actor_cache_seconds,
     )
+    # Who asked, for the audit of a refusal (alima.main's error handler).
+    request.state.actor, request.state.db = actor, session
+    return actor
 
 
 ApiActor = Annotated[Actor, Depends(get_api_actor)]

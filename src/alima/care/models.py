@@ -18,11 +18,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alima.core.db import AuthorMixin, Base, IdMixin, SoftDeleteMixin, TimestampMixin
+from alima.core.db import (
+    AuthorMixin,
+    Base,
+    IdMixin,
+    PeriodLock,
+    PeriodLocked,
+    SoftDeleteMixin,
+    TimestampMixin,
+)
 from alima.core.models import Patient, Place
 
 
-class PatientRecordMixin(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin):
+class PatientRecordMixin(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked):
     """A patient-level care record: the patient and the place where care was given."""
 
     patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)
@@ -34,6 +42,7 @@ class Consultation(PatientRecordMixin, Base):
     """A general or paediatric consultation, with IMCI triage for children under five."""
 
     __tablename__ = "care_consultation"
+    __period_lock__ = PeriodLock(dates={"consulted_on": None})
 
     consulted_on: Mapped[date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(12))
@@ -62,8 +71,10 @@ class Consultation(PatientRecordMixin, Base):
     muac_mm: Mapped[int | None] = mapped_column(Integer, nullable=True)
     oedema: Mapped[str] = mapped_column(String(10))
     muac_band: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    # The nutrition episode this child was admitted to (no foreign key: see community).
-    nutrition_episode_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # The nutrition episode this child was admitted to.
+    nutrition_episode_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), nullable=True
+    )
     referred: Mapped[bool] = mapped_column(Boolean, default=False)
     referred_to: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
@@ -87,10 +98,11 @@ class Consultation(PatientRecordMixin, Base):
     )
 
 
-class ConsultationDiagnosis(IdMixin, Base):
+class ConsultationDiagnosis(IdMixin, PeriodLocked, Base):
     """A diagnosis of a consultation (rank 1 is the main one), by ICD-10 code."""
 
     __tablename__ = "care_consultation_diagnosis"
+    __period_lock__ = PeriodLock(parent="consultation")
 
     consultation_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("care_consultation.id"), index=True
@@ -107,6 +119,7 @@ class AntenatalVisit(PatientRecordMixin, Base):
     """An antenatal care contact."""
 
     __tablename__ = "care_antenatal_visit"
+    __period_lock__ = PeriodLock(dates={"visited_on": None})
 
     visited_on: Mapped[date] = mapped_column(Date, index=True)
     visit_number: Mapped[int] = mapped_column(Integer)
@@ -131,6 +144,7 @@ class Delivery(PatientRecordMixin, Base):
     """A birth: where, who assisted, how, and the outcome for the mother and each baby."""
 
     __tablename__ = "care_delivery"
+    __period_lock__ = PeriodLock(dates={"delivered_on": None})
 
     delivered_on: Mapped[date] = mapped_column(Date, index=True)
     setting: Mapped[str] = mapped_column(String(16))
@@ -145,10 +159,11 @@ class Delivery(PatientRecordMixin, Base):
     )
 
 
-class Newborn(IdMixin, Base):
+class Newborn(IdMixin, PeriodLocked, Base):
     """One baby of a delivery."""
 
     __tablename__ = "care_newborn"
+    __period_lock__ = PeriodLock(parent="delivery")
 
     delivery_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("care_delivery.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -175,6 +190,7 @@ class PostnatalVisit(PatientRecordMixin, Base):
     """A postnatal care contact for a mother and her newborn."""
 
     __tablename__ = "care_postnatal_visit"
+    __period_lock__ = PeriodLock(dates={"visited_on": None})
 
     visited_on: Mapped[date] = mapped_column(Date, index=True)
     delivery_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -194,6 +210,7 @@ class Surgery(PatientRecordMixin, Base):
     """An entry of a hospital's emergency surgery log."""
 
     __tablename__ = "care_surgery"
+    __period_lock__ = PeriodLock(dates={"operated_on": None})
 
     operated_on: Mapped[date] = mapped_column(Date, index=True)
     procedure: Mapped[str] = mapped_column(String(40))
@@ -208,10 +225,11 @@ class Surgery(PatientRecordMixin, Base):
     place: Mapped[Place] = relationship()
 
 
-class MobileSession(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class MobileSession(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """A mobile-clinic session at a site: who went, how many people were reached, what was given."""
 
     __tablename__ = "care_mobile_session"
+    __period_lock__ = PeriodLock(dates={"held_on": None})
 
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
     mobile_clinic_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -237,10 +255,11 @@ class MobileSession(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base)
     )
 
 
-class DisplacedPopulation(IdMixin, TimestampMixin, AuthorMixin, Base):
+class DisplacedPopulation(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
     """The displaced population counted at a site on a date (corrections are audited updates)."""
 
     __tablename__ = "care_displaced_population"
+    __period_lock__ = PeriodLock(dates={"counted_on": None})
 
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
     counted_on: Mapped[date] = mapped_column(Date)

@@ -299,7 +299,7 @@ class MobileSessionRead(BaseModel):
     mobile_clinic_code: str | None
     mobile_clinic_name: str | None
     held_on: date
-    team: str
+    team: str | None
     people_reached: int
     consultations: int | None
     children_screened: int | None

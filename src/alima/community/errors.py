@@ -34,3 +34,10 @@ class CommunityError(ErrorCode):
         "episode needs admission",
         N_("A nutrition episode can only be linked when the child was admitted."),
     )
+    COM_008 = Detail(
+        "episode not of this child",
+        N_(
+            "Link a nutrition episode of this child, at a place you can see "
+            "(enter the child's identifier first)."
+        ),
+    )

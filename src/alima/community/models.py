@@ -6,14 +6,23 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alima.core.db import AuthorMixin, Base, IdMixin, SoftDeleteMixin, TimestampMixin
+from alima.core.db import (
+    AuthorMixin,
+    Base,
+    IdMixin,
+    PeriodLock,
+    PeriodLocked,
+    SoftDeleteMixin,
+    TimestampMixin,
+)
 from alima.core.models import Patient, Place
 
 
-class Training(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class Training(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """A MUAC-for-mothers training session in a village."""
 
     __tablename__ = "community_training"
+    __period_lock__ = PeriodLock(dates={"held_on": None})
 
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)
@@ -32,10 +41,11 @@ class Training(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     )
 
 
-class Screening(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class Screening(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """A child's arm measured in the community; the child may not be registered yet."""
 
     __tablename__ = "community_screening"
+    __period_lock__ = PeriodLock(dates={"screened_on": None})
 
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
     screened_on: Mapped[date] = mapped_column(Date, index=True)
@@ -66,10 +76,29 @@ class Screening(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     )
 
 
-class Referral(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class Referral(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """A screened child sent to a health centre, and what happened when the child arrived."""
 
     __tablename__ = "community_referral"
+    __period_lock__ = PeriodLock(
+        dates={
+            "referred_on": None,
+            "arrived_on": frozenset(
+                {
+                    "status",
+                    "arrived_on",
+                    "arrival_muac_mm",
+                    "arrival_oedema",
+                    "arrival_band",
+                    "bands_agree",
+                    "admitted",
+                    "nutrition_episode_id",
+                    "patient_id",
+                    "completed_by_id",
+                }
+            ),
+        }
+    )
 
     screening_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("community_screening.id"), unique=True
@@ -84,9 +113,10 @@ class Referral(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     arrival_band: Mapped[str | None] = mapped_column(String(10), nullable=True)
     bands_agree: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     admitted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    # The nutrition episode the child was admitted to; no foreign key on purpose, so that
-    # community screening does not depend on the nutrition tables' migration order.
-    nutrition_episode_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # The nutrition episode the child was admitted to (one of the same child's, in scope).
+    nutrition_episode_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), nullable=True
+    )
     patient_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("core_patient.id"), nullable=True, index=True
     )

@@ -17,6 +17,7 @@ from alima.community.enums import ReferralStatus
 from alima.community.models import Referral, Screening, Training
 from alima.core.models import Patient, Place
 from alima.core.repository import in_paths, patient_not_deleted
+from alima.nutrition.models import Episode
 
 
 def month_start(year: int | float, month: int | float) -> date:
@@ -273,4 +274,11 @@ def find_patient_by_identifier(session: Session, identifier: str) -> Patient | N
             Patient.deleted_at.is_(None),
         )
         .options(selectinload(Patient.place))
+    ).one_or_none()
+
+
+def find_nutrition_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
+    """A nutrition episode (deleted or not), its place loaded."""
+    return session.scalars(
+        select(Episode).where(Episode.id == episode_id).options(selectinload(Episode.place))
     ).one_or_none()

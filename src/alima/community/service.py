@@ -8,6 +8,7 @@ every read and write, and reported as absent (404) outside the reader's scope.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ from alima.community.schemas import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission, minimal_prefixes
-from alima.core.audit import record, snapshot
+from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
@@ -422,6 +423,21 @@ def _linked_patient(session: Session, actor: Actor, identifier: str) -> uuid.UUI
     return patient.id
 
 
+def _check_episode(
+    session: Session, actor: Actor, episode_id: uuid.UUID, patient_id: uuid.UUID | None
+) -> None:
+    """The linked episode is a live one of this very child, at a place the actor can see."""
+    episode = repository.find_nutrition_episode(session, episode_id)
+    if (
+        episode is None
+        or patient_id is None
+        or episode.patient_id != patient_id
+        or episode.deleted_at is not None
+        or not actor.can_at(Permission.PATIENT_READ, episode.place.path)
+    ):
+        raise RuleViolation(CommunityError.COM_008, field="nutrition_episode_id")
+
+
 def _complete(
     session: Session, referral: Referral, data: ArrivalCreate, *, actor: Actor
 ) -> ReferralRead:
@@ -439,6 +455,8 @@ def _complete(
     patient_id = referral.patient_id
     if data.patient_identifier:
         patient_id = _linked_patient(session, actor, data.patient_identifier)
+    if data.nutrition_episode_id is not None:
+        _check_episode(session, actor, data.nutrition_episode_id, patient_id)
     before = snapshot(referral, ARRIVAL_FIELDS)
     band = rules.assess_screening(
         data.muac_mm, data.oedema, _settings(session, referral.place, arrived_on)
@@ -549,32 +567,54 @@ def overview(session: Session, *, actor: Actor) -> CommunityOverview:
             actor.paths_for(Permission.PATIENT_WRITE),
             kinds=[k.value for k in SERVICE_POINTS],
         )
+        referrals = repository.list_pending_referrals(session, read_paths)
+        screenings = repository.list_recent_screenings(session, read_paths)
+        _audit_names(session, actor, referrals, "community_overview")
+        _audit_screenings(session, actor, screenings, "community_overview")
         return CommunityOverview(
             places=[_place_option(p) for p in places],
-            pending_referrals=[
-                _referral_read(r, on)
-                for r in repository.list_pending_referrals(session, read_paths)
-            ],
-            recent_screenings=[
-                _screening_read(s, on)
-                for s in repository.list_recent_screenings(session, read_paths)
-            ],
+            pending_referrals=[_referral_read(r, on) for r in referrals],
+            recent_screenings=[_screening_read(s, on) for s in screenings],
             recent_trainings=[
                 _training_read(t) for t in repository.list_recent_trainings(session, read_paths)
             ],
         )
 
 
+def _audit_names(
+    session: Session, actor: Actor, referrals: Sequence[Referral], detail: str
+) -> None:
+    """A list of referred children shows their names: one audited read per referral."""
+    record_list(
+        session,
+        actor,
+        entity_type="community_referral",
+        rows=[(r.id, r.patient_id, r.place_id) for r in referrals],
+        detail=detail,
+    )
+
+
+def _audit_screenings(
+    session: Session, actor: Actor, screenings: Sequence[Screening], detail: str
+) -> None:
+    record_list(
+        session,
+        actor,
+        entity_type="community_screening",
+        rows=[(s.id, s.patient_id, s.place_id) for s in screenings],
+        detail=detail,
+    )
+
+
 def pending_referrals(session: Session, *, actor: Actor) -> list[ReferralRead]:
     """Referrals waiting for the child at the actor's places, oldest first."""
     on = today()
     with session.begin():
-        return [
-            _referral_read(r, on)
-            for r in repository.list_pending_referrals(
-                session, actor.paths_for(Permission.PATIENT_READ)
-            )
-        ]
+        referrals = repository.list_pending_referrals(
+            session, actor.paths_for(Permission.PATIENT_READ)
+        )
+        _audit_names(session, actor, referrals, "pending_referrals")
+        return [_referral_read(r, on) for r in referrals]
 
 
 def statistics_paths(actor: Actor) -> tuple[str, ...]:

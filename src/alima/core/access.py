@@ -152,3 +152,13 @@ def minimal_prefixes(paths: Iterable[str]) -> tuple[str, ...]:
 def child_path(parent_path: str | None, place_id: uuid.UUID) -> str:
     """Materialised path of a place under ``parent_path``."""
     return f"{parent_path or '/'}{place_id.hex}/"
+
+
+def sees_free_text(actor: Actor, path: str) -> bool:
+    """Whether free text written at the place at ``path`` may reach ``actor``.
+
+    Notes, team, trainer and village names, sources: what people type in the field is
+    patient-level detail (it names people and tells their stories). Only readers of patients
+    there get it; an aggregates-only partner gets the counts and never the text.
+    """
+    return actor.can_at(Permission.PATIENT_READ, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -55,3 +56,41 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_list(
+    session: Session,
+    actor: Actor | None,
+    *,
+    entity_type: str,
+    rows: Iterable[tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]],
+    detail: str,
+) -> None:
+    """Audit a list that shows people's names: one read per row shown.
+
+    ``rows`` are ``(entity_id, patient_id, place_id)``; ``detail`` names the list (a search,
+    the pending referrals...). Inside the caller's transaction.
+    """
+    for entity_id, patient_id, place_id in rows:
+        record(
+            session,
+            actor,
+            AuditAction.READ,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            patient_id=patient_id,
+            place_id=place_id,
+            detail=detail,
+        )
+
+
+def record_refusal(session: Session, actor: Actor, *, method: str, path: str) -> None:
+    """Audit a refused request (403) in a transaction of its own, which commits."""
+    with session.begin():
+        record(
+            session,
+            actor,
+            AuditAction.READ_DENIED if method in {"GET", "HEAD"} else AuditAction.WRITE_DENIED,
+            entity_type="request",
+            detail=f"{method} {path}"[:500],
+        )

@@ -18,7 +18,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from alima.core.period_lock import PeriodLock, PeriodLocked, install
 from alima.core.time import utcnow
+
+__all__ = ["PeriodLock", "PeriodLocked"]
+
+# Every session refuses writes dated in an approved month (alima.core.period_lock).
+install()
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

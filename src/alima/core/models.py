@@ -25,6 +25,8 @@ from alima.core.db import (
     AuthorMixin,
     Base,
     IdMixin,
+    PeriodLock,
+    PeriodLocked,
     SoftDeleteMixin,
     TimestampMixin,
     UTCDateTime,
@@ -238,10 +240,11 @@ class LoginThrottle(Base):
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class Patient(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class Patient(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """A person receiving care. No ethnicity, religion or political affiliation, ever."""
 
     __tablename__ = "core_patient"
+    __period_lock__ = PeriodLock(dates={"created_at": None})  # the registration
 
     identifier: Mapped[str] = mapped_column(String(40), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))

@@ -17,7 +17,8 @@ from alima.demo import alliance, core, nutrition, treat
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
 #: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
 DomainLoader = Callable[..., None]
-DOMAIN_LOADERS: list[DomainLoader] = [alliance.load, treat.load]
+#: Co-management comes last: it approves past months, which then refuse every dated write.
+DOMAIN_LOADERS: list[DomainLoader] = [treat.load, alliance.load]
 
 
 def load_all(

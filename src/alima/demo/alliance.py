@@ -141,8 +141,14 @@ def load(session: Session, *, today: date) -> None:
             )
 
         _funding(session, rng, project, orgs, unicef, today)
-        _periods(session, rng, project, places, users, lead_coordinator, orgs, today)
+        approved = _periods(session, rng, project, places, users, lead_coordinator, orgs, today)
         _trainings(session, rng, project, places, orgs, today)
+        # Months are approved once their data are in: from then on the lock refuses writes
+        # dated in them (alima.core.period_lock), the demo's own history included.
+        for period, approved_at in approved:
+            period.status = PeriodStatus.APPROVED.value
+            period.approved_at = approved_at
+        session.flush()
 
 
 def _funding(
@@ -207,7 +213,9 @@ def _periods(
     lead_coordinator: User,
     orgs: dict[str, Organisation],
     today: date,
-) -> None:
+) -> list[tuple[DataPeriod, datetime]]:
+    """Submit the recent months; return those to approve, with their approval time."""
+    approved: list[tuple[DataPeriod, datetime]] = []
     manager = users["gestionnaire"]
     colead_coordinator = users["coordinateur"]
     months = rules.recent_months(today, 3)  # last month first
@@ -226,14 +234,13 @@ def _periods(
                 project_id=project.id,
                 place_id=place.id,
                 starts_on=starts_on,
-                status=status.value,
+                status=PeriodStatus.SUBMITTED.value,
                 round=1,
                 submitted_by_id=manager.id,
                 submitted_at=_at(min(submitted, today), 9),
-                approved_at=_at(min(approvals[-1][2], today), 11)
-                if status is PeriodStatus.APPROVED
-                else None,
             )
+            if status is PeriodStatus.APPROVED:
+                approved.append((period, _at(min(approvals[-1][2], today), 11)))
             session.add(period)
             session.flush()
             _event(session, rng, manager, AuditAction.SUBMIT, period, _at(min(submitted, today), 9))
@@ -250,6 +257,7 @@ def _periods(
                     )
                 )
                 _event(session, rng, approver, AuditAction.APPROVE, period, when)
+    return approved
 
 
 def _event(

@@ -23,7 +23,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alima.core.db import AuthorMixin, Base, IdMixin, SoftDeleteMixin, TimestampMixin
+from alima.core.db import (
+    AuthorMixin,
+    Base,
+    IdMixin,
+    PeriodLock,
+    PeriodLocked,
+    SoftDeleteMixin,
+    TimestampMixin,
+)
 from alima.core.models import Patient, Place
 
 
@@ -41,10 +49,30 @@ class ProtocolOverride(IdMixin, TimestampMixin, AuthorMixin, Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """One treatment of one child for acute malnutrition, from admission to exit."""
 
     __tablename__ = "nutrition_episode"
+    __period_lock__ = PeriodLock(
+        dates={
+            "admitted_on": None,
+            "closed_on": frozenset(
+                {"status", "outcome", "closed_on", "exit_note", "transfer_place_id"}
+            ),
+        },
+        # Running figures follow the visits, which carry their own dates.
+        derived=frozenset(
+            {
+                "band",
+                "last_visit_on",
+                "next_visit_on",
+                "visit_interval_days",
+                "visits_count",
+                "sachets_total",
+                "sachets_per_week",
+            }
+        ),
+    )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"))
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
@@ -105,10 +133,11 @@ class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
     )
 
 
-class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Base):
+class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
     """A measurement point of an episode (the admission is the first one) and what was decided."""
 
     __tablename__ = "nutrition_visit"
+    __period_lock__ = PeriodLock(dates={"visit_on": None})
 
     episode_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nutrition_episode.id"))
     # The episode's site, copied so month totals read visits alone (and can be partitioned).

@@ -30,7 +30,7 @@ from alima.core.errors import (
     RuleViolation,
 )
 from alima.core.models import Patient, Place
-from alima.core.policy import ensure_period_open
+from alima.core.period_lock import records_derived_state
 from alima.core.time import today as utc_today
 from alima.growth import child_zscores
 from alima.growth.muac import MuacCutoffs
@@ -598,7 +598,6 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
             # The child defaulted from the previous episode before this admission: record
             # that exit as the rule already reads it (same outcome and date for every reader).
             _materialise_default(session, open_episode, actor)
-        ensure_period_open(session, place_id=place.id, on=on)
         p, overrides = _protocol_for_admission(session, data.protocol_code, place, on)
         a = _anthropometry(patient, data, on)
         if a.measurement.muac_mm is None and not a.measurement.oedema.present:
@@ -712,7 +711,6 @@ def _record_visit(
     _refuse_if_closed(episode, on)
     if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
         raise RuleViolation(NutritionError.NUT_026)
-    ensure_period_open(session, place_id=episode.place_id, on=on)
     p = _protocol_of(episode)
     measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
     last_height = (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
@@ -809,7 +807,6 @@ def _exit_episode(
         )
     if data.outcome is Outcome.DIED and not data.confirm_death:
         raise RuleViolation(NutritionError.NUT_030, field="confirm_death")
-    ensure_period_open(session, place_id=episode.place_id, on=on)
     if data.outcome is Outcome.TRANSFER_OUT:
         target = (
             core_repository.find_place_by_code(session, data.transfer_place_code)
@@ -973,6 +970,7 @@ def _materialise_default(session: Session, episode: Episode, actor: Actor | None
     """
     on = episode.defaults_on
     assert on is not None  # noqa: S101 - only called for an episode defaulted by the rule
+    records_derived_state(session, episode)
     episode.status = "closed"
     episode.outcome = Outcome.DEFAULTED.value
     episode.closed_on = on

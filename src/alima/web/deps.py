@@ -33,6 +33,8 @@ def get_web_actor(request: Request, session: SessionDep, settings: SettingsDep) 
     actor = auth.actor_from_session(session, token, ip=client_ip(request), settings=settings)
     if actor is None:
         raise LoginRequired
+    # Who asked, for the audit of a refusal (alima.main's error handler).
+    request.state.actor, request.state.db = actor, session
     return actor
 
 

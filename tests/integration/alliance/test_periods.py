@@ -127,6 +127,12 @@ def test_a_district_approval_locks_its_facilities_and_trainings(
     session: Session, world: World, alliance: Alliance
 ) -> None:
     month = months_before(today(), 2)
+    # A training that ended in that month, recorded before the month is approved.
+    with session.begin():
+        training = session.get(type(alliance.training), alliance.training.id)
+        assert training is not None
+        training.ended_on = month + timedelta(days=3)
+        training.started_on = month + timedelta(days=1)
     submitted = periods.submit_period(
         session,
         PeriodSubmit(place_code=world.district.code, month=month_key(month)),
@@ -138,12 +144,7 @@ def test_a_district_approval_locks_its_facilities_and_trainings(
         repository.ensure_period_open(session, place_id=world.facility_b.id, on=month)
     with session.begin():  # the district's other months stay open
         repository.ensure_period_open(session, place_id=world.facility_b.id, on=last_month())
-    # A training that ended in the locked month takes no new participant.
-    with session.begin():
-        training = session.get(type(alliance.training), alliance.training.id)
-        assert training is not None
-        training.ended_on = month + timedelta(days=3)
-        training.started_on = month + timedelta(days=1)
+    # It takes no new participant, and its dates cannot move out of the locked month.
     with pytest.raises(Conflict):
         trainings.add_participant(
             session,
@@ -151,6 +152,13 @@ def test_a_district_approval_locks_its_facilities_and_trainings(
             ParticipantCreate(full_name="Nouvelle Personne", cadre="Matrone"),
             actor=world.actors["data_manager"],
         )
+    with session.begin():
+        moved = session.get(type(alliance.training), alliance.training.id)
+        assert moved is not None
+        moved.ended_on = today()
+        with pytest.raises(Conflict):
+            session.flush()
+        session.rollback()
 
 
 def test_workflow_refusals(session: Session, world: World, alliance: Alliance) -> None:

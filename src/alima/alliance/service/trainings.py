@@ -27,7 +27,7 @@ from alima.alliance.schemas import (
 )
 from alima.alliance.service.common import project_visible, training_summary
 from alima.core import repository as core_repository
-from alima.core.access import Actor, Permission
+from alima.core.access import Actor, Permission, sees_free_text
 from alima.core.audit import record
 from alima.core.config import Settings
 from alima.core.enums import AuditAction, Sex
@@ -52,7 +52,7 @@ def _read(training: Training, *, with_names: bool) -> TrainingRead:
         project_code=training.project.code if training.project else None,
         started_on=training.started_on,
         ended_on=training.ended_on,
-        trainer=training.trainer,
+        trainer=training.trainer if with_names else None,
         participant_count=len(participants),
         participants_by_cadre=dict(sorted(Counter(p.cadre for p in participants).items())),
         participants=[
@@ -137,7 +137,6 @@ def record_training(
         place = core_repository.find_place_by_code(session, data.place_code)
         if place is None or not actor.can_at(Permission.TRAINING_WRITE, place.path):
             raise NotFound(CoreError.CORE_011, code=data.place_code)
-        repository.ensure_period_open(session, place_id=place.id, on=data.ended_on)
         organisation = repository.find_organisation_by_code(session, data.organisation_code)
         if organisation is None:
             raise NotFound(AllianceError.ALLIANCE_002, code=data.organisation_code)
@@ -209,7 +208,6 @@ def add_participant(
         training = _visible_training(session, training_id, actor)
         if not actor.can_at(Permission.TRAINING_WRITE, training.place.path):
             raise Forbidden(CoreError.CORE_002)
-        repository.ensure_period_open(session, place_id=training.place_id, on=training.ended_on)
         _participant(session, training, data, actor)
         session.flush()
         record(
@@ -244,11 +242,20 @@ def list_trainings(
     with session.begin():
         rows, total = repository.list_trainings(session, paths, limit=limit, offset=offset)
         summary = training_summary(session, paths=paths, start=start, end=on)
-        items = [_read_summary(training, count) for training, count in rows]
+        items = [
+            _read_summary(training, count, free_text=_free_text(actor, training))
+            for training, count in rows
+        ]
         return TrainingList(items=items, total=total, summary=summary)
 
 
-def _read_summary(training: Training, count: int) -> TrainingRead:
+def _free_text(actor: Actor, training: Training) -> bool:
+    return sees_free_text(actor, training.place.path) or actor.can_at(
+        Permission.TRAINING_WRITE, training.place.path
+    )
+
+
+def _read_summary(training: Training, count: int, *, free_text: bool) -> TrainingRead:
     return TrainingRead(
         id=training.id,
         title=training.title,
@@ -260,7 +267,7 @@ def _read_summary(training: Training, count: int) -> TrainingRead:
         project_code=training.project.code if training.project else None,
         started_on=training.started_on,
         ended_on=training.ended_on,
-        trainer=training.trainer,
+        trainer=training.trainer if free_text else None,
         participant_count=count,
         participants_by_cadre={},
         participants=[],

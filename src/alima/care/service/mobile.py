@@ -24,7 +24,7 @@ from alima.care.schemas import (
     SiteRow,
 )
 from alima.core import repository as core_repository
-from alima.core.access import Actor, Permission, minimal_prefixes
+from alima.core.access import Actor, Permission, minimal_prefixes, sees_free_text
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
@@ -35,8 +35,8 @@ from alima.core.time import today
 OVERVIEW_DAYS = 365
 
 
-def session_read(row: MobileSession) -> MobileSessionRead:
-    """The DTO of a mobile-clinic session."""
+def session_read(row: MobileSession, *, free_text: bool = True) -> MobileSessionRead:
+    """The DTO of a mobile-clinic session; team and note only with ``free_text``."""
     clinic = row.mobile_clinic
     return MobileSessionRead(
         id=row.id,
@@ -45,23 +45,23 @@ def session_read(row: MobileSession) -> MobileSessionRead:
         mobile_clinic_code=clinic.code if clinic else None,
         mobile_clinic_name=clinic.name if clinic else None,
         held_on=row.held_on,
-        team=row.team,
+        team=row.team if free_text else None,
         people_reached=row.people_reached,
         consultations=row.consultations,
         children_screened=row.children_screened,
         services=[MobileService(s) for s in row.services],
-        note=row.note,
+        note=row.note if free_text else None,
     )
 
 
-def _count_read(row: DisplacedPopulation) -> DisplacedPopulationRead:
+def _count_read(row: DisplacedPopulation, *, free_text: bool = True) -> DisplacedPopulationRead:
     return DisplacedPopulationRead(
         site_code=row.place.code,
         site_name=row.place.name,
         counted_on=row.counted_on,
         individuals=row.individuals,
         households=row.households,
-        source=row.source,
+        source=row.source if free_text else None,
     )
 
 
@@ -222,7 +222,11 @@ def overview(session: Session, *, actor: Actor) -> tuple[MobileOverview, list[da
                     name=site.name,
                     latest_count=latest.individuals if latest else None,
                     latest_counted_on=latest.counted_on if latest else None,
-                    counts=[_count_read(by_month[m]) for m in months if m in by_month],
+                    counts=[
+                        _count_read(by_month[m], free_text=sees_free_text(actor, site.path))
+                        for m in months
+                        if m in by_month
+                    ],
                     by_month=[by_month[m].individuals if m in by_month else None for m in months],
                     sessions=held,
                     people_reached=reached,
@@ -234,7 +238,9 @@ def overview(session: Session, *, actor: Actor) -> tuple[MobileOverview, list[da
                 start=start,
                 end=end,
                 sites=rows,
-                recent_sessions=[session_read(r) for r in recent],
+                recent_sessions=[
+                    session_read(r, free_text=sees_free_text(actor, r.place.path)) for r in recent
+                ],
                 sessions=sum(r.sessions for r in rows),
                 people_reached=repository.people_reached_at_sites(session, paths, start, end),
                 sites_served=repository.count_sites_served(session, paths, start, end),

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alima.core import repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
+from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     BadRequest,
@@ -26,7 +27,6 @@ from alima.core.errors import (
 )
 from alima.core.i18n import N_, gettext
 from alima.core.models import Patient, Place
-from alima.core.policy import ensure_period_open
 from alima.core.schemas import (
     AuditEventRead,
     DuplicateWarning,
@@ -147,6 +147,32 @@ def _next_identifier(session: Session, place: Place) -> str:
         sequence += 1
 
 
+#: Tries at a free identifier when registrations at one facility race (PostgreSQL); each
+#: lost race means another registration just committed, so a handful always suffices.
+IDENTIFIER_ATTEMPTS = 50
+
+
+def _insert_with_identifier(session: Session, place: Place, fields: dict[str, Any]) -> Patient:
+    """Insert the patient under the facility's next free identifier, whoever registers too.
+
+    Two simultaneous registrations compute the same next number; the second insert waits for
+    the first to commit, fails on the unique identifier, and takes the following number in a
+    savepoint, so neither user sees a conflict. (SQLite's single writer queues them anyway.)
+    """
+    for _ in range(IDENTIFIER_ATTEMPTS):
+        identifier = _next_identifier(session, place)
+        patient = Patient(identifier=identifier, **fields)
+        try:
+            with session.begin_nested():
+                session.add(patient)
+        except IntegrityError as exc:
+            if not repository.identifier_exists(session, identifier):
+                raise Conflict(CoreError.CORE_009) from exc
+            continue
+        return patient
+    raise Conflict(CoreError.CORE_009)
+
+
 def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> PatientRead:
     """Register a patient at a service point in the actor's scope.
 
@@ -161,7 +187,6 @@ def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> 
     search_village = fold(data.village)
     with session.begin():
         place = _registration_place(session, actor, data.place_code)
-        ensure_period_open(session, place_id=place.id, on=on)
         if not data.confirm_not_duplicate:
             tolerance = ESTIMATED_AGE_TOLERANCE_DAYS if estimated else 0
             candidates = repository.find_duplicates(
@@ -198,27 +223,22 @@ def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> 
                     candidates=[_summary(c) for c in candidates],
                 )
                 raise DuplicateSuspected(warning)
-        patient = Patient(
-            identifier=_next_identifier(session, place),
-            given_name=data.given_name,
-            family_name=data.family_name,
-            sex=data.sex.value,
-            birth_date=birth_date,
-            birth_date_estimated=estimated,
-            caregiver_name=data.caregiver_name or None,
-            village=data.village or None,
-            phone=data.phone or None,
-            place_id=place.id,
-            place=place,
-            search_name=search_name,
-            search_village=search_village,
-            created_by_id=actor.id,
-        )
-        session.add(patient)
-        try:
-            session.flush()
-        except IntegrityError as exc:
-            raise Conflict(CoreError.CORE_009) from exc
+        fields = {
+            "given_name": data.given_name,
+            "family_name": data.family_name,
+            "sex": data.sex.value,
+            "birth_date": birth_date,
+            "birth_date_estimated": estimated,
+            "caregiver_name": data.caregiver_name or None,
+            "village": data.village or None,
+            "phone": data.phone or None,
+            "place_id": place.id,
+            "place": place,
+            "search_name": search_name,
+            "search_village": search_village,
+            "created_by_id": actor.id,
+        }
+        patient = _insert_with_identifier(session, place, fields)
         record(
             session,
             actor,
@@ -295,7 +315,6 @@ def update_patient(
             )
         else:
             denied = None  # type: ignore[assignment]
-            ensure_period_open(session, place_id=patient.place_id, on=patient.created_at.date())
             before = snapshot(patient, AUDITED_FIELDS)
             for name, value in changes.items():
                 if name in {"given_name", "family_name", "sex", "birth_date"} and value is None:
@@ -350,7 +369,6 @@ def delete_patient(
             result = None
         else:
             denied = None
-            ensure_period_open(session, place_id=patient.place_id, on=patient.created_at.date())
             patient.deleted_at = utcnow()
             patient.deleted_reason = data.reason
             patient.deleted_by_id = actor.id
@@ -385,24 +403,51 @@ def search_patients(
         place_path = None
         if criteria.place_code:
             place = repository.find_place_by_code(session, criteria.place_code)
-            if place is None:
-                raise NotFound(CoreError.CORE_011, code=criteria.place_code)
-            place_path = place.path
-        rows, total = repository.search_patients(
-            session,
-            actor.paths_for(Permission.PATIENT_READ),
-            tokens=tokens,
-            identifier=identifier,
-            place_path=place_path,
-            limit=criteria.limit,
-            offset=criteria.offset,
+            if place is None or not actor.can_at(Permission.PATIENT_READ, place.path):
+                # Unknown and out of scope look the same; the attempt is audited (committed).
+                record(
+                    session,
+                    actor,
+                    AuditAction.READ_DENIED,
+                    entity_type="place",
+                    entity_id=place.id if place else None,
+                    place_id=place.id if place else None,
+                    detail=f"search place_code={criteria.place_code}",
+                )
+                place_path = None
+            else:
+                place_path = place.path
+        refused = bool(criteria.place_code) and place_path is None
+        rows, total = (
+            ([], 0)
+            if refused
+            else repository.search_patients(
+                session,
+                actor.paths_for(Permission.PATIENT_READ),
+                tokens=tokens,
+                identifier=identifier,
+                place_path=place_path,
+                limit=criteria.limit,
+                offset=criteria.offset,
+            )
         )
-        return Page[PatientSummary](
+        # A list of names is a read of each patient shown.
+        record_list(
+            session,
+            actor,
+            entity_type="patient",
+            rows=[(p.id, p.id, p.place_id) for p in rows],
+            detail="search",
+        )
+        page = Page[PatientSummary](
             items=[_summary(p) for p in rows],
             total=total,
             limit=criteria.limit,
             offset=criteria.offset,
         )
+    if refused:
+        raise NotFound(CoreError.CORE_011, code=criteria.place_code)
+    return page
 
 
 def patient_audit_trail(

@@ -1,0 +1,82 @@
+"""Every model that records when care or activity happened is under the monthly lock.
+
+``alima.core.period_lock`` guards, at flush, every row of a ``PeriodLocked`` model. This test
+walks every mapped model: one with a date (or a timestamp other than the bookkeeping ones)
+must declare the lock, point to a parent that does, or be listed below with its reason.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Date, DateTime
+from sqlalchemy.orm import Mapper
+
+from alima.all_models import Base
+from alima.core.db import PeriodLocked, UTCDateTime
+
+#: Timestamps every row has; they say when a row was written, not when care happened.
+BOOKKEEPING = {"created_at", "updated_at", "deleted_at"}
+
+#: Models with dates that describe no care or activity of a reporting month, and why.
+EXEMPT: dict[str, str] = {
+    "core_user": "sign-in time: an account, not care",
+    "core_user_session": "session lifetime: authentication",
+    "core_api_token": "token lifetime: authentication",
+    "core_login_attempt": "sign-in attempts: authentication",
+    "core_audit_event": "the audit trail must record every event, locked month or not",
+    "core_project": "project start and end: configuration",
+    "alliance_agreement": "agreement validity: governance, not data of a month",
+    "alliance_data_period": "the lock itself (submitted, approved, unlocked)",
+    "alliance_period_approval": "an approval of the lock itself",
+    "alliance_break_glass": "emergency access window: access control",
+    "alliance_funding_grant": "grant dates: finance, not reported activity",
+    "nutrition_protocol_override": "a protocol's effective date: configuration",
+}
+
+
+def _dated_columns(mapper: Mapper[object]) -> list[str]:
+    return [
+        column.key
+        for column in mapper.columns
+        if isinstance(column.type, Date | DateTime | UTCDateTime) and column.key not in BOOKKEEPING
+    ]
+
+
+def test_every_dated_model_is_locked_or_exempted_with_a_reason() -> None:
+    missing = []
+    for mapper in Base.registry.mappers:
+        table = mapper.persist_selectable.name  # type: ignore[attr-defined]
+        cls = mapper.class_
+        if issubclass(cls, PeriodLocked):
+            lock = cls.__period_lock__
+            if lock.parent is None:
+                assert lock.dates, f"{table}: a lock without dates"
+                for name in lock.dates:
+                    assert name in mapper.columns, f"{table}: no column {name}"
+                assert lock.place in mapper.columns, f"{table}: no column {lock.place}"
+            else:
+                parent = mapper.relationships[lock.parent].mapper.class_
+                assert issubclass(parent, PeriodLocked), f"{table}: parent is not locked"
+            continue
+        if _dated_columns(mapper) and not EXEMPT.get(table, "").strip():
+            missing.append(f"{table} ({', '.join(_dated_columns(mapper))})")
+    assert not missing, f"dated models neither locked nor exempted: {missing}"
+
+
+def test_the_exemptions_name_real_dated_models() -> None:
+    tables = {m.persist_selectable.name: m for m in Base.registry.mappers}  # type: ignore[attr-defined]
+    for table in EXEMPT:
+        assert table in tables, table
+        assert _dated_columns(tables[table]), f"{table} has no date: drop its exemption"
+        assert not issubclass(tables[table].class_, PeriodLocked), f"{table} is locked"
+
+
+def test_children_of_locked_records_are_locked_through_their_parent() -> None:
+    """A row whose foreign key points to a locked record changes that record's month."""
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if issubclass(cls, PeriodLocked) or _dated_columns(mapper):
+            continue
+        for rel in mapper.relationships:
+            target = rel.mapper.class_
+            if rel.direction.name == "MANYTOONE" and issubclass(target, PeriodLocked):
+                raise AssertionError(f"{mapper.class_.__name__} belongs to a locked {target}")

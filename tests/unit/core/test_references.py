@@ -1,0 +1,33 @@
+"""Every UUID column that names another record has a foreign key (or a reason not to).
+
+A reference without a foreign key accepts a random UUID or a record that was never there
+(issue: a referral's arrival could link any nutrition episode).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Uuid
+
+from alima.all_models import Base
+
+#: (table, column) without a foreign key, and why.
+EXEMPT: dict[tuple[str, str], str] = {
+    ("core_audit_event", "entity_id"): "the audit records attempts on ids that may not exist",
+    ("core_audit_event", "patient_id"): "the audit records attempts on ids that may not exist",
+    (
+        "core_audit_event",
+        "place_id",
+    ): "append-only log: no row elsewhere may block or cascade into it",
+}
+
+
+def test_every_uuid_reference_has_a_foreign_key() -> None:
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, Uuid) or column.primary_key:
+                continue
+            if column.foreign_keys or EXEMPT.get((table.name, column.name), "").strip():
+                continue
+            missing.append(f"{table.name}.{column.name}")
+    assert not missing, f"UUID references without a foreign key: {missing}"
