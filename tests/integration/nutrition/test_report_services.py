@@ -125,10 +125,17 @@ def _raw_rows(
     )
 
 
-def _follow(session: Session, actor: Actor, episode_id: uuid.UUID, since: date) -> None:
-    """Weekly visits from ``since`` up to today (MUAC 118 mm: still in treatment, never absent)."""
+def _follow(
+    session: Session,
+    actor: Actor,
+    episode_id: uuid.UUID,
+    since: date,
+    until: date | None = None,
+) -> None:
+    """Weekly visits after ``since`` up to ``until`` (default today): never absent, so the
+    child is in treatment until an exit is recorded (MUAC 118 mm: not cured by itself)."""
     on = since + timedelta(days=7)
-    while on <= today():
+    while on <= (until or today()):
         _visit(session, actor, episode_id, on, 118)
         on += timedelta(days=7)
 
@@ -148,7 +155,7 @@ def test_monthly_report_equals_a_recount_of_rows_written_by_the_services(
 
     # In treatment at the start, a visit in the month, cured in the month.
     c1 = _admit(session, clinician, _child(session, world, "Un"), before)
-    _visit(session, clinician, c1, day(5), 126)
+    _follow(session, clinician, c1, before, day(12))
     _exit(session, clinician, c1, day(12), Outcome.CURED)
     # New in the month, still in treatment at the end (and today).
     c2 = _admit(session, clinician, _child(session, world, "Deux"), day(3))
@@ -166,6 +173,7 @@ def test_monthly_report_equals_a_recount_of_rows_written_by_the_services(
     _visit(session, clinician, g1, day(13), 118)
     gone_2 = _child(session, world, "Efface")
     g2 = _admit(session, clinician, gone_2, before + timedelta(days=2))
+    _follow(session, clinician, g2, before + timedelta(days=2), day(9))
     _exit(session, clinician, g2, day(9), Outcome.CURED)
     for gone in (gone_1, gone_2):
         delete_patient(session, gone, PatientDelete(reason="enregistré par erreur"), actor=manager)
