@@ -94,7 +94,26 @@ def test_admission_visits_exit_and_report(
         headers=bearer(session, world.users["data_manager"].username),
     )
     assert report.status_code == 200
-    assert report.json()["total_admissions"] >= 1
+    # One new admission (MUAC 113 mm) this month at facility A; the death ten days later falls
+    # in the same month or the next one, and the child is counted open at the end if not.
+    closed_on = start + timedelta(days=10)
+    died_this_month = (closed_on.year, closed_on.month) == (start.year, start.month)
+    figures = report.json()
+    assert {
+        k: figures[k]
+        for k in ("at_start", "new_admissions", "relapses", "transfers_in", "total_admissions")
+    } == {
+        "at_start": 0,
+        "new_admissions": 1,
+        "relapses": 0,
+        "transfers_in": 0,
+        "total_admissions": 1,
+    }
+    assert figures["admissions_by_criterion"] == {"muac": 1, "whz": 0, "oedema": 0}
+    assert figures["total_exits"] == int(died_this_month)
+    assert figures["exits_by_outcome"]["died"] == int(died_this_month)
+    assert sum(figures["exits_by_outcome"].values()) == int(died_this_month)
+    assert figures["at_end"] == int(not died_this_month)
     bad_month = client.get(
         "/api/v1/nutrition/reports/monthly",
         params={"place": world.facility_a.code, "month": "2026-13"},

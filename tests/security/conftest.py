@@ -8,15 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from alima.alliance.models import DataPeriod
 from alima.alliance.rules import month_key, months_before
 from alima.core.access import Actor, Grant
 from alima.core.enums import Role
+from alima.core.models import Place
 from alima.core.service import accounts, auth
-from alima.core.time import today
+from alima.core.time import today, utcnow
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import Alliance, build_alliance
-from tests.factories.core import PASSWORD, World, make_user
+from tests.factories.core import PASSWORD, World, make_patient, make_user
 from tests.factories.treat import treat_security_targets
 from tests.security.permission_matrix import Targets
 
@@ -27,11 +29,13 @@ def alliance(session: Session, world: World) -> Alliance:
 
 
 def _admit(session: Session, patient_id: str, actor: Actor) -> str:
+    """An episode admitted a week ago, so that a visit today is a valid next visit."""
     admitted = nutrition_service.admit_child(
         session,
         AdmissionCreate.model_validate(
             {
                 "patient_id": patient_id,
+                "admitted_on": today() - timedelta(days=7),
                 "muac_mm": 112,
                 "weight_kg": 7.0,
                 "height_cm": 70.0,
@@ -41,6 +45,28 @@ def _admit(session: Session, patient_id: str, actor: Actor) -> str:
         actor=actor,
     )
     return str(admitted.episode_id)
+
+
+def _approved_period(session: Session, period: DataPeriod, place: Place) -> str:
+    """An approved (locked) month a year back at ``place``, for the unlock routes; a year back
+    so that the lock refuses none of the other calls of the matrix (dated this month)."""
+    approved = DataPeriod(
+        project_id=period.project_id,
+        place_id=place.id,
+        starts_on=months_before(today().replace(day=1), 12),
+        status="approved",
+        round=1,
+        submitted_by_id=period.submitted_by_id,
+        approved_at=utcnow(),
+    )
+    with session.begin():
+        session.add(approved)
+    return str(approved.id)
+
+
+def _new_patient(session: Session, place: Place) -> str:
+    with session.begin():
+        return str(make_patient(session, place).id)
 
 
 @pytest.fixture
@@ -92,6 +118,9 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         "period_id": str(alliance.period.id),
         "grant_id": str(alliance.grant.id),
         "episode_id": _admit(session, str(world.patient_a.id), world.actors["clinician_a"]),
+        # A child of facility A not in treatment yet: the admission routes admit them.
+        "admittable_patient_id": _new_patient(session, world.facility_a),
+        "approved_period_id": _approved_period(session, alliance.period, world.facility_a),
     }
     outside = {
         **common,
@@ -105,6 +134,10 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         "period_id": str(alliance.elsewhere_period.id),
         "grant_id": str(alliance.elsewhere_grant.id),
         "episode_id": _admit(session, str(alliance.elsewhere_patient.id), elsewhere_admin),
+        "admittable_patient_id": _new_patient(session, alliance.elsewhere_facility),
+        "approved_period_id": _approved_period(
+            session, alliance.elsewhere_period, alliance.elsewhere_facility
+        ),
     }
     treat = treat_security_targets(
         session,

@@ -9,8 +9,11 @@ How to add a route (CONTRIBUTING.md, "Permission matrix"):
 
     ("POST", "/things/{thing_id}/close"): Rule(THING_WRITERS, scoped=True, form=lambda t: {...}),
 
-- ``allowed``: the roles that get through (any status but 401, 403, 404 or a redirect to the
-  sign-in page); every other role must be refused. Roles are those of ``ROLES``; use the sets
+- ``allowed``: the roles that succeed: a GET gives 200, an API write 200/201/204, a form post
+  a 303 redirect to a page of the application that then renders for the same user (or what
+  ``expect`` declares: another success, or a 409/422 that is the business outcome of the
+  call, with its ``code`` and ``because``). Every other role must be refused (401, 403, 404
+  or a redirect to the sign-in page). Roles are those of ``ROLES``; use the sets
   below or write your own ``frozenset``.
 - ``scoped=True``: the route names a record or a place (in its path, query or body). It is
   then called twice: with targets inside the world's district (``IN``) and with targets in
@@ -78,6 +81,18 @@ class Rule:
     json: Payload | None = None
     query: Payload | None = None
     values: dict[str, str] = field(default_factory=dict)
+    #: The status an allowed role gets, when it is not the success of the route's kind
+    #: (GET: 200; API write: 200/201/204; form post: 303 to a page that renders). A 409 or 422
+    #: must be the expected business outcome of the call, with its error ``code`` and ``because``.
+    expect: int | None = None
+    code: str = ""
+    because: str = ""
+    #: The route's success sends to the sign-in page (signing out).
+    to_sign_in: bool = False
+
+    def __post_init__(self) -> None:
+        if self.expect is not None and self.expect >= 400:
+            assert self.code and self.because, "an expected refusal needs its code and reason"
 
 
 def _register(t: Targets) -> dict[str, object]:
@@ -174,8 +189,13 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/login"): Rule(
         EVERYONE, form=lambda t: {"username": t["login"], "password": t["password"]}
     ),
-    ("POST", "/logout"): Rule(SIGNED_IN),
-    ("GET", "/lang/{code}"): Rule(EVERYONE, values={"code": "en"}),
+    ("POST", "/logout"): Rule(SIGNED_IN, to_sign_in=True),
+    ("GET", "/lang/{code}"): Rule(
+        EVERYONE, values={"code": "en"}, query=lambda t: {"next": "/impact"}, expect=303
+    ),
+    # Not API routes, served all the same: public on purpose (no patient data in them).
+    ("GET", "/api/v1/openapi.json"): Rule(EVERYONE),
+    ("GET", "/static/{path}"): Rule(EVERYONE, values={"path": "alima.css"}),
     # --- patients (pages) -----------------------------------------------------------------
     ("GET", "/patients"): Rule(SIGNED_IN, query=lambda t: {"q": "a"}),
     ("GET", "/patients/new"): Rule(SIGNED_IN),
@@ -202,6 +222,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/patients/{patient_id}/nutrition/admit"): Rule(
         PATIENT_WRITERS,
         scoped=True,
+        values={"patient_id": "admittable_patient_id"},
         form=lambda t: {**_measurement(t), "appetite_test_passed": "yes"},
     ),
     ("GET", "/nutrition/episodes/{episode_id}"): Rule(PATIENT_READERS, scoped=True),
@@ -229,7 +250,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
         PATIENT_WRITERS,
         scoped=True,
         json=lambda t: {
-            "patient_id": t["patient_id"],
+            "patient_id": t["admittable_patient_id"],
             "muac_mm": 114,
             "weight_kg": 7.2,
             "height_cm": 70,
@@ -279,7 +300,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/approvals/{period_id}/approve"): Rule(APPROVERS, scoped=True),
     ("POST", "/approvals/{period_id}/unlock"): Rule(
-        APPROVERS, scoped=True, form=lambda t: {"reason": "correction d'une saisie"}
+        APPROVERS,
+        scoped=True,
+        values={"period_id": "approved_period_id"},
+        form=lambda t: {"reason": "correction d'une saisie"},
     ),
     # --- co-management: emergency access and read audit (pages) ---------------------------
     ("GET", "/break-glass"): Rule(PATIENT_READERS),
@@ -322,7 +346,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/v1/alliance/periods/{period_id}/approve"): Rule(APPROVERS, scoped=True),
     ("POST", "/api/v1/alliance/periods/{period_id}/unlock"): Rule(
-        APPROVERS, scoped=True, json=lambda t: {"reason": "correction d'une saisie"}
+        APPROVERS,
+        scoped=True,
+        values={"period_id": "approved_period_id"},
+        json=lambda t: {"reason": "correction d'une saisie"},
     ),
     ("POST", "/api/v1/alliance/emergency-access"): Rule(EMERGENCY_OPENERS, json=_emergency),
     ("GET", "/api/v1/alliance/emergency-access"): Rule(PATIENT_READERS),

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from starlette.routing import Mount, Route
 
 from alima.web.inventory import iter_routes
 from tests.factories.core import csrf
@@ -21,12 +23,30 @@ ALLOW, DENY = "allow", "deny"
 
 
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:
-    return {
+    """Every (method, path) the application answers: its API routes, and also the routes and
+    mounts that are not ``APIRoute``s (the OpenAPI schema, the static files). A mount is listed
+    as ``GET <mount path>/{path}``. A route of any other kind fails here, so that it cannot be
+    served without an entry in the matrix."""
+    found = {
         (method, route.path)
         for route in iter_routes(app.routes)
         for method in route.methods
         if method != "HEAD"
     }
+    for route in app.routes:
+        if isinstance(route, APIRoute) or hasattr(route, "effective_route_contexts"):
+            continue  # listed by iter_routes (an included router holds only API routes)
+        if isinstance(route, Mount):
+            found.add(("GET", f"{route.path}/{{path}}"))
+        elif isinstance(route, Route):
+            found |= {(m, route.path) for m in route.methods or () if m != "HEAD"}
+        else:
+            raise TypeError(f"a route the matrix cannot list: {route!r}")
+    for route in app.routes:
+        for context in getattr(route, "effective_route_contexts", lambda: [])():
+            original = context.original_route
+            assert isinstance(original, APIRoute), f"not an API route: {context.path}"
+    return found
 
 
 def outcome(response: Response) -> str:
@@ -38,6 +58,42 @@ def outcome(response: Response) -> str:
     if response.status_code in {302, 303, 307} and location.startswith("/login?next="):
         return DENY
     return ALLOW
+
+
+def expected_status(method: str, path: str, rule: Rule) -> frozenset[int]:
+    """The status an allowed call must get: the rule's own, or the success of its kind
+    (a page or a read: 200; an API write: 200, 201 or 204; a form post: a 303 redirect)."""
+    if rule.expect is not None:
+        return frozenset({rule.expect})
+    if method == "GET":
+        return frozenset({200})
+    if path.startswith("/api/"):
+        return frozenset({200, 201, 204})
+    return frozenset({303})
+
+
+def allowed_failure(
+    client: TestClient, method: str, path: str, rule: Rule, response: Response
+) -> str | None:
+    """Why an allowed call did not succeed as it should (None when it did).
+
+    A redirect must stay in the application, not lead to the sign-in page (unless the rule
+    says so), and lead to a page that renders for the same user."""
+    expected = expected_status(method, path, rule)
+    if response.status_code not in expected:
+        return f"expected {sorted(expected)}, got {response.status_code}: {response.text[:160]!r}"
+    if rule.expect is not None and rule.expect >= 400 and rule.code not in response.text:
+        return f"expected the refusal {rule.code}, got {response.text[:160]!r}"
+    if response.status_code in {302, 303, 307}:
+        location = response.headers.get("location", "")
+        if not location.startswith("/") or location.startswith("//"):
+            return f"redirect outside the application: {location!r}"
+        if location.startswith("/login") and not rule.to_sign_in:
+            return f"sent to the sign-in page: {location!r}"
+        landing = client.get(location, follow_redirects=False)
+        if landing.status_code != 200:
+            return f"redirect to {location!r}, which gives {landing.status_code}"
+    return None
 
 
 @contextmanager

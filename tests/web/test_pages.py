@@ -1,11 +1,15 @@
 """Pages: every page light (< 60 KB compressed), self-contained, French by default, CSRF-protected."""
 
 import gzip
+import io
 import re
+from dataclasses import dataclass
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
+from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
 
@@ -52,9 +56,117 @@ def test_static_files_reference_nothing_outside() -> None:
             assert "@import" not in text, path
 
 
-def test_every_page_is_light_and_self_contained(
-    app: FastAPI, client: TestClient, session: Session, world: World
-) -> None:
+@dataclass(frozen=True)
+class Page:
+    """A page of the walk: who should see it, with which query, and the data it must show."""
+
+    viewer: str
+    shows: tuple[str, ...]
+    query: str = ""
+    media_type: str = "text/html"
+
+
+#: Every GET page of the web app: it renders (200) for `viewer` with the records of the walk.
+#: `{...}` in the query and in `shows` are filled from the walk's values.
+PAGES: dict[str, Page] = {
+    "/": Page("clinician_a", ("{patient_identifier}",)),
+    "/approvals": Page("data_manager", ("{project_code}", "{facility_a_name}")),
+    "/audit/reads": Page("data_manager", ("{patient_identifier}", "{clinician_a}")),
+    "/audit/reads.csv": Page(
+        "coordinator", ("{patient_identifier}", "{clinician_a}"), media_type="text/csv"
+    ),
+    "/break-glass": Page("clinician_a", ('action="/break-glass"',)),
+    "/care": Page("clinician_a", ("{patient_identifier}",), query="q=Coulibaly"),
+    "/care/consultations/{consultation_id}": Page(
+        "clinician_a", ("{patient_identifier}", "B54", "118")
+    ),
+    "/care/mobile": Page("clinician_a", ('href="/care/mobile/sessions/new"',)),
+    "/care/mobile/population/new": Page("clinician_a", ('action="/care/mobile/population/new"',)),
+    "/care/mobile/sessions/new": Page("clinician_a", ('action="/care/mobile/sessions/new"',)),
+    "/care/surgeries": Page("clinician_a", ('action="/care/surgeries"',)),
+    "/community": Page("clinician_a", ("Awa", "Pogo", "109")),
+    "/community/referrals": Page("clinician_a", ("Awa", "Pogo", "{facility_a_name}")),
+    "/community/referrals/{referral_id}/arrival": Page("clinician_a", ("Awa", "Pogo", "109")),
+    "/community/screenings/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/community/screenings/{screening_id}": Page("clinician_a", ("Awa", "Pogo", "109")),
+    "/community/statistics": Page("clinician_a", ("{facility_a_name}",)),
+    "/community/trainings/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/countries/{country_code}": Page("data_manager", ("{country_name}", "Projet co-géré")),
+    "/impact": Page("clinician_a", ("{country_name}", 'href="/impact/{country_code}"')),
+    "/impact/{country_code}": Page("clinician_a", ("{country_name}",)),
+    "/impact/{country_code}/context": Page("coordinator", ("{country_name}",)),
+    "/login": Page("clinician_a", ('name="username"', 'name="password"')),
+    "/nutrition": Page("clinician_a", ("{patient_identifier}",), query="site={facility_a_code}"),
+    "/nutrition/episodes/{episode_id}": Page("clinician_a", ("{patient_identifier}", "18")),
+    "/nutrition/episodes/{episode_id}/exit": Page("clinician_a", ("{patient_given_name}",)),
+    "/nutrition/reports/monthly": Page(
+        "clinician_a",
+        ("{facility_a_name}", "{month}"),
+        query="place={facility_a_code}&month={month}",
+    ),
+    "/nutrition/reports/monthly.csv": Page(
+        "clinician_a",
+        ("{facility_a_name}", "{month}"),
+        query="place={facility_a_code}&month={month}",
+        media_type="text/csv",
+    ),
+    "/nutrition/reports/monthly.xlsx": Page(
+        "clinician_a",
+        (),
+        query="place={facility_a_code}&month={month}",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "/patients": Page("clinician_a", ("{patient_identifier}",), query="q=Coulibaly"),
+    "/patients/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/patients/{patient_id}": Page("clinician_a", ("{patient_identifier}", "Molodo")),
+    "/patients/{patient_id}/antenatal/new": Page("clinician_a", ("{patient_identifier}",)),
+    "/patients/{patient_id}/audit": Page("data_manager", ("{patient_identifier}", "{clinician_a}")),
+    "/patients/{patient_id}/care": Page("clinician_a", ("{patient_identifier}",)),
+    "/patients/{patient_id}/consultations/new": Page("clinician_a", ("{patient_identifier}",)),
+    "/patients/{patient_id}/deliveries/new": Page("clinician_a", ("{patient_identifier}",)),
+    "/patients/{patient_id}/nutrition/admit": Page("clinician_a", ("{patient_identifier}",)),
+    "/patients/{patient_id}/postnatal/new": Page("clinician_a", ("{patient_identifier}",)),
+    "/patients/{patient_id}/surgeries/new": Page("clinician_a", ("{patient_identifier}",)),
+    "/projects": Page("data_manager", ("{project_code}", "Projet co-géré")),
+    "/projects/{project_code}": Page("data_manager", ("{project_code}", "Projet co-géré")),
+    "/projects/{project_code}/agreements/new": Page("administrator", ("Projet co-géré",)),
+    "/projects/{project_code}/grants/new": Page("coordinator", ("Projet co-géré",)),
+    "/trainings": Page("data_manager", ("Formation PCI", "{facility_a_name}")),
+    "/trainings/new": Page("data_manager", ("{facility_a_name}",)),
+    "/trainings/{training_id}": Page("data_manager", ("Formation PCI", "Moussa Sidibé")),
+}
+
+#: Pages that are not rendered: each with its own expectation, tested below.
+NOT_PAGES = {"/lang/{code}"}
+
+#: Refusals met by the walk's users: the page exists, the user may not see it (`Permission`).
+REFUSED: list[tuple[str, str, int]] = [
+    ("clinician_a", "/approvals", 403),
+    ("clinician_a", "/audit/reads", 403),
+    ("clinician_a", "/audit/reads.csv", 403),
+    ("clinician_a", "/countries/{country_code}", 404),
+    ("clinician_a", "/impact/{country_code}/context", 404),
+    ("clinician_a", "/patients/{patient_id}/audit", 404),
+    ("clinician_a", "/projects", 403),
+    ("clinician_a", "/projects/{project_code}", 404),
+    ("clinician_a", "/projects/{project_code}/agreements/new", 404),
+    ("clinician_a", "/projects/{project_code}/grants/new", 404),
+    ("clinician_a", "/trainings", 403),
+    ("clinician_a", "/trainings/new", 403),
+    ("clinician_a", "/trainings/{training_id}", 404),
+    ("data_manager", "/audit/reads.csv", 403),
+    ("data_manager", "/impact/{country_code}/context", 404),
+    ("data_manager", "/projects/{project_code}/agreements/new", 403),
+    ("data_manager", "/projects/{project_code}/grants/new", 403),
+    ("clinician_b", "/patients/{patient_id}", 404),
+    ("clinician_b", "/nutrition/episodes/{episode_id}", 404),
+    ("clinician_b", "/care/consultations/{consultation_id}", 404),
+    ("data_manager", "/nutrition/reports/monthly?month=2026-13&place={facility_a_code}", 422),
+]
+
+
+def page_walk_values(client: TestClient, session: Session, world: World) -> dict[str, str]:
+    """Records for every page of the walk, made through the services, and their path values."""
     episode = nutrition_service.admit_child(
         session,
         AdmissionCreate(
@@ -68,42 +180,109 @@ def test_every_page_is_light_and_self_contained(
     )
     values = {
         "patient_id": str(world.patient_a.id),
+        "patient_identifier": world.patient_a.identifier,
+        "patient_given_name": world.patient_a.given_name,
         "episode_id": str(episode.episode_id),
+        "facility_a_code": world.facility_a.code,
+        "facility_a_name": world.facility_a.name,
+        "country_name": world.country.name,
+        "clinician_a": world.users["clinician_a"].username,
+        "month": f"{today():%Y-%m}",
         "code": "en",
         "user_id": str(world.users["clinician_a"].id),
     }
     values |= treat_page_values(session, world)
     values |= alliance_page_values(session, world)
-    pages = set()
-    for path in html_get_routes(app):
-        missing = [p for p in PARAM.findall(path) if p not in values]
-        assert not missing, f"give the page walk a value for {missing} in {path}"
-        pages.add(PARAM.sub(lambda m: values[m.group(1)], path))
-    pages |= {"/patients?q=a", "/patients?q=zzzz", "/does-not-exist"}
-    pages |= {
-        f"/nutrition?site={world.facility_a.code}",
-        f"/nutrition/reports/monthly?place={world.facility_a.code}&month={today():%Y-%m}",
-    }
-    checked = 0
-    for username in ("data_manager", "clinician_a"):
-        sign_in(client, world.users[username].username)
+    # A read of the record, so that the read audit has a line to show.
+    sign_in(client, world.users["clinician_a"].username)
+    assert client.get(f"/patients/{world.patient_a.id}").status_code == 200
+    return values
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    return PARAM.sub(lambda m: values[m.group(1)], template)
+
+
+def assert_light_and_self_contained(page: str, response: Response) -> None:
+    body = response.text
+    assert len(gzip.compress(body.encode("utf-8"))) < MAX_COMPRESSED, page
+    assert external_references(body) == [], page
+    assert "<script" not in body, page
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_every_page_has_an_entry(app: FastAPI) -> None:
+    routes = set(html_get_routes(app))
+    assert routes - NOT_PAGES - set(PAGES) == set(), "give each new page an entry in PAGES"
+    assert set(PAGES) - routes == set(), "PAGES lists a page the app no longer serves"
+    assert routes >= NOT_PAGES
+
+
+def test_every_page_renders_its_data_light_and_self_contained(
+    client: TestClient, session: Session, world: World
+) -> None:
+    values = page_walk_values(client, session, world)
+    for viewer in sorted({p.viewer for p in PAGES.values()}):
+        sign_in(client, world.users[viewer].username)
         for locale in ("fr", "en"):
             client.cookies.set("alima_locale", locale)
-            for page in sorted(pages):
-                response = client.get(page, headers={"Accept-Encoding": "gzip"})
-                body = response.text
-                assert response.status_code in {200, 400, 403, 404, 422}, (
-                    page,
-                    response.status_code,
-                )
-                if "text/html" not in response.headers.get("content-type", ""):
+            for path, expected in PAGES.items():
+                if expected.viewer != viewer:
                     continue
-                assert len(gzip.compress(body.encode("utf-8"))) < MAX_COMPRESSED, page
-                assert external_references(body) == [], page
-                assert "<script" not in body, page
-                assert response.headers["content-security-policy"].startswith("default-src 'self'")
-                checked += 1
-    assert checked >= 20
+                page = fill(path, values) + (
+                    f"?{fill(expected.query, values)}" if expected.query else ""
+                )
+                response = client.get(page, headers={"Accept-Encoding": "gzip"})
+                assert response.status_code == 200, (viewer, page, response.status_code)
+                media_type = response.headers["content-type"].split(";")[0]
+                assert media_type == expected.media_type, page
+                for shown in expected.shows:
+                    assert fill(shown, values) in response.text, (page, locale, shown)
+                if media_type == "text/html":
+                    assert_light_and_self_contained(page, response)
+                    html = HTMLParser(response.text).css_first("html")
+                    assert html is not None
+                    assert html.attributes["lang"] == locale
+
+
+def test_the_report_workbook_holds_the_month(
+    client: TestClient, session: Session, world: World
+) -> None:
+    values = page_walk_values(client, session, world)
+    query = fill(PAGES["/nutrition/reports/monthly.xlsx"].query, values)
+    response = client.get(f"/nutrition/reports/monthly.xlsx?{query}")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.title == values["month"]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert values["facility_a_name"] in cells
+
+
+def test_refusals_and_unknown_pages_are_light_error_pages(
+    client: TestClient, session: Session, world: World
+) -> None:
+    values = page_walk_values(client, session, world)
+    refused = [*REFUSED, ("clinician_a", "/does-not-exist", 404)]
+    for username, path, status in refused:
+        sign_in(client, world.users[username].username)
+        page = fill(path, values)
+        response = client.get(page, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == status, (username, page, response.status_code)
+        if response.headers["content-type"].startswith("text/html"):
+            assert_light_and_self_contained(page, response)
+    sign_in(client, world.users["clinician_a"].username)
+    empty = client.get("/patients", params={"q": "zzzz"})
+    assert empty.status_code == 200
+    assert world.patient_a.identifier not in empty.text
+
+
+def test_language_switch_sets_the_cookie_and_goes_back(client: TestClient) -> None:
+    response = client.get("/lang/en", params={"next": "/patients"}, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/patients")
+    assert "alima_locale=en" in response.headers["set-cookie"]
+    unknown = client.get("/lang/xx", params={"next": "/patients"}, follow_redirects=False)
+    assert "alima_locale=xx" not in unknown.headers.get("set-cookie", "")
 
 
 def test_sign_in_page_is_french_by_default(client: TestClient) -> None:

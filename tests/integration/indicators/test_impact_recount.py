@@ -1,7 +1,9 @@
 """Every figure of the impact page equals a recount from the raw rows, and no patient shows.
 
 The rows include what must not count (deleted records, the years around, another country,
-planned operations, sessions outside displacement sites) and the boundary days of the year.
+planned operations, sessions outside displacement sites) and the boundary days of the year;
+some are written by the services as the pages write them, including a consultation and a
+child deleted through the services.
 The recount reads the tables with plain SQL and counts in Python, independently of the
 indicator queries. Runs on SQLite and on PostgreSQL.
 """
@@ -18,12 +20,19 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from alima.core.enums import OrganisationKind
+from alima.care.schemas import ConsultationCreate, RecordDelete
+from alima.care.service import consultations
+from alima.care.service.records import CareRecordKind, delete_record
+from alima.core.enums import OrganisationKind, Sex
 from alima.core.models import Place
+from alima.core.schemas import PatientCreate, PatientDelete
+from alima.core.service.patients import delete_patient, register_patient
 from alima.core.time import today
 from alima.indicators.models import ContextFigure
 from alima.indicators.registry import load_indicators
 from alima.indicators.service import default_year
+from alima.nutrition import service as nutrition_service
+from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import make_organisation
 from tests.factories.alliance import make_training as make_alliance_training
 from tests.factories.core import World, make_patient, make_place
@@ -188,8 +197,69 @@ def build(session: Session, world: World, year: int) -> Data:  # noqa: PLR0915 -
             | {"Kala", "Sagala", "Zeinabou", str(mother.id), str(child.id), str(screened.id)}
         )
         country = world.country
+    secrets |= through_the_services(session, world, year)
     session.expunge_all()
     return Data(country, secrets)
+
+
+def through_the_services(session: Session, world: World, year: int) -> set[str]:
+    """Rows written as the pages write them: registrations, consultations and admissions by the
+    clinician, then a consultation deleted and a child deleted by the data manager (their
+    records then count nowhere). Returns the names that must not be public."""
+    clinician, manager = world.actors["clinician_a"], world.actors["data_manager"]
+
+    def register(given: str) -> uuid.UUID:
+        return register_patient(
+            session,
+            PatientCreate(
+                given_name=given,
+                family_name="Parleservice",
+                sex=Sex.FEMALE,
+                birth_date=date(year - 3, 2, 1),
+                village="Diabaly",
+                place_code=world.facility_a.code,
+                confirm_not_duplicate=True,
+            ),
+            actor=clinician,
+        ).id
+
+    def admit(patient_id: uuid.UUID, on: date) -> None:
+        nutrition_service.admit_child(
+            session,
+            AdmissionCreate(
+                patient_id=patient_id,
+                admitted_on=on,
+                muac_mm=112,
+                weight_kg=10.0,
+                height_cm=88.0,
+                appetite_test_passed=True,
+            ),
+            actor=clinician,
+        )
+
+    kept, gone = register("Kadidia"), register("Nana")
+    for on in (date(year, 3, 10), date(year, 3, 11)):
+        consultations.record_consultation(
+            session,
+            ConsultationCreate(patient_id=kept, consulted_on=on, muac_mm=130),
+            actor=clinician,
+        )
+    withdrawn = consultations.record_consultation(
+        session,
+        ConsultationCreate(patient_id=kept, consulted_on=date(year, 3, 12), muac_mm=130),
+        actor=clinician,
+    )
+    delete_record(
+        session,
+        CareRecordKind.CONSULTATION,
+        withdrawn.id,
+        RecordDelete(reason="saisie en double"),
+        actor=manager,
+    )
+    admit(kept, date(year, 10, 10))
+    admit(gone, date(year, 11, 11))
+    delete_patient(session, gone, PatientDelete(reason="enregistré par erreur"), actor=manager)
+    return {"Kadidia", "Nana", "Parleservice", "Diabaly", str(kept), str(gone)}
 
 
 # --- the independent recount -----------------------------------------------------------------
@@ -257,9 +327,11 @@ def recount(session: Session, country_path: str, year: int) -> dict[str, tuple[i
         )
         if r[4] == "displacement_site"
     ]
+    # A deleted child's episodes count nowhere, as if the episode itself were deleted.
     episodes = select(
-        "SELECT p.path, e.deleted_at, e.admitted_on FROM nutrition_episode e "
-        "JOIN core_place p ON p.id = e.place_id"
+        "SELECT p.path, COALESCE(e.deleted_at, c.deleted_at), e.admitted_on "
+        "FROM nutrition_episode e JOIN core_place p ON p.id = e.place_id "
+        "JOIN core_patient c ON c.id = e.patient_id"
     )
     participants: list[tuple[object, ...]] = [
         (r[0], None, r[2], (str(r[3]), r[4]))
