@@ -70,6 +70,8 @@ class Page:
 #: `{...}` in the query and in `shows` are filled from the walk's values.
 PAGES: dict[str, Page] = {
     "/": Page("clinician_a", ("{patient_identifier}",)),
+    "/admin/users": Page("administrator", ("{clinician_a}", 'href="/admin/users/{user_id}"')),
+    "/admin/users/{user_id}": Page("administrator", ("{clinician_a}",)),
     "/approvals": Page("data_manager", ("{project_code}", "{facility_a_name}")),
     "/audit/reads": Page("data_manager", ("{patient_identifier}", "{clinician_a}")),
     "/audit/reads.csv": Page(
@@ -142,6 +144,8 @@ NOT_PAGES = {"/lang/{code}"}
 #: Refusals met by the walk's users: the page exists, the user may not see it (`Permission`).
 REFUSED: list[tuple[str, str, int]] = [
     ("clinician_a", "/approvals", 403),
+    ("clinician_a", "/admin/users", 403),
+    ("clinician_a", "/admin/users/{user_id}", 403),
     ("clinician_a", "/audit/reads", 403),
     ("clinician_a", "/audit/reads.csv", 403),
     ("clinician_a", "/countries/{country_code}", 404),
