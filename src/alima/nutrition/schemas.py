@@ -173,6 +173,9 @@ class EpisodeRead(BaseModel):
     awaited: list[AwaitedRead] = []
     referred_on: date | None = None
     referral_kept_reason: str | None = None
+    #: Recorded open but read as defaulted on this day: only visits dated before it may still
+    #: be entered (late entry of paper records); after it, the child is readmitted.
+    late_entry_before: date | None = None
 
 
 class VisitResult(BaseModel):

@@ -339,10 +339,10 @@ def visit_read(v: Visit) -> VisitRead:
     )
 
 
-def _current_ration(e: Episode, p: ProtocolDefinition, state: EpisodeState) -> RationRead | None:
-    """The ration decided at the latest visit of an open episode, with its arithmetic."""
+def _current_ration(e: Episode, p: ProtocolDefinition, *, shown: bool) -> RationRead | None:
+    """The ration decided at the latest visit of an episode still shown open, with its arithmetic."""
     visits = [v for v in e.visits if v.deleted_at is None]
-    if not state.is_open or not visits or not visits[-1].ration_days:
+    if not shown or not visits or not visits[-1].ration_days:
         return None
     last = visits[-1]
     return ration_read(
@@ -378,6 +378,10 @@ def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
     """
     p = _protocol_of(e)
     state = _state(e, today or utc_today())
+    # Recorded open but read as defaulted: visits dated before the default day can still be
+    # entered from paper (late entry), so the card keeps the last decision and the form.
+    late_entry_before = state.closed_on if e.status == "open" and not state.is_open else None
+    shown = state.is_open or late_entry_before is not None
     return EpisodeRead(
         id=e.id,
         patient_id=e.patient_id,
@@ -396,16 +400,17 @@ def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
         amoxicillin_given=e.amoxicillin_given,
         status=state.status.value,
         band=e.band,
-        next_visit_on=e.next_visit_on if state.is_open else None,
+        next_visit_on=e.next_visit_on if shown else None,
         sachets_total=e.sachets_total,
-        sachets_per_week=e.sachets_per_week if state.is_open else 0,
+        sachets_per_week=e.sachets_per_week if shown else 0,
         outcome=state.outcome.value if state.outcome else None,
         closed_on=state.closed_on,
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
-        current_ration=_current_ration(e, p, state),
-        awaited=_awaited(e, p) if state.is_open else [],
+        current_ration=_current_ration(e, p, shown=shown),
+        awaited=_awaited(e, p) if shown else [],
         referred_on=e.referred_on,
         referral_kept_reason=e.referral_kept_reason,
+        late_entry_before=late_entry_before,
     )
 
 

@@ -154,7 +154,8 @@ def _episode_context(
         ration=fmt.ration_view(e.current_ration),
         last_alerts=fmt.alert_labels(e.visits[-1].alerts) if e.visits else [],
         just_saved=just_saved,
-        can_write=actor.can(Permission.PATIENT_WRITE) and e.status == "open",
+        can_write=actor.can(Permission.PATIENT_WRITE)
+        and (e.status == "open" or e.late_entry_before is not None),
         oedema_choices=_oedema_choices(),
         values=values or {"visit_on": today().isoformat(), "oedema": "none"},
         awaited=fmt.awaited_lines(e.awaited),
