@@ -58,6 +58,11 @@ def record(
     return event
 
 
+#: Prefix of the detail of a read made by showing a list (search results, a caseload...): such
+#: reads are audited like any other, but do not count as the patient being "opened".
+LIST_READ = "list: "
+
+
 def record_list(
     session: Session,
     actor: Actor | None,
@@ -69,7 +74,7 @@ def record_list(
     """Audit a list that shows people's names: one read per row shown.
 
     ``rows`` are ``(entity_id, patient_id, place_id)``; ``detail`` names the list (a search,
-    the pending referrals...). Inside the caller's transaction.
+    the pending referrals...), stored after :data:`LIST_READ`. Inside the caller's transaction.
     """
     for entity_id, patient_id, place_id in rows:
         record(
@@ -80,7 +85,7 @@ def record_list(
             entity_id=entity_id,
             patient_id=patient_id,
             place_id=place_id,
-            detail=detail,
+            detail=f"{LIST_READ}{detail}",
         )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
+from alima.core.audit import LIST_READ
 from alima.core.errors import CoreError, NotFound
 from alima.core.models import (
     ApiToken,
@@ -333,6 +334,7 @@ def recent_patients_read_by(
             AuditEvent.actor_id == actor_id,
             AuditEvent.patient_id.is_not(None),
             AuditEvent.action.in_(["read", "create", "update"]),
+            or_(AuditEvent.detail.is_(None), ~AuditEvent.detail.startswith(LIST_READ)),
         )
         .group_by(AuditEvent.patient_id)
         .subquery()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
+from alima.core.audit import record, record_list
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     BadRequest,
@@ -1066,6 +1066,16 @@ def caseload(
             }.get(where.state, upcoming).append(entry)
         record(
             session, actor, AuditAction.READ, entity_type="nutrition_caseload", place_id=place.id
+        )
+        record_list(
+            session,
+            actor,
+            entity_type="nutrition_episode",
+            rows=(
+                (c.episode_id, c.patient_id, place.id)
+                for c in (*referred, *due, *missed, *overdue, *upcoming)
+            ),
+            detail="caseload",
         )
         return CaseloadRead(
             place_code=place.code,

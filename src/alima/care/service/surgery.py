@@ -16,7 +16,7 @@ from alima.care.schemas import CareFormRead, SurgeryCreate, SurgeryFilter, Surge
 from alima.care.service import common
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
+from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.i18n import get_locale
@@ -129,5 +129,12 @@ def surgery_log(
             entity_type="surgery_log",
             place_id=place_id,
             detail=f"{start.isoformat()}..{end.isoformat()}: {len(rows)}",
+        )
+        record_list(
+            session,
+            actor,
+            entity_type="care_surgery",
+            rows=((s.id, s.patient_id, s.place_id) for s in rows),
+            detail="surgery log",
         )
         return [surgery_read(s) for s in rows], start, end

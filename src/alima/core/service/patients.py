@@ -512,6 +512,13 @@ def home(session: Session, *, actor: Actor) -> HomeRead:
             if actor.can(Permission.PATIENT_READ)
             else []
         )
+        record_list(
+            session,
+            actor,
+            entity_type="patient",
+            rows=[(p.id, p.id, p.place_id) for p in recent],
+            detail="recently seen",
+        )
         places: list[PlaceRead] = [place_read(p) for p in points]
         return HomeRead(
             places=places,
