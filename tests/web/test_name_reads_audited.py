@@ -23,7 +23,7 @@ def _reads(session: Session) -> dict[object, int]:
             .where(AuditEvent.action == AuditAction.READ.value)
             .group_by(AuditEvent.patient_id)
         ).all()
-    return {patient_id: n for patient_id, n in rows}
+    return {row[0]: row[1] for row in rows}
 
 
 def test_every_page_showing_a_name_audits_its_read(
