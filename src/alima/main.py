@@ -51,7 +51,7 @@ def _is_api(request: Request) -> bool:
 
 
 def _audit_refusal(request: Request) -> None:
-    """Every 403 is audited, whichever check refused (in its own committed transaction)."""
+    """Every refusal is audited, whichever check refused (in its own committed transaction)."""
     actor = getattr(request.state, "actor", None)
     session = getattr(request.state, "db", None)
     if actor is not None and session is not None and not session.in_transaction():
@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(AlimaError)
     def _alima_error(request: Request, exc: AlimaError) -> Response:
-        if isinstance(exc, Forbidden):
+        # A 403, or a place code unknown or outside the caller's scope (a probe of places).
+        if isinstance(exc, Forbidden) or exc.code is CoreError.CORE_011:
             _audit_refusal(request)
         if _is_api(request):
             return api_errors.alima_error_response(exc)

@@ -97,3 +97,15 @@ def test_a_403_is_audited(session: Session, world: World, client: TestClient) ->
     assert response.status_code == 403
     events = reads_since(session, since, researcher.id)
     assert [(e.action, e.detail) for e in events] == [("write_denied", "POST /api/v1/patients")]
+
+
+def test_a_place_code_out_of_scope_in_any_page_is_audited(
+    session: Session, world: World, client: TestClient
+) -> None:
+    clinician = world.users["clinician_a"]
+    sign_in(client, clinician.username)
+    since = utcnow()
+    response = client.get(f"/nutrition?site={world.facility_b.code}")
+    assert response.status_code == 404
+    events = reads_since(session, since, clinician.id)
+    assert ("read_denied", "GET /nutrition") in [(e.action, e.detail) for e in events]
