@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record
+from alima.core.db import new_id
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     BadRequest,
@@ -506,6 +507,7 @@ def _visit_row(
 ) -> Visit:
     given = assessment.ration
     return Visit(
+        id=new_id(),  # known before the flush: the visit path flushes once, at commit
         episode_id=episode.id,
         place_id=episode.place_id,
         is_admission=is_admission,
@@ -771,7 +773,6 @@ def _record_visit(
         )
         episode.defaults_on = _defaults_on(episode.next_visit_on, episode.visit_interval_days, p)
         episode.sachets_per_week = decided.ration.sachets_per_week if decided.ration else 0
-    session.flush()
     record(
         session,
         actor,
