@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -122,17 +123,22 @@ def serve(url: str, port: int, workers: int | None) -> subprocess.Popen[bytes]:
     ]
     if workers is not None:
         command += ["--workers", str(workers)]
+    # Its own process group: stopping the benchmark stops every worker process with it.
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise SystemExit("the server did not start")
 
 
@@ -213,8 +219,8 @@ def run(
             thread.join()
         wall = time.perf_counter() - began
         cpu = cpu_seconds(server.pid) - cpu_before
-        server.terminate()
-        server.wait(timeout=10)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
     if errors:
         print(f"  {len(errors)} errors, first: {errors[0]}")
     ordered = sorted(latencies)
