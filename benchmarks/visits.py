@@ -2,7 +2,8 @@
 
 Target (docs/design.md, issue 4): 10,000 visits from 20 concurrent clients, p95 under 50 ms on
 SQLite, with the PostgreSQL figure beside it. The server runs in its own process (uvicorn,
-one worker) on a fresh database; each client owns a set of episodes and records their visits
+``alima serve`` with its default number of
+workers unless ``--workers`` is given) on a fresh database; each client owns a set of episodes and records their visits
 in date order, as nurses at a busy site would. Every request goes through the whole stack:
 JSON validation, token check, z-scores, protocol rules, one transaction with its audit event.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -40,7 +42,7 @@ from alima.nutrition import service
 from alima.nutrition.schemas import AdmissionCreate
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PG_DATABASE = "alima_bench"
+PG_DATABASE = "bench_visits"
 VISIT_SPACING_DAYS = 5
 
 
@@ -106,41 +108,65 @@ def prepare(url: str, episodes: int, visits_per_episode: int) -> tuple[str, list
     return token, ids
 
 
-def serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """The platform in its own process."""
+def serve(url: str, port: int, workers: int | None) -> subprocess.Popen[bytes]:
+    """The platform in its own process, started as ``alima serve`` (its default workers)."""
     env = {**os.environ, "ALIMA_DATABASE_URL": url, "ALIMA_ENV": "test"}
+    command = [
+        sys.executable,
+        "-c",
+        "from alima.cli import app; app()",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    # Its own process group: stopping the benchmark stops every worker process with it.
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "alima.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            "--workers",
-            str(workers),
-        ],
+        command,
         env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise SystemExit("the server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its descendants (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
 def run(
-    kind: str, visits: int, clients: int, port: int, interval: float, workers: int
+    kind: str, visits: int, clients: int, port: int, interval: float, workers: int | None
 ) -> dict[str, float]:
     per_episode = 10
     episodes = visits // per_episode
@@ -185,14 +211,16 @@ def run(
 
         shares = [ids[i::clients] for i in range(clients)]
         threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+        cpu_before = cpu_seconds(server.pid)
         began = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
-        server.terminate()
-        server.wait(timeout=10)
+        cpu = cpu_seconds(server.pid) - cpu_before
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
     if errors:
         print(f"  {len(errors)} errors, first: {errors[0]}")
     ordered = sorted(latencies)
@@ -203,6 +231,7 @@ def run(
         "p95": ordered[int(0.95 * len(ordered)) - 1],
         "p99": ordered[int(0.99 * len(ordered)) - 1],
         "throughput": len(latencies) / wall,
+        "cpu_ms": 1000 * cpu / max(len(latencies), 1),
     }
 
 
@@ -218,14 +247,16 @@ def main() -> None:
         default=0.25,
         help="seconds between one client's visits (0: back to back, to measure capacity)",
     )
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (default: alima serve's own)"
+    )
     args = parser.parse_args()
     print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv))
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {args.visits} visits, "
         f"{args.clients} concurrent clients, "
         + (f"one visit every {args.interval:g} s per client" if args.interval else "back to back")
-        + f", {args.workers} server process(es)"
+        + f", workers: {args.workers or 'alima serve default'}; load {os.getloadavg()}"
     )
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for kind in kinds:
@@ -233,7 +264,8 @@ def main() -> None:
         print(
             f"  {kind:<10} {figures['requests']:>6.0f} visits, {figures['errors']:.0f} errors, "
             f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, "
-            f"{figures['throughput']:.0f} visits/s"
+            f"{figures['throughput']:.0f} visits/s, server CPU {figures['cpu_ms']:.2f} ms/visit; "
+            f"load {os.getloadavg()[0]:.2f}"
         )
 
 

@@ -44,27 +44,57 @@ def _ensure_sqlite_dir() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
+#: Upper bound of the automatic worker count: beyond a few processes per core the CPUs are
+#: saturated anyway, and each process holds its own pool of PostgreSQL connections
+#: (docs/deploy.md). ``--workers`` goes beyond it.
+MAX_AUTO_WORKERS = 8
+
+
+def default_workers(*, sqlite: bool, cpus: int | None) -> int:
+    """Worker processes when ``--workers`` is not given.
+
+    SQLite has one writer, so one process (more would only queue on its lock). On
+    PostgreSQL, 2 x CPUs + 1 (a process waiting on the database leaves its CPU to another),
+    at most ``MAX_AUTO_WORKERS``.
+    """
+    if sqlite:
+        return 1
+    return max(1, min(2 * (cpus or 1) + 1, MAX_AUTO_WORKERS))
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes (PostgreSQL only; default 2 x CPUs + 1, at most 8).", min=1
+        ),
+    ] = None,
 ) -> None:
     """Serve the platform (pages and API)."""
+    import os
+
     import uvicorn
 
     settings = get_settings()
     _ensure_sqlite_dir()
+    if settings.is_sqlite:
+        workers = 1
+    elif workers is None:
+        workers = default_workers(sqlite=False, cpus=os.cpu_count())
     console.print(
         f"alima: http://{host or settings.host}:{port or settings.port} "
-        f"(database: {'SQLite' if settings.is_sqlite else 'PostgreSQL'})"
+        f"(database: {'SQLite' if settings.is_sqlite else 'PostgreSQL'}, "
+        f"{workers} worker process{'es' if workers > 1 else ''})"
     )
     uvicorn.run(
         "alima.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers if not settings.is_sqlite else 1,
+        workers=workers,
         log_level="info",
         proxy_headers=False,
     )

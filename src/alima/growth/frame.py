@@ -18,7 +18,14 @@ from alima.growth.engine import (
     compute,
 )
 from alima.growth.errors import GrowthError
-from alima.growth.inputs import INPUT_COLUMNS, Note, clean, note_categories, note_text
+from alima.growth.inputs import (
+    INPUT_COLUMNS,
+    Note,
+    clean,
+    clean_one,
+    note_categories,
+    note_text,
+)
 
 #: Columns added by :func:`zscores`, in WHO Anthro's order.
 OUTPUT_COLUMNS: Final = ("clenhei", "cbmi", *Z_COLUMNS, *FLAG_COLUMNS)
@@ -118,16 +125,17 @@ def child_zscores(
     rounded: bool = True,
 ) -> ChildZScores:
     """WHO z-scores of one child; same rules and units as :func:`zscores` (MUAC in cm)."""
-    row = {
-        "sex": pd.Series([sex], dtype=object),
-        "age_days": pd.Series([age_days], dtype=object),
-        "weight": pd.Series([weight], dtype=object),
-        "lenhei": pd.Series([lenhei], dtype=object),
-        "measure": pd.Series([measure], dtype=object),
-        "muac": pd.Series([muac], dtype=object),
-        "oedema": pd.Series([oedema], dtype=object),
-    }
-    cleaned = clean(row)
+    cleaned = clean_one(
+        {
+            "sex": sex,
+            "age_days": age_days,
+            "weight": weight,
+            "lenhei": lenhei,
+            "measure": measure,
+            "muac": muac,
+            "oedema": oedema,
+        }
+    )
     result = compute(cleaned.arrays, threads=1)
     values = result.z2 if rounded else result.z
     flags = {

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from typing import Final
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -44,17 +46,59 @@ def _not_defaulted_by(day: date, today: date) -> ColumnElement[bool]:
     )
 
 
-def find_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
-    """An episode with its patient, place and visits loaded."""
-    return session.scalars(
-        select(Episode)
-        .where(Episode.id == episode_id)
-        .options(
+def find_episode(
+    session: Session, episode_id: uuid.UUID, *, with_visits: bool = True
+) -> Episode | None:
+    """An episode with its patient and place loaded, and its visits if ``with_visits``.
+
+    The visit path reads the earlier visits with :func:`visit_history` instead.
+    """
+    options = (
+        (
             joinedload(Episode.patient).joinedload(Patient.place),
             joinedload(Episode.place),
             selectinload(Episode.visits),
         )
+        if with_visits
+        else (joinedload(Episode.patient), joinedload(Episode.place))
+    )
+    return session.scalars(
+        select(Episode).where(Episode.id == episode_id).options(*options)
     ).one_or_none()
+
+
+@dataclass(frozen=True)
+class VisitHistory:
+    """What the rules read of an earlier visit (no ORM object: the visit path builds ~10)."""
+
+    visit_on: date
+    is_admission: bool
+    muac_mm: int | None
+    weight_kg: float | None
+    height_cm: float | None
+    measure: str | None
+    oedema: str
+    zwfl: float | None
+    temperature_c: float | None
+    appetite_test_passed: bool | None
+    danger_signs: bool
+    complications: bool
+
+
+_HISTORY_COLUMNS: Final = tuple(f.name for f in fields(VisitHistory))
+
+
+def visit_history(session: Session, episode_id: uuid.UUID) -> list[VisitHistory]:
+    """The episode's admission and live visits in date order, in one plain query."""
+    rows = session.execute(
+        select(*(getattr(Visit, name) for name in _HISTORY_COLUMNS))
+        .where(
+            Visit.episode_id == episode_id,
+            or_(Visit.deleted_at.is_(None), Visit.is_admission),
+        )
+        .order_by(Visit.visit_on, Visit.created_at)
+    )
+    return [VisitHistory(*row) for row in rows]
 
 
 def find_open_episode(session: Session, patient_id: uuid.UUID) -> Episode | None:

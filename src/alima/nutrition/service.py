@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record, record_list
+from alima.core.db import new_id
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     BadRequest,
@@ -251,7 +252,7 @@ def _check_plausible(a: _Anthropometry, p: ProtocolDefinition, *, confirmed: boo
     require_plausible(issues, confirmed=confirmed)
 
 
-def _visit_facts(visit: Visit) -> VisitFacts:
+def _visit_facts(visit: Visit | repository.VisitHistory) -> VisitFacts:
     return VisitFacts(
         visit_on=visit.visit_on,
         measurement=Measurement(
@@ -268,8 +269,11 @@ def _visit_facts(visit: Visit) -> VisitFacts:
     )
 
 
-def _admission_facts(episode: Episode) -> AdmissionFacts:
-    first = next(v for v in episode.visits if v.is_admission)
+def _admission_facts(
+    episode: Episode, history: Sequence[repository.VisitHistory] | None = None
+) -> AdmissionFacts:
+    rows = episode.visits if history is None else history
+    first = next(v for v in rows if v.is_admission)
     facts = _visit_facts(first)
     return AdmissionFacts(
         admitted_on=episode.admitted_on,
@@ -452,13 +456,17 @@ def _deny(
     record(session, actor, action, entity_type=entity, entity_id=entity_id, patient_id=patient_id)
 
 
-def _writable_episode(session: Session, episode_id: uuid.UUID, actor: Actor) -> Episode | None:
+def _writable_episode(
+    session: Session, episode_id: uuid.UUID, actor: Actor, *, with_visits: bool = True
+) -> Episode | None:
     """The episode if the actor may write to it; otherwise ``None``, with the refusal audited.
 
     A soft-deleted child's episode can still be read (as the child's record can) but takes no
     visit or exit.
     """
-    episode = _visible_episode(session, episode_id, actor, Permission.PATIENT_WRITE)
+    episode = _visible_episode(
+        session, episode_id, actor, Permission.PATIENT_WRITE, with_visits=with_visits
+    )
     if episode is not None and episode.patient.deleted_at is not None:
         episode = None
     if episode is None:
@@ -474,9 +482,14 @@ def _writable_episode(session: Session, episode_id: uuid.UUID, actor: Actor) -> 
 
 
 def _visible_episode(
-    session: Session, episode_id: uuid.UUID, actor: Actor, permission: Permission
+    session: Session,
+    episode_id: uuid.UUID,
+    actor: Actor,
+    permission: Permission,
+    *,
+    with_visits: bool = True,
 ) -> Episode | None:
-    episode = repository.find_episode(session, episode_id)
+    episode = repository.find_episode(session, episode_id, with_visits=with_visits)
     if episode is None or episode.deleted_at is not None:
         return None
     if not actor.can_at(permission, episode.place.path):
@@ -499,6 +512,7 @@ def _visit_row(
 ) -> Visit:
     given = assessment.ration
     return Visit(
+        id=new_id(),  # known before the flush: the visit path flushes once, at commit
         episode_id=episode.id,
         place_id=episode.place_id,
         is_admission=is_admission,
@@ -703,7 +717,7 @@ def record_visit(
     on = data.visit_on or utc_today()
     _not_future(on)
     with session.begin():
-        episode = _writable_episode(session, episode_id, actor)
+        episode = _writable_episode(session, episode_id, actor, with_visits=False)
         result = _record_visit(session, episode, data, on, actor) if episode else None
     if result is None:
         raise NotFound(CoreError.CORE_001)
@@ -717,13 +731,13 @@ def _record_visit(
     if data.muac_mm is None and data.weight_kg is None and not data.oedema.present:
         raise RuleViolation(NutritionError.NUT_026)
     p = _protocol_of(episode)
-    measured = [v for v in episode.visits if v.height_cm is not None and v.deleted_at is None]
+    # The earlier visits as plain rows: the rules need their facts, not ORM objects.
+    history = repository.visit_history(session, episode.id)
+    measured = [v for v in history if v.height_cm is not None]
     last_height = (float(measured[-1].height_cm or 0), measured[-1].measure) if measured else None
     a = _anthropometry(episode.patient, data, on, last_height=last_height)
     _check_plausible(a, p, confirmed=data.confirm_unusual)
-    previous = [
-        _visit_facts(v) for v in episode.visits if not v.is_admission and v.deleted_at is None
-    ]
+    previous = [_visit_facts(v) for v in history if not v.is_admission]
     current = VisitFacts(
         visit_on=on,
         measurement=a.measurement,
@@ -732,7 +746,9 @@ def _record_visit(
         danger_signs=data.danger_signs,
         complications=data.complications,
     )
-    decided = assess_visit(admission=_admission_facts(episode), visits=[*previous, current], p=p)
+    decided = assess_visit(
+        admission=_admission_facts(episode, history), visits=[*previous, current], p=p
+    )
     before = {"band": episode.band, "status": episode.status}
     visit = _visit_row(episode, data, a, on, decided, is_admission=False, actor=actor)
     session.add(visit)
@@ -760,7 +776,6 @@ def _record_visit(
         )
         episode.defaults_on = _defaults_on(episode.next_visit_on, episode.visit_interval_days, p)
         episode.sachets_per_week = decided.ration.sachets_per_week if decided.ration else 0
-    session.flush()
     record(
         session,
         actor,

@@ -8,12 +8,13 @@ unrounded z-scores within 1e-9, and the same clenhei, cbmi and cmeasure.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from alima.growth import zscores
+from alima.growth import child_zscores, zscores
 from alima.growth.engine import Measure, compute
 from alima.growth.inputs import INPUT_COLUMNS, clean
 
@@ -123,3 +124,29 @@ def test_truth_files_exercise_the_hard_cases(read_truth: ReadTruth) -> None:
     assert (both["zwei_full"].abs() > 3).sum() > 50  # restricted computation
     assert (both["oedema"] == "y").sum() >= 2
     assert both["fwfl"].eq(1).sum() > 5
+
+
+def _cell(value: Any) -> Any:
+    """A frame cell as a caller of child_zscores passes it (None for missing)."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+@pytest.mark.parametrize("filename", ALL_TRUTH)
+def test_one_child_path_equals_who_and_the_frame_path(filename: str, read_truth: ReadTruth) -> None:
+    """child_zscores (the visit path, no pandas) gives WHO's values and the frame's notes."""
+    truth = read_truth(filename)
+    frame = zscores(truth[INPUTS].copy())
+    for index, row in enumerate(truth[INPUTS].itertuples(index=False)):
+        child = child_zscores(**{name: _cell(v) for name, v in zip(INPUTS, row, strict=True)})
+        for name in [*Z, *FLAGS, "clenhei", "cbmi"]:
+            want = frame[name].iloc[index]
+            got = getattr(child, name)
+            assert (got is None) == bool(np.isnan(want)), (filename, index, name, got, want)
+            assert got is None or got == want, (filename, index, name, got, want)
+        for name in Z:
+            who = truth[name].iloc[index]
+            got = getattr(child, name)
+            assert (got is None) == bool(pd.isna(who)), (filename, index, name, got, who)
+            assert got is None or got == who, (filename, index, name, got, who)
+        note = frame["zscore_note"].iloc[index]
+        assert child.note == (None if pd.isna(note) else note), (filename, index)
