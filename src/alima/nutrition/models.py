@@ -60,9 +60,13 @@ class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocke
                 {"status", "outcome", "closed_on", "exit_note", "transfer_place_id"}
             ),
         },
-        # Running figures follow the visits, which carry their own dates.
+        # Running figures follow the visits, which carry their own dates (the default day and
+        # a pending referral are set at a visit; keeping a referred child rewrites that visit).
         derived=frozenset(
             {
+                "defaults_on",
+                "referred_on",
+                "referral_kept_reason",
                 "band",
                 "last_visit_on",
                 "next_visit_on",

@@ -69,7 +69,10 @@ def _exit(
     session: Session, actor: Actor, episode_id: uuid.UUID, on: date, outcome: Outcome
 ) -> None:
     service.exit_episode(
-        session, episode_id, ExitCreate(outcome=outcome, closed_on=on), actor=actor
+        session,
+        episode_id,
+        ExitCreate(outcome=outcome, closed_on=on, confirm_death=outcome is Outcome.DIED),
+        actor=actor,
     )
 
 
