@@ -55,7 +55,18 @@ def tracked_files() -> list[Path]:
         ).stdout.decode()
         return [ROOT / name for name in listed.split("\0") if name]
     except (OSError, subprocess.CalledProcessError):
-        skip = {".git", ".venv", "var", "build", "dist", "__pycache__", ".mypy_cache"}
+        skip = {
+            ".git",
+            ".venv",
+            "var",
+            "build",
+            "dist",
+            "__pycache__",
+            ".mypy_cache",
+            ".hypothesis",
+            ".pytest_cache",
+            ".ruff_cache",
+        }
         return [
             p
             for p in ROOT.rglob("*")

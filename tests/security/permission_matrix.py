@@ -230,7 +230,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
         PATIENT_WRITERS, scoped=True, form=_measurement
     ),
     ("POST", "/nutrition/episodes/{episode_id}/referral"): Rule(
-        PATIENT_WRITERS, scoped=True, form=lambda t: {"decision": "keep", "note": "x"}
+        PATIENT_WRITERS,
+        scoped=True,
+        expect=409,
+        code="référence en hospitalisation en attente de décision",
+        because="the walk's episode has no referral pending: access passes, the decision is refused",
+        form=lambda t: {"decision": "keep", "note": "x"},
     ),
     ("GET", "/nutrition/episodes/{episode_id}/exit"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/nutrition/episodes/{episode_id}/exit"): Rule(
@@ -262,7 +267,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
         PATIENT_WRITERS, scoped=True, json=lambda t: {"muac_mm": 114, "weight_kg": 7.2}
     ),
     ("POST", "/api/v1/nutrition/episodes/{episode_id}/referral"): Rule(
-        PATIENT_WRITERS, scoped=True, json=lambda t: {"decision": "keep", "note": "x"}
+        PATIENT_WRITERS,
+        scoped=True,
+        expect=409,
+        code="NUT_031",
+        because="the walk's episode has no referral pending: access passes, the decision is refused",
+        json=lambda t: {"decision": "keep", "note": "x"},
     ),
     ("POST", "/api/v1/nutrition/episodes/{episode_id}/exit"): Rule(
         PATIENT_WRITERS, scoped=True, json=lambda t: {"outcome": "defaulted"}
@@ -456,17 +466,28 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/care/consultations/{consultation_id}"): Rule(PATIENT_READERS, scoped=True),
     ("GET", "/patients/{patient_id}/antenatal/new"): Rule(CARE_WRITERS, scoped=True),
     ("POST", "/patients/{patient_id}/antenatal/new"): Rule(
-        CARE_WRITERS, scoped=True, form=lambda t: {"gestational_age_weeks": "20"}
+        CARE_WRITERS,
+        scoped=True,
+        expect=422,
+        code="concernent les femmes de 10 à 55 ans",
+        because="the walk's patient is a child: access passes, the maternal rules refuse",
+        form=lambda t: {"gestational_age_weeks": "20"},
     ),
     ("POST", "/patients/{patient_id}/newborns"): Rule(
         CARE_WRITERS,
         scoped=True,
+        expect=422,
+        code="Cet accouchement appartient à une autre patiente",
+        because="the walk's delivery is another patient's: access passes, the link is refused",
         form=lambda t: {"delivery_id": str(uuid.uuid4()), "position": "1", "given_name": "Awa"},
     ),
     ("GET", "/patients/{patient_id}/deliveries/new"): Rule(CARE_WRITERS, scoped=True),
     ("POST", "/patients/{patient_id}/deliveries/new"): Rule(
         CARE_WRITERS,
         scoped=True,
+        expect=422,
+        code="concernent les femmes de 10 à 55 ans",
+        because="the walk's patient is a child: access passes, the maternal rules refuse",
         form=lambda t: {
             "setting": "facility",
             "attendant": "midwife",
@@ -479,6 +500,9 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/patients/{patient_id}/postnatal/new"): Rule(
         CARE_WRITERS,
         scoped=True,
+        expect=422,
+        code="concernent les femmes de 10 à 55 ans",
+        because="the walk's patient is a child: access passes, the maternal rules refuse",
         form=lambda t: {"mother_status": "pnc_well", "newborn_status": "pnc_well"},
     ),
     ("GET", "/patients/{patient_id}/surgeries/new"): Rule(CARE_WRITERS, scoped=True),
@@ -522,11 +546,19 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/care/consultations/{consultation_id}"): Rule(PATIENT_READERS, scoped=True),
     ("POST", "/api/v1/care/antenatal-visits"): Rule(
-        CARE_WRITERS, scoped=True, json=lambda t: {"patient_id": t["patient_id"]}
+        CARE_WRITERS,
+        scoped=True,
+        expect=422,
+        code="CARE_017",
+        because="the walk's patient is a child: access passes, the maternal rules refuse",
+        json=lambda t: {"patient_id": t["patient_id"]},
     ),
     ("POST", "/api/v1/care/newborns"): Rule(
         CARE_WRITERS,
         scoped=True,
+        expect=422,
+        code="CARE_013",
+        because="the walk's delivery is another patient's: access passes, the link is refused",
         json=lambda t: {
             "patient_id": t["patient_id"],
             "delivery_id": str(uuid.uuid4()),
@@ -536,6 +568,9 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/care/deliveries"): Rule(
         CARE_WRITERS,
         scoped=True,
+        expect=422,
+        code="CARE_017",
+        because="the walk's patient is a child: access passes, the maternal rules refuse",
         json=lambda t: {
             "patient_id": t["patient_id"],
             "setting": "facility",
@@ -548,6 +583,9 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/care/postnatal-visits"): Rule(
         CARE_WRITERS,
         scoped=True,
+        expect=422,
+        code="CARE_017",
+        because="the walk's patient is a child: access passes, the maternal rules refuse",
         json=lambda t: {
             "patient_id": t["patient_id"],
             "mother_status": "pnc_well",
