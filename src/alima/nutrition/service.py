@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -797,6 +797,26 @@ def _record_visit(
     return _result(episode, visit, decided)
 
 
+def _write_episode(
+    session: Session,
+    episode_id: uuid.UUID,
+    actor: Actor,
+    on: date,
+    write: Callable[[Episode], EpisodeRead],
+) -> EpisodeRead:
+    """Run ``write`` on a writable episode in one transaction, dated ``on`` (not in the future).
+
+    An episode outside the actor's scope is a 404, its refusal audited by ``_writable_episode``.
+    """
+    _not_future(on)
+    with session.begin():
+        episode = _writable_episode(session, episode_id, actor)
+        result = write(episode) if episode else None
+    if result is None:
+        raise NotFound(CoreError.CORE_001)
+    return result
+
+
 def exit_episode(
     session: Session, episode_id: uuid.UUID, data: ExitCreate, *, actor: Actor
 ) -> EpisodeRead:
@@ -806,13 +826,9 @@ def exit_episode(
     click must not close a living child's treatment.
     """
     on = data.closed_on or utc_today()
-    _not_future(on)
-    with session.begin():
-        episode = _writable_episode(session, episode_id, actor)
-        result = _exit_episode(session, episode, data, on, actor) if episode else None
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+    return _write_episode(
+        session, episode_id, actor, on, lambda e: _exit_episode(session, e, data, on, actor)
+    )
 
 
 def _exit_episode(
@@ -876,13 +892,9 @@ def resolve_referral(
         RuleViolation: NUT_032 (no reason to keep), NUT_025 / NUT_028 (date).
     """
     on = data.decided_on or utc_today()
-    _not_future(on)
-    with session.begin():
-        episode = _writable_episode(session, episode_id, actor)
-        result = _resolve_referral(session, episode, data, on, actor) if episode else None
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+    return _write_episode(
+        session, episode_id, actor, on, lambda e: _resolve_referral(session, e, data, on, actor)
+    )
 
 
 def _resolve_referral(
