@@ -5,20 +5,14 @@ sessions, API tokens, sign-in attempts, patients and the append-only audit log. 
 both databases refuse UPDATE and DELETE on audit events, so the log cannot be rewritten even
 by hand-written SQL.
 
-Revision ID: 1e9118a66550
-Revises:
-Create Date: 2026-11-21 19:23:21.364071
+Revision 1e9118a66550, the first; written 2026-11-21 19:23.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "1e9118a66550"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "1e9118a66550", None
+branch_labels = depends_on = None
 
 
 APPEND_ONLY_SQLITE = (

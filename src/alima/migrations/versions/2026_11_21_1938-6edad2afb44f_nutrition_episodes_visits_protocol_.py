@@ -5,21 +5,14 @@ next visit, sachets) so caseloads and monthly reports read one row per child; vi
 the measurements, z-scores and the decision taken; countries adapt a packaged protocol
 through validated overrides.
 
-Revision ID: 6edad2afb44f
-Revises: 1e9118a66550
-Create Date: 2026-11-21 19:38:05.129285
+Revision 6edad2afb44f, after 1e9118a66550; written 2026-11-21 19:38.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = "6edad2afb44f"
-down_revision: str | None = "1e9118a66550"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "6edad2afb44f", "1e9118a66550"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:

@@ -10,21 +10,14 @@ source for the public impact page. Patient-level tables reference ``core_patient
 and carry the soft-delete columns. Links to nutrition episodes are plain nullable UUIDs, so this
 revision does not depend on the order in which the nutrition tables are migrated.
 
-Revision ID: 4ea65fc5cf12
-Revises: 6edad2afb44f
-Create Date: 2026-11-21 19:43:55.560602
+Revision 4ea65fc5cf12, after 6edad2afb44f; written 2026-11-21 19:43.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = "4ea65fc5cf12"
-down_revision: str | None = "6edad2afb44f"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "4ea65fc5cf12", "6edad2afb44f"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:

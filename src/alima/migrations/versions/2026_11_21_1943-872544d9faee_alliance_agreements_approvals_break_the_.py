@@ -7,21 +7,14 @@ accesses to patients outside one's scope; grants and their allocations to partne
 organisations (the share reaching national NGOs is an indicator); trainings of health workers
 and their participants. Only new ``alliance_*`` tables: no core table changes.
 
-Revision ID: 872544d9faee
-Revises: 4ea65fc5cf12
-Create Date: 2026-11-21 19:43:59.723306
+Revision 872544d9faee, after 4ea65fc5cf12; written 2026-11-21 19:43.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = "872544d9faee"
-down_revision: str | None = "4ea65fc5cf12"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "872544d9faee", "4ea65fc5cf12"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:

@@ -10,20 +10,14 @@ on their last visit, so they appear in the caseload's "referred" group.
 ``care_newborn.patient_id`` links a baby registered from its delivery to its own patient record
 (one record per baby).
 
-Revision ID: 3c1f0a7d9b21
-Revises: 5d1c2b7e9a40
-Create Date: 2026-11-22 10:00:00
+Revision 3c1f0a7d9b21, after 5d1c2b7e9a40; written 2026-11-22 10:00.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "3c1f0a7d9b21"
-down_revision: str | None = "5d1c2b7e9a40"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "3c1f0a7d9b21", "5d1c2b7e9a40"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:

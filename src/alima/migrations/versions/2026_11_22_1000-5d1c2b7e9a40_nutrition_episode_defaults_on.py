@@ -6,20 +6,14 @@ if not seen again (``defaults_on``, from the protocol's missed-visit rule and th
 every reader decides "defaulted" by comparing it with its own today. Open episodes are
 backfilled with the rule of the protocol (and country adaptation) they were admitted under.
 
-Revision ID: 5d1c2b7e9a40
-Revises: 872544d9faee
-Create Date: 2026-11-22 10:00:00.000000
+Revision 5d1c2b7e9a40, after 872544d9faee; written 2026-11-22 10:00.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "5d1c2b7e9a40"
-down_revision: str | None = "872544d9faee"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "5d1c2b7e9a40", "872544d9faee"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:

@@ -11,20 +11,14 @@ it. SQLite has no TRUNCATE (its ``DELETE`` without ``WHERE`` already fires the r
 Break-the-glass was unlimited: ``alliance_emergency_alert`` records, for the coordinators,
 each time someone reaches the daily cap of emergency accesses.
 
-Revision ID: 5b1c0d7e2a90
-Revises: 3c1f0a7d9b21
-Create Date: 2026-11-27 16:30:00.000000
+Revision 5b1c0d7e2a90, after 3c1f0a7d9b21; written 2026-11-27 16:30.
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "5b1c0d7e2a90"
-down_revision: str | None = "3c1f0a7d9b21"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "5b1c0d7e2a90", "3c1f0a7d9b21"
+branch_labels = depends_on = None
 
 NO_TRUNCATE_POSTGRESQL = (
     "CREATE TRIGGER core_audit_event_no_truncate BEFORE TRUNCATE ON core_audit_event "

@@ -5,19 +5,13 @@ the child was admitted to": another site's episode, or none at all. Both columns
 foreign key to ``nutrition_episode``; links to no episode are cleared first (the service also
 checks that the episode is the same child's, in the user's scope).
 
-Revision ID: 3f7a9c2e5d41
-Revises: 5b1c0d7e2a90
-Create Date: 2026-11-27 17:00:00
+Revision 3f7a9c2e5d41, after 5b1c0d7e2a90; written 2026-11-27 17:00.
 """
-
-from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "3f7a9c2e5d41"
-down_revision: str | None = "5b1c0d7e2a90"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "3f7a9c2e5d41", "5b1c0d7e2a90"
+branch_labels = depends_on = None
 
 LINKS = ("community_referral", "care_consultation")
 
