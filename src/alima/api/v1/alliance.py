@@ -5,7 +5,7 @@ emergency access and the read audit.
 """
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
@@ -34,25 +34,26 @@ from alima.alliance.schemas import (
 )
 from alima.alliance.service import oversight, periods, projects, trainings
 from alima.api.deps import ApiActor, SessionDep, SettingsDep
+from alima.api.v1.common import error_responses
 
-router = APIRouter(prefix="/alliance", tags=["alliance"])
+router = APIRouter(
+    prefix="/alliance",
+    tags=["alliance"],
+    responses=error_responses(
+        not_found="Not found in your scope",
+        forbidden="Not allowed (your role or your organisation's agreement)",
+        conflict="Conflicts with the current state (locked month, duplicate)",
+    ),
+)
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    403: {"description": "Not allowed (your role or your organisation's agreement)"},
-    404: {"description": "Not found in your scope"},
-    409: {"description": "Conflicts with the current state (locked month, duplicate)"},
-    422: {"description": "Invalid input or refused by a rule"},
-}
 
-
-@router.get("/projects", responses=ERRORS)
+@router.get("/projects")
 def list_projects(session: SessionDep, actor: ApiActor) -> list[ProjectSummary]:
     """Projects whose aggregates you may see."""
     return projects.list_projects(session, actor=actor)
 
 
-@router.get("/projects/{project_code}", responses=ERRORS)
+@router.get("/projects/{project_code}")
 def get_project(
     project_code: str, session: SessionDep, settings: SettingsDep, actor: ApiActor
 ) -> ProjectOverview:
@@ -60,9 +61,7 @@ def get_project(
     return projects.project_overview(session, project_code, actor=actor, settings=settings)
 
 
-@router.post(
-    "/projects/{project_code}/agreements", status_code=status.HTTP_201_CREATED, responses=ERRORS
-)
+@router.post("/projects/{project_code}/agreements", status_code=status.HTTP_201_CREATED)
 def record_agreement(
     project_code: str, body: AgreementCreate, session: SessionDep, actor: ApiActor
 ) -> AgreementRead:
@@ -70,9 +69,7 @@ def record_agreement(
     return projects.record_agreement(session, project_code, body, actor=actor)
 
 
-@router.post(
-    "/projects/{project_code}/grants", status_code=status.HTTP_201_CREATED, responses=ERRORS
-)
+@router.post("/projects/{project_code}/grants", status_code=status.HTTP_201_CREATED)
 def record_grant(
     project_code: str,
     body: GrantCreate,
@@ -84,9 +81,7 @@ def record_grant(
     return projects.record_grant(session, project_code, body, actor=actor, settings=settings)
 
 
-@router.post(
-    "/grants/{grant_id}/allocations", status_code=status.HTTP_201_CREATED, responses=ERRORS
-)
+@router.post("/grants/{grant_id}/allocations", status_code=status.HTTP_201_CREATED)
 def allocate(
     grant_id: uuid.UUID, body: AllocationCreate, session: SessionDep, actor: ApiActor
 ) -> GrantRead:
@@ -94,7 +89,7 @@ def allocate(
     return projects.allocate(session, grant_id, body, actor=actor)
 
 
-@router.get("/countries/{country_code}", responses=ERRORS)
+@router.get("/countries/{country_code}")
 def country_dashboard(
     country_code: str, session: SessionDep, settings: SettingsDep, actor: ApiActor
 ) -> CountryDashboard:
@@ -102,7 +97,7 @@ def country_dashboard(
     return projects.country_dashboard(session, country_code, actor=actor, settings=settings)
 
 
-@router.get("/trainings", responses=ERRORS)
+@router.get("/trainings")
 def list_trainings(
     session: SessionDep,
     actor: ApiActor,
@@ -113,7 +108,7 @@ def list_trainings(
     return trainings.list_trainings(session, actor=actor, limit=limit, offset=offset)
 
 
-@router.post("/trainings", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/trainings", status_code=status.HTTP_201_CREATED)
 def record_training(
     body: TrainingCreate, session: SessionDep, settings: SettingsDep, actor: ApiActor
 ) -> TrainingRead:
@@ -121,7 +116,7 @@ def record_training(
     return trainings.record_training(session, body, actor=actor, settings=settings)
 
 
-@router.get("/trainings/{training_id}", responses=ERRORS)
+@router.get("/trainings/{training_id}")
 def get_training(training_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> TrainingRead:
     """One training (participants' names only if you record trainings there)."""
     return trainings.get_training(session, training_id, actor=actor)
@@ -130,7 +125,6 @@ def get_training(training_id: uuid.UUID, session: SessionDep, actor: ApiActor) -
 @router.post(
     "/trainings/{training_id}/participants",
     status_code=status.HTTP_201_CREATED,
-    responses=ERRORS,
 )
 def add_participant(
     training_id: uuid.UUID, body: ParticipantCreate, session: SessionDep, actor: ApiActor
@@ -139,25 +133,25 @@ def add_participant(
     return trainings.add_participant(session, training_id, body, actor=actor)
 
 
-@router.get("/periods", responses=ERRORS)
+@router.get("/periods")
 def list_periods(session: SessionDep, actor: ApiActor) -> ApprovalsPage:
     """Sites' months in your scope, and what you may submit."""
     return periods.approvals_page(session, actor=actor)
 
 
-@router.post("/periods", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/periods", status_code=status.HTTP_201_CREATED)
 def submit_period(body: PeriodSubmit, session: SessionDep, actor: ApiActor) -> PeriodRead:
     """Submit a site's month for approval (data managers)."""
     return periods.submit_period(session, body, actor=actor)
 
 
-@router.post("/periods/{period_id}/approve", responses=ERRORS)
+@router.post("/periods/{period_id}/approve")
 def approve_period(period_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> PeriodRead:
     """Approve a month for your organisation (lead and co-lead coordinators)."""
     return periods.approve_period(session, period_id, actor=actor)
 
 
-@router.post("/periods/{period_id}/unlock", responses=ERRORS)
+@router.post("/periods/{period_id}/unlock")
 def unlock_period(
     period_id: uuid.UUID, body: UnlockRequest, session: SessionDep, actor: ApiActor
 ) -> PeriodRead:
@@ -165,7 +159,7 @@ def unlock_period(
     return periods.unlock_period(session, period_id, body, actor=actor)
 
 
-@router.post("/emergency-access", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/emergency-access", status_code=status.HTTP_201_CREATED)
 def open_emergency_access(
     body: EmergencyAccessCreate, session: SessionDep, settings: SettingsDep, actor: ApiActor
 ) -> EmergencyOpened:
@@ -173,13 +167,13 @@ def open_emergency_access(
     return oversight.open_emergency_access(session, body, actor=actor, settings=settings)
 
 
-@router.get("/emergency-access", responses=ERRORS)
+@router.get("/emergency-access")
 def list_emergency_accesses(session: SessionDep, actor: ApiActor) -> list[EmergencyAccessRead]:
     """Emergency accesses to patients in your audit scope, and your own."""
     return oversight.emergency_accesses(session, actor=actor)
 
 
-@router.get("/read-audit", responses=ERRORS)
+@router.get("/read-audit")
 def read_audit(
     criteria: Annotated[ReadAuditFilter, Query()], session: SessionDep, actor: ApiActor
 ) -> ReadAuditPage:

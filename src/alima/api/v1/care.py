@@ -1,11 +1,12 @@
 """Care: consultations, maternal health, surgery, mobile clinics and displacement sites."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from alima.api.deps import ApiActor, SessionDep
+from alima.api.v1.common import error_responses
 from alima.care.schemas import (
     AntenatalCreate,
     AntenatalRead,
@@ -31,23 +32,19 @@ from alima.care.service import consultations, maternal, mobile, records, surgery
 from alima.care.service.records import CareRecordKind
 from alima.core.schemas import PatientRead
 
-router = APIRouter(tags=["care"])
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    403: {"description": "Not allowed"},
-    404: {"description": "No such patient, record or place in your scope"},
-    422: {"description": "Invalid input or refused by a rule"},
-}
+router = APIRouter(
+    tags=["care"],
+    responses=error_responses(not_found="No such patient, record or place in your scope"),
+)
 
 
-@router.get("/patients/{patient_id}/care", responses=ERRORS)
+@router.get("/patients/{patient_id}/care")
 def patient_care(patient_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> CareRecordsRead:
     """Every care record of a patient (the read is audited)."""
     return records.patient_care(session, patient_id, actor=actor)
 
 
-@router.post("/care/consultations", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/consultations", status_code=status.HTTP_201_CREATED)
 def record_consultation(
     body: ConsultationCreate, session: SessionDep, actor: ApiActor
 ) -> ConsultationRead:
@@ -55,7 +52,7 @@ def record_consultation(
     return consultations.record_consultation(session, body, actor=actor)
 
 
-@router.get("/care/consultations/{consultation_id}", responses=ERRORS)
+@router.get("/care/consultations/{consultation_id}")
 def get_consultation(
     consultation_id: uuid.UUID, session: SessionDep, actor: ApiActor
 ) -> ConsultationRead:
@@ -63,7 +60,7 @@ def get_consultation(
     return consultations.get_consultation(session, consultation_id, actor=actor)
 
 
-@router.post("/care/antenatal-visits", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/antenatal-visits", status_code=status.HTTP_201_CREATED)
 def record_antenatal_visit(
     body: AntenatalCreate, session: SessionDep, actor: ApiActor
 ) -> AntenatalRead:
@@ -71,19 +68,19 @@ def record_antenatal_visit(
     return maternal.record_antenatal_visit(session, body, actor=actor)
 
 
-@router.post("/care/deliveries", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/deliveries", status_code=status.HTTP_201_CREATED)
 def record_delivery(body: DeliveryCreate, session: SessionDep, actor: ApiActor) -> DeliveryRead:
     """Record a delivery with one entry per baby."""
     return maternal.record_delivery(session, body, actor=actor)
 
 
-@router.post("/care/newborns", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/newborns", status_code=status.HTTP_201_CREATED)
 def register_newborn(body: NewbornRegister, session: SessionDep, actor: ApiActor) -> PatientRead:
     """Register a baby born alive at a delivery as a patient, linked to the mother."""
     return maternal.register_newborn(session, body, actor=actor)
 
 
-@router.post("/care/postnatal-visits", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/postnatal-visits", status_code=status.HTTP_201_CREATED)
 def record_postnatal_visit(
     body: PostnatalCreate, session: SessionDep, actor: ApiActor
 ) -> PostnatalRead:
@@ -91,13 +88,13 @@ def record_postnatal_visit(
     return maternal.record_postnatal_visit(session, body, actor=actor)
 
 
-@router.post("/care/surgeries", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/surgeries", status_code=status.HTTP_201_CREATED)
 def record_surgery(body: SurgeryCreate, session: SessionDep, actor: ApiActor) -> SurgeryRead:
     """Add an operation to the emergency surgery log."""
     return surgery.record_surgery(session, body, actor=actor)
 
 
-@router.get("/care/surgeries", responses=ERRORS)
+@router.get("/care/surgeries")
 def surgery_log(
     criteria: Annotated[SurgeryFilter, Query()], session: SessionDep, actor: ApiActor
 ) -> list[SurgeryRead]:
@@ -106,7 +103,7 @@ def surgery_log(
     return rows
 
 
-@router.delete("/care/{kind}/{record_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+@router.delete("/care/{kind}/{record_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_record(
     kind: CareRecordKind,
     record_id: uuid.UUID,
@@ -118,7 +115,7 @@ def delete_record(
     records.delete_record(session, kind, record_id, deletion, actor=actor)
 
 
-@router.post("/care/mobile-sessions", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/care/mobile-sessions", status_code=status.HTTP_201_CREATED)
 def record_mobile_session(
     body: MobileSessionCreate, session: SessionDep, actor: ApiActor
 ) -> MobileSessionRead:
@@ -126,7 +123,7 @@ def record_mobile_session(
     return mobile.record_session(session, body, actor=actor)
 
 
-@router.post("/care/displaced-population", responses=ERRORS)
+@router.post("/care/displaced-population")
 def record_population(
     body: DisplacedPopulationCreate, session: SessionDep, actor: ApiActor
 ) -> DisplacedPopulationRead:
@@ -134,7 +131,7 @@ def record_population(
     return mobile.record_population(session, body, actor=actor)
 
 
-@router.get("/care/mobile", responses=ERRORS)
+@router.get("/care/mobile")
 def mobile_overview(session: SessionDep, actor: ApiActor) -> MobileOverview:
     """Displacement sites with their population by month, and the sessions held there."""
     result, _months = mobile.overview(session, actor=actor)

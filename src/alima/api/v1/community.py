@@ -1,11 +1,12 @@
 """Community screening: trainings, screenings, referrals and their arrival, statistics."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from alima.api.deps import ApiActor, SessionDep
+from alima.api.v1.common import error_responses
 from alima.community import service
 from alima.community.schemas import (
     ArrivalCreate,
@@ -19,35 +20,32 @@ from alima.community.schemas import (
     TrainingRead,
 )
 
-router = APIRouter(prefix="/community", tags=["community"])
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    403: {"description": "Not allowed"},
-    404: {"description": "No such record or place in your scope"},
-    422: {"description": "Invalid input or refused by a rule"},
-}
+router = APIRouter(
+    prefix="/community",
+    tags=["community"],
+    responses=error_responses(not_found="No such record or place in your scope"),
+)
 
 
-@router.post("/trainings", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/trainings", status_code=status.HTTP_201_CREATED)
 def record_training(body: TrainingCreate, session: SessionDep, actor: ApiActor) -> TrainingRead:
     """Record a MUAC-for-mothers training session."""
     return service.record_training(session, body, actor=actor)
 
 
-@router.post("/screenings", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/screenings", status_code=status.HTTP_201_CREATED)
 def record_screening(body: ScreeningCreate, session: SessionDep, actor: ApiActor) -> ScreeningRead:
     """Record a screening; a red MUAC or oedema (or a yellow MUAC) issues a referral."""
     return service.record_screening(session, body, actor=actor)
 
 
-@router.get("/screenings/{screening_id}", responses=ERRORS)
+@router.get("/screenings/{screening_id}")
 def get_screening(screening_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> ScreeningRead:
     """One screening with its referral (the read is audited)."""
     return service.get_screening(session, screening_id, actor=actor)
 
 
-@router.delete("/screenings/{screening_id}", responses=ERRORS)
+@router.delete("/screenings/{screening_id}")
 def delete_screening(
     screening_id: uuid.UUID,
     session: SessionDep,
@@ -58,19 +56,19 @@ def delete_screening(
     return service.delete_screening(session, screening_id, deletion, actor=actor)
 
 
-@router.get("/referrals", responses=ERRORS)
+@router.get("/referrals")
 def pending_referrals(session: SessionDep, actor: ApiActor) -> list[ReferralRead]:
     """Referrals waiting for the child at your places, oldest first."""
     return service.pending_referrals(session, actor=actor)
 
 
-@router.get("/referrals/{referral_id}", responses=ERRORS)
+@router.get("/referrals/{referral_id}")
 def get_referral(referral_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> ReferralRead:
     """One referral (the read is audited)."""
     return service.get_referral(session, referral_id, actor=actor)
 
 
-@router.post("/referrals/{referral_id}/arrival", responses=ERRORS)
+@router.post("/referrals/{referral_id}/arrival")
 def record_arrival(
     referral_id: uuid.UUID, body: ArrivalCreate, session: SessionDep, actor: ApiActor
 ) -> ReferralRead:
@@ -78,7 +76,7 @@ def record_arrival(
     return service.record_arrival(session, referral_id, body, actor=actor)
 
 
-@router.get("/statistics", responses=ERRORS)
+@router.get("/statistics")
 def statistics(
     criteria: Annotated[StatisticsFilter, Query()], session: SessionDep, actor: ApiActor
 ) -> CommunityStatistics:

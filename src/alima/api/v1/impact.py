@@ -1,22 +1,24 @@
 """The impact page as JSON (public, aggregates only), and its context figures."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from alima.api.deps import ApiActor, SessionDep
+from alima.api.v1.common import error_responses
 from alima.indicators import service
 from alima.indicators.schemas import ContextFigureCreate, ContextFigureRead, ImpactRead
 
-router = APIRouter(prefix="/impact", tags=["impact"])
+router = APIRouter(
+    prefix="/impact",
+    tags=["impact"],
+    responses=error_responses(
+        not_found="No such country", forbidden=None, invalid="Invalid input", signed_out=None
+    ),
+)
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such country"},
-    422: {"description": "Invalid input"},
-}
 
-
-@router.get("/{country_code}", responses=ERRORS)
+@router.get("/{country_code}")
 def impact(
     country_code: Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")],
     session: SessionDep,
@@ -26,7 +28,7 @@ def impact(
     return service.impact(session, country_code, year=year)
 
 
-@router.post("/context-figures", responses={**ERRORS, 401: {"description": "Not signed in"}})
+@router.post("/context-figures", responses={401: {"description": "Not signed in"}})
 def record_context_figure(
     body: ContextFigureCreate, session: SessionDep, actor: ApiActor
 ) -> ContextFigureRead:

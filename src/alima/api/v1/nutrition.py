@@ -1,11 +1,12 @@
 """CMAM care: admissions, visits, exits, episodes and the monthly report."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from alima.api.deps import ApiActor, SessionDep, SettingsDep
+from alima.api.v1.common import error_responses
 from alima.nutrition import service
 from alima.nutrition.schemas import (
     AdmissionCreate,
@@ -17,23 +18,25 @@ from alima.nutrition.schemas import (
     VisitResult,
 )
 
-router = APIRouter(prefix="/nutrition", tags=["nutrition"])
+router = APIRouter(
+    prefix="/nutrition",
+    tags=["nutrition"],
+    responses=error_responses(
+        not_found="No such child or episode in your scope",
+        forbidden=None,
+        conflict="Open episode exists, or episode already closed",
+        invalid="Invalid input, or refused by the protocol (code and message say why)",
+    ),
+)
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    404: {"description": "No such child or episode in your scope"},
-    409: {"description": "Open episode exists, or episode already closed"},
-    422: {"description": "Invalid input, or refused by the protocol (code and message say why)"},
-}
 
-
-@router.post("/admissions", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/admissions", status_code=status.HTTP_201_CREATED)
 def admit_child(body: AdmissionCreate, session: SessionDep, actor: ApiActor) -> VisitResult:
     """Admit a child: the response gives band, ration, next visit and status."""
     return service.admit_child(session, body, actor=actor)
 
 
-@router.post("/episodes/{episode_id}/visits", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("/episodes/{episode_id}/visits", status_code=status.HTTP_201_CREATED)
 def record_visit(
     episode_id: uuid.UUID, body: VisitCreate, session: SessionDep, actor: ApiActor
 ) -> VisitResult:
@@ -41,7 +44,7 @@ def record_visit(
     return service.record_visit(session, episode_id, body, actor=actor)
 
 
-@router.post("/episodes/{episode_id}/exit", responses=ERRORS)
+@router.post("/episodes/{episode_id}/exit")
 def exit_episode(
     episode_id: uuid.UUID, body: ExitCreate, session: SessionDep, actor: ApiActor
 ) -> EpisodeRead:
@@ -52,7 +55,7 @@ def exit_episode(
     return service.exit_episode(session, episode_id, body, actor=actor)
 
 
-@router.post("/episodes/{episode_id}/referral", responses=ERRORS)
+@router.post("/episodes/{episode_id}/referral")
 def resolve_referral(
     episode_id: uuid.UUID, body: ReferralResolve, session: SessionDep, actor: ApiActor
 ) -> EpisodeRead:
@@ -60,13 +63,13 @@ def resolve_referral(
     return service.resolve_referral(session, episode_id, body, actor=actor)
 
 
-@router.get("/episodes/{episode_id}", responses=ERRORS)
+@router.get("/episodes/{episode_id}")
 def get_episode(episode_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> EpisodeRead:
     """An episode with its visits."""
     return service.get_episode(session, episode_id, actor=actor)
 
 
-@router.get("/reports/monthly", responses=ERRORS)
+@router.get("/reports/monthly")
 def monthly_report(
     session: SessionDep,
     actor: ApiActor,

@@ -1,11 +1,12 @@
 """Patients: register, read, change, search, soft-delete with a reason."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from alima.api.deps import ApiActor, SessionDep
+from alima.api.v1.common import error_responses
 from alima.core.schemas import (
     Page,
     PatientCreate,
@@ -17,24 +18,24 @@ from alima.core.schemas import (
 )
 from alima.core.service import patients as service
 
-router = APIRouter(prefix="/patients", tags=["patients"])
+router = APIRouter(
+    prefix="/patients",
+    tags=["patients"],
+    responses=error_responses(
+        not_found="No such patient in your scope",
+        conflict="Likely duplicate (send confirm_not_duplicate) or conflict",
+        invalid="Invalid input",
+    ),
+)
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    403: {"description": "Not allowed"},
-    404: {"description": "No such patient in your scope"},
-    409: {"description": "Likely duplicate (send confirm_not_duplicate) or conflict"},
-    422: {"description": "Invalid input"},
-}
 
-
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post("", status_code=status.HTTP_201_CREATED)
 def register_patient(body: PatientCreate, session: SessionDep, actor: ApiActor) -> PatientRead:
     """Register a patient; a likely duplicate is refused with 409 unless confirmed."""
     return service.register_patient(session, body, actor=actor)
 
 
-@router.get("", responses=ERRORS)
+@router.get("")
 def search_patients(
     criteria: Annotated[PatientFilter, Query()], session: SessionDep, actor: ApiActor
 ) -> Page[PatientSummary]:
@@ -42,13 +43,13 @@ def search_patients(
     return service.search_patients(session, criteria, actor=actor)
 
 
-@router.get("/{patient_id}", responses=ERRORS)
+@router.get("/{patient_id}")
 def get_patient(patient_id: uuid.UUID, session: SessionDep, actor: ApiActor) -> PatientRead:
     """One patient (the read is audited)."""
     return service.get_patient(session, patient_id, actor=actor)
 
 
-@router.patch("/{patient_id}", responses=ERRORS)
+@router.patch("/{patient_id}")
 def update_patient(
     patient_id: uuid.UUID, body: PatientUpdate, session: SessionDep, actor: ApiActor
 ) -> PatientRead:
@@ -56,7 +57,7 @@ def update_patient(
     return service.update_patient(session, patient_id, body, actor=actor)
 
 
-@router.delete("/{patient_id}", responses=ERRORS)
+@router.delete("/{patient_id}")
 def delete_patient(
     patient_id: uuid.UUID,
     session: SessionDep,

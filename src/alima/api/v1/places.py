@@ -1,23 +1,23 @@
 """Places (read-only)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from alima.api.deps import ApiActor, SessionDep
+from alima.api.v1.common import error_responses
 from alima.core.enums import PlaceKind
 from alima.core.schemas import Page, PlaceRead
 from alima.core.service import places as service
 
-router = APIRouter(prefix="/places", tags=["places"])
+router = APIRouter(
+    prefix="/places",
+    tags=["places"],
+    responses=error_responses(not_found="Unknown place", forbidden=None, invalid=None),
+)
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in"},
-    404: {"description": "Unknown place"},
-}
 
-
-@router.get("", responses=ERRORS)
+@router.get("")
 def list_places(
     session: SessionDep,
     actor: ApiActor,
@@ -31,7 +31,7 @@ def list_places(
     )
 
 
-@router.get("/{code}", responses=ERRORS)
+@router.get("/{code}")
 def get_place(code: str, session: SessionDep, actor: ApiActor) -> PlaceRead:
     """One place by its code."""
     return service.get_place(session, code, actor=actor)
