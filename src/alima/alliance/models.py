@@ -22,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.db import (
-    AuthorMixin,
     Base,
     IdMixin,
     PeriodLock,
@@ -30,11 +29,22 @@ from alima.core.db import (
     TimestampMixin,
     UTCDateTime,
 )
-from alima.core.models import Organisation, Patient, Place, Project, User
+from alima.core.models import (
+    Organisation,
+    OrganisationRef,
+    Patient,
+    PatientRef,
+    Place,
+    PlaceRef,
+    Project,
+    ProjectRef,
+    RecordMixin,
+    User,
+)
 from alima.core.time import utcnow
 
 
-class Agreement(IdMixin, TimestampMixin, AuthorMixin, Base):
+class Agreement(RecordMixin, Base):
     """What a partner organisation's users may see, capture, approve and export in a project.
 
     ``role`` empty means every role of the organisation; a row naming a role wins over it.
@@ -43,8 +53,8 @@ class Agreement(IdMixin, TimestampMixin, AuthorMixin, Base):
 
     __tablename__ = "alliance_agreement"
 
-    project_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_project.id"))
-    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_organisation.id"))
+    project_id: Mapped[ProjectRef]
+    organisation_id: Mapped[OrganisationRef]
     role: Mapped[str | None] = mapped_column(String(40), nullable=True)
     data_access: Mapped[str] = mapped_column(String(20))
     may_capture: Mapped[bool] = mapped_column(Boolean)
@@ -78,8 +88,8 @@ class DataPeriod(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "alliance_data_period"
 
-    project_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_project.id"))
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    project_id: Mapped[ProjectRef]
+    place_id: Mapped[PlaceRef]
     starts_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))
     round: Mapped[int] = mapped_column(Integer, default=1)
@@ -114,7 +124,7 @@ class PeriodApproval(IdMixin, Base):
         Uuid, ForeignKey("alliance_data_period.id"), index=True
     )
     round: Mapped[int] = mapped_column(Integer)
-    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_organisation.id"))
+    organisation_id: Mapped[OrganisationRef]
     approved_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -133,7 +143,7 @@ class BreakGlassGrant(IdMixin, Base):
     __tablename__ = "alliance_break_glass"
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"))
-    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)
+    patient_id: Mapped[PatientRef]
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -150,7 +160,7 @@ class EmergencyAlert(IdMixin, Base):
     __tablename__ = "alliance_emergency_alert"
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"))
-    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)
+    patient_id: Mapped[PatientRef]
     detail: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -158,7 +168,7 @@ class EmergencyAlert(IdMixin, Base):
     patient: Mapped[Patient] = relationship()
 
 
-class FundingGrant(IdMixin, TimestampMixin, AuthorMixin, Base):
+class FundingGrant(RecordMixin, Base):
     """A donor's grant to a project, in its currency and in the reporting currency.
 
     Amounts are whole currency units (grants are signed in whole euros or francs).
@@ -190,7 +200,7 @@ class FundingGrant(IdMixin, TimestampMixin, AuthorMixin, Base):
     )
 
 
-class FundingAllocation(IdMixin, TimestampMixin, AuthorMixin, Base):
+class FundingAllocation(RecordMixin, Base):
     """Part of a grant allocated to a partner organisation (in the grant's currency)."""
 
     __tablename__ = "alliance_funding_allocation"
@@ -198,7 +208,7 @@ class FundingAllocation(IdMixin, TimestampMixin, AuthorMixin, Base):
     grant_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("alliance_funding_grant.id"), index=True
     )
-    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_organisation.id"))
+    organisation_id: Mapped[OrganisationRef]
     amount: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
@@ -208,7 +218,7 @@ class FundingAllocation(IdMixin, TimestampMixin, AuthorMixin, Base):
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
 
-class Training(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
+class Training(RecordMixin, PeriodLocked, Base):
     """A training session for health workers (IPC, MUAC, CMAM, IMCI...)."""
 
     __tablename__ = "alliance_training"
@@ -216,8 +226,8 @@ class Training(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
 
     title: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(20))
-    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_organisation.id"))
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    organisation_id: Mapped[OrganisationRef]
+    place_id: Mapped[PlaceRef]
     project_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("core_project.id"), nullable=True, index=True
     )
@@ -235,7 +245,7 @@ class Training(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
     __table_args__ = (CheckConstraint("ended_on >= started_on", name="dates"),)
 
 
-class TrainingParticipant(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
+class TrainingParticipant(RecordMixin, PeriodLocked, Base):
     """A health worker who attended a training. Name, cadre, organisation, sex: nothing more."""
 
     __tablename__ = "alliance_training_participant"

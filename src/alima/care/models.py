@@ -19,22 +19,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.db import (
-    AuthorMixin,
     Base,
     IdMixin,
     PeriodLock,
     PeriodLocked,
-    SoftDeleteMixin,
-    TimestampMixin,
 )
-from alima.core.models import Patient, Place
+from alima.core.models import LockedRecordMixin, Patient, PatientRef, Place, PlaceRef, RecordMixin
 
 
-class PatientRecordMixin(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked):
+class PatientRecordMixin(LockedRecordMixin):
     """A patient-level care record: the patient and the place where care was given."""
 
-    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
@@ -225,7 +222,7 @@ class Surgery(PatientRecordMixin, Base):
     place: Mapped[Place] = relationship()
 
 
-class MobileSession(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class MobileSession(LockedRecordMixin, Base):
     """A mobile-clinic session at a site: who went, how many people were reached, what was given."""
 
     __tablename__ = "care_mobile_session"
@@ -255,13 +252,13 @@ class MobileSession(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, Perio
     )
 
 
-class DisplacedPopulation(IdMixin, TimestampMixin, AuthorMixin, PeriodLocked, Base):
+class DisplacedPopulation(RecordMixin, PeriodLocked, Base):
     """The displaced population counted at a site on a date (corrections are audited updates)."""
 
     __tablename__ = "care_displaced_population"
     __period_lock__ = PeriodLock(dates={"counted_on": None})
 
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    place_id: Mapped[PlaceRef]
     counted_on: Mapped[date] = mapped_column(Date)
     individuals: Mapped[int] = mapped_column(Integer)
     households: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -7,24 +7,19 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.db import (
-    AuthorMixin,
     Base,
-    IdMixin,
     PeriodLock,
-    PeriodLocked,
-    SoftDeleteMixin,
-    TimestampMixin,
 )
-from alima.core.models import Patient, Place
+from alima.core.models import LockedRecordMixin, Patient, Place, PlaceRef
 
 
-class Training(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class Training(LockedRecordMixin, Base):
     """A MUAC-for-mothers training session in a village."""
 
     __tablename__ = "community_training"
     __period_lock__ = PeriodLock(dates={"held_on": None})
 
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    place_id: Mapped[PlaceRef]
     held_on: Mapped[date] = mapped_column(Date, index=True)
     trainer_name: Mapped[str] = mapped_column(String(200))
     trainer_role: Mapped[str] = mapped_column(String(20))
@@ -41,13 +36,13 @@ class Training(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLock
     )
 
 
-class Screening(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class Screening(LockedRecordMixin, Base):
     """A child's arm measured in the community; the child may not be registered yet."""
 
     __tablename__ = "community_screening"
     __period_lock__ = PeriodLock(dates={"screened_on": None})
 
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    place_id: Mapped[PlaceRef]
     screened_on: Mapped[date] = mapped_column(Date, index=True)
     screener_type: Mapped[str] = mapped_column(String(20))
     screener_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -76,7 +71,7 @@ class Screening(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLoc
     )
 
 
-class Referral(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class Referral(LockedRecordMixin, Base):
     """A screened child sent to a health centre, and what happened when the child arrived."""
 
     __tablename__ = "community_referral"
@@ -103,7 +98,7 @@ class Referral(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLock
     screening_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("community_screening.id"), unique=True
     )
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    place_id: Mapped[PlaceRef]
     urgency: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(12), index=True)
     referred_on: Mapped[date] = mapped_column(Date, index=True)

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,24 @@ from alima.core.db import (
     new_id,
 )
 from alima.core.time import utcnow
+
+
+class RecordMixin(IdMixin, TimestampMixin, AuthorMixin):
+    """A record someone writes: its id, when it was written and changed, and by whom."""
+
+
+class LockedRecordMixin(RecordMixin, SoftDeleteMixin, PeriodLocked):
+    """A record of what happened somewhere on a day: never hard-deleted, locked with its month.
+
+    A model built on it still declares its ``__period_lock__`` (``alima.core.period_lock``).
+    """
+
+
+#: References to the core's places, patients, organisations and projects, declared once.
+PlaceRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("core_place.id"), index=True)]
+PatientRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)]
+OrganisationRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("core_organisation.id"))]
+ProjectRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("core_project.id"))]
 
 
 class Organisation(IdMixin, TimestampMixin, Base):
@@ -115,8 +133,8 @@ class ProjectPartner(IdMixin, Base):
 
     __tablename__ = "core_project_partner"
 
-    project_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_project.id"))
-    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_organisation.id"))
+    project_id: Mapped[ProjectRef]
+    organisation_id: Mapped[OrganisationRef]
     role: Mapped[str] = mapped_column(String(40))
 
     project: Mapped[Project] = relationship(back_populates="partners")
@@ -130,7 +148,7 @@ class ProjectPlace(IdMixin, Base):
 
     __tablename__ = "core_project_place"
 
-    project_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_project.id"))
+    project_id: Mapped[ProjectRef]
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
 
     project: Mapped[Project] = relationship(back_populates="places")
@@ -240,7 +258,7 @@ class LoginThrottle(Base):
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class Patient(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class Patient(LockedRecordMixin, Base):
     """A person receiving care. No ethnicity, religion or political affiliation, ever."""
 
     __tablename__ = "core_patient"
@@ -255,7 +273,7 @@ class Patient(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocke
     caregiver_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     village: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    place_id: Mapped[PlaceRef]
     # Accent- and case-folded copies for search and duplicate detection (alima.core.text.fold).
     search_name: Mapped[str] = mapped_column(String(300), index=True)
     search_village: Mapped[str] = mapped_column(String(200), default="")

@@ -1,28 +1,24 @@
 """ORM models of indicators: context figures of the impact page, entered with their source."""
 
-import uuid
-
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    ForeignKey,
     Integer,
     String,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from alima.core.db import AuthorMixin, Base, IdMixin, TimestampMixin
-from alima.core.models import Place
+from alima.core.db import Base
+from alima.core.models import Place, PlaceRef, RecordMixin
 
 
-class ContextFigure(IdMixin, TimestampMixin, AuthorMixin, Base):
+class ContextFigure(RecordMixin, Base):
     """A figure about a country that alima does not compute (population, food insecurity...)."""
 
     __tablename__ = "indicators_context_figure"
 
-    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
+    place_id: Mapped[PlaceRef]
     kind: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column(Integer)
     value: Mapped[int] = mapped_column(BigInteger)

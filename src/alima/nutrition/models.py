@@ -24,18 +24,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.db import (
-    AuthorMixin,
     Base,
-    IdMixin,
     PeriodLock,
-    PeriodLocked,
-    SoftDeleteMixin,
-    TimestampMixin,
 )
-from alima.core.models import Patient, Place
+from alima.core.models import LockedRecordMixin, Patient, Place, RecordMixin
 
 
-class ProtocolOverride(IdMixin, TimestampMixin, AuthorMixin, Base):
+class ProtocolOverride(RecordMixin, Base):
     """A country's adaptation of a packaged protocol (validated by ``apply_overrides``)."""
 
     __tablename__ = "nutrition_protocol_override"
@@ -49,7 +44,7 @@ class ProtocolOverride(IdMixin, TimestampMixin, AuthorMixin, Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class Episode(LockedRecordMixin, Base):
     """One treatment of one child for acute malnutrition, from admission to exit."""
 
     __tablename__ = "nutrition_episode"
@@ -137,7 +132,7 @@ class Episode(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocke
     )
 
 
-class Visit(IdMixin, TimestampMixin, AuthorMixin, SoftDeleteMixin, PeriodLocked, Base):
+class Visit(LockedRecordMixin, Base):
     """A measurement point of an episode (the admission is the first one) and what was decided."""
 
     __tablename__ = "nutrition_visit"
