@@ -34,6 +34,7 @@ from alima.alliance.models import (
     Training,
     TrainingParticipant,
 )
+from alima.core import repository as core_repository
 from alima.core.enums import PartnerRole, PlaceKind
 from alima.core.errors import Conflict
 from alima.core.models import (
@@ -46,7 +47,11 @@ from alima.core.models import (
     ProjectPlace,
     User,
 )
-from alima.core.repository import in_paths
+from alima.core.repository import find_by_id, in_paths
+
+#: The live patient with an identifier: the core's query, which this domain's services use.
+find_patient_by_identifier = core_repository.find_patient_by_identifier
+
 
 # --- trainings -------------------------------------------------------------------------------
 
@@ -58,7 +63,7 @@ def _trained(
         select(TrainingParticipant.search_name, TrainingParticipant.organisation_id)
         .join(Training, Training.id == TrainingParticipant.training_id)
         .join(Place, Place.id == Training.place_id)
-        .where(in_paths(Place.path, paths), Training.ended_on >= start, Training.ended_on <= end)
+        .where(in_paths(Place.path, paths), Training.ended_on.between(start, end))
     )
     if project_id is not None:
         stmt = stmt.where(Training.project_id == project_id)
@@ -123,7 +128,7 @@ def trainings_by_topic(
     stmt = (
         select(Training.topic, func.count())
         .join(Place, Place.id == Training.place_id)
-        .where(in_paths(Place.path, paths), Training.ended_on >= start, Training.ended_on <= end)
+        .where(in_paths(Place.path, paths), Training.ended_on.between(start, end))
         .group_by(Training.topic)
         .order_by(Training.topic)
     )
@@ -168,16 +173,15 @@ def list_trainings(
 
 def find_training(session: Session, training_id: uuid.UUID) -> Training | None:
     """A training with its place, organisation, project and participants loaded."""
-    return session.scalars(
-        select(Training)
-        .where(Training.id == training_id)
-        .options(
-            selectinload(Training.place),
-            selectinload(Training.organisation),
-            selectinload(Training.project),
-            selectinload(Training.participants).selectinload(TrainingParticipant.organisation),
-        )
-    ).one_or_none()
+    return find_by_id(
+        session,
+        Training,
+        training_id,
+        selectinload(Training.place),
+        selectinload(Training.organisation),
+        selectinload(Training.project),
+        selectinload(Training.participants).selectinload(TrainingParticipant.organisation),
+    )
 
 
 # --- organisations, places, projects ---------------------------------------------------------
@@ -337,18 +341,6 @@ def live_emergency_patient_ids(
     )
 
 
-def find_patient_by_identifier(session: Session, identifier: str) -> Patient | None:
-    """A patient (not deleted) by identifier, case-insensitive, place loaded."""
-    return session.scalars(
-        select(Patient)
-        .where(
-            func.upper(Patient.identifier) == identifier.strip().upper(),
-            Patient.deleted_at.is_(None),
-        )
-        .options(selectinload(Patient.place))
-    ).one_or_none()
-
-
 def list_break_glass(
     session: Session, paths: Sequence[str], *, user_id: uuid.UUID | None = None, limit: int = 200
 ) -> list[tuple[BreakGlassGrant, Organisation | None, int]]:
@@ -392,15 +384,14 @@ def list_break_glass(
 
 def find_period(session: Session, period_id: uuid.UUID) -> DataPeriod | None:
     """A site's month with place, project and approvals loaded."""
-    return session.scalars(
-        select(DataPeriod)
-        .where(DataPeriod.id == period_id)
-        .options(
-            selectinload(DataPeriod.place),
-            selectinload(DataPeriod.project),
-            selectinload(DataPeriod.approvals).selectinload(PeriodApproval.organisation),
-        )
-    ).one_or_none()
+    return find_by_id(
+        session,
+        DataPeriod,
+        period_id,
+        selectinload(DataPeriod.place),
+        selectinload(DataPeriod.project),
+        selectinload(DataPeriod.approvals).selectinload(PeriodApproval.organisation),
+    )
 
 
 def find_period_at(session: Session, place_id: uuid.UUID, starts_on: date) -> DataPeriod | None:
@@ -483,16 +474,15 @@ def list_grants(session: Session, project_ids: Sequence[uuid.UUID]) -> list[Fund
 
 def find_grant(session: Session, grant_id: uuid.UUID) -> FundingGrant | None:
     """A grant with its project's places and its allocations loaded."""
-    return session.scalars(
-        select(FundingGrant)
-        .where(FundingGrant.id == grant_id)
-        .options(
-            selectinload(FundingGrant.project)
-            .selectinload(Project.places)
-            .selectinload(ProjectPlace.place),
-            selectinload(FundingGrant.allocations),
-        )
-    ).one_or_none()
+    return find_by_id(
+        session,
+        FundingGrant,
+        grant_id,
+        selectinload(FundingGrant.project)
+        .selectinload(Project.places)
+        .selectinload(ProjectPlace.place),
+        selectinload(FundingGrant.allocations),
+    )
 
 
 def grant_reference_exists(session: Session, project_id: uuid.UUID, reference: str) -> bool:

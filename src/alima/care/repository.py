@@ -26,7 +26,7 @@ from alima.care.models import (
 )
 from alima.core.enums import PlaceKind
 from alima.core.models import Place
-from alima.core.repository import in_paths, patient_not_deleted
+from alima.core.repository import find_by_id, in_paths, patient_not_deleted
 
 
 def _month(year: Any, month: Any) -> date:
@@ -60,8 +60,7 @@ def aggregate(
             in_paths(Place.path, paths),
             model.deleted_at.is_(None),
             *_live_patient(model),
-            day >= start,
-            day <= end,
+            day.between(start, end),
             *where,
         )
     )
@@ -90,8 +89,7 @@ def aggregate_monthly(
             in_paths(Place.path, paths),
             model.deleted_at.is_(None),
             *_live_patient(model),
-            day >= start,
-            day <= end,
+            day.between(start, end),
             *where,
         )
         .group_by(year, month)
@@ -196,43 +194,39 @@ def monthly_people_reached_at_sites(
     )
 
 
-def count_sites_served(session: Session, paths: Sequence[str], start: date, end: date) -> int:
-    """Distinct displacement sites where a mobile-clinic session was held."""
+def _count_distinct_at_sites(
+    session: Session,
+    column: InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None],
+    paths: Sequence[str],
+    start: date,
+    end: date,
+) -> int:
+    """Distinct non-empty ``column`` values of live sessions at displacement sites in ``paths``."""
     return int(
         session.scalar(
-            select(func.count(func.distinct(MobileSession.place_id)))
+            select(func.count(func.distinct(column)))
             .select_from(MobileSession)
             .join(Place, Place.id == MobileSession.place_id)
             .where(
                 in_paths(Place.path, paths),
                 _at_sites(),
                 MobileSession.deleted_at.is_(None),
-                MobileSession.held_on >= start,
-                MobileSession.held_on <= end,
+                column.is_not(None),
+                MobileSession.held_on.between(start, end),
             )
         )
         or 0
     )
+
+
+def count_sites_served(session: Session, paths: Sequence[str], start: date, end: date) -> int:
+    """Distinct displacement sites where a mobile-clinic session was held."""
+    return _count_distinct_at_sites(session, MobileSession.place_id, paths, start, end)
 
 
 def count_clinics_active(session: Session, paths: Sequence[str], start: date, end: date) -> int:
     """Distinct mobile-clinic teams that held a session at a displacement site."""
-    return int(
-        session.scalar(
-            select(func.count(func.distinct(MobileSession.mobile_clinic_id)))
-            .select_from(MobileSession)
-            .join(Place, Place.id == MobileSession.place_id)
-            .where(
-                in_paths(Place.path, paths),
-                _at_sites(),
-                MobileSession.deleted_at.is_(None),
-                MobileSession.mobile_clinic_id.is_not(None),
-                MobileSession.held_on >= start,
-                MobileSession.held_on <= end,
-            )
-        )
-        or 0
-    )
+    return _count_distinct_at_sites(session, MobileSession.mobile_clinic_id, paths, start, end)
 
 
 # --- patient records -------------------------------------------------------------------------
@@ -240,15 +234,14 @@ def count_clinics_active(session: Session, paths: Sequence[str], start: date, en
 
 def find_consultation(session: Session, consultation_id: uuid.UUID) -> Consultation | None:
     """A consultation with its patient, place and diagnoses (deleted ones included)."""
-    return session.scalars(
-        select(Consultation)
-        .where(Consultation.id == consultation_id)
-        .options(
-            selectinload(Consultation.patient),
-            selectinload(Consultation.place),
-            selectinload(Consultation.diagnoses),
-        )
-    ).one_or_none()
+    return find_by_id(
+        session,
+        Consultation,
+        consultation_id,
+        selectinload(Consultation.patient),
+        selectinload(Consultation.place),
+        selectinload(Consultation.diagnoses),
+    )
 
 
 def list_consultations(session: Session, patient_id: uuid.UUID) -> list[Consultation]:
@@ -290,8 +283,7 @@ def count_antenatal_visits_between(
             .where(
                 AntenatalVisit.patient_id == patient_id,
                 AntenatalVisit.deleted_at.is_(None),
-                AntenatalVisit.visited_on >= since,
-                AntenatalVisit.visited_on <= until,
+                AntenatalVisit.visited_on.between(since, until),
             )
         )
         or 0
@@ -314,11 +306,13 @@ def latest_delivery_before(session: Session, patient_id: uuid.UUID, on: date) ->
 
 def find_delivery(session: Session, delivery_id: uuid.UUID) -> Delivery | None:
     """A delivery with its newborns."""
-    return session.scalars(
-        select(Delivery)
-        .where(Delivery.id == delivery_id)
-        .options(selectinload(Delivery.newborns), selectinload(Delivery.place))
-    ).one_or_none()
+    return find_by_id(
+        session,
+        Delivery,
+        delivery_id,
+        selectinload(Delivery.newborns),
+        selectinload(Delivery.place),
+    )
 
 
 def list_deliveries(session: Session, patient_id: uuid.UUID) -> list[Delivery]:
@@ -369,8 +363,7 @@ def list_surgeries(
                 in_paths(Place.path, paths),
                 Surgery.deleted_at.is_(None),
                 patient_not_deleted(Surgery.patient_id),
-                Surgery.operated_on >= start,
-                Surgery.operated_on <= end,
+                Surgery.operated_on.between(start, end),
             )
             .options(selectinload(Surgery.place), selectinload(Surgery.patient))
             .order_by(Surgery.operated_on.desc(), Surgery.created_at.desc())
@@ -381,11 +374,9 @@ def list_surgeries(
 
 def find_record(session: Session, model: Any, record_id: uuid.UUID) -> Any:
     """Any patient-level care record by id, with its patient and place."""
-    return session.scalars(
-        select(model)
-        .where(model.id == record_id)
-        .options(selectinload(model.patient), selectinload(model.place))
-    ).one_or_none()
+    return find_by_id(
+        session, model, record_id, selectinload(model.patient), selectinload(model.place)
+    )
 
 
 # --- mobile clinics and sites ---------------------------------------------------------------
@@ -411,8 +402,7 @@ def list_counts(
             select(DisplacedPopulation)
             .where(
                 DisplacedPopulation.place_id.in_(site_ids),
-                DisplacedPopulation.counted_on >= start,
-                DisplacedPopulation.counted_on <= end,
+                DisplacedPopulation.counted_on.between(start, end),
             )
             .options(selectinload(DisplacedPopulation.place))
             .order_by(DisplacedPopulation.counted_on)
@@ -442,8 +432,7 @@ def sessions_by_site(
         .where(
             MobileSession.place_id.in_(site_ids),
             MobileSession.deleted_at.is_(None),
-            MobileSession.held_on >= start,
-            MobileSession.held_on <= end,
+            MobileSession.held_on.between(start, end),
         )
         .group_by(MobileSession.place_id)
     )

@@ -15,9 +15,17 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from alima.community.enums import ReferralStatus
 from alima.community.models import Referral, Screening, Training
-from alima.core.models import Patient, Place
-from alima.core.repository import in_paths, patient_not_deleted
+from alima.core import repository as core_repository
+from alima.core.models import Place
+from alima.core.repository import (
+    find_by_id,
+    in_paths,
+    patient_not_deleted,
+)
 from alima.nutrition.models import Episode
+
+#: The live patient with an identifier: the core's query, which this domain's services use.
+find_patient_by_identifier = core_repository.find_patient_by_identifier
 
 
 def month_start(year: int | float, month: int | float) -> date:
@@ -50,8 +58,7 @@ def _trainings_in(paths: Sequence[str], start: date, end: date) -> Select[int]:
         .where(
             in_paths(Place.path, paths),
             Training.deleted_at.is_(None),
-            Training.held_on >= start,
-            Training.held_on <= end,
+            Training.held_on.between(start, end),
         )
     )
 
@@ -73,8 +80,7 @@ def monthly_mothers_trained(
         .where(
             in_paths(Place.path, paths),
             Training.deleted_at.is_(None),
-            Training.held_on >= start,
-            Training.held_on <= end,
+            Training.held_on.between(start, end),
         )
         .group_by(year, month)
     )
@@ -90,8 +96,7 @@ def count_trainings(session: Session, paths: Sequence[str], start: date, end: da
         .where(
             in_paths(Place.path, paths),
             Training.deleted_at.is_(None),
-            Training.held_on >= start,
-            Training.held_on <= end,
+            Training.held_on.between(start, end),
         )
     )
     return int(session.scalar(stmt) or 0)
@@ -102,26 +107,24 @@ def count_trainings(session: Session, paths: Sequence[str], start: date, end: da
 
 def find_screening(session: Session, screening_id: uuid.UUID) -> Screening | None:
     """A screening with its place and referral (deleted ones included)."""
-    return session.scalars(
-        select(Screening)
-        .where(Screening.id == screening_id)
-        .options(
-            selectinload(Screening.place),
-            selectinload(Screening.referral).selectinload(Referral.place),
-        )
-    ).one_or_none()
+    return find_by_id(
+        session,
+        Screening,
+        screening_id,
+        selectinload(Screening.place),
+        selectinload(Screening.referral).selectinload(Referral.place),
+    )
 
 
 def find_referral(session: Session, referral_id: uuid.UUID) -> Referral | None:
     """A referral with its screening and places (deleted ones included)."""
-    return session.scalars(
-        select(Referral)
-        .where(Referral.id == referral_id)
-        .options(
-            selectinload(Referral.place),
-            selectinload(Referral.screening).selectinload(Screening.place),
-        )
-    ).one_or_none()
+    return find_by_id(
+        session,
+        Referral,
+        referral_id,
+        selectinload(Referral.place),
+        selectinload(Referral.screening).selectinload(Screening.place),
+    )
 
 
 def list_recent_screenings(
@@ -173,8 +176,7 @@ def _screenings_in(paths: Sequence[str], start: date, end: date) -> list[ColumnE
     return [
         in_paths(Place.path, paths),
         Screening.deleted_at.is_(None),
-        Screening.screened_on >= start,
-        Screening.screened_on <= end,
+        Screening.screened_on.between(start, end),
     ]
 
 
@@ -265,20 +267,6 @@ def measured_pairs(
     return [(str(t), int(c), int(f or 0)) for t, c, f in session.execute(stmt)]
 
 
-def find_patient_by_identifier(session: Session, identifier: str) -> Patient | None:
-    """The live patient with this identifier (case-insensitive), place loaded."""
-    return session.scalars(
-        select(Patient)
-        .where(
-            func.upper(Patient.identifier) == identifier.strip().upper(),
-            Patient.deleted_at.is_(None),
-        )
-        .options(selectinload(Patient.place))
-    ).one_or_none()
-
-
 def find_nutrition_episode(session: Session, episode_id: uuid.UUID) -> Episode | None:
     """A nutrition episode (deleted or not), its place loaded."""
-    return session.scalars(
-        select(Episode).where(Episode.id == episode_id).options(selectinload(Episode.place))
-    ).one_or_none()
+    return find_by_id(session, Episode, episode_id, selectinload(Episode.place))

@@ -5,13 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from alima.core.audit import LIST_READ
+from alima.core.db import IdMixin
 from alima.core.errors import CoreError, NotFound
 from alima.core.models import (
     ApiToken,
@@ -25,6 +28,18 @@ from alima.core.models import (
     User,
     UserSession,
 )
+
+RecordT = TypeVar("RecordT", bound=IdMixin)
+LiveT = TypeVar("LiveT", UserSession, ApiToken)
+
+
+def find_by_id(
+    session: Session, model: type[RecordT], record_id: uuid.UUID, *options: ORMOption
+) -> RecordT | None:
+    """The ``model`` row with ``record_id`` (deleted ones included), loaded with ``options``."""
+    return session.scalars(
+        select(model).where(model.id == record_id).options(*options)
+    ).one_or_none()
 
 
 def in_paths(
@@ -134,26 +149,24 @@ def active_assignments(session: Session, user_id: uuid.UUID) -> list[RoleAssignm
     )
 
 
-def find_live_session(session: Session, token_hash: str, now: datetime) -> UserSession | None:
-    """A sign-in session that is neither expired nor revoked."""
+def _find_live(
+    session: Session, model: type[LiveT], token_hash: str, now: datetime
+) -> LiveT | None:
     return session.scalars(
-        select(UserSession).where(
-            UserSession.token_hash == token_hash,
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
+        select(model).where(
+            model.token_hash == token_hash, model.revoked_at.is_(None), model.expires_at > now
         )
     ).one_or_none()
+
+
+def find_live_session(session: Session, token_hash: str, now: datetime) -> UserSession | None:
+    """A sign-in session that is neither expired nor revoked."""
+    return _find_live(session, UserSession, token_hash, now)
 
 
 def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToken | None:
     """An API token that is neither expired nor revoked."""
-    return session.scalars(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_hash,
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > now,
-        )
-    ).one_or_none()
+    return _find_live(session, ApiToken, token_hash, now)
 
 
 def api_token_is_live(session: Session, token_hash: str, now: datetime) -> bool:
@@ -252,8 +265,18 @@ def _patients_in_scope(paths: Sequence[str]) -> Select[Patient]:
 
 def find_patient(session: Session, patient_id: uuid.UUID) -> Patient | None:
     """The patient with ``patient_id`` (deleted ones included), place loaded."""
+    return find_by_id(session, Patient, patient_id, selectinload(Patient.place))
+
+
+def find_patient_by_identifier(session: Session, identifier: str) -> Patient | None:
+    """The live patient with this identifier (case-insensitive), place loaded."""
     return session.scalars(
-        select(Patient).where(Patient.id == patient_id).options(selectinload(Patient.place))
+        select(Patient)
+        .where(
+            func.upper(Patient.identifier) == identifier.strip().upper(),
+            Patient.deleted_at.is_(None),
+        )
+        .options(selectinload(Patient.place))
     ).one_or_none()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
-from alima.core.repository import in_paths, patient_not_deleted
+from alima.core.repository import find_by_id, in_paths, patient_not_deleted
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
 
 
@@ -62,9 +62,7 @@ def find_episode(
         if with_visits
         else (joinedload(Episode.patient), joinedload(Episode.place))
     )
-    return session.scalars(
-        select(Episode).where(Episode.id == episode_id).options(*options)
-    ).one_or_none()
+    return find_by_id(session, Episode, episode_id, *options)
 
 
 @dataclass(frozen=True)
@@ -226,8 +224,7 @@ def admissions_by_type_and_criterion(
         .where(
             _place_in(paths),
             _live(),
-            Episode.admitted_on >= start,
-            Episode.admitted_on <= end,
+            Episode.admitted_on.between(start, end),
         )
         .group_by(Episode.admission_type, Episode.main_criterion)
     )
@@ -248,8 +245,7 @@ def exits_by_outcome(
         .where(
             _place_in(paths),
             _live(),
-            Episode.closed_on >= start,
-            Episode.closed_on <= end,
+            Episode.closed_on.between(start, end),
         )
         .group_by(Episode.outcome)
     )
@@ -257,8 +253,7 @@ def exits_by_outcome(
     defaulted = session.scalar(
         _scoped(paths).where(
             Episode.status == "open",
-            Episode.defaults_on >= start,
-            Episode.defaults_on <= min(end, today),
+            Episode.defaults_on.between(start, min(end, today)),
         )
     )
     if defaulted:
@@ -277,8 +272,7 @@ def cured_stays(
             _place_in(paths),
             _live(),
             Episode.outcome == "cured",
-            Episode.closed_on >= start,
-            Episode.closed_on <= end,
+            Episode.closed_on.between(start, end),
         )
     )
     return [(a, c, s) for a, c, s in session.execute(stmt) if c is not None]
@@ -290,8 +284,7 @@ def sachets_given(session: Session, paths: Sequence[str], *, start: date, end: d
         Visit.place_id.in_(_place_ids(paths)),
         Visit.deleted_at.is_(None),
         Visit.episode_id.in_(select(Episode.id).where(_live())),
-        Visit.visit_on >= start,
-        Visit.visit_on <= end,
+        Visit.visit_on.between(start, end),
     )
     return int(session.scalar(stmt) or 0)
 
@@ -349,8 +342,7 @@ def count_admissions(session: Session, paths: Sequence[str], start: date, end: d
     stmt = select(func.count(Episode.id)).where(
         Episode.place_id.in_(_place_ids(paths)),
         _live(),
-        Episode.admitted_on >= start,
-        Episode.admitted_on <= end,
+        Episode.admitted_on.between(start, end),
     )
     return int(session.scalar(stmt) or 0)
 
@@ -366,8 +358,7 @@ def monthly_admissions(
         .where(
             Episode.place_id.in_(_place_ids(paths)),
             _live(),
-            Episode.admitted_on >= start,
-            Episode.admitted_on <= end,
+            Episode.admitted_on.between(start, end),
         )
         .group_by(year, month)
     )
