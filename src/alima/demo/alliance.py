@@ -11,7 +11,6 @@ twice (counted once). Deterministic for a given ``today``.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -32,6 +31,7 @@ from alima.core.audit import record
 from alima.core.enums import AuditAction, OrganisationKind, Role
 from alima.core.models import Organisation, Place, Project, RoleAssignment, User
 from alima.core.security import hash_password
+from alima.demo.common import new_id
 from alima.demo.core import DEMO_PASSWORD, PROJECT_CODE
 from alima.demo.places import FAMILY_NAMES, GIVEN_NAMES_F, GIVEN_NAMES_M
 
@@ -81,10 +81,6 @@ TRAININGS: list[tuple[str, str, str, int, int, int]] = [
 ]
 
 
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
@@ -98,7 +94,7 @@ def load(session: Session, *, today: date) -> None:
         places = {p.code: p for p in session.scalars(select(Place))}
         users = {u.username: u for u in session.scalars(select(User))}
         unicef = Organisation(
-            id=_uuid(rng),
+            id=new_id(rng),
             code="UNICEF-ML",
             name="UNICEF Mali",
             kind=OrganisationKind.DONOR.value,
@@ -106,7 +102,7 @@ def load(session: Session, *, today: date) -> None:
         )
         session.add(unicef)
         lead_coordinator = User(
-            id=_uuid(rng),
+            id=new_id(rng),
             username=LEAD_COORDINATOR[0],
             full_name=LEAD_COORDINATOR[1],
             password_hash=hash_password(DEMO_PASSWORD),
@@ -116,7 +112,7 @@ def load(session: Session, *, today: date) -> None:
         session.flush()
         session.add(
             RoleAssignment(
-                id=_uuid(rng),
+                id=new_id(rng),
                 user_id=lead_coordinator.id,
                 role=Role.COORDINATOR.value,
                 project_id=project.id,
@@ -126,7 +122,7 @@ def load(session: Session, *, today: date) -> None:
         for code, access, capture, approve, export, reference in AGREEMENTS:
             session.add(
                 Agreement(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     project_id=project.id,
                     organisation_id=orgs[code].id,
                     role=None,
@@ -183,7 +179,7 @@ def _funding(
     ]
     for donor, reference, title, currency, amount, in_eur, allocations in grants:
         grant = FundingGrant(
-            id=_uuid(rng),
+            id=new_id(rng),
             project_id=project.id,
             donor_id=donor.id,
             reference=reference,
@@ -199,7 +195,7 @@ def _funding(
         for code, value in allocations:
             session.add(
                 FundingAllocation(
-                    id=_uuid(rng), grant_id=grant.id, organisation_id=orgs[code].id, amount=value
+                    id=new_id(rng), grant_id=grant.id, organisation_id=orgs[code].id, amount=value
                 )
             )
 
@@ -230,7 +226,7 @@ def _periods(
                 )
             status = PeriodStatus.APPROVED if index > 0 else PeriodStatus.SUBMITTED
             period = DataPeriod(
-                id=_uuid(rng),
+                id=new_id(rng),
                 project_id=project.id,
                 place_id=place.id,
                 starts_on=starts_on,
@@ -248,7 +244,7 @@ def _periods(
                 when = _at(min(on, today), 11)
                 session.add(
                     PeriodApproval(
-                        id=_uuid(rng),
+                        id=new_id(rng),
                         period_id=period.id,
                         round=1,
                         organisation_id=organisation.id,
@@ -277,7 +273,7 @@ def _event(
         place_id=period.place_id,
         detail=f"{rules.month_key(period.starts_on)} (demo)",
     )
-    event.id = _uuid(rng)
+    event.id = new_id(rng)
     event.at = at
     event.actor_id = user.id
     event.channel = "web"
@@ -301,7 +297,7 @@ def _trainings(
     for title, topic, place_code, days_ago, duration, count in TRAININGS:
         ended = today - timedelta(days=days_ago)
         training = Training(
-            id=_uuid(rng),
+            id=new_id(rng),
             title=title,
             topic=topic,
             organisation_id=orgs["ALIMA" if topic == "CMAM" else "AMCP-SP"].id,
@@ -317,7 +313,7 @@ def _trainings(
         for name, sex, cadre, org in rng.sample(people, count):
             session.add(
                 TrainingParticipant(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     training_id=training.id,
                     full_name=name,
                     search_name=rules.participant_key(name),

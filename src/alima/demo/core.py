@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -26,6 +25,7 @@ from alima.core.models import (
 )
 from alima.core.security import hash_password
 from alima.core.text import fold
+from alima.demo.common import new_id
 from alima.demo.places import (
     DISPLACEMENT_SITES,
     FAMILY_NAMES,
@@ -62,10 +62,6 @@ DEMO_USERS: list[tuple[str, str, Role, str | None, str | None, str]] = [
 ]
 
 
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
 def is_empty(session: Session) -> bool:
     """True when no place exists yet (a fresh database)."""
     with session.begin():
@@ -79,7 +75,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
     with session.begin():
         orgs = {
             code: Organisation(
-                id=_uuid(rng), code=code, name=name, kind=kind.value, country_code=cc
+                id=new_id(rng), code=code, name=name, kind=kind.value, country_code=cc
             )
             for code, name, kind, cc in [
                 (
@@ -135,7 +131,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             )
         for code, name, kind, parent_code, lat, lon, population in rows:
             parent = places[parent_code] if parent_code else None
-            place_id = _uuid(rng)
+            place_id = new_id(rng)
             place = Place(
                 id=place_id,
                 code=code,
@@ -153,7 +149,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 for year, factor in ((today.year - 1, 0.969), (today.year, 1.0)):
                     session.add(
                         PlacePopulation(
-                            id=_uuid(rng),
+                            id=new_id(rng),
                             place_id=place_id,
                             year=year,
                             population=round(population * factor),
@@ -163,7 +159,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         session.flush()
 
         project = Project(
-            id=_uuid(rng),
+            id=new_id(rng),
             code=PROJECT_CODE,
             name="Nutrition et santé de l'enfant au Mali (co-géré ALIMA / AMCP-SP)",
             country_id=places["ML"].id,
@@ -181,7 +177,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         ]:
             session.add(
                 ProjectPartner(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     project_id=project.id,
                     organisation_id=orgs[org_code].id,
                     role=partner_role.value,
@@ -189,14 +185,14 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             )
         for district in ("ML-SEG-NIO", "ML-MOP-MOP", "ML-MOP-BDG", "ML-TBK-GDM", "ML-KKR-DIO"):
             session.add(
-                ProjectPlace(id=_uuid(rng), project_id=project.id, place_id=places[district].id)
+                ProjectPlace(id=new_id(rng), project_id=project.id, place_id=places[district].id)
             )
 
         logins: list[DemoLogin] = []
         users: dict[str, User] = {}
         for username, full_name, role, place_code, project_code, org_code in DEMO_USERS:
             user = User(
-                id=_uuid(rng),
+                id=new_id(rng),
                 username=username,
                 full_name=full_name,
                 password_hash=password_hash,
@@ -207,7 +203,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             session.flush()
             session.add(
                 RoleAssignment(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     user_id=user.id,
                     role=role.value,
                     place_id=places[place_code].id if place_code else None,
@@ -248,7 +244,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             village = rng.choice(villages)
             caregiver_family = family if rng.random() < 0.6 else rng.choice(FAMILY_NAMES)
             patient = Patient(
-                id=_uuid(rng),
+                id=new_id(rng),
                 identifier=f"{place.code}-{counters[place.code]:05d}",
                 given_name=given,
                 family_name=family,
@@ -281,7 +277,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 ),
                 detail="demo",
             )
-            event.id = _uuid(rng)
+            event.id = new_id(rng)
             event.at = created
     return logins
 
