@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from alima.growth.tables import DAYS, TENTHS, AgeLookup, GrowthTables, load_tables
 
+#: WHO anthro's month: days / 30.4375 (docs/clinical-rules.md §5.2); the one definition.
 DAYS_PER_MONTH: Final = 30.4375
 #: Position switch: recumbent length below this age in days, standing height from it.
 HEIGHT_FROM_DAY: Final = 731
