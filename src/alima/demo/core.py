@@ -20,12 +20,11 @@ from alima.core.models import (
     Project,
     ProjectPartner,
     ProjectPlace,
-    RoleAssignment,
     User,
 )
 from alima.core.security import hash_password
 from alima.core.text import fold
-from alima.demo.common import new_id
+from alima.demo.common import add_user, new_id
 from alima.demo.places import (
     DISPLACEMENT_SITES,
     FAMILY_NAMES,
@@ -191,24 +190,15 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         logins: list[DemoLogin] = []
         users: dict[str, User] = {}
         for username, full_name, role, place_code, project_code, org_code in DEMO_USERS:
-            user = User(
-                id=new_id(rng),
-                username=username,
-                full_name=full_name,
-                password_hash=password_hash,
-                organisation_id=orgs[org_code].id,
-            )
-            users[username] = user
-            session.add(user)
-            session.flush()
-            session.add(
-                RoleAssignment(
-                    id=new_id(rng),
-                    user_id=user.id,
-                    role=role.value,
-                    place_id=places[place_code].id if place_code else None,
-                    project_id=project.id if project_code else None,
-                )
+            users[username] = add_user(
+                session,
+                rng,
+                (username, full_name),
+                orgs[org_code],
+                role,
+                password_hash,
+                place=places[place_code] if place_code else None,
+                project=project if project_code else None,
             )
             scope = places[place_code].name if place_code else project.name
             logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))

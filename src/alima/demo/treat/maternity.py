@@ -70,29 +70,23 @@ def maternity_rows(
             if on >= day:
                 break
             weeks = max(4, 40 - (day - on).days // 7)
-            systolic = rng.randint(95, 150)
-            diastolic = rng.randint(55, 98)
-            muac = rng.randint(205, 290)
-            flags = maternal.anc_flags(
-                visit_number=number,
-                gestational_age_weeks=weeks,
-                systolic_mmhg=systolic,
-                diastolic_mmhg=diastolic,
-                muac_mm=muac,
-                temperature_c=None,
-            )
+            # What the midwife measured: the visit's columns and the flags' inputs.
+            measured: dict[str, Any] = {
+                "visit_number": number,
+                "gestational_age_weeks": weeks,
+                "systolic_mmhg": rng.randint(95, 150),
+                "diastolic_mmhg": rng.randint(55, 98),
+                "muac_mm": rng.randint(205, 290),
+                "temperature_c": None,
+            }
+            flags = maternal.anc_flags(**measured)
             out["antenatal"].append(
                 {
                     **record_columns(new_id(rng), place.id, on, rng),
                     "patient_id": mother,
                     "note": None,
                     "visited_on": on,
-                    "visit_number": number,
-                    "gestational_age_weeks": weeks,
-                    "systolic_mmhg": systolic,
-                    "diastolic_mmhg": diastolic,
-                    "temperature_c": None,
-                    "muac_mm": muac,
+                    **measured,
                     "iptp_dose": min(number, 3) if weeks >= 13 else 0,
                     "iron_folic_acid": True,
                     "bednet_given": number == 1,
