@@ -1,4 +1,4 @@
-"""Helpers every demo loader shares: seeded identifiers, users with their role."""
+"""Helpers every demo loader shares: seeded identifiers, names, users with their role."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from alima.core.enums import Role
 from alima.core.models import Organisation, Place, Project, RoleAssignment, User
+from alima.core.text import fold
 
 
 def new_id(rng: random.Random) -> uuid.UUID:
@@ -48,3 +49,14 @@ def add_user(
         )
     )
     return user
+
+
+def identity(given: str, family: str, village: str) -> dict[str, str]:
+    """A demo patient's names and village, with the folded keys the patient search reads."""
+    return {
+        "given_name": given,
+        "family_name": family,
+        "village": village,
+        "search_name": fold(f"{given} {family}"),
+        "search_village": fold(village),
+    }

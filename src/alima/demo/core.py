@@ -23,8 +23,7 @@ from alima.core.models import (
     User,
 )
 from alima.core.security import hash_password
-from alima.core.text import fold
-from alima.demo.common import add_user, new_id
+from alima.demo.common import add_user, identity, new_id
 from alima.demo.places import (
     DISPLACEMENT_SITES,
     FAMILY_NAMES,
@@ -236,19 +235,15 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             patient = Patient(
                 id=new_id(rng),
                 identifier=f"{place.code}-{counters[place.code]:05d}",
-                given_name=given,
-                family_name=family,
+                **identity(given, family, village),
                 sex=sex,
                 birth_date=birth,
                 birth_date_estimated=estimated,
                 caregiver_name=f"{rng.choice(GIVEN_NAMES_F)} {caregiver_family}",
-                village=village,
                 phone=f"+223 {rng.choice([6, 7, 9])}{rng.randint(0, 9)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
                 if rng.random() < 0.7
                 else None,
                 place_id=place.id,
-                search_name=fold(f"{given} {family}"),
-                search_village=fold(village),
                 created_at=created,
                 updated_at=created,
             )

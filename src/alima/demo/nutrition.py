@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.models import Patient, Place, User
-from alima.core.text import fold
-from alima.demo.common import new_id
+from alima.demo.common import identity, new_id
 from alima.demo.places import FAMILY_NAMES, GIVEN_NAMES_F, GIVEN_NAMES_M, VILLAGES
 from alima.growth import zscores
 from alima.growth.engine import DAYS_PER_MONTH
@@ -408,16 +407,12 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
             patient = Patient(
                 id=new_id(rng),
                 identifier=f"{site.code}-N{counters[site.code]:05d}",
-                given_name=given_name,
-                family_name=family_name,
+                **identity(given_name, family_name, village),
                 sex=sex,
                 birth_date=birth,
                 birth_date_estimated=rng.random() < 0.25,
                 caregiver_name=f"{rng.choice(GIVEN_NAMES_F)} {family_name}",
-                village=village,
                 place_id=site.id,
-                search_name=fold(f"{given_name} {family_name}"),
-                search_village=fold(village),
                 created_at=created,
                 updated_at=created,
                 created_by_id=author,

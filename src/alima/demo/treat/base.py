@@ -13,8 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from alima.core.models import Patient, Place, User
-from alima.core.text import fold
-from alima.demo.common import new_id
+from alima.demo.common import identity, new_id
 from alima.demo.places import FAMILY_NAMES, GIVEN_NAMES_F, GIVEN_NAMES_M, VILLAGES
 
 SEED = 133452  # the mothers trained in Mali that year
@@ -149,17 +148,13 @@ class Registry:
             {
                 "id": patient_id,
                 "identifier": f"{place.code}-{sequence:05d}",
-                "given_name": given,
-                "family_name": family,
+                **identity(given, family, village),
                 "sex": sex,
                 "birth_date": birth,
                 "birth_date_estimated": rng.random() < 0.3,
                 "caregiver_name": f"{rng.choice(GIVEN_NAMES_F)} {family}",
-                "village": village,
                 "phone": None,
                 "place_id": place.id,
-                "search_name": fold(f"{given} {family}"),
-                "search_village": fold(village),
                 "version": 1,
                 **audit_columns(created),
             }
