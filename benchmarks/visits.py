@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from alima.core.config import Settings
 from alima.core.db import make_engine, make_sessionmaker
+from alima.core.enums import Sex
 from alima.core.migrate import upgrade
 from alima.core.models import Place, User
 from alima.core.schemas import PatientCreate
@@ -80,7 +81,7 @@ def prepare(url: str, episodes: int, visits_per_episode: int) -> tuple[str, list
             PatientCreate(
                 given_name=f"Enfant{index}",
                 family_name="Banc",
-                sex="F" if index % 2 else "M",
+                sex=Sex.FEMALE if index % 2 else Sex.MALE,
                 birth_date=admitted_on - timedelta(days=300 + index % 120),
                 village=f"Village {index}",
                 place_code=site_code,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +38,21 @@ def _sessionmaker() -> sessionmaker[Session]:
     settings = get_settings()
     _ensure_sqlite_dir()
     return make_sessionmaker(make_engine(settings.database_url))
+
+
+@contextmanager
+def _service_session() -> Iterator[Session]:
+    """A session for service calls; a refused call prints its message and exits with 1."""
+    from alima.core.errors import AlimaError
+
+    session = _sessionmaker()()
+    try:
+        yield session
+    except AlimaError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        session.close()
 
 
 def _ensure_sqlite_dir() -> None:
@@ -195,7 +212,6 @@ def user_create(
 ) -> None:
     """Create a user with one role, scoped to a place subtree or a project."""
     from alima.core.enums import Role
-    from alima.core.errors import AlimaError
     from alima.core.service import auth
 
     if (place is None) == (project is None):
@@ -206,8 +222,7 @@ def user_create(
     except ValueError:
         console.print(f"[red]Unknown role {role!r}.[/red]")
         raise typer.Exit(2) from None
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         auth.create_user(
             session,
             username=username,
@@ -219,11 +234,6 @@ def user_create(
             organisation_code=organisation,
             settings=get_settings(),
         )
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
     console.print(f"[green]User {username} created.[/green]")
 
 
@@ -234,19 +244,12 @@ def token_create(
     days: Annotated[int | None, typer.Option(help="Lifetime in days.")] = None,
 ) -> None:
     """Create an API token for a user (shown once; send it as `Authorization: Bearer`)."""
-    from alima.core.errors import AlimaError
     from alima.core.service import auth
 
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         created = auth.create_api_token(
             session, username=username, name=name, days=days or get_settings().api_token_days
         )
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
     console.print(created.token)
     console.print(f"expires {created.expires_at:%Y-%m-%d}", style="dim")
 
@@ -254,17 +257,10 @@ def token_create(
 @token_app.command("list")
 def token_list(username: str) -> None:
     """List a user's API tokens (id, name, expiry, revocation); never the tokens themselves."""
-    from alima.core.errors import AlimaError
     from alima.core.service import accounts
 
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         tokens = accounts.list_tokens(session, username)
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
     table = Table("id", "name", "created", "expires", "state")
     for t in tokens:
         state = "revoked" if t.revoked_at else ("live" if t.live else "expired")
@@ -279,41 +275,31 @@ def token_revoke(
     token_id: Annotated[str, typer.Argument(help="Token id (or its first 8+ characters).")],
 ) -> None:
     """Revoke an API token: refused from the next request on."""
-    from alima.core.errors import AlimaError
     from alima.core.service import accounts
 
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         revoked = accounts.revoke_token(
             session, accounts.find_token_id(session, token_id), actor=None
         )
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
     console.print(f"[green]Token {revoked.name} of {revoked.username} revoked.[/green]")
 
 
+#: The ``--reason`` of a command whose change is audited.
+ReasonOption = Annotated[str, typer.Option(help="Why (kept in the audit trail).")]
+
+
 def _set_active(username: str, *, active: bool, reason: str) -> None:
-    from alima.core.errors import AlimaError
     from alima.core.service import accounts
 
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         user_id = accounts.user_id_by_name(session, username)
         accounts.set_active(session, user_id, active=active, reason=reason, actor=None)
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
 
 
 @user_app.command("deactivate")
 def user_deactivate(
     username: str,
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    reason: ReasonOption,
 ) -> None:
     """Deactivate a user: sessions end and API tokens are revoked at once."""
     _set_active(username, active=False, reason=reason)
@@ -323,7 +309,7 @@ def user_deactivate(
 @user_app.command("activate")
 def user_activate(
     username: str,
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    reason: ReasonOption,
 ) -> None:
     """Reactivate a user (old API tokens stay revoked; create new ones)."""
     _set_active(username, active=True, reason=reason)
@@ -343,7 +329,6 @@ def nutrition_override(
     """Adapt a packaged protocol for a country (e.g. default after 3 missed visits)."""
     import json
 
-    from alima.core.errors import AlimaError
     from alima.nutrition import service as nutrition_service
 
     try:
@@ -352,8 +337,7 @@ def nutrition_override(
     except (OSError, ValueError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         fingerprint = nutrition_service.set_protocol_override(
             session,
             country_code=country,
@@ -363,11 +347,6 @@ def nutrition_override(
             reason=reason,
             actor=None,
         )
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
     console.print(
         f"[green]{protocol} adapted for {country} from {start}: {fingerprint[:12]}[/green]"
     )
@@ -378,15 +357,8 @@ def nutrition_close_defaulters(
     place: Annotated[str, typer.Argument(help="Place code (its whole subtree).")],
 ) -> None:
     """Close as defaulted the episodes that missed the protocol's number of visits."""
-    from alima.core.errors import AlimaError
     from alima.nutrition import service as nutrition_service
 
-    session = _sessionmaker()()
-    try:
+    with _service_session() as session:
         closed = nutrition_service.close_defaulters_at(session, place_code=place)
-    except AlimaError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        session.close()
     console.print(f"{closed} episode(s) closed as defaulted.")

@@ -17,11 +17,6 @@ from alima.nutrition.enums import Oedema
 #: The child tape is for 6 to 59 completed months (WHO 2013; docs/clinical-rules.md §1).
 SCREENING_MIN_AGE_MONTHS = 6
 SCREENING_MAX_AGE_MONTHS = 59
-#: Whether a yellow MUAC is referred (to MAM treatment). Family MUAC programmes send yellow
-#: children to the health centre; where MAM is not treated, a country may turn it off.
-REFER_YELLOW = True
-#: A referral still pending after this many days is overdue (programme setting, UNCERTAIN).
-REFERRAL_OVERDUE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -29,8 +24,11 @@ class ScreeningSettings:
     """One programme's screening choices."""
 
     cutoffs: MuacCutoffs = DEFAULT_CUTOFFS
-    refer_yellow: bool = REFER_YELLOW
-    overdue_days: int = REFERRAL_OVERDUE_DAYS
+    #: Whether a yellow MUAC is referred (to MAM treatment). Family MUAC programmes send yellow
+    #: children to the health centre; where MAM is not treated, a country may turn it off.
+    refer_yellow: bool = True
+    #: A referral still pending after this many days is overdue (programme setting, UNCERTAIN).
+    overdue_days: int = 7
     min_age_months: int = SCREENING_MIN_AGE_MONTHS
     max_age_months: int = SCREENING_MAX_AGE_MONTHS
 

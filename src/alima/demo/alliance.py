@@ -11,7 +11,7 @@ twice (counted once). Deterministic for a given ``today``.
 from __future__ import annotations
 
 import random
-import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -30,8 +30,9 @@ from alima.alliance.models import (
 )
 from alima.core.audit import record
 from alima.core.enums import AuditAction, OrganisationKind, Role
-from alima.core.models import Organisation, Place, Project, RoleAssignment, User
+from alima.core.models import Organisation, Place, Project, User
 from alima.core.security import hash_password
+from alima.demo.common import add_user, new_id
 from alima.demo.core import DEMO_PASSWORD, PROJECT_CODE
 from alima.demo.places import FAMILY_NAMES, GIVEN_NAMES_F, GIVEN_NAMES_M
 
@@ -81,8 +82,17 @@ TRAININGS: list[tuple[str, str, str, int, int, int]] = [
 ]
 
 
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
+@dataclass(frozen=True)
+class _Demo:
+    """What every part of this loader works with."""
+
+    session: Session
+    rng: random.Random
+    project: Project
+    orgs: dict[str, Organisation]
+    places: dict[str, Place]
+    users: dict[str, User]
+    today: date
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -98,35 +108,27 @@ def load(session: Session, *, today: date) -> None:
         places = {p.code: p for p in session.scalars(select(Place))}
         users = {u.username: u for u in session.scalars(select(User))}
         unicef = Organisation(
-            id=_uuid(rng),
+            id=new_id(rng),
             code="UNICEF-ML",
             name="UNICEF Mali",
             kind=OrganisationKind.DONOR.value,
             country_code="MLI",
         )
         session.add(unicef)
-        lead_coordinator = User(
-            id=_uuid(rng),
-            username=LEAD_COORDINATOR[0],
-            full_name=LEAD_COORDINATOR[1],
-            password_hash=hash_password(DEMO_PASSWORD),
-            organisation_id=orgs["ALIMA"].id,
-        )
-        session.add(lead_coordinator)
-        session.flush()
-        session.add(
-            RoleAssignment(
-                id=_uuid(rng),
-                user_id=lead_coordinator.id,
-                role=Role.COORDINATOR.value,
-                project_id=project.id,
-            )
+        lead_coordinator = add_user(
+            session,
+            rng,
+            LEAD_COORDINATOR,
+            orgs["ALIMA"],
+            Role.COORDINATOR,
+            hash_password(DEMO_PASSWORD),
+            project=project,
         )
 
         for code, access, capture, approve, export, reference in AGREEMENTS:
             session.add(
                 Agreement(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     project_id=project.id,
                     organisation_id=orgs[code].id,
                     role=None,
@@ -140,9 +142,10 @@ def load(session: Session, *, today: date) -> None:
                 )
             )
 
-        _funding(session, rng, project, orgs, unicef, today)
-        approved = _periods(session, rng, project, places, users, lead_coordinator, orgs, today)
-        _trainings(session, rng, project, places, orgs, today)
+        demo = _Demo(session, rng, project, orgs, places, users, today)
+        _funding(demo, unicef)
+        approved = _periods(demo, lead_coordinator)
+        _trainings(demo)
         # Months are approved once their data are in: from then on the lock refuses writes
         # dated in them (alima.core.period_lock), the demo's own history included.
         for period, approved_at in approved:
@@ -151,15 +154,9 @@ def load(session: Session, *, today: date) -> None:
         session.flush()
 
 
-def _funding(
-    session: Session,
-    rng: random.Random,
-    project: Project,
-    orgs: dict[str, Organisation],
-    unicef: Organisation,
-    today: date,
-) -> None:
-    year = today.year
+def _funding(demo: _Demo, unicef: Organisation) -> None:
+    session, rng, project, orgs = demo.session, demo.rng, demo.project, demo.orgs
+    year = demo.today.year
     grants = [
         # donor, reference, title, currency, amount, in EUR, allocations
         (
@@ -183,7 +180,7 @@ def _funding(
     ]
     for donor, reference, title, currency, amount, in_eur, allocations in grants:
         grant = FundingGrant(
-            id=_uuid(rng),
+            id=new_id(rng),
             project_id=project.id,
             donor_id=donor.id,
             reference=reference,
@@ -199,28 +196,20 @@ def _funding(
         for code, value in allocations:
             session.add(
                 FundingAllocation(
-                    id=_uuid(rng), grant_id=grant.id, organisation_id=orgs[code].id, amount=value
+                    id=new_id(rng), grant_id=grant.id, organisation_id=orgs[code].id, amount=value
                 )
             )
 
 
-def _periods(
-    session: Session,
-    rng: random.Random,
-    project: Project,
-    places: dict[str, Place],
-    users: dict[str, User],
-    lead_coordinator: User,
-    orgs: dict[str, Organisation],
-    today: date,
-) -> list[tuple[DataPeriod, datetime]]:
+def _periods(demo: _Demo, lead_coordinator: User) -> list[tuple[DataPeriod, datetime]]:
     """Submit the recent months; return those to approve, with their approval time."""
+    session, rng, orgs, users, today = demo.session, demo.rng, demo.orgs, demo.users, demo.today
     approved: list[tuple[DataPeriod, datetime]] = []
     manager = users["gestionnaire"]
     colead_coordinator = users["coordinateur"]
     months = rules.recent_months(today, 3)  # last month first
     for site in APPROVED_SITES:
-        place = places[site]
+        place = demo.places[site]
         for index, starts_on in enumerate(months):
             submitted = rules.next_month(starts_on) + timedelta(days=4)
             approvals = [(orgs["ALIMA"], lead_coordinator, submitted + timedelta(days=2))]
@@ -230,8 +219,8 @@ def _periods(
                 )
             status = PeriodStatus.APPROVED if index > 0 else PeriodStatus.SUBMITTED
             period = DataPeriod(
-                id=_uuid(rng),
-                project_id=project.id,
+                id=new_id(rng),
+                project_id=demo.project.id,
                 place_id=place.id,
                 starts_on=starts_on,
                 status=PeriodStatus.SUBMITTED.value,
@@ -243,12 +232,12 @@ def _periods(
                 approved.append((period, _at(min(approvals[-1][2], today), 11)))
             session.add(period)
             session.flush()
-            _event(session, rng, manager, AuditAction.SUBMIT, period, _at(min(submitted, today), 9))
+            _event(demo, manager, AuditAction.SUBMIT, period, _at(min(submitted, today), 9))
             for organisation, approver, on in approvals:
                 when = _at(min(on, today), 11)
                 session.add(
                     PeriodApproval(
-                        id=_uuid(rng),
+                        id=new_id(rng),
                         period_id=period.id,
                         round=1,
                         organisation_id=organisation.id,
@@ -256,20 +245,13 @@ def _periods(
                         approved_at=when,
                     )
                 )
-                _event(session, rng, approver, AuditAction.APPROVE, period, when)
+                _event(demo, approver, AuditAction.APPROVE, period, when)
     return approved
 
 
-def _event(
-    session: Session,
-    rng: random.Random,
-    user: User,
-    action: AuditAction,
-    period: DataPeriod,
-    at: datetime,
-) -> None:
+def _event(demo: _Demo, user: User, action: AuditAction, period: DataPeriod, at: datetime) -> None:
     event = record(
-        session,
+        demo.session,
         None,
         action,
         entity_type="data_period",
@@ -277,20 +259,14 @@ def _event(
         place_id=period.place_id,
         detail=f"{rules.month_key(period.starts_on)} (demo)",
     )
-    event.id = _uuid(rng)
+    event.id = new_id(demo.rng)
     event.at = at
     event.actor_id = user.id
     event.channel = "web"
 
 
-def _trainings(
-    session: Session,
-    rng: random.Random,
-    project: Project,
-    places: dict[str, Place],
-    orgs: dict[str, Organisation],
-    today: date,
-) -> None:
+def _trainings(demo: _Demo) -> None:
+    session, rng, orgs, places, today = demo.session, demo.rng, demo.orgs, demo.places, demo.today
     people: list[tuple[str, str, str, str]] = []  # name, sex, cadre, organisation code
     for _ in range(45):
         sex = rng.choice(["F", "M"])
@@ -301,12 +277,12 @@ def _trainings(
     for title, topic, place_code, days_ago, duration, count in TRAININGS:
         ended = today - timedelta(days=days_ago)
         training = Training(
-            id=_uuid(rng),
+            id=new_id(rng),
             title=title,
             topic=topic,
             organisation_id=orgs["ALIMA" if topic == "CMAM" else "AMCP-SP"].id,
             place_id=places[place_code].id,
-            project_id=project.id,
+            project_id=demo.project.id,
             started_on=ended - timedelta(days=duration - 1),
             ended_on=ended,
             trainer="Dr Awa Keïta" if topic == "CMAM" else "Moussa Dembélé (AMCP-SP)",
@@ -317,7 +293,7 @@ def _trainings(
         for name, sex, cadre, org in rng.sample(people, count):
             session.add(
                 TrainingParticipant(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     training_id=training.id,
                     full_name=name,
                     search_name=rules.participant_key(name),

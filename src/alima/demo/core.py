@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -21,11 +20,10 @@ from alima.core.models import (
     Project,
     ProjectPartner,
     ProjectPlace,
-    RoleAssignment,
     User,
 )
 from alima.core.security import hash_password
-from alima.core.text import fold
+from alima.demo.common import add_user, identity, new_id
 from alima.demo.places import (
     DISPLACEMENT_SITES,
     FAMILY_NAMES,
@@ -62,10 +60,6 @@ DEMO_USERS: list[tuple[str, str, Role, str | None, str | None, str]] = [
 ]
 
 
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
 def is_empty(session: Session) -> bool:
     """True when no place exists yet (a fresh database)."""
     with session.begin():
@@ -79,7 +73,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
     with session.begin():
         orgs = {
             code: Organisation(
-                id=_uuid(rng), code=code, name=name, kind=kind.value, country_code=cc
+                id=new_id(rng), code=code, name=name, kind=kind.value, country_code=cc
             )
             for code, name, kind, cc in [
                 (
@@ -135,7 +129,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             )
         for code, name, kind, parent_code, lat, lon, population in rows:
             parent = places[parent_code] if parent_code else None
-            place_id = _uuid(rng)
+            place_id = new_id(rng)
             place = Place(
                 id=place_id,
                 code=code,
@@ -153,7 +147,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 for year, factor in ((today.year - 1, 0.969), (today.year, 1.0)):
                     session.add(
                         PlacePopulation(
-                            id=_uuid(rng),
+                            id=new_id(rng),
                             place_id=place_id,
                             year=year,
                             population=round(population * factor),
@@ -163,7 +157,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         session.flush()
 
         project = Project(
-            id=_uuid(rng),
+            id=new_id(rng),
             code=PROJECT_CODE,
             name="Nutrition et santé de l'enfant au Mali (co-géré ALIMA / AMCP-SP)",
             country_id=places["ML"].id,
@@ -181,7 +175,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
         ]:
             session.add(
                 ProjectPartner(
-                    id=_uuid(rng),
+                    id=new_id(rng),
                     project_id=project.id,
                     organisation_id=orgs[org_code].id,
                     role=partner_role.value,
@@ -189,30 +183,21 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             )
         for district in ("ML-SEG-NIO", "ML-MOP-MOP", "ML-MOP-BDG", "ML-TBK-GDM", "ML-KKR-DIO"):
             session.add(
-                ProjectPlace(id=_uuid(rng), project_id=project.id, place_id=places[district].id)
+                ProjectPlace(id=new_id(rng), project_id=project.id, place_id=places[district].id)
             )
 
         logins: list[DemoLogin] = []
         users: dict[str, User] = {}
         for username, full_name, role, place_code, project_code, org_code in DEMO_USERS:
-            user = User(
-                id=_uuid(rng),
-                username=username,
-                full_name=full_name,
-                password_hash=password_hash,
-                organisation_id=orgs[org_code].id,
-            )
-            users[username] = user
-            session.add(user)
-            session.flush()
-            session.add(
-                RoleAssignment(
-                    id=_uuid(rng),
-                    user_id=user.id,
-                    role=role.value,
-                    place_id=places[place_code].id if place_code else None,
-                    project_id=project.id if project_code else None,
-                )
+            users[username] = add_user(
+                session,
+                rng,
+                (username, full_name),
+                orgs[org_code],
+                role,
+                password_hash,
+                place=places[place_code] if place_code else None,
+                project=project if project_code else None,
             )
             scope = places[place_code].name if place_code else project.name
             logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))
@@ -248,21 +233,17 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             village = rng.choice(villages)
             caregiver_family = family if rng.random() < 0.6 else rng.choice(FAMILY_NAMES)
             patient = Patient(
-                id=_uuid(rng),
+                id=new_id(rng),
                 identifier=f"{place.code}-{counters[place.code]:05d}",
-                given_name=given,
-                family_name=family,
+                **identity(given, family, village),
                 sex=sex,
                 birth_date=birth,
                 birth_date_estimated=estimated,
                 caregiver_name=f"{rng.choice(GIVEN_NAMES_F)} {caregiver_family}",
-                village=village,
                 phone=f"+223 {rng.choice([6, 7, 9])}{rng.randint(0, 9)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
                 if rng.random() < 0.7
                 else None,
                 place_id=place.id,
-                search_name=fold(f"{given} {family}"),
-                search_village=fold(village),
                 created_at=created,
                 updated_at=created,
             )
@@ -281,7 +262,7 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
                 ),
                 detail="demo",
             )
-            event.id = _uuid(rng)
+            event.id = new_id(rng)
             event.at = created
     return logins
 

@@ -28,13 +28,15 @@ from sqlalchemy.orm import Session
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.models import Patient, Place, User
-from alima.core.text import fold
+from alima.demo.common import identity, new_id
 from alima.demo.places import FAMILY_NAMES, GIVEN_NAMES_F, GIVEN_NAMES_M, VILLAGES
 from alima.growth import zscores
+from alima.growth.engine import DAYS_PER_MONTH
 from alima.nutrition.enums import AdmissionCriterion, AdmissionDecision, Oedema, Outcome
 from alima.nutrition.models import Episode, Visit
 from alima.nutrition.protocol import ProtocolDefinition, load_protocol
 from alima.nutrition.rules import (
+    AdmissionAssessment,
     AdmissionFacts,
     Measurement,
     VisitAssessment,
@@ -103,10 +105,6 @@ class _Child:
     visits: list[VisitRow] = field(default_factory=list)
 
 
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
 def _admission_muac(rng: random.Random) -> tuple[int, Oedema]:
     roll = rng.random()
     if roll < 0.03:
@@ -145,7 +143,7 @@ def _visit(
     created = datetime.combine(facts.visit_on, time(9, rng.randint(0, 59)), tzinfo=UTC)
     m = facts.measurement
     return {
-        "id": _uuid(rng),
+        "id": new_id(rng),
         "episode_id": episode.id,
         "place_id": episode.place_id,
         "is_admission": is_admission,
@@ -288,6 +286,90 @@ def _schedule_default(episode: Episode, p: ProtocolDefinition) -> None:
         )
 
 
+def _outpatient_admission(
+    m: Measurement, *, birth: date, admitted_on: date, p: ProtocolDefinition
+) -> AdmissionAssessment | None:
+    """The admission decision, or ``None`` when the rules would not admit as an outpatient."""
+    decision = assess_admission(
+        age_months=(admitted_on - birth).days / DAYS_PER_MONTH,
+        m=m,
+        appetite_test_passed=True,
+        complications=False,
+        danger_signs=False,
+        p=p,
+    )
+    if decision.decision is not AdmissionDecision.ADMIT_OUTPATIENT or decision.severity is None:
+        return None
+    return decision
+
+
+def _open_episode(
+    rng: random.Random,
+    child: _Child,
+    facts: AdmissionFacts,
+    decision: AdmissionAssessment,
+    p: ProtocolDefinition,
+    *,
+    today: date,
+    author: uuid.UUID,
+    admission_type: str,
+    main_criterion: AdmissionCriterion,
+    previous_episode_id: uuid.UUID | None = None,
+    created: datetime | None = None,
+) -> Episode:
+    """Admit ``child`` as the service does, then follow it week by week until ``today``.
+
+    ``created`` stamps the episode; without it the model's default applies.
+    """
+    assert decision.severity is not None  # noqa: S101 - an outpatient admission has a severity
+    admitted_on = facts.admitted_on
+    age_days = (admitted_on - child.patient.birth_date).days
+    assessed = assess_visit(admission=facts, visits=[], p=p)
+    ration = assessed.ration
+    stamps = {} if created is None else {"created_at": created, "updated_at": created}
+    episode = Episode(
+        id=new_id(rng),
+        patient_id=child.patient.id,
+        place_id=child.site.id,
+        protocol_code=p.code,
+        protocol_version=p.version,
+        protocol_fingerprint=p.fingerprint(),
+        admitted_on=admitted_on,
+        admission_type=admission_type,
+        admission_criteria=sorted(c.value for c in decision.criteria),
+        main_criterion=main_criterion.value,
+        severity=decision.severity.value,
+        age_months_at_admission=round(age_days / DAYS_PER_MONTH, 2),
+        appetite_test_passed=True,
+        amoxicillin_given=decision.amoxicillin,
+        previous_episode_id=previous_episode_id,
+        status="open",
+        band=assessed.band.value,
+        last_visit_on=admitted_on,
+        next_visit_on=assessed.next_visit_on,
+        visit_interval_days=7,
+        visits_count=1,
+        sachets_total=ration.sachets_for_period if ration else 0,
+        sachets_per_week=ration.sachets_per_week if ration else 0,
+        created_by_id=author,
+        **stamps,
+    )
+    child.visits.append(
+        _visit(
+            episode,
+            facts.as_visit(),
+            assessed,
+            age_days,
+            is_admission=True,
+            author=author,
+            rng=rng,
+        )
+    )
+    _follow(rng, child, episode, facts, p, today, author)
+    _schedule_default(episode, p)
+    return episode
+
+
 def load(session: Session, *, today: date, children: int | None = None) -> None:
     """Insert a year of OptiMA care at the demo sites (one transaction)."""
     rng = random.Random(SEED)
@@ -320,21 +402,17 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
             )
             village = rng.choice(areas[area])
             counters[site.code] = counters.get(site.code, 0) + 1
-            birth = admitted_on - timedelta(days=round(age_months * 30.4375))
+            birth = admitted_on - timedelta(days=round(age_months * DAYS_PER_MONTH))
             created = datetime.combine(admitted_on, time(8, rng.randint(0, 59)), tzinfo=UTC)
             patient = Patient(
-                id=_uuid(rng),
+                id=new_id(rng),
                 identifier=f"{site.code}-N{counters[site.code]:05d}",
-                given_name=given_name,
-                family_name=family_name,
+                **identity(given_name, family_name, village),
                 sex=sex,
                 birth_date=birth,
                 birth_date_estimated=rng.random() < 0.25,
                 caregiver_name=f"{rng.choice(GIVEN_NAMES_F)} {family_name}",
-                village=village,
                 place_id=site.id,
-                search_name=fold(f"{given_name} {family_name}"),
-                search_village=fold(village),
                 created_at=created,
                 updated_at=created,
                 created_by_id=author,
@@ -346,18 +424,8 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
             weight = round(median_weight * rng.uniform(0.72, 0.86), 1)
             height = round(median_height * rng.uniform(0.93, 1.0), 1)
             m = Measurement(muac_mm=muac, weight_kg=weight, height_cm=height, oedema=oedema)
-            decision = assess_admission(
-                age_months=(admitted_on - birth).days / 30.4375,
-                m=m,
-                appetite_test_passed=True,
-                complications=False,
-                danger_signs=False,
-                p=p,
-            )
-            if (
-                decision.decision is not AdmissionDecision.ADMIT_OUTPATIENT
-                or decision.severity is None
-            ):
+            decision = _outpatient_admission(m, birth=birth, admitted_on=admitted_on, p=p)
+            if decision is None:
                 continue
             relapse = rng.random() < 0.03 and bool(cured_on)
             facts = AdmissionFacts(
@@ -366,52 +434,23 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
                 measurement=m,
                 temperature_c=36.8,
             )
-            assessed = assess_visit(admission=facts, visits=[], p=p)
             main = (
                 AdmissionCriterion.OEDEMA
                 if AdmissionCriterion.OEDEMA in decision.criteria
                 else AdmissionCriterion.MUAC
             )
-            episode = Episode(
-                id=_uuid(rng),
-                patient_id=patient.id,
-                place_id=site.id,
-                protocol_code=p.code,
-                protocol_version=p.version,
-                protocol_fingerprint=p.fingerprint(),
-                admitted_on=admitted_on,
+            episode = _open_episode(
+                rng,
+                child,
+                facts,
+                decision,
+                p,
+                today=today,
+                author=author,
                 admission_type="new",
-                admission_criteria=sorted(c.value for c in decision.criteria),
-                main_criterion=main.value,
-                severity=decision.severity.value,
-                age_months_at_admission=round((admitted_on - birth).days / 30.4375, 2),
-                appetite_test_passed=True,
-                amoxicillin_given=decision.amoxicillin,
-                status="open",
-                band=assessed.band.value,
-                last_visit_on=admitted_on,
-                next_visit_on=assessed.next_visit_on,
-                visit_interval_days=7,
-                visits_count=1,
-                sachets_total=assessed.ration.sachets_for_period if assessed.ration else 0,
-                sachets_per_week=assessed.ration.sachets_per_week if assessed.ration else 0,
-                created_by_id=author,
-                created_at=created,
-                updated_at=created,
+                main_criterion=main,
+                created=created,
             )
-            child.visits.append(
-                _visit(
-                    episode,
-                    facts.as_visit(),
-                    assessed,
-                    (admitted_on - birth).days,
-                    is_admission=True,
-                    author=author,
-                    rng=rng,
-                )
-            )
-            _follow(rng, child, episode, facts, p, today, author)
-            _schedule_default(episode, p)
             episodes.append(episode)
             all_children.append(child)
             if relapse:
@@ -440,7 +479,7 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
                 place_id=e.place_id,
                 detail="demo",
             )
-            event.id = _uuid(rng)
+            event.id = new_id(rng)
             event.at = datetime.combine(e.admitted_on, time(9), tzinfo=UTC)
         session.flush()
 
@@ -467,60 +506,25 @@ def _relapse(
         weight_kg=round(float(str(child.visits[-1]["weight_kg"] or 7.0)) * 0.95, 1),
         height_cm=_float(child.visits[-1]["height_cm"]),
     )
-    decision = assess_admission(
-        age_months=(admitted_on - patient.birth_date).days / 30.4375,
-        m=m,
-        appetite_test_passed=True,
-        complications=False,
-        danger_signs=False,
-        p=p,
-    )
-    if decision.decision is not AdmissionDecision.ADMIT_OUTPATIENT or decision.severity is None:
+    decision = _outpatient_admission(m, birth=patient.birth_date, admitted_on=admitted_on, p=p)
+    if decision is None:
         return
     facts = AdmissionFacts(
         admitted_on=admitted_on, criteria=decision.criteria, measurement=m, temperature_c=36.9
     )
-    assessed = assess_visit(admission=facts, visits=[], p=p)
-    episode = Episode(
-        id=_uuid(rng),
-        patient_id=patient.id,
-        place_id=child.site.id,
-        protocol_code=p.code,
-        protocol_version=p.version,
-        protocol_fingerprint=p.fingerprint(),
-        admitted_on=admitted_on,
-        admission_type="relapse",
-        admission_criteria=sorted(c.value for c in decision.criteria),
-        main_criterion=AdmissionCriterion.MUAC.value,
-        severity=decision.severity.value,
-        age_months_at_admission=round((admitted_on - patient.birth_date).days / 30.4375, 2),
-        appetite_test_passed=True,
-        amoxicillin_given=decision.amoxicillin,
-        previous_episode_id=first.id,
-        status="open",
-        band=assessed.band.value,
-        last_visit_on=admitted_on,
-        next_visit_on=assessed.next_visit_on,
-        visit_interval_days=7,
-        visits_count=1,
-        sachets_total=assessed.ration.sachets_for_period if assessed.ration else 0,
-        sachets_per_week=assessed.ration.sachets_per_week if assessed.ration else 0,
-        created_by_id=author,
-    )
     second = _Child(patient, child.site, "cured")
-    second.visits.append(
-        _visit(
-            episode,
-            facts.as_visit(),
-            assessed,
-            (admitted_on - patient.birth_date).days,
-            is_admission=True,
-            author=author,
-            rng=rng,
-        )
+    episode = _open_episode(
+        rng,
+        second,
+        facts,
+        decision,
+        p,
+        today=today,
+        author=author,
+        admission_type="relapse",
+        main_criterion=AdmissionCriterion.MUAC,
+        previous_episode_id=first.id,
     )
-    _follow(rng, second, episode, facts, p, today, author)
-    _schedule_default(episode, p)
     episodes.append(episode)
     children.append(second)
 

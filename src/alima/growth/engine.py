@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from alima.growth.tables import DAYS, TENTHS, AgeLookup, GrowthTables, load_tables
 
+#: WHO anthro's month: days / 30.4375 (docs/clinical-rules.md §5.2); the one definition.
 DAYS_PER_MONTH: Final = 30.4375
 #: Position switch: recumbent length below this age in days, standing height from it.
 HEIGHT_FROM_DAY: Final = 731
@@ -317,7 +318,7 @@ def _compute_block(tables: GrowthTables, inp: GrowthInput, out: GrowthResult, ro
     cbmi[~np.isfinite(cbmi)] = np.nan  # a length of 0 has no BMI
 
     age_ok = sex_ok & (months < MAX_MONTHS)  # False for unknown age
-    day_idx = np.where(age_ok, day + (sex == FEMALE) * DAYS, 2 * DAYS).astype(np.intp)
+    day_idx = np.where(age_ok, day + (sex == FEMALE) * DAYS, AgeLookup.sentinel).astype(np.intp)
     not_oedema = ~oedema
 
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
-from typing import Final
+from typing import ClassVar, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -94,10 +94,8 @@ class AgeLookup:
     sd23neg: FloatArray
     unit_power: bool
 
-    @property
-    def sentinel(self) -> int:
-        """Index of the all-NaN row."""
-        return 2 * DAYS
+    #: Index of the all-NaN row.
+    sentinel: ClassVar[int] = 2 * DAYS
 
 
 @dataclass(frozen=True)
@@ -116,10 +114,8 @@ class LenheiLookup:
     dm: FloatArray
     ds: FloatArray
 
-    @property
-    def sentinel(self) -> int:
-        """Index of the all-NaN row."""
-        return 4 * TENTHS
+    #: Index of the all-NaN row.
+    sentinel: ClassVar[int] = 4 * TENTHS
 
 
 @dataclass(frozen=True)

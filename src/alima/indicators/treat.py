@@ -9,7 +9,7 @@ MUAC for mothers); the seeds' Mali page reports exactly these figures for a year
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -17,111 +17,56 @@ from sqlalchemy.orm import Session
 from alima.care import repository as care
 from alima.community import repository as community
 from alima.core.i18n import N_
-from alima.indicators.registry import CountFunction, Indicator, register
+from alima.indicators.registry import CountFunction, Indicator, MonthlyFunction, register
+
+#: A repository query over place subtrees and a period, as the repositories spell it.
+Query = Callable[[Session, Sequence[str], date, date], int]
+MonthlyQuery = Callable[[Session, Sequence[str], date, date], dict[date, int]]
 
 
-def mothers_trained(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """Mothers and caregivers trained to use the MUAC bracelet."""
-    return community.sum_mothers_trained(session, paths, start, end)
+def _count(query: Query) -> CountFunction:
+    """The registry's count function of a repository query."""
+
+    def count(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
+        return query(session, paths, start, end)
+
+    return count
 
 
-def mothers_trained_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Mothers trained, by month."""
-    return community.monthly_mothers_trained(session, paths, start, end)
+def _monthly(query: MonthlyQuery) -> MonthlyFunction:
+    """The registry's monthly function of a repository query."""
+
+    def monthly(
+        session: Session, *, paths: Sequence[str], start: date, end: date
+    ) -> dict[date, int]:
+        return query(session, paths, start, end)
+
+    return monthly
 
 
-def consultations(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """General and paediatric consultations."""
-    return care.count_consultations(session, paths, start, end)
+def _distinct_monthly(count: CountFunction) -> MonthlyFunction:
+    """Monthly values of a count of distinct things: ``count`` over each month of the period."""
+
+    def monthly(
+        session: Session, *, paths: Sequence[str], start: date, end: date
+    ) -> dict[date, int]:
+        result: dict[date, int] = {}
+        cursor = date(start.year, start.month, 1)
+        while cursor <= end:
+            following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+            first = max(cursor, start)
+            last = min(date.fromordinal(following.toordinal() - 1), end)
+            value = count(session, paths=paths, start=first, end=last)
+            if value:
+                result[cursor] = value
+            cursor = following
+        return result
+
+    return monthly
 
 
-def consultations_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Consultations, by month."""
-    return care.monthly_consultations(session, paths, start, end)
-
-
-def deliveries(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """Deliveries assisted."""
-    return care.count_deliveries(session, paths, start, end)
-
-
-def deliveries_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Deliveries, by month."""
-    return care.monthly_deliveries(session, paths, start, end)
-
-
-def surgeries(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """Emergency surgeries."""
-    return care.count_emergency_surgeries(session, paths, start, end)
-
-
-def surgeries_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Emergency surgeries, by month."""
-    return care.monthly_emergency_surgeries(session, paths, start, end)
-
-
-def people_reached(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """People reached by mobile clinics at displacement sites."""
-    return care.people_reached_at_sites(session, paths, start, end)
-
-
-def people_reached_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """People reached at displacement sites, by month."""
-    return care.monthly_people_reached_at_sites(session, paths, start, end)
-
-
-def sites_served(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """Displacement sites with at least one mobile-clinic session."""
-    return care.count_sites_served(session, paths, start, end)
-
-
-def sites_served_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Sites served in each month (not additive)."""
-    return _distinct_by_month(session, sites_served, paths, start, end)
-
-
-def clinics_active(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
-    """Mobile clinics that held a session at a displacement site."""
-    return care.count_clinics_active(session, paths, start, end)
-
-
-def clinics_active_monthly(
-    session: Session, *, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Mobile clinics active in each month (not additive)."""
-    return _distinct_by_month(session, clinics_active, paths, start, end)
-
-
-def _distinct_by_month(
-    session: Session,
-    count: CountFunction,
-    paths: Sequence[str],
-    start: date,
-    end: date,
-) -> dict[date, int]:
-    result: dict[date, int] = {}
-    cursor = date(start.year, start.month, 1)
-    while cursor <= end:
-        following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-        first = max(cursor, start)
-        last = min(date.fromordinal(following.toordinal() - 1), end)
-        value = count(session, paths=paths, start=first, end=last)
-        if value:
-            result[cursor] = value
-        cursor = following
-    return result
+_SITES_SERVED = _count(care.count_sites_served)
+_CLINICS_ACTIVE = _count(care.count_clinics_active)
 
 
 MOTHERS_TRAINED = register(
@@ -133,8 +78,8 @@ MOTHERS_TRAINED = register(
             "the period."
         ),
         domain="community",
-        count=mothers_trained,
-        monthly=mothers_trained_monthly,
+        count=_count(community.sum_mothers_trained),
+        monthly=_monthly(community.monthly_mothers_trained),
         order=20,
     )
 )
@@ -144,8 +89,8 @@ CONSULTATIONS = register(
         label=N_("general and paediatric consultations"),
         definition=N_("Consultations recorded in the period (deleted records excluded)."),
         domain="care",
-        count=consultations,
-        monthly=consultations_monthly,
+        count=_count(care.count_consultations),
+        monthly=_monthly(care.monthly_consultations),
         order=30,
     )
 )
@@ -155,8 +100,8 @@ DELIVERIES = register(
         label=N_("deliveries assisted"),
         definition=N_("Deliveries recorded in the period, one per mother whatever the babies."),
         domain="care",
-        count=deliveries,
-        monthly=deliveries_monthly,
+        count=_count(care.count_deliveries),
+        monthly=_monthly(care.monthly_deliveries),
         order=40,
     )
 )
@@ -166,8 +111,8 @@ SURGERIES = register(
         label=N_("emergency surgeries"),
         definition=N_("Emergency operations of the hospitals' surgery logs in the period."),
         domain="care",
-        count=surgeries,
-        monthly=surgeries_monthly,
+        count=_count(care.count_emergency_surgeries),
+        monthly=_monthly(care.monthly_emergency_surgeries),
         order=50,
     )
 )
@@ -180,8 +125,8 @@ PEOPLE_REACHED = register(
             "in the period."
         ),
         domain="care",
-        count=people_reached,
-        monthly=people_reached_monthly,
+        count=_count(care.people_reached_at_sites),
+        monthly=_monthly(care.monthly_people_reached_at_sites),
         order=60,
     )
 )
@@ -191,8 +136,8 @@ SITES_SERVED = register(
         label=N_("displacement sites served"),
         definition=N_("Distinct displacement sites with a mobile-clinic session in the period."),
         domain="care",
-        count=sites_served,
-        monthly=sites_served_monthly,
+        count=_SITES_SERVED,
+        monthly=_distinct_monthly(_SITES_SERVED),
         order=61,
         additive=False,
     )
@@ -205,8 +150,8 @@ CLINICS_ACTIVE = register(
             "Distinct mobile-clinic teams that held a session at a displacement site in the period."
         ),
         domain="care",
-        count=clinics_active,
-        monthly=clinics_active_monthly,
+        count=_CLINICS_ACTIVE,
+        monthly=_distinct_monthly(_CLINICS_ACTIVE),
         order=62,
         additive=False,
     )

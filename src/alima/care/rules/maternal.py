@@ -14,23 +14,11 @@ from datetime import date, timedelta
 
 from alima.care.enums import AncFlag, Attendant, DeliveryMode, DeliverySetting, NewbornOutcome
 
-#: Hypertension in pregnancy: systolic 140 or diastolic 90 mmHg or more (WHO ANC 2016).
-SYSTOLIC_HIGH_FROM = 140
-DIASTOLIC_HIGH_FROM = 90
-#: Acute malnutrition of pregnant women: MUAC below this (docs/clinical-rules.md §6; 230 or 210 mm).
-PLW_MUAC_BELOW_MM = 230
-#: First antenatal contact should happen by 12 weeks of gestation (WHO ANC 2016).
-FIRST_VISIT_BY_WEEKS = 12
-#: Fever in pregnancy (same cut-off as IMCI).
-FEVER_FROM_C = 37.5
+# Fever in pregnancy: the IMCI cut-off.
+from alima.care.rules.imci import FEVER_FROM_C
+
 #: Postnatal care covers the first 42 days after birth.
 POSTNATAL_DAYS = 42
-#: Ages at which antenatal, delivery and postnatal records are plausible (a setting).
-MOTHER_MIN_AGE_YEARS = 10
-MOTHER_MAX_AGE_YEARS = 55
-#: Two gestational ages of one pregnancy may disagree with their dates by this much (dating by
-#: last menstrual period or fundal height is imprecise by about two to three weeks).
-GESTATIONAL_AGE_TOLERANCE_DAYS = 21
 #: Low birth weight: under 2,500 g (WHO).
 LOW_BIRTH_WEIGHT_BELOW_G = 2500
 DAYS_PER_WEEK = 7
@@ -43,13 +31,20 @@ BIRTH_OUTCOMES_ALIVE = frozenset({NewbornOutcome.LIVE_BIRTH, NewbornOutcome.EARL
 class MaternalSettings:
     """Cut-offs of one country's maternal-health protocol."""
 
-    plw_muac_below_mm: int = PLW_MUAC_BELOW_MM
-    systolic_high_from: int = SYSTOLIC_HIGH_FROM
-    diastolic_high_from: int = DIASTOLIC_HIGH_FROM
-    first_visit_by_weeks: int = FIRST_VISIT_BY_WEEKS
-    mother_min_age_years: int = MOTHER_MIN_AGE_YEARS
-    mother_max_age_years: int = MOTHER_MAX_AGE_YEARS
-    gestational_age_tolerance_days: int = GESTATIONAL_AGE_TOLERANCE_DAYS
+    #: Acute malnutrition of pregnant women: MUAC below this (docs/clinical-rules.md §6; 230 or
+    #: 210 mm).
+    plw_muac_below_mm: int = 230
+    #: Hypertension in pregnancy: systolic 140 or diastolic 90 mmHg or more (WHO ANC 2016).
+    systolic_high_from: int = 140
+    diastolic_high_from: int = 90
+    #: First antenatal contact should happen by 12 weeks of gestation (WHO ANC 2016).
+    first_visit_by_weeks: int = 12
+    #: Ages at which antenatal, delivery and postnatal records are plausible.
+    mother_min_age_years: int = 10
+    mother_max_age_years: int = 55
+    #: Two gestational ages of one pregnancy may disagree with their dates by this much (dating
+    #: by last menstrual period or fundal height is imprecise by about two to three weeks).
+    gestational_age_tolerance_days: int = 21
 
 
 DEFAULT_SETTINGS = MaternalSettings()

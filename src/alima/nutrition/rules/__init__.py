@@ -10,8 +10,8 @@ confirm a measurement), ``dosing`` (band, ration, visit interval), ``follow_up``
 default), ``exit`` (cure, non-response, transfer, relapse), ``visit`` (all of it at a visit).
 """
 
+from alima.growth.engine import DAYS_PER_MONTH
 from alima.nutrition.rules.admission import (
-    DAYS_PER_MONTH,
     AdmissionAssessment,
     Classification,
     age_in_months,

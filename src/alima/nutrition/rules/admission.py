@@ -13,6 +13,7 @@ from datetime import date
 from typing import Final
 
 from alima.core.errors import RuleViolation
+from alima.growth.engine import DAYS_PER_MONTH
 from alima.nutrition.enums import (
     AdmissionCriterion,
     AdmissionDecision,
@@ -23,9 +24,6 @@ from alima.nutrition.enums import (
 from alima.nutrition.errors import NutritionError
 from alima.nutrition.protocol import ProtocolDefinition
 from alima.nutrition.rules.facts import Measurement
-
-#: WHO anthro's month: days / 30.4375 (docs/clinical-rules.md §5.2).
-DAYS_PER_MONTH: Final = 30.4375
 
 _REASONS: Final[dict[tuple[AdmissionCriterion, Severity], AdmissionReason]] = {
     (AdmissionCriterion.MUAC, Severity.SAM): AdmissionReason.MUAC_SAM,

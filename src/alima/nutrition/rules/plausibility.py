@@ -84,28 +84,24 @@ def plausibility(
                 "high_mm": limits.muac_confirm_above_mm,
             }
             confirm.append(_issue(NutritionError.NUT_010, IssueSeverity.CONFIRM, "muac_mm", params))
-    if m.weight_kg is not None and not (
-        limits.weight_refuse_below_kg <= m.weight_kg <= limits.weight_refuse_above_kg
+    for code, name, value, low, high in (
+        (
+            NutritionError.NUT_007,
+            "weight_kg",
+            m.weight_kg,
+            limits.weight_refuse_below_kg,
+            limits.weight_refuse_above_kg,
+        ),
+        (
+            NutritionError.NUT_008,
+            "height_cm",
+            m.height_cm,
+            limits.height_refuse_below_cm,
+            limits.height_refuse_above_cm,
+        ),
     ):
-        refused.append(
-            _issue(
-                NutritionError.NUT_007,
-                IssueSeverity.REFUSE,
-                "weight_kg",
-                {"weight_kg": m.weight_kg},
-            )
-        )
-    if m.height_cm is not None and not (
-        limits.height_refuse_below_cm <= m.height_cm <= limits.height_refuse_above_cm
-    ):
-        refused.append(
-            _issue(
-                NutritionError.NUT_008,
-                IssueSeverity.REFUSE,
-                "height_cm",
-                {"height_cm": m.height_cm},
-            )
-        )
+        if value is not None and not low <= value <= high:
+            refused.append(_issue(code, IssueSeverity.REFUSE, name, {name: value}))
     refused_fields = {issue.field for issue in refused}
     for flag, raised in sorted((who_flags or {}).items()):
         if not raised:
