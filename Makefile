@@ -46,8 +46,8 @@ bench: setup
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command "make lock" --quiet $(UPGRADE) -o requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --custom-compile-command "make lock" --quiet $(UPGRADE) -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --universal --custom-compile-command "make lock" --quiet $(UPGRADE) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --custom-compile-command "make lock" --quiet $(UPGRADE) -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

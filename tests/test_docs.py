@@ -272,6 +272,8 @@ def test_makefile_installs_from_the_lock_and_reinstalls_when_it_changes() -> Non
 USED_AS = {
     "fastapi": "from fastapi",
     "uvicorn": "import uvicorn",
+    "httptools": 'http="httptools"',
+    "uvloop": '"uvloop"',
     "sqlalchemy": "from sqlalchemy",
     "alembic": "from alembic",
     "pydantic": "from pydantic",

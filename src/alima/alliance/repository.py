@@ -419,18 +419,23 @@ def list_periods(session: Session, paths: Sequence[str], *, limit: int = 100) ->
     )
 
 
-def find_locked_period(session: Session, place: Place, on: date) -> DataPeriod | None:
-    """The approved month covering ``on`` at ``place`` or at a place above it, if any."""
-    return session.scalars(
-        select(DataPeriod)
+def find_locked_period(session: Session, place: Place, on: date) -> tuple[date, str] | None:
+    """The approved month covering ``on`` at ``place`` or above it: (first day, place name).
+
+    Runs at every flush of a dated row, so it reads two columns in one indexed query rather
+    than loading the period and its place.
+    """
+    row = session.execute(
+        select(DataPeriod.starts_on, Place.name)
+        .join(Place, Place.id == DataPeriod.place_id)
         .where(
             DataPeriod.place_id.in_(rules.ancestor_ids(place.path)),
             DataPeriod.starts_on == rules.month_start(on),
             DataPeriod.status == PeriodStatus.APPROVED.value,
         )
-        .options(selectinload(DataPeriod.place))
         .limit(1)
-    ).one_or_none()
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def ensure_period_open(session: Session, *, place_id: uuid.UUID, on: date) -> None:
@@ -444,10 +449,9 @@ def ensure_period_open(session: Session, *, place_id: uuid.UUID, on: date) -> No
         return
     locked = find_locked_period(session, place, on)
     if locked is not None:
+        starts_on, place_name = locked
         raise Conflict(
-            AllianceError.ALLIANCE_005,
-            month=rules.month_key(locked.starts_on),
-            place=locked.place.name,
+            AllianceError.ALLIANCE_005, month=rules.month_key(starts_on), place=place_name
         )
 
 

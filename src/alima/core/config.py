@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         False, description="Send cookies only over HTTPS (set true behind TLS)."
     )
+    access_log: bool = Field(
+        False,
+        description=(
+            "Log every HTTP request line on the console (the audit log already records who "
+            "read and wrote what; off, the server spends less time a request)."
+        ),
+    )
     login_max_failures: int = Field(
         5,
         ge=1,

@@ -172,7 +172,7 @@ def records_derived_state(session: Session, obj: PeriodLocked) -> None:
 
 
 def locked_writes(session: Session) -> list[tuple[uuid.UUID, date]]:
-    """The (place, day) pairs that the pending writes of ``session`` touch."""
+    """The (place, first day of the month) pairs that the pending writes of ``session`` touch."""
     pairs: list[tuple[Any, date]] = []
     derived: set[int] = session.info.pop(_DERIVED, set())
     candidates = [
@@ -197,7 +197,8 @@ def locked_writes(session: Session) -> list[tuple[uuid.UUID, date]]:
                 pairs.extend(_pairs_for_changed(session, obj, lock))
             else:
                 pairs.extend(_pairs_for_new_or_gone(obj, lock))
-    return list(dict.fromkeys((p, d) for p, d in pairs if p is not None))
+    # Periods are months: one check a place and month, whatever the day.
+    return list(dict.fromkeys((p, d.replace(day=1)) for p, d in pairs if p is not None))
 
 
 def _guard(session: Session, _context: UOWTransaction, _instances: object) -> None:
