@@ -1,6 +1,6 @@
 """Dependencies shared by the API and the web pages: settings, database session, API actor."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,13 +13,18 @@ from alima.core.service import auth
 from alima.core.types import is_storable
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The two dependencies below do no I/O (a session connects at its first query, inside a
+# service's transaction, and has given its connection back by the time it is closed), so they
+# are coroutines: FastAPI runs them on the event loop instead of handing each one to a thread.
+
+
+async def get_settings_dep(request: Request) -> Settings:
     """Settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A database session for this request; services open their own transactions."""
     session: Session = request.app.state.sessionmaker()
     try:
