@@ -108,6 +108,16 @@ def _encode(values: dict[str, str]) -> str:
     return urlencode(values, encoding="utf-8", errors="surrogatepass")
 
 
+def _undiscovered(
+    method: str, path: str, form: dict[str, str], fields: dict[str, Any]
+) -> list[str]:
+    """A form post whose fields are not all in the route's description would go unfuzzed."""
+    if method != "POST" or not form:
+        return []
+    hidden = set(form) - set(fields)
+    return [f"{method} {path}: {sorted(hidden) or 'no fields'}"] if hidden or not fields else []
+
+
 def _send(
     client: TestClient,
     method: str,
@@ -139,6 +149,7 @@ def test_no_page_answers_hostile_input_with_a_server_error(
 ) -> None:
     t = targets["in"]
     failures: list[str] = []
+    undiscovered: list[str] = []
     sent = 0
     with TestClient(app, raise_server_exceptions=False) as client:
         sign_in(client, world.users["administrator"].username)
@@ -150,6 +161,7 @@ def test_no_page_answers_hostile_input_with_a_server_error(
             base_query = {k: str(v) for k, v in rule.query(t).items()} if rule.query else {}
             base_form = {k: str(v) for k, v in rule.form(t).items()} if rule.form else {}
             fields = _fields(route.dependant)
+            undiscovered += _undiscovered(method, path, base_form, fields)
             cases: list[tuple[str, dict[str, str], dict[str, str]]] = []
             for name, annotation in fields.items():
                 in_query = method == "GET" or name in base_query
@@ -173,4 +185,5 @@ def test_no_page_answers_hostile_input_with_a_server_error(
                     shown = {k: v[:40] for k, v in {**query, **form}.items()}
                     failures.append(f"{method} {target[:120]} {shown} -> {status}")
     assert sent > 700, sent
+    assert not undiscovered, "form fields not discoverable:\n" + "\n".join(undiscovered)
     assert not failures, "\n".join(failures[:40])

@@ -4,9 +4,8 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
 
 from alima.api.deps import SessionDep
 from alima.community import service
@@ -19,7 +18,6 @@ from alima.community.schemas import (
     TrainingCreate,
 )
 from alima.core.access import Permission
-from alima.core.errors import AlimaError
 from alima.core.i18n import N_, gettext
 from alima.core.types import LATEST_DATE
 from alima.nutrition.enums import Oedema
@@ -33,17 +31,15 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms_treat import (
-    checked,
-    enum_options,
-    filled,
-    parse,
-    rule_errors,
-    values_of,
-)
-from alima.web.rendering import redirect, render
+from alima.web.forms import Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.rendering import render, show
 
 router = APIRouter(prefix="/community")
+
+TRAINING = WebForm(TrainingCreate)
+SCREENING = WebForm(ScreeningCreate, omit=("referral_place_code", "patient_id"))
+#: A referral outside the scope is the error page, whatever the field.
+ARRIVAL = WebForm(ArrivalCreate, omit=("nutrition_episode_id",), error_page=is_refusal)
 
 
 def _oedema_options() -> list[Option]:
@@ -59,19 +55,6 @@ def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResp
         can_record=actor.can(Permission.PATIENT_WRITE),
     )
     return render(request, "community/overview.html", context)
-
-
-class TrainingForm(BaseModel):
-    """The training form as posted."""
-
-    place_code: str = ""
-    held_on: str = ""
-    trainer_name: str = ""
-    trainer_role: str = ""
-    village: str = ""
-    mothers_trained: str = ""
-    tapes_given: str = ""
-    note: str = ""
 
 
 def _training_context(
@@ -103,37 +86,19 @@ def training_post(
     request: Request,
     session: SessionDep,
     actor: WebActor,
-    form: Annotated[TrainingForm, Form()],
+    posted: Annotated[Posted, Depends(TRAINING)],
 ) -> Response:
     """Save the training, or show the form again with its errors."""
-    values = values_of(form)
-    context = _training_context(request, session, actor, values)
-    data, context.errors = parse(TrainingCreate, filled(values, TrainingForm.model_fields))
-    if data is None:
-        return render(request, "community/training.html", context, status_code=422)
-    try:
+
+    def save(data: TrainingCreate) -> str:
         service.record_training(session, data, actor=actor)
-    except AlimaError as exc:
-        context.errors = rule_errors(exc)
-        return render(request, "community/training.html", context, status_code=exc.status)
-    return redirect("/community?saved=training")
+        return "/community?saved=training"
 
+    def page(posted: Posted) -> HTMLResponse:
+        context = _training_context(request, session, actor, posted.values)
+        return show(request, "community/training.html", context, posted)
 
-class ScreeningForm(BaseModel):
-    """The screening form as posted."""
-
-    place_code: str = ""
-    screened_on: str = ""
-    screener_type: str = ""
-    screener_name: str = ""
-    child_given_name: str = ""
-    child_family_name: str = ""
-    child_sex: str = ""
-    child_age_months: str = ""
-    caregiver_name: str = ""
-    village: str = ""
-    muac_mm: str = ""
-    oedema: str = ""
+    return submit(TRAINING, posted, save, page)
 
 
 def _screening_context(
@@ -169,20 +134,19 @@ def screening_post(
     request: Request,
     session: SessionDep,
     actor: WebActor,
-    form: Annotated[ScreeningForm, Form()],
+    posted: Annotated[Posted, Depends(SCREENING)],
 ) -> Response:
     """Save the screening (a referral is issued when the rules call for one)."""
-    values = values_of(form)
-    context = _screening_context(request, session, actor, values)
-    data, context.errors = parse(ScreeningCreate, filled(values, ScreeningForm.model_fields))
-    if data is None:
-        return render(request, "community/screening_form.html", context, status_code=422)
-    try:
+
+    def save(data: ScreeningCreate) -> str:
         saved = service.record_screening(session, data, actor=actor)
-    except AlimaError as exc:
-        context.errors = rule_errors(exc)
-        return render(request, "community/screening_form.html", context, status_code=exc.status)
-    return redirect(f"/community/screenings/{saved.id}?saved=1")
+        return f"/community/screenings/{saved.id}?saved=1"
+
+    def page(posted: Posted) -> HTMLResponse:
+        context = _screening_context(request, session, actor, posted.values)
+        return show(request, "community/screening_form.html", context, posted)
+
+    return submit(SCREENING, posted, save, page)
 
 
 @router.get("/screenings/{screening_id}", response_class=HTMLResponse, name="community:screening")
@@ -213,16 +177,6 @@ def referrals(request: Request, session: SessionDep, actor: WebActor) -> HTMLRes
         actor=actor, referrals=service.pending_referrals(session, actor=actor)
     )
     return render(request, "community/referrals.html", context)
-
-
-class ArrivalForm(BaseModel):
-    """The arrival form as posted."""
-
-    arrived_on: str = ""
-    muac_mm: str = ""
-    oedema: str = ""
-    admitted: str = ""
-    patient_identifier: str = ""
 
 
 def _arrival_context(request: Request, values: dict[str, str], actor: WebActor) -> ArrivalContext:
@@ -261,27 +215,20 @@ def arrival_post(
     referral_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    form: Annotated[ArrivalForm, Form()],
+    posted: Annotated[Posted, Depends(ARRIVAL)],
 ) -> Response:
     """Complete the referral, or show the form again with its errors."""
-    values = values_of(form)
-    context = _arrival_context(request, values, actor)
-    payload = filled(values, ("arrived_on", "muac_mm", "oedema", "patient_identifier"))
-    if values.get("admitted") in {"yes", "no"}:
-        payload["admitted"] = checked(values, "admitted")
-    data, context.errors = parse(ArrivalCreate, payload)
-    if data is None:
-        context.referral = service.arrival_form(session, referral_id, actor=actor)
-        return render(request, "community/arrival.html", context, status_code=422)
-    try:
+
+    def save(data: ArrivalCreate) -> str:
         done = service.record_arrival(session, referral_id, data, actor=actor)
-    except AlimaError as exc:
-        if exc.status == 404:  # noqa: PLR2004 - outside the scope: the error page
-            raise
-        context.errors = rule_errors(exc)
+        return f"/community/screenings/{done.screening_id}?arrived=1"
+
+    def page(posted: Posted) -> HTMLResponse:
+        context = _arrival_context(request, posted.values, actor)
         context.referral = service.arrival_form(session, referral_id, actor=actor)
-        return render(request, "community/arrival.html", context, status_code=exc.status)
-    return redirect(f"/community/screenings/{done.screening_id}?arrived=1")
+        return show(request, "community/arrival.html", context, posted)
+
+    return submit(ARRIVAL, posted, save, page)
 
 
 @router.get("/statistics", response_class=HTMLResponse, name="community:statistics")

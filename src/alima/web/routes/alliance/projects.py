@@ -1,0 +1,242 @@
+"""Projects: partners, agreements, funding (grants and their allocations), country dashboard."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from alima.alliance.schemas import AgreementCreate, AllocationCreate, GrantCreate
+from alima.alliance.service import projects
+from alima.api.deps import SessionDep, SettingsDep
+from alima.core.access import Permission
+from alima.core.enums import Role
+from alima.core.errors import CoreError, Forbidden
+from alima.web.contexts_alliance import (
+    AgreementFormContext,
+    CountryContext,
+    GrantFormContext,
+    ProjectContext,
+    ProjectListContext,
+)
+from alima.web.deps import WebActor
+from alima.web.forms import Posted, WebForm, form_error, is_refusal, submit
+from alima.web.rendering import render, show
+
+router = APIRouter()
+
+AGREEMENT = WebForm(AgreementCreate, refused=form_error)
+GRANT = WebForm(GrantCreate, refused=form_error)
+#: Posted from the project page, which it names to be shown again.
+ALLOCATION = WebForm(
+    AllocationCreate, extra=("project_code",), refused=form_error, error_page=is_refusal
+)
+
+
+@router.get("/projects", response_class=HTMLResponse, name="alliance:project_list")
+def project_list(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+    """Projects whose aggregates I may see."""
+    context = ProjectListContext(actor=actor, projects=projects.list_projects(session, actor=actor))
+    return render(request, "alliance/projects.html", context)
+
+
+def _project_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+    project_code: str,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    overview = projects.project_overview(session, project_code, actor=actor, settings=settings)
+    can_fund = actor.can(Permission.FUNDING_WRITE)
+    context = ProjectContext(
+        actor=actor,
+        project=overview,
+        can_record_agreement=actor.can(Permission.AGREEMENT_WRITE),
+        can_record_funding=can_fund,
+        organisations=projects.organisations(session) if can_fund else [],
+        error=error,
+    )
+    return render(request, "alliance/project.html", context, status_code=status_code)
+
+
+@router.get("/projects/{project_code}", response_class=HTMLResponse, name="alliance:project")
+def project_page(
+    request: Request,
+    project_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+) -> HTMLResponse:
+    """A co-managed project: partners, agreements in plain words, funding share, trainings."""
+    return _project_page(request, session, settings, actor, project_code)
+
+
+def _agreement_context(
+    session: SessionDep, actor: WebActor, project_code: str, values: dict[str, str]
+) -> AgreementFormContext:
+    options = projects.form_options(
+        session, project_code, actor=actor, permission=Permission.AGREEMENT_WRITE
+    )
+    return AgreementFormContext(
+        actor=actor,
+        project_code=options.project_code,
+        project_name=options.project_name,
+        organisations=options.organisations,
+        roles=[r.value for r in Role],
+        values=values,
+    )
+
+
+@router.get(
+    "/projects/{project_code}/agreements/new",
+    response_class=HTMLResponse,
+    name="alliance:agreement_form",
+)
+def agreement_form(
+    request: Request, project_code: str, session: SessionDep, actor: WebActor
+) -> HTMLResponse:
+    """Record an agreement signed by a partner (administrators)."""
+    values = {"data_access": "aggregates", "export_level": "none"}
+    context = _agreement_context(session, actor, project_code, values)
+    return render(request, "alliance/agreement_form.html", context)
+
+
+@router.post(
+    "/projects/{project_code}/agreements/new",
+    response_class=HTMLResponse,
+    name="alliance:agreement_create",
+)
+def agreement_create(
+    request: Request,
+    project_code: str,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(AGREEMENT)],
+) -> Response:
+    """Save the agreement, or show the form again with what is wrong."""
+    context = _agreement_context(session, actor, project_code, posted.values)
+
+    def save(data: AgreementCreate) -> str:
+        projects.record_agreement(session, project_code, data, actor=actor)
+        return f"/projects/{context.project_code}#agreements"
+
+    return submit(
+        AGREEMENT,
+        posted,
+        save,
+        lambda posted: show(request, "alliance/agreement_form.html", context, posted),
+    )
+
+
+def _grant_context(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+    project_code: str,
+    values: dict[str, str],
+) -> GrantFormContext:
+    options = projects.form_options(
+        session, project_code, actor=actor, permission=Permission.FUNDING_WRITE
+    )
+    return GrantFormContext(
+        actor=actor,
+        project_code=options.project_code,
+        project_name=options.project_name,
+        organisations=options.organisations,
+        reporting_currency=settings.reporting_currency,
+        values=values,
+    )
+
+
+@router.get(
+    "/projects/{project_code}/grants/new", response_class=HTMLResponse, name="alliance:grant_form"
+)
+def grant_form(
+    request: Request,
+    project_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+) -> HTMLResponse:
+    """Record a donor's grant (coordinators)."""
+    values = {"currency": settings.reporting_currency}
+    context = _grant_context(session, settings, actor, project_code, values)
+    return render(request, "alliance/grant_form.html", context)
+
+
+@router.post(
+    "/projects/{project_code}/grants/new",
+    response_class=HTMLResponse,
+    name="alliance:grant_create",
+)
+def grant_create(
+    request: Request,
+    project_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(GRANT)],
+) -> Response:
+    """Save the grant, or show the form again with what is wrong."""
+    context = _grant_context(session, settings, actor, project_code, posted.values)
+
+    def save(data: GrantCreate) -> str:
+        projects.record_grant(session, project_code, data, actor=actor, settings=settings)
+        return f"/projects/{context.project_code}#funding"
+
+    return submit(
+        GRANT,
+        posted,
+        save,
+        lambda posted: show(request, "alliance/grant_form.html", context, posted),
+    )
+
+
+@router.post(
+    "/grants/{grant_id}/allocations", response_class=HTMLResponse, name="alliance:allocate"
+)
+def allocate(
+    request: Request,
+    grant_id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(ALLOCATION)],
+) -> Response:
+    """Allocate part of a grant to an organisation; errors show on the project page."""
+    if not actor.can(Permission.FUNDING_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    project_code = posted.values["project_code"]
+
+    def save(data: AllocationCreate) -> str:
+        grant = projects.allocate(session, grant_id, data, actor=actor)
+        return f"/projects/{grant.project_code}#funding"
+
+    def page(posted: Posted) -> HTMLResponse:
+        if posted.refusal is not None and not project_code:  # no page to show it on
+            raise posted.refusal
+        error = "; ".join(posted.errors.values())
+        return _project_page(
+            request, session, settings, actor, project_code, error=error, status_code=posted.status
+        )
+
+    return submit(ALLOCATION, posted, save, page)
+
+
+@router.get("/countries/{country_code}", response_class=HTMLResponse, name="alliance:country")
+def country_page(
+    request: Request,
+    country_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+) -> HTMLResponse:
+    """A country's funding share to national NGOs and trainings, within my scope."""
+    dashboard = projects.country_dashboard(session, country_code, actor=actor, settings=settings)
+    return render(
+        request, "alliance/country.html", CountryContext(actor=actor, dashboard=dashboard)
+    )
