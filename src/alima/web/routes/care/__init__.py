@@ -6,8 +6,8 @@ a refused form comes back filled in with each error next to its field.
 
 from fastapi import APIRouter
 
-from alima.web.routes.care import consultations, maternal, mobile, records, surgery
+from alima.web.routes.care import pages, patient_forms
 
 router = APIRouter()
-for _module in (records, consultations, maternal, surgery, mobile):
-    router.include_router(_module.router)
+router.include_router(pages.router)
+router.include_router(patient_forms.router)

@@ -1,0 +1,261 @@
+"""Care pages besides a patient's forms.
+
+Find a patient, a patient's records (a newborn registered from them), a consultation's
+result, the surgery log, displacement sites and their mobile clinics.
+"""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from babel.dates import format_date
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from alima.api.deps import SessionDep
+from alima.care.enums import MobileService
+from alima.care.schemas import (
+    EARLIEST,
+    DisplacedPopulationCreate,
+    MobileSessionCreate,
+    NewbornRegister,
+    SurgeryFilter,
+)
+from alima.care.service import consultations, maternal, mobile, records, surgery
+from alima.core.access import Permission
+from alima.core.i18n import N_, get_locale, gettext
+from alima.core.schemas import PatientFilter
+from alima.core.service import patients as patient_service
+from alima.core.types import LATEST_DATE
+from alima.web.contexts_treat import (
+    CareHomeContext,
+    ConsultationContext,
+    FormContext,
+    MobileContext,
+    Option,
+    PatientCareContext,
+    SurgeryLogContext,
+)
+from alima.web.deps import WebActor
+from alima.web.forms import Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.rendering import render
+
+router = APIRouter()
+
+#: Registered from the mother's care record: a refusal is shown on that record.
+NEWBORN = WebForm(
+    NewbornRegister, given=("patient_id",), omit=("family_name",), kept=200, error_page=is_refusal
+)
+
+
+@router.get("/care", response_class=HTMLResponse, name="care:home")
+def home(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    """Find the patient to record care for."""
+    results = (
+        patient_service.search_patients(session, PatientFilter(q=q), actor=actor)
+        if q.strip()
+        else None
+    )
+    return render(request, "care/home.html", CareHomeContext(actor=actor, q=q, results=results))
+
+
+def _care_context(
+    session: SessionDep, actor: WebActor, patient_id: uuid.UUID, saved: str | None
+) -> PatientCareContext:
+    return PatientCareContext(
+        actor=actor,
+        care=records.patient_care(session, patient_id, actor=actor),
+        can_record=actor.can(Permission.PATIENT_WRITE),
+        saved=saved,
+    )
+
+
+@router.get("/patients/{patient_id}/care", response_class=HTMLResponse, name="care:patient")
+def patient_care(
+    request: Request,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    saved: Annotated[str, Query(max_length=30)] = "",
+) -> HTMLResponse:
+    """Every care record of a patient, with links to record more."""
+    context = _care_context(session, actor, patient_id, saved or None)
+    return render(request, "care/patient.html", context)
+
+
+@router.post(
+    "/patients/{patient_id}/newborns", response_class=HTMLResponse, name="care:newborn_post"
+)
+def register_newborn(
+    request: Request,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(NEWBORN)],
+) -> Response:
+    """Register a baby born alive as a patient in one step, then open the baby's page."""
+
+    def save(data: NewbornRegister) -> str:
+        return f"/patients/{maternal.register_newborn(session, data, actor=actor).id}"
+
+    def page(posted: Posted) -> HTMLResponse:
+        context = _care_context(session, actor, patient_id, None)
+        context.error = (
+            posted.refusal.message if posted.refusal else gettext(N_("Give the baby's first name."))
+        )
+        return render(request, "care/patient.html", context, status_code=422)
+
+    return submit(NEWBORN, posted, save, page, patient_id=patient_id)
+
+
+@router.get(
+    "/care/consultations/{consultation_id}",
+    response_class=HTMLResponse,
+    name="care:consultation",
+)
+def consultation(
+    request: Request,
+    consultation_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    saved: int = 0,
+) -> HTMLResponse:
+    """A consultation: the triage, what to do now, warnings."""
+    result = consultations.get_consultation(session, consultation_id, actor=actor)
+    context = ConsultationContext(actor=actor, consultation=result, just_saved=saved == 1)
+    return render(request, "care/consultation.html", context)
+
+
+@router.get("/care/surgeries", response_class=HTMLResponse, name="care:surgery_log")
+def surgery_log(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    place_code: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")] = "",
+    start: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+    end: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+) -> HTMLResponse:
+    """The emergency surgery log of the hospitals in your places."""
+    criteria = {"place_code": place_code or None, "start": start, "end": end}
+    rows, first, last = surgery.surgery_log(
+        session, SurgeryFilter.model_validate(criteria), actor=actor
+    )
+    context = SurgeryLogContext(
+        actor=actor, surgeries=rows, start=first, end=last, place_code=place_code
+    )
+    return render(request, "care/surgery_log.html", context)
+
+
+# --- mobile clinics and displacement sites --------------------------------------------------
+
+
+SERVICE_FIELDS = {f"service_{s.value}": s for s in MobileService}
+
+
+def _services(posted: Posted) -> dict[str, object]:
+    """One checkbox a service."""
+    return {"services": [s for name, s in SERVICE_FIELDS.items() if posted.checked(name)]}
+
+
+SESSION = WebForm(MobileSessionCreate, extra=tuple(SERVICE_FIELDS), compose=_services)
+POPULATION = WebForm(DisplacedPopulationCreate)
+
+
+@router.get("/care/mobile", response_class=HTMLResponse, name="care:mobile")
+def mobile_overview(
+    request: Request, session: SessionDep, actor: WebActor, saved: int = 0
+) -> HTMLResponse:
+    """Displacement sites: displaced population by month, mobile-clinic sessions."""
+    result, months = mobile.overview(session, actor=actor)
+    context = MobileContext(
+        actor=actor,
+        overview=result,
+        month_labels=[format_date(m, "MMM yyyy", locale=get_locale()) for m in months],
+        can_record=actor.can(Permission.PATIENT_WRITE),
+        saved=saved == 1,
+    )
+    return render(request, "care/mobile.html", context)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    template: str,
+    values: dict[str, str],
+    posted: Posted | None = None,
+) -> HTMLResponse:
+    sites, clinics = mobile.form_options(session, actor=actor)
+    context = FormContext(
+        actor=actor,
+        action=str(request.url.path),
+        values=values,
+        errors=posted.errors if posted else {},
+        options={
+            "site_code": [Option(p.code, p.name) for p in sites],
+            "mobile_clinic_code": [Option(p.code, p.name) for p in clinics],
+            "services": [
+                Option(name, text.text)
+                for name, text in zip(SERVICE_FIELDS, enum_options(MobileService), strict=True)
+            ],
+        },
+    )
+    return render(request, template, context, status_code=posted.status if posted else 200)
+
+
+@router.get("/care/mobile/sessions/new", response_class=HTMLResponse, name="care:session_form")
+def session_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+    """Record a mobile-clinic session at a displacement site."""
+    values = {"service_consultations": "yes"}
+    return _page(request, session, actor, "care/session_form.html", values)
+
+
+@router.post("/care/mobile/sessions/new", response_class=HTMLResponse, name="care:session_post")
+def session_post(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(SESSION)],
+) -> Response:
+    """Save the session, or show the form again with its errors."""
+
+    def save(data: MobileSessionCreate) -> str:
+        mobile.record_session(session, data, actor=actor)
+        return "/care/mobile?saved=1"
+
+    def page(posted: Posted) -> HTMLResponse:
+        return _page(request, session, actor, "care/session_form.html", posted.values, posted)
+
+    return submit(SESSION, posted, save, page)
+
+
+@router.get("/care/mobile/population/new", response_class=HTMLResponse, name="care:population_form")
+def population_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+    """Record the displaced population counted at a site."""
+    return _page(request, session, actor, "care/population_form.html", {})
+
+
+@router.post(
+    "/care/mobile/population/new", response_class=HTMLResponse, name="care:population_post"
+)
+def population_post(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(POPULATION)],
+) -> Response:
+    """Save the count, or show the form again with its errors."""
+
+    def save(data: DisplacedPopulationCreate) -> str:
+        mobile.record_population(session, data, actor=actor)
+        return "/care/mobile?saved=1"
+
+    def page(posted: Posted) -> HTMLResponse:
+        return _page(request, session, actor, "care/population_form.html", posted.values, posted)
+
+    return submit(POPULATION, posted, save, page)
