@@ -6,8 +6,8 @@ approval, break-the-glass and the read audit.
 
 from fastapi import APIRouter
 
-from alima.web.routes.alliance import approvals, oversight, projects, trainings
+from alima.web.routes.alliance import oversight, projects
 
 router = APIRouter()
-for _module in (projects, trainings, approvals, oversight):
-    router.include_router(_module.router)
+router.include_router(projects.router)
+router.include_router(oversight.router)

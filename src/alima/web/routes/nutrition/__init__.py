@@ -6,8 +6,8 @@ card shows the band colour, the ration with its arithmetic and the next visit da
 
 from fastapi import APIRouter
 
-from alima.web.routes.nutrition import admission, card, reports
+from alima.web.routes.nutrition import card, reports
 
 router = APIRouter()
-for _module in (admission, card, reports):
-    router.include_router(_module.router)
+router.include_router(card.router)
+router.include_router(reports.router)
