@@ -42,27 +42,15 @@ class ProjectContext:
 
 
 @dataclass
-class AgreementFormContext:
-    """Recording a partner agreement."""
+class ProjectFormContext:
+    """Recording something for a project: a partner agreement (``roles``) or a grant."""
 
     actor: Actor
     project_code: str
     project_name: str
     organisations: list[tuple[str, str]]
-    roles: list[str]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class GrantFormContext:
-    """Recording a donor's grant."""
-
-    actor: Actor
-    project_code: str
-    project_name: str
-    organisations: list[tuple[str, str]]
-    reporting_currency: str
+    roles: list[str] = field(default_factory=list)
+    reporting_currency: str = ""
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 

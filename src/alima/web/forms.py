@@ -36,7 +36,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Form
+from fastapi import Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError, create_model
 from pydantic.fields import FieldInfo
@@ -45,10 +45,11 @@ from alima.api.errors import field_errors
 from alima.core.errors import AlimaError
 from alima.core.i18n import gettext
 from alima.web.contexts_treat import Option
-from alima.web.rendering import redirect
+from alima.web.rendering import HasErrors, redirect, show
 from alima.web.templating import label
 
 S = TypeVar("S", bound=BaseModel)
+T = TypeVar("T")
 
 #: Longest value kept from a posted field (what is re-shown; validation refuses longer).
 MAX_KEPT = 4000
@@ -233,24 +234,34 @@ class WebForm(Generic[S]):
         posted.refusal = exc
 
 
+def again(request: Request, template: str, context: HasErrors) -> Callable[[Posted], Response]:
+    """The form page shown again: ``context`` (holding the posted values) with the errors."""
+    return lambda posted: show(request, template, context, posted)
+
+
 def submit(
     form: WebForm[S],
     posted: Posted,
-    save: Callable[[S], str],
+    save: Callable[[S], T],
     page: Callable[[Posted], Response],
+    *,
+    then: str | Callable[[T], str] | None = None,
     **given: object,
 ) -> Response:
     """Validate ``posted`` (with the ``given`` fields), save and redirect, or show ``page``.
 
-    ``save`` calls the service and returns the URL to go to (303). ``page`` renders the form
-    again from ``posted`` (values, errors, status).
+    ``save`` calls the service; the redirect (303) goes to ``then`` (a URL, or made of what
+    ``save`` returned), or without ``then`` to the URL ``save`` returned. ``page`` renders the
+    form again from ``posted`` (values, errors, status).
     """
     data = form.parse(posted, **given)
     if data is not None:
         try:
-            target = save(data)
+            saved = save(data)
         except AlimaError as exc:
             form.refuse(posted, exc)
         else:
-            return redirect(target)
+            if then is None:
+                return redirect(str(saved))
+            return redirect(then if isinstance(then, str) else then(saved))
     return page(posted)

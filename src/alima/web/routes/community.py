@@ -31,7 +31,7 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.forms import Posted, WebForm, again, enum_options, is_refusal, submit
 from alima.web.rendering import render, show
 
 router = APIRouter(prefix="/community")
@@ -40,6 +40,8 @@ TRAINING = WebForm(TrainingCreate)
 SCREENING = WebForm(ScreeningCreate, omit=("referral_place_code", "patient_id"))
 #: A referral outside the scope is the error page, whatever the field.
 ARRIVAL = WebForm(ArrivalCreate, omit=("nutrition_episode_id",), error_page=is_refusal)
+TrainingPost = Annotated[Posted, Depends(TRAINING)]
+ScreeningPost = Annotated[Posted, Depends(SCREENING)]
 
 
 def _oedema_options() -> list[Option]:
@@ -83,22 +85,17 @@ def training_form(request: Request, session: SessionDep, actor: WebActor) -> HTM
 
 @router.post("/trainings/new", response_class=HTMLResponse, name="community:training_post")
 def training_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(TRAINING)],
+    request: Request, session: SessionDep, actor: WebActor, posted: TrainingPost
 ) -> Response:
     """Save the training, or show the form again with its errors."""
-
-    def save(data: TrainingCreate) -> str:
-        service.record_training(session, data, actor=actor)
-        return "/community?saved=training"
-
-    def page(posted: Posted) -> HTMLResponse:
-        context = _training_context(request, session, actor, posted.values)
-        return show(request, "community/training.html", context, posted)
-
-    return submit(TRAINING, posted, save, page)
+    context = _training_context(request, session, actor, posted.values)
+    return submit(
+        TRAINING,
+        posted,
+        lambda data: service.record_training(session, data, actor=actor),
+        again(request, "community/training.html", context),
+        then="/community?saved=training",
+    )
 
 
 def _screening_context(
@@ -131,22 +128,17 @@ def screening_form(request: Request, session: SessionDep, actor: WebActor) -> HT
 
 @router.post("/screenings/new", response_class=HTMLResponse, name="community:screening_post")
 def screening_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(SCREENING)],
+    request: Request, session: SessionDep, actor: WebActor, posted: ScreeningPost
 ) -> Response:
     """Save the screening (a referral is issued when the rules call for one)."""
-
-    def save(data: ScreeningCreate) -> str:
-        saved = service.record_screening(session, data, actor=actor)
-        return f"/community/screenings/{saved.id}?saved=1"
-
-    def page(posted: Posted) -> HTMLResponse:
-        context = _screening_context(request, session, actor, posted.values)
-        return show(request, "community/screening_form.html", context, posted)
-
-    return submit(SCREENING, posted, save, page)
+    context = _screening_context(request, session, actor, posted.values)
+    return submit(
+        SCREENING,
+        posted,
+        lambda data: service.record_screening(session, data, actor=actor),
+        again(request, "community/screening_form.html", context),
+        then=lambda saved: f"/community/screenings/{saved.id}?saved=1",
+    )
 
 
 @router.get("/screenings/{screening_id}", response_class=HTMLResponse, name="community:screening")
@@ -219,16 +211,18 @@ def arrival_post(
 ) -> Response:
     """Complete the referral, or show the form again with its errors."""
 
-    def save(data: ArrivalCreate) -> str:
-        done = service.record_arrival(session, referral_id, data, actor=actor)
-        return f"/community/screenings/{done.screening_id}?arrived=1"
-
     def page(posted: Posted) -> HTMLResponse:
         context = _arrival_context(request, posted.values, actor)
         context.referral = service.arrival_form(session, referral_id, actor=actor)
         return show(request, "community/arrival.html", context, posted)
 
-    return submit(ARRIVAL, posted, save, page)
+    return submit(
+        ARRIVAL,
+        posted,
+        lambda data: service.record_arrival(session, referral_id, data, actor=actor),
+        page,
+        then=lambda done: f"/community/screenings/{done.screening_id}?arrived=1",
+    )
 
 
 @router.get("/statistics", response_class=HTMLResponse, name="community:statistics")

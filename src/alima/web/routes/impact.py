@@ -11,9 +11,9 @@ from alima.indicators.enums import ContextFigureKind
 from alima.indicators.schemas import ContextFigureCreate
 from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, enum_options, submit
+from alima.web.forms import Posted, WebForm, again, enum_options, submit
 from alima.web.impact_chart import build_chart, month_names
-from alima.web.rendering import render, show
+from alima.web.rendering import render
 
 router = APIRouter(prefix="/impact")
 
@@ -84,13 +84,12 @@ def context_post(
     posted: Annotated[Posted, Depends(FIGURE)],
 ) -> Response:
     """Save a context figure, or show the form again with its errors."""
-
-    def save(data: ContextFigureCreate) -> str:
-        service.record_context_figure(session, data, actor=actor)
-        return f"/impact/{country_code}/context?saved=1"
-
-    def page(posted: Posted) -> HTMLResponse:
-        context = _context(request, session, actor, country_code, posted.values)
-        return show(request, "impact/context.html", context, posted)
-
-    return submit(FIGURE, posted, save, page, country_code=country_code)
+    context = _context(request, session, actor, country_code, posted.values)
+    return submit(
+        FIGURE,
+        posted,
+        lambda data: service.record_context_figure(session, data, actor=actor),
+        again(request, "impact/context.html", context),
+        then=f"/impact/{country_code}/context?saved=1",
+        country_code=country_code,
+    )

@@ -19,8 +19,8 @@ from alima.core.access import Permission
 from alima.core.errors import AlimaError, CoreError, Forbidden
 from alima.web.contexts_alliance import ApprovalsContext, EmergencyContext, ReadAuditContext
 from alima.web.deps import WebActor
-from alima.web.forms import FORBIDDEN, Posted, WebForm, form_error, is_refusal, submit
-from alima.web.rendering import redirect, render, show
+from alima.web.forms import FORBIDDEN, Posted, WebForm, again, form_error, is_refusal, submit
+from alima.web.rendering import redirect, render
 
 router = APIRouter()
 
@@ -155,7 +155,7 @@ def emergency_open(
         EMERGENCY,
         posted,
         save,
-        lambda posted: show(request, "alliance/emergency.html", context, posted),
+        again(request, "alliance/emergency.html", context),
     )
 
 

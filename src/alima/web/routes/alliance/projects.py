@@ -1,7 +1,7 @@
 """Projects: partners, agreements, funding, the country dashboard; trainings and participants."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,23 +19,23 @@ from alima.core.access import Permission
 from alima.core.enums import Role
 from alima.core.errors import CoreError, Forbidden
 from alima.web.contexts_alliance import (
-    AgreementFormContext,
     CountryContext,
-    GrantFormContext,
     ProjectContext,
+    ProjectFormContext,
     ProjectListContext,
     TrainingContext,
     TrainingFormContext,
     TrainingListContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, form_error, is_refusal, submit
-from alima.web.rendering import render, show
+from alima.web.forms import Posted, WebForm, again, form_error, is_refusal, submit
+from alima.web.rendering import render
 
 router = APIRouter()
 
 AGREEMENT = WebForm(AgreementCreate, refused=form_error)
 GRANT = WebForm(GrantCreate, refused=form_error)
+AgreementPost = Annotated[Posted, Depends(AGREEMENT)]
 #: Posted from the project page, which it names to be shown again.
 ALLOCATION = WebForm(
     AllocationCreate, extra=("project_code",), refused=form_error, error_page=is_refusal
@@ -84,19 +84,31 @@ def project_page(
     return _project_page(request, session, settings, actor, project_code)
 
 
-def _agreement_context(
-    session: SessionDep, actor: WebActor, project_code: str, values: dict[str, str]
-) -> AgreementFormContext:
-    options = projects.form_options(
-        session, project_code, actor=actor, permission=Permission.AGREEMENT_WRITE
-    )
-    return AgreementFormContext(
+def _project_form(
+    session: SessionDep,
+    actor: WebActor,
+    project_code: str,
+    permission: Permission,
+    values: dict[str, str],
+    **extra: Any,
+) -> ProjectFormContext:
+    options = projects.form_options(session, project_code, actor=actor, permission=permission)
+    return ProjectFormContext(
         actor=actor,
         project_code=options.project_code,
         project_name=options.project_name,
         organisations=options.organisations,
-        roles=[r.value for r in Role],
         values=values,
+        **extra,
+    )
+
+
+def _agreement_context(
+    session: SessionDep, actor: WebActor, project_code: str, values: dict[str, str]
+) -> ProjectFormContext:
+    roles = [r.value for r in Role]
+    return _project_form(
+        session, actor, project_code, Permission.AGREEMENT_WRITE, values, roles=roles
     )
 
 
@@ -120,24 +132,16 @@ def agreement_form(
     name="alliance:agreement_create",
 )
 def agreement_create(
-    request: Request,
-    project_code: str,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(AGREEMENT)],
+    request: Request, project_code: str, session: SessionDep, actor: WebActor, posted: AgreementPost
 ) -> Response:
     """Save the agreement, or show the form again with what is wrong."""
     context = _agreement_context(session, actor, project_code, posted.values)
-
-    def save(data: AgreementCreate) -> str:
-        projects.record_agreement(session, project_code, data, actor=actor)
-        return f"/projects/{context.project_code}#agreements"
-
     return submit(
         AGREEMENT,
         posted,
-        save,
-        lambda posted: show(request, "alliance/agreement_form.html", context, posted),
+        lambda data: projects.record_agreement(session, project_code, data, actor=actor),
+        again(request, "alliance/agreement_form.html", context),
+        then=f"/projects/{context.project_code}#agreements",
     )
 
 
@@ -147,17 +151,10 @@ def _grant_context(
     actor: WebActor,
     project_code: str,
     values: dict[str, str],
-) -> GrantFormContext:
-    options = projects.form_options(
-        session, project_code, actor=actor, permission=Permission.FUNDING_WRITE
-    )
-    return GrantFormContext(
-        actor=actor,
-        project_code=options.project_code,
-        project_name=options.project_name,
-        organisations=options.organisations,
-        reporting_currency=settings.reporting_currency,
-        values=values,
+) -> ProjectFormContext:
+    currency = settings.reporting_currency
+    return _project_form(
+        session, actor, project_code, Permission.FUNDING_WRITE, values, reporting_currency=currency
     )
 
 
@@ -192,16 +189,14 @@ def grant_create(
 ) -> Response:
     """Save the grant, or show the form again with what is wrong."""
     context = _grant_context(session, settings, actor, project_code, posted.values)
-
-    def save(data: GrantCreate) -> str:
-        projects.record_grant(session, project_code, data, actor=actor, settings=settings)
-        return f"/projects/{context.project_code}#funding"
-
     return submit(
         GRANT,
         posted,
-        save,
-        lambda posted: show(request, "alliance/grant_form.html", context, posted),
+        lambda data: projects.record_grant(
+            session, project_code, data, actor=actor, settings=settings
+        ),
+        again(request, "alliance/grant_form.html", context),
+        then=f"/projects/{context.project_code}#funding",
     )
 
 
@@ -313,7 +308,7 @@ def training_create(
         TRAINING,
         posted,
         save,
-        lambda posted: show(request, "alliance/training_form.html", context, posted),
+        again(request, "alliance/training_form.html", context),
     )
 
 

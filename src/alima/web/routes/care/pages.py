@@ -37,7 +37,7 @@ from alima.web.contexts_treat import (
     SurgeryLogContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.forms import Posted, WebForm, again, enum_options, is_refusal, submit
 from alima.web.rendering import render
 
 router = APIRouter()
@@ -164,6 +164,9 @@ def _services(posted: Posted) -> dict[str, object]:
 
 SESSION = WebForm(MobileSessionCreate, extra=tuple(SERVICE_FIELDS), compose=_services)
 POPULATION = WebForm(DisplacedPopulationCreate)
+SessionPost = Annotated[Posted, Depends(SESSION)]
+PopulationPost = Annotated[Posted, Depends(POPULATION)]
+SITES = "/care/mobile?saved=1"
 
 
 @router.get("/care/mobile", response_class=HTMLResponse, name="care:mobile")
@@ -182,20 +185,14 @@ def mobile_overview(
     return render(request, "care/mobile.html", context)
 
 
-def _page(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    template: str,
-    values: dict[str, str],
-    posted: Posted | None = None,
-) -> HTMLResponse:
+def _site_form(
+    request: Request, session: SessionDep, actor: WebActor, values: dict[str, str]
+) -> FormContext:
     sites, clinics = mobile.form_options(session, actor=actor)
-    context = FormContext(
+    return FormContext(
         actor=actor,
         action=str(request.url.path),
         values=values,
-        errors=posted.errors if posted else {},
         options={
             "site_code": [Option(p.code, p.name) for p in sites],
             "mobile_clinic_code": [Option(p.code, p.name) for p in clinics],
@@ -205,57 +202,48 @@ def _page(
             ],
         },
     )
-    return render(request, template, context, status_code=posted.status if posted else 200)
 
 
 @router.get("/care/mobile/sessions/new", response_class=HTMLResponse, name="care:session_form")
 def session_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Record a mobile-clinic session at a displacement site."""
-    values = {"service_consultations": "yes"}
-    return _page(request, session, actor, "care/session_form.html", values)
+    context = _site_form(request, session, actor, {"service_consultations": "yes"})
+    return render(request, "care/session_form.html", context)
 
 
 @router.post("/care/mobile/sessions/new", response_class=HTMLResponse, name="care:session_post")
 def session_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(SESSION)],
+    request: Request, session: SessionDep, actor: WebActor, posted: SessionPost
 ) -> Response:
     """Save the session, or show the form again with its errors."""
-
-    def save(data: MobileSessionCreate) -> str:
-        mobile.record_session(session, data, actor=actor)
-        return "/care/mobile?saved=1"
-
-    def page(posted: Posted) -> HTMLResponse:
-        return _page(request, session, actor, "care/session_form.html", posted.values, posted)
-
-    return submit(SESSION, posted, save, page)
+    context = _site_form(request, session, actor, posted.values)
+    return submit(
+        SESSION,
+        posted,
+        lambda data: mobile.record_session(session, data, actor=actor),
+        again(request, "care/session_form.html", context),
+        then=SITES,
+    )
 
 
 @router.get("/care/mobile/population/new", response_class=HTMLResponse, name="care:population_form")
 def population_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Record the displaced population counted at a site."""
-    return _page(request, session, actor, "care/population_form.html", {})
+    return render(request, "care/population_form.html", _site_form(request, session, actor, {}))
 
 
 @router.post(
     "/care/mobile/population/new", response_class=HTMLResponse, name="care:population_post"
 )
 def population_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(POPULATION)],
+    request: Request, session: SessionDep, actor: WebActor, posted: PopulationPost
 ) -> Response:
     """Save the count, or show the form again with its errors."""
-
-    def save(data: DisplacedPopulationCreate) -> str:
-        mobile.record_population(session, data, actor=actor)
-        return "/care/mobile?saved=1"
-
-    def page(posted: Posted) -> HTMLResponse:
-        return _page(request, session, actor, "care/population_form.html", posted.values, posted)
-
-    return submit(POPULATION, posted, save, page)
+    context = _site_form(request, session, actor, posted.values)
+    return submit(
+        POPULATION,
+        posted,
+        lambda data: mobile.record_population(session, data, actor=actor),
+        again(request, "care/population_form.html", context),
+        then=SITES,
+    )
