@@ -25,8 +25,6 @@ invalid input, the rule's status for a refused rule). A refusal of access (403) 
 not found (404, unless the error names a field) are error pages, as everywhere else.
 """
 
-from __future__ import annotations
-
 import inspect
 import types
 import typing
@@ -36,16 +34,20 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError, create_model
 from pydantic.fields import FieldInfo
+from sqlalchemy.orm import Session
 
+from alima.api.deps import SessionDep
 from alima.api.errors import field_errors
+from alima.core.access import Actor
 from alima.core.errors import AlimaError
 from alima.core.i18n import gettext
 from alima.web.contexts_treat import Option
-from alima.web.rendering import HasErrors, redirect, show
+from alima.web.deps import WebActor
+from alima.web.rendering import HasErrors, redirect, render, show
 from alima.web.templating import label
 
 S = TypeVar("S", bound=BaseModel)
@@ -265,3 +267,53 @@ def submit(
                 return redirect(str(saved))
             return redirect(then if isinstance(then, str) else then(saved))
     return page(posted)
+
+
+#: A form page's context, made of the values to show (``FormPage.context``).
+PageOf = Callable[[Request, Session, Actor, dict[str, str]], HasErrors]
+
+
+@dataclass(frozen=True)
+class FormPage(Generic[S, T]):
+    """A form on a page of its own, without path parameters: its page and its post in one.
+
+    ``add(router, path, (page_name, post_name), summary)`` registers the GET (the form with
+    the ``start`` values) and the POST (``save`` then a 303 to ``then``, or the form again).
+    Register it where the routes would stand, before a ``/{id}`` route of the same prefix.
+    """
+
+    form: WebForm[S]
+    template: str
+    context: PageOf
+    save: Callable[[Session, S, Actor], T]
+    then: str | Callable[[T], str]
+    start: Mapping[str, str] = field(default_factory=dict)
+
+    def add(self, router: APIRouter, path: str, names: tuple[str, str], summary: str) -> None:
+        """Register the page and the post of the form on ``router``."""
+
+        def form_page(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+            context = self.context(request, session, actor, dict(self.start))
+            return render(request, self.template, context)
+
+        def form_post(
+            request: Request,
+            session: SessionDep,
+            actor: WebActor,
+            posted: Annotated[Posted, Depends(self.form)],
+        ) -> Response:
+            context = self.context(request, session, actor, posted.values)
+            return submit(
+                self.form,
+                posted,
+                lambda data: self.save(session, data, actor),
+                again(request, self.template, context),
+                then=self.then,
+            )
+
+        form_page.__doc__ = summary
+        form_post.__doc__ = f"{summary} Save it, or show the form again with its errors."
+        for endpoint, method, name in ((form_page, "GET", names[0]), (form_post, "POST", names[1])):
+            router.add_api_route(
+                path, endpoint, methods=[method], response_class=HTMLResponse, name=name
+            )

@@ -1,25 +1,23 @@
 """Community pages: MUAC-for-mothers trainings, screenings, referrals and their arrival."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep
 from alima.community import service
 from alima.community.enums import ScreenerType, TrainerRole
 from alima.community.schemas import (
-    EARLIEST,
     ArrivalCreate,
+    PlaceOption,
     ScreeningCreate,
     StatisticsFilter,
     TrainingCreate,
 )
-from alima.core.access import Permission
+from alima.core.access import Actor, Permission
 from alima.core.i18n import N_, gettext
-from alima.core.types import LATEST_DATE
 from alima.nutrition.enums import Oedema
 from alima.web.contexts_treat import (
     ArrivalContext,
@@ -31,7 +29,8 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, enum_options, is_refusal, submit
+from alima.web.forms import FormPage, Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.params import PlacePeriodFilter
 from alima.web.rendering import render, show
 
 router = APIRouter(prefix="/community")
@@ -40,8 +39,6 @@ TRAINING = WebForm(TrainingCreate)
 SCREENING = WebForm(ScreeningCreate, omit=("referral_place_code", "patient_id"))
 #: A referral outside the scope is the error page, whatever the field.
 ARRIVAL = WebForm(ArrivalCreate, omit=("nutrition_episode_id",), error_page=is_refusal)
-TrainingPost = Annotated[Posted, Depends(TRAINING)]
-ScreeningPost = Annotated[Posted, Depends(SCREENING)]
 
 
 def _oedema_options() -> list[Option]:
@@ -59,86 +56,74 @@ def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResp
     return render(request, "community/overview.html", context)
 
 
-def _training_context(
-    request: Request, session: SessionDep, actor: WebActor, values: dict[str, str]
+def _place_form(
+    request: Request,
+    places: list[PlaceOption],
+    actor: Actor,
+    values: dict[str, str],
+    **options: list[Option],
 ) -> FormContext:
-    places = service.training_places(session, actor=actor)
+    """A community form, its place chosen when there is only one."""
     if len(places) == 1:
         values.setdefault("place_code", places[0].code)
     return FormContext(
         actor=actor,
         action=str(request.url.path),
         values=values,
-        options={
-            "place_code": [Option(p.code, p.name) for p in places],
-            "trainer_role": enum_options(TrainerRole),
-        },
+        options={"place_code": [Option(p.code, p.name) for p in places], **options},
     )
 
 
-@router.get("/trainings/new", response_class=HTMLResponse, name="community:training_form")
-def training_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Record a MUAC-for-mothers training session."""
-    context = _training_context(request, session, actor, {"trainer_role": "chw"})
-    return render(request, "community/training.html", context)
+def _training_context(
+    request: Request, session: SessionDep, actor: Actor, values: dict[str, str]
+) -> FormContext:
+    places = service.training_places(session, actor=actor)
+    return _place_form(request, places, actor, values, trainer_role=enum_options(TrainerRole))
 
 
-@router.post("/trainings/new", response_class=HTMLResponse, name="community:training_post")
-def training_post(
-    request: Request, session: SessionDep, actor: WebActor, posted: TrainingPost
-) -> Response:
-    """Save the training, or show the form again with its errors."""
-    context = _training_context(request, session, actor, posted.values)
-    return submit(
-        TRAINING,
-        posted,
-        lambda data: service.record_training(session, data, actor=actor),
-        again(request, "community/training.html", context),
-        then="/community?saved=training",
-    )
+FormPage(
+    TRAINING,
+    "community/training.html",
+    _training_context,
+    lambda session, data, actor: service.record_training(session, data, actor=actor),
+    then="/community?saved=training",
+    start={"trainer_role": "chw"},
+).add(
+    router,
+    "/trainings/new",
+    ("community:training_form", "community:training_post"),
+    "Record a MUAC-for-mothers training session.",
+)
 
 
 def _screening_context(
-    request: Request, session: SessionDep, actor: WebActor, values: dict[str, str]
+    request: Request, session: SessionDep, actor: Actor, values: dict[str, str]
 ) -> FormContext:
-    places = service.form_places(session, actor=actor)
-    if len(places) == 1:
-        values.setdefault("place_code", places[0].code)
-    return FormContext(
-        actor=actor,
-        action=str(request.url.path),
-        values=values,
-        options={
-            "place_code": [Option(p.code, p.name) for p in places],
-            "screener_type": enum_options(ScreenerType),
-            "oedema": _oedema_options(),
-            "child_sex": [Option("F", gettext(N_("Female"))), Option("M", gettext(N_("Male")))],
-        },
+    return _place_form(
+        request,
+        service.form_places(session, actor=actor),
+        actor,
+        values,
+        screener_type=enum_options(ScreenerType),
+        oedema=_oedema_options(),
+        child_sex=[Option("F", gettext(N_("Female"))), Option("M", gettext(N_("Male")))],
     )
 
 
-@router.get("/screenings/new", response_class=HTMLResponse, name="community:screening_form")
-def screening_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Record a child's MUAC measured by a mother, a community health worker or staff."""
-    context = _screening_context(
-        request, session, actor, {"screener_type": "mother", "oedema": "none"}
-    )
-    return render(request, "community/screening_form.html", context)
-
-
-@router.post("/screenings/new", response_class=HTMLResponse, name="community:screening_post")
-def screening_post(
-    request: Request, session: SessionDep, actor: WebActor, posted: ScreeningPost
-) -> Response:
-    """Save the screening (a referral is issued when the rules call for one)."""
-    context = _screening_context(request, session, actor, posted.values)
-    return submit(
-        SCREENING,
-        posted,
-        lambda data: service.record_screening(session, data, actor=actor),
-        again(request, "community/screening_form.html", context),
-        then=lambda saved: f"/community/screenings/{saved.id}?saved=1",
-    )
+FormPage(
+    SCREENING,
+    "community/screening_form.html",
+    _screening_context,
+    lambda session, data, actor: service.record_screening(session, data, actor=actor),
+    then=lambda saved: f"/community/screenings/{saved.id}?saved=1",
+    start={"screener_type": "mother", "oedema": "none"},
+).add(
+    router,
+    "/screenings/new",
+    ("community:screening_form", "community:screening_post"),
+    "Record a child's MUAC measured by a mother, a community health worker or staff"
+    " (a referral is issued when the rules call for one).",
+)
 
 
 @router.get("/screenings/{screening_id}", response_class=HTMLResponse, name="community:screening")
@@ -227,17 +212,10 @@ def arrival_post(
 
 @router.get("/statistics", response_class=HTMLResponse, name="community:statistics")
 def statistics(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    place_code: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")] = "",
-    start: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
-    end: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+    request: Request, session: SessionDep, actor: WebActor, period: PlacePeriodFilter
 ) -> HTMLResponse:
     """Screenings, referrals, completion and MUAC agreement of a place (aggregates only)."""
-    criteria = StatisticsFilter.model_validate(
-        {"place_code": place_code or None, "start": start, "end": end}
-    )
+    criteria = StatisticsFilter.model_validate(period.criteria())
     result = service.statistics(session, criteria, actor=actor)
     places = service.form_places(session, actor=actor)
     context = StatisticsContext(

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep
@@ -22,6 +22,7 @@ from alima.web.contexts import (
 )
 from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, form_error, submit
+from alima.web.params import SearchText
 from alima.web.rendering import render, show
 from alima.web.templating import fmt_date
 
@@ -36,7 +37,7 @@ def search(
     request: Request,
     session: SessionDep,
     actor: WebActor,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: SearchText = "",
 ) -> HTMLResponse:
     """Search by name or identifier; accents and case do not matter."""
     results = (

@@ -5,7 +5,6 @@ result, the surgery log, displacement sites and their mobile clinics.
 """
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from babel.dates import format_date
@@ -15,7 +14,6 @@ from fastapi.responses import HTMLResponse, Response
 from alima.api.deps import SessionDep
 from alima.care.enums import MobileService
 from alima.care.schemas import (
-    EARLIEST,
     DisplacedPopulationCreate,
     MobileSessionCreate,
     NewbornRegister,
@@ -26,7 +24,6 @@ from alima.core.access import Permission
 from alima.core.i18n import N_, get_locale, gettext
 from alima.core.schemas import PatientFilter
 from alima.core.service import patients as patient_service
-from alima.core.types import LATEST_DATE
 from alima.web.contexts_treat import (
     CareHomeContext,
     ConsultationContext,
@@ -37,7 +34,8 @@ from alima.web.contexts_treat import (
     SurgeryLogContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, enum_options, is_refusal, submit
+from alima.web.forms import FormPage, Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render
 
 router = APIRouter()
@@ -53,7 +51,7 @@ def home(
     request: Request,
     session: SessionDep,
     actor: WebActor,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: SearchText = "",
 ) -> HTMLResponse:
     """Find the patient to record care for."""
     results = (
@@ -133,20 +131,13 @@ def consultation(
 
 @router.get("/care/surgeries", response_class=HTMLResponse, name="care:surgery_log")
 def surgery_log(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    place_code: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")] = "",
-    start: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
-    end: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+    request: Request, session: SessionDep, actor: WebActor, period: PlacePeriodFilter
 ) -> HTMLResponse:
     """The emergency surgery log of the hospitals in your places."""
-    criteria = {"place_code": place_code or None, "start": start, "end": end}
-    rows, first, last = surgery.surgery_log(
-        session, SurgeryFilter.model_validate(criteria), actor=actor
-    )
+    criteria = SurgeryFilter.model_validate(period.criteria())
+    rows, first, last = surgery.surgery_log(session, criteria, actor=actor)
     context = SurgeryLogContext(
-        actor=actor, surgeries=rows, start=first, end=last, place_code=place_code
+        actor=actor, surgeries=rows, start=first, end=last, place_code=period.place_code
     )
     return render(request, "care/surgery_log.html", context)
 
@@ -164,8 +155,6 @@ def _services(posted: Posted) -> dict[str, object]:
 
 SESSION = WebForm(MobileSessionCreate, extra=tuple(SERVICE_FIELDS), compose=_services)
 POPULATION = WebForm(DisplacedPopulationCreate)
-SessionPost = Annotated[Posted, Depends(SESSION)]
-PopulationPost = Annotated[Posted, Depends(POPULATION)]
 SITES = "/care/mobile?saved=1"
 
 
@@ -204,46 +193,28 @@ def _site_form(
     )
 
 
-@router.get("/care/mobile/sessions/new", response_class=HTMLResponse, name="care:session_form")
-def session_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Record a mobile-clinic session at a displacement site."""
-    context = _site_form(request, session, actor, {"service_consultations": "yes"})
-    return render(request, "care/session_form.html", context)
-
-
-@router.post("/care/mobile/sessions/new", response_class=HTMLResponse, name="care:session_post")
-def session_post(
-    request: Request, session: SessionDep, actor: WebActor, posted: SessionPost
-) -> Response:
-    """Save the session, or show the form again with its errors."""
-    context = _site_form(request, session, actor, posted.values)
-    return submit(
-        SESSION,
-        posted,
-        lambda data: mobile.record_session(session, data, actor=actor),
-        again(request, "care/session_form.html", context),
-        then=SITES,
-    )
-
-
-@router.get("/care/mobile/population/new", response_class=HTMLResponse, name="care:population_form")
-def population_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Record the displaced population counted at a site."""
-    return render(request, "care/population_form.html", _site_form(request, session, actor, {}))
-
-
-@router.post(
-    "/care/mobile/population/new", response_class=HTMLResponse, name="care:population_post"
+FormPage(
+    SESSION,
+    "care/session_form.html",
+    _site_form,
+    lambda session, data, actor: mobile.record_session(session, data, actor=actor),
+    then=SITES,
+    start={"service_consultations": "yes"},
+).add(
+    router,
+    "/care/mobile/sessions/new",
+    ("care:session_form", "care:session_post"),
+    "Record a mobile-clinic session at a displacement site.",
 )
-def population_post(
-    request: Request, session: SessionDep, actor: WebActor, posted: PopulationPost
-) -> Response:
-    """Save the count, or show the form again with its errors."""
-    context = _site_form(request, session, actor, posted.values)
-    return submit(
-        POPULATION,
-        posted,
-        lambda data: mobile.record_population(session, data, actor=actor),
-        again(request, "care/population_form.html", context),
-        then=SITES,
-    )
+FormPage(
+    POPULATION,
+    "care/population_form.html",
+    _site_form,
+    lambda session, data, actor: mobile.record_population(session, data, actor=actor),
+    then=SITES,
+).add(
+    router,
+    "/care/mobile/population/new",
+    ("care:population_form", "care:population_post"),
+    "Record the displaced population counted at a site.",
+)

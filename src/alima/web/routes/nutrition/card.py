@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
@@ -34,6 +34,7 @@ from alima.web.contexts import (
 )
 from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, is_refusal, submit
+from alima.web.params import PlaceCode
 from alima.web.rendering import render
 
 router = APIRouter()
@@ -86,7 +87,7 @@ def caseload(
     request: Request,
     session: SessionDep,
     actor: WebActor,
-    site: Annotated[str, Query(max_length=60)] = "",
+    site: PlaceCode = "",
 ) -> HTMLResponse:
     """Who is due today, who missed a visit, who comes next."""
     sites = service.nutrition_sites(session, actor=actor)
@@ -206,6 +207,9 @@ EXIT = WebForm(
     error_page=is_refusal,
     messages={"outcome": N_("Choose how the treatment ended.")},
 )
+Visit = Annotated[Posted, Depends(VISIT)]
+Referral = Annotated[Posted, Depends(REFERRAL)]
+Exit = Annotated[Posted, Depends(EXIT)]
 #: The referral's fields on the card are named ``referral_*``.
 REFERRAL_PREFIX = "referral_"
 
@@ -275,17 +279,9 @@ def episode(
     name="nutrition:visit_post",
 )
 def visit(
-    request: Request,
-    episode_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(VISIT)],
+    request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Visit
 ) -> Response:
     """Save a visit; on success the card shows band, dose and next date."""
-
-    def save(data: VisitCreate) -> str:
-        service.record_visit(session, episode_id, data, actor=actor)
-        return f"/nutrition/episodes/{episode_id}?saved=1#result"
 
     def page(posted: Posted) -> HTMLResponse:
         e = service.get_episode(session, episode_id, actor=actor)
@@ -293,7 +289,13 @@ def visit(
         context.errors, context.needs_confirmation = posted.errors, needs_confirmation(posted)
         return render(request, "nutrition/episode.html", context, status_code=posted.status)
 
-    return submit(VISIT, posted, save, page)
+    return submit(
+        VISIT,
+        posted,
+        lambda data: service.record_visit(session, episode_id, data, actor=actor),
+        page,
+        then=f"/nutrition/episodes/{episode_id}?saved=1#result",
+    )
 
 
 @router.post(
@@ -302,29 +304,37 @@ def visit(
     name="nutrition:referral_post",
 )
 def referral(
-    request: Request,
-    episode_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(REFERRAL)],
+    request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Referral
 ) -> Response:
     """Record the medical transfer of a referred child, or keep the child with a reason."""
-
-    def save(data: ReferralResolve) -> str:
-        service.resolve_referral(session, episode_id, data, actor=actor)
-        return f"/nutrition/episodes/{episode_id}?saved=1#result"
 
     def page(posted: Posted) -> HTMLResponse:
         context = _episode_context(actor, service.get_episode(session, episode_id, actor=actor))
         context.values |= {REFERRAL_PREFIX + k: v for k, v in posted.values.items()}
-        context.errors = (
-            posted.errors
-            if posted.refusal
-            else {REFERRAL_PREFIX + k: v for k, v in posted.errors.items()}
-        )
+        invalid = {REFERRAL_PREFIX + k: v for k, v in posted.errors.items()}
+        context.errors = posted.errors if posted.refusal else invalid
         return render(request, "nutrition/episode.html", context, status_code=posted.status)
 
-    return submit(REFERRAL, posted, save, page)
+    return submit(
+        REFERRAL,
+        posted,
+        lambda data: service.resolve_referral(session, episode_id, data, actor=actor),
+        page,
+        then=f"/nutrition/episodes/{episode_id}?saved=1#result",
+    )
+
+
+def _exit_page(
+    request: Request, session: SessionDep, actor: Actor, episode_id: uuid.UUID, posted: Posted
+) -> HTMLResponse:
+    context = ExitContext(
+        actor=actor,
+        episode=service.get_episode(session, episode_id, actor=actor),
+        outcomes=[(o.value, fmt.outcome_label(o.value)) for o in EXIT_OUTCOMES],
+        values=posted.values,
+        errors=posted.errors,
+    )
+    return render(request, "nutrition/exit.html", context, status_code=posted.status)
 
 
 @router.get(
@@ -334,40 +344,22 @@ def exit_form(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
     """Close an episode (death, transfer, default...)."""
-    e = service.get_episode(session, episode_id, actor=actor)
-    context = ExitContext(
-        actor=actor,
-        episode=e,
-        outcomes=[(o.value, fmt.outcome_label(o.value)) for o in EXIT_OUTCOMES],
-        values={"closed_on": today().isoformat()},
+    return _exit_page(
+        request, session, actor, episode_id, Posted({"closed_on": today().isoformat()}, status=200)
     )
-    return render(request, "nutrition/exit.html", context)
 
 
 @router.post(
     "/nutrition/episodes/{episode_id}/exit", response_class=HTMLResponse, name="nutrition:exit_post"
 )
 def exit_episode(
-    request: Request,
-    episode_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(EXIT)],
+    request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Exit
 ) -> Response:
     """Record the exit, or show the form again with the reason."""
-
-    def save(data: ExitCreate) -> str:
-        service.exit_episode(session, episode_id, data, actor=actor)
-        return f"/nutrition/episodes/{episode_id}"
-
-    def page(posted: Posted) -> HTMLResponse:
-        context = ExitContext(
-            actor=actor,
-            episode=service.get_episode(session, episode_id, actor=actor),
-            outcomes=[(o.value, fmt.outcome_label(o.value)) for o in EXIT_OUTCOMES],
-            values=posted.values,
-            errors=posted.errors,
-        )
-        return render(request, "nutrition/exit.html", context, status_code=posted.status)
-
-    return submit(EXIT, posted, save, page)
+    return submit(
+        EXIT,
+        posted,
+        lambda data: service.exit_episode(session, episode_id, data, actor=actor),
+        lambda posted: _exit_page(request, session, actor, episode_id, posted),
+        then=f"/nutrition/episodes/{episode_id}",
+    )

@@ -5,7 +5,7 @@ import io
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep, SettingsDep
@@ -19,9 +19,13 @@ from alima.nutrition.schemas import MonthlyReport
 from alima.web import nutrition_format as fmt
 from alima.web.contexts import ReportContext
 from alima.web.deps import WebActor
+from alima.web.params import PlaceCode
 from alima.web.rendering import render
 
 router = APIRouter()
+
+#: A project's code, empty for none.
+ProjectCode = Annotated[str, Query(max_length=40)]
 
 
 def _report(
@@ -50,8 +54,8 @@ def report_page(
     actor: WebActor,
     settings: SettingsDep,
     month: Annotated[str, Query(max_length=7)] = "",
-    place: Annotated[str, Query(max_length=60)] = "",
-    project: Annotated[str, Query(max_length=40)] = "",
+    place: PlaceCode = "",
+    project: ProjectCode = "",
 ) -> HTMLResponse:
     """The monthly CMAM report of a site or a project, against Sphere standards."""
     month = month or _last_month()
@@ -140,17 +144,24 @@ def _filename(report: MonthlyReport, extension: str) -> str:
     return f"cmam-{report.scope_code}-{report.month}.{extension}"
 
 
-@router.get("/nutrition/reports/monthly.csv", name="nutrition:report_csv")
-def report_csv(
+def _file_report(
     session: SessionDep,
     actor: WebActor,
     settings: SettingsDep,
     month: Annotated[str, Query(max_length=7)],
-    place: Annotated[str, Query(max_length=60)] = "",
-    project: Annotated[str, Query(max_length=40)] = "",
-) -> Response:
+    place: PlaceCode = "",
+    project: ProjectCode = "",
+) -> MonthlyReport:
+    """The report a file is made of (the month is required)."""
+    return _report(session, actor, settings, month, place, project)
+
+
+FileReport = Annotated[MonthlyReport, Depends(_file_report)]
+
+
+@router.get("/nutrition/reports/monthly.csv", name="nutrition:report_csv")
+def report_csv(report: FileReport) -> Response:
     """The monthly report as CSV."""
-    report = _report(session, actor, settings, month, place, project)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([gettext("Indicator"), gettext("Value")])
@@ -163,18 +174,10 @@ def report_csv(
 
 
 @router.get("/nutrition/reports/monthly.xlsx", name="nutrition:report_xlsx")
-def report_xlsx(
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    month: Annotated[str, Query(max_length=7)],
-    place: Annotated[str, Query(max_length=60)] = "",
-    project: Annotated[str, Query(max_length=40)] = "",
-) -> Response:
+def report_xlsx(report: FileReport) -> Response:
     """The monthly report as an Excel workbook."""
     from openpyxl import Workbook
 
-    report = _report(session, actor, settings, month, place, project)
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
