@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from alima.web.forms import WebForm
 from tests.factories.alliance import Alliance
 from tests.factories.core import World, csrf, sign_in
 from tests.security.permission_matrix import MATRIX, Targets
@@ -108,14 +109,23 @@ def _encode(values: dict[str, str]) -> str:
     return urlencode(values, encoding="utf-8", errors="surrogatepass")
 
 
-def _undiscovered(
-    method: str, path: str, form: dict[str, str], fields: dict[str, Any]
-) -> list[str]:
+def _declared(dependant: Dependant) -> set[str]:
+    """The fields of the ``alima.web.forms.WebForm`` declarations a route depends on."""
+    found = set(dependant.call.fields) if isinstance(dependant.call, WebForm) else set()
+    for sub in dependant.dependencies:
+        found |= _declared(sub)
+    return found
+
+
+def _undiscovered(method: str, path: str, route: APIRoute, form: dict[str, str]) -> list[str]:
     """A form post whose fields are not all in the route's description would go unfuzzed."""
-    if method != "POST" or not form:
+    if method != "POST":
         return []
-    hidden = set(form) - set(fields)
-    return [f"{method} {path}: {sorted(hidden) or 'no fields'}"] if hidden or not fields else []
+    fields = _fields(route.dependant)
+    hidden = (set(form) | _declared(route.dependant)) - set(fields)
+    if hidden or (form and not fields):
+        return [f"{method} {path}: {sorted(hidden) or 'no fields'}"]
+    return []
 
 
 def _send(
@@ -161,7 +171,7 @@ def test_no_page_answers_hostile_input_with_a_server_error(
             base_query = {k: str(v) for k, v in rule.query(t).items()} if rule.query else {}
             base_form = {k: str(v) for k, v in rule.form(t).items()} if rule.form else {}
             fields = _fields(route.dependant)
-            undiscovered += _undiscovered(method, path, base_form, fields)
+            undiscovered += _undiscovered(method, path, route, base_form)
             cases: list[tuple[str, dict[str, str], dict[str, str]]] = []
             for name, annotation in fields.items():
                 in_query = method == "GET" or name in base_query

@@ -78,6 +78,11 @@ def is_error_page(exc: AlimaError) -> bool:
     return exc.status == FORBIDDEN or (exc.status == NOT_FOUND and not exc.context.get("field"))
 
 
+def is_forbidden(exc: AlimaError) -> bool:
+    """Only refused access is the error page: the form shows every other refusal."""
+    return exc.status == FORBIDDEN
+
+
 def is_refusal(exc: AlimaError) -> bool:
     """Refused access or not found, whatever the field: the error page."""
     return exc.status in {FORBIDDEN, NOT_FOUND}

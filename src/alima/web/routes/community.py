@@ -29,14 +29,25 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import FormPage, Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.forms import (
+    FormPage,
+    Posted,
+    WebForm,
+    enum_options,
+    is_forbidden,
+    is_refusal,
+    submit,
+)
 from alima.web.params import PlacePeriodFilter
 from alima.web.rendering import render, show
 
 router = APIRouter(prefix="/community")
 
-TRAINING = WebForm(TrainingCreate)
-SCREENING = WebForm(ScreeningCreate, omit=("referral_place_code", "patient_id"))
+#: An unknown place is said on the form.
+TRAINING = WebForm(TrainingCreate, error_page=is_forbidden)
+SCREENING = WebForm(
+    ScreeningCreate, omit=("referral_place_code", "patient_id"), error_page=is_forbidden
+)
 #: A referral outside the scope is the error page, whatever the field.
 ARRIVAL = WebForm(ArrivalCreate, omit=("nutrition_episode_id",), error_page=is_refusal)
 

@@ -11,7 +11,7 @@ from alima.indicators.enums import ContextFigureKind
 from alima.indicators.schemas import ContextFigureCreate
 from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, enum_options, submit
+from alima.web.forms import Posted, WebForm, again, enum_options, is_forbidden, submit
 from alima.web.impact_chart import build_chart, month_names
 from alima.web.rendering import render
 
@@ -49,7 +49,9 @@ def _figure(posted: Posted) -> dict[str, object]:
     return {"value": value} if posted.text("value") else {}
 
 
-FIGURE = WebForm(ContextFigureCreate, given=("country_code",), compose=_figure)
+FIGURE = WebForm(
+    ContextFigureCreate, given=("country_code",), compose=_figure, error_page=is_forbidden
+)
 
 
 def _context(

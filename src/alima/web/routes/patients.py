@@ -21,7 +21,7 @@ from alima.web.contexts import (
     SearchContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, form_error, submit
+from alima.web.forms import Posted, WebForm, form_error, is_forbidden, submit
 from alima.web.params import SearchText
 from alima.web.rendering import render, show
 from alima.web.templating import fmt_date
@@ -29,7 +29,8 @@ from alima.web.templating import fmt_date
 router = APIRouter(prefix="/patients")
 
 TEMPLATE = "patients/register.html"
-REGISTER = WebForm(PatientCreate, kept=300, refused=form_error)
+#: An unknown place is said on the form.
+REGISTER = WebForm(PatientCreate, kept=300, refused=form_error, error_page=is_forbidden)
 
 
 @router.get("", response_class=HTMLResponse, name="patients:search")

@@ -19,7 +19,15 @@ from alima.core.access import Permission
 from alima.core.errors import AlimaError, CoreError, Forbidden
 from alima.web.contexts_alliance import ApprovalsContext, EmergencyContext, ReadAuditContext
 from alima.web.deps import WebActor
-from alima.web.forms import FORBIDDEN, Posted, WebForm, again, form_error, is_refusal, submit
+from alima.web.forms import (
+    Posted,
+    WebForm,
+    again,
+    form_error,
+    is_forbidden,
+    is_refusal,
+    submit,
+)
 from alima.web.rendering import redirect, render
 
 router = APIRouter()
@@ -105,12 +113,8 @@ def period_unlock(
     return _approvals_page(request, session, actor, posted)
 
 
-def _is_forbidden(exc: AlimaError) -> bool:
-    """Only a refusal is an error page: an unknown patient is said on the form."""
-    return exc.status == FORBIDDEN
-
-
-EMERGENCY = WebForm(EmergencyAccessCreate, refused=form_error, error_page=_is_forbidden)
+#: An unknown patient is said on the form.
+EMERGENCY = WebForm(EmergencyAccessCreate, refused=form_error, error_page=is_forbidden)
 
 
 def _emergency_context(

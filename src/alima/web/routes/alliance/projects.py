@@ -28,13 +28,14 @@ from alima.web.contexts_alliance import (
     TrainingListContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, form_error, is_refusal, submit
+from alima.web.forms import Posted, WebForm, again, form_error, is_forbidden, is_refusal, submit
 from alima.web.rendering import render
 
 router = APIRouter()
 
-AGREEMENT = WebForm(AgreementCreate, refused=form_error)
-GRANT = WebForm(GrantCreate, refused=form_error)
+#: An unknown organisation is said on the form.
+AGREEMENT = WebForm(AgreementCreate, refused=form_error, error_page=is_forbidden)
+GRANT = WebForm(GrantCreate, refused=form_error, error_page=is_forbidden)
 AgreementPost = Annotated[Posted, Depends(AGREEMENT)]
 #: Posted from the project page, which it names to be shown again.
 ALLOCATION = WebForm(
@@ -246,7 +247,7 @@ def country_page(
     )
 
 
-TRAINING = WebForm(TrainingCreate, refused=form_error)
+TRAINING = WebForm(TrainingCreate, refused=form_error, error_page=is_forbidden)
 PARTICIPANT = WebForm(ParticipantCreate, refused=form_error, error_page=is_refusal)
 
 

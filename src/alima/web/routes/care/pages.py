@@ -34,7 +34,15 @@ from alima.web.contexts_treat import (
     SurgeryLogContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import FormPage, Posted, WebForm, enum_options, is_refusal, submit
+from alima.web.forms import (
+    FormPage,
+    Posted,
+    WebForm,
+    enum_options,
+    is_forbidden,
+    is_refusal,
+    submit,
+)
 from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render
 
@@ -153,8 +161,11 @@ def _services(posted: Posted) -> dict[str, object]:
     return {"services": [s for name, s in SERVICE_FIELDS.items() if posted.checked(name)]}
 
 
-SESSION = WebForm(MobileSessionCreate, extra=tuple(SERVICE_FIELDS), compose=_services)
-POPULATION = WebForm(DisplacedPopulationCreate)
+#: An unknown site is said on the form.
+SESSION = WebForm(
+    MobileSessionCreate, extra=tuple(SERVICE_FIELDS), compose=_services, error_page=is_forbidden
+)
+POPULATION = WebForm(DisplacedPopulationCreate, error_page=is_forbidden)
 SITES = "/care/mobile?saved=1"
 
 
