@@ -19,6 +19,7 @@ from alima.alliance.schemas import (
 )
 from alima.core.access import Actor
 from alima.core.schemas import PlaceRead
+from alima.web.contexts import FormState
 
 
 @dataclass
@@ -42,7 +43,7 @@ class ProjectContext:
 
 
 @dataclass
-class ProjectFormContext:
+class ProjectFormContext(FormState):
     """Recording something for a project: a partner agreement (``roles``) or a grant."""
 
     actor: Actor
@@ -51,8 +52,6 @@ class ProjectFormContext:
     organisations: list[tuple[str, str]]
     roles: list[str] = field(default_factory=list)
     reporting_currency: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,7 +72,7 @@ class TrainingListContext:
 
 
 @dataclass
-class TrainingFormContext:
+class TrainingFormContext(FormState):
     """Recording a training."""
 
     actor: Actor
@@ -81,20 +80,16 @@ class TrainingFormContext:
     organisations: list[tuple[str, str]]
     projects: list[ProjectSummary]
     topics: list[str]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
-class TrainingContext:
+class TrainingContext(FormState):
     """One training and its participants (names only for those who record trainings)."""
 
     actor: Actor
     training: TrainingRead
     can_add: bool
     organisations: list[tuple[str, str]] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,7 +102,7 @@ class ApprovalsContext:
 
 
 @dataclass
-class EmergencyContext:
+class EmergencyContext(FormState):
     """Break-the-glass: the form for clinicians, the list for coordinators."""
 
     actor: Actor
@@ -115,8 +110,6 @@ class EmergencyContext:
     can_open: bool
     hours: int
     alerts: list[EmergencyAlertRead] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
 
 

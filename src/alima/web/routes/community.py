@@ -56,6 +56,9 @@ def _oedema_options() -> list[Option]:
     return [Option(value=o.value, text=gettext(o.label)) for o in Oedema]
 
 
+ArrivalPost = Annotated[Posted, Depends(ARRIVAL)]
+
+
 @router.get("", response_class=HTMLResponse, name="community:overview")
 def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Referrals waiting for a child, latest screenings and trainings."""
@@ -203,7 +206,7 @@ def arrival_post(
     referral_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(ARRIVAL)],
+    posted: ArrivalPost,
 ) -> Response:
     """Complete the referral, or show the form again with its errors."""
 

@@ -52,6 +52,7 @@ def _figure(posted: Posted) -> dict[str, object]:
 FIGURE = WebForm(
     ContextFigureCreate, given=("country_code",), compose=_figure, error_page=is_forbidden
 )
+FigurePost = Annotated[Posted, Depends(FIGURE)]
 
 
 def _context(
@@ -83,7 +84,7 @@ def context_post(
     country_code: CountryCode,
     session: SessionDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(FIGURE)],
+    posted: FigurePost,
 ) -> Response:
     """Save a context figure, or show the form again with its errors."""
     context = _context(request, session, actor, country_code, posted.values)

@@ -33,12 +33,12 @@ TEMPLATE = "patients/register.html"
 REGISTER = WebForm(PatientCreate, kept=300, refused=form_error, error_page=is_forbidden)
 
 
+RegisterPost = Annotated[Posted, Depends(REGISTER)]
+
+
 @router.get("", response_class=HTMLResponse, name="patients:search")
 def search(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    q: SearchText = "",
+    request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
     """Search by name or identifier; accents and case do not matter."""
     results = (
@@ -64,10 +64,7 @@ def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTM
 
 @router.post("/new", response_class=HTMLResponse, name="patients:register_post")
 def register(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(REGISTER)],
+    request: Request, session: SessionDep, actor: WebActor, posted: RegisterPost
 ) -> Response:
     """Register, or show the form again with errors or the likely duplicates."""
     places = service.registration_places(session, actor=actor)

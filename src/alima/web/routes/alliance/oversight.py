@@ -48,6 +48,10 @@ def _approvals_page(
     return render(request, "alliance/approvals.html", context, status_code=status_code)
 
 
+SubmitPost = Annotated[Posted, Depends(SUBMIT)]
+UnlockPost = Annotated[Posted, Depends(UNLOCK)]
+
+
 @router.get(APPROVALS, response_class=HTMLResponse, name="alliance:approvals")
 def approvals(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Sites' months: submit, approve, unlock."""
@@ -56,10 +60,7 @@ def approvals(request: Request, session: SessionDep, actor: WebActor) -> HTMLRes
 
 @router.post(APPROVALS, response_class=HTMLResponse, name="alliance:period_submit")
 def period_submit(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(SUBMIT)],
+    request: Request, session: SessionDep, actor: WebActor, posted: SubmitPost
 ) -> Response:
     """Submit a site's month (data managers)."""
     if not actor.can(Permission.DATA_SUBMIT):
@@ -94,11 +95,7 @@ def period_approve(
     "/approvals/{period_id}/unlock", response_class=HTMLResponse, name="alliance:period_unlock"
 )
 def period_unlock(
-    request: Request,
-    period_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(UNLOCK)],
+    request: Request, period_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: UnlockPost
 ) -> Response:
     """Unlock an approved month, with a reason (coordinators)."""
     data = UNLOCK.parse(posted)
@@ -115,6 +112,7 @@ def period_unlock(
 
 #: An unknown patient is said on the form.
 EMERGENCY = WebForm(EmergencyAccessCreate, refused=form_error, error_page=is_forbidden)
+EmergencyPost = Annotated[Posted, Depends(EMERGENCY)]
 
 
 def _emergency_context(
@@ -143,7 +141,7 @@ def emergency_open(
     session: SessionDep,
     settings: SettingsDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(EMERGENCY)],
+    posted: EmergencyPost,
 ) -> Response:
     """Open the patient for a limited time (audited), or show the form with what is wrong."""
     context = _emergency_context(session, settings, actor)

@@ -43,6 +43,10 @@ ALLOCATION = WebForm(
 )
 
 
+AllocationPost = Annotated[Posted, Depends(ALLOCATION)]
+GrantPost = Annotated[Posted, Depends(GRANT)]
+
+
 @router.get("/projects", response_class=HTMLResponse, name="alliance:project_list")
 def project_list(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Projects whose aggregates I may see."""
@@ -75,11 +79,7 @@ def _project_page(
 
 @router.get("/projects/{project_code}", response_class=HTMLResponse, name="alliance:project")
 def project_page(
-    request: Request,
-    project_code: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: WebActor,
+    request: Request, project_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
     """A co-managed project: partners, agreements in plain words, funding share, trainings."""
     return _project_page(request, session, settings, actor, project_code)
@@ -163,11 +163,7 @@ def _grant_context(
     "/projects/{project_code}/grants/new", response_class=HTMLResponse, name="alliance:grant_form"
 )
 def grant_form(
-    request: Request,
-    project_code: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: WebActor,
+    request: Request, project_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
     """Record a donor's grant (coordinators)."""
     values = {"currency": settings.reporting_currency}
@@ -186,7 +182,7 @@ def grant_create(
     session: SessionDep,
     settings: SettingsDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(GRANT)],
+    posted: GrantPost,
 ) -> Response:
     """Save the grant, or show the form again with what is wrong."""
     context = _grant_context(session, settings, actor, project_code, posted.values)
@@ -210,7 +206,7 @@ def allocate(
     session: SessionDep,
     settings: SettingsDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(ALLOCATION)],
+    posted: AllocationPost,
 ) -> Response:
     """Allocate part of a grant to an organisation; errors show on the project page."""
     if not actor.can(Permission.FUNDING_WRITE):
@@ -234,11 +230,7 @@ def allocate(
 
 @router.get("/countries/{country_code}", response_class=HTMLResponse, name="alliance:country")
 def country_page(
-    request: Request,
-    country_code: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: WebActor,
+    request: Request, country_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
     """A country's funding share to national NGOs and trainings, within my scope."""
     dashboard = projects.country_dashboard(session, country_code, actor=actor, settings=settings)
@@ -249,6 +241,8 @@ def country_page(
 
 TRAINING = WebForm(TrainingCreate, refused=form_error, error_page=is_forbidden)
 PARTICIPANT = WebForm(ParticipantCreate, refused=form_error, error_page=is_refusal)
+ParticipantPost = Annotated[Posted, Depends(PARTICIPANT)]
+TrainingPost = Annotated[Posted, Depends(TRAINING)]
 
 
 @router.get("/trainings", response_class=HTMLResponse, name="alliance:training_list")
@@ -296,7 +290,7 @@ def training_create(
     session: SessionDep,
     settings: SettingsDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(TRAINING)],
+    posted: TrainingPost,
 ) -> Response:
     """Save the training, or show the form again with what is wrong."""
     context = _training_form_context(session, settings, actor, posted.values)
@@ -351,7 +345,7 @@ def participant_add(
     training_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(PARTICIPANT)],
+    posted: ParticipantPost,
 ) -> Response:
     """Add a participant, or show the training again with what is wrong."""
     if not trainings.get_training(session, training_id, actor=actor).editable:

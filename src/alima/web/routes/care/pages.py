@@ -54,12 +54,12 @@ NEWBORN = WebForm(
 )
 
 
+NewbornPost = Annotated[Posted, Depends(NEWBORN)]
+
+
 @router.get("/care", response_class=HTMLResponse, name="care:home")
 def home(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    q: SearchText = "",
+    request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
     """Find the patient to record care for."""
     results = (
@@ -102,7 +102,7 @@ def register_newborn(
     patient_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    posted: Annotated[Posted, Depends(NEWBORN)],
+    posted: NewbornPost,
 ) -> Response:
     """Register a baby born alive as a patient in one step, then open the baby's page."""
 

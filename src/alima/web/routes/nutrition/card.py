@@ -82,12 +82,12 @@ def measurement_form(schema: type[S], *, given: tuple[str, ...] = ()) -> WebForm
 ADMISSION = measurement_form(AdmissionCreate, given=("patient_id",))
 
 
+AdmissionPost = Annotated[Posted, Depends(ADMISSION)]
+
+
 @router.get("/nutrition", response_class=HTMLResponse, name="nutrition:caseload")
 def caseload(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    site: PlaceCode = "",
+    request: Request, session: SessionDep, actor: WebActor, site: PlaceCode = ""
 ) -> HTMLResponse:
     """Who is due today, who missed a visit, who comes next."""
     sites = service.nutrition_sites(session, actor=actor)
@@ -157,7 +157,7 @@ def admit(
     session: SessionDep,
     actor: WebActor,
     settings: SettingsDep,
-    posted: Annotated[Posted, Depends(ADMISSION)],
+    posted: AdmissionPost,
 ) -> Response:
     """Admit, or show the form again with the reason in the nurse's language."""
 
