@@ -11,18 +11,21 @@ field without a second list to keep in step:
 - fields the route supplies (``given``, from the path) or the page does not show (``omit``)
   are not posted.
 
-The posted strings are kept as typed (trimmed to ``kept`` characters), so a refused form comes
-back filled in, with each error next to its field in the reader's language.
+The posted strings are kept as typed (shown again up to ``kept`` characters), so a refused
+form comes back filled in, with each error next to its field in the reader's language.
 
 The declaration is also a FastAPI dependency: ``posted: Annotated[Posted, Depends(FORM)]``
 reads the body through a generated form model, so FastAPI (and the tests that walk the route
 table, ``tests/security/test_html_fuzz.py``) see every field of every form.
 
-``submit(FORM, posted, save, page, **given)`` validates, calls ``save`` (the service) and
-redirects (303) to the URL it returns; on a refusal it calls ``page(posted)`` to render the
-same template again with ``posted.values``, ``posted.errors`` and ``posted.status`` (422 for
-invalid input, the rule's status for a refused rule). A refusal of access (403) and a record
-not found (404, unless the error names a field) are error pages, as everywhere else.
+``submit(FORM, posted, save, page, then=..., **given)`` validates (with the ``given`` fields),
+calls ``save`` (the service) and redirects (303) to ``then``; on a refusal it calls
+``page(posted)`` to render the same template again with ``posted.values``, ``posted.errors``
+and ``posted.status`` (422 for invalid input, the rule's status, or ``rule_status``, for a
+refused rule). ``again(request, template, context)`` is that page for a context already
+holding the posted values. Which refusals are error pages instead is the form's
+``error_page``: by default refused access (403) and a record not found (404) unless the error
+names a field. ``FormPage`` makes both routes (GET and POST) of a form on a page of its own.
 """
 
 import inspect

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep
-from alima.core.access import Permission
-from alima.core.schemas import PatientCreate, PatientFilter
+from alima.core.access import Actor, Permission
+from alima.core.schemas import Page, PatientCreate, PatientFilter, PatientSummary
 from alima.core.service import patients as service
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import EpisodeStatus
@@ -36,14 +36,18 @@ REGISTER = WebForm(PatientCreate, kept=300, refused=form_error, error_page=is_fo
 RegisterPost = Annotated[Posted, Depends(REGISTER)]
 
 
+def find_patients(session: SessionDep, actor: Actor, q: str) -> Page[PatientSummary] | None:
+    """The patients in scope matching ``q`` (``None`` when nothing was typed)."""
+    criteria = PatientFilter(q=q)
+    return service.search_patients(session, criteria, actor=actor) if q.strip() else None
+
+
 @router.get("", response_class=HTMLResponse, name="patients:search")
 def search(
     request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
     """Search by name or identifier; accents and case do not matter."""
-    results = (
-        service.search_patients(session, PatientFilter(q=q), actor=actor) if q.strip() else None
-    )
+    results = find_patients(session, actor, q)
     context = SearchContext(
         actor=actor, q=q, results=results, can_register=actor.can(Permission.PATIENT_WRITE)
     )

@@ -22,8 +22,6 @@ from alima.care.schemas import (
 from alima.care.service import consultations, maternal, mobile, records, surgery
 from alima.core.access import Permission
 from alima.core.i18n import N_, get_locale, gettext
-from alima.core.schemas import PatientFilter
-from alima.core.service import patients as patient_service
 from alima.web.contexts_treat import (
     CareHomeContext,
     ConsultationContext,
@@ -45,6 +43,7 @@ from alima.web.forms import (
 )
 from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render
+from alima.web.routes.patients import find_patients
 
 router = APIRouter()
 
@@ -62,12 +61,8 @@ def home(
     request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
     """Find the patient to record care for."""
-    results = (
-        patient_service.search_patients(session, PatientFilter(q=q), actor=actor)
-        if q.strip()
-        else None
-    )
-    return render(request, "care/home.html", CareHomeContext(actor=actor, q=q, results=results))
+    context = CareHomeContext(actor=actor, q=q, results=find_patients(session, actor, q))
+    return render(request, "care/home.html", context)
 
 
 def _care_context(
