@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from alima.web.forms import WebForm
 from tests.factories.alliance import Alliance
 from tests.factories.core import World, csrf, sign_in
 from tests.security.permission_matrix import MATRIX, Targets
@@ -108,6 +109,25 @@ def _encode(values: dict[str, str]) -> str:
     return urlencode(values, encoding="utf-8", errors="surrogatepass")
 
 
+def _declared(dependant: Dependant) -> set[str]:
+    """The fields of the ``alima.web.forms.WebForm`` declarations a route depends on."""
+    found = set(dependant.call.fields) if isinstance(dependant.call, WebForm) else set()
+    for sub in dependant.dependencies:
+        found |= _declared(sub)
+    return found
+
+
+def _undiscovered(method: str, path: str, route: APIRoute, form: dict[str, str]) -> list[str]:
+    """A form post whose fields are not all in the route's description would go unfuzzed."""
+    if method != "POST":
+        return []
+    fields = _fields(route.dependant)
+    hidden = (set(form) | _declared(route.dependant)) - set(fields)
+    if hidden or (form and not fields):
+        return [f"{method} {path}: {sorted(hidden) or 'no fields'}"]
+    return []
+
+
 def _send(
     client: TestClient,
     method: str,
@@ -139,6 +159,7 @@ def test_no_page_answers_hostile_input_with_a_server_error(
 ) -> None:
     t = targets["in"]
     failures: list[str] = []
+    undiscovered: list[str] = []
     sent = 0
     with TestClient(app, raise_server_exceptions=False) as client:
         sign_in(client, world.users["administrator"].username)
@@ -150,6 +171,7 @@ def test_no_page_answers_hostile_input_with_a_server_error(
             base_query = {k: str(v) for k, v in rule.query(t).items()} if rule.query else {}
             base_form = {k: str(v) for k, v in rule.form(t).items()} if rule.form else {}
             fields = _fields(route.dependant)
+            undiscovered += _undiscovered(method, path, route, base_form)
             cases: list[tuple[str, dict[str, str], dict[str, str]]] = []
             for name, annotation in fields.items():
                 in_query = method == "GET" or name in base_query
@@ -173,4 +195,5 @@ def test_no_page_answers_hostile_input_with_a_server_error(
                     shown = {k: v[:40] for k, v in {**query, **form}.items()}
                     failures.append(f"{method} {target[:120]} {shown} -> {status}")
     assert sent > 700, sent
+    assert not undiscovered, "form fields not discoverable:\n" + "\n".join(undiscovered)
     assert not failures, "\n".join(failures[:40])

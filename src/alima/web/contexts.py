@@ -16,6 +16,14 @@ from alima.web.charts import Chart
 from alima.web.nutrition_format import RationView
 
 
+@dataclass(kw_only=True)
+class FormState:
+    """What a form page shows again: the values typed and the error of each refused field."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class LoginContext:
     """Sign-in page."""
@@ -36,13 +44,11 @@ class HomeContext:
 
 
 @dataclass
-class RegisterContext:
+class RegisterContext(FormState):
     """Registration form, with errors and duplicate candidates when re-shown."""
 
     actor: Actor
     places: list[PlaceRead]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     duplicate_message: str | None = None
     duplicates: list[PatientSummary] = field(default_factory=list)
 
@@ -117,7 +123,7 @@ class EpisodeSummary:
 
 
 @dataclass
-class EpisodeContext:
+class EpisodeContext(FormState):
     """The child's nutrition card with the visit form."""
 
     actor: Actor
@@ -134,8 +140,6 @@ class EpisodeContext:
     just_saved: bool
     can_write: bool
     oedema_choices: list[tuple[str, str]]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     needs_confirmation: bool = False
     awaited: list[str] = field(default_factory=list)
     referral_pending: bool = False
@@ -143,27 +147,23 @@ class EpisodeContext:
 
 
 @dataclass
-class AdmissionContext:
+class AdmissionContext(FormState):
     """The admission form."""
 
     actor: Actor
     patient: PatientRead
     protocols: list[tuple[str, str]]
     oedema_choices: list[tuple[str, str]]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     needs_confirmation: bool = False
 
 
 @dataclass
-class ExitContext:
+class ExitContext(FormState):
     """The exit form."""
 
     actor: Actor
     episode: EpisodeRead
     outcomes: list[tuple[str, str]]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

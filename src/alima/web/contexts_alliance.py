@@ -19,6 +19,7 @@ from alima.alliance.schemas import (
 )
 from alima.core.access import Actor
 from alima.core.schemas import PlaceRead
+from alima.web.contexts import FormState
 
 
 @dataclass
@@ -42,29 +43,15 @@ class ProjectContext:
 
 
 @dataclass
-class AgreementFormContext:
-    """Recording a partner agreement."""
+class ProjectFormContext(FormState):
+    """Recording something for a project: a partner agreement (``roles``) or a grant."""
 
     actor: Actor
     project_code: str
     project_name: str
     organisations: list[tuple[str, str]]
-    roles: list[str]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class GrantFormContext:
-    """Recording a donor's grant."""
-
-    actor: Actor
-    project_code: str
-    project_name: str
-    organisations: list[tuple[str, str]]
-    reporting_currency: str
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+    reporting_currency: str = ""
 
 
 @dataclass
@@ -85,7 +72,7 @@ class TrainingListContext:
 
 
 @dataclass
-class TrainingFormContext:
+class TrainingFormContext(FormState):
     """Recording a training."""
 
     actor: Actor
@@ -93,20 +80,16 @@ class TrainingFormContext:
     organisations: list[tuple[str, str]]
     projects: list[ProjectSummary]
     topics: list[str]
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
-class TrainingContext:
+class TrainingContext(FormState):
     """One training and its participants (names only for those who record trainings)."""
 
     actor: Actor
     training: TrainingRead
     can_add: bool
     organisations: list[tuple[str, str]] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,7 +102,7 @@ class ApprovalsContext:
 
 
 @dataclass
-class EmergencyContext:
+class EmergencyContext(FormState):
     """Break-the-glass: the form for clinicians, the list for coordinators."""
 
     actor: Actor
@@ -127,8 +110,6 @@ class EmergencyContext:
     can_open: bool
     hours: int
     alerts: list[EmergencyAlertRead] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
 
 

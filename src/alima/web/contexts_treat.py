@@ -22,6 +22,7 @@ from alima.community.schemas import (
 from alima.core.access import Actor
 from alima.core.schemas import Page, PatientSummary
 from alima.indicators.schemas import ContextFormRead, ImpactRead
+from alima.web.contexts import FormState
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,11 @@ class Option:
 
 
 @dataclass
-class FormContext:
+class FormContext(FormState):
     """A form with the values typed so far and the error of each refused field."""
 
     actor: Actor
     action: str
-    values: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
     options: dict[str, list[Option]] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)
 

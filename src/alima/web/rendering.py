@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -26,6 +26,25 @@ def render(request: Request, template: str, page: Any, *, status_code: int = 200
         status_code=status_code,
     )
     return response
+
+
+class HasErrors(Protocol):
+    """A form page context: the errors shown next to the fields."""
+
+    errors: dict[str, str]
+
+
+class Refused(Protocol):
+    """What was refused in a posted form (``alima.web.forms.Posted``)."""
+
+    errors: dict[str, str]
+    status: int
+
+
+def show(request: Request, template: str, page: HasErrors, posted: Refused) -> HTMLResponse:
+    """Render a refused form again: ``page`` with the errors, at the refusal's status."""
+    page.errors = posted.errors
+    return render(request, template, page, status_code=posted.status)
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -1,27 +1,23 @@
 """Community pages: MUAC-for-mothers trainings, screenings, referrals and their arrival."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
 
 from alima.api.deps import SessionDep
 from alima.community import service
 from alima.community.enums import ScreenerType, TrainerRole
 from alima.community.schemas import (
-    EARLIEST,
     ArrivalCreate,
+    PlaceOption,
     ScreeningCreate,
     StatisticsFilter,
     TrainingCreate,
 )
-from alima.core.access import Permission
-from alima.core.errors import AlimaError
+from alima.core.access import Actor, Permission
 from alima.core.i18n import N_, gettext
-from alima.core.types import LATEST_DATE
 from alima.nutrition.enums import Oedema
 from alima.web.contexts_treat import (
     ArrivalContext,
@@ -33,21 +29,34 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms_treat import (
-    checked,
+from alima.web.forms import (
+    FormPage,
+    Posted,
+    WebForm,
     enum_options,
-    filled,
-    parse,
-    rule_errors,
-    values_of,
+    is_forbidden,
+    is_refusal,
+    submit,
 )
-from alima.web.rendering import redirect, render
+from alima.web.params import PlacePeriodFilter
+from alima.web.rendering import render, show
 
 router = APIRouter(prefix="/community")
+
+#: An unknown place is said on the form.
+TRAINING = WebForm(TrainingCreate, error_page=is_forbidden)
+SCREENING = WebForm(
+    ScreeningCreate, omit=("referral_place_code", "patient_id"), error_page=is_forbidden
+)
+#: A referral outside the scope is the error page, whatever the field.
+ARRIVAL = WebForm(ArrivalCreate, omit=("nutrition_episode_id",), error_page=is_refusal)
 
 
 def _oedema_options() -> list[Option]:
     return [Option(value=o.value, text=gettext(o.label)) for o in Oedema]
+
+
+ArrivalPost = Annotated[Posted, Depends(ARRIVAL)]
 
 
 @router.get("", response_class=HTMLResponse, name="community:overview")
@@ -61,128 +70,74 @@ def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResp
     return render(request, "community/overview.html", context)
 
 
-class TrainingForm(BaseModel):
-    """The training form as posted."""
-
-    place_code: str = ""
-    held_on: str = ""
-    trainer_name: str = ""
-    trainer_role: str = ""
-    village: str = ""
-    mothers_trained: str = ""
-    tapes_given: str = ""
-    note: str = ""
+def _place_form(
+    request: Request,
+    places: list[PlaceOption],
+    actor: Actor,
+    values: dict[str, str],
+    **options: list[Option],
+) -> FormContext:
+    """A community form, its place chosen when there is only one."""
+    if len(places) == 1:
+        values.setdefault("place_code", places[0].code)
+    return FormContext(
+        actor=actor,
+        action=str(request.url.path),
+        values=values,
+        options={"place_code": [Option(p.code, p.name) for p in places], **options},
+    )
 
 
 def _training_context(
-    request: Request, session: SessionDep, actor: WebActor, values: dict[str, str]
+    request: Request, session: SessionDep, actor: Actor, values: dict[str, str]
 ) -> FormContext:
     places = service.training_places(session, actor=actor)
-    if len(places) == 1:
-        values.setdefault("place_code", places[0].code)
-    return FormContext(
-        actor=actor,
-        action=str(request.url.path),
-        values=values,
-        options={
-            "place_code": [Option(p.code, p.name) for p in places],
-            "trainer_role": enum_options(TrainerRole),
-        },
-    )
+    return _place_form(request, places, actor, values, trainer_role=enum_options(TrainerRole))
 
 
-@router.get("/trainings/new", response_class=HTMLResponse, name="community:training_form")
-def training_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Record a MUAC-for-mothers training session."""
-    context = _training_context(request, session, actor, {"trainer_role": "chw"})
-    return render(request, "community/training.html", context)
-
-
-@router.post("/trainings/new", response_class=HTMLResponse, name="community:training_post")
-def training_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    form: Annotated[TrainingForm, Form()],
-) -> Response:
-    """Save the training, or show the form again with its errors."""
-    values = values_of(form)
-    context = _training_context(request, session, actor, values)
-    data, context.errors = parse(TrainingCreate, filled(values, TrainingForm.model_fields))
-    if data is None:
-        return render(request, "community/training.html", context, status_code=422)
-    try:
-        service.record_training(session, data, actor=actor)
-    except AlimaError as exc:
-        context.errors = rule_errors(exc)
-        return render(request, "community/training.html", context, status_code=exc.status)
-    return redirect("/community?saved=training")
-
-
-class ScreeningForm(BaseModel):
-    """The screening form as posted."""
-
-    place_code: str = ""
-    screened_on: str = ""
-    screener_type: str = ""
-    screener_name: str = ""
-    child_given_name: str = ""
-    child_family_name: str = ""
-    child_sex: str = ""
-    child_age_months: str = ""
-    caregiver_name: str = ""
-    village: str = ""
-    muac_mm: str = ""
-    oedema: str = ""
+FormPage(
+    TRAINING,
+    "community/training.html",
+    _training_context,
+    lambda session, data, actor: service.record_training(session, data, actor=actor),
+    then="/community?saved=training",
+    start={"trainer_role": "chw"},
+).add(
+    router,
+    "/trainings/new",
+    ("community:training_form", "community:training_post"),
+    "Record a MUAC-for-mothers training session.",
+)
 
 
 def _screening_context(
-    request: Request, session: SessionDep, actor: WebActor, values: dict[str, str]
+    request: Request, session: SessionDep, actor: Actor, values: dict[str, str]
 ) -> FormContext:
-    places = service.form_places(session, actor=actor)
-    if len(places) == 1:
-        values.setdefault("place_code", places[0].code)
-    return FormContext(
-        actor=actor,
-        action=str(request.url.path),
-        values=values,
-        options={
-            "place_code": [Option(p.code, p.name) for p in places],
-            "screener_type": enum_options(ScreenerType),
-            "oedema": _oedema_options(),
-            "child_sex": [Option("F", gettext(N_("Female"))), Option("M", gettext(N_("Male")))],
-        },
+    return _place_form(
+        request,
+        service.form_places(session, actor=actor),
+        actor,
+        values,
+        screener_type=enum_options(ScreenerType),
+        oedema=_oedema_options(),
+        child_sex=[Option("F", gettext(N_("Female"))), Option("M", gettext(N_("Male")))],
     )
 
 
-@router.get("/screenings/new", response_class=HTMLResponse, name="community:screening_form")
-def screening_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Record a child's MUAC measured by a mother, a community health worker or staff."""
-    context = _screening_context(
-        request, session, actor, {"screener_type": "mother", "oedema": "none"}
-    )
-    return render(request, "community/screening_form.html", context)
-
-
-@router.post("/screenings/new", response_class=HTMLResponse, name="community:screening_post")
-def screening_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    form: Annotated[ScreeningForm, Form()],
-) -> Response:
-    """Save the screening (a referral is issued when the rules call for one)."""
-    values = values_of(form)
-    context = _screening_context(request, session, actor, values)
-    data, context.errors = parse(ScreeningCreate, filled(values, ScreeningForm.model_fields))
-    if data is None:
-        return render(request, "community/screening_form.html", context, status_code=422)
-    try:
-        saved = service.record_screening(session, data, actor=actor)
-    except AlimaError as exc:
-        context.errors = rule_errors(exc)
-        return render(request, "community/screening_form.html", context, status_code=exc.status)
-    return redirect(f"/community/screenings/{saved.id}?saved=1")
+FormPage(
+    SCREENING,
+    "community/screening_form.html",
+    _screening_context,
+    lambda session, data, actor: service.record_screening(session, data, actor=actor),
+    then=lambda saved: f"/community/screenings/{saved.id}?saved=1",
+    start={"screener_type": "mother", "oedema": "none"},
+).add(
+    router,
+    "/screenings/new",
+    ("community:screening_form", "community:screening_post"),
+    "Record a child's MUAC measured by a mother, a community health worker or staff"
+    " (a referral is issued when the rules call for one).",
+)
 
 
 @router.get("/screenings/{screening_id}", response_class=HTMLResponse, name="community:screening")
@@ -213,16 +168,6 @@ def referrals(request: Request, session: SessionDep, actor: WebActor) -> HTMLRes
         actor=actor, referrals=service.pending_referrals(session, actor=actor)
     )
     return render(request, "community/referrals.html", context)
-
-
-class ArrivalForm(BaseModel):
-    """The arrival form as posted."""
-
-    arrived_on: str = ""
-    muac_mm: str = ""
-    oedema: str = ""
-    admitted: str = ""
-    patient_identifier: str = ""
 
 
 def _arrival_context(request: Request, values: dict[str, str], actor: WebActor) -> ArrivalContext:
@@ -261,42 +206,30 @@ def arrival_post(
     referral_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    form: Annotated[ArrivalForm, Form()],
+    posted: ArrivalPost,
 ) -> Response:
     """Complete the referral, or show the form again with its errors."""
-    values = values_of(form)
-    context = _arrival_context(request, values, actor)
-    payload = filled(values, ("arrived_on", "muac_mm", "oedema", "patient_identifier"))
-    if values.get("admitted") in {"yes", "no"}:
-        payload["admitted"] = checked(values, "admitted")
-    data, context.errors = parse(ArrivalCreate, payload)
-    if data is None:
+
+    def page(posted: Posted) -> HTMLResponse:
+        context = _arrival_context(request, posted.values, actor)
         context.referral = service.arrival_form(session, referral_id, actor=actor)
-        return render(request, "community/arrival.html", context, status_code=422)
-    try:
-        done = service.record_arrival(session, referral_id, data, actor=actor)
-    except AlimaError as exc:
-        if exc.status == 404:  # noqa: PLR2004 - outside the scope: the error page
-            raise
-        context.errors = rule_errors(exc)
-        context.referral = service.arrival_form(session, referral_id, actor=actor)
-        return render(request, "community/arrival.html", context, status_code=exc.status)
-    return redirect(f"/community/screenings/{done.screening_id}?arrived=1")
+        return show(request, "community/arrival.html", context, posted)
+
+    return submit(
+        ARRIVAL,
+        posted,
+        lambda data: service.record_arrival(session, referral_id, data, actor=actor),
+        page,
+        then=lambda done: f"/community/screenings/{done.screening_id}?arrived=1",
+    )
 
 
 @router.get("/statistics", response_class=HTMLResponse, name="community:statistics")
 def statistics(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    place_code: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]*$")] = "",
-    start: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
-    end: Annotated[date | None, Query(ge=EARLIEST, le=LATEST_DATE)] = None,
+    request: Request, session: SessionDep, actor: WebActor, period: PlacePeriodFilter
 ) -> HTMLResponse:
     """Screenings, referrals, completion and MUAC agreement of a place (aggregates only)."""
-    criteria = StatisticsFilter.model_validate(
-        {"place_code": place_code or None, "start": start, "end": end}
-    )
+    criteria = StatisticsFilter.model_validate(period.criteria())
     result = service.statistics(session, criteria, actor=actor)
     places = service.form_places(session, actor=actor)
     context = StatisticsContext(

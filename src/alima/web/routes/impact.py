@@ -2,20 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
 
 from alima.api.deps import SessionDep
-from alima.core.errors import AlimaError
 from alima.indicators import service
 from alima.indicators.enums import ContextFigureKind
 from alima.indicators.schemas import ContextFigureCreate
 from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
 from alima.web.deps import WebActor
-from alima.web.forms_treat import enum_options, filled, parse, rule_errors, values_of
+from alima.web.forms import Posted, WebForm, again, enum_options, is_forbidden, submit
 from alima.web.impact_chart import build_chart, month_names
-from alima.web.rendering import redirect, render
+from alima.web.rendering import render
 
 router = APIRouter(prefix="/impact")
 
@@ -45,13 +43,16 @@ def country(
     return render(request, "impact/country.html", context)
 
 
-class ContextFigureForm(BaseModel):
-    """The context-figure form as posted."""
+def _figure(posted: Posted) -> dict[str, object]:
+    """A figure may be typed with thousands separators (spaces)."""
+    value = posted.text("value").replace(" ", "").replace("\u202f", "")
+    return {"value": value} if posted.text("value") else {}
 
-    kind: str = ""
-    year: str = ""
-    value: str = ""
-    source: str = ""
+
+FIGURE = WebForm(
+    ContextFigureCreate, given=("country_code",), compose=_figure, error_page=is_forbidden
+)
+FigurePost = Annotated[Posted, Depends(FIGURE)]
 
 
 def _context(
@@ -83,21 +84,15 @@ def context_post(
     country_code: CountryCode,
     session: SessionDep,
     actor: WebActor,
-    posted: Annotated[ContextFigureForm, Form()],
+    posted: FigurePost,
 ) -> Response:
     """Save a context figure, or show the form again with its errors."""
-    values = values_of(posted)
-    context = _context(request, session, actor, country_code, values)
-    payload = filled(values, ("kind", "year", "value", "source"))
-    payload["country_code"] = country_code
-    if isinstance(payload.get("value"), str):
-        payload["value"] = str(payload["value"]).replace(" ", "").replace("\u202f", "")
-    data, context.errors = parse(ContextFigureCreate, payload)
-    if data is None:
-        return render(request, "impact/context.html", context, status_code=422)
-    try:
-        service.record_context_figure(session, data, actor=actor)
-    except AlimaError as exc:
-        context.errors = rule_errors(exc)
-        return render(request, "impact/context.html", context, status_code=exc.status)
-    return redirect(f"/impact/{country_code}/context?saved=1")
+    context = _context(request, session, actor, country_code, posted.values)
+    return submit(
+        FIGURE,
+        posted,
+        lambda data: service.record_context_figure(session, data, actor=actor),
+        again(request, "impact/context.html", context),
+        then=f"/impact/{country_code}/context?saved=1",
+        country_code=country_code,
+    )

@@ -3,15 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from alima.api.deps import SessionDep
-from alima.api.errors import field_errors
-from alima.core.access import Permission
-from alima.core.errors import AlimaError
-from alima.core.schemas import PatientCreate, PatientFilter
+from alima.core.access import Actor, Permission
+from alima.core.schemas import Page, PatientCreate, PatientFilter, PatientSummary
 from alima.core.service import patients as service
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import EpisodeStatus
@@ -24,35 +21,33 @@ from alima.web.contexts import (
     SearchContext,
 )
 from alima.web.deps import WebActor
-from alima.web.rendering import redirect, render
+from alima.web.forms import Posted, WebForm, form_error, is_forbidden, submit
+from alima.web.params import SearchText
+from alima.web.rendering import render, show
 from alima.web.templating import fmt_date
 
 router = APIRouter(prefix="/patients")
 
-REGISTER_FIELDS = (
-    "given_name",
-    "family_name",
-    "sex",
-    "birth_date",
-    "estimated_age_months",
-    "caregiver_name",
-    "village",
-    "phone",
-    "place_code",
-)
+TEMPLATE = "patients/register.html"
+#: An unknown place is said on the form.
+REGISTER = WebForm(PatientCreate, kept=300, refused=form_error, error_page=is_forbidden)
+
+
+RegisterPost = Annotated[Posted, Depends(REGISTER)]
+
+
+def find_patients(session: SessionDep, actor: Actor, q: str) -> Page[PatientSummary] | None:
+    """The patients in scope matching ``q`` (``None`` when nothing was typed)."""
+    criteria = PatientFilter(q=q)
+    return service.search_patients(session, criteria, actor=actor) if q.strip() else None
 
 
 @router.get("", response_class=HTMLResponse, name="patients:search")
 def search(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    q: Annotated[str, Query(max_length=100)] = "",
+    request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
     """Search by name or identifier; accents and case do not matter."""
-    results = (
-        service.search_patients(session, PatientFilter(q=q), actor=actor) if q.strip() else None
-    )
+    results = find_patients(session, actor, q)
     context = SearchContext(
         actor=actor, q=q, results=results, can_register=actor.can(Permission.PATIENT_WRITE)
     )
@@ -71,49 +66,23 @@ def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTM
     )
 
 
-class RegisterForm(BaseModel):
-    """The registration form as posted (plain strings, validated by ``PatientCreate``)."""
-
-    given_name: str = ""
-    family_name: str = ""
-    sex: str = ""
-    birth_date: str = ""
-    estimated_age_months: str = ""
-    caregiver_name: str = ""
-    village: str = ""
-    phone: str = ""
-    place_code: str = ""
-    confirm_not_duplicate: str = ""
-
-
 @router.post("/new", response_class=HTMLResponse, name="patients:register_post")
 def register(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    form: Annotated[RegisterForm, Form()],
+    request: Request, session: SessionDep, actor: WebActor, posted: RegisterPost
 ) -> Response:
     """Register, or show the form again with errors or the likely duplicates."""
-    values = {name: str(getattr(form, name))[:300] for name in REGISTER_FIELDS}
     places = service.registration_places(session, actor=actor)
-    context = RegisterContext(actor=actor, places=places, values=values)
-    payload = {k: v for k, v in values.items() if v.strip()}
-    confirm = form.confirm_not_duplicate == "yes"
+    context = RegisterContext(actor=actor, places=places, values=posted.values)
+
+    def save(data: PatientCreate) -> str:
+        return f"/patients/{service.register_patient(session, data, actor=actor).id}?registered=1"
+
     try:
-        data = PatientCreate.model_validate({**payload, "confirm_not_duplicate": confirm})
-    except ValidationError as exc:
-        context.errors = field_errors(list(exc.errors()))
-        return render(request, "patients/register.html", context, status_code=422)
-    try:
-        patient = service.register_patient(session, data, actor=actor)
+        return submit(REGISTER, posted, save, lambda p: show(request, TEMPLATE, context, p))
     except service.DuplicateSuspected as exc:
         context.duplicate_message = exc.warning.message
         context.duplicates = exc.warning.candidates
-        return render(request, "patients/register.html", context, status_code=409)
-    except AlimaError as exc:
-        context.errors = {"__all__": exc.message}
-        return render(request, "patients/register.html", context, status_code=exc.status)
-    return redirect(f"/patients/{patient.id}?registered=1")
+        return render(request, TEMPLATE, context, status_code=409)
 
 
 @router.get("/{patient_id}", response_class=HTMLResponse, name="patients:detail")

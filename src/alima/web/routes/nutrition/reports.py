@@ -1,0 +1,195 @@
+"""The monthly CMAM report of a site or a project, on the page, as CSV and as Excel."""
+
+import csv
+import io
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from alima.api.deps import SessionDep, SettingsDep
+from alima.core.access import Actor
+from alima.core.errors import AlimaError
+from alima.core.i18n import gettext
+from alima.core.time import today
+from alima.nutrition import service
+from alima.nutrition.enums import AdmissionCriterion, Outcome
+from alima.nutrition.schemas import MonthlyReport
+from alima.web import nutrition_format as fmt
+from alima.web.contexts import ReportContext
+from alima.web.deps import WebActor
+from alima.web.params import PlaceCode
+from alima.web.rendering import render
+
+router = APIRouter()
+
+#: A project's code, empty for none.
+ProjectCode = Annotated[str, Query(max_length=40)]
+
+
+def _report(
+    session: SessionDep, actor: Actor, settings: SettingsDep, month: str, place: str, project: str
+) -> MonthlyReport:
+    return service.monthly_report(
+        session,
+        month=month,
+        place_code=place or None,
+        project_code=project or None,
+        actor=actor,
+        include_medical_transfers=settings.nutrition_rates_include_medical_transfers,
+    )
+
+
+def _last_month() -> str:
+    first = today().replace(day=1)
+    previous = date.fromordinal(first.toordinal() - 1)
+    return f"{previous:%Y-%m}"
+
+
+@router.get("/nutrition/reports/monthly", response_class=HTMLResponse, name="nutrition:report")
+def report_page(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    month: Annotated[str, Query(max_length=7)] = "",
+    place: PlaceCode = "",
+    project: ProjectCode = "",
+) -> HTMLResponse:
+    """The monthly CMAM report of a site or a project, against Sphere standards."""
+    month = month or _last_month()
+    report = None
+    error = None
+    if place or project:
+        try:
+            report = _report(session, actor, settings, month, place, project)
+        except AlimaError as exc:
+            if exc.status == 404:  # noqa: PLR2004 - outside scope: the error page
+                raise
+            error = exc.message
+    places, projects = service.report_scopes(session, actor=actor)
+    context = ReportContext(
+        actor=actor,
+        sites=places,
+        projects=projects,
+        place=place,
+        project=project,
+        month=month,
+        report=report,
+        criterion_labels={
+            c.value: fmt.label(AdmissionCriterion, c.value) for c in AdmissionCriterion
+        },
+        outcome_labels={o.value: fmt.outcome_label(o.value) for o in Outcome},
+        error=error,
+    )
+    return render(request, "nutrition/report.html", context, status_code=422 if error else 200)
+
+
+def report_rows(report: MonthlyReport) -> list[tuple[str, str]]:
+    """The report as (indicator, value) rows, in the reader's language (CSV and XLSX)."""
+    rows: list[tuple[str, str]] = [
+        (gettext("Scope"), report.scope_name),
+        (gettext("Month"), report.month),
+        (gettext("In treatment at start of month"), str(report.at_start)),
+    ]
+    rows += [
+        (
+            gettext("New admissions: %(criterion)s")
+            % {"criterion": fmt.label(AdmissionCriterion, c)},
+            str(n),
+        )
+        for c, n in report.admissions_by_criterion.items()
+    ]
+    rows += [
+        (gettext("Relapses"), str(report.relapses)),
+        (gettext("Transfers in"), str(report.transfers_in)),
+        (gettext("Total admissions"), str(report.total_admissions)),
+    ]
+    rows += [
+        (gettext("Exits: %(outcome)s") % {"outcome": fmt.outcome_label(o)}, str(n))
+        for o, n in report.exits_by_outcome.items()
+    ]
+    rows += [
+        (gettext("Total exits"), str(report.total_exits)),
+        (gettext("In treatment at end of month"), str(report.at_end)),
+    ]
+    rows += [
+        (
+            gettext("%(outcome)s rate (%%)") % {"outcome": fmt.outcome_label(r.outcome)},
+            "" if r.rate is None else f"{r.rate}",
+        )
+        for r in report.rates
+    ]
+    rows += [
+        (
+            gettext("Average length of stay (days)"),
+            ""
+            if report.average_length_of_stay_days is None
+            else str(report.average_length_of_stay_days),
+        ),
+        (
+            gettext("RUTF sachets per child cured"),
+            ""
+            if report.rutf_sachets_per_child_cured is None
+            else str(report.rutf_sachets_per_child_cured),
+        ),
+        (gettext("Sachets given this month"), str(report.rutf_sachets_given)),
+        (gettext("RUTF sachets needed next month"), str(report.next_month_rutf_sachets)),
+    ]
+    return rows
+
+
+def _filename(report: MonthlyReport, extension: str) -> str:
+    return f"cmam-{report.scope_code}-{report.month}.{extension}"
+
+
+def _file_report(
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    month: Annotated[str, Query(max_length=7)],
+    place: PlaceCode = "",
+    project: ProjectCode = "",
+) -> MonthlyReport:
+    """The report a file is made of (the month is required)."""
+    return _report(session, actor, settings, month, place, project)
+
+
+FileReport = Annotated[MonthlyReport, Depends(_file_report)]
+
+
+@router.get("/nutrition/reports/monthly.csv", name="nutrition:report_csv")
+def report_csv(report: FileReport) -> Response:
+    """The monthly report as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([gettext("Indicator"), gettext("Value")])
+    writer.writerows(report_rows(report))
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{_filename(report, "csv")}"'},
+    )
+
+
+@router.get("/nutrition/reports/monthly.xlsx", name="nutrition:report_xlsx")
+def report_xlsx(report: FileReport) -> Response:
+    """The monthly report as an Excel workbook."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
+    sheet.title = report.month
+    sheet.append([gettext("Indicator"), gettext("Value")])
+    for name, value in report_rows(report):
+        sheet.append([name, float(value) if value.replace(".", "", 1).isdigit() else value])
+    sheet.column_dimensions["A"].width = 48
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"content-disposition": f'attachment; filename="{_filename(report, "xlsx")}"'},
+    )
