@@ -12,7 +12,6 @@ from alima.core.errors import BadRequest, CoreError, Unauthenticated
 from alima.core.service import auth
 from alima.core.types import is_storable
 
-
 # The two dependencies below do no I/O (a session connects at its first query, inside a
 # service's transaction, and has given its connection back by the time it is closed), so they
 # are coroutines: FastAPI runs them on the event loop instead of handing each one to a thread.
