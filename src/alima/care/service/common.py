@@ -7,7 +7,9 @@ audited in a transaction that commits before the error is raised (as ``core`` do
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,13 +17,19 @@ from alima.care.errors import CareError
 from alima.care.schemas import CareFormRead, PlaceOption
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
-from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind, Sex
-from alima.core.errors import CoreError, NotFound, RuleViolation
+from alima.core.enums import SERVICE_POINTS, PlaceKind, Sex
+from alima.core.errors import RuleViolation
 from alima.core.models import Patient, Place
+from alima.core.service.common import (
+    audit_denied,
+    audited_patient,
+    not_found,
+    place_in_scope,
+)
 from alima.core.time import age_in_months, today
 
 SERVICE_POINT_KINDS = [k.value for k in SERVICE_POINTS]
+R = TypeVar("R")
 
 
 def completed_months(birth_date: date, on: date) -> int:
@@ -43,26 +51,24 @@ def readable(actor: Actor, patient: Patient | None) -> bool:
     )
 
 
-def audit_denied(
+def write_for_patient(
     session: Session,
     actor: Actor,
-    action: AuditAction,
+    patient_id: uuid.UUID,
     *,
     entity_type: str,
-    entity_id: uuid.UUID | None,
-    patient_id: uuid.UUID | None,
-    place_id: uuid.UUID | None = None,
-) -> None:
-    """Record a refused read or write (inside the caller's transaction)."""
-    record(
-        session,
-        actor,
-        action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        patient_id=patient_id,
-        place_id=place_id,
-    )
+    write: Callable[[Patient], R],
+) -> R:
+    """One transaction: ``write`` a care record for a live patient the actor may read.
+
+    Otherwise the refused write is audited, committed, and the patient is absent (404).
+    """
+    with session.begin():
+        patient = core_repository.find_patient(session, patient_id)
+        if readable(actor, patient) and patient is not None:
+            return write(patient)
+        audit_denied(session, actor, entity_type=entity_type, entity_id=None, patient_id=patient_id)
+    raise not_found()
 
 
 def place_options(session: Session, actor: Actor) -> list[PlaceOption]:
@@ -88,16 +94,16 @@ def default_place(session: Session, actor: Actor, patient: Patient) -> Place | N
 def care_place(session: Session, actor: Actor, place_code: str | None, patient: Patient) -> Place:
     """Where care is recorded: a service point in the actor's writing scope."""
     if place_code:
-        place = core_repository.find_place_by_code(session, place_code)
-        if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
-            raise NotFound(CoreError.CORE_011, code=place_code, field="place_code")
+        place = place_in_scope(
+            session, actor, place_code, Permission.PATIENT_WRITE, field="place_code"
+        )
         if PlaceKind(place.kind) not in SERVICE_POINTS:
             raise RuleViolation(CareError.CARE_012, field="place_code")
         return place
-    place = default_place(session, actor, patient)
-    if place is None:
+    default = default_place(session, actor, patient)
+    if default is None:
         raise RuleViolation(CareError.CARE_012, field="place_code")
-    return place
+    return default
 
 
 def care_date(value: date | None, patient: Patient, field: str) -> date:
@@ -125,19 +131,17 @@ def care_form(
 
     Returns the form and the patient (``None`` when refused: the caller raises after commit).
     """
-    patient = core_repository.find_patient(session, patient_id)
-    allowed = readable(actor, patient) and actor.can(Permission.PATIENT_WRITE)
-    record(
+    found = core_repository.find_patient(session, patient_id)
+    patient = audited_patient(
         session,
         actor,
-        AuditAction.READ if allowed else AuditAction.READ_DENIED,
+        patient_id,
+        found,
+        allowed=readable(actor, found) and actor.can(Permission.PATIENT_WRITE),
         entity_type="patient",
-        entity_id=patient_id,
-        patient_id=patient_id,
-        place_id=patient.place_id if patient else None,
         detail=form,
     )
-    if not allowed or patient is None:
+    if patient is None:
         return _empty_form(patient_id), None
     default = default_place(session, actor, patient)
     return (
@@ -164,8 +168,3 @@ def _empty_form(patient_id: uuid.UUID) -> CareFormRead:
         places=[],
         default_place_code=None,
     )
-
-
-def not_found() -> NotFound:
-    """The error for anything absent or outside the reader's scope."""
-    return NotFound(CoreError.CORE_001)

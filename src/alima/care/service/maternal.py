@@ -41,6 +41,7 @@ from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
+from alima.core.service.common import audit_denied, not_found
 from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
@@ -172,19 +173,12 @@ def maternal_form(
                 delivery_read(d) for d in repository.list_deliveries(session, patient.id)[:3]
             ]
     if patient is None:
-        raise common.not_found()
+        raise not_found()
     return result
 
 
 def _denied(session: Session, actor: Actor, entity_type: str, patient_id: uuid.UUID) -> None:
-    common.audit_denied(
-        session,
-        actor,
-        AuditAction.WRITE_DENIED,
-        entity_type=entity_type,
-        entity_id=None,
-        patient_id=patient_id,
-    )
+    audit_denied(session, actor, entity_type=entity_type, entity_id=None, patient_id=patient_id)
 
 
 def record_antenatal_visit(
@@ -193,69 +187,74 @@ def record_antenatal_visit(
     """Record an antenatal visit; its number in the pregnancy and its flags are computed."""
     if not actor.can(Permission.PATIENT_WRITE):
         raise Forbidden(CoreError.CORE_002)
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.visited_on, patient, "visited_on")
-            _require_mother(patient, on)
-            _consistent(
-                maternal.check_antenatal,
-                maternal.AntenatalPoint(on, data.gestational_age_weeks),
-                others=_antenatal_points(session, patient),
-                deliveries=[
-                    d.delivered_on for d in repository.list_deliveries(session, patient.id)
-                ],
-            )
-            number = (
-                repository.count_antenatal_visits_between(
-                    session, patient.id, on - timedelta(days=PREGNANCY_DAYS), on
-                )
-                + 1
-            )
-            flags = maternal.anc_flags(
-                visit_number=number,
-                gestational_age_weeks=data.gestational_age_weeks,
-                systolic_mmhg=data.systolic_mmhg,
-                diastolic_mmhg=data.diastolic_mmhg,
-                muac_mm=data.muac_mm,
-                temperature_c=data.temperature_c,
-            )
-            visit = AntenatalVisit(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                visited_on=on,
-                visit_number=number,
-                gestational_age_weeks=data.gestational_age_weeks,
-                systolic_mmhg=data.systolic_mmhg,
-                diastolic_mmhg=data.diastolic_mmhg,
-                temperature_c=data.temperature_c,
-                muac_mm=data.muac_mm,
-                iptp_dose=data.iptp_dose,
-                iron_folic_acid=data.iron_folic_acid,
-                bednet_given=data.bednet_given,
-                flags=[f.value for f in flags],
-                referred=data.referred,
-                note=data.note or None,
-                created_by_id=actor.id,
-            )
-            session.add(visit)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="antenatal_visit",
-                entity_id=visit.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(visit, ("visited_on", "visit_number", "gestational_age_weeks")),
-            )
-            return antenatal_read(visit)
-        _denied(session, actor, "antenatal_visit", data.patient_id)
-    raise common.not_found()
+    return common.write_for_patient(
+        session,
+        actor,
+        data.patient_id,
+        entity_type="antenatal_visit",
+        write=lambda patient: _record_antenatal_visit(session, patient, data, actor),
+    )
+
+
+def _record_antenatal_visit(
+    session: Session, patient: Patient, data: AntenatalCreate, actor: Actor
+) -> AntenatalRead:
+    place = common.care_place(session, actor, data.place_code, patient)
+    on = common.care_date(data.visited_on, patient, "visited_on")
+    _require_mother(patient, on)
+    _consistent(
+        maternal.check_antenatal,
+        maternal.AntenatalPoint(on, data.gestational_age_weeks),
+        others=_antenatal_points(session, patient),
+        deliveries=[d.delivered_on for d in repository.list_deliveries(session, patient.id)],
+    )
+    number = (
+        repository.count_antenatal_visits_between(
+            session, patient.id, on - timedelta(days=PREGNANCY_DAYS), on
+        )
+        + 1
+    )
+    flags = maternal.anc_flags(
+        visit_number=number,
+        gestational_age_weeks=data.gestational_age_weeks,
+        systolic_mmhg=data.systolic_mmhg,
+        diastolic_mmhg=data.diastolic_mmhg,
+        muac_mm=data.muac_mm,
+        temperature_c=data.temperature_c,
+    )
+    visit = AntenatalVisit(
+        patient_id=patient.id,
+        patient=patient,
+        place_id=place.id,
+        place=place,
+        visited_on=on,
+        visit_number=number,
+        gestational_age_weeks=data.gestational_age_weeks,
+        systolic_mmhg=data.systolic_mmhg,
+        diastolic_mmhg=data.diastolic_mmhg,
+        temperature_c=data.temperature_c,
+        muac_mm=data.muac_mm,
+        iptp_dose=data.iptp_dose,
+        iron_folic_acid=data.iron_folic_acid,
+        bednet_given=data.bednet_given,
+        flags=[f.value for f in flags],
+        referred=data.referred,
+        note=data.note or None,
+        created_by_id=actor.id,
+    )
+    session.add(visit)
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="antenatal_visit",
+        entity_id=visit.id,
+        patient_id=patient.id,
+        place_id=place.id,
+        after=snapshot(visit, ("visited_on", "visit_number", "gestational_age_weeks")),
+    )
+    return antenatal_read(visit)
 
 
 def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> DeliveryRead:
@@ -271,56 +270,63 @@ def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> 
         )
     except maternal.DeliveryInconsistency as exc:
         raise RuleViolation(DELIVERY_ERRORS[exc.field], field=exc.field) from exc
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.delivered_on, patient, "delivered_on")
-            _require_mother(patient, on)
-            _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
-            delivery = Delivery(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                delivered_on=on,
-                setting=data.setting.value,
-                attendant=data.attendant.value,
-                mode=data.mode.value,
-                mother_outcome=data.mother_outcome.value,
-                note=data.note or None,
-                created_by_id=actor.id,
+    return common.write_for_patient(
+        session,
+        actor,
+        data.patient_id,
+        entity_type="delivery",
+        write=lambda patient: _record_delivery(session, patient, data, actor),
+    )
+
+
+def _record_delivery(
+    session: Session, patient: Patient, data: DeliveryCreate, actor: Actor
+) -> DeliveryRead:
+    place = common.care_place(session, actor, data.place_code, patient)
+    on = common.care_date(data.delivered_on, patient, "delivered_on")
+    _require_mother(patient, on)
+    _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
+    delivery = Delivery(
+        patient_id=patient.id,
+        patient=patient,
+        place_id=place.id,
+        place=place,
+        delivered_on=on,
+        setting=data.setting.value,
+        attendant=data.attendant.value,
+        mode=data.mode.value,
+        mother_outcome=data.mother_outcome.value,
+        note=data.note or None,
+        created_by_id=actor.id,
+    )
+    session.add(delivery)
+    session.flush()
+    for position, baby in enumerate(data.newborns, start=1):
+        session.add(
+            Newborn(
+                delivery_id=delivery.id,
+                delivery=delivery,
+                position=position,
+                sex=baby.sex.value if baby.sex else None,
+                outcome=baby.outcome.value,
+                birth_weight_g=baby.birth_weight_g,
             )
-            session.add(delivery)
-            session.flush()
-            for position, baby in enumerate(data.newborns, start=1):
-                session.add(
-                    Newborn(
-                        delivery_id=delivery.id,
-                        delivery=delivery,
-                        position=position,
-                        sex=baby.sex.value if baby.sex else None,
-                        outcome=baby.outcome.value,
-                        birth_weight_g=baby.birth_weight_g,
-                    )
-                )
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="delivery",
-                entity_id=delivery.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after={
-                    **snapshot(delivery, ("delivered_on", "setting", "attendant", "mode")),
-                    "newborns": [b.outcome.value for b in data.newborns],
-                },
-            )
-            return delivery_read(delivery)
-        _denied(session, actor, "delivery", data.patient_id)
-    raise common.not_found()
+        )
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="delivery",
+        entity_id=delivery.id,
+        patient_id=patient.id,
+        place_id=place.id,
+        after={
+            **snapshot(delivery, ("delivered_on", "setting", "attendant", "mode")),
+            "newborns": [b.outcome.value for b in data.newborns],
+        },
+    )
+    return delivery_read(delivery)
 
 
 def record_postnatal_visit(
@@ -329,60 +335,65 @@ def record_postnatal_visit(
     """Record a postnatal visit, linked to the delivery (the latest one by default)."""
     if not actor.can(Permission.PATIENT_WRITE):
         raise Forbidden(CoreError.CORE_002)
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.visited_on, patient, "visited_on")
-            _require_mother(patient, on)
-            if data.delivery_id is not None:
-                delivery = repository.find_delivery(session, data.delivery_id)
-                if delivery is None or delivery.patient_id != patient.id:
-                    raise RuleViolation(CareError.CARE_013, field="delivery_id")
-                if delivery.delivered_on > on:
-                    raise RuleViolation(
-                        CareError.CARE_014,
-                        delivered_on=str(delivery.delivered_on),
-                        field="visited_on",
-                    )
-            else:
-                delivery = repository.latest_delivery_before(session, patient.id, on)
-                if delivery and maternal.postnatal_day(delivery.delivered_on, on) > (
-                    maternal.POSTNATAL_DAYS
-                ):
-                    delivery = None
-            visit = PostnatalVisit(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                visited_on=on,
-                delivery_id=delivery.id if delivery else None,
-                day_after_birth=(
-                    maternal.postnatal_day(delivery.delivered_on, on) if delivery else None
-                ),
-                mother_status=data.mother_status.value,
-                newborn_status=data.newborn_status.value,
-                exclusive_breastfeeding=data.exclusive_breastfeeding,
-                family_planning=data.family_planning,
-                note=data.note or None,
-                created_by_id=actor.id,
+    return common.write_for_patient(
+        session,
+        actor,
+        data.patient_id,
+        entity_type="postnatal_visit",
+        write=lambda patient: _record_postnatal_visit(session, patient, data, actor),
+    )
+
+
+def _record_postnatal_visit(
+    session: Session, patient: Patient, data: PostnatalCreate, actor: Actor
+) -> PostnatalRead:
+    place = common.care_place(session, actor, data.place_code, patient)
+    on = common.care_date(data.visited_on, patient, "visited_on")
+    _require_mother(patient, on)
+    if data.delivery_id is not None:
+        delivery = repository.find_delivery(session, data.delivery_id)
+        if delivery is None or delivery.patient_id != patient.id:
+            raise RuleViolation(CareError.CARE_013, field="delivery_id")
+        if delivery.delivered_on > on:
+            raise RuleViolation(
+                CareError.CARE_014,
+                delivered_on=str(delivery.delivered_on),
+                field="visited_on",
             )
-            session.add(visit)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="postnatal_visit",
-                entity_id=visit.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(visit, ("visited_on", "mother_status", "newborn_status")),
-            )
-            return postnatal_read(visit)
-        _denied(session, actor, "postnatal_visit", data.patient_id)
-    raise common.not_found()
+    else:
+        delivery = repository.latest_delivery_before(session, patient.id, on)
+        if delivery and maternal.postnatal_day(delivery.delivered_on, on) > (
+            maternal.POSTNATAL_DAYS
+        ):
+            delivery = None
+    visit = PostnatalVisit(
+        patient_id=patient.id,
+        patient=patient,
+        place_id=place.id,
+        place=place,
+        visited_on=on,
+        delivery_id=delivery.id if delivery else None,
+        day_after_birth=(maternal.postnatal_day(delivery.delivered_on, on) if delivery else None),
+        mother_status=data.mother_status.value,
+        newborn_status=data.newborn_status.value,
+        exclusive_breastfeeding=data.exclusive_breastfeeding,
+        family_planning=data.family_planning,
+        note=data.note or None,
+        created_by_id=actor.id,
+    )
+    session.add(visit)
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="postnatal_visit",
+        entity_id=visit.id,
+        patient_id=patient.id,
+        place_id=place.id,
+        after=snapshot(visit, ("visited_on", "mother_status", "newborn_status")),
+    )
+    return postnatal_read(visit)
 
 
 def _newborn_of(
@@ -438,7 +449,7 @@ def register_newborn(session: Session, data: NewbornRegister, *, actor: Actor) -
                 confirm_not_duplicate=True,
             )
     if found is None:
-        raise common.not_found()
+        raise not_found()
     created = patient_service.register_patient(session, create, actor=actor)
     with session.begin():
         row = session.get(Newborn, baby.id)

@@ -19,6 +19,7 @@ from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction, Sex
+from alima.core.service.common import audit_denied, audited_patient, not_found, or_404
 from alima.core.time import age_in_months, today, utcnow
 
 
@@ -44,19 +45,17 @@ MODELS: dict[CareRecordKind, Any] = {
 def patient_care(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareRecordsRead:
     """Every live care record of a patient, newest first; the read is audited."""
     with session.begin():
-        patient = core_repository.find_patient(session, patient_id)
-        allowed = common.readable(actor, patient)
-        record(
+        found = core_repository.find_patient(session, patient_id)
+        patient = audited_patient(
             session,
             actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
+            patient_id,
+            found,
+            allowed=common.readable(actor, found),
             entity_type="patient_care",
-            entity_id=patient_id,
-            patient_id=patient_id,
-            place_id=patient.place_id if patient else None,
         )
         result = None
-        if allowed and patient is not None:
+        if patient is not None:
             result = CareRecordsRead(
                 patient_id=patient.id,
                 patient_identifier=patient.identifier,
@@ -80,9 +79,7 @@ def patient_care(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Ca
                     surgery_read(s) for s in repository.list_patient_surgeries(session, patient.id)
                 ],
             )
-    if result is None:
-        raise common.not_found()
-    return result
+    return or_404(result)
 
 
 def delete_record(
@@ -116,13 +113,12 @@ def delete_record(
                 detail=data.reason,
             )
             return
-        record(
+        audit_denied(
             session,
             actor,
-            AuditAction.WRITE_DENIED,
             entity_type=kind.value,
             entity_id=record_id,
             patient_id=row.patient_id if row else None,
             detail="delete",
         )
-    raise common.not_found()
+    raise not_found()

@@ -20,6 +20,8 @@ from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.i18n import get_locale
+from alima.core.models import Patient
+from alima.core.service.common import not_found
 from alima.core.time import today
 
 
@@ -49,7 +51,7 @@ def surgery_form(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Ca
     with session.begin():
         form, patient = common.care_form(session, patient_id, actor=actor, form="surgery")
     if patient is None:
-        raise common.not_found()
+        raise not_found()
     return form
 
 
@@ -59,49 +61,49 @@ def record_surgery(session: Session, data: SurgeryCreate, *, actor: Actor) -> Su
         raise Forbidden(CoreError.CORE_002)
     if data.procedure not in default_catalogue().procedure_codes():
         raise RuleViolation(CareError.CARE_005, code=data.procedure, field="procedure")
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.operated_on, patient, "operated_on")
-            surgery = Surgery(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                operated_on=on,
-                procedure=data.procedure,
-                indication=data.indication.value,
-                indication_detail=data.indication_detail or None,
-                emergency=data.emergency,
-                anaesthesia=data.anaesthesia.value,
-                outcome=data.outcome.value,
-                surgeon=data.surgeon or None,
-                note=data.note or None,
-                created_by_id=actor.id,
-            )
-            session.add(surgery)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="surgery",
-                entity_id=surgery.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(surgery, ("operated_on", "procedure", "indication", "outcome")),
-            )
-            return surgery_read(surgery)
-        common.audit_denied(
-            session,
-            actor,
-            AuditAction.WRITE_DENIED,
-            entity_type="surgery",
-            entity_id=None,
-            patient_id=data.patient_id,
-        )
-    raise common.not_found()
+    return common.write_for_patient(
+        session,
+        actor,
+        data.patient_id,
+        entity_type="surgery",
+        write=lambda patient: _record_surgery(session, patient, data, actor),
+    )
+
+
+def _record_surgery(
+    session: Session, patient: Patient, data: SurgeryCreate, actor: Actor
+) -> SurgeryRead:
+    place = common.care_place(session, actor, data.place_code, patient)
+    on = common.care_date(data.operated_on, patient, "operated_on")
+    surgery = Surgery(
+        patient_id=patient.id,
+        patient=patient,
+        place_id=place.id,
+        place=place,
+        operated_on=on,
+        procedure=data.procedure,
+        indication=data.indication.value,
+        indication_detail=data.indication_detail or None,
+        emergency=data.emergency,
+        anaesthesia=data.anaesthesia.value,
+        outcome=data.outcome.value,
+        surgeon=data.surgeon or None,
+        note=data.note or None,
+        created_by_id=actor.id,
+    )
+    session.add(surgery)
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="surgery",
+        entity_id=surgery.id,
+        patient_id=patient.id,
+        place_id=place.id,
+        after=snapshot(surgery, ("operated_on", "procedure", "indication", "outcome")),
+    )
+    return surgery_read(surgery)
 
 
 def surgery_log(

@@ -41,6 +41,13 @@ from alima.core.schemas import (
     PatientUpdate,
     PlaceRead,
 )
+from alima.core.service.common import (
+    audit_denied,
+    audited_patient,
+    not_found,
+    or_404,
+    place_in_scope,
+)
 from alima.core.service.places import place_read
 from alima.core.text import fold
 from alima.core.time import age_in_months, birth_date_for_age, today, utcnow
@@ -125,9 +132,7 @@ def _birth_date(data: PatientCreate, on: date) -> tuple[date, bool]:
 def _registration_place(session: Session, actor: Actor, place_code: str | None) -> Place:
     paths = actor.paths_for(Permission.PATIENT_WRITE)
     if place_code:
-        place = repository.find_place_by_code(session, place_code)
-        if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
-            raise NotFound(CoreError.CORE_011, code=place_code)
+        place = place_in_scope(session, actor, place_code, Permission.PATIENT_WRITE)
     else:
         points = repository.list_places(session, paths, kinds=[k.value for k in SERVICE_POINTS])
         if len(points) != 1:
@@ -267,26 +272,52 @@ def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Pat
     (``actor.emergency_patient_ids``); such reads are marked in the audit log.
     """
     with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        allowed = _visible(actor, patient, Permission.PATIENT_READ)
-        emergency = (
-            not allowed and patient is not None and patient.id in actor.emergency_patient_ids
-        )
-        allowed = allowed or emergency
-        record(
+        found = repository.find_patient(session, patient_id)
+        allowed = _visible(actor, found, Permission.PATIENT_READ)
+        emergency = not allowed and found is not None and found.id in actor.emergency_patient_ids
+        patient = audited_patient(
             session,
             actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
+            patient_id,
+            found,
+            allowed=allowed or emergency,
             entity_type="patient",
-            entity_id=patient_id,
-            patient_id=patient_id,
-            place_id=patient.place_id if patient else None,
             detail=EMERGENCY_READ if emergency else None,
         )
-        result = _read(patient) if allowed and patient is not None else None
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+        result = _read(patient) if patient is not None else None
+    return or_404(result)
+
+
+def _changeable(
+    session: Session,
+    actor: Actor,
+    patient_id: uuid.UUID,
+    permission: Permission,
+    *,
+    refusal_place: bool,
+    detail: str | None = None,
+) -> tuple[Patient | None, Exception | None]:
+    """The live patient if ``permission`` holds at its place, else the error to raise.
+
+    The refusal is audited (inside the caller's transaction, at the patient's place when
+    ``refusal_place``): 403 for a patient the actor can read, 404 otherwise.
+    """
+    patient = repository.find_patient(session, patient_id)
+    live = patient is not None and patient.deleted_at is None
+    if live and _visible(actor, patient, permission):
+        return patient, None
+    audit_denied(
+        session,
+        actor,
+        entity_type="patient",
+        entity_id=patient_id,
+        patient_id=patient_id,
+        place_id=patient.place_id if patient and refusal_place else None,
+        detail=detail,
+    )
+    if live and _visible(actor, patient, Permission.PATIENT_READ):
+        return None, Forbidden(CoreError.CORE_002)
+    return None, not_found()
 
 
 def update_patient(
@@ -295,26 +326,10 @@ def update_patient(
     """Change some fields; before and after values go to the audit log."""
     changes = data.model_dump(exclude_unset=True)
     with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        readable = _visible(actor, patient, Permission.PATIENT_READ)
-        writable = _visible(actor, patient, Permission.PATIENT_WRITE)
-        if patient is None or not writable or patient.deleted_at is not None:
-            record(
-                session,
-                actor,
-                AuditAction.WRITE_DENIED,
-                entity_type="patient",
-                entity_id=patient_id,
-                patient_id=patient_id,
-                place_id=patient.place_id if patient else None,
-            )
-            denied: Exception = (
-                Forbidden(CoreError.CORE_002)
-                if readable and patient is not None and patient.deleted_at is None
-                else NotFound(CoreError.CORE_001)
-            )
-        else:
-            denied = None  # type: ignore[assignment]
+        patient, denied = _changeable(
+            session, actor, patient_id, Permission.PATIENT_WRITE, refusal_place=True
+        )
+        if patient is not None:
             before = snapshot(patient, AUDITED_FIELDS)
             for name, value in changes.items():
                 if name in {"given_name", "family_name", "sex", "birth_date"} and value is None:
@@ -348,27 +363,15 @@ def delete_patient(
 ) -> PatientRead:
     """Soft-delete a patient with a reason (the record stays, hidden from searches)."""
     with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        readable = _visible(actor, patient, Permission.PATIENT_READ)
-        allowed = _visible(actor, patient, Permission.PATIENT_DELETE)
-        if patient is None or not allowed or patient.deleted_at is not None:
-            record(
-                session,
-                actor,
-                AuditAction.WRITE_DENIED,
-                entity_type="patient",
-                entity_id=patient_id,
-                patient_id=patient_id,
-                detail="delete",
-            )
-            denied: Exception | None = (
-                Forbidden(CoreError.CORE_002)
-                if readable and patient is not None and patient.deleted_at is None
-                else NotFound(CoreError.CORE_001)
-            )
-            result = None
-        else:
-            denied = None
+        patient, denied = _changeable(
+            session,
+            actor,
+            patient_id,
+            Permission.PATIENT_DELETE,
+            refusal_place=False,
+            detail="delete",
+        )
+        if patient is not None:
             patient.deleted_at = utcnow()
             patient.deleted_reason = data.reason
             patient.deleted_by_id = actor.id
@@ -385,8 +388,8 @@ def delete_patient(
                 detail=data.reason,
             )
             result = _read(patient)
-    if denied is not None or result is None:
-        raise denied or NotFound(CoreError.CORE_001)
+    if denied is not None:
+        raise denied
     return result
 
 
@@ -455,18 +458,16 @@ def patient_audit_trail(
 ) -> tuple[PatientRead, list[AuditEventRead]]:
     """The audit trail of a patient, for data managers and coordinators in scope."""
     with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        allowed = _visible(actor, patient, Permission.AUDIT_READ)
-        record(
+        found = repository.find_patient(session, patient_id)
+        patient = audited_patient(
             session,
             actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
+            patient_id,
+            found,
+            allowed=_visible(actor, found, Permission.AUDIT_READ),
             entity_type="patient_audit",
-            entity_id=patient_id,
-            patient_id=patient_id,
-            place_id=patient.place_id if patient else None,
         )
-        if allowed and patient is not None:
+        if patient is not None:
             events = [
                 AuditEventRead(
                     at=e.at,
@@ -484,9 +485,7 @@ def patient_audit_trail(
             result: tuple[PatientRead, list[AuditEventRead]] | None = (_read(patient), events)
         else:
             result = None
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+    return or_404(result)
 
 
 def _changes(

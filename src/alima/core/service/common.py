@@ -1,0 +1,216 @@
+"""The audited get-or-404 every domain's services share (CONTRIBUTING.md "Access and audit").
+
+A record outside the actor's scope is absent (404), never forbidden, and the attempt is
+written to the audit log in a transaction that commits before the error is raised:
+
+* :func:`get_or_404` is a whole read use case: load by id, check the scope, audit the read
+  or the refusal, build the DTO in one transaction, then raise ``NotFound`` after commit;
+* inside a transaction the caller owns, :func:`audited` (a record about a patient) and
+  :func:`audited_patient` (the patient itself) return the row when it may be read, ``None``
+  otherwise, with the read or the refusal audited; :func:`audit_denied` audits a refused write;
+  after the block, :func:`or_404` turns ``None`` into the ``NotFound``.
+
+The core imports no domain: a domain's rows only need the attributes of :class:`PatientData`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+
+from alima.core import repository
+from alima.core.access import Actor, Permission
+from alima.core.audit import record
+from alima.core.enums import AuditAction
+from alima.core.errors import CoreError, NotFound
+from alima.core.models import Patient, Place
+
+
+class Placed(Protocol):
+    """A row that happened at a place: the place decides who may see it."""
+
+    @property
+    def place_id(self) -> uuid.UUID:
+        """Where it happened."""
+
+    @property
+    def place(self) -> Place:
+        """The place itself (its path is the scope)."""
+
+
+class PatientData(Placed, Protocol):
+    """A row about a patient (or a child not registered yet: ``patient_id`` is then ``None``)."""
+
+    @property
+    def patient_id(self) -> uuid.UUID | None:
+        """Whom it is about."""
+
+
+P = TypeVar("P", bound=PatientData)
+R = TypeVar("R")
+
+
+def not_found() -> NotFound:
+    """The error for anything absent or outside the reader's scope."""
+    return NotFound(CoreError.CORE_001)
+
+
+def or_404(result: R | None) -> R:
+    """``result``, or the ``NotFound`` of a refused or missing record (after the commit)."""
+    if result is None:
+        raise not_found()
+    return result
+
+
+def audit_read(
+    session: Session,
+    actor: Actor,
+    *,
+    allowed: bool,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    patient_id: uuid.UUID | None,
+    place_id: uuid.UUID | None,
+    detail: str | None = None,
+) -> None:
+    """Audit a read, or the refused attempt (``READ_DENIED``), inside the caller's transaction."""
+    record(
+        session,
+        actor,
+        AuditAction.READ if allowed else AuditAction.READ_DENIED,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        place_id=place_id,
+        detail=detail,
+    )
+
+
+def at_place(actor: Actor, permission: Permission) -> Callable[[Placed], bool]:
+    """Whether ``permission`` holds at the row's place (the usual scope of a record)."""
+    return lambda row: actor.can_at(permission, row.place.path)
+
+
+def audited(
+    session: Session,
+    actor: Actor,
+    row: P | None,
+    *,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    visible: Callable[[P], bool] | None = None,
+    detail: str | None = None,
+) -> P | None:
+    """``row`` if the actor may read it (by default: ``PATIENT_READ`` at its place), else ``None``.
+
+    The read, or the refusal, is audited against the row's patient and place.
+    """
+    check = visible or at_place(actor, Permission.PATIENT_READ)
+    allowed = row is not None and check(row)
+    audit_read(
+        session,
+        actor,
+        allowed=allowed,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        patient_id=row.patient_id if row else None,
+        place_id=row.place_id if row else None,
+        detail=detail,
+    )
+    return row if allowed else None
+
+
+def audited_patient(
+    session: Session,
+    actor: Actor,
+    patient_id: uuid.UUID,
+    patient: Patient | None,
+    *,
+    allowed: bool,
+    entity_type: str,
+    detail: str | None = None,
+) -> Patient | None:
+    """``patient`` (the record of ``patient_id``, or ``None``) if ``allowed``; audited.
+
+    ``entity_type`` names what is read of the patient (the record, its care, its audit trail).
+    """
+    allowed = allowed and patient is not None
+    audit_read(
+        session,
+        actor,
+        allowed=allowed,
+        entity_type=entity_type,
+        entity_id=patient_id,
+        patient_id=patient_id,
+        place_id=patient.place_id if patient else None,
+        detail=detail,
+    )
+    return patient if allowed else None
+
+
+def get_or_404(
+    session: Session,
+    actor: Actor,
+    entity_id: uuid.UUID,
+    *,
+    find: Callable[[Session, uuid.UUID], P | None],
+    read: Callable[[P], R],
+    entity_type: str,
+    visible: Callable[[P], bool] | None = None,
+) -> R:
+    """A whole read use case: the DTO of the row ``find`` gives, if the actor may read it.
+
+    One transaction audits the read or the refusal (see :func:`audited`); a refused or missing
+    row raises ``NotFound`` (``CORE_001``) once that transaction has committed.
+    """
+    with session.begin():
+        row = audited(
+            session,
+            actor,
+            find(session, entity_id),
+            entity_type=entity_type,
+            entity_id=entity_id,
+            visible=visible,
+        )
+        result = read(row) if row is not None else None
+    return or_404(result)
+
+
+def audit_denied(
+    session: Session,
+    actor: Actor,
+    *,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    patient_id: uuid.UUID | None,
+    place_id: uuid.UUID | None = None,
+    detail: str | None = None,
+) -> None:
+    """Audit a refused write (``WRITE_DENIED``) inside the caller's transaction."""
+    record(
+        session,
+        actor,
+        AuditAction.WRITE_DENIED,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        place_id=place_id,
+        detail=detail,
+    )
+
+
+def place_in_scope(
+    session: Session, actor: Actor, code: str, permission: Permission, **context: object
+) -> Place:
+    """The place called ``code`` if ``permission`` holds there; else ``NotFound`` ``CORE_011``.
+
+    An unknown place and a place elsewhere look the same; ``context`` (a form ``field``...)
+    goes with the error.
+    """
+    place = repository.find_place_by_code(session, code)
+    if place is None or not actor.can_at(permission, place.path):
+        raise NotFound(CoreError.CORE_011, code=code, **context)
+    return place
