@@ -1,0 +1,248 @@
+"""Trainings and screenings: record, open, soft-delete (a red or yellow MUAC issues a referral)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from alima.community import repository, rules
+from alima.community.enums import ReferralStatus
+from alima.community.errors import CommunityError
+from alima.community.models import Referral, Screening, Training
+from alima.community.schemas import (
+    PlaceOption,
+    RecordDelete,
+    ScreeningCreate,
+    ScreeningRead,
+    TrainingCreate,
+    TrainingRead,
+)
+from alima.community.service.common import (
+    check_date,
+    live_at,
+    place_option,
+    screening_read,
+    screening_settings,
+    training_read,
+    writable_place,
+)
+from alima.core import repository as core_repository
+from alima.core.access import Actor, Permission
+from alima.core.audit import record, snapshot
+from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
+from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
+from alima.core.service.common import audit_denied, get_or_404, not_found
+from alima.core.time import today, utcnow
+
+#: Places a training may be attached to: a health area (the villages) or a service point.
+TRAINING_PLACES = frozenset({PlaceKind.HEALTH_AREA, *SERVICE_POINTS})
+
+
+SCREENING_FIELDS = (
+    "screened_on",
+    "screener_type",
+    "child_given_name",
+    "child_family_name",
+    "child_age_months",
+    "village",
+    "muac_mm",
+    "oedema",
+    "muac_band",
+)
+
+
+def form_places(session: Session, *, actor: Actor) -> list[PlaceOption]:
+    """Service points where the actor may record screenings."""
+    with session.begin():
+        places = core_repository.list_places(
+            session,
+            actor.paths_for(Permission.PATIENT_WRITE),
+            kinds=[k.value for k in SERVICE_POINTS],
+        )
+        return [place_option(p) for p in places]
+
+
+def training_places(session: Session, *, actor: Actor) -> list[PlaceOption]:
+    """Health areas and service points where the actor may record trainings."""
+    with session.begin():
+        places = core_repository.list_places(
+            session,
+            actor.paths_for(Permission.PATIENT_WRITE),
+            kinds=[k.value for k in TRAINING_PLACES],
+        )
+        return [place_option(p) for p in places]
+
+
+def record_training(session: Session, data: TrainingCreate, *, actor: Actor) -> TrainingRead:
+    """Record a MUAC-for-mothers training session in a village."""
+    if not actor.can(Permission.PATIENT_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    held_on = check_date(data.held_on, "held_on")
+    with session.begin():
+        place = writable_place(session, actor, data.place_code, TRAINING_PLACES, "place_code")
+        training = Training(
+            place_id=place.id,
+            place=place,
+            held_on=held_on,
+            trainer_name=data.trainer_name,
+            trainer_role=data.trainer_role.value,
+            village=data.village,
+            mothers_trained=data.mothers_trained,
+            tapes_given=data.tapes_given,
+            note=data.note or None,
+            created_by_id=actor.id,
+        )
+        session.add(training)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            entity_type="muac_training",
+            entity_id=training.id,
+            place_id=place.id,
+            after=snapshot(training, ("held_on", "trainer_name", "village", "mothers_trained")),
+        )
+        return training_read(training)
+
+
+def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -> ScreeningRead:
+    """Record a screening; a red MUAC or oedema (or a yellow MUAC) issues a referral."""
+    if not actor.can(Permission.PATIENT_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    if not rules.age_screenable(data.child_age_months):
+        raise RuleViolation(
+            CommunityError.COM_001,
+            min_months=rules.SCREENING_MIN_AGE_MONTHS,
+            max_months=rules.SCREENING_MAX_AGE_MONTHS,
+            field="child_age_months",
+        )
+    screened_on = check_date(data.screened_on, "screened_on")
+    with session.begin():
+        place = writable_place(session, actor, data.place_code, SERVICE_POINTS, "place_code")
+        result = rules.assess_screening(
+            data.muac_mm, data.oedema, screening_settings(session, place, screened_on)
+        )
+        if data.patient_id is not None:
+            patient = core_repository.find_patient(session, data.patient_id)
+            if patient is None or not actor.can_at(Permission.PATIENT_READ, patient.place.path):
+                raise NotFound(CoreError.CORE_001, field="patient_id")
+        screening = Screening(
+            place_id=place.id,
+            place=place,
+            screened_on=screened_on,
+            screener_type=data.screener_type.value,
+            screener_name=data.screener_name or None,
+            child_given_name=data.child_given_name,
+            child_family_name=data.child_family_name or None,
+            child_sex=data.child_sex.value if data.child_sex else None,
+            child_age_months=data.child_age_months,
+            caregiver_name=data.caregiver_name or None,
+            village=data.village,
+            patient_id=data.patient_id,
+            muac_mm=data.muac_mm,
+            oedema=data.oedema.value,
+            muac_band=result.band.value,
+            created_by_id=actor.id,
+        )
+        session.add(screening)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            entity_type="community_screening",
+            entity_id=screening.id,
+            patient_id=data.patient_id,
+            place_id=place.id,
+            after=snapshot(screening, SCREENING_FIELDS),
+        )
+        if result.referral is not None:
+            destination = (
+                writable_place(
+                    session, actor, data.referral_place_code, SERVICE_POINTS, "referral_place_code"
+                )
+                if data.referral_place_code
+                else place
+            )
+            referral = Referral(
+                screening_id=screening.id,
+                screening=screening,
+                place_id=destination.id,
+                place=destination,
+                urgency=result.referral.value,
+                status=ReferralStatus.PENDING.value,
+                referred_on=screened_on,
+                patient_id=data.patient_id,
+                created_by_id=actor.id,
+            )
+            session.add(referral)
+            session.flush()
+            record(
+                session,
+                actor,
+                AuditAction.CREATE,
+                entity_type="community_referral",
+                entity_id=referral.id,
+                patient_id=data.patient_id,
+                place_id=destination.id,
+                after={"urgency": referral.urgency, "place": destination.code},
+            )
+        return screening_read(screening, today())
+
+
+def _screening_visible(actor: Actor, screening: Screening, permission: Permission) -> bool:
+    if actor.can_at(permission, screening.place.path):
+        return True
+    referral = screening.referral
+    return referral is not None and actor.can_at(permission, referral.place.path)
+
+
+def get_screening(session: Session, screening_id: uuid.UUID, *, actor: Actor) -> ScreeningRead:
+    """Open a screening (with its referral); the read or the refused attempt is audited."""
+    return get_or_404(
+        session,
+        actor,
+        screening_id,
+        find=repository.find_screening,
+        read=lambda screening: screening_read(screening, today()),
+        entity_type="community_screening",
+        visible=lambda screening: _screening_visible(actor, screening, Permission.PATIENT_READ),
+    )
+
+
+def delete_screening(
+    session: Session, screening_id: uuid.UUID, data: RecordDelete, *, actor: Actor
+) -> ScreeningRead:
+    """Soft-delete a screening (and its referral) with a reason."""
+    with session.begin():
+        screening = repository.find_screening(session, screening_id)
+        if screening is not None and live_at(actor, screening, Permission.PATIENT_DELETE):
+            now = utcnow()
+            for row in (screening, screening.referral):
+                if row is not None:
+                    row.deleted_at = now
+                    row.deleted_reason = data.reason
+                    row.deleted_by_id = actor.id
+            session.flush()
+            record(
+                session,
+                actor,
+                AuditAction.DELETE,
+                entity_type="community_screening",
+                entity_id=screening.id,
+                patient_id=screening.patient_id,
+                place_id=screening.place_id,
+                detail=data.reason,
+            )
+            return screening_read(screening, today())
+        audit_denied(
+            session,
+            actor,
+            entity_type="community_screening",
+            entity_id=screening_id,
+            patient_id=screening.patient_id if screening else None,
+            detail="delete",
+        )
+    raise not_found()
