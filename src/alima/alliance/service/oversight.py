@@ -33,10 +33,9 @@ from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation, Thr
 from alima.core.i18n import N_, gettext
 from alima.core.models import Organisation
 from alima.core.service import auth
+from alima.core.service.common import EMERGENCY_READ
 from alima.core.time import utcnow
 
-#: Audit detail of a read made through break-the-glass (``core.service.patients``).
-EMERGENCY_READ = "break_glass"
 #: Export rows at most (a month of a country's reads fits; beyond, filter by dates).
 MAX_EXPORT_ROWS = 50_000
 #: Cells starting with these would be formulas in a spreadsheet (CSV injection).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from alima.care.schemas import CareFormRead, PlaceOption
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.enums import SERVICE_POINTS, PlaceKind, Sex
-from alima.core.errors import RuleViolation
+from alima.core.errors import CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.service.common import (
     audit_denied,
@@ -51,23 +51,43 @@ def readable(actor: Actor, patient: Patient | None) -> bool:
     )
 
 
+class ForPatient(Protocol):
+    """What a care form posts: at least the patient it is about."""
+
+    @property
+    def patient_id(self) -> uuid.UUID:
+        """The patient the record is about."""
+
+
+D = TypeVar("D", bound=ForPatient)
+
+
 def write_for_patient(
     session: Session,
     actor: Actor,
-    patient_id: uuid.UUID,
-    *,
+    data: D,
     entity_type: str,
-    write: Callable[[Patient], R],
+    write: Callable[[Session, Patient, D, Actor], R],
+    *,
+    check: Callable[[D], None] | None = None,
 ) -> R:
-    """One transaction: ``write`` a care record for a live patient the actor may read.
+    """The use case of a care record: ``write`` it in one transaction for a patient in scope.
 
-    Otherwise the refused write is audited, committed, and the patient is absent (404).
+    Refused without ``PATIENT_WRITE`` (403), then by ``check`` on the data alone; a patient
+    absent, deleted or outside the actor's scope is absent (404) once the refused write is
+    audited and committed.
     """
+    if not actor.can(Permission.PATIENT_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    if check is not None:
+        check(data)
     with session.begin():
-        patient = core_repository.find_patient(session, patient_id)
+        patient = core_repository.find_patient(session, data.patient_id)
         if readable(actor, patient) and patient is not None:
-            return write(patient)
-        audit_denied(session, actor, entity_type=entity_type, entity_id=None, patient_id=patient_id)
+            return write(session, patient, data, actor)
+        audit_denied(
+            session, actor, entity_type=entity_type, entity_id=None, patient_id=data.patient_id
+        )
     raise not_found()
 
 
@@ -131,14 +151,12 @@ def care_form(
 
     Returns the form and the patient (``None`` when refused: the caller raises after commit).
     """
-    found = core_repository.find_patient(session, patient_id)
     patient = audited_patient(
         session,
         actor,
         patient_id,
-        found,
-        allowed=readable(actor, found) and actor.can(Permission.PATIENT_WRITE),
-        entity_type="patient",
+        "patient",
+        visible=lambda p: readable(actor, p) and actor.can(Permission.PATIENT_WRITE),
         detail=form,
     )
     if patient is None:

@@ -23,10 +23,10 @@ from alima.care.models import Consultation, ConsultationDiagnosis
 from alima.care.rules import imci, malaria
 from alima.care.schemas import CareFormRead, ConsultationCreate, ConsultationRead, DiagnosisRead
 from alima.care.service import common
-from alima.core.access import Actor, Permission
+from alima.core.access import Actor
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
-from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
+from alima.core.errors import Conflict, CoreError, RuleViolation
 from alima.core.i18n import get_locale, gettext
 from alima.core.models import Patient
 from alima.core.service.common import get_or_404, not_found
@@ -153,18 +153,15 @@ def record_consultation(
     Refuses a child of 6-59 months without MUAC (every child under five is screened) and
     diagnoses outside the configured list; malaria inconsistencies come back as warnings.
     """
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
+    return common.write_for_patient(
+        session, actor, data, "consultation", _record_consultation, check=_check_consultation
+    )
+
+
+def _check_consultation(data: ConsultationCreate) -> None:
     _check_diagnoses(list(data.diagnoses))
     if data.referred and not data.referred_to:
         raise RuleViolation(CareError.CARE_015, field="referred_to")
-    return common.write_for_patient(
-        session,
-        actor,
-        data.patient_id,
-        entity_type="consultation",
-        write=lambda patient: _record_consultation(session, patient, data, actor),
-    )
 
 
 def _record_consultation(

@@ -41,7 +41,7 @@ from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
-from alima.core.service.common import audit_denied, not_found
+from alima.core.service.common import add_audited, audit_denied, not_found
 from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
@@ -185,14 +185,8 @@ def record_antenatal_visit(
     session: Session, data: AntenatalCreate, *, actor: Actor
 ) -> AntenatalRead:
     """Record an antenatal visit; its number in the pregnancy and its flags are computed."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
     return common.write_for_patient(
-        session,
-        actor,
-        data.patient_id,
-        entity_type="antenatal_visit",
-        write=lambda patient: _record_antenatal_visit(session, patient, data, actor),
+        session, actor, data, "antenatal_visit", _record_antenatal_visit
     )
 
 
@@ -242,25 +236,24 @@ def _record_antenatal_visit(
         note=data.note or None,
         created_by_id=actor.id,
     )
-    session.add(visit)
-    session.flush()
-    record(
+    add_audited(
         session,
         actor,
-        AuditAction.CREATE,
-        entity_type="antenatal_visit",
-        entity_id=visit.id,
-        patient_id=patient.id,
-        place_id=place.id,
-        after=snapshot(visit, ("visited_on", "visit_number", "gestational_age_weeks")),
+        visit,
+        "antenatal_visit",
+        ("visited_on", "visit_number", "gestational_age_weeks"),
     )
     return antenatal_read(visit)
 
 
 def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> DeliveryRead:
     """Record a delivery with one row per baby; impossible combinations are refused."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
+    return common.write_for_patient(
+        session, actor, data, "delivery", _record_delivery, check=_check_delivery
+    )
+
+
+def _check_delivery(data: DeliveryCreate) -> None:
     try:
         maternal.check_delivery(
             setting=data.setting,
@@ -270,13 +263,6 @@ def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> 
         )
     except maternal.DeliveryInconsistency as exc:
         raise RuleViolation(DELIVERY_ERRORS[exc.field], field=exc.field) from exc
-    return common.write_for_patient(
-        session,
-        actor,
-        data.patient_id,
-        entity_type="delivery",
-        write=lambda patient: _record_delivery(session, patient, data, actor),
-    )
 
 
 def _record_delivery(
@@ -333,14 +319,8 @@ def record_postnatal_visit(
     session: Session, data: PostnatalCreate, *, actor: Actor
 ) -> PostnatalRead:
     """Record a postnatal visit, linked to the delivery (the latest one by default)."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
     return common.write_for_patient(
-        session,
-        actor,
-        data.patient_id,
-        entity_type="postnatal_visit",
-        write=lambda patient: _record_postnatal_visit(session, patient, data, actor),
+        session, actor, data, "postnatal_visit", _record_postnatal_visit
     )
 
 
@@ -381,17 +361,8 @@ def _record_postnatal_visit(
         note=data.note or None,
         created_by_id=actor.id,
     )
-    session.add(visit)
-    session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.CREATE,
-        entity_type="postnatal_visit",
-        entity_id=visit.id,
-        patient_id=patient.id,
-        place_id=place.id,
-        after=snapshot(visit, ("visited_on", "mother_status", "newborn_status")),
+    add_audited(
+        session, actor, visit, "postnatal_visit", ("visited_on", "mother_status", "newborn_status")
     )
     return postnatal_read(visit)
 

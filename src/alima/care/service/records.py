@@ -15,7 +15,6 @@ from alima.care.service import common
 from alima.care.service.consultations import consultation_read
 from alima.care.service.maternal import antenatal_read, delivery_read, postnatal_read
 from alima.care.service.surgery import surgery_read
-from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction, Sex
@@ -45,14 +44,8 @@ MODELS: dict[CareRecordKind, Any] = {
 def patient_care(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareRecordsRead:
     """Every live care record of a patient, newest first; the read is audited."""
     with session.begin():
-        found = core_repository.find_patient(session, patient_id)
         patient = audited_patient(
-            session,
-            actor,
-            patient_id,
-            found,
-            allowed=common.readable(actor, found),
-            entity_type="patient_care",
+            session, actor, patient_id, "patient_care", visible=lambda p: common.readable(actor, p)
         )
         result = None
         if patient is not None:

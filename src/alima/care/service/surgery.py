@@ -16,12 +16,12 @@ from alima.care.schemas import CareFormRead, SurgeryCreate, SurgeryFilter, Surge
 from alima.care.service import common
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, record_list, snapshot
+from alima.core.audit import record, record_list
 from alima.core.enums import AuditAction
-from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
+from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
 from alima.core.models import Patient
-from alima.core.service.common import not_found
+from alima.core.service.common import add_audited, not_found
 from alima.core.time import today
 
 
@@ -57,17 +57,14 @@ def surgery_form(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Ca
 
 def record_surgery(session: Session, data: SurgeryCreate, *, actor: Actor) -> SurgeryRead:
     """Add an operation to the surgery log of the hospital."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
+    return common.write_for_patient(
+        session, actor, data, "surgery", _record_surgery, check=_check_surgery
+    )
+
+
+def _check_surgery(data: SurgeryCreate) -> None:
     if data.procedure not in default_catalogue().procedure_codes():
         raise RuleViolation(CareError.CARE_005, code=data.procedure, field="procedure")
-    return common.write_for_patient(
-        session,
-        actor,
-        data.patient_id,
-        entity_type="surgery",
-        write=lambda patient: _record_surgery(session, patient, data, actor),
-    )
 
 
 def _record_surgery(
@@ -91,17 +88,8 @@ def _record_surgery(
         note=data.note or None,
         created_by_id=actor.id,
     )
-    session.add(surgery)
-    session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.CREATE,
-        entity_type="surgery",
-        entity_id=surgery.id,
-        patient_id=patient.id,
-        place_id=place.id,
-        after=snapshot(surgery, ("operated_on", "procedure", "indication", "outcome")),
+    add_audited(
+        session, actor, surgery, "surgery", ("operated_on", "procedure", "indication", "outcome")
     )
     return surgery_read(surgery)
 

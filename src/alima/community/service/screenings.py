@@ -32,7 +32,7 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
-from alima.core.service.common import audit_denied, get_or_404, not_found
+from alima.core.service.common import add_audited, audit_denied, get_or_404, not_found
 from alima.core.time import today, utcnow
 
 #: Places a training may be attached to: a health area (the villages) or a service point.
@@ -146,18 +146,7 @@ def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -
             muac_band=result.band.value,
             created_by_id=actor.id,
         )
-        session.add(screening)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="community_screening",
-            entity_id=screening.id,
-            patient_id=data.patient_id,
-            place_id=place.id,
-            after=snapshot(screening, SCREENING_FIELDS),
-        )
+        add_audited(session, actor, screening, "community_screening", SCREENING_FIELDS)
         if result.referral is not None:
             destination = (
                 writable_place(

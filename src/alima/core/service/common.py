@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
+from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound
 from alima.core.models import Patient, Place
@@ -47,6 +47,14 @@ class PatientData(Placed, Protocol):
     @property
     def patient_id(self) -> uuid.UUID | None:
         """Whom it is about."""
+
+
+class PatientRecord(PatientData, Protocol):
+    """A row about a patient, with its own id (``IdMixin``)."""
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The row's id, made in Python before the insert."""
 
 
 P = TypeVar("P", bound=PatientData)
@@ -123,21 +131,31 @@ def audited(
     return row if allowed else None
 
 
+#: Audit detail of a read made through a break-the-glass access (listed for coordinators).
+EMERGENCY_READ = "break_glass"
+
+
 def audited_patient(
     session: Session,
     actor: Actor,
     patient_id: uuid.UUID,
-    patient: Patient | None,
-    *,
-    allowed: bool,
     entity_type: str,
+    *,
+    visible: Callable[[Patient], bool],
+    break_glass: bool = False,
     detail: str | None = None,
 ) -> Patient | None:
-    """``patient`` (the record of ``patient_id``, or ``None``) if ``allowed``; audited.
+    """The patient if ``visible`` (inside the caller's transaction), else ``None``; audited.
 
     ``entity_type`` names what is read of the patient (the record, its care, its audit trail).
+    With ``break_glass``, a patient the actor may not see opens while a break-the-glass access
+    to it lasts (``actor.emergency_patient_ids``); such a read is marked :data:`EMERGENCY_READ`.
     """
-    allowed = allowed and patient is not None
+    patient = repository.find_patient(session, patient_id)
+    allowed = patient is not None and visible(patient)
+    emergency = break_glass and patient is not None and patient.id in actor.emergency_patient_ids
+    if emergency and not allowed:
+        allowed, detail = True, EMERGENCY_READ
     audit_read(
         session,
         actor,
@@ -214,3 +232,21 @@ def place_in_scope(
     if place is None or not actor.can_at(permission, place.path):
         raise NotFound(CoreError.CORE_011, code=code, **context)
     return place
+
+
+def add_audited(
+    session: Session, actor: Actor, row: PatientRecord, entity_type: str, fields: tuple[str, ...]
+) -> None:
+    """Add a new record about a patient, flushed, with its ``CREATE`` event (``fields`` after)."""
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type=entity_type,
+        entity_id=row.id,
+        patient_id=row.patient_id,
+        place_id=row.place_id,
+        after=snapshot(row, fields),
+    )

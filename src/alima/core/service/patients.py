@@ -7,6 +7,7 @@ existence of a record elsewhere does not leak; the attempt itself is written to 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -261,8 +262,8 @@ def _visible(actor: Actor, patient: Patient | None, permission: Permission) -> b
     return patient is not None and actor.can_at(permission, patient.place.path)
 
 
-#: Audit detail of a read made through a break-the-glass access (listed for coordinators).
-EMERGENCY_READ = "break_glass"
+def _can(actor: Actor, permission: Permission) -> Callable[[Patient], bool]:
+    return lambda patient: actor.can_at(permission, patient.place.path)
 
 
 def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> PatientRead:
@@ -272,17 +273,13 @@ def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Pat
     (``actor.emergency_patient_ids``); such reads are marked in the audit log.
     """
     with session.begin():
-        found = repository.find_patient(session, patient_id)
-        allowed = _visible(actor, found, Permission.PATIENT_READ)
-        emergency = not allowed and found is not None and found.id in actor.emergency_patient_ids
         patient = audited_patient(
             session,
             actor,
             patient_id,
-            found,
-            allowed=allowed or emergency,
-            entity_type="patient",
-            detail=EMERGENCY_READ if emergency else None,
+            "patient",
+            visible=_can(actor, Permission.PATIENT_READ),
+            break_glass=True,
         )
         result = _read(patient) if patient is not None else None
     return or_404(result)
@@ -458,14 +455,8 @@ def patient_audit_trail(
 ) -> tuple[PatientRead, list[AuditEventRead]]:
     """The audit trail of a patient, for data managers and coordinators in scope."""
     with session.begin():
-        found = repository.find_patient(session, patient_id)
         patient = audited_patient(
-            session,
-            actor,
-            patient_id,
-            found,
-            allowed=_visible(actor, found, Permission.AUDIT_READ),
-            entity_type="patient_audit",
+            session, actor, patient_id, "patient_audit", visible=_can(actor, Permission.AUDIT_READ)
         )
         if patient is not None:
             events = [
