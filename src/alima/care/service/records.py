@@ -16,10 +16,9 @@ from alima.care.service.consultations import consultation_read
 from alima.care.service.maternal import antenatal_read, delivery_read, postnatal_read
 from alima.care.service.surgery import surgery_read
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
-from alima.core.enums import AuditAction, Sex
-from alima.core.service.common import audit_denied, audited_patient, not_found, or_404
-from alima.core.time import age_in_months, today, utcnow
+from alima.core.enums import Sex
+from alima.core.service.common import audit_denied, audited_patient, not_found, or_404, soft_delete
+from alima.core.time import age_in_months, today
 
 
 class CareRecordKind(StrEnum):
@@ -91,20 +90,7 @@ def delete_record(
             and row.deleted_at is None
             and actor.can_at(Permission.PATIENT_DELETE, row.place.path)
         ):
-            row.deleted_at = utcnow()
-            row.deleted_reason = data.reason
-            row.deleted_by_id = actor.id
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.DELETE,
-                entity_type=kind.value,
-                entity_id=row.id,
-                patient_id=row.patient_id,
-                place_id=row.place_id,
-                detail=data.reason,
-            )
+            soft_delete(session, actor, row, kind.value, data.reason)
             return
         audit_denied(
             session,

@@ -32,8 +32,14 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
-from alima.core.service.common import add_audited, audit_denied, get_or_404, not_found
-from alima.core.time import today, utcnow
+from alima.core.service.common import (
+    add_audited,
+    audit_denied,
+    get_or_404,
+    not_found,
+    soft_delete,
+)
+from alima.core.time import today
 
 #: Places a training may be attached to: a health area (the villages) or a service point.
 TRAINING_PLACES = frozenset({PlaceKind.HEALTH_AREA, *SERVICE_POINTS})
@@ -208,22 +214,13 @@ def delete_screening(
     with session.begin():
         screening = repository.find_screening(session, screening_id)
         if screening is not None and live_at(actor, screening, Permission.PATIENT_DELETE):
-            now = utcnow()
-            for row in (screening, screening.referral):
-                if row is not None:
-                    row.deleted_at = now
-                    row.deleted_reason = data.reason
-                    row.deleted_by_id = actor.id
-            session.flush()
-            record(
+            soft_delete(
                 session,
                 actor,
-                AuditAction.DELETE,
-                entity_type="community_screening",
-                entity_id=screening.id,
-                patient_id=screening.patient_id,
-                place_id=screening.place_id,
-                detail=data.reason,
+                screening,
+                "community_screening",
+                data.reason,
+                also=screening.referral,
             )
             return screening_read(screening, today())
         audit_denied(

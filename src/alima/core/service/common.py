@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound
 from alima.core.models import Patient, Place
+from alima.core.time import utcnow
 
 
 class Placed(Protocol):
@@ -55,6 +57,14 @@ class PatientRecord(PatientData, Protocol):
     @property
     def id(self) -> uuid.UUID:
         """The row's id, made in Python before the insert."""
+
+
+class Deletable(PatientRecord, Protocol):
+    """A record about a patient that is soft-deleted (``SoftDeleteMixin``)."""
+
+    deleted_at: datetime | None
+    deleted_reason: str | None
+    deleted_by_id: uuid.UUID | None
 
 
 P = TypeVar("P", bound=PatientData)
@@ -249,4 +259,33 @@ def add_audited(
         patient_id=row.patient_id,
         place_id=row.place_id,
         after=snapshot(row, fields),
+    )
+
+
+def soft_delete(
+    session: Session,
+    actor: Actor,
+    row: Deletable,
+    entity_type: str,
+    reason: str,
+    *,
+    also: Deletable | None = None,
+) -> None:
+    """Soft-delete ``row`` (and the record ``also`` that goes with it) with a reason, audited."""
+    now = utcnow()
+    for deleted in (row, also):
+        if deleted is not None:
+            deleted.deleted_at = now
+            deleted.deleted_reason = reason
+            deleted.deleted_by_id = actor.id
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.DELETE,
+        entity_type=entity_type,
+        entity_id=row.id,
+        patient_id=row.patient_id,
+        place_id=row.place_id,
+        detail=reason,
     )

@@ -278,12 +278,30 @@ def materialise_default(session: Session, episode: Episode, actor: Actor | None)
     on = episode.defaults_on
     assert on is not None  # noqa: S101 - only called for an episode defaulted by the rule
     records_derived_state(session, episode)
+    close_episode(session, actor, episode, Outcome.DEFAULTED, on, detail="default recorded as read")
+
+
+def close(episode: Episode, outcome: Outcome, on: date) -> None:
+    """Close an episode with ``outcome`` on ``on``: no next visit, no default day, no ration."""
     episode.status = "closed"
-    episode.outcome = Outcome.DEFAULTED.value
+    episode.outcome = outcome.value
     episode.closed_on = on
     episode.next_visit_on = None
     episode.defaults_on = None
     episode.sachets_per_week = 0
+
+
+def close_episode(
+    session: Session,
+    actor: Actor | None,
+    episode: Episode,
+    outcome: Outcome,
+    on: date,
+    *,
+    detail: str | None,
+) -> None:
+    """:func:`close` an open episode, audited as its exit (inside the caller's transaction)."""
+    close(episode, outcome, on)
     session.flush()
     record(
         session,
@@ -294,9 +312,19 @@ def materialise_default(session: Session, episode: Episode, actor: Actor | None)
         patient_id=episode.patient_id,
         place_id=episode.place_id,
         before={"status": "open"},
-        after={"status": "closed", "outcome": "defaulted", "closed_on": on.isoformat()},
-        detail="default recorded as read",
+        after={"status": "closed", "outcome": outcome.value, "closed_on": on.isoformat()},
+        detail=detail,
     )
+
+
+def not_before_last_visit(episode: Episode, on: date) -> None:
+    """A decision dated ``on`` cannot precede the episode's last visit (NUT_028)."""
+    if on < episode.last_visit_on:
+        raise RuleViolation(
+            NutritionError.NUT_028,
+            closed_on=on.isoformat(),
+            last_on=episode.last_visit_on.isoformat(),
+        )
 
 
 def close_defaulters(session: Session, paths: Sequence[str], on: date, actor: Actor | None) -> int:

@@ -36,8 +36,10 @@ from alima.nutrition.schemas import (
     ReferralResolve,
 )
 from alima.nutrition.service.episodes import (
+    close_episode,
     defaults_on,
     episode_read,
+    not_before_last_visit,
     not_future,
     protocol_of,
     refuse_if_closed,
@@ -81,12 +83,7 @@ def _exit_episode(
     session: Session, episode: Episode, data: ExitCreate, on: date, actor: Actor
 ) -> EpisodeRead:
     refuse_if_closed(episode, on)
-    if on < episode.last_visit_on:
-        raise RuleViolation(
-            NutritionError.NUT_028,
-            closed_on=on.isoformat(),
-            last_on=episode.last_visit_on.isoformat(),
-        )
+    not_before_last_visit(episode, on)
     if data.outcome is Outcome.DIED and not data.confirm_death:
         raise RuleViolation(NutritionError.NUT_030, field="confirm_death")
     if data.outcome is Outcome.TRANSFER_OUT:
@@ -98,26 +95,8 @@ def _exit_episode(
         if target is None or PlaceKind(target.kind) not in SERVICE_POINTS:
             raise RuleViolation(NutritionError.NUT_027)
         episode.transfer_place_id = target.id
-    episode.status = "closed"
-    episode.outcome = data.outcome.value
-    episode.closed_on = on
-    episode.next_visit_on = None
-    episode.defaults_on = None
-    episode.sachets_per_week = 0
     episode.exit_note = data.note
-    session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="nutrition_episode",
-        entity_id=episode.id,
-        patient_id=episode.patient_id,
-        place_id=episode.place_id,
-        before={"status": "open"},
-        after={"status": "closed", "outcome": episode.outcome, "closed_on": on.isoformat()},
-        detail=data.note,
-    )
+    close_episode(session, actor, episode, data.outcome, on, detail=data.note)
     return episode_read(episode, on)
 
 
@@ -155,12 +134,7 @@ def _resolve_referral(
     reason = (data.note or "").strip()
     if not reason:
         raise RuleViolation(NutritionError.NUT_032, field="referral_note")
-    if on < episode.last_visit_on:
-        raise RuleViolation(
-            NutritionError.NUT_028,
-            closed_on=on.isoformat(),
-            last_on=episode.last_visit_on.isoformat(),
-        )
+    not_before_last_visit(episode, on)
     p = protocol_of(episode)
     band = Band(episode.band)
     visits = [v for v in episode.visits if v.deleted_at is None]

@@ -27,6 +27,7 @@ from alima.nutrition.schemas import (
 )
 from alima.nutrition.service.episodes import (
     admission_facts,
+    close,
     defaults_on,
     not_future,
     protocol_of,
@@ -93,12 +94,7 @@ def _record_visit(
     episode.sachets_total += visit.sachets_given
     outcome = decided.exit.outcome
     if outcome is Outcome.CURED or outcome is Outcome.NON_RESPONDER:
-        episode.status = "closed"
-        episode.outcome = outcome.value
-        episode.closed_on = on
-        episode.next_visit_on = None
-        episode.defaults_on = None
-        episode.sachets_per_week = 0
+        close(episode, outcome, on)
     else:
         # A referral the rules suggest waits for the clinician's decision (resolve_referral).
         referral = outcome is Outcome.MEDICAL_TRANSFER
