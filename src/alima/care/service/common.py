@@ -24,6 +24,7 @@ from alima.core.service.common import (
     audit_denied,
     audited_patient,
     not_found,
+    or_404,
     place_in_scope,
 )
 from alima.core.time import age_in_months, today
@@ -145,44 +146,41 @@ def require_woman(patient: Patient) -> None:
 
 
 def care_form(
-    session: Session, patient_id: uuid.UUID, *, actor: Actor, form: str
-) -> tuple[CareFormRead, Patient | None]:
-    """The patient and places a care form needs; the read is audited (inside a transaction).
+    session: Session,
+    patient_id: uuid.UUID,
+    *,
+    actor: Actor,
+    form: str,
+    complete: Callable[[CareFormRead, Patient], None] | None = None,
+) -> CareFormRead:
+    """The use case of opening a care form: the patient and the places it needs (audited read).
 
-    Returns the form and the patient (``None`` when refused: the caller raises after commit).
+    One transaction; ``complete`` adds what one form needs more. A patient the actor may not
+    read or write for is absent (404) once the refused read is committed.
     """
-    patient = audited_patient(
-        session,
-        actor,
-        patient_id,
-        "patient",
-        visible=lambda p: readable(actor, p) and actor.can(Permission.PATIENT_WRITE),
-        detail=form,
-    )
-    if patient is None:
-        return _empty_form(patient_id), None
+    with session.begin():
+        patient = audited_patient(
+            session,
+            actor,
+            patient_id,
+            "patient",
+            visible=lambda p: readable(actor, p) and actor.can(Permission.PATIENT_WRITE),
+            detail=form,
+        )
+        result = _form(session, actor, patient) if patient is not None else None
+        if result is not None and patient is not None and complete is not None:
+            complete(result, patient)
+    return or_404(result)
+
+
+def _form(session: Session, actor: Actor, patient: Patient) -> CareFormRead:
     default = default_place(session, actor, patient)
-    return (
-        CareFormRead(
-            patient_id=patient.id,
-            patient_identifier=patient.identifier,
-            patient_name=patient_name(patient),
-            patient_sex=Sex(patient.sex),
-            patient_age_months=completed_months(patient.birth_date, today()),
-            places=place_options(session, actor),
-            default_place_code=default.code if default else None,
-        ),
-        patient,
-    )
-
-
-def _empty_form(patient_id: uuid.UUID) -> CareFormRead:
     return CareFormRead(
-        patient_id=patient_id,
-        patient_identifier="",
-        patient_name="",
-        patient_sex=Sex.FEMALE,
-        patient_age_months=0,
-        places=[],
-        default_place_code=None,
+        patient_id=patient.id,
+        patient_identifier=patient.identifier,
+        patient_name=patient_name(patient),
+        patient_sex=Sex(patient.sex),
+        patient_age_months=completed_months(patient.birth_date, today()),
+        places=place_options(session, actor),
+        default_place_code=default.code if default else None,
     )

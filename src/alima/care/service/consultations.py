@@ -29,7 +29,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import Conflict, CoreError, RuleViolation
 from alima.core.i18n import get_locale, gettext
 from alima.core.models import Patient
-from alima.core.service.common import get_or_404, not_found
+from alima.core.service.common import get_or_404
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import Oedema
@@ -138,11 +138,7 @@ def _check_diagnoses(codes: list[str]) -> None:
 
 def consultation_form(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareFormRead:
     """The patient and places for the consultation form (audited read)."""
-    with session.begin():
-        form, patient = common.care_form(session, patient_id, actor=actor, form="consultation")
-    if patient is None:
-        raise not_found()
-    return form
+    return common.care_form(session, patient_id, actor=actor, form="consultation")
 
 
 def record_consultation(

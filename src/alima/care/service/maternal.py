@@ -166,15 +166,12 @@ def maternal_form(
     session: Session, patient_id: uuid.UUID, *, actor: Actor, form: str
 ) -> CareFormRead:
     """The patient, places and recent deliveries for a maternal-health form (audited read)."""
-    with session.begin():
-        result, patient = common.care_form(session, patient_id, actor=actor, form=form)
-        if patient is not None:
-            result.deliveries = [
-                delivery_read(d) for d in repository.list_deliveries(session, patient.id)[:3]
-            ]
-    if patient is None:
-        raise not_found()
-    return result
+
+    def recent_deliveries(result: CareFormRead, patient: Patient) -> None:
+        deliveries = repository.list_deliveries(session, patient.id)[:3]
+        result.deliveries = [delivery_read(d) for d in deliveries]
+
+    return common.care_form(session, patient_id, actor=actor, form=form, complete=recent_deliveries)
 
 
 def _denied(session: Session, actor: Actor, entity_type: str, patient_id: uuid.UUID) -> None:

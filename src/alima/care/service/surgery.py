@@ -21,7 +21,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
 from alima.core.models import Patient
-from alima.core.service.common import add_audited, not_found
+from alima.core.service.common import add_audited
 from alima.core.time import today
 
 
@@ -48,11 +48,7 @@ def surgery_read(surgery: Surgery) -> SurgeryRead:
 
 def surgery_form(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareFormRead:
     """The patient and places for the surgery form (audited read)."""
-    with session.begin():
-        form, patient = common.care_form(session, patient_id, actor=actor, form="surgery")
-    if patient is None:
-        raise not_found()
-    return form
+    return common.care_form(session, patient_id, actor=actor, form="surgery")
 
 
 def record_surgery(session: Session, data: SurgeryCreate, *, actor: Actor) -> SurgeryRead:

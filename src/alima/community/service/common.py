@@ -160,27 +160,18 @@ def live_at(actor: Actor, row: Screening | Referral, permission: Permission) -> 
     return row.deleted_at is None and actor.can_at(permission, row.place.path)
 
 
-def audit_referrals(
-    session: Session, actor: Actor, referrals: Sequence[Referral], detail: str
+def audit_names(
+    session: Session,
+    actor: Actor,
+    entity_type: str,
+    rows: Sequence[Screening] | Sequence[Referral],
+    detail: str,
 ) -> None:
-    """A list of referred children shows their names: one audited read per referral."""
+    """A list of screened or referred children shows their names: one audited read per row."""
     record_list(
         session,
         actor,
-        entity_type="community_referral",
-        rows=[(r.id, r.patient_id, r.place_id) for r in referrals],
-        detail=detail,
-    )
-
-
-def audit_screenings(
-    session: Session, actor: Actor, screenings: Sequence[Screening], detail: str
-) -> None:
-    """A list of screened children shows their names: one audited read per screening."""
-    record_list(
-        session,
-        actor,
-        entity_type="community_screening",
-        rows=[(s.id, s.patient_id, s.place_id) for s in screenings],
+        entity_type=entity_type,
+        rows=[(r.id, r.patient_id, r.place_id) for r in rows],
         detail=detail,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from alima.community.schemas import (
     ReferralRead,
 )
 from alima.community.service.common import (
-    audit_referrals,
+    audit_names,
     check_date,
     live_at,
     referral_read,
@@ -47,8 +48,9 @@ def _referral_visible(actor: Actor, referral: Referral, permission: Permission) 
     )
 
 
-def get_referral(session: Session, referral_id: uuid.UUID, *, actor: Actor) -> ReferralRead:
-    """Open a referral; the read or the refused attempt is audited."""
+def _open(
+    session: Session, referral_id: uuid.UUID, actor: Actor, visible: Callable[[Referral], bool]
+) -> ReferralRead:
     return get_or_404(
         session,
         actor,
@@ -56,21 +58,20 @@ def get_referral(session: Session, referral_id: uuid.UUID, *, actor: Actor) -> R
         find=repository.find_referral,
         read=lambda referral: referral_read(referral, today()),
         entity_type="community_referral",
-        visible=lambda referral: _referral_visible(actor, referral, Permission.PATIENT_READ),
+        visible=visible,
+    )
+
+
+def get_referral(session: Session, referral_id: uuid.UUID, *, actor: Actor) -> ReferralRead:
+    """Open a referral; the read or the refused attempt is audited."""
+    return _open(
+        session, referral_id, actor, lambda r: _referral_visible(actor, r, Permission.PATIENT_READ)
     )
 
 
 def arrival_form(session: Session, referral_id: uuid.UUID, *, actor: Actor) -> ReferralRead:
     """The referral whose arrival the actor is about to record (audited read)."""
-    return get_or_404(
-        session,
-        actor,
-        referral_id,
-        find=repository.find_referral,
-        read=lambda referral: referral_read(referral, today()),
-        entity_type="community_referral",
-        visible=lambda referral: live_at(actor, referral, Permission.PATIENT_WRITE),
-    )
+    return _open(session, referral_id, actor, lambda r: live_at(actor, r, Permission.PATIENT_WRITE))
 
 
 def _linked_patient(session: Session, actor: Actor, identifier: str) -> uuid.UUID:
@@ -177,5 +178,5 @@ def pending_referrals(session: Session, *, actor: Actor) -> list[ReferralRead]:
         referrals = repository.list_pending_referrals(
             session, actor.paths_for(Permission.PATIENT_READ)
         )
-        audit_referrals(session, actor, referrals, "pending_referrals")
+        audit_names(session, actor, "community_referral", referrals, "pending_referrals")
         return [referral_read(r, on) for r in referrals]

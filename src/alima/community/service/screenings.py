@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
@@ -58,26 +59,23 @@ SCREENING_FIELDS = (
 )
 
 
+def _writable_places(
+    session: Session, actor: Actor, kinds: Iterable[PlaceKind]
+) -> list[PlaceOption]:
+    with session.begin():
+        paths = actor.paths_for(Permission.PATIENT_WRITE)
+        places = core_repository.list_places(session, paths, kinds=[k.value for k in kinds])
+        return [place_option(p) for p in places]
+
+
 def form_places(session: Session, *, actor: Actor) -> list[PlaceOption]:
     """Service points where the actor may record screenings."""
-    with session.begin():
-        places = core_repository.list_places(
-            session,
-            actor.paths_for(Permission.PATIENT_WRITE),
-            kinds=[k.value for k in SERVICE_POINTS],
-        )
-        return [place_option(p) for p in places]
+    return _writable_places(session, actor, SERVICE_POINTS)
 
 
 def training_places(session: Session, *, actor: Actor) -> list[PlaceOption]:
     """Health areas and service points where the actor may record trainings."""
-    with session.begin():
-        places = core_repository.list_places(
-            session,
-            actor.paths_for(Permission.PATIENT_WRITE),
-            kinds=[k.value for k in TRAINING_PLACES],
-        )
-        return [place_option(p) for p in places]
+    return _writable_places(session, actor, TRAINING_PLACES)
 
 
 def record_training(session: Session, data: TrainingCreate, *, actor: Actor) -> TrainingRead:

@@ -17,8 +17,7 @@ from alima.community.schemas import (
     StatisticsFilter,
 )
 from alima.community.service.common import (
-    audit_referrals,
-    audit_screenings,
+    audit_names,
     place_option,
     referral_read,
     screening_read,
@@ -47,8 +46,8 @@ def overview(session: Session, *, actor: Actor) -> CommunityOverview:
         )
         referrals = repository.list_pending_referrals(session, read_paths)
         screenings = repository.list_recent_screenings(session, read_paths)
-        audit_referrals(session, actor, referrals, "community_overview")
-        audit_screenings(session, actor, screenings, "community_overview")
+        audit_names(session, actor, "community_referral", referrals, "community_overview")
+        audit_names(session, actor, "community_screening", screenings, "community_overview")
         return CommunityOverview(
             places=[place_option(p) for p in places],
             pending_referrals=[referral_read(r, on) for r in referrals],
