@@ -44,6 +44,7 @@ from alima.core.enums import AuditAction, OrganisationKind
 from alima.core.errors import Conflict, CoreError, Forbidden, NotFound
 from alima.core.models import Organisation, Place, Project, ProjectPartner
 from alima.core.service import auth
+from alima.core.service.common import dto
 from alima.core.time import today
 
 
@@ -67,18 +68,15 @@ def _organisation(session: Session, code: str) -> Organisation:
 
 def _agreement_read(agreement: Agreement, on: date) -> AgreementRead:
     terms = terms_of(agreement)
-    return AgreementRead(
-        id=agreement.id,
+    return dto(
+        AgreementRead,
+        agreement,
         organisation_code=agreement.organisation.code,
         organisation_name=agreement.organisation.name,
-        role=agreement.role,
         data_access=terms.data_access,
         may_capture=terms.may_capture,
         may_approve=terms.may_approve,
         export_level=terms.export_level,
-        effective_from=agreement.effective_from,
-        effective_to=agreement.effective_to,
-        reference=agreement.reference,
         in_force=rules.in_force(agreement.effective_from, agreement.effective_to, on),
         plain_words=rules.describe_terms(terms),
     )
@@ -89,27 +87,20 @@ def _is_national(organisation: Organisation) -> bool:
 
 
 def _grant_read(grant: FundingGrant) -> GrantRead:
-    return GrantRead(
-        id=grant.id,
+    return dto(
+        GrantRead,
+        grant,
         project_code=grant.project.code,
-        reference=grant.reference,
-        title=grant.title,
         donor_code=grant.donor.code,
         donor_name=grant.donor.name,
-        currency=grant.currency,
-        amount=grant.amount,
-        reporting_amount=grant.reporting_amount,
-        starts_on=grant.starts_on,
-        ends_on=grant.ends_on,
         allocated=sum(a.amount for a in grant.allocations),
         allocations=[
-            AllocationRead(
-                id=a.id,
+            dto(
+                AllocationRead,
+                a,
                 organisation_code=a.organisation.code,
                 organisation_name=a.organisation.name,
                 national_ngo=_is_national(a.organisation),
-                amount=a.amount,
-                note=a.note,
             )
             for a in grant.allocations
         ],

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from alima.care import repository
 from alima.care.catalogue import default_catalogue
 from alima.care.enums import (
-    Action,
     Classification,
     ConsultationKind,
     DangerSign,
@@ -29,10 +28,9 @@ from alima.core.enums import AuditAction
 from alima.core.errors import Conflict, CoreError, RuleViolation
 from alima.core.i18n import get_locale, gettext
 from alima.core.models import Patient
-from alima.core.service.common import get_or_404
+from alima.core.service.common import dto, get_or_404
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
-from alima.nutrition.enums import Oedema
 
 #: Children under this many months have a paediatric consultation (IMCI ages).
 PAEDIATRIC_BELOW_MONTHS = 60
@@ -83,46 +81,21 @@ def consultation_read(consultation: Consultation) -> ConsultationRead:
     catalogue = default_catalogue()
     locale = get_locale()
     patient = consultation.patient
-    return ConsultationRead(
-        id=consultation.id,
-        patient_id=patient.id,
+    return dto(
+        ConsultationRead,
+        consultation,
         patient_identifier=patient.identifier,
         patient_name=common.patient_name(patient),
         place_code=consultation.place.code,
         place_name=consultation.place.name,
-        consulted_on=consultation.consulted_on,
-        kind=ConsultationKind(consultation.kind),
-        age_months=consultation.age_months,
-        weight_kg=consultation.weight_kg,
-        temperature_c=consultation.temperature_c,
-        breaths_per_minute=consultation.breaths_per_minute,
         fast_breathing_threshold=imci.fast_breathing_threshold(consultation.age_months),
-        cough=consultation.cough,
-        chest_indrawing=consultation.chest_indrawing,
-        stridor=consultation.stridor,
-        fever_history=consultation.fever_history,
-        stiff_neck=consultation.stiff_neck,
         danger_signs=_signs(consultation),
-        urgency=Urgency(consultation.urgency),
-        classifications=[Classification(c) for c in consultation.classifications],
-        actions=[Action(a) for a in consultation.actions],
-        fast_breathing=consultation.fast_breathing,
-        fever=consultation.fever,
-        rdt_result=RdtResult(consultation.rdt_result),
-        malaria_treatment=MalariaTreatment(consultation.malaria_treatment),
-        muac_mm=consultation.muac_mm,
-        oedema=Oedema(consultation.oedema),
         muac_band=MuacBand(consultation.muac_band) if consultation.muac_band else None,
-        nutrition_episode_id=consultation.nutrition_episode_id,
-        referred=consultation.referred,
-        referred_to=consultation.referred_to,
         diagnoses=[
             DiagnosisRead(code=d.icd10, label=catalogue.diagnosis_label(d.icd10, locale))
             for d in consultation.diagnoses
         ],
-        note=consultation.note,
         warnings=_warnings(consultation),
-        created_at=consultation.created_at,
         deleted=consultation.deleted_at is not None,
     )
 

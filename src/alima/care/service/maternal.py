@@ -10,13 +10,8 @@ from sqlalchemy.orm import Session
 
 from alima.care import repository
 from alima.care.enums import (
-    AncFlag,
     Attendant,
-    DeliveryMode,
-    DeliverySetting,
-    MotherOutcome,
     NewbornOutcome,
-    PostnatalStatus,
 )
 from alima.care.errors import CareError
 from alima.care.models import AntenatalVisit, Delivery, Newborn, PostnatalVisit
@@ -41,7 +36,7 @@ from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
-from alima.core.service.common import add_audited, audit_denied, not_found
+from alima.core.service.common import add_audited, audit_denied, dto, not_found
 from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
@@ -97,69 +92,32 @@ def _consistent(check: Callable[..., None], *args: object, **kwargs: object) -> 
 
 def antenatal_read(visit: AntenatalVisit) -> AntenatalRead:
     """The DTO of an antenatal visit."""
-    return AntenatalRead(
-        id=visit.id,
-        patient_id=visit.patient_id,
-        place_name=visit.place.name,
-        visited_on=visit.visited_on,
-        visit_number=visit.visit_number,
-        gestational_age_weeks=visit.gestational_age_weeks,
-        systolic_mmhg=visit.systolic_mmhg,
-        diastolic_mmhg=visit.diastolic_mmhg,
-        temperature_c=visit.temperature_c,
-        muac_mm=visit.muac_mm,
-        iptp_dose=visit.iptp_dose,
-        iron_folic_acid=visit.iron_folic_acid,
-        bednet_given=visit.bednet_given,
-        flags=[AncFlag(f) for f in visit.flags],
-        referred=visit.referred,
-        note=visit.note,
-    )
+    return dto(AntenatalRead, visit, place_name=visit.place.name)
 
 
 def delivery_read(delivery: Delivery) -> DeliveryRead:
     """The DTO of a delivery and its newborns."""
     attendant = Attendant(delivery.attendant)
-    return DeliveryRead(
-        id=delivery.id,
-        patient_id=delivery.patient_id,
+    return dto(
+        DeliveryRead,
+        delivery,
         place_name=delivery.place.name,
-        delivered_on=delivery.delivered_on,
-        setting=DeliverySetting(delivery.setting),
-        attendant=attendant,
         skilled_attendant=maternal.skilled_attendant(attendant),
-        mode=DeliveryMode(delivery.mode),
-        mother_outcome=MotherOutcome(delivery.mother_outcome),
         newborns=[
-            NewbornRead(
-                position=n.position,
+            dto(
+                NewbornRead,
+                n,
                 sex=Sex(n.sex) if n.sex else None,
-                outcome=NewbornOutcome(n.outcome),
-                birth_weight_g=n.birth_weight_g,
                 low_birth_weight=maternal.low_birth_weight(n.birth_weight_g),
-                patient_id=n.patient_id,
             )
             for n in delivery.newborns
         ],
-        note=delivery.note,
     )
 
 
 def postnatal_read(visit: PostnatalVisit) -> PostnatalRead:
     """The DTO of a postnatal visit."""
-    return PostnatalRead(
-        id=visit.id,
-        patient_id=visit.patient_id,
-        place_name=visit.place.name,
-        visited_on=visit.visited_on,
-        delivery_id=visit.delivery_id,
-        day_after_birth=visit.day_after_birth,
-        mother_status=PostnatalStatus(visit.mother_status),
-        newborn_status=PostnatalStatus(visit.newborn_status),
-        exclusive_breastfeeding=visit.exclusive_breastfeeding,
-        family_planning=visit.family_planning,
-        note=visit.note,
-    )
+    return dto(PostnatalRead, visit, place_name=visit.place.name)
 
 
 def maternal_form(

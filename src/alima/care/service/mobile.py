@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from alima.care import repository
-from alima.care.enums import MobileService
 from alima.care.errors import CareError
 from alima.care.models import DisplacedPopulation, MobileSession
 from alima.care.schemas import (
@@ -29,6 +28,7 @@ from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
+from alima.core.service.common import dto
 from alima.core.time import today
 
 #: The overview covers this many days back from today.
@@ -38,18 +38,14 @@ OVERVIEW_DAYS = 365
 def session_read(row: MobileSession, *, free_text: bool = True) -> MobileSessionRead:
     """The DTO of a mobile-clinic session; team and note only with ``free_text``."""
     clinic = row.mobile_clinic
-    return MobileSessionRead(
-        id=row.id,
+    return dto(
+        MobileSessionRead,
+        row,
         site_code=row.place.code,
         site_name=row.place.name,
         mobile_clinic_code=clinic.code if clinic else None,
         mobile_clinic_name=clinic.name if clinic else None,
-        held_on=row.held_on,
         team=row.team if free_text else None,
-        people_reached=row.people_reached,
-        consultations=row.consultations,
-        children_screened=row.children_screened,
-        services=[MobileService(s) for s in row.services],
         note=row.note if free_text else None,
     )
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from alima.care import repository
 from alima.care.catalogue import default_catalogue
-from alima.care.enums import Anaesthesia, SurgeryIndication, SurgeryOutcome
 from alima.care.errors import CareError
 from alima.care.models import Surgery
 from alima.care.schemas import CareFormRead, SurgeryCreate, SurgeryFilter, SurgeryRead
@@ -21,28 +20,19 @@ from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
 from alima.core.models import Patient
-from alima.core.service.common import add_audited
+from alima.core.service.common import add_audited, dto
 from alima.core.time import today
 
 
 def surgery_read(surgery: Surgery) -> SurgeryRead:
     """The DTO of a surgery log entry (procedure label in the current language)."""
-    return SurgeryRead(
-        id=surgery.id,
-        patient_id=surgery.patient_id,
+    return dto(
+        SurgeryRead,
+        surgery,
         patient_identifier=surgery.patient.identifier,
         place_code=surgery.place.code,
         place_name=surgery.place.name,
-        operated_on=surgery.operated_on,
-        procedure=surgery.procedure,
         procedure_label=default_catalogue().procedure_label(surgery.procedure, get_locale()),
-        indication=SurgeryIndication(surgery.indication),
-        indication_detail=surgery.indication_detail,
-        emergency=surgery.emergency,
-        anaesthesia=Anaesthesia(surgery.anaesthesia),
-        outcome=SurgeryOutcome(surgery.outcome),
-        surgeon=surgery.surgeon,
-        note=surgery.note,
     )
 
 

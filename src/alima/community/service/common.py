@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from alima.community import rules
-from alima.community.enums import ReferralStatus, ReferralUrgency, ScreenerType
+from alima.community.enums import ReferralStatus, ScreenerType
 from alima.community.errors import CommunityError
 from alima.community.models import Referral, Screening, Training
 from alima.community.schemas import (
@@ -23,7 +23,7 @@ from alima.core.audit import record_list
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import place_in_scope
+from alima.core.service.common import dto, place_in_scope
 from alima.core.time import today
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
@@ -32,18 +32,8 @@ from alima.nutrition.enums import Oedema
 
 def training_read(training: Training) -> TrainingRead:
     """The DTO of a MUAC-for-mothers training."""
-    return TrainingRead(
-        id=training.id,
-        place_code=training.place.code,
-        place_name=training.place.name,
-        held_on=training.held_on,
-        trainer_name=training.trainer_name,
-        trainer_role=training.trainer_role,  # type: ignore[arg-type]  # validated by pydantic
-        village=training.village,
-        mothers_trained=training.mothers_trained,
-        tapes_given=training.tapes_given,
-        note=training.note,
-        created_at=training.created_at,
+    return dto(
+        TrainingRead, training, place_code=training.place.code, place_name=training.place.name
     )
 
 
@@ -55,14 +45,12 @@ def referral_read(referral: Referral, on: date) -> ReferralRead:
     """The DTO of a referral, overdue as of ``on``."""
     screening = referral.screening
     pending = referral.status == ReferralStatus.PENDING.value
-    return ReferralRead(
-        id=referral.id,
+    return dto(
+        ReferralRead,
+        referral,
         screening_id=screening.id,
         place_code=referral.place.code,
         place_name=referral.place.name,
-        urgency=ReferralUrgency(referral.urgency),
-        status=ReferralStatus(referral.status),
-        referred_on=referral.referred_on,
         overdue=pending and rules.overdue(referral.referred_on, on),
         child_name=_child_name(screening),
         child_age_months=screening.child_age_months,
@@ -71,38 +59,20 @@ def referral_read(referral: Referral, on: date) -> ReferralRead:
         community_muac_mm=screening.muac_mm,
         community_band=MuacBand(screening.muac_band),
         community_oedema=Oedema(screening.oedema),
-        arrived_on=referral.arrived_on,
-        arrival_muac_mm=referral.arrival_muac_mm,
         arrival_oedema=Oedema(referral.arrival_oedema) if referral.arrival_oedema else None,
         arrival_band=MuacBand(referral.arrival_band) if referral.arrival_band else None,
-        bands_agree=referral.bands_agree,
-        admitted=referral.admitted,
-        nutrition_episode_id=referral.nutrition_episode_id,
-        patient_id=referral.patient_id,
     )
 
 
 def screening_read(screening: Screening, on: date) -> ScreeningRead:
     """The DTO of a screening with its referral, as of ``on``."""
-    return ScreeningRead(
-        id=screening.id,
+    return dto(
+        ScreeningRead,
+        screening,
         place_code=screening.place.code,
         place_name=screening.place.name,
-        screened_on=screening.screened_on,
-        screener_type=ScreenerType(screening.screener_type),
-        screener_name=screening.screener_name,
-        child_given_name=screening.child_given_name,
-        child_family_name=screening.child_family_name,
-        child_sex=screening.child_sex,  # type: ignore[arg-type]  # validated by pydantic
-        child_age_months=screening.child_age_months,
-        caregiver_name=screening.caregiver_name,
-        village=screening.village,
-        patient_id=screening.patient_id,
-        muac_mm=screening.muac_mm,
-        oedema=Oedema(screening.oedema),
         band=MuacBand(screening.muac_band),
         referral=referral_read(screening.referral, on) if screening.referral else None,
-        created_at=screening.created_at,
         deleted=screening.deleted_at is not None,
     )
 

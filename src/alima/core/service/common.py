@@ -18,8 +18,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from alima.core import repository
@@ -69,6 +70,29 @@ class Deletable(PatientRecord, Protocol):
 
 P = TypeVar("P", bound=PatientData)
 R = TypeVar("R")
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Attributes:
+    """A row's attributes, with some values given instead (what a DTO computes)."""
+
+    def __init__(self, row: object, given: dict[str, Any]) -> None:
+        self._row = row
+        self._given = given
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._given:
+            return self._given[name]
+        return getattr(self._row, name)
+
+
+def dto(model: type[M], row: object, **given: Any) -> M:
+    """The DTO ``model`` of ``row``, validated from its attributes (docs/style.md §2).
+
+    A field takes the row's attribute of the same name unless ``given`` computes it (a name
+    from a related row, a flag, a value in the reader's language).
+    """
+    return model.model_validate(_Attributes(row, given), from_attributes=True)
 
 
 def not_found() -> NotFound:

@@ -45,6 +45,7 @@ from alima.core.schemas import (
 from alima.core.service.common import (
     audit_denied,
     audited_patient,
+    dto,
     not_found,
     or_404,
     place_in_scope,
@@ -80,39 +81,21 @@ class DuplicateSuspected(Exception):
 
 
 def _read(patient: Patient, on: date | None = None) -> PatientRead:
-    return PatientRead(
-        id=patient.id,
-        identifier=patient.identifier,
-        given_name=patient.given_name,
-        family_name=patient.family_name,
-        sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
-        birth_date=patient.birth_date,
-        birth_date_estimated=patient.birth_date_estimated,
+    return dto(
+        PatientRead,
+        patient,
         age_months=age_in_months(patient.birth_date, on or today()),
-        caregiver_name=patient.caregiver_name,
-        village=patient.village,
-        phone=patient.phone,
         place_code=patient.place.code,
         place_name=patient.place.name,
-        created_at=patient.created_at,
-        updated_at=patient.updated_at,
-        version=patient.version,
         deleted=patient.deleted_at is not None,
-        deleted_reason=patient.deleted_reason,
     )
 
 
 def _summary(patient: Patient) -> PatientSummary:
-    return PatientSummary(
-        id=patient.id,
-        identifier=patient.identifier,
-        given_name=patient.given_name,
-        family_name=patient.family_name,
-        sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
-        birth_date=patient.birth_date,
-        birth_date_estimated=patient.birth_date_estimated,
+    return dto(
+        PatientSummary,
+        patient,
         age_months=age_in_months(patient.birth_date, today()),
-        village=patient.village,
         place_name=patient.place.name,
     )
 

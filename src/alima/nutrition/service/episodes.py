@@ -17,7 +17,7 @@ from alima.core.errors import (
     RuleViolation,
 )
 from alima.core.period_lock import records_derived_state
-from alima.core.service.common import audit_denied
+from alima.core.service.common import audit_denied, dto
 from alima.core.time import today as utc_today
 from alima.nutrition import repository
 from alima.nutrition.enums import (
@@ -134,26 +134,7 @@ def ration_read(r: Ration) -> RationRead:
 
 def visit_read(v: Visit) -> VisitRead:
     """DTO of a visit."""
-    return VisitRead(
-        id=v.id,
-        visit_on=v.visit_on,
-        is_admission=v.is_admission,
-        weight_kg=v.weight_kg,
-        height_cm=v.height_cm,
-        muac_mm=v.muac_mm,
-        oedema=Oedema(v.oedema),
-        temperature_c=v.temperature_c,
-        zwfl=v.zwfl,
-        zwei=v.zwei,
-        zac=v.zac,
-        who_flags=list(v.who_flags or []),
-        band=v.band,
-        product=v.product,
-        sachets_per_day=v.sachets_per_day,
-        sachets_given=v.sachets_given,
-        next_visit_on=v.next_visit_on,
-        alerts=list(v.alerts or []),
-    )
+    return dto(VisitRead, v, who_flags=list(v.who_flags or []), alerts=list(v.alerts or []))
 
 
 def _current_ration(e: Episode, p: ProtocolDefinition, *, shown: bool) -> RationRead | None:
@@ -200,34 +181,23 @@ def episode_read(e: Episode, today: date | None = None) -> EpisodeRead:
     # entered from paper (late entry), so the card keeps the last decision and the form.
     late_entry_before = state.closed_on if e.status == "open" and not state.is_open else None
     shown = state.is_open or late_entry_before is not None
-    return EpisodeRead(
-        id=e.id,
-        patient_id=e.patient_id,
+    return dto(
+        EpisodeRead,
+        e,
         patient_name=f"{e.patient.given_name} {e.patient.family_name}",
         patient_identifier=e.patient.identifier,
         place_code=e.place.code,
         place_name=e.place.name,
-        protocol_code=e.protocol_code,
-        protocol_version=e.protocol_version,
         protocol_title=p.title,
-        admitted_on=e.admitted_on,
-        admission_type=e.admission_type,
         admission_criteria=list(e.admission_criteria),
-        severity=e.severity,
-        age_months_at_admission=e.age_months_at_admission,
-        amoxicillin_given=e.amoxicillin_given,
         status=state.status.value,
-        band=e.band,
         next_visit_on=e.next_visit_on if shown else None,
-        sachets_total=e.sachets_total,
         sachets_per_week=e.sachets_per_week if shown else 0,
         outcome=state.outcome.value if state.outcome else None,
         closed_on=state.closed_on,
         visits=[visit_read(v) for v in e.visits if v.deleted_at is None],
         current_ration=_current_ration(e, p, shown=shown),
         awaited=_awaited(e, p) if shown else [],
-        referred_on=e.referred_on,
-        referral_kept_reason=e.referral_kept_reason,
         late_entry_before=late_entry_before,
     )
 
