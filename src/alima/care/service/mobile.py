@@ -28,7 +28,7 @@ from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import dto
+from alima.core.service.common import add_created, dto
 from alima.core.time import today
 
 #: The overview covers this many days back from today.
@@ -135,17 +135,8 @@ def record_session(
             note=data.note or None,
             created_by_id=actor.id,
         )
-        session.add(row)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="mobile_session",
-            entity_id=row.id,
-            place_id=site.id,
-            after=snapshot(row, ("held_on", "team", "people_reached")),
-        )
+        after = snapshot(row, ("held_on", "team", "people_reached"))
+        add_created(session, actor, row, "mobile_session", after=after, place_id=site.id)
         return session_read(row)
 
 

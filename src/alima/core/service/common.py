@@ -52,12 +52,16 @@ class PatientData(Placed, Protocol):
         """Whom it is about."""
 
 
-class PatientRecord(PatientData, Protocol):
-    """A row about a patient, with its own id (``IdMixin``)."""
+class Identified(Protocol):
+    """A row with its own id (``IdMixin``)."""
 
     @property
     def id(self) -> uuid.UUID:
-        """The row's id, made in Python before the insert."""
+        """The row's id."""
+
+
+class PatientRecord(PatientData, Identified, Protocol):
+    """A row about a patient, with its own id."""
 
 
 class Deletable(PatientRecord, Protocol):
@@ -268,10 +272,18 @@ def place_in_scope(
     return place
 
 
-def add_audited(
-    session: Session, actor: Actor, row: PatientRecord, entity_type: str, fields: tuple[str, ...]
+def add_created(
+    session: Session,
+    actor: Actor | None,
+    row: Identified,
+    entity_type: str,
+    *,
+    after: dict[str, Any],
+    place_id: uuid.UUID | None,
+    patient_id: uuid.UUID | None = None,
+    detail: str | None = None,
 ) -> None:
-    """Add a new record about a patient, flushed, with its ``CREATE`` event (``fields`` after)."""
+    """Add a new row, flushed, with its ``CREATE`` audit event (inside the caller's transaction)."""
     session.add(row)
     session.flush()
     record(
@@ -280,9 +292,26 @@ def add_audited(
         AuditAction.CREATE,
         entity_type=entity_type,
         entity_id=row.id,
-        patient_id=row.patient_id,
+        patient_id=patient_id,
+        place_id=place_id,
+        after=after,
+        detail=detail,
+    )
+
+
+def add_audited(
+    session: Session, actor: Actor, row: PatientRecord, entity_type: str, fields: tuple[str, ...]
+) -> None:
+    """:func:`add_created` for a record about a patient, ``fields`` as they are written."""
+    after = snapshot(row, fields)
+    add_created(
+        session,
+        actor,
+        row,
+        entity_type,
+        after=after,
         place_id=row.place_id,
-        after=snapshot(row, fields),
+        patient_id=row.patient_id,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -178,26 +179,20 @@ def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> 
         place = _registration_place(session, actor, data.place_code)
         if not data.confirm_not_duplicate:
             tolerance = ESTIMATED_AGE_TOLERANCE_DAYS if estimated else 0
-            candidates = repository.find_duplicates(
+            find = partial(
+                repository.find_duplicates,
                 session,
                 actor.paths_for(Permission.PATIENT_READ),
                 search_name=search_name,
                 sex=data.sex.value,
                 search_village=search_village,
                 birth_date=birth_date,
-                tolerance_days=tolerance,
             )
+            candidates = find(tolerance_days=tolerance)
+            # An existing child registered with an estimated age matches within the tolerance.
             candidates += [
                 c
-                for c in repository.find_duplicates(
-                    session,
-                    actor.paths_for(Permission.PATIENT_READ),
-                    search_name=search_name,
-                    sex=data.sex.value,
-                    search_village=search_village,
-                    birth_date=birth_date,
-                    tolerance_days=ESTIMATED_AGE_TOLERANCE_DAYS,
-                )
+                for c in find(tolerance_days=ESTIMATED_AGE_TOLERANCE_DAYS)
                 if c.birth_date_estimated and c not in candidates
             ]
             if candidates:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -272,6 +273,20 @@ def close_episode(
 ) -> None:
     """:func:`close` an open episode, audited as its exit (inside the caller's transaction)."""
     close(episode, outcome, on)
+    after = {"status": "closed", "outcome": outcome.value, "closed_on": on.isoformat()}
+    audit_change(session, actor, episode, {"status": "open"}, after, detail=detail)
+
+
+def audit_change(
+    session: Session,
+    actor: Actor | None,
+    episode: Episode,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    detail: str | None,
+) -> None:
+    """Flush a change of an episode and audit it (inside the caller's transaction)."""
     session.flush()
     record(
         session,
@@ -281,8 +296,8 @@ def close_episode(
         entity_id=episode.id,
         patient_id=episode.patient_id,
         place_id=episode.place_id,
-        before={"status": "open"},
-        after={"status": "closed", "outcome": outcome.value, "closed_on": on.isoformat()},
+        before=before,
+        after=after,
         detail=detail,
     )
 

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor
-from alima.core.audit import record
-from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
+from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import (
     Conflict,
     RuleViolation,
@@ -36,6 +35,7 @@ from alima.nutrition.schemas import (
     ReferralResolve,
 )
 from alima.nutrition.service.episodes import (
+    audit_change,
     close_episode,
     defaults_on,
     episode_read,
@@ -156,21 +156,12 @@ def _resolve_referral(
     episode.defaults_on = defaults_on(next_on, episode.visit_interval_days, p)
     episode.sachets_total += given.sachets_for_period
     episode.sachets_per_week = given.sachets_per_week
-    session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        entity_type="nutrition_episode",
-        entity_id=episode.id,
-        patient_id=episode.patient_id,
-        place_id=episode.place_id,
-        before={"referred_on": referred_on.isoformat()},
-        after={
-            "referral": ReferralDecision.KEEP.value,
-            "next_visit_on": next_on.isoformat(),
-            "sachets_given": given.sachets_for_period,
-        },
-        detail=reason,
+    after = {
+        "referral": ReferralDecision.KEEP.value,
+        "next_visit_on": next_on.isoformat(),
+        "sachets_given": given.sachets_for_period,
+    }
+    audit_change(
+        session, actor, episode, {"referred_on": referred_on.isoformat()}, after, detail=reason
     )
     return episode_read(episode)

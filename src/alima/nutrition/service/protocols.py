@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
-from alima.core.enums import AuditAction, PlaceKind
+from alima.core.enums import PlaceKind
 from alima.core.errors import (
     CoreError,
     NotFound,
 )
 from alima.core.models import Place
+from alima.core.service.common import add_created
 from alima.growth.muac import MuacCutoffs
 from alima.nutrition import repository
 from alima.nutrition.models import ProtocolOverride
@@ -106,21 +106,19 @@ def set_protocol_override(
             reason=reason,
             created_by_id=actor.id if actor else None,
         )
-        session.add(row)
-        session.flush()
-        record(
+        after = {
+            "protocol": f"{base.code} {base.version}",
+            "overrides": dict(overrides),
+            "effective_from": effective_from.isoformat(),
+            "fingerprint": adapted.fingerprint(),
+        }
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type="nutrition_protocol_override",
-            entity_id=row.id,
+            row,
+            "nutrition_protocol_override",
+            after=after,
             place_id=country.id,
-            after={
-                "protocol": f"{base.code} {base.version}",
-                "overrides": dict(overrides),
-                "effective_from": effective_from.isoformat(),
-                "fingerprint": adapted.fingerprint(),
-            },
             detail=reason,
         )
     return adapted.fingerprint()
