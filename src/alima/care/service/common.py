@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from alima.care.errors import CareError
@@ -23,6 +24,7 @@ from alima.core.models import Patient, Place
 from alima.core.service.common import (
     audit_denied,
     audited_patient,
+    new_row,
     not_found,
     or_404,
     place_in_scope,
@@ -31,6 +33,7 @@ from alima.core.time import age_in_months, today
 
 SERVICE_POINT_KINDS = [k.value for k in SERVICE_POINTS]
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def completed_months(birth_date: date, on: date) -> int:
@@ -183,4 +186,20 @@ def _form(session: Session, actor: Actor, patient: Patient) -> CareFormRead:
         patient_age_months=completed_months(patient.birth_date, today()),
         places=place_options(session, actor),
         default_place_code=default.code if default else None,
+    )
+
+
+def care_record(
+    model: type[T], data: BaseModel, patient: Patient, place: Place, actor: Actor, **given: Any
+) -> T:
+    """A new care record of ``patient`` at ``place`` by ``actor``, filled from the form's ``data``."""
+    return new_row(
+        model,
+        data,
+        patient_id=patient.id,
+        patient=patient,
+        place_id=place.id,
+        place=place,
+        created_by_id=actor.id,
+        **given,
     )

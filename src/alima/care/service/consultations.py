@@ -161,11 +161,12 @@ def _record_consultation(
         # §1, §9): one configured source with nutrition and community screening.
         imci.ImciSettings(muac_cutoffs=nutrition_service.muac_cutoffs(session, place, on)),
     )
-    consultation = Consultation(
-        patient_id=patient.id,
-        patient=patient,
-        place_id=place.id,
-        place=place,
+    consultation = common.care_record(
+        Consultation,
+        data,
+        patient,
+        place,
+        actor,
         consulted_on=on,
         kind=(
             ConsultationKind.PAEDIATRIC
@@ -173,28 +174,12 @@ def _record_consultation(
             else ConsultationKind.GENERAL
         ).value,
         age_months=age,
-        weight_kg=data.weight_kg,
-        temperature_c=data.temperature_c,
-        breaths_per_minute=data.breaths_per_minute,
-        cough=data.cough,
-        chest_indrawing=data.chest_indrawing,
-        stridor=data.stridor,
-        fever_history=data.fever_history,
-        stiff_neck=data.stiff_neck,
         urgency=result.urgency.value,
         classifications=[c.value for c in result.classifications],
         actions=[a.value for a in result.actions],
         fast_breathing=result.fast_breathing,
         fever=result.fever,
-        rdt_result=data.rdt_result.value,
-        malaria_treatment=data.malaria_treatment.value,
-        muac_mm=data.muac_mm,
-        oedema=data.oedema.value,
         muac_band=result.muac_band.value if result.muac_band else None,
-        referred=data.referred,
-        referred_to=data.referred_to or None,
-        note=data.note or None,
-        created_by_id=actor.id,
         **{column: sign in signs for sign, column in DANGER_COLUMNS.items()},
     )
     session.add(consultation)

@@ -171,25 +171,15 @@ def _record_antenatal_visit(
         muac_mm=data.muac_mm,
         temperature_c=data.temperature_c,
     )
-    visit = AntenatalVisit(
-        patient_id=patient.id,
-        patient=patient,
-        place_id=place.id,
-        place=place,
+    visit = common.care_record(
+        AntenatalVisit,
+        data,
+        patient,
+        place,
+        actor,
         visited_on=on,
         visit_number=number,
-        gestational_age_weeks=data.gestational_age_weeks,
-        systolic_mmhg=data.systolic_mmhg,
-        diastolic_mmhg=data.diastolic_mmhg,
-        temperature_c=data.temperature_c,
-        muac_mm=data.muac_mm,
-        iptp_dose=data.iptp_dose,
-        iron_folic_acid=data.iron_folic_acid,
-        bednet_given=data.bednet_given,
         flags=[f.value for f in flags],
-        referred=data.referred,
-        note=data.note or None,
-        created_by_id=actor.id,
     )
     add_audited(
         session,
@@ -227,19 +217,7 @@ def _record_delivery(
     on = common.care_date(data.delivered_on, patient, "delivered_on")
     _require_mother(patient, on)
     _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
-    delivery = Delivery(
-        patient_id=patient.id,
-        patient=patient,
-        place_id=place.id,
-        place=place,
-        delivered_on=on,
-        setting=data.setting.value,
-        attendant=data.attendant.value,
-        mode=data.mode.value,
-        mother_outcome=data.mother_outcome.value,
-        note=data.note or None,
-        created_by_id=actor.id,
-    )
+    delivery = common.care_record(Delivery, data, patient, place, actor, delivered_on=on)
     session.add(delivery)
     session.flush()
     for position, baby in enumerate(data.newborns, start=1):
@@ -301,20 +279,15 @@ def _record_postnatal_visit(
             maternal.POSTNATAL_DAYS
         ):
             delivery = None
-    visit = PostnatalVisit(
-        patient_id=patient.id,
-        patient=patient,
-        place_id=place.id,
-        place=place,
+    visit = common.care_record(
+        PostnatalVisit,
+        data,
+        patient,
+        place,
+        actor,
         visited_on=on,
         delivery_id=delivery.id if delivery else None,
         day_after_birth=(maternal.postnatal_day(delivery.delivered_on, on) if delivery else None),
-        mother_status=data.mother_status.value,
-        newborn_status=data.newborn_status.value,
-        exclusive_breastfeeding=data.exclusive_breastfeeding,
-        family_planning=data.family_planning,
-        note=data.note or None,
-        created_by_id=actor.id,
     )
     add_audited(
         session, actor, visit, "postnatal_visit", ("visited_on", "mother_status", "newborn_status")

@@ -28,7 +28,7 @@ from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import add_created, dto
+from alima.core.service.common import add_created, dto, new_row
 from alima.core.time import today
 
 #: The overview covers this many days back from today.
@@ -121,18 +121,15 @@ def record_session(
             if data.mobile_clinic_code
             else None
         )
-        row = MobileSession(
+        row = new_row(
+            MobileSession,
+            data,
             place_id=site.id,
             place=site,
             mobile_clinic_id=clinic.id if clinic else None,
             mobile_clinic=clinic,
             held_on=held_on,
-            team=data.team,
-            people_reached=data.people_reached,
-            consultations=data.consultations,
-            children_screened=data.children_screened,
             services=[s.value for s in dict.fromkeys(data.services)],
-            note=data.note or None,
             created_by_id=actor.id,
         )
         after = snapshot(row, ("held_on", "team", "people_reached"))

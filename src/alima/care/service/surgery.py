@@ -58,22 +58,7 @@ def _record_surgery(
 ) -> SurgeryRead:
     place = common.care_place(session, actor, data.place_code, patient)
     on = common.care_date(data.operated_on, patient, "operated_on")
-    surgery = Surgery(
-        patient_id=patient.id,
-        patient=patient,
-        place_id=place.id,
-        place=place,
-        operated_on=on,
-        procedure=data.procedure,
-        indication=data.indication.value,
-        indication_detail=data.indication_detail or None,
-        emergency=data.emergency,
-        anaesthesia=data.anaesthesia.value,
-        outcome=data.outcome.value,
-        surgeon=data.surgeon or None,
-        note=data.note or None,
-        created_by_id=actor.id,
-    )
+    surgery = common.care_record(Surgery, data, patient, place, actor, operated_on=on)
     add_audited(
         session, actor, surgery, "surgery", ("operated_on", "procedure", "indication", "outcome")
     )

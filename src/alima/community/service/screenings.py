@@ -35,8 +35,10 @@ from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.service.common import (
     add_audited,
+    add_created,
     audit_denied,
     get_or_404,
+    new_row,
     not_found,
     soft_delete,
 )
@@ -85,29 +87,11 @@ def record_training(session: Session, data: TrainingCreate, *, actor: Actor) -> 
     held_on = check_date(data.held_on, "held_on")
     with session.begin():
         place = writable_place(session, actor, data.place_code, TRAINING_PLACES, "place_code")
-        training = Training(
-            place_id=place.id,
-            place=place,
-            held_on=held_on,
-            trainer_name=data.trainer_name,
-            trainer_role=data.trainer_role.value,
-            village=data.village,
-            mothers_trained=data.mothers_trained,
-            tapes_given=data.tapes_given,
-            note=data.note or None,
-            created_by_id=actor.id,
+        training = new_row(
+            Training, data, place_id=place.id, place=place, held_on=held_on, created_by_id=actor.id
         )
-        session.add(training)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="muac_training",
-            entity_id=training.id,
-            place_id=place.id,
-            after=snapshot(training, ("held_on", "trainer_name", "village", "mothers_trained")),
-        )
+        after = snapshot(training, ("held_on", "trainer_name", "village", "mothers_trained"))
+        add_created(session, actor, training, "muac_training", after=after, place_id=place.id)
         return training_read(training)
 
 
@@ -132,21 +116,12 @@ def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -
             patient = core_repository.find_patient(session, data.patient_id)
             if patient is None or not actor.can_at(Permission.PATIENT_READ, patient.place.path):
                 raise NotFound(CoreError.CORE_001, field="patient_id")
-        screening = Screening(
+        screening = new_row(
+            Screening,
+            data,
             place_id=place.id,
             place=place,
             screened_on=screened_on,
-            screener_type=data.screener_type.value,
-            screener_name=data.screener_name or None,
-            child_given_name=data.child_given_name,
-            child_family_name=data.child_family_name or None,
-            child_sex=data.child_sex.value if data.child_sex else None,
-            child_age_months=data.child_age_months,
-            caregiver_name=data.caregiver_name or None,
-            village=data.village,
-            patient_id=data.patient_id,
-            muac_mm=data.muac_mm,
-            oedema=data.oedema.value,
             muac_band=result.band.value,
             created_by_id=actor.id,
         )

@@ -18,8 +18,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from typing import Any, Protocol, TypeVar
 
+import sqlalchemy
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -342,3 +344,28 @@ def soft_delete(
         place_id=row.place_id,
         detail=reason,
     )
+
+
+T = TypeVar("T")
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str) and not value:
+        return None
+    return value
+
+
+def new_row(model: type[T], data: BaseModel, **given: Any) -> T:
+    """A new ``model`` row from a form's ``data``: the twin of :func:`dto` for writes.
+
+    Each column ``data`` has a field of the same name for takes its value (an enum as its
+    value, an empty text as none); ``given`` sets the others (place, author, what the rules
+    computed) and overrides (a date defaulted to today).
+    """
+    columns = sqlalchemy.inspect(model).columns.keys()
+    copied = {
+        name: _stored(getattr(data, name)) for name in type(data).model_fields if name in columns
+    }
+    return model(**(copied | given))
