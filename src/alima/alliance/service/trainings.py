@@ -35,7 +35,7 @@ from alima.core.enums import AuditAction, Sex
 from alima.core.errors import CoreError, Forbidden, NotFound
 from alima.core.models import Organisation
 from alima.core.schemas import PlaceRead
-from alima.core.service.common import dto
+from alima.core.service.common import dto, new_row
 from alima.core.service.places import place_read
 from alima.core.time import today
 
@@ -157,15 +157,12 @@ def record_training(
             ):
                 raise NotFound(AllianceError.ALLIANCE_001, code=data.project_code)
             project_id = project.id
-        training = Training(
-            title=data.title,
-            topic=data.topic,
+        training = new_row(
+            Training,
+            data,
             organisation_id=organisation.id,
             place_id=place.id,
             project_id=project_id,
-            started_on=data.started_on,
-            ended_on=data.ended_on,
-            trainer=data.trainer,
             created_by_id=actor.id,
         )
         session.add(training)

@@ -438,17 +438,7 @@ def patient_audit_trail(
         )
         if patient is not None:
             events = [
-                AuditEventRead(
-                    at=e.at,
-                    actor=username,
-                    action=e.action,
-                    entity_type=e.entity_type,
-                    channel=e.channel,
-                    detail=e.detail,
-                    before=e.before,
-                    after=e.after,
-                    changes=_changes(e.before, e.after),
-                )
+                dto(AuditEventRead, e, actor=username, changes=_changes(e.before, e.after))
                 for e, username in repository.list_patient_audit(session, patient_id)
             ]
             result: tuple[PatientRead, list[AuditEventRead]] | None = (_read(patient), events)
