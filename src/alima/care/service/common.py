@@ -23,11 +23,11 @@ from alima.core.errors import CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.service.common import (
     audit_denied,
-    audited_patient,
+    get_patient_or_404,
     new_row,
     not_found,
-    or_404,
     place_in_scope,
+    record_date,
 )
 from alima.core.time import age_in_months, today
 
@@ -132,14 +132,10 @@ def care_place(session: Session, actor: Actor, place_code: str | None, patient: 
 
 def care_date(value: date | None, patient: Patient, field: str) -> date:
     """The date of a record: today by default, never in the future nor before birth."""
-    on = today()
-    if value is None:
-        return on
-    if value > on:
-        raise RuleViolation(CareError.CARE_002, field=field)
-    if value < patient.birth_date:
+    on = record_date(value, field, CareError.CARE_002)
+    if value is not None and value < patient.birth_date:
         raise RuleViolation(CareError.CARE_003, field=field)
-    return value
+    return on
 
 
 def require_woman(patient: Patient) -> None:
@@ -161,19 +157,22 @@ def care_form(
     One transaction; ``complete`` adds what one form needs more. A patient the actor may not
     read or write for is absent (404) once the refused read is committed.
     """
-    with session.begin():
-        patient = audited_patient(
-            session,
-            actor,
-            patient_id,
-            "patient",
-            visible=lambda p: readable(actor, p) and actor.can(Permission.PATIENT_WRITE),
-            detail=form,
-        )
-        result = _form(session, actor, patient) if patient is not None else None
-        if result is not None and patient is not None and complete is not None:
+
+    def read(patient: Patient) -> CareFormRead:
+        result = _form(session, actor, patient)
+        if complete is not None:
             complete(result, patient)
-    return or_404(result)
+        return result
+
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient",
+        visible=lambda p: readable(actor, p) and actor.can(Permission.PATIENT_WRITE),
+        read=read,
+        detail=form,
+    )
 
 
 def _form(session: Session, actor: Actor, patient: Patient) -> CareFormRead:

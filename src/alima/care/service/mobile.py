@@ -28,7 +28,7 @@ from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import add_created, dto, new_row
+from alima.core.service.common import add_created, dto, new_row, place_in_scope, record_date
 from alima.core.time import today
 
 #: The overview covers this many days back from today.
@@ -68,9 +68,7 @@ def _reading_paths(actor: Actor) -> tuple[str, ...]:
 
 
 def _writable(session: Session, actor: Actor, code: str, kind: PlaceKind, field: str) -> Place:
-    place = core_repository.find_place_by_code(session, code)
-    if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
-        raise NotFound(CoreError.CORE_011, code=code, field=field)
+    place = place_in_scope(session, actor, code, Permission.PATIENT_WRITE, field=field)
     if place.kind != kind.value:
         error = CareError.CARE_010 if kind is PlaceKind.DISPLACEMENT_SITE else CareError.CARE_011
         raise RuleViolation(error, field=field)
@@ -78,12 +76,7 @@ def _writable(session: Session, actor: Actor, code: str, kind: PlaceKind, field:
 
 
 def _check_date(value: date | None, field: str) -> date:
-    on = today()
-    if value is None:
-        return on
-    if value > on:
-        raise RuleViolation(CareError.CARE_002, field=field)
-    return value
+    return record_date(value, field, CareError.CARE_002)
 
 
 def form_options(session: Session, *, actor: Actor) -> tuple[list[PlaceOption], list[PlaceOption]]:

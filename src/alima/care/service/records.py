@@ -17,7 +17,8 @@ from alima.care.service.maternal import antenatal_read, delivery_read, postnatal
 from alima.care.service.surgery import surgery_read
 from alima.core.access import Actor, Permission
 from alima.core.enums import Sex
-from alima.core.service.common import audit_denied, audited_patient, not_found, or_404, soft_delete
+from alima.core.models import Patient
+from alima.core.service.common import audit_denied, get_patient_or_404, not_found, soft_delete
 from alima.core.time import age_in_months, today
 
 
@@ -42,36 +43,36 @@ MODELS: dict[CareRecordKind, Any] = {
 
 def patient_care(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareRecordsRead:
     """Every live care record of a patient, newest first; the read is audited."""
-    with session.begin():
-        patient = audited_patient(
-            session, actor, patient_id, "patient_care", visible=lambda p: common.readable(actor, p)
-        )
-        result = None
-        if patient is not None:
-            result = CareRecordsRead(
-                patient_id=patient.id,
-                patient_identifier=patient.identifier,
-                patient_name=common.patient_name(patient),
-                patient_sex=Sex(patient.sex),
-                patient_age_months=age_in_months(patient.birth_date, today()),
-                patient_place=patient.place.name,
-                consultations=[
-                    consultation_read(c) for c in repository.list_consultations(session, patient.id)
-                ],
-                antenatal_visits=[
-                    antenatal_read(v) for v in repository.list_antenatal_visits(session, patient.id)
-                ],
-                deliveries=[
-                    delivery_read(d) for d in repository.list_deliveries(session, patient.id)
-                ],
-                postnatal_visits=[
-                    postnatal_read(v) for v in repository.list_postnatal_visits(session, patient.id)
-                ],
-                surgeries=[
-                    surgery_read(s) for s in repository.list_patient_surgeries(session, patient.id)
-                ],
-            )
-    return or_404(result)
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient_care",
+        visible=lambda patient: common.readable(actor, patient),
+        read=lambda patient: _care_records(session, patient),
+    )
+
+
+def _care_records(session: Session, patient: Patient) -> CareRecordsRead:
+    return CareRecordsRead(
+        patient_id=patient.id,
+        patient_identifier=patient.identifier,
+        patient_name=common.patient_name(patient),
+        patient_sex=Sex(patient.sex),
+        patient_age_months=age_in_months(patient.birth_date, today()),
+        patient_place=patient.place.name,
+        consultations=[
+            consultation_read(c) for c in repository.list_consultations(session, patient.id)
+        ],
+        antenatal_visits=[
+            antenatal_read(v) for v in repository.list_antenatal_visits(session, patient.id)
+        ],
+        deliveries=[delivery_read(d) for d in repository.list_deliveries(session, patient.id)],
+        postnatal_visits=[
+            postnatal_read(v) for v in repository.list_postnatal_visits(session, patient.id)
+        ],
+        surgeries=[surgery_read(s) for s in repository.list_patient_surgeries(session, patient.id)],
+    )
 
 
 def delete_record(

@@ -23,8 +23,7 @@ from alima.core.audit import record_list
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import dto, place_in_scope
-from alima.core.time import today
+from alima.core.service.common import dto, place_in_scope, record_date
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import Oedema
@@ -108,12 +107,7 @@ def writable_place(
 
 def check_date(value: date | None, field: str) -> date:
     """The date of a record: today by default, never in the future."""
-    on = today()
-    if value is None:
-        return on
-    if value > on:
-        raise RuleViolation(CommunityError.COM_004, field=field)
-    return value
+    return record_date(value, field, CommunityError.COM_004)
 
 
 def screening_settings(session: Session, place: Place, on: date) -> rules.ScreeningSettings:

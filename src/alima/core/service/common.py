@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
@@ -29,9 +29,9 @@ from alima.core import repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
-from alima.core.errors import CoreError, NotFound
+from alima.core.errors import CoreError, ErrorCode, NotFound, RuleViolation
 from alima.core.models import Patient, Place
-from alima.core.time import utcnow
+from alima.core.time import today, utcnow
 
 
 class Placed(Protocol):
@@ -209,6 +209,36 @@ def audited_patient(
     return patient if allowed else None
 
 
+def get_patient_or_404(
+    session: Session,
+    actor: Actor,
+    patient_id: uuid.UUID,
+    entity_type: str,
+    *,
+    visible: Callable[[Patient], bool],
+    read: Callable[[Patient], R],
+    break_glass: bool = False,
+    detail: str | None = None,
+) -> R:
+    """:func:`get_or_404` for a patient: what ``read`` makes of the patient, if ``visible``.
+
+    One transaction audits the read or the refusal (see :func:`audited_patient`); a refused or
+    missing patient raises ``NotFound`` (``CORE_001``) once it has committed.
+    """
+    with session.begin():
+        patient = audited_patient(
+            session,
+            actor,
+            patient_id,
+            entity_type,
+            visible=visible,
+            break_glass=break_glass,
+            detail=detail,
+        )
+        result = read(patient) if patient is not None else None
+    return or_404(result)
+
+
 def get_or_404(
     session: Session,
     actor: Actor,
@@ -258,6 +288,16 @@ def audit_denied(
         place_id=place_id,
         detail=detail,
     )
+
+
+def record_date(value: date | None, field: str, future: ErrorCode) -> date:
+    """The date of a record: today by default; a day after today is refused with ``future``."""
+    on = today()
+    if value is None:
+        return on
+    if value > on:
+        raise RuleViolation(future, field=field)
+    return value
 
 
 def place_in_scope(

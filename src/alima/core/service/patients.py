@@ -7,7 +7,7 @@ existence of a record elsewhere does not leak; the attempt itself is written to 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -45,10 +45,9 @@ from alima.core.schemas import (
 )
 from alima.core.service.common import (
     audit_denied,
-    audited_patient,
     dto,
+    get_patient_or_404,
     not_found,
-    or_404,
     place_in_scope,
 )
 from alima.core.service.places import place_read
@@ -250,17 +249,15 @@ def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Pat
     A patient outside the actor's scope opens while a break-the-glass access to it lasts
     (``actor.emergency_patient_ids``); such reads are marked in the audit log.
     """
-    with session.begin():
-        patient = audited_patient(
-            session,
-            actor,
-            patient_id,
-            "patient",
-            visible=_can(actor, Permission.PATIENT_READ),
-            break_glass=True,
-        )
-        result = _read(patient) if patient is not None else None
-    return or_404(result)
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient",
+        visible=_can(actor, Permission.PATIENT_READ),
+        read=_read,
+        break_glass=True,
+    )
 
 
 def _changeable(
@@ -368,6 +365,17 @@ def delete_patient(
     return result
 
 
+def _audit_names(session: Session, actor: Actor, patients: Sequence[Patient], detail: str) -> None:
+    """A list of patients shows their names: one audited read each."""
+    record_list(
+        session,
+        actor,
+        entity_type="patient",
+        rows=[(p.id, p.id, p.place_id) for p in patients],
+        detail=detail,
+    )
+
+
 def search_patients(
     session: Session, criteria: PatientFilter, *, actor: Actor
 ) -> Page[PatientSummary]:
@@ -410,13 +418,7 @@ def search_patients(
             )
         )
         # A list of names is a read of each patient shown.
-        record_list(
-            session,
-            actor,
-            entity_type="patient",
-            rows=[(p.id, p.id, p.place_id) for p in rows],
-            detail="search",
-        )
+        _audit_names(session, actor, rows, "search")
         page = Page[PatientSummary](
             items=[_summary(p) for p in rows],
             total=total,
@@ -432,19 +434,21 @@ def patient_audit_trail(
     session: Session, patient_id: uuid.UUID, *, actor: Actor
 ) -> tuple[PatientRead, list[AuditEventRead]]:
     """The audit trail of a patient, for data managers and coordinators in scope."""
-    with session.begin():
-        patient = audited_patient(
-            session, actor, patient_id, "patient_audit", visible=_can(actor, Permission.AUDIT_READ)
-        )
-        if patient is not None:
-            events = [
-                dto(AuditEventRead, e, actor=username, changes=_changes(e.before, e.after))
-                for e, username in repository.list_patient_audit(session, patient_id)
-            ]
-            result: tuple[PatientRead, list[AuditEventRead]] | None = (_read(patient), events)
-        else:
-            result = None
-    return or_404(result)
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient_audit",
+        visible=_can(actor, Permission.AUDIT_READ),
+        read=lambda patient: (_read(patient), _audit_events(session, patient_id)),
+    )
+
+
+def _audit_events(session: Session, patient_id: uuid.UUID) -> list[AuditEventRead]:
+    return [
+        dto(AuditEventRead, e, actor=username, changes=_changes(e.before, e.after))
+        for e, username in repository.list_patient_audit(session, patient_id)
+    ]
 
 
 def _changes(
@@ -470,13 +474,7 @@ def home(session: Session, *, actor: Actor) -> HomeRead:
             if actor.can(Permission.PATIENT_READ)
             else []
         )
-        record_list(
-            session,
-            actor,
-            entity_type="patient",
-            rows=[(p.id, p.id, p.place_id) for p in recent],
-            detail="recently seen",
-        )
+        _audit_names(session, actor, recent, "recently seen")
         places: list[PlaceRead] = [place_read(p) for p in points]
         return HomeRead(
             places=places,
