@@ -24,11 +24,18 @@ from alima.care.schemas import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission, minimal_prefixes, sees_free_text
-from alima.core.audit import record, snapshot
-from alima.core.enums import AuditAction, PlaceKind
+from alima.core.audit import snapshot
+from alima.core.enums import PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import add_created, dto, new_row, place_in_scope, record_date
+from alima.core.service.common import (
+    add_created,
+    audit_saved,
+    dto,
+    new_row,
+    place_in_scope,
+    record_date,
+)
 from alima.core.time import today
 
 #: The overview covers this many days back from today.
@@ -150,16 +157,14 @@ def record_population(
         row.individuals = data.individuals
         row.households = data.households
         row.source = data.source or None
-        session.flush()
-        record(
+        audit_saved(
             session,
             actor,
-            AuditAction.UPDATE if before else AuditAction.CREATE,
-            entity_type="displaced_population",
-            entity_id=row.id,
-            place_id=site.id,
+            row,
+            "displaced_population",
             before=before,
-            after=snapshot(row, fields),
+            fields=fields,
+            place_id=site.id,
         )
         return _count_read(row)
 

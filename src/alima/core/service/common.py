@@ -341,6 +341,30 @@ def add_created(
     )
 
 
+def audit_saved(
+    session: Session,
+    actor: Actor,
+    row: Identified,
+    entity_type: str,
+    *,
+    before: dict[str, Any] | None,
+    fields: tuple[str, ...],
+    place_id: uuid.UUID | None,
+) -> None:
+    """Flush a row entered or corrected, audited ``UPDATE`` (``before`` it) or ``CREATE``."""
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.UPDATE if before else AuditAction.CREATE,
+        entity_type=entity_type,
+        entity_id=row.id,
+        place_id=place_id,
+        before=before,
+        after=snapshot(row, fields),
+    )
+
+
 def add_audited(
     session: Session, actor: Actor, row: PatientRecord, entity_type: str, fields: tuple[str, ...]
 ) -> None:
