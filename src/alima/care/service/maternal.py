@@ -33,7 +33,7 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, Sex
 from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
-from alima.core.models import Patient
+from alima.core.models import Patient, Place
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
 from alima.core.service.common import add_audited, audit_denied, dto, not_found
@@ -53,6 +53,22 @@ MATERNAL_ERRORS = {
     "delivery_order": CareError.CARE_018,
     "gestational_age": CareError.CARE_019,
 }
+
+
+def _mother_care(
+    session: Session,
+    actor: Actor,
+    patient: Patient,
+    place_code: str | None,
+    *,
+    day: date | None,
+    field: str,
+) -> tuple[Place, date]:
+    """Where and when maternal care is recorded, for a woman of childbearing age that day."""
+    place = common.care_place(session, actor, place_code, patient)
+    on = common.care_date(day, patient, field)
+    _require_mother(patient, on)
+    return place, on
 
 
 def _require_mother(patient: Patient, on: date) -> None:
@@ -148,9 +164,9 @@ def record_antenatal_visit(
 def _record_antenatal_visit(
     session: Session, patient: Patient, data: AntenatalCreate, actor: Actor
 ) -> AntenatalRead:
-    place = common.care_place(session, actor, data.place_code, patient)
-    on = common.care_date(data.visited_on, patient, "visited_on")
-    _require_mother(patient, on)
+    place, on = _mother_care(
+        session, actor, patient, data.place_code, day=data.visited_on, field="visited_on"
+    )
     _consistent(
         maternal.check_antenatal,
         maternal.AntenatalPoint(on, data.gestational_age_weeks),
@@ -213,9 +229,9 @@ def _check_delivery(data: DeliveryCreate) -> None:
 def _record_delivery(
     session: Session, patient: Patient, data: DeliveryCreate, actor: Actor
 ) -> DeliveryRead:
-    place = common.care_place(session, actor, data.place_code, patient)
-    on = common.care_date(data.delivered_on, patient, "delivered_on")
-    _require_mother(patient, on)
+    place, on = _mother_care(
+        session, actor, patient, data.place_code, day=data.delivered_on, field="delivered_on"
+    )
     _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
     delivery = common.care_record(Delivery, data, patient, place, actor, delivered_on=on)
     session.add(delivery)
@@ -260,9 +276,9 @@ def record_postnatal_visit(
 def _record_postnatal_visit(
     session: Session, patient: Patient, data: PostnatalCreate, actor: Actor
 ) -> PostnatalRead:
-    place = common.care_place(session, actor, data.place_code, patient)
-    on = common.care_date(data.visited_on, patient, "visited_on")
-    _require_mother(patient, on)
+    place, on = _mother_care(
+        session, actor, patient, data.place_code, day=data.visited_on, field="visited_on"
+    )
     if data.delivery_id is not None:
         delivery = repository.find_delivery(session, data.delivery_id)
         if delivery is None or delivery.patient_id != patient.id:
