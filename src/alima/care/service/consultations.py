@@ -23,12 +23,12 @@ from alima.care.rules import imci, malaria
 from alima.care.schemas import CareFormRead, ConsultationCreate, ConsultationRead, DiagnosisRead
 from alima.care.service import common
 from alima.core.access import Actor
-from alima.core.audit import record, snapshot
+from alima.core.audit import snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import Conflict, CoreError, RuleViolation
 from alima.core.i18n import get_locale, gettext
 from alima.core.models import Patient
-from alima.core.service.common import dto, get_or_404
+from alima.core.service.common import audit_event, dto, get_or_404
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
 
@@ -197,16 +197,8 @@ def _record_consultation(
         session.flush()
     except IntegrityError as exc:
         raise Conflict(CoreError.CORE_009) from exc
-    record(
-        session,
-        actor,
-        AuditAction.CREATE,
-        entity_type="consultation",
-        entity_id=consultation.id,
-        patient_id=patient.id,
-        place_id=place.id,
-        after=snapshot(consultation, AUDITED),
-    )
+    after = snapshot(consultation, AUDITED)
+    audit_event(session, actor, AuditAction.CREATE, "consultation", consultation, after=after)
     return consultation_read(consultation)
 
 

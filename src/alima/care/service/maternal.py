@@ -36,7 +36,7 @@ from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
-from alima.core.service.common import add_audited, audit_denied, dto, not_found
+from alima.core.service.common import add_audited, audit_denied, audit_event, dto, not_found
 from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
@@ -248,19 +248,11 @@ def _record_delivery(
             )
         )
     session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.CREATE,
-        entity_type="delivery",
-        entity_id=delivery.id,
-        patient_id=patient.id,
-        place_id=place.id,
-        after={
-            **snapshot(delivery, ("delivered_on", "setting", "attendant", "mode")),
-            "newborns": [b.outcome.value for b in data.newborns],
-        },
-    )
+    after = {
+        **snapshot(delivery, ("delivered_on", "setting", "attendant", "mode")),
+        "newborns": [b.outcome.value for b in data.newborns],
+    }
+    audit_event(session, actor, AuditAction.CREATE, "delivery", delivery, after=after)
     return delivery_read(delivery)
 
 

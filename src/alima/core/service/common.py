@@ -76,6 +76,7 @@ class Deletable(PatientRecord, Protocol):
 
 P = TypeVar("P", bound=PatientData)
 R = TypeVar("R")
+X = TypeVar("X")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -209,6 +210,14 @@ def audited_patient(
     return patient if allowed else None
 
 
+def _read_or_404(session: Session, load: Callable[[], X | None], read: Callable[[X], R]) -> R:
+    """One transaction: ``read`` what ``load`` allows (auditing it); else 404 after commit."""
+    with session.begin():
+        row = load()
+        result = read(row) if row is not None else None
+    return or_404(result)
+
+
 def get_patient_or_404(
     session: Session,
     actor: Actor,
@@ -225,8 +234,9 @@ def get_patient_or_404(
     One transaction audits the read or the refusal (see :func:`audited_patient`); a refused or
     missing patient raises ``NotFound`` (``CORE_001``) once it has committed.
     """
-    with session.begin():
-        patient = audited_patient(
+    return _read_or_404(
+        session,
+        lambda: audited_patient(
             session,
             actor,
             patient_id,
@@ -234,9 +244,9 @@ def get_patient_or_404(
             visible=visible,
             break_glass=break_glass,
             detail=detail,
-        )
-        result = read(patient) if patient is not None else None
-    return or_404(result)
+        ),
+        read,
+    )
 
 
 def get_or_404(
@@ -254,17 +264,18 @@ def get_or_404(
     One transaction audits the read or the refusal (see :func:`audited`); a refused or missing
     row raises ``NotFound`` (``CORE_001``) once that transaction has committed.
     """
-    with session.begin():
-        row = audited(
+    return _read_or_404(
+        session,
+        lambda: audited(
             session,
             actor,
             find(session, entity_id),
             entity_type=entity_type,
             entity_id=entity_id,
             visible=visible,
-        )
-        result = read(row) if row is not None else None
-    return or_404(result)
+        ),
+        read,
+    )
 
 
 def audit_denied(
@@ -312,6 +323,32 @@ def place_in_scope(
     if place is None or not actor.can_at(permission, place.path):
         raise NotFound(CoreError.CORE_011, code=code, **context)
     return place
+
+
+def audit_event(
+    session: Session,
+    actor: Actor | None,
+    action: AuditAction,
+    entity_type: str,
+    row: PatientRecord,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str | None = None,
+) -> None:
+    """Audit ``action`` on a record about a patient, against its patient and place."""
+    record(
+        session,
+        actor,
+        action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        patient_id=row.patient_id,
+        place_id=row.place_id,
+        before=before,
+        after=after,
+        detail=detail,
+    )
 
 
 def add_created(
@@ -398,16 +435,7 @@ def soft_delete(
             deleted.deleted_reason = reason
             deleted.deleted_by_id = actor.id
     session.flush()
-    record(
-        session,
-        actor,
-        AuditAction.DELETE,
-        entity_type=entity_type,
-        entity_id=row.id,
-        patient_id=row.patient_id,
-        place_id=row.place_id,
-        detail=reason,
-    )
+    audit_event(session, actor, AuditAction.DELETE, entity_type, row, detail=reason)
 
 
 T = TypeVar("T")

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     Conflict,
@@ -16,6 +15,7 @@ from alima.core.errors import (
 )
 from alima.core.service.common import (
     audit_denied,
+    audit_event,
     not_found,
 )
 from alima.core.time import today as utc_today
@@ -194,19 +194,11 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
         visit = visit_row(episode, data, a, on, decided, is_admission=True, actor=actor)
         session.add(visit)
         session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="nutrition_episode",
-            entity_id=episode.id,
-            patient_id=patient.id,
-            place_id=place.id,
-            after={
-                "protocol": f"{p.code} {p.version}",
-                "band": episode.band,
-                "criteria": episode.admission_criteria,
-                "type": admission_type,
-            },
-        )
+        after = {
+            "protocol": f"{p.code} {p.version}",
+            "band": episode.band,
+            "criteria": episode.admission_criteria,
+            "type": admission_type,
+        }
+        audit_event(session, actor, AuditAction.CREATE, "nutrition_episode", episode, after=after)
         return visit_result(episode, visit, decided)

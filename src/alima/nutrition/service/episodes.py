@@ -11,14 +11,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import (
     Conflict,
     RuleViolation,
 )
 from alima.core.period_lock import records_derived_state
-from alima.core.service.common import audit_denied, dto
+from alima.core.service.common import audit_denied, audit_event, dto
 from alima.core.time import today as utc_today
 from alima.nutrition import repository
 from alima.nutrition.enums import (
@@ -288,14 +287,12 @@ def audit_change(
 ) -> None:
     """Flush a change of an episode and audit it (inside the caller's transaction)."""
     session.flush()
-    record(
+    audit_event(
         session,
         actor,
         AuditAction.UPDATE,
-        entity_type="nutrition_episode",
-        entity_id=episode.id,
-        patient_id=episode.patient_id,
-        place_id=episode.place_id,
+        "nutrition_episode",
+        episode,
         before=before,
         after=after,
         detail=detail,
