@@ -1,14 +1,23 @@
-"""The audited get-or-404 every domain's services share (CONTRIBUTING.md "Access and audit").
+"""What every domain's services share: the audited get-or-404, audited writes, DTOs and rows.
 
-A record outside the actor's scope is absent (404), never forbidden, and the attempt is
-written to the audit log in a transaction that commits before the error is raised:
+Access (CONTRIBUTING.md "Access and audit"): a record outside the actor's scope is absent
+(404), never forbidden, and the attempt is written to the audit log in a transaction that
+commits before the error is raised.
 
-* :func:`get_or_404` is a whole read use case: load by id, check the scope, audit the read
-  or the refusal, build the DTO in one transaction, then raise ``NotFound`` after commit;
+* :func:`get_or_404` / :func:`get_patient_or_404` are whole read use cases: load by id, check
+  the scope, audit the read or the refusal, build the DTO in one transaction, then raise
+  ``NotFound`` (``CORE_001``) after the commit;
 * inside a transaction the caller owns, :func:`audited` (a record about a patient) and
-  :func:`audited_patient` (the patient itself) return the row when it may be read, ``None``
-  otherwise, with the read or the refusal audited; :func:`audit_denied` audits a refused write;
-  after the block, :func:`or_404` turns ``None`` into the ``NotFound``.
+  :func:`audited_patient` (the patient, or a view of it; break-the-glass included) return the
+  row when it may be read and ``None`` otherwise, the read or the refusal audited;
+  :func:`audit_denied` audits a refused write; after the block, :func:`or_404` raises;
+* :func:`place_in_scope` is a place by code where a permission holds (else ``CORE_011``);
+  :func:`record_date` a record's date, today by default and never in the future.
+
+Writes, inside the caller's transaction: :func:`new_row` fills a new row from its form
+(:func:`dto` is its twin for reads), :func:`add_created` / :func:`add_audited` add it with its
+``CREATE`` event, :func:`audit_event` audits an event on a patient record, :func:`audit_saved`
+a row entered or corrected, :func:`soft_delete` deletes with a reason.
 
 The core imports no domain: a domain's rows only need the attributes of :class:`PatientData`.
 """
