@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -46,22 +47,28 @@ from alima.nutrition.service.episodes import (
     writable_episode,
 )
 
+D = TypeVar("D", ExitCreate, ReferralResolve)
+
 
 def _write_episode(
     session: Session,
     episode_id: uuid.UUID,
     actor: Actor,
-    on: date,
-    write: Callable[[Episode], EpisodeRead],
+    data: D,
+    *,
+    day: date | None,
+    write: Callable[[Session, Episode, D, date, Actor], EpisodeRead],
 ) -> EpisodeRead:
-    """Run ``write`` on a writable episode in one transaction, dated ``on`` (not in the future).
+    """Run ``write`` on a writable episode in one transaction, dated ``day`` (today by default).
 
-    An episode outside the actor's scope is a 404, its refusal audited by ``writable_episode``.
+    A day in the future is refused; an episode outside the actor's scope is a 404, its refusal
+    audited by ``writable_episode``.
     """
+    on = day or utc_today()
     not_future(on)
     with session.begin():
         episode = writable_episode(session, episode_id, actor)
-        result = write(episode) if episode else None
+        result = write(session, episode, data, on, actor) if episode else None
     return or_404(result)
 
 
@@ -73,10 +80,7 @@ def exit_episode(
     A death is recorded only when ``confirm_death`` says it was checked (NUT_030): one wrong
     click must not close a living child's treatment.
     """
-    on = data.closed_on or utc_today()
-    return _write_episode(
-        session, episode_id, actor, on, lambda e: _exit_episode(session, e, data, on, actor)
-    )
+    return _write_episode(session, episode_id, actor, data, day=data.closed_on, write=_exit_episode)
 
 
 def _exit_episode(
@@ -116,9 +120,8 @@ def resolve_referral(
         Conflict: NUT_020 (episode closed), NUT_031 (no referral awaits a decision).
         RuleViolation: NUT_032 (no reason to keep), NUT_025 / NUT_028 (date).
     """
-    on = data.decided_on or utc_today()
     return _write_episode(
-        session, episode_id, actor, on, lambda e: _resolve_referral(session, e, data, on, actor)
+        session, episode_id, actor, data, day=data.decided_on, write=_resolve_referral
     )
 
 
