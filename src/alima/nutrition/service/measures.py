@@ -8,7 +8,6 @@ from datetime import date
 from alima.core.access import Actor
 from alima.core.db import new_id
 from alima.core.models import Patient
-from alima.core.service.common import new_row
 from alima.growth import child_zscores
 from alima.nutrition.models import Episode, Visit
 from alima.nutrition.protocol import ProtocolDefinition
@@ -104,14 +103,21 @@ def visit_row(
 ) -> Visit:
     """The row of a visit: measurement, z-scores and the rules' decision."""
     given = assessment.ration
-    return new_row(
-        Visit,
-        data,
+    return Visit(
         id=new_id(),  # known before the flush: the visit path flushes once, at commit
         episode_id=episode.id,
         place_id=episode.place_id,
         is_admission=is_admission,
         visit_on=on,
+        weight_kg=data.weight_kg,
+        height_cm=data.height_cm,
+        measure=data.measure,
+        muac_mm=data.muac_mm,
+        oedema=data.oedema.value,
+        temperature_c=data.temperature_c,
+        appetite_test_passed=data.appetite_test_passed,
+        danger_signs=data.danger_signs,
+        complications=data.complications,
         age_days=a.age_days,
         zwfl=a.zwfl,
         zwei=a.zwei,
