@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
-from alima.core.enums import AuditAction, PlaceKind
+from alima.core.audit import snapshot
+from alima.core.enums import PlaceKind
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import gettext
 from alima.core.models import Place
+from alima.core.service.common import audit_saved
 from alima.core.time import today
 from alima.indicators import repository
 from alima.indicators.enums import ContextFigureKind
@@ -109,6 +110,18 @@ def impact(session: Session, country_code: str, *, year: int | None = None) -> I
         )
 
 
+def _editable_country(session: Session, actor: Actor, code: str) -> Place | None:
+    """The country called ``code`` if the actor may edit its context figures."""
+    country = core_repository.find_place_by_code(session, code)
+    if (
+        country is None
+        or country.kind != PlaceKind.COUNTRY.value
+        or not actor.can_at(Permission.CONTEXT_FIGURE_WRITE, country.path)
+    ):
+        return None
+    return country
+
+
 def countries(session: Session) -> list[tuple[str, str]]:
     """(code, name) of every country, for the list of impact pages."""
     with session.begin():
@@ -118,12 +131,8 @@ def countries(session: Session) -> list[tuple[str, str]]:
 def context_form(session: Session, country_code: str, *, actor: Actor) -> ContextFormRead:
     """The context figures of a country, for those who may edit them."""
     with session.begin():
-        country = core_repository.find_place_by_code(session, country_code)
-        if (
-            country is None
-            or country.kind != PlaceKind.COUNTRY.value
-            or not actor.can_at(Permission.CONTEXT_FIGURE_WRITE, country.path)
-        ):
+        country = _editable_country(session, actor, country_code)
+        if country is None:
             raise NotFound(IndicatorError.IND_001, code=country_code)
         return ContextFormRead(
             country_code=country.code,
@@ -137,12 +146,8 @@ def record_context_figure(
 ) -> ContextFigureRead:
     """Enter (or correct) a context figure with its year and source; audited before and after."""
     with session.begin():
-        country = core_repository.find_place_by_code(session, data.country_code)
-        if (
-            country is None
-            or country.kind != PlaceKind.COUNTRY.value
-            or not actor.can_at(Permission.CONTEXT_FIGURE_WRITE, country.path)
-        ):
+        country = _editable_country(session, actor, data.country_code)
+        if country is None:
             raise NotFound(CoreError.CORE_011, code=data.country_code, field="country_code")
         figure = repository.find_context_figure(session, country.id, data.kind.value, data.year)
         fields = ("kind", "year", "value", "source")
@@ -157,15 +162,13 @@ def record_context_figure(
             session.add(figure)
         figure.value = data.value
         figure.source = data.source
-        session.flush()
-        record(
+        audit_saved(
             session,
             actor,
-            AuditAction.UPDATE if before else AuditAction.CREATE,
-            entity_type="context_figure",
-            entity_id=figure.id,
-            place_id=country.id,
+            figure,
+            "context_figure",
             before=before,
-            after=snapshot(figure, fields),
+            fields=fields,
+            place_id=country.id,
         )
         return _figure_read(figure)

@@ -33,10 +33,9 @@ from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation, Thr
 from alima.core.i18n import N_, gettext
 from alima.core.models import Organisation
 from alima.core.service import auth
+from alima.core.service.common import EMERGENCY_READ, audit_denied
 from alima.core.time import utcnow
 
-#: Audit detail of a read made through break-the-glass (``core.service.patients``).
-EMERGENCY_READ = "break_glass"
 #: Export rows at most (a month of a country's reads fits; beyond, filter by dates).
 MAX_EXPORT_ROWS = 50_000
 #: Cells starting with these would be formulas in a spreadsheet (CSV injection).
@@ -95,11 +94,11 @@ def open_emergency_access(
                     created_at=now,
                 )
             )
-            record(
+            audit_denied(
                 session,
                 actor,
-                AuditAction.WRITE_DENIED,
                 entity_type="break_glass_grant",
+                entity_id=None,
                 patient_id=patient.id,
                 place_id=patient.place_id,
                 detail=f"cap of {settings.break_glass_max_per_day} reached: {data.reason}"[:500],

@@ -38,12 +38,13 @@ from alima.alliance.service.common import (
     training_summary,
 )
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
+from alima.core.audit import snapshot
 from alima.core.config import Settings
-from alima.core.enums import AuditAction, OrganisationKind
+from alima.core.enums import OrganisationKind
 from alima.core.errors import Conflict, CoreError, Forbidden, NotFound
 from alima.core.models import Organisation, Place, Project, ProjectPartner
 from alima.core.service import auth
+from alima.core.service.common import add_created, dto, new_row
 from alima.core.time import today
 
 
@@ -67,18 +68,15 @@ def _organisation(session: Session, code: str) -> Organisation:
 
 def _agreement_read(agreement: Agreement, on: date) -> AgreementRead:
     terms = terms_of(agreement)
-    return AgreementRead(
-        id=agreement.id,
+    return dto(
+        AgreementRead,
+        agreement,
         organisation_code=agreement.organisation.code,
         organisation_name=agreement.organisation.name,
-        role=agreement.role,
         data_access=terms.data_access,
         may_capture=terms.may_capture,
         may_approve=terms.may_approve,
         export_level=terms.export_level,
-        effective_from=agreement.effective_from,
-        effective_to=agreement.effective_to,
-        reference=agreement.reference,
         in_force=rules.in_force(agreement.effective_from, agreement.effective_to, on),
         plain_words=rules.describe_terms(terms),
     )
@@ -89,27 +87,20 @@ def _is_national(organisation: Organisation) -> bool:
 
 
 def _grant_read(grant: FundingGrant) -> GrantRead:
-    return GrantRead(
-        id=grant.id,
+    return dto(
+        GrantRead,
+        grant,
         project_code=grant.project.code,
-        reference=grant.reference,
-        title=grant.title,
         donor_code=grant.donor.code,
         donor_name=grant.donor.name,
-        currency=grant.currency,
-        amount=grant.amount,
-        reporting_amount=grant.reporting_amount,
-        starts_on=grant.starts_on,
-        ends_on=grant.ends_on,
         allocated=sum(a.amount for a in grant.allocations),
         allocations=[
-            AllocationRead(
-                id=a.id,
+            dto(
+                AllocationRead,
+                a,
                 organisation_code=a.organisation.code,
                 organisation_name=a.organisation.name,
                 national_ngo=_is_national(a.organisation),
-                amount=a.amount,
-                note=a.note,
             )
             for a in grant.allocations
         ],
@@ -265,29 +256,19 @@ def record_agreement(
             reference=data.reference or None,
             created_by_id=actor.id,
         )
-        session.add(agreement)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="agreement",
-            entity_id=agreement.id,
-            after=snapshot(
-                agreement,
-                (
-                    "project_id",
-                    "organisation_id",
-                    "role",
-                    "data_access",
-                    "may_capture",
-                    "may_approve",
-                    "export_level",
-                    "effective_from",
-                    "effective_to",
-                ),
-            ),
+        fields = (
+            "project_id",
+            "organisation_id",
+            "role",
+            "data_access",
+            "may_capture",
+            "may_approve",
+            "export_level",
+            "effective_from",
+            "effective_to",
         )
+        after = snapshot(agreement, fields)
+        add_created(session, actor, agreement, "agreement", after=after, place_id=None)
         result = _agreement_read(agreement, today())
     auth.forget_api_actors()  # the agreement applies from the next API call
     return result
@@ -308,30 +289,17 @@ def record_grant(
         donor = _organisation(session, data.donor_code)
         if repository.grant_reference_exists(session, project.id, data.reference):
             raise Conflict(AllianceError.ALLIANCE_020, reference=data.reference)
-        grant = FundingGrant(
+        grant = new_row(
+            FundingGrant,
+            data,
             project_id=project.id,
             project=project,
             donor_id=donor.id,
             donor=donor,
-            reference=data.reference,
-            title=data.title,
-            currency=data.currency,
-            amount=data.amount,
-            reporting_amount=data.reporting_amount,
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
             created_by_id=actor.id,
         )
-        session.add(grant)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="funding_grant",
-            entity_id=grant.id,
-            after=snapshot(grant, ("reference", "currency", "amount", "reporting_amount")),
-        )
+        after = snapshot(grant, ("reference", "currency", "amount", "reporting_amount"))
+        add_created(session, actor, grant, "funding_grant", after=after, place_id=None)
         return _grant_read(grant)
 
 
@@ -352,24 +320,16 @@ def allocate(
         rules.check_allocation(
             grant.amount, sum(a.amount for a in grant.allocations), data.amount, grant.currency
         )
-        allocation = FundingAllocation(
+        allocation = new_row(
+            FundingAllocation,
+            data,
             grant_id=grant.id,
             organisation_id=organisation.id,
             organisation=organisation,
-            amount=data.amount,
-            note=data.note or None,
             created_by_id=actor.id,
         )
-        session.add(allocation)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="funding_allocation",
-            entity_id=allocation.id,
-            after=snapshot(allocation, ("grant_id", "organisation_id", "amount")),
-        )
+        after = snapshot(allocation, ("grant_id", "organisation_id", "amount"))
+        add_created(session, actor, allocation, "funding_allocation", after=after, place_id=None)
         session.refresh(grant, ["allocations"])
         return _grant_read(grant)
 

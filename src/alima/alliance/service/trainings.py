@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -34,24 +35,29 @@ from alima.core.enums import AuditAction, Sex
 from alima.core.errors import CoreError, Forbidden, NotFound
 from alima.core.models import Organisation
 from alima.core.schemas import PlaceRead
+from alima.core.service.common import dto, new_row
 from alima.core.service.places import place_read
 from alima.core.time import today
 
 
-def _read(training: Training, *, with_names: bool) -> TrainingRead:
-    """The training; names and ``editable`` only for those who record trainings there."""
-    participants = training.participants
-    return TrainingRead(
-        id=training.id,
-        title=training.title,
-        topic=training.topic,
+def _training_read(training: Training, **given: Any) -> TrainingRead:
+    return dto(
+        TrainingRead,
+        training,
         organisation_code=training.organisation.code,
         organisation_name=training.organisation.name,
         place_code=training.place.code,
         place_name=training.place.name,
         project_code=training.project.code if training.project else None,
-        started_on=training.started_on,
-        ended_on=training.ended_on,
+        **given,
+    )
+
+
+def _read(training: Training, *, with_names: bool) -> TrainingRead:
+    """The training; names and ``editable`` only for those who record trainings there."""
+    participants = training.participants
+    return _training_read(
+        training,
         trainer=training.trainer if with_names else None,
         participant_count=len(participants),
         participants_by_cadre=dict(sorted(Counter(p.cadre for p in participants).items())),
@@ -151,15 +157,12 @@ def record_training(
             ):
                 raise NotFound(AllianceError.ALLIANCE_001, code=data.project_code)
             project_id = project.id
-        training = Training(
-            title=data.title,
-            topic=data.topic,
+        training = new_row(
+            Training,
+            data,
             organisation_id=organisation.id,
             place_id=place.id,
             project_id=project_id,
-            started_on=data.started_on,
-            ended_on=data.ended_on,
-            trainer=data.trainer,
             created_by_id=actor.id,
         )
         session.add(training)
@@ -256,17 +259,8 @@ def _free_text(actor: Actor, training: Training) -> bool:
 
 
 def _read_summary(training: Training, count: int, *, free_text: bool) -> TrainingRead:
-    return TrainingRead(
-        id=training.id,
-        title=training.title,
-        topic=training.topic,
-        organisation_code=training.organisation.code,
-        organisation_name=training.organisation.name,
-        place_code=training.place.code,
-        place_name=training.place.name,
-        project_code=training.project.code if training.project else None,
-        started_on=training.started_on,
-        ended_on=training.ended_on,
+    return _training_read(
+        training,
         trainer=training.trainer if free_text else None,
         participant_count=count,
         participants_by_cadre={},

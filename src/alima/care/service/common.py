@@ -7,21 +7,33 @@ audited in a transaction that commits before the error is raised (as ``core`` do
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from alima.care.errors import CareError
 from alima.care.schemas import CareFormRead, PlaceOption
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
-from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind, Sex
-from alima.core.errors import CoreError, NotFound, RuleViolation
+from alima.core.enums import SERVICE_POINTS, PlaceKind, Sex
+from alima.core.errors import CoreError, Forbidden, RuleViolation
 from alima.core.models import Patient, Place
+from alima.core.service.common import (
+    audit_denied,
+    get_patient_or_404,
+    new_row,
+    not_found,
+    place_in_scope,
+    record_date,
+)
 from alima.core.time import age_in_months, today
 
 SERVICE_POINT_KINDS = [k.value for k in SERVICE_POINTS]
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 def completed_months(birth_date: date, on: date) -> int:
@@ -43,26 +55,44 @@ def readable(actor: Actor, patient: Patient | None) -> bool:
     )
 
 
-def audit_denied(
+class ForPatient(Protocol):
+    """What a care form posts: at least the patient it is about."""
+
+    @property
+    def patient_id(self) -> uuid.UUID:
+        """The patient the record is about."""
+
+
+D = TypeVar("D", bound=ForPatient)
+
+
+def write_for_patient(
     session: Session,
     actor: Actor,
-    action: AuditAction,
-    *,
+    data: D,
     entity_type: str,
-    entity_id: uuid.UUID | None,
-    patient_id: uuid.UUID | None,
-    place_id: uuid.UUID | None = None,
-) -> None:
-    """Record a refused read or write (inside the caller's transaction)."""
-    record(
-        session,
-        actor,
-        action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        patient_id=patient_id,
-        place_id=place_id,
-    )
+    write: Callable[[Session, Patient, D, Actor], R],
+    *,
+    check: Callable[[D], None] | None = None,
+) -> R:
+    """The use case of a care record: ``write`` it in one transaction for a patient in scope.
+
+    Refused without ``PATIENT_WRITE`` (403), then by ``check`` on the data alone; a patient
+    absent, deleted or outside the actor's scope is absent (404) once the refused write is
+    audited and committed.
+    """
+    if not actor.can(Permission.PATIENT_WRITE):
+        raise Forbidden(CoreError.CORE_002)
+    if check is not None:
+        check(data)
+    with session.begin():
+        patient = core_repository.find_patient(session, data.patient_id)
+        if readable(actor, patient) and patient is not None:
+            return write(session, patient, data, actor)
+        audit_denied(
+            session, actor, entity_type=entity_type, entity_id=None, patient_id=data.patient_id
+        )
+    raise not_found()
 
 
 def place_options(session: Session, actor: Actor) -> list[PlaceOption]:
@@ -88,28 +118,24 @@ def default_place(session: Session, actor: Actor, patient: Patient) -> Place | N
 def care_place(session: Session, actor: Actor, place_code: str | None, patient: Patient) -> Place:
     """Where care is recorded: a service point in the actor's writing scope."""
     if place_code:
-        place = core_repository.find_place_by_code(session, place_code)
-        if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
-            raise NotFound(CoreError.CORE_011, code=place_code, field="place_code")
+        place = place_in_scope(
+            session, actor, place_code, Permission.PATIENT_WRITE, field="place_code"
+        )
         if PlaceKind(place.kind) not in SERVICE_POINTS:
             raise RuleViolation(CareError.CARE_012, field="place_code")
         return place
-    place = default_place(session, actor, patient)
-    if place is None:
+    default = default_place(session, actor, patient)
+    if default is None:
         raise RuleViolation(CareError.CARE_012, field="place_code")
-    return place
+    return default
 
 
 def care_date(value: date | None, patient: Patient, field: str) -> date:
     """The date of a record: today by default, never in the future nor before birth."""
-    on = today()
-    if value is None:
-        return on
-    if value > on:
-        raise RuleViolation(CareError.CARE_002, field=field)
-    if value < patient.birth_date:
+    on = record_date(value, field, CareError.CARE_002)
+    if value is not None and value < patient.birth_date:
         raise RuleViolation(CareError.CARE_003, field=field)
-    return value
+    return on
 
 
 def require_woman(patient: Patient) -> None:
@@ -119,53 +145,60 @@ def require_woman(patient: Patient) -> None:
 
 
 def care_form(
-    session: Session, patient_id: uuid.UUID, *, actor: Actor, form: str
-) -> tuple[CareFormRead, Patient | None]:
-    """The patient and places a care form needs; the read is audited (inside a transaction).
+    session: Session,
+    patient_id: uuid.UUID,
+    *,
+    actor: Actor,
+    form: str,
+    complete: Callable[[CareFormRead, Patient], None] | None = None,
+) -> CareFormRead:
+    """The use case of opening a care form: the patient and the places it needs (audited read).
 
-    Returns the form and the patient (``None`` when refused: the caller raises after commit).
+    One transaction; ``complete`` adds what one form needs more. A patient the actor may not
+    read or write for is absent (404) once the refused read is committed.
     """
-    patient = core_repository.find_patient(session, patient_id)
-    allowed = readable(actor, patient) and actor.can(Permission.PATIENT_WRITE)
-    record(
+
+    def read(patient: Patient) -> CareFormRead:
+        result = _form(session, actor, patient)
+        if complete is not None:
+            complete(result, patient)
+        return result
+
+    return get_patient_or_404(
         session,
         actor,
-        AuditAction.READ if allowed else AuditAction.READ_DENIED,
-        entity_type="patient",
-        entity_id=patient_id,
-        patient_id=patient_id,
-        place_id=patient.place_id if patient else None,
+        patient_id,
+        "patient",
+        visible=lambda p: readable(actor, p) and actor.can(Permission.PATIENT_WRITE),
+        read=read,
         detail=form,
     )
-    if not allowed or patient is None:
-        return _empty_form(patient_id), None
+
+
+def _form(session: Session, actor: Actor, patient: Patient) -> CareFormRead:
     default = default_place(session, actor, patient)
-    return (
-        CareFormRead(
-            patient_id=patient.id,
-            patient_identifier=patient.identifier,
-            patient_name=patient_name(patient),
-            patient_sex=Sex(patient.sex),
-            patient_age_months=completed_months(patient.birth_date, today()),
-            places=place_options(session, actor),
-            default_place_code=default.code if default else None,
-        ),
-        patient,
-    )
-
-
-def _empty_form(patient_id: uuid.UUID) -> CareFormRead:
     return CareFormRead(
-        patient_id=patient_id,
-        patient_identifier="",
-        patient_name="",
-        patient_sex=Sex.FEMALE,
-        patient_age_months=0,
-        places=[],
-        default_place_code=None,
+        patient_id=patient.id,
+        patient_identifier=patient.identifier,
+        patient_name=patient_name(patient),
+        patient_sex=Sex(patient.sex),
+        patient_age_months=completed_months(patient.birth_date, today()),
+        places=place_options(session, actor),
+        default_place_code=default.code if default else None,
     )
 
 
-def not_found() -> NotFound:
-    """The error for anything absent or outside the reader's scope."""
-    return NotFound(CoreError.CORE_001)
+def care_record(
+    model: type[T], data: BaseModel, patient: Patient, place: Place, actor: Actor, **given: Any
+) -> T:
+    """A new care record of ``patient`` at ``place`` by ``actor``, filled from the form's ``data``."""
+    return new_row(
+        model,
+        data,
+        patient_id=patient.id,
+        patient=patient,
+        place_id=place.id,
+        place=place,
+        created_by_id=actor.id,
+        **given,
+    )

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from alima.care import repository
 from alima.care.catalogue import default_catalogue
 from alima.care.enums import (
-    Action,
     Classification,
     ConsultationKind,
     DangerSign,
@@ -23,15 +22,15 @@ from alima.care.models import Consultation, ConsultationDiagnosis
 from alima.care.rules import imci, malaria
 from alima.care.schemas import CareFormRead, ConsultationCreate, ConsultationRead, DiagnosisRead
 from alima.care.service import common
-from alima.core import repository as core_repository
-from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
+from alima.core.access import Actor
+from alima.core.audit import snapshot
 from alima.core.enums import AuditAction
-from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
+from alima.core.errors import Conflict, CoreError, RuleViolation
 from alima.core.i18n import get_locale, gettext
+from alima.core.models import Patient
+from alima.core.service.common import audit_event, dto, get_or_404
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
-from alima.nutrition.enums import Oedema
 
 #: Children under this many months have a paediatric consultation (IMCI ages).
 PAEDIATRIC_BELOW_MONTHS = 60
@@ -82,46 +81,21 @@ def consultation_read(consultation: Consultation) -> ConsultationRead:
     catalogue = default_catalogue()
     locale = get_locale()
     patient = consultation.patient
-    return ConsultationRead(
-        id=consultation.id,
-        patient_id=patient.id,
+    return dto(
+        ConsultationRead,
+        consultation,
         patient_identifier=patient.identifier,
         patient_name=common.patient_name(patient),
         place_code=consultation.place.code,
         place_name=consultation.place.name,
-        consulted_on=consultation.consulted_on,
-        kind=ConsultationKind(consultation.kind),
-        age_months=consultation.age_months,
-        weight_kg=consultation.weight_kg,
-        temperature_c=consultation.temperature_c,
-        breaths_per_minute=consultation.breaths_per_minute,
         fast_breathing_threshold=imci.fast_breathing_threshold(consultation.age_months),
-        cough=consultation.cough,
-        chest_indrawing=consultation.chest_indrawing,
-        stridor=consultation.stridor,
-        fever_history=consultation.fever_history,
-        stiff_neck=consultation.stiff_neck,
         danger_signs=_signs(consultation),
-        urgency=Urgency(consultation.urgency),
-        classifications=[Classification(c) for c in consultation.classifications],
-        actions=[Action(a) for a in consultation.actions],
-        fast_breathing=consultation.fast_breathing,
-        fever=consultation.fever,
-        rdt_result=RdtResult(consultation.rdt_result),
-        malaria_treatment=MalariaTreatment(consultation.malaria_treatment),
-        muac_mm=consultation.muac_mm,
-        oedema=Oedema(consultation.oedema),
         muac_band=MuacBand(consultation.muac_band) if consultation.muac_band else None,
-        nutrition_episode_id=consultation.nutrition_episode_id,
-        referred=consultation.referred,
-        referred_to=consultation.referred_to,
         diagnoses=[
             DiagnosisRead(code=d.icd10, label=catalogue.diagnosis_label(d.icd10, locale))
             for d in consultation.diagnoses
         ],
-        note=consultation.note,
         warnings=_warnings(consultation),
-        created_at=consultation.created_at,
         deleted=consultation.deleted_at is not None,
     )
 
@@ -137,11 +111,7 @@ def _check_diagnoses(codes: list[str]) -> None:
 
 def consultation_form(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareFormRead:
     """The patient and places for the consultation form (audited read)."""
-    with session.begin():
-        form, patient = common.care_form(session, patient_id, actor=actor, form="consultation")
-    if patient is None:
-        raise common.not_found()
-    return form
+    return common.care_form(session, patient_id, actor=actor, form="consultation")
 
 
 def record_consultation(
@@ -152,131 +122,95 @@ def record_consultation(
     Refuses a child of 6-59 months without MUAC (every child under five is screened) and
     diagnoses outside the configured list; malaria inconsistencies come back as warnings.
     """
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
+    return common.write_for_patient(
+        session, actor, data, "consultation", _record_consultation, check=_check_consultation
+    )
+
+
+def _check_consultation(data: ConsultationCreate) -> None:
     _check_diagnoses(list(data.diagnoses))
     if data.referred and not data.referred_to:
         raise RuleViolation(CareError.CARE_015, field="referred_to")
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.consulted_on, patient, "consulted_on")
-            age = common.completed_months(patient.birth_date, on)
-            if imci.muac_applies(age) and data.muac_mm is None:
-                raise RuleViolation(CareError.CARE_001, field="muac_mm")
-            signs = frozenset(data.danger_signs)
-            result = imci.triage(
-                imci.TriageFindings(
-                    age_months=age,
-                    danger_signs=signs,
-                    cough_or_difficult_breathing=data.cough,
-                    breaths_per_minute=data.breaths_per_minute,
-                    chest_indrawing=data.chest_indrawing,
-                    stridor=data.stridor,
-                    temperature_c=data.temperature_c,
-                    fever_history=data.fever_history,
-                    stiff_neck=data.stiff_neck,
-                    rdt=data.rdt_result,
-                    muac_mm=data.muac_mm,
-                    oedema=data.oedema,
-                ),
-                # MUAC colours from the country's protocol in force (docs/clinical-rules.md
-                # §1, §9): one configured source with nutrition and community screening.
-                imci.ImciSettings(muac_cutoffs=nutrition_service.muac_cutoffs(session, place, on)),
+
+
+def _record_consultation(
+    session: Session, patient: Patient, data: ConsultationCreate, actor: Actor
+) -> ConsultationRead:
+    place = common.care_place(session, actor, data.place_code, patient)
+    on = common.care_date(data.consulted_on, patient, "consulted_on")
+    age = common.completed_months(patient.birth_date, on)
+    if imci.muac_applies(age) and data.muac_mm is None:
+        raise RuleViolation(CareError.CARE_001, field="muac_mm")
+    signs = frozenset(data.danger_signs)
+    result = imci.triage(
+        imci.TriageFindings(
+            age_months=age,
+            danger_signs=signs,
+            cough_or_difficult_breathing=data.cough,
+            breaths_per_minute=data.breaths_per_minute,
+            chest_indrawing=data.chest_indrawing,
+            stridor=data.stridor,
+            temperature_c=data.temperature_c,
+            fever_history=data.fever_history,
+            stiff_neck=data.stiff_neck,
+            rdt=data.rdt_result,
+            muac_mm=data.muac_mm,
+            oedema=data.oedema,
+        ),
+        # MUAC colours from the country's protocol in force (docs/clinical-rules.md
+        # §1, §9): one configured source with nutrition and community screening.
+        imci.ImciSettings(muac_cutoffs=nutrition_service.muac_cutoffs(session, place, on)),
+    )
+    consultation = common.care_record(
+        Consultation,
+        data,
+        patient,
+        place,
+        actor,
+        consulted_on=on,
+        kind=(
+            ConsultationKind.PAEDIATRIC
+            if age < PAEDIATRIC_BELOW_MONTHS
+            else ConsultationKind.GENERAL
+        ).value,
+        age_months=age,
+        urgency=result.urgency.value,
+        classifications=[c.value for c in result.classifications],
+        actions=[a.value for a in result.actions],
+        fast_breathing=result.fast_breathing,
+        fever=result.fever,
+        muac_band=result.muac_band.value if result.muac_band else None,
+        **{column: sign in signs for sign, column in DANGER_COLUMNS.items()},
+    )
+    session.add(consultation)
+    try:
+        session.flush()
+        for rank, code in enumerate(data.diagnoses, start=1):
+            session.add(
+                ConsultationDiagnosis(
+                    consultation_id=consultation.id,
+                    consultation=consultation,
+                    rank=rank,
+                    icd10=code,
+                )
             )
-            consultation = Consultation(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                consulted_on=on,
-                kind=(
-                    ConsultationKind.PAEDIATRIC
-                    if age < PAEDIATRIC_BELOW_MONTHS
-                    else ConsultationKind.GENERAL
-                ).value,
-                age_months=age,
-                weight_kg=data.weight_kg,
-                temperature_c=data.temperature_c,
-                breaths_per_minute=data.breaths_per_minute,
-                cough=data.cough,
-                chest_indrawing=data.chest_indrawing,
-                stridor=data.stridor,
-                fever_history=data.fever_history,
-                stiff_neck=data.stiff_neck,
-                urgency=result.urgency.value,
-                classifications=[c.value for c in result.classifications],
-                actions=[a.value for a in result.actions],
-                fast_breathing=result.fast_breathing,
-                fever=result.fever,
-                rdt_result=data.rdt_result.value,
-                malaria_treatment=data.malaria_treatment.value,
-                muac_mm=data.muac_mm,
-                oedema=data.oedema.value,
-                muac_band=result.muac_band.value if result.muac_band else None,
-                referred=data.referred,
-                referred_to=data.referred_to or None,
-                note=data.note or None,
-                created_by_id=actor.id,
-                **{column: sign in signs for sign, column in DANGER_COLUMNS.items()},
-            )
-            session.add(consultation)
-            try:
-                session.flush()
-                for rank, code in enumerate(data.diagnoses, start=1):
-                    session.add(
-                        ConsultationDiagnosis(
-                            consultation_id=consultation.id,
-                            consultation=consultation,
-                            rank=rank,
-                            icd10=code,
-                        )
-                    )
-                session.flush()
-            except IntegrityError as exc:
-                raise Conflict(CoreError.CORE_009) from exc
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="consultation",
-                entity_id=consultation.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(consultation, AUDITED),
-            )
-            return consultation_read(consultation)
-        common.audit_denied(
-            session,
-            actor,
-            AuditAction.WRITE_DENIED,
-            entity_type="consultation",
-            entity_id=None,
-            patient_id=data.patient_id,
-        )
-    raise common.not_found()
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(CoreError.CORE_009) from exc
+    after = snapshot(consultation, AUDITED)
+    audit_event(session, actor, AuditAction.CREATE, "consultation", consultation, after=after)
+    return consultation_read(consultation)
 
 
 def get_consultation(
     session: Session, consultation_id: uuid.UUID, *, actor: Actor
 ) -> ConsultationRead:
     """Open a consultation; the read or the refused attempt is audited."""
-    with session.begin():
-        consultation = repository.find_consultation(session, consultation_id)
-        allowed = consultation is not None and actor.can_at(
-            Permission.PATIENT_READ, consultation.place.path
-        )
-        record(
-            session,
-            actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
-            entity_type="consultation",
-            entity_id=consultation_id,
-            patient_id=consultation.patient_id if consultation else None,
-            place_id=consultation.place_id if consultation else None,
-        )
-        result = consultation_read(consultation) if allowed and consultation else None
-    if result is None:
-        raise common.not_found()
-    return result
+    return get_or_404(
+        session,
+        actor,
+        consultation_id,
+        find=repository.find_consultation,
+        read=consultation_read,
+        entity_type="consultation",
+    )

@@ -10,13 +10,8 @@ from sqlalchemy.orm import Session
 
 from alima.care import repository
 from alima.care.enums import (
-    AncFlag,
     Attendant,
-    DeliveryMode,
-    DeliverySetting,
-    MotherOutcome,
     NewbornOutcome,
-    PostnatalStatus,
 )
 from alima.care.errors import CareError
 from alima.care.models import AntenatalVisit, Delivery, Newborn, PostnatalVisit
@@ -38,9 +33,10 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction, Sex
 from alima.core.errors import Conflict, CoreError, Forbidden, RuleViolation
-from alima.core.models import Patient
+from alima.core.models import Patient, Place
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
+from alima.core.service.common import add_audited, audit_denied, audit_event, dto, not_found
 from alima.core.time import age_in_months
 
 #: Antenatal visits within this many days before a visit belong to the same pregnancy.
@@ -57,6 +53,22 @@ MATERNAL_ERRORS = {
     "delivery_order": CareError.CARE_018,
     "gestational_age": CareError.CARE_019,
 }
+
+
+def _mother_care(
+    session: Session,
+    actor: Actor,
+    patient: Patient,
+    place_code: str | None,
+    *,
+    day: date | None,
+    field: str,
+) -> tuple[Place, date]:
+    """Where and when maternal care is recorded, for a woman of childbearing age that day."""
+    place = common.care_place(session, actor, place_code, patient)
+    on = common.care_date(day, patient, field)
+    _require_mother(patient, on)
+    return place, on
 
 
 def _require_mother(patient: Patient, on: date) -> None:
@@ -96,172 +108,113 @@ def _consistent(check: Callable[..., None], *args: object, **kwargs: object) -> 
 
 def antenatal_read(visit: AntenatalVisit) -> AntenatalRead:
     """The DTO of an antenatal visit."""
-    return AntenatalRead(
-        id=visit.id,
-        patient_id=visit.patient_id,
-        place_name=visit.place.name,
-        visited_on=visit.visited_on,
-        visit_number=visit.visit_number,
-        gestational_age_weeks=visit.gestational_age_weeks,
-        systolic_mmhg=visit.systolic_mmhg,
-        diastolic_mmhg=visit.diastolic_mmhg,
-        temperature_c=visit.temperature_c,
-        muac_mm=visit.muac_mm,
-        iptp_dose=visit.iptp_dose,
-        iron_folic_acid=visit.iron_folic_acid,
-        bednet_given=visit.bednet_given,
-        flags=[AncFlag(f) for f in visit.flags],
-        referred=visit.referred,
-        note=visit.note,
-    )
+    return dto(AntenatalRead, visit, place_name=visit.place.name)
 
 
 def delivery_read(delivery: Delivery) -> DeliveryRead:
     """The DTO of a delivery and its newborns."""
     attendant = Attendant(delivery.attendant)
-    return DeliveryRead(
-        id=delivery.id,
-        patient_id=delivery.patient_id,
+    return dto(
+        DeliveryRead,
+        delivery,
         place_name=delivery.place.name,
-        delivered_on=delivery.delivered_on,
-        setting=DeliverySetting(delivery.setting),
-        attendant=attendant,
         skilled_attendant=maternal.skilled_attendant(attendant),
-        mode=DeliveryMode(delivery.mode),
-        mother_outcome=MotherOutcome(delivery.mother_outcome),
         newborns=[
-            NewbornRead(
-                position=n.position,
+            dto(
+                NewbornRead,
+                n,
                 sex=Sex(n.sex) if n.sex else None,
-                outcome=NewbornOutcome(n.outcome),
-                birth_weight_g=n.birth_weight_g,
                 low_birth_weight=maternal.low_birth_weight(n.birth_weight_g),
-                patient_id=n.patient_id,
             )
             for n in delivery.newborns
         ],
-        note=delivery.note,
     )
 
 
 def postnatal_read(visit: PostnatalVisit) -> PostnatalRead:
     """The DTO of a postnatal visit."""
-    return PostnatalRead(
-        id=visit.id,
-        patient_id=visit.patient_id,
-        place_name=visit.place.name,
-        visited_on=visit.visited_on,
-        delivery_id=visit.delivery_id,
-        day_after_birth=visit.day_after_birth,
-        mother_status=PostnatalStatus(visit.mother_status),
-        newborn_status=PostnatalStatus(visit.newborn_status),
-        exclusive_breastfeeding=visit.exclusive_breastfeeding,
-        family_planning=visit.family_planning,
-        note=visit.note,
-    )
+    return dto(PostnatalRead, visit, place_name=visit.place.name)
 
 
 def maternal_form(
     session: Session, patient_id: uuid.UUID, *, actor: Actor, form: str
 ) -> CareFormRead:
     """The patient, places and recent deliveries for a maternal-health form (audited read)."""
-    with session.begin():
-        result, patient = common.care_form(session, patient_id, actor=actor, form=form)
-        if patient is not None:
-            result.deliveries = [
-                delivery_read(d) for d in repository.list_deliveries(session, patient.id)[:3]
-            ]
-    if patient is None:
-        raise common.not_found()
-    return result
+
+    def recent_deliveries(result: CareFormRead, patient: Patient) -> None:
+        deliveries = repository.list_deliveries(session, patient.id)[:3]
+        result.deliveries = [delivery_read(d) for d in deliveries]
+
+    return common.care_form(session, patient_id, actor=actor, form=form, complete=recent_deliveries)
 
 
 def _denied(session: Session, actor: Actor, entity_type: str, patient_id: uuid.UUID) -> None:
-    common.audit_denied(
-        session,
-        actor,
-        AuditAction.WRITE_DENIED,
-        entity_type=entity_type,
-        entity_id=None,
-        patient_id=patient_id,
-    )
+    audit_denied(session, actor, entity_type=entity_type, entity_id=None, patient_id=patient_id)
 
 
 def record_antenatal_visit(
     session: Session, data: AntenatalCreate, *, actor: Actor
 ) -> AntenatalRead:
     """Record an antenatal visit; its number in the pregnancy and its flags are computed."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.visited_on, patient, "visited_on")
-            _require_mother(patient, on)
-            _consistent(
-                maternal.check_antenatal,
-                maternal.AntenatalPoint(on, data.gestational_age_weeks),
-                others=_antenatal_points(session, patient),
-                deliveries=[
-                    d.delivered_on for d in repository.list_deliveries(session, patient.id)
-                ],
-            )
-            number = (
-                repository.count_antenatal_visits_between(
-                    session, patient.id, on - timedelta(days=PREGNANCY_DAYS), on
-                )
-                + 1
-            )
-            flags = maternal.anc_flags(
-                visit_number=number,
-                gestational_age_weeks=data.gestational_age_weeks,
-                systolic_mmhg=data.systolic_mmhg,
-                diastolic_mmhg=data.diastolic_mmhg,
-                muac_mm=data.muac_mm,
-                temperature_c=data.temperature_c,
-            )
-            visit = AntenatalVisit(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                visited_on=on,
-                visit_number=number,
-                gestational_age_weeks=data.gestational_age_weeks,
-                systolic_mmhg=data.systolic_mmhg,
-                diastolic_mmhg=data.diastolic_mmhg,
-                temperature_c=data.temperature_c,
-                muac_mm=data.muac_mm,
-                iptp_dose=data.iptp_dose,
-                iron_folic_acid=data.iron_folic_acid,
-                bednet_given=data.bednet_given,
-                flags=[f.value for f in flags],
-                referred=data.referred,
-                note=data.note or None,
-                created_by_id=actor.id,
-            )
-            session.add(visit)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="antenatal_visit",
-                entity_id=visit.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(visit, ("visited_on", "visit_number", "gestational_age_weeks")),
-            )
-            return antenatal_read(visit)
-        _denied(session, actor, "antenatal_visit", data.patient_id)
-    raise common.not_found()
+    return common.write_for_patient(
+        session, actor, data, "antenatal_visit", _record_antenatal_visit
+    )
+
+
+def _record_antenatal_visit(
+    session: Session, patient: Patient, data: AntenatalCreate, actor: Actor
+) -> AntenatalRead:
+    place, on = _mother_care(
+        session, actor, patient, data.place_code, day=data.visited_on, field="visited_on"
+    )
+    _consistent(
+        maternal.check_antenatal,
+        maternal.AntenatalPoint(on, data.gestational_age_weeks),
+        others=_antenatal_points(session, patient),
+        deliveries=[d.delivered_on for d in repository.list_deliveries(session, patient.id)],
+    )
+    number = (
+        repository.count_antenatal_visits_between(
+            session, patient.id, on - timedelta(days=PREGNANCY_DAYS), on
+        )
+        + 1
+    )
+    flags = maternal.anc_flags(
+        visit_number=number,
+        gestational_age_weeks=data.gestational_age_weeks,
+        systolic_mmhg=data.systolic_mmhg,
+        diastolic_mmhg=data.diastolic_mmhg,
+        muac_mm=data.muac_mm,
+        temperature_c=data.temperature_c,
+    )
+    visit = common.care_record(
+        AntenatalVisit,
+        data,
+        patient,
+        place,
+        actor,
+        visited_on=on,
+        visit_number=number,
+        flags=[f.value for f in flags],
+    )
+    add_audited(
+        session,
+        actor,
+        visit,
+        "antenatal_visit",
+        ("visited_on", "visit_number", "gestational_age_weeks"),
+    )
+    return antenatal_read(visit)
 
 
 def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> DeliveryRead:
     """Record a delivery with one row per baby; impossible combinations are refused."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
+    return common.write_for_patient(
+        session, actor, data, "delivery", _record_delivery, check=_check_delivery
+    )
+
+
+def _check_delivery(data: DeliveryCreate) -> None:
     try:
         maternal.check_delivery(
             setting=data.setting,
@@ -271,118 +224,83 @@ def record_delivery(session: Session, data: DeliveryCreate, *, actor: Actor) -> 
         )
     except maternal.DeliveryInconsistency as exc:
         raise RuleViolation(DELIVERY_ERRORS[exc.field], field=exc.field) from exc
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.delivered_on, patient, "delivered_on")
-            _require_mother(patient, on)
-            _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
-            delivery = Delivery(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                delivered_on=on,
-                setting=data.setting.value,
-                attendant=data.attendant.value,
-                mode=data.mode.value,
-                mother_outcome=data.mother_outcome.value,
-                note=data.note or None,
-                created_by_id=actor.id,
+
+
+def _record_delivery(
+    session: Session, patient: Patient, data: DeliveryCreate, actor: Actor
+) -> DeliveryRead:
+    place, on = _mother_care(
+        session, actor, patient, data.place_code, day=data.delivered_on, field="delivered_on"
+    )
+    _consistent(maternal.check_delivery_dates, on, _antenatal_points(session, patient))
+    delivery = common.care_record(Delivery, data, patient, place, actor, delivered_on=on)
+    session.add(delivery)
+    session.flush()
+    for position, baby in enumerate(data.newborns, start=1):
+        session.add(
+            Newborn(
+                delivery_id=delivery.id,
+                delivery=delivery,
+                position=position,
+                sex=baby.sex.value if baby.sex else None,
+                outcome=baby.outcome.value,
+                birth_weight_g=baby.birth_weight_g,
             )
-            session.add(delivery)
-            session.flush()
-            for position, baby in enumerate(data.newborns, start=1):
-                session.add(
-                    Newborn(
-                        delivery_id=delivery.id,
-                        delivery=delivery,
-                        position=position,
-                        sex=baby.sex.value if baby.sex else None,
-                        outcome=baby.outcome.value,
-                        birth_weight_g=baby.birth_weight_g,
-                    )
-                )
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="delivery",
-                entity_id=delivery.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after={
-                    **snapshot(delivery, ("delivered_on", "setting", "attendant", "mode")),
-                    "newborns": [b.outcome.value for b in data.newborns],
-                },
-            )
-            return delivery_read(delivery)
-        _denied(session, actor, "delivery", data.patient_id)
-    raise common.not_found()
+        )
+    session.flush()
+    after = {
+        **snapshot(delivery, ("delivered_on", "setting", "attendant", "mode")),
+        "newborns": [b.outcome.value for b in data.newborns],
+    }
+    audit_event(session, actor, AuditAction.CREATE, "delivery", delivery, after=after)
+    return delivery_read(delivery)
 
 
 def record_postnatal_visit(
     session: Session, data: PostnatalCreate, *, actor: Actor
 ) -> PostnatalRead:
     """Record a postnatal visit, linked to the delivery (the latest one by default)."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.visited_on, patient, "visited_on")
-            _require_mother(patient, on)
-            if data.delivery_id is not None:
-                delivery = repository.find_delivery(session, data.delivery_id)
-                if delivery is None or delivery.patient_id != patient.id:
-                    raise RuleViolation(CareError.CARE_013, field="delivery_id")
-                if delivery.delivered_on > on:
-                    raise RuleViolation(
-                        CareError.CARE_014,
-                        delivered_on=str(delivery.delivered_on),
-                        field="visited_on",
-                    )
-            else:
-                delivery = repository.latest_delivery_before(session, patient.id, on)
-                if delivery and maternal.postnatal_day(delivery.delivered_on, on) > (
-                    maternal.POSTNATAL_DAYS
-                ):
-                    delivery = None
-            visit = PostnatalVisit(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                visited_on=on,
-                delivery_id=delivery.id if delivery else None,
-                day_after_birth=(
-                    maternal.postnatal_day(delivery.delivered_on, on) if delivery else None
-                ),
-                mother_status=data.mother_status.value,
-                newborn_status=data.newborn_status.value,
-                exclusive_breastfeeding=data.exclusive_breastfeeding,
-                family_planning=data.family_planning,
-                note=data.note or None,
-                created_by_id=actor.id,
+    return common.write_for_patient(
+        session, actor, data, "postnatal_visit", _record_postnatal_visit
+    )
+
+
+def _record_postnatal_visit(
+    session: Session, patient: Patient, data: PostnatalCreate, actor: Actor
+) -> PostnatalRead:
+    place, on = _mother_care(
+        session, actor, patient, data.place_code, day=data.visited_on, field="visited_on"
+    )
+    if data.delivery_id is not None:
+        delivery = repository.find_delivery(session, data.delivery_id)
+        if delivery is None or delivery.patient_id != patient.id:
+            raise RuleViolation(CareError.CARE_013, field="delivery_id")
+        if delivery.delivered_on > on:
+            raise RuleViolation(
+                CareError.CARE_014,
+                delivered_on=str(delivery.delivered_on),
+                field="visited_on",
             )
-            session.add(visit)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="postnatal_visit",
-                entity_id=visit.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(visit, ("visited_on", "mother_status", "newborn_status")),
-            )
-            return postnatal_read(visit)
-        _denied(session, actor, "postnatal_visit", data.patient_id)
-    raise common.not_found()
+    else:
+        delivery = repository.latest_delivery_before(session, patient.id, on)
+        if delivery and maternal.postnatal_day(delivery.delivered_on, on) > (
+            maternal.POSTNATAL_DAYS
+        ):
+            delivery = None
+    visit = common.care_record(
+        PostnatalVisit,
+        data,
+        patient,
+        place,
+        actor,
+        visited_on=on,
+        delivery_id=delivery.id if delivery else None,
+        day_after_birth=(maternal.postnatal_day(delivery.delivered_on, on) if delivery else None),
+    )
+    add_audited(
+        session, actor, visit, "postnatal_visit", ("visited_on", "mother_status", "newborn_status")
+    )
+    return postnatal_read(visit)
 
 
 def _newborn_of(
@@ -438,7 +356,7 @@ def register_newborn(session: Session, data: NewbornRegister, *, actor: Actor) -
                 confirm_not_duplicate=True,
             )
     if found is None:
-        raise common.not_found()
+        raise not_found()
     created = patient_service.register_patient(session, create, actor=actor)
     with session.begin():
         row = session.get(Newborn, baby.id)

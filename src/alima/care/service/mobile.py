@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from alima.care import repository
-from alima.care.enums import MobileService
 from alima.care.errors import CareError
 from alima.care.models import DisplacedPopulation, MobileSession
 from alima.care.schemas import (
@@ -25,10 +24,18 @@ from alima.care.schemas import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission, minimal_prefixes, sees_free_text
-from alima.core.audit import record, snapshot
-from alima.core.enums import AuditAction, PlaceKind
+from alima.core.audit import snapshot
+from alima.core.enums import PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
+from alima.core.service.common import (
+    add_created,
+    audit_saved,
+    dto,
+    new_row,
+    place_in_scope,
+    record_date,
+)
 from alima.core.time import today
 
 #: The overview covers this many days back from today.
@@ -38,18 +45,14 @@ OVERVIEW_DAYS = 365
 def session_read(row: MobileSession, *, free_text: bool = True) -> MobileSessionRead:
     """The DTO of a mobile-clinic session; team and note only with ``free_text``."""
     clinic = row.mobile_clinic
-    return MobileSessionRead(
-        id=row.id,
+    return dto(
+        MobileSessionRead,
+        row,
         site_code=row.place.code,
         site_name=row.place.name,
         mobile_clinic_code=clinic.code if clinic else None,
         mobile_clinic_name=clinic.name if clinic else None,
-        held_on=row.held_on,
         team=row.team if free_text else None,
-        people_reached=row.people_reached,
-        consultations=row.consultations,
-        children_screened=row.children_screened,
-        services=[MobileService(s) for s in row.services],
         note=row.note if free_text else None,
     )
 
@@ -72,9 +75,7 @@ def _reading_paths(actor: Actor) -> tuple[str, ...]:
 
 
 def _writable(session: Session, actor: Actor, code: str, kind: PlaceKind, field: str) -> Place:
-    place = core_repository.find_place_by_code(session, code)
-    if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
-        raise NotFound(CoreError.CORE_011, code=code, field=field)
+    place = place_in_scope(session, actor, code, Permission.PATIENT_WRITE, field=field)
     if place.kind != kind.value:
         error = CareError.CARE_010 if kind is PlaceKind.DISPLACEMENT_SITE else CareError.CARE_011
         raise RuleViolation(error, field=field)
@@ -82,12 +83,7 @@ def _writable(session: Session, actor: Actor, code: str, kind: PlaceKind, field:
 
 
 def _check_date(value: date | None, field: str) -> date:
-    on = today()
-    if value is None:
-        return on
-    if value > on:
-        raise RuleViolation(CareError.CARE_002, field=field)
-    return value
+    return record_date(value, field, CareError.CARE_002)
 
 
 def form_options(session: Session, *, actor: Actor) -> tuple[list[PlaceOption], list[PlaceOption]]:
@@ -125,31 +121,19 @@ def record_session(
             if data.mobile_clinic_code
             else None
         )
-        row = MobileSession(
+        row = new_row(
+            MobileSession,
+            data,
             place_id=site.id,
             place=site,
             mobile_clinic_id=clinic.id if clinic else None,
             mobile_clinic=clinic,
             held_on=held_on,
-            team=data.team,
-            people_reached=data.people_reached,
-            consultations=data.consultations,
-            children_screened=data.children_screened,
             services=[s.value for s in dict.fromkeys(data.services)],
-            note=data.note or None,
             created_by_id=actor.id,
         )
-        session.add(row)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="mobile_session",
-            entity_id=row.id,
-            place_id=site.id,
-            after=snapshot(row, ("held_on", "team", "people_reached")),
-        )
+        after = snapshot(row, ("held_on", "team", "people_reached"))
+        add_created(session, actor, row, "mobile_session", after=after, place_id=site.id)
         return session_read(row)
 
 
@@ -173,16 +157,14 @@ def record_population(
         row.individuals = data.individuals
         row.households = data.households
         row.source = data.source or None
-        session.flush()
-        record(
+        audit_saved(
             session,
             actor,
-            AuditAction.UPDATE if before else AuditAction.CREATE,
-            entity_type="displaced_population",
-            entity_id=row.id,
-            place_id=site.id,
+            row,
+            "displaced_population",
             before=before,
-            after=snapshot(row, fields),
+            fields=fields,
+            place_id=site.id,
         )
         return _count_read(row)
 

@@ -15,11 +15,11 @@ from alima.care.service import common
 from alima.care.service.consultations import consultation_read
 from alima.care.service.maternal import antenatal_read, delivery_read, postnatal_read
 from alima.care.service.surgery import surgery_read
-from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
-from alima.core.enums import AuditAction, Sex
-from alima.core.time import age_in_months, today, utcnow
+from alima.core.enums import Sex
+from alima.core.models import Patient
+from alima.core.service.common import audit_denied, get_patient_or_404, not_found, soft_delete
+from alima.core.time import age_in_months, today
 
 
 class CareRecordKind(StrEnum):
@@ -43,46 +43,36 @@ MODELS: dict[CareRecordKind, Any] = {
 
 def patient_care(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareRecordsRead:
     """Every live care record of a patient, newest first; the read is audited."""
-    with session.begin():
-        patient = core_repository.find_patient(session, patient_id)
-        allowed = common.readable(actor, patient)
-        record(
-            session,
-            actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
-            entity_type="patient_care",
-            entity_id=patient_id,
-            patient_id=patient_id,
-            place_id=patient.place_id if patient else None,
-        )
-        result = None
-        if allowed and patient is not None:
-            result = CareRecordsRead(
-                patient_id=patient.id,
-                patient_identifier=patient.identifier,
-                patient_name=common.patient_name(patient),
-                patient_sex=Sex(patient.sex),
-                patient_age_months=age_in_months(patient.birth_date, today()),
-                patient_place=patient.place.name,
-                consultations=[
-                    consultation_read(c) for c in repository.list_consultations(session, patient.id)
-                ],
-                antenatal_visits=[
-                    antenatal_read(v) for v in repository.list_antenatal_visits(session, patient.id)
-                ],
-                deliveries=[
-                    delivery_read(d) for d in repository.list_deliveries(session, patient.id)
-                ],
-                postnatal_visits=[
-                    postnatal_read(v) for v in repository.list_postnatal_visits(session, patient.id)
-                ],
-                surgeries=[
-                    surgery_read(s) for s in repository.list_patient_surgeries(session, patient.id)
-                ],
-            )
-    if result is None:
-        raise common.not_found()
-    return result
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient_care",
+        visible=lambda patient: common.readable(actor, patient),
+        read=lambda patient: _care_records(session, patient),
+    )
+
+
+def _care_records(session: Session, patient: Patient) -> CareRecordsRead:
+    return CareRecordsRead(
+        patient_id=patient.id,
+        patient_identifier=patient.identifier,
+        patient_name=common.patient_name(patient),
+        patient_sex=Sex(patient.sex),
+        patient_age_months=age_in_months(patient.birth_date, today()),
+        patient_place=patient.place.name,
+        consultations=[
+            consultation_read(c) for c in repository.list_consultations(session, patient.id)
+        ],
+        antenatal_visits=[
+            antenatal_read(v) for v in repository.list_antenatal_visits(session, patient.id)
+        ],
+        deliveries=[delivery_read(d) for d in repository.list_deliveries(session, patient.id)],
+        postnatal_visits=[
+            postnatal_read(v) for v in repository.list_postnatal_visits(session, patient.id)
+        ],
+        surgeries=[surgery_read(s) for s in repository.list_patient_surgeries(session, patient.id)],
+    )
 
 
 def delete_record(
@@ -101,28 +91,14 @@ def delete_record(
             and row.deleted_at is None
             and actor.can_at(Permission.PATIENT_DELETE, row.place.path)
         ):
-            row.deleted_at = utcnow()
-            row.deleted_reason = data.reason
-            row.deleted_by_id = actor.id
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.DELETE,
-                entity_type=kind.value,
-                entity_id=row.id,
-                patient_id=row.patient_id,
-                place_id=row.place_id,
-                detail=data.reason,
-            )
+            soft_delete(session, actor, row, kind.value, data.reason)
             return
-        record(
+        audit_denied(
             session,
             actor,
-            AuditAction.WRITE_DENIED,
             entity_type=kind.value,
             entity_id=record_id,
             patient_id=row.patient_id if row else None,
             detail="delete",
         )
-    raise common.not_found()
+    raise not_found()

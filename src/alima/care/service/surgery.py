@@ -9,99 +9,60 @@ from sqlalchemy.orm import Session
 
 from alima.care import repository
 from alima.care.catalogue import default_catalogue
-from alima.care.enums import Anaesthesia, SurgeryIndication, SurgeryOutcome
 from alima.care.errors import CareError
 from alima.care.models import Surgery
 from alima.care.schemas import CareFormRead, SurgeryCreate, SurgeryFilter, SurgeryRead
 from alima.care.service import common
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, record_list, snapshot
+from alima.core.audit import record, record_list
 from alima.core.enums import AuditAction
-from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
+from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
+from alima.core.models import Patient
+from alima.core.service.common import add_audited, dto
 from alima.core.time import today
 
 
 def surgery_read(surgery: Surgery) -> SurgeryRead:
     """The DTO of a surgery log entry (procedure label in the current language)."""
-    return SurgeryRead(
-        id=surgery.id,
-        patient_id=surgery.patient_id,
+    return dto(
+        SurgeryRead,
+        surgery,
         patient_identifier=surgery.patient.identifier,
         place_code=surgery.place.code,
         place_name=surgery.place.name,
-        operated_on=surgery.operated_on,
-        procedure=surgery.procedure,
         procedure_label=default_catalogue().procedure_label(surgery.procedure, get_locale()),
-        indication=SurgeryIndication(surgery.indication),
-        indication_detail=surgery.indication_detail,
-        emergency=surgery.emergency,
-        anaesthesia=Anaesthesia(surgery.anaesthesia),
-        outcome=SurgeryOutcome(surgery.outcome),
-        surgeon=surgery.surgeon,
-        note=surgery.note,
     )
 
 
 def surgery_form(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> CareFormRead:
     """The patient and places for the surgery form (audited read)."""
-    with session.begin():
-        form, patient = common.care_form(session, patient_id, actor=actor, form="surgery")
-    if patient is None:
-        raise common.not_found()
-    return form
+    return common.care_form(session, patient_id, actor=actor, form="surgery")
 
 
 def record_surgery(session: Session, data: SurgeryCreate, *, actor: Actor) -> SurgeryRead:
     """Add an operation to the surgery log of the hospital."""
-    if not actor.can(Permission.PATIENT_WRITE):
-        raise Forbidden(CoreError.CORE_002)
+    return common.write_for_patient(
+        session, actor, data, "surgery", _record_surgery, check=_check_surgery
+    )
+
+
+def _check_surgery(data: SurgeryCreate) -> None:
     if data.procedure not in default_catalogue().procedure_codes():
         raise RuleViolation(CareError.CARE_005, code=data.procedure, field="procedure")
-    with session.begin():
-        patient = core_repository.find_patient(session, data.patient_id)
-        if common.readable(actor, patient) and patient is not None:
-            place = common.care_place(session, actor, data.place_code, patient)
-            on = common.care_date(data.operated_on, patient, "operated_on")
-            surgery = Surgery(
-                patient_id=patient.id,
-                patient=patient,
-                place_id=place.id,
-                place=place,
-                operated_on=on,
-                procedure=data.procedure,
-                indication=data.indication.value,
-                indication_detail=data.indication_detail or None,
-                emergency=data.emergency,
-                anaesthesia=data.anaesthesia.value,
-                outcome=data.outcome.value,
-                surgeon=data.surgeon or None,
-                note=data.note or None,
-                created_by_id=actor.id,
-            )
-            session.add(surgery)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="surgery",
-                entity_id=surgery.id,
-                patient_id=patient.id,
-                place_id=place.id,
-                after=snapshot(surgery, ("operated_on", "procedure", "indication", "outcome")),
-            )
-            return surgery_read(surgery)
-        common.audit_denied(
-            session,
-            actor,
-            AuditAction.WRITE_DENIED,
-            entity_type="surgery",
-            entity_id=None,
-            patient_id=data.patient_id,
-        )
-    raise common.not_found()
+
+
+def _record_surgery(
+    session: Session, patient: Patient, data: SurgeryCreate, actor: Actor
+) -> SurgeryRead:
+    place = common.care_place(session, actor, data.place_code, patient)
+    on = common.care_date(data.operated_on, patient, "operated_on")
+    surgery = common.care_record(Surgery, data, patient, place, actor, operated_on=on)
+    add_audited(
+        session, actor, surgery, "surgery", ("operated_on", "procedure", "indication", "outcome")
+    )
+    return surgery_read(surgery)
 
 
 def surgery_log(

@@ -46,6 +46,18 @@ class TokenRow:
         return self.revoked_at is None and self.expires_at > utcnow()
 
 
+def _token_row(user: User, token: ApiToken) -> TokenRow:
+    return TokenRow(
+        id=token.id,
+        username=user.username,
+        name=token.name,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        revoked_at=token.revoked_at,
+        last_used_at=token.last_used_at,
+    )
+
+
 @dataclass(frozen=True)
 class AccountRow:
     """A user account with its roles and API tokens."""
@@ -102,18 +114,7 @@ def _tokens(session: Session, user: User) -> tuple[TokenRow, ...]:
     tokens = session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     )
-    return tuple(
-        TokenRow(
-            id=t.id,
-            username=user.username,
-            name=t.name,
-            created_at=t.created_at,
-            expires_at=t.expires_at,
-            revoked_at=t.revoked_at,
-            last_used_at=t.last_used_at,
-        )
-        for t in tokens
-    )
+    return tuple(_token_row(user, t) for t in tokens)
 
 
 def _row(session: Session, user: User, *, with_tokens: bool = False) -> AccountRow:
@@ -270,12 +271,4 @@ def revoke_token(session: Session, token_id: uuid.UUID, *, actor: Actor | None) 
                 entity_id=token.id,
                 detail=f"{user.username}: {token.name}",
             )
-        return TokenRow(
-            id=token.id,
-            username=user.username,
-            name=token.name,
-            created_at=token.created_at,
-            expires_at=token.expires_at,
-            revoked_at=token.revoked_at,
-            last_used_at=token.last_used_at,
-        )
+        return _token_row(user, token)

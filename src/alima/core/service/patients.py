@@ -7,7 +7,9 @@ existence of a record elsewhere does not leak; the attempt itself is written to 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +43,13 @@ from alima.core.schemas import (
     PatientUpdate,
     PlaceRead,
 )
+from alima.core.service.common import (
+    audit_denied,
+    dto,
+    get_patient_or_404,
+    not_found,
+    place_in_scope,
+)
 from alima.core.service.places import place_read
 from alima.core.text import fold
 from alima.core.time import age_in_months, birth_date_for_age, today, utcnow
@@ -72,39 +81,21 @@ class DuplicateSuspected(Exception):
 
 
 def _read(patient: Patient, on: date | None = None) -> PatientRead:
-    return PatientRead(
-        id=patient.id,
-        identifier=patient.identifier,
-        given_name=patient.given_name,
-        family_name=patient.family_name,
-        sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
-        birth_date=patient.birth_date,
-        birth_date_estimated=patient.birth_date_estimated,
+    return dto(
+        PatientRead,
+        patient,
         age_months=age_in_months(patient.birth_date, on or today()),
-        caregiver_name=patient.caregiver_name,
-        village=patient.village,
-        phone=patient.phone,
         place_code=patient.place.code,
         place_name=patient.place.name,
-        created_at=patient.created_at,
-        updated_at=patient.updated_at,
-        version=patient.version,
         deleted=patient.deleted_at is not None,
-        deleted_reason=patient.deleted_reason,
     )
 
 
 def _summary(patient: Patient) -> PatientSummary:
-    return PatientSummary(
-        id=patient.id,
-        identifier=patient.identifier,
-        given_name=patient.given_name,
-        family_name=patient.family_name,
-        sex=patient.sex,  # type: ignore[arg-type]  # validated into Sex by pydantic
-        birth_date=patient.birth_date,
-        birth_date_estimated=patient.birth_date_estimated,
+    return dto(
+        PatientSummary,
+        patient,
         age_months=age_in_months(patient.birth_date, today()),
-        village=patient.village,
         place_name=patient.place.name,
     )
 
@@ -125,9 +116,7 @@ def _birth_date(data: PatientCreate, on: date) -> tuple[date, bool]:
 def _registration_place(session: Session, actor: Actor, place_code: str | None) -> Place:
     paths = actor.paths_for(Permission.PATIENT_WRITE)
     if place_code:
-        place = repository.find_place_by_code(session, place_code)
-        if place is None or not actor.can_at(Permission.PATIENT_WRITE, place.path):
-            raise NotFound(CoreError.CORE_011, code=place_code)
+        place = place_in_scope(session, actor, place_code, Permission.PATIENT_WRITE)
     else:
         points = repository.list_places(session, paths, kinds=[k.value for k in SERVICE_POINTS])
         if len(points) != 1:
@@ -189,26 +178,20 @@ def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> 
         place = _registration_place(session, actor, data.place_code)
         if not data.confirm_not_duplicate:
             tolerance = ESTIMATED_AGE_TOLERANCE_DAYS if estimated else 0
-            candidates = repository.find_duplicates(
+            find = partial(
+                repository.find_duplicates,
                 session,
                 actor.paths_for(Permission.PATIENT_READ),
                 search_name=search_name,
                 sex=data.sex.value,
                 search_village=search_village,
                 birth_date=birth_date,
-                tolerance_days=tolerance,
             )
+            candidates = find(tolerance_days=tolerance)
+            # An existing child registered with an estimated age matches within the tolerance.
             candidates += [
                 c
-                for c in repository.find_duplicates(
-                    session,
-                    actor.paths_for(Permission.PATIENT_READ),
-                    search_name=search_name,
-                    sex=data.sex.value,
-                    search_village=search_village,
-                    birth_date=birth_date,
-                    tolerance_days=ESTIMATED_AGE_TOLERANCE_DAYS,
-                )
+                for c in find(tolerance_days=ESTIMATED_AGE_TOLERANCE_DAYS)
                 if c.birth_date_estimated and c not in candidates
             ]
             if candidates:
@@ -256,8 +239,8 @@ def _visible(actor: Actor, patient: Patient | None, permission: Permission) -> b
     return patient is not None and actor.can_at(permission, patient.place.path)
 
 
-#: Audit detail of a read made through a break-the-glass access (listed for coordinators).
-EMERGENCY_READ = "break_glass"
+def _can(actor: Actor, permission: Permission) -> Callable[[Patient], bool]:
+    return lambda patient: actor.can_at(permission, patient.place.path)
 
 
 def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> PatientRead:
@@ -266,27 +249,47 @@ def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Pat
     A patient outside the actor's scope opens while a break-the-glass access to it lasts
     (``actor.emergency_patient_ids``); such reads are marked in the audit log.
     """
-    with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        allowed = _visible(actor, patient, Permission.PATIENT_READ)
-        emergency = (
-            not allowed and patient is not None and patient.id in actor.emergency_patient_ids
-        )
-        allowed = allowed or emergency
-        record(
-            session,
-            actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
-            entity_type="patient",
-            entity_id=patient_id,
-            patient_id=patient_id,
-            place_id=patient.place_id if patient else None,
-            detail=EMERGENCY_READ if emergency else None,
-        )
-        result = _read(patient) if allowed and patient is not None else None
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient",
+        visible=_can(actor, Permission.PATIENT_READ),
+        read=_read,
+        break_glass=True,
+    )
+
+
+def _changeable(
+    session: Session,
+    actor: Actor,
+    patient_id: uuid.UUID,
+    permission: Permission,
+    *,
+    refusal_place: bool,
+    detail: str | None = None,
+) -> tuple[Patient | None, Exception | None]:
+    """The live patient if ``permission`` holds at its place, else the error to raise.
+
+    The refusal is audited (inside the caller's transaction, at the patient's place when
+    ``refusal_place``): 403 for a patient the actor can read, 404 otherwise.
+    """
+    patient = repository.find_patient(session, patient_id)
+    live = patient is not None and patient.deleted_at is None
+    if live and _visible(actor, patient, permission):
+        return patient, None
+    audit_denied(
+        session,
+        actor,
+        entity_type="patient",
+        entity_id=patient_id,
+        patient_id=patient_id,
+        place_id=patient.place_id if patient and refusal_place else None,
+        detail=detail,
+    )
+    if live and _visible(actor, patient, Permission.PATIENT_READ):
+        return None, Forbidden(CoreError.CORE_002)
+    return None, not_found()
 
 
 def update_patient(
@@ -295,26 +298,10 @@ def update_patient(
     """Change some fields; before and after values go to the audit log."""
     changes = data.model_dump(exclude_unset=True)
     with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        readable = _visible(actor, patient, Permission.PATIENT_READ)
-        writable = _visible(actor, patient, Permission.PATIENT_WRITE)
-        if patient is None or not writable or patient.deleted_at is not None:
-            record(
-                session,
-                actor,
-                AuditAction.WRITE_DENIED,
-                entity_type="patient",
-                entity_id=patient_id,
-                patient_id=patient_id,
-                place_id=patient.place_id if patient else None,
-            )
-            denied: Exception = (
-                Forbidden(CoreError.CORE_002)
-                if readable and patient is not None and patient.deleted_at is None
-                else NotFound(CoreError.CORE_001)
-            )
-        else:
-            denied = None  # type: ignore[assignment]
+        patient, denied = _changeable(
+            session, actor, patient_id, Permission.PATIENT_WRITE, refusal_place=True
+        )
+        if patient is not None:
             before = snapshot(patient, AUDITED_FIELDS)
             for name, value in changes.items():
                 if name in {"given_name", "family_name", "sex", "birth_date"} and value is None:
@@ -348,27 +335,15 @@ def delete_patient(
 ) -> PatientRead:
     """Soft-delete a patient with a reason (the record stays, hidden from searches)."""
     with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        readable = _visible(actor, patient, Permission.PATIENT_READ)
-        allowed = _visible(actor, patient, Permission.PATIENT_DELETE)
-        if patient is None or not allowed or patient.deleted_at is not None:
-            record(
-                session,
-                actor,
-                AuditAction.WRITE_DENIED,
-                entity_type="patient",
-                entity_id=patient_id,
-                patient_id=patient_id,
-                detail="delete",
-            )
-            denied: Exception | None = (
-                Forbidden(CoreError.CORE_002)
-                if readable and patient is not None and patient.deleted_at is None
-                else NotFound(CoreError.CORE_001)
-            )
-            result = None
-        else:
-            denied = None
+        patient, denied = _changeable(
+            session,
+            actor,
+            patient_id,
+            Permission.PATIENT_DELETE,
+            refusal_place=False,
+            detail="delete",
+        )
+        if patient is not None:
             patient.deleted_at = utcnow()
             patient.deleted_reason = data.reason
             patient.deleted_by_id = actor.id
@@ -385,9 +360,20 @@ def delete_patient(
                 detail=data.reason,
             )
             result = _read(patient)
-    if denied is not None or result is None:
-        raise denied or NotFound(CoreError.CORE_001)
+    if denied is not None:
+        raise denied
     return result
+
+
+def _audit_names(session: Session, actor: Actor, patients: Sequence[Patient], detail: str) -> None:
+    """A list of patients shows their names: one audited read each."""
+    record_list(
+        session,
+        actor,
+        entity_type="patient",
+        rows=[(p.id, p.id, p.place_id) for p in patients],
+        detail=detail,
+    )
 
 
 def search_patients(
@@ -432,13 +418,7 @@ def search_patients(
             )
         )
         # A list of names is a read of each patient shown.
-        record_list(
-            session,
-            actor,
-            entity_type="patient",
-            rows=[(p.id, p.id, p.place_id) for p in rows],
-            detail="search",
-        )
+        _audit_names(session, actor, rows, "search")
         page = Page[PatientSummary](
             items=[_summary(p) for p in rows],
             total=total,
@@ -454,39 +434,21 @@ def patient_audit_trail(
     session: Session, patient_id: uuid.UUID, *, actor: Actor
 ) -> tuple[PatientRead, list[AuditEventRead]]:
     """The audit trail of a patient, for data managers and coordinators in scope."""
-    with session.begin():
-        patient = repository.find_patient(session, patient_id)
-        allowed = _visible(actor, patient, Permission.AUDIT_READ)
-        record(
-            session,
-            actor,
-            AuditAction.READ if allowed else AuditAction.READ_DENIED,
-            entity_type="patient_audit",
-            entity_id=patient_id,
-            patient_id=patient_id,
-            place_id=patient.place_id if patient else None,
-        )
-        if allowed and patient is not None:
-            events = [
-                AuditEventRead(
-                    at=e.at,
-                    actor=username,
-                    action=e.action,
-                    entity_type=e.entity_type,
-                    channel=e.channel,
-                    detail=e.detail,
-                    before=e.before,
-                    after=e.after,
-                    changes=_changes(e.before, e.after),
-                )
-                for e, username in repository.list_patient_audit(session, patient_id)
-            ]
-            result: tuple[PatientRead, list[AuditEventRead]] | None = (_read(patient), events)
-        else:
-            result = None
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+    return get_patient_or_404(
+        session,
+        actor,
+        patient_id,
+        "patient_audit",
+        visible=_can(actor, Permission.AUDIT_READ),
+        read=lambda patient: (_read(patient), _audit_events(session, patient_id)),
+    )
+
+
+def _audit_events(session: Session, patient_id: uuid.UUID) -> list[AuditEventRead]:
+    return [
+        dto(AuditEventRead, e, actor=username, changes=_changes(e.before, e.after))
+        for e, username in repository.list_patient_audit(session, patient_id)
+    ]
 
 
 def _changes(
@@ -512,13 +474,7 @@ def home(session: Session, *, actor: Actor) -> HomeRead:
             if actor.can(Permission.PATIENT_READ)
             else []
         )
-        record_list(
-            session,
-            actor,
-            entity_type="patient",
-            rows=[(p.id, p.id, p.place_id) for p in recent],
-            detail="recently seen",
-        )
+        _audit_names(session, actor, recent, "recently seen")
         places: list[PlaceRead] = [place_read(p) for p in points]
         return HomeRead(
             places=places,

@@ -9,19 +9,15 @@ from alima.core.access import Actor, Permission
 from alima.core.errors import CoreError, Forbidden, NotFound
 from alima.core.models import Place
 from alima.core.schemas import Page, PlaceRead
+from alima.core.service.common import dto
 
 
 def place_read(place: Place) -> PlaceRead:
     """DTO of a place (populations and parent must be loaded)."""
-    return PlaceRead(
-        id=place.id,
-        code=place.code,
-        name=place.name,
-        kind=place.kind,
+    return dto(
+        PlaceRead,
+        place,
         parent_code=place.parent.code if place.parent else None,
-        depth=place.depth,
-        latitude=place.latitude,
-        longitude=place.longitude,
         populations={p.year: p.population for p in place.populations},
     )
 

@@ -1,0 +1,147 @@
+"""The monthly report of a site or a project (aggregates only) and its scopes."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from alima.core import repository as core_repository
+from alima.core.access import Actor, Permission
+from alima.core.errors import (
+    BadRequest,
+    CoreError,
+    NotFound,
+)
+from alima.core.time import today as utc_today
+from alima.nutrition import repository
+from alima.nutrition.enums import Outcome
+from alima.nutrition.rules.report import (
+    days_in_next_month,
+    discharges,
+    month_bounds,
+    outcome_rates,
+)
+from alima.nutrition.schemas import (
+    MonthlyReport,
+    RateRead,
+)
+from alima.nutrition.service.episodes import CRITERION_PRIORITY
+
+
+def monthly_report(
+    session: Session,
+    *,
+    month: str,
+    place_code: str | None = None,
+    project_code: str | None = None,
+    actor: Actor,
+    include_medical_transfers: bool = True,
+    today: date | None = None,
+) -> MonthlyReport:
+    """The monthly report of a site (with its subtree) or a project's places (aggregates only).
+
+    Read as of ``today`` (the server's date by default): a child defaulted by then counts as
+    an exit on the day of default, whether or not anyone opened a page (``rules.follow_up``).
+    """
+    start, end = month_bounds(month)
+    today = today or utc_today()
+    if (place_code is None) == (project_code is None):
+        raise BadRequest(CoreError.CORE_004, fields="place, project")
+    with session.begin():
+        allowed = actor.paths_for(Permission.AGGREGATE_READ) + actor.paths_for(
+            Permission.PATIENT_READ
+        )
+        if place_code is not None:
+            place = core_repository.find_place_by_code(session, place_code)
+            if place is None or not any(place.path.startswith(a) for a in allowed):
+                raise NotFound(CoreError.CORE_011, code=place_code)
+            paths = [place.path]
+            scope_kind, scope_code, scope_name = "place", place.code, place.name
+        else:
+            assert project_code is not None  # noqa: S101 - checked above
+            project = core_repository.find_project_by_code(session, project_code)
+            project_paths = (
+                core_repository.project_place_paths(session, [project.id]).get(project.id, [])
+                if project
+                else []
+            )
+            if (
+                project is None
+                or not project_paths
+                or not all(any(p.startswith(a) for a in allowed) for p in project_paths)
+            ):
+                raise NotFound(CoreError.CORE_001)
+            paths = project_paths
+            scope_kind, scope_code, scope_name = "project", project.code, project.name
+        at_start = repository.count_open_on(session, paths, before=start, today=today)
+        by_criterion: dict[str, int] = {c.value: 0 for c in CRITERION_PRIORITY}
+        by_type = {"new": 0, "relapse": 0, "transfer_in": 0}
+        for admission_type, criterion, count in repository.admissions_by_type_and_criterion(
+            session, paths, start=start, end=end
+        ):
+            by_type[admission_type] = by_type.get(admission_type, 0) + count
+            if admission_type == "new":
+                by_criterion[criterion] = by_criterion.get(criterion, 0) + count
+        exits = repository.exits_by_outcome(session, paths, start=start, end=end, today=today)
+        exits_all = {o.value: exits.get(o.value, 0) for o in Outcome}
+        at_end = repository.count_open_on(
+            session, paths, before=end + timedelta(days=1), today=today
+        )
+        cured = repository.cured_stays(session, paths, start=start, end=end)
+        given = repository.sachets_given(session, paths, start=start, end=end)
+        daily = repository.daily_sachets_of_caseload(session, paths, on=end, today=today)
+    rates = outcome_rates(exits_all, include_medical_transfers=include_medical_transfers)
+    return MonthlyReport(
+        scope_kind=scope_kind,  # type: ignore[arg-type]  # one of the two literals above
+        scope_code=scope_code,
+        scope_name=scope_name,
+        month=f"{start:%Y-%m}",
+        start=start,
+        end=end,
+        at_start=at_start,
+        admissions_by_criterion=by_criterion,
+        new_admissions=by_type.get("new", 0),
+        relapses=by_type.get("relapse", 0),
+        transfers_in=by_type.get("transfer_in", 0),
+        total_admissions=sum(by_type.values()),
+        exits_by_outcome=exits_all,
+        total_exits=sum(exits_all.values()),
+        at_end=at_end,
+        rate_denominator=discharges(exits_all, include_medical_transfers=include_medical_transfers),
+        rates=[
+            RateRead(
+                outcome=r.outcome.value,
+                count=r.count,
+                rate=r.percent,
+                standard=r.standard.text if r.standard else "",
+                meets_standard=r.meets_standard,
+            )
+            for r in rates
+        ],
+        average_length_of_stay_days=(
+            round(sum((c - a).days for a, c, _ in cured) / len(cured), 1) if cured else None
+        ),
+        rutf_sachets_per_child_cured=(
+            round(sum(s for _, _, s in cured) / len(cured), 1) if cured else None
+        ),
+        rutf_sachets_given=given,
+        next_month_rutf_sachets=math.ceil(round(daily * days_in_next_month(end), 6)),
+        medical_transfers_in_denominator=include_medical_transfers,
+    )
+
+
+def report_scopes(
+    session: Session, *, actor: Actor
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Places (any level) and projects whose monthly report the actor may read."""
+    allowed = actor.paths_for(Permission.AGGREGATE_READ) + actor.paths_for(Permission.PATIENT_READ)
+    with session.begin():
+        places = core_repository.list_places(session, allowed)
+        projects = []
+        for project in core_repository.list_projects(session):
+            paths = core_repository.project_place_paths(session, [project.id]).get(project.id, [])
+            if paths and all(any(p.startswith(a) for a in allowed) for p in paths):
+                projects.append((project.code, project.name))
+        return [(p.code, p.name) for p in places], projects
