@@ -109,21 +109,22 @@ def prepare(url: str, episodes: int, visits_per_episode: int) -> tuple[str, list
     return token, ids
 
 
-def serve(url: str, port: int, workers: int | None) -> subprocess.Popen[bytes]:
-    """The platform in its own process, started as ``alima serve`` (its default workers)."""
+def serve(
+    url: str, port: int, workers: int | None, *, plain: bool = False
+) -> subprocess.Popen[bytes]:
+    """The platform in its own process, started as ``alima serve`` (its default workers).
+
+    ``plain``: plain uvicorn (its defaults, no access log, one worker unless ``workers``), for
+    code from before ``alima serve`` chose its workers, such as the baseline of issue 10.
+    """
     env = {**os.environ, "ALIMA_DATABASE_URL": url, "ALIMA_ENV": "test"}
-    command = [
-        sys.executable,
-        "-c",
-        "from alima.cli import app; app()",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    if workers is not None:
-        command += ["--workers", str(workers)]
+    if plain:
+        command = [sys.executable, "-m", "uvicorn", "alima.main:create_app", "--factory"]
+        command += ["--no-access-log", "--workers", str(workers or 1)]
+    else:
+        command = [sys.executable, "-c", "from alima.cli import app; app()", "serve"]
+        command += ["--workers", str(workers)] if workers is not None else []
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     # Its own process group: stopping the benchmark stops every worker process with it.
     process = subprocess.Popen(
         command,
@@ -167,14 +168,21 @@ def cpu_seconds(pid: int) -> float:
 
 
 def run(
-    kind: str, visits: int, clients: int, port: int, interval: float, workers: int | None
+    kind: str,
+    visits: int,
+    clients: int,
+    port: int,
+    interval: float,
+    workers: int | None,
+    *,
+    plain: bool = False,
 ) -> dict[str, float]:
     per_episode = 10
     episodes = visits // per_episode
     with tempfile.TemporaryDirectory() as tmp:
         url = fresh_database(kind, Path(tmp))
         token, ids = prepare(url, episodes, per_episode)
-        server = serve(url, port, workers)
+        server = serve(url, port, workers, plain=plain)
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -251,17 +259,32 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="server processes (default: alima serve's own)"
     )
+    parser.add_argument(
+        "--plain-uvicorn",
+        action="store_true",
+        help="start plain uvicorn instead of alima serve (for code older than alima serve's "
+        "choice of workers, e.g. the baseline exported with git archive)",
+    )
     args = parser.parse_args()
     print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv))
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {args.visits} visits, "
         f"{args.clients} concurrent clients, "
         + (f"one visit every {args.interval:g} s per client" if args.interval else "back to back")
-        + f", workers: {args.workers or 'alima serve default'}; load {os.getloadavg()}"
+        + f", workers: {args.workers or ('1' if args.plain_uvicorn else 'alima serve default')}"
+        + f"{' (plain uvicorn)' if args.plain_uvicorn else ''}; load {os.getloadavg()}"
     )
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for kind in kinds:
-        figures = run(kind, args.visits, args.clients, args.port, args.interval, args.workers)
+        figures = run(
+            kind,
+            args.visits,
+            args.clients,
+            args.port,
+            args.interval,
+            args.workers,
+            plain=args.plain_uvicorn,
+        )
         print(
             f"  {kind:<10} {figures['requests']:>6.0f} visits, {figures['errors']:.0f} errors, "
             f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, "
