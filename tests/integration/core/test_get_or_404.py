@@ -37,14 +37,15 @@ def _episode(session: Session, world: World) -> uuid.UUID:
 
 
 def _read(session: Session, world: World, who: str, episode_id: uuid.UUID) -> str:
-    return get_or_404(
+    severity: str = get_or_404(
         session,
         world.actors[who],
         episode_id,
         find=lambda s, i: repository.find_episode(s, i, with_visits=False),
-        read=lambda e: e.severity,
+        read=lambda e: str(e.severity),
         entity_type="nutrition_episode",
     )
+    return severity
 
 
 def _audit(session: Session, entity_id: uuid.UUID) -> list[tuple[str, uuid.UUID | None, object]]:
