@@ -112,7 +112,7 @@ def select_live_at(model: Any, paths: Sequence[str], *where: ColumnElement[bool]
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tally:
     """A figure of live dated records at places: how many (or the sum of ``value``).
 

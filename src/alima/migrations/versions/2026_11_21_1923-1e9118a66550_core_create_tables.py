@@ -8,8 +8,6 @@ by hand-written SQL.
 Revision 1e9118a66550, the first; written 2026-11-21 19:23.
 """
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,44 +27,6 @@ APPEND_ONLY_POSTGRESQL = (
     "CREATE TRIGGER core_audit_event_no_change BEFORE UPDATE OR DELETE ON core_audit_event "
     "FOR EACH ROW EXECUTE FUNCTION core_audit_event_append_only()",
 )
-
-
-def _record_columns(*, author: bool = True, deleted: bool = False) -> list[sa.Column[Any]]:
-    """Columns of the id and timestamp mixins, then of the author and soft-delete ones."""
-    columns = [
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    ]
-    if author:
-        columns.append(sa.Column("created_by_id", sa.Uuid(), nullable=True))
-    if deleted:
-        columns += [
-            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-            sa.Column("deleted_reason", sa.Text(), nullable=True),
-            sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        ]
-    return columns
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    """``table.column`` refers to ``target.id``, named by the metadata's naming convention."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name)
-
-
-def _create_indexes(table: str, *columns: str) -> None:
-    """One plain index on each column, named by the metadata's naming convention."""
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
-
-
-def _drop_indexes(table: str, *columns: str) -> None:
-    """Drop the indexes :func:`_create_indexes` made, in the order given."""
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
 
 
 def _append_only() -> None:
@@ -95,7 +55,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_login_attempt")),
     )
-    _create_indexes("core_login_attempt", "at", "username")
+    with op.batch_alter_table("core_login_attempt", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_core_login_attempt_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_core_login_attempt_username"), ["username"], unique=False
+        )
 
     op.create_table(
         "core_organisation",
@@ -103,7 +67,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("country_code", sa.String(length=3), nullable=True),
-        *_record_columns(author=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_organisation")),
         sa.UniqueConstraint("code", name=op.f("uq_core_organisation_code")),
     )
@@ -118,7 +84,9 @@ def upgrade() -> None:
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        *_record_columns(author=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "latitude IS NULL OR (latitude >= -90 AND latitude <= 90)",
             name=op.f("ck_core_place_lat"),
@@ -127,11 +95,15 @@ def upgrade() -> None:
             "longitude IS NULL OR (longitude >= -180 AND longitude <= 180)",
             name=op.f("ck_core_place_lon"),
         ),
-        _fk("core_place", "parent_id", "core_place"),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["core_place.id"], name=op.f("fk_core_place_parent_id_core_place")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_place")),
         sa.UniqueConstraint("code", name=op.f("uq_core_place_code")),
     )
-    _create_indexes("core_place", "parent_id", "path")
+    with op.batch_alter_table("core_place", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_core_place_parent_id"), ["parent_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_core_place_path"), ["path"], unique=False)
 
     op.create_table(
         "core_place_population",
@@ -143,7 +115,11 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "population >= 0", name=op.f("ck_core_place_population_population_positive")
         ),
-        _fk("core_place_population", "place_id", "core_place"),
+        sa.ForeignKeyConstraint(
+            ["place_id"],
+            ["core_place.id"],
+            name=op.f("fk_core_place_population_place_id_core_place"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_place_population")),
         sa.UniqueConstraint("place_id", "year", name="place_year"),
     )
@@ -155,8 +131,12 @@ def upgrade() -> None:
         sa.Column("programme_areas", sa.JSON(), nullable=False),
         sa.Column("start_on", sa.Date(), nullable=False),
         sa.Column("end_on", sa.Date(), nullable=True),
-        *_record_columns(author=False),
-        _fk("core_project", "country_id", "core_place"),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["country_id"], ["core_place.id"], name=op.f("fk_core_project_country_id_core_place")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_project")),
         sa.UniqueConstraint("code", name=op.f("uq_core_project_code")),
     )
@@ -169,8 +149,14 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=5), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
-        *_record_columns(author=False),
-        _fk("core_user", "organisation_id", "core_organisation"),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_core_user_organisation_id_core_organisation"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_user")),
         sa.UniqueConstraint("username", name=op.f("uq_core_user_username")),
     )
@@ -184,11 +170,14 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("core_api_token", "user_id", "core_user"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["core_user.id"], name=op.f("fk_core_api_token_user_id_core_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_api_token")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_core_api_token_token_hash")),
     )
-    _create_indexes("core_api_token", "user_id")
+    with op.batch_alter_table("core_api_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_core_api_token_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "core_audit_event",
@@ -205,10 +194,19 @@ def upgrade() -> None:
         sa.Column("after", sa.JSON(), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
-        _fk("core_audit_event", "actor_id", "core_user"),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["core_user.id"], name=op.f("fk_core_audit_event_actor_id_core_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_audit_event")),
     )
-    _create_indexes("core_audit_event", "actor_id", "at", "patient_id")
+    with op.batch_alter_table("core_audit_event", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_core_audit_event_actor_id"), ["actor_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_core_audit_event_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_core_audit_event_patient_id"), ["patient_id"], unique=False
+        )
 
     op.create_table(
         "core_patient",
@@ -225,11 +223,27 @@ def upgrade() -> None:
         sa.Column("search_name", sa.String(length=300), nullable=False),
         sa.Column("search_village", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        *_record_columns(deleted=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.Text(), nullable=True),
+        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint("sex IN ('M', 'F')", name=op.f("ck_core_patient_sex")),
-        _fk("core_patient", "created_by_id", "core_user"),
-        _fk("core_patient", "deleted_by_id", "core_user"),
-        _fk("core_patient", "place_id", "core_place"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_core_patient_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["deleted_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_core_patient_deleted_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_core_patient_place_id_core_place")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_patient")),
         sa.UniqueConstraint("identifier", name=op.f("uq_core_patient_identifier")),
     )
@@ -248,8 +262,16 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("role", sa.String(length=40), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("core_project_partner", "organisation_id", "core_organisation"),
-        _fk("core_project_partner", "project_id", "core_project"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_core_project_partner_organisation_id_core_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_core_project_partner_project_id_core_project"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_project_partner")),
         sa.UniqueConstraint("project_id", "organisation_id", "role", name="role"),
     )
@@ -258,8 +280,14 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("core_project_place", "place_id", "core_place"),
-        _fk("core_project_place", "project_id", "core_project"),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_core_project_place_place_id_core_place")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_core_project_place_project_id_core_project"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_project_place")),
         sa.UniqueConstraint("project_id", "place_id", name="place"),
     )
@@ -270,17 +298,32 @@ def upgrade() -> None:
         sa.Column("place_id", sa.Uuid(), nullable=True),
         sa.Column("project_id", sa.Uuid(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        *_record_columns(author=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "(place_id IS NOT NULL AND project_id IS NULL) OR (place_id IS NULL AND project_id IS NOT NULL)",
             name=op.f("ck_core_role_assignment_one_scope"),
         ),
-        _fk("core_role_assignment", "place_id", "core_place"),
-        _fk("core_role_assignment", "project_id", "core_project"),
-        _fk("core_role_assignment", "user_id", "core_user"),
+        sa.ForeignKeyConstraint(
+            ["place_id"],
+            ["core_place.id"],
+            name=op.f("fk_core_role_assignment_place_id_core_place"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_core_role_assignment_project_id_core_project"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["core_user.id"], name=op.f("fk_core_role_assignment_user_id_core_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_role_assignment")),
     )
-    _create_indexes("core_role_assignment", "user_id")
+    with op.batch_alter_table("core_role_assignment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_core_role_assignment_user_id"), ["user_id"], unique=False
+        )
 
     op.create_table(
         "core_user_session",
@@ -291,21 +334,26 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("core_user_session", "user_id", "core_user"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["core_user.id"], name=op.f("fk_core_user_session_user_id_core_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_core_user_session")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_core_user_session_token_hash")),
     )
-    _create_indexes("core_user_session", "user_id")
+    with op.batch_alter_table("core_user_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_core_user_session_user_id"), ["user_id"], unique=False)
 
     _append_only()
 
 
 def downgrade() -> None:
     _drop_append_only()
-    _drop_indexes("core_user_session", "user_id")
+    with op.batch_alter_table("core_user_session", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_core_user_session_user_id"))
 
     op.drop_table("core_user_session")
-    _drop_indexes("core_role_assignment", "user_id")
+    with op.batch_alter_table("core_role_assignment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_core_role_assignment_user_id"))
 
     op.drop_table("core_role_assignment")
     op.drop_table("core_project_place")
@@ -316,19 +364,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_core_patient_place_id"))
 
     op.drop_table("core_patient")
-    _drop_indexes("core_audit_event", "patient_id", "at", "actor_id")
+    with op.batch_alter_table("core_audit_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_core_audit_event_patient_id"))
+        batch_op.drop_index(batch_op.f("ix_core_audit_event_at"))
+        batch_op.drop_index(batch_op.f("ix_core_audit_event_actor_id"))
 
     op.drop_table("core_audit_event")
-    _drop_indexes("core_api_token", "user_id")
+    with op.batch_alter_table("core_api_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_core_api_token_user_id"))
 
     op.drop_table("core_api_token")
     op.drop_table("core_user")
     op.drop_table("core_project")
     op.drop_table("core_place_population")
-    _drop_indexes("core_place", "path", "parent_id")
+    with op.batch_alter_table("core_place", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_core_place_path"))
+        batch_op.drop_index(batch_op.f("ix_core_place_parent_id"))
 
     op.drop_table("core_place")
     op.drop_table("core_organisation")
-    _drop_indexes("core_login_attempt", "username", "at")
+    with op.batch_alter_table("core_login_attempt", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_core_login_attempt_username"))
+        batch_op.drop_index(batch_op.f("ix_core_login_attempt_at"))
 
     op.drop_table("core_login_attempt")

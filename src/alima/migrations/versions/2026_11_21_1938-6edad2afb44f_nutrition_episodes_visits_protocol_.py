@@ -8,37 +8,11 @@ through validated overrides.
 Revision 6edad2afb44f, after 1e9118a66550; written 2026-11-21 19:38.
 """
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "6edad2afb44f", "1e9118a66550"
 branch_labels = depends_on = None
-
-
-def _record_columns(*, author: bool = True, deleted: bool = False) -> list[sa.Column[Any]]:
-    """Columns of the id and timestamp mixins, then of the author and soft-delete ones."""
-    columns = [
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    ]
-    if author:
-        columns.append(sa.Column("created_by_id", sa.Uuid(), nullable=True))
-    if deleted:
-        columns += [
-            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-            sa.Column("deleted_reason", sa.Text(), nullable=True),
-            sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        ]
-    return columns
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    """``table.column`` refers to ``target.id``, named by the metadata's naming convention."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name)
 
 
 def upgrade() -> None:
@@ -51,9 +25,20 @@ def upgrade() -> None:
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
-        *_record_columns(),
-        _fk("nutrition_protocol_override", "country_id", "core_place"),
-        _fk("nutrition_protocol_override", "created_by_id", "core_user"),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["country_id"],
+            ["core_place.id"],
+            name=op.f("fk_nutrition_protocol_override_country_id_core_place"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_protocol_override_created_by_id_core_user"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_protocol_override")),
     )
     op.create_table(
@@ -85,7 +70,13 @@ def upgrade() -> None:
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("exit_note", sa.Text(), nullable=True),
         sa.Column("transfer_place_id", sa.Uuid(), nullable=True),
-        *_record_columns(deleted=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.Text(), nullable=True),
+        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint(
             "(status = 'open' AND outcome IS NULL AND closed_on IS NULL) OR (status = 'closed' AND outcome IS NOT NULL AND closed_on IS NOT NULL)",
             name=op.f("ck_nutrition_episode_closed_has_outcome"),
@@ -93,12 +84,34 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('open', 'closed')", name=op.f("ck_nutrition_episode_status")
         ),
-        _fk("nutrition_episode", "created_by_id", "core_user"),
-        _fk("nutrition_episode", "deleted_by_id", "core_user"),
-        _fk("nutrition_episode", "patient_id", "core_patient"),
-        _fk("nutrition_episode", "place_id", "core_place"),
-        _fk("nutrition_episode", "previous_episode_id", "nutrition_episode"),
-        _fk("nutrition_episode", "transfer_place_id", "core_place"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_episode_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["deleted_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_episode_deleted_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["core_patient.id"],
+            name=op.f("fk_nutrition_episode_patient_id_core_patient"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_episode_place_id_core_place")
+        ),
+        sa.ForeignKeyConstraint(
+            ["previous_episode_id"],
+            ["nutrition_episode.id"],
+            name=op.f("fk_nutrition_episode_previous_episode_id_nutrition_episode"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transfer_place_id"],
+            ["core_place.id"],
+            name=op.f("fk_nutrition_episode_transfer_place_id_core_place"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_episode")),
     )
     with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
@@ -148,12 +161,34 @@ def upgrade() -> None:
         sa.Column("next_visit_on", sa.Date(), nullable=True),
         sa.Column("alerts", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_reason", sa.Text(), nullable=True),
+        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint("sachets_given >= 0", name=op.f("ck_nutrition_visit_sachets_positive")),
-        _fk("nutrition_visit", "place_id", "core_place"),
-        _fk("nutrition_visit", "created_by_id", "core_user"),
-        _fk("nutrition_visit", "deleted_by_id", "core_user"),
-        _fk("nutrition_visit", "episode_id", "nutrition_episode"),
+        sa.ForeignKeyConstraint(
+            ["place_id"],
+            ["core_place.id"],
+            name=op.f("fk_nutrition_visit_place_id_core_place"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_visit_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["deleted_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_nutrition_visit_deleted_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["episode_id"],
+            ["nutrition_episode.id"],
+            name=op.f("fk_nutrition_visit_episode_id_nutrition_episode"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_visit")),
     )
     with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:

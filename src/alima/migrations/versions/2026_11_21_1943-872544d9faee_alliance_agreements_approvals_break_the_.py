@@ -10,51 +10,11 @@ and their participants. Only new ``alliance_*`` tables: no core table changes.
 Revision 872544d9faee, after 4ea65fc5cf12; written 2026-11-21 19:43.
 """
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "872544d9faee", "4ea65fc5cf12"
 branch_labels = depends_on = None
-
-
-def _record_columns(*, author: bool = True, deleted: bool = False) -> list[sa.Column[Any]]:
-    """Columns of the id and timestamp mixins, then of the author and soft-delete ones."""
-    columns = [
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    ]
-    if author:
-        columns.append(sa.Column("created_by_id", sa.Uuid(), nullable=True))
-    if deleted:
-        columns += [
-            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-            sa.Column("deleted_reason", sa.Text(), nullable=True),
-            sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        ]
-    return columns
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    """``table.column`` refers to ``target.id``, named by the metadata's naming convention."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name)
-
-
-def _create_indexes(table: str, *columns: str) -> None:
-    """One plain index on each column, named by the metadata's naming convention."""
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
-
-
-def _drop_indexes(table: str, *columns: str) -> None:
-    """Drop the indexes :func:`_create_indexes` made, in the order given."""
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
 
 
 def upgrade() -> None:
@@ -70,7 +30,10 @@ def upgrade() -> None:
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("effective_to", sa.Date(), nullable=True),
         sa.Column("reference", sa.String(length=200), nullable=True),
-        *_record_columns(),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint(
             "data_access IN ('patient_level', 'aggregates')",
             name=op.f("ck_alliance_agreement_data_access"),
@@ -83,9 +46,21 @@ def upgrade() -> None:
             "effective_to IS NULL OR effective_to >= effective_from",
             name=op.f("ck_alliance_agreement_effective_dates"),
         ),
-        _fk("alliance_agreement", "created_by_id", "core_user"),
-        _fk("alliance_agreement", "organisation_id", "core_organisation"),
-        _fk("alliance_agreement", "project_id", "core_project"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_agreement_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_alliance_agreement_organisation_id_core_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_alliance_agreement_project_id_core_project"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_agreement")),
     )
     with op.batch_alter_table("alliance_agreement", schema=None) as batch_op:
@@ -106,15 +81,33 @@ def upgrade() -> None:
         sa.Column("unlocked_by_id", sa.Uuid(), nullable=True),
         sa.Column("unlocked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("unlock_reason", sa.Text(), nullable=True),
-        *_record_columns(author=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('submitted', 'approved', 'reopened')",
             name=op.f("ck_alliance_data_period_status"),
         ),
-        _fk("alliance_data_period", "place_id", "core_place"),
-        _fk("alliance_data_period", "project_id", "core_project"),
-        _fk("alliance_data_period", "submitted_by_id", "core_user"),
-        _fk("alliance_data_period", "unlocked_by_id", "core_user"),
+        sa.ForeignKeyConstraint(
+            ["place_id"],
+            ["core_place.id"],
+            name=op.f("fk_alliance_data_period_place_id_core_place"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_alliance_data_period_project_id_core_project"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_data_period_submitted_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["unlocked_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_data_period_unlocked_by_id_core_user"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_data_period")),
         sa.UniqueConstraint("place_id", "starts_on", name="month"),
     )
@@ -137,19 +130,37 @@ def upgrade() -> None:
         sa.Column("reporting_amount", sa.BigInteger(), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
-        *_record_columns(),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint("amount > 0", name=op.f("ck_alliance_funding_grant_amount_positive")),
         sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_alliance_funding_grant_dates")),
         sa.CheckConstraint(
             "reporting_amount > 0", name=op.f("ck_alliance_funding_grant_reporting_amount_positive")
         ),
-        _fk("alliance_funding_grant", "created_by_id", "core_user"),
-        _fk("alliance_funding_grant", "donor_id", "core_organisation"),
-        _fk("alliance_funding_grant", "project_id", "core_project"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_funding_grant_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["donor_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_alliance_funding_grant_donor_id_core_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_alliance_funding_grant_project_id_core_project"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_funding_grant")),
         sa.UniqueConstraint("project_id", "reference", name="reference"),
     )
-    _create_indexes("alliance_funding_grant", "project_id")
+    with op.batch_alter_table("alliance_funding_grant", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alliance_funding_grant_project_id"), ["project_id"], unique=False
+        )
 
     op.create_table(
         "alliance_training",
@@ -161,15 +172,41 @@ def upgrade() -> None:
         sa.Column("started_on", sa.Date(), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=False),
         sa.Column("trainer", sa.String(length=200), nullable=False),
-        *_record_columns(),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint("ended_on >= started_on", name=op.f("ck_alliance_training_dates")),
-        _fk("alliance_training", "created_by_id", "core_user"),
-        _fk("alliance_training", "organisation_id", "core_organisation"),
-        _fk("alliance_training", "place_id", "core_place"),
-        _fk("alliance_training", "project_id", "core_project"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_training_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_alliance_training_organisation_id_core_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_alliance_training_place_id_core_place")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["core_project.id"],
+            name=op.f("fk_alliance_training_project_id_core_project"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_training")),
     )
-    _create_indexes("alliance_training", "ended_on", "place_id", "project_id")
+    with op.batch_alter_table("alliance_training", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alliance_training_ended_on"), ["ended_on"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_alliance_training_place_id"), ["place_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_alliance_training_project_id"), ["project_id"], unique=False
+        )
 
     op.create_table(
         "alliance_break_glass",
@@ -179,8 +216,14 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("alliance_break_glass", "patient_id", "core_patient"),
-        _fk("alliance_break_glass", "user_id", "core_user"),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["core_patient.id"],
+            name=op.f("fk_alliance_break_glass_patient_id_core_patient"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["core_user.id"], name=op.f("fk_alliance_break_glass_user_id_core_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_break_glass")),
     )
     with op.batch_alter_table("alliance_break_glass", schema=None) as batch_op:
@@ -200,16 +243,34 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
-        *_record_columns(),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint(
             "amount > 0", name=op.f("ck_alliance_funding_allocation_amount_positive")
         ),
-        _fk("alliance_funding_allocation", "created_by_id", "core_user"),
-        _fk("alliance_funding_allocation", "grant_id", "alliance_funding_grant"),
-        _fk("alliance_funding_allocation", "organisation_id", "core_organisation"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_funding_allocation_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["grant_id"],
+            ["alliance_funding_grant.id"],
+            name=op.f("fk_alliance_funding_allocation_grant_id_alliance_funding_grant"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_alliance_funding_allocation_organisation_id_core_organisation"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_funding_allocation")),
     )
-    _create_indexes("alliance_funding_allocation", "grant_id")
+    with op.batch_alter_table("alliance_funding_allocation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alliance_funding_allocation_grant_id"), ["grant_id"], unique=False
+        )
 
     op.create_table(
         "alliance_period_approval",
@@ -219,13 +280,28 @@ def upgrade() -> None:
         sa.Column("approved_by_id", sa.Uuid(), nullable=False),
         sa.Column("approved_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("alliance_period_approval", "approved_by_id", "core_user"),
-        _fk("alliance_period_approval", "organisation_id", "core_organisation"),
-        _fk("alliance_period_approval", "period_id", "alliance_data_period"),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_period_approval_approved_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_alliance_period_approval_organisation_id_core_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["period_id"],
+            ["alliance_data_period.id"],
+            name=op.f("fk_alliance_period_approval_period_id_alliance_data_period"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_period_approval")),
         sa.UniqueConstraint("period_id", "round", "organisation_id", name="once_per_round"),
     )
-    _create_indexes("alliance_period_approval", "period_id")
+    with op.batch_alter_table("alliance_period_approval", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alliance_period_approval_period_id"), ["period_id"], unique=False
+        )
 
     op.create_table(
         "alliance_training_participant",
@@ -235,26 +311,55 @@ def upgrade() -> None:
         sa.Column("cadre", sa.String(length=200), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=True),
         sa.Column("sex", sa.String(length=1), nullable=True),
-        *_record_columns(),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint(
             "sex IS NULL OR sex IN ('M', 'F')", name=op.f("ck_alliance_training_participant_sex")
         ),
-        _fk("alliance_training_participant", "created_by_id", "core_user"),
-        _fk("alliance_training_participant", "organisation_id", "core_organisation"),
-        _fk("alliance_training_participant", "training_id", "alliance_training"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_alliance_training_participant_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["core_organisation.id"],
+            name=op.f("fk_alliance_training_participant_organisation_id_core_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["training_id"],
+            ["alliance_training.id"],
+            name=op.f("fk_alliance_training_participant_training_id_alliance_training"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_training_participant")),
     )
-    _create_indexes("alliance_training_participant", "search_name", "training_id")
+    with op.batch_alter_table("alliance_training_participant", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alliance_training_participant_search_name"),
+            ["search_name"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_alliance_training_participant_training_id"),
+            ["training_id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
-    _drop_indexes("alliance_training_participant", "training_id", "search_name")
+    with op.batch_alter_table("alliance_training_participant", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alliance_training_participant_training_id"))
+        batch_op.drop_index(batch_op.f("ix_alliance_training_participant_search_name"))
 
     op.drop_table("alliance_training_participant")
-    _drop_indexes("alliance_period_approval", "period_id")
+    with op.batch_alter_table("alliance_period_approval", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alliance_period_approval_period_id"))
 
     op.drop_table("alliance_period_approval")
-    _drop_indexes("alliance_funding_allocation", "grant_id")
+    with op.batch_alter_table("alliance_funding_allocation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alliance_funding_allocation_grant_id"))
 
     op.drop_table("alliance_funding_allocation")
     with op.batch_alter_table("alliance_break_glass", schema=None) as batch_op:
@@ -263,10 +368,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_alliance_break_glass_created_at"))
 
     op.drop_table("alliance_break_glass")
-    _drop_indexes("alliance_training", "project_id", "place_id", "ended_on")
+    with op.batch_alter_table("alliance_training", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alliance_training_project_id"))
+        batch_op.drop_index(batch_op.f("ix_alliance_training_place_id"))
+        batch_op.drop_index(batch_op.f("ix_alliance_training_ended_on"))
 
     op.drop_table("alliance_training")
-    _drop_indexes("alliance_funding_grant", "project_id")
+    with op.batch_alter_table("alliance_funding_grant", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alliance_funding_grant_project_id"))
 
     op.drop_table("alliance_funding_grant")
     with op.batch_alter_table("alliance_data_period", schema=None) as batch_op:
