@@ -31,8 +31,7 @@ class AllianceError(ErrorCode):
         "month not ended", N_("A month can be submitted for approval only once it has ended.")
     )
     ALLIANCE_007 = Detail(
-        "already submitted",
-        N_("The data of {month} at {place} are already submitted or approved."),
+        "already submitted", N_("The data of {month} at {place} are already submitted or approved.")
     )
     ALLIANCE_008 = Detail(
         "approval not expected",

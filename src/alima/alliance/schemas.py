@@ -163,15 +163,9 @@ class ProjectSummary(BaseModel):
     end_on: date | None
 
 
-class ProjectOverview(BaseModel):
+class ProjectOverview(ProjectSummary):
     """The project page: partners, agreements in plain words, funding, trainings."""
 
-    code: str
-    name: str
-    country_code: str
-    country_name: str
-    start_on: date
-    end_on: date | None
     programme_areas: list[str]
     places: list[str]
     partners: list[PartnerRead]

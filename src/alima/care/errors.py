@@ -10,8 +10,7 @@ class CareError(ErrorCode):
     """Errors of consultations, maternal health, surgery and mobile clinics."""
 
     CARE_001 = Detail(
-        "MUAC required",
-        N_("Measure the MUAC: it is required for every child aged 6 to 59 months."),
+        "MUAC required", N_("Measure the MUAC: it is required for every child aged 6 to 59 months.")
     )
     CARE_002 = Detail("date in future", N_("The date cannot be in the future."))
     CARE_003 = Detail("date before birth", N_("The date is before the patient's date of birth."))
@@ -30,26 +29,20 @@ class CareError(ErrorCode):
         "not a woman", N_("Antenatal, delivery and postnatal records are for women only.")
     )
     CARE_010 = Detail(
-        "not a displacement site",
-        N_("Choose a displacement site for a mobile-clinic session."),
+        "not a displacement site", N_("Choose a displacement site for a mobile-clinic session.")
     )
     CARE_011 = Detail("not a mobile clinic", N_("Choose a mobile clinic team."))
     CARE_012 = Detail(
-        "not a service point",
-        N_("Choose a health facility, mobile clinic or displacement site."),
+        "not a service point", N_("Choose a health facility, mobile clinic or displacement site.")
     )
     CARE_013 = Detail(
-        "delivery of another patient",
-        N_("This delivery belongs to another patient."),
+        "delivery of another patient", N_("This delivery belongs to another patient.")
     )
     CARE_014 = Detail(
         "postnatal before birth",
         N_("The postnatal visit cannot be before the delivery ({delivered_on})."),
     )
-    CARE_015 = Detail(
-        "referral destination required",
-        N_("Say where the patient is referred to."),
-    )
+    CARE_015 = Detail("referral destination required", N_("Say where the patient is referred to."))
     CARE_016 = Detail("duplicate diagnosis", N_("Each diagnosis may be given only once."))
     CARE_017 = Detail(
         "implausible age for a maternal record",
@@ -86,8 +79,7 @@ class CareWarning(ErrorCode):
     """Data-quality warnings: shown with the saved record, never refused."""
 
     CARE_W01 = Detail(
-        "ACT without positive test",
-        N_("An ACT was given without a positive malaria test."),
+        "ACT without positive test", N_("An ACT was given without a positive malaria test.")
     )
     CARE_W02 = Detail(
         "positive test not treated",
@@ -95,8 +87,7 @@ class CareWarning(ErrorCode):
     )
     CARE_W03 = Detail("fever not tested", N_("Fever without a malaria test: do the rapid test."))
     CARE_W04 = Detail(
-        "severe without artesunate",
-        N_("Severe febrile illness: give artesunate before referral."),
+        "severe without artesunate", N_("Severe febrile illness: give artesunate before referral.")
     )
     CARE_W05 = Detail(
         "urgent referral not recorded",

@@ -26,172 +26,40 @@ from alima.care.models import (
 )
 from alima.core.enums import PlaceKind
 from alima.core.models import Place
-from alima.core.repository import find_by_id, in_paths, patient_not_deleted
-
-
-def _month(year: Any, month: Any) -> date:
-    return date(int(year), int(month), 1)
-
-
-def _live_patient(model: Any) -> tuple[ColumnElement[bool], ...]:
-    """For a record linked to a patient, the condition that the patient is not deleted."""
-    column = getattr(model, "patient_id", None)
-    return () if column is None else (patient_not_deleted(column),)
-
-
-def aggregate(
-    session: Session,
-    model: Any,
-    day: InstrumentedAttribute[date],
-    *,
-    paths: Sequence[str],
-    start: date,
-    end: date,
-    where: Sequence[ColumnElement[bool]] = (),
-    value: ColumnElement[Any] | InstrumentedAttribute[Any] | None = None,
-) -> int:
-    """Count (or sum ``value`` over) live rows of ``model`` in the subtrees and period."""
-    measure = func.count() if value is None else func.coalesce(func.sum(value), 0)
-    stmt = (
-        select(measure)
-        .select_from(model)
-        .join(Place, Place.id == model.place_id)
-        .where(
-            in_paths(Place.path, paths),
-            model.deleted_at.is_(None),
-            *_live_patient(model),
-            day.between(start, end),
-            *where,
-        )
-    )
-    return int(session.scalar(stmt) or 0)
-
-
-def aggregate_monthly(
-    session: Session,
-    model: Any,
-    day: InstrumentedAttribute[date],
-    *,
-    paths: Sequence[str],
-    start: date,
-    end: date,
-    where: Sequence[ColumnElement[bool]] = (),
-    value: ColumnElement[Any] | InstrumentedAttribute[Any] | None = None,
-) -> dict[date, int]:
-    """The same as :func:`aggregate`, by month."""
-    year, month = func.extract("year", day), func.extract("month", day)
-    measure = func.count() if value is None else func.sum(value)
-    stmt = (
-        select(year, month, measure)
-        .select_from(model)
-        .join(Place, Place.id == model.place_id)
-        .where(
-            in_paths(Place.path, paths),
-            model.deleted_at.is_(None),
-            *_live_patient(model),
-            day.between(start, end),
-            *where,
-        )
-        .group_by(year, month)
-    )
-    return {_month(y, m): int(n or 0) for y, m, n in session.execute(stmt)}
-
+from alima.core.repository import (
+    Tally,
+    find_by_id,
+    in_paths,
+    list_of_patient,
+    select_live_at,
+)
 
 # --- indicators ------------------------------------------------------------------------------
-
-
-def count_consultations(session: Session, paths: Sequence[str], start: date, end: date) -> int:
-    """General and paediatric consultations."""
-    return aggregate(
-        session, Consultation, Consultation.consulted_on, paths=paths, start=start, end=end
-    )
-
-
-def monthly_consultations(
-    session: Session, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Consultations by month."""
-    return aggregate_monthly(
-        session, Consultation, Consultation.consulted_on, paths=paths, start=start, end=end
-    )
-
-
-def count_deliveries(session: Session, paths: Sequence[str], start: date, end: date) -> int:
-    """Deliveries assisted or recorded."""
-    return aggregate(session, Delivery, Delivery.delivered_on, paths=paths, start=start, end=end)
-
-
-def monthly_deliveries(
-    session: Session, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Deliveries by month."""
-    return aggregate_monthly(
-        session, Delivery, Delivery.delivered_on, paths=paths, start=start, end=end
-    )
-
-
-def count_emergency_surgeries(
-    session: Session, paths: Sequence[str], start: date, end: date
-) -> int:
-    """Emergency operations of the surgery log."""
-    return aggregate(
-        session,
-        Surgery,
-        Surgery.operated_on,
-        paths=paths,
-        start=start,
-        end=end,
-        where=[Surgery.emergency.is_(True)],
-    )
-
-
-def monthly_emergency_surgeries(
-    session: Session, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """Emergency operations by month."""
-    return aggregate_monthly(
-        session,
-        Surgery,
-        Surgery.operated_on,
-        paths=paths,
-        start=start,
-        end=end,
-        where=[Surgery.emergency.is_(True)],
-    )
 
 
 def _at_sites() -> ColumnElement[bool]:
     return Place.kind == PlaceKind.DISPLACEMENT_SITE.value
 
 
-def people_reached_at_sites(session: Session, paths: Sequence[str], start: date, end: date) -> int:
-    """People reached by mobile-clinic sessions at displacement sites."""
-    return aggregate(
-        session,
-        MobileSession,
-        MobileSession.held_on,
-        paths=paths,
-        start=start,
-        end=end,
-        where=[_at_sites()],
-        value=MobileSession.people_reached,
-    )
+#: General and paediatric consultations.
+CONSULTATIONS = Tally(Consultation, Consultation.consulted_on)
+#: Deliveries assisted or recorded.
+DELIVERIES = Tally(Delivery, Delivery.delivered_on)
+#: Emergency operations of the surgery log.
+EMERGENCY_SURGERIES = Tally(Surgery, Surgery.operated_on, where=(Surgery.emergency.is_(True),))
+#: People reached by mobile-clinic sessions at displacement sites.
+PEOPLE_REACHED_AT_SITES = Tally(
+    MobileSession, MobileSession.held_on, where=(_at_sites(),), value=MobileSession.people_reached
+)
 
-
-def monthly_people_reached_at_sites(
-    session: Session, paths: Sequence[str], start: date, end: date
-) -> dict[date, int]:
-    """People reached at displacement sites by month."""
-    return aggregate_monthly(
-        session,
-        MobileSession,
-        MobileSession.held_on,
-        paths=paths,
-        start=start,
-        end=end,
-        where=[_at_sites()],
-        value=MobileSession.people_reached,
-    )
+count_consultations = CONSULTATIONS.total
+monthly_consultations = CONSULTATIONS.monthly
+count_deliveries = DELIVERIES.total
+monthly_deliveries = DELIVERIES.monthly
+count_emergency_surgeries = EMERGENCY_SURGERIES.total
+monthly_emergency_surgeries = EMERGENCY_SURGERIES.monthly
+people_reached_at_sites = PEOPLE_REACHED_AT_SITES.total
+monthly_people_reached_at_sites = PEOPLE_REACHED_AT_SITES.monthly
 
 
 def _count_distinct_at_sites(
@@ -232,43 +100,35 @@ def count_clinics_active(session: Session, paths: Sequence[str], start: date, en
 # --- patient records -------------------------------------------------------------------------
 
 
+_CONSULTATION_LOADS = (
+    selectinload(Consultation.patient),
+    selectinload(Consultation.place),
+    selectinload(Consultation.diagnoses),
+)
+_DELIVERY_LOADS = (selectinload(Delivery.newborns), selectinload(Delivery.place))
+_SURGERY_LOADS = (selectinload(Surgery.place), selectinload(Surgery.patient))
+
+
 def find_consultation(session: Session, consultation_id: uuid.UUID) -> Consultation | None:
     """A consultation with its patient, place and diagnoses (deleted ones included)."""
-    return find_by_id(
-        session,
-        Consultation,
-        consultation_id,
-        selectinload(Consultation.patient),
-        selectinload(Consultation.place),
-        selectinload(Consultation.diagnoses),
-    )
+    return find_by_id(session, Consultation, consultation_id, *_CONSULTATION_LOADS)
 
 
 def list_consultations(session: Session, patient_id: uuid.UUID) -> list[Consultation]:
     """A patient's live consultations, newest first."""
-    return list(
-        session.scalars(
-            select(Consultation)
-            .where(Consultation.patient_id == patient_id, Consultation.deleted_at.is_(None))
-            .options(
-                selectinload(Consultation.patient),
-                selectinload(Consultation.place),
-                selectinload(Consultation.diagnoses),
-            )
-            .order_by(Consultation.consulted_on.desc(), Consultation.created_at.desc())
-        )
+    return list_of_patient(
+        session, Consultation, patient_id, Consultation.consulted_on, *_CONSULTATION_LOADS
     )
 
 
 def list_antenatal_visits(session: Session, patient_id: uuid.UUID) -> list[AntenatalVisit]:
     """A patient's live antenatal visits, newest first."""
-    return list(
-        session.scalars(
-            select(AntenatalVisit)
-            .where(AntenatalVisit.patient_id == patient_id, AntenatalVisit.deleted_at.is_(None))
-            .options(selectinload(AntenatalVisit.place))
-            .order_by(AntenatalVisit.visited_on.desc(), AntenatalVisit.created_at.desc())
-        )
+    return list_of_patient(
+        session,
+        AntenatalVisit,
+        patient_id,
+        AntenatalVisit.visited_on,
+        selectinload(AntenatalVisit.place),
     )
 
 
@@ -306,49 +166,28 @@ def latest_delivery_before(session: Session, patient_id: uuid.UUID, on: date) ->
 
 def find_delivery(session: Session, delivery_id: uuid.UUID) -> Delivery | None:
     """A delivery with its newborns."""
-    return find_by_id(
-        session,
-        Delivery,
-        delivery_id,
-        selectinload(Delivery.newborns),
-        selectinload(Delivery.place),
-    )
+    return find_by_id(session, Delivery, delivery_id, *_DELIVERY_LOADS)
 
 
 def list_deliveries(session: Session, patient_id: uuid.UUID) -> list[Delivery]:
     """A patient's live deliveries, newest first."""
-    return list(
-        session.scalars(
-            select(Delivery)
-            .where(Delivery.patient_id == patient_id, Delivery.deleted_at.is_(None))
-            .options(selectinload(Delivery.newborns), selectinload(Delivery.place))
-            .order_by(Delivery.delivered_on.desc())
-        )
-    )
+    return list_of_patient(session, Delivery, patient_id, Delivery.delivered_on, *_DELIVERY_LOADS)
 
 
 def list_postnatal_visits(session: Session, patient_id: uuid.UUID) -> list[PostnatalVisit]:
     """A patient's live postnatal visits, newest first."""
-    return list(
-        session.scalars(
-            select(PostnatalVisit)
-            .where(PostnatalVisit.patient_id == patient_id, PostnatalVisit.deleted_at.is_(None))
-            .options(selectinload(PostnatalVisit.place))
-            .order_by(PostnatalVisit.visited_on.desc())
-        )
+    return list_of_patient(
+        session,
+        PostnatalVisit,
+        patient_id,
+        PostnatalVisit.visited_on,
+        selectinload(PostnatalVisit.place),
     )
 
 
 def list_patient_surgeries(session: Session, patient_id: uuid.UUID) -> list[Surgery]:
     """A patient's live operations, newest first."""
-    return list(
-        session.scalars(
-            select(Surgery)
-            .where(Surgery.patient_id == patient_id, Surgery.deleted_at.is_(None))
-            .options(selectinload(Surgery.place), selectinload(Surgery.patient))
-            .order_by(Surgery.operated_on.desc())
-        )
-    )
+    return list_of_patient(session, Surgery, patient_id, Surgery.operated_on, *_SURGERY_LOADS)
 
 
 def list_surgeries(
@@ -357,15 +196,8 @@ def list_surgeries(
     """The surgery log of the subtrees over a period, newest first."""
     return list(
         session.scalars(
-            select(Surgery)
-            .join(Place, Place.id == Surgery.place_id)
-            .where(
-                in_paths(Place.path, paths),
-                Surgery.deleted_at.is_(None),
-                patient_not_deleted(Surgery.patient_id),
-                Surgery.operated_on.between(start, end),
-            )
-            .options(selectinload(Surgery.place), selectinload(Surgery.patient))
+            select_live_at(Surgery, paths, Surgery.operated_on.between(start, end))
+            .options(*_SURGERY_LOADS)
             .order_by(Surgery.operated_on.desc(), Surgery.created_at.desc())
             .limit(limit)
         )
@@ -445,9 +277,7 @@ def list_recent_sessions(
     """Latest mobile-clinic sessions at places in the subtrees."""
     return list(
         session.scalars(
-            select(MobileSession)
-            .join(Place, Place.id == MobileSession.place_id)
-            .where(in_paths(Place.path, paths), MobileSession.deleted_at.is_(None))
+            select_live_at(MobileSession, paths)
             .options(selectinload(MobileSession.place), selectinload(MobileSession.mobile_clinic))
             .order_by(MobileSession.held_on.desc(), MobileSession.created_at.desc())
             .limit(limit)

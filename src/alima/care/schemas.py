@@ -27,10 +27,15 @@ from alima.care.enums import (
     SurgeryOutcome,
     Urgency,
 )
+from alima.core import schemas as core_schemas
 from alima.core.enums import Sex
 from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.growth.muac import MuacBand
 from alima.nutrition.enums import Oedema
+
+#: A soft deletion with its reason: the core's schema, shared by every record.
+RecordDelete = core_schemas.RecordDelete
+
 
 EARLIEST = date(2000, 1, 1)
 MuacMm = Annotated[int, Field(ge=50, le=300, description="MUAC in whole millimetres.")]
@@ -391,14 +396,6 @@ class CareFormRead(BaseModel):
     places: list[PlaceOption]
     default_place_code: str | None
     deliveries: list[DeliveryRead] = Field(default_factory=list)
-
-
-class RecordDelete(BaseModel):
-    """A soft deletion always has a reason."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reason: Note = Field(..., min_length=3)
 
 
 class SurgeryFilter(BaseModel):

@@ -14,8 +14,7 @@ class CommunityError(ErrorCode):
         N_("The MUAC bracelet is for children aged {min_months} to {max_months} months."),
     )
     COM_002 = Detail(
-        "referral completed",
-        N_("This referral was already completed on {arrived_on}."),
+        "referral completed", N_("This referral was already completed on {arrived_on}.")
     )
     COM_003 = Detail(
         "arrival before referral",
@@ -23,12 +22,10 @@ class CommunityError(ErrorCode):
     )
     COM_004 = Detail("date in future", N_("The date cannot be in the future."))
     COM_005 = Detail(
-        "not a service point",
-        N_("Choose a health facility, mobile clinic or displacement site."),
+        "not a service point", N_("Choose a health facility, mobile clinic or displacement site.")
     )
     COM_006 = Detail(
-        "patient unknown",
-        N_("No patient with the identifier {identifier} in your places."),
+        "patient unknown", N_("No patient with the identifier {identifier} in your places.")
     )
     COM_007 = Detail(
         "episode needs admission",

@@ -7,10 +7,15 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from alima.community.enums import ReferralStatus, ReferralUrgency, ScreenerType, TrainerRole
+from alima.core import schemas as core_schemas
 from alima.core.enums import Sex
 from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.growth.muac import MuacBand
 from alima.nutrition.enums import Oedema
+
+#: A soft deletion with its reason: the core's schema, shared by every record.
+RecordDelete = core_schemas.RecordDelete
+
 
 MuacMm = Annotated[int, Field(ge=50, le=300, description="MUAC in whole millimetres.")]
 Village = Annotated[ShortText, Field(min_length=1)]
@@ -140,14 +145,6 @@ class ScreeningRead(BaseModel):
     referral: ReferralRead | None
     created_at: datetime
     deleted: bool = False
-
-
-class RecordDelete(BaseModel):
-    """A soft deletion always has a reason."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reason: Note = Field(..., min_length=3)
 
 
 class StatisticsFilter(BaseModel):

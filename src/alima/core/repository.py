@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -42,6 +43,27 @@ def find_by_id(
     ).one_or_none()
 
 
+def list_of_patient(
+    session: Session,
+    model: Any,
+    patient_id: uuid.UUID,
+    day: InstrumentedAttribute[date],
+    *options: ORMOption,
+) -> list[Any]:
+    """A patient's live ``model`` records, newest ``day`` first, loaded with ``options``.
+
+    Records of one day come newest written first.
+    """
+    return list(
+        session.scalars(
+            select(model)
+            .where(model.patient_id == patient_id, model.deleted_at.is_(None))
+            .options(*options)
+            .order_by(day.desc(), model.created_at.desc())
+        )
+    )
+
+
 def in_paths(
     column: ColumnElement[str] | InstrumentedAttribute[str], paths: Sequence[str]
 ) -> ColumnElement[bool]:
@@ -63,6 +85,77 @@ def patient_not_deleted(
     """
     deleted = select(Patient.id).where(Patient.deleted_at.is_not(None))
     return or_(column.is_(None), column.not_in(deleted))
+
+
+def month_start(year: int | float, month: int | float) -> date:
+    """First day of a month given as SQL ``extract`` numbers (floats on PostgreSQL)."""
+    return date(int(year), int(month), 1)
+
+
+def live_at(model: Any, paths: Sequence[str]) -> tuple[ColumnElement[bool], ...]:
+    """``model``'s rows are live and at places in the subtrees (``Place`` joined on its place).
+
+    For a record linked to a patient, the patient is not deleted either.
+    """
+    patient = getattr(model, "patient_id", None)
+    return (
+        in_paths(Place.path, paths),
+        model.deleted_at.is_(None),
+        *(() if patient is None else (patient_not_deleted(patient),)),
+    )
+
+
+def select_live_at(model: Any, paths: Sequence[str], *where: ColumnElement[bool]) -> Select[Any]:
+    """Live ``model`` rows at places in the subtrees (see :func:`live_at`) where ``where`` holds."""
+    return (
+        select(model).join(Place, Place.id == model.place_id).where(*live_at(model, paths), *where)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Tally:
+    """A figure of live dated records at places: how many (or the sum of ``value``).
+
+    Rows of ``model`` count when they are not soft-deleted, their place lies in the subtrees,
+    ``day`` is in the period (both ends included), every ``where`` holds and, for a record
+    linked to a patient, the patient is not deleted.
+    """
+
+    model: Any
+    day: InstrumentedAttribute[date]
+    where: tuple[ColumnElement[bool], ...] = ()
+    value: ColumnElement[Any] | InstrumentedAttribute[Any] | None = None
+
+    def _conditions(
+        self, paths: Sequence[str], start: date, end: date
+    ) -> tuple[ColumnElement[bool], ...]:
+        return (*live_at(self.model, paths), self.day.between(start, end), *self.where)
+
+    def total(self, session: Session, paths: Sequence[str], start: date, end: date) -> int:
+        """The figure over the subtrees and period."""
+        measure = func.count() if self.value is None else func.coalesce(func.sum(self.value), 0)
+        stmt = (
+            select(measure)
+            .select_from(self.model)
+            .join(Place, Place.id == self.model.place_id)
+            .where(*self._conditions(paths, start, end))
+        )
+        return int(session.scalar(stmt) or 0)
+
+    def monthly(
+        self, session: Session, paths: Sequence[str], start: date, end: date
+    ) -> dict[date, int]:
+        """The figure by month (first day of the month -> value; months without rows absent)."""
+        year, month = func.extract("year", self.day), func.extract("month", self.day)
+        measure = func.count() if self.value is None else func.sum(self.value)
+        stmt = (
+            select(year, month, measure)
+            .select_from(self.model)
+            .join(Place, Place.id == self.model.place_id)
+            .where(*self._conditions(paths, start, end))
+            .group_by(year, month)
+        )
+        return {month_start(y, m): int(n or 0) for y, m, n in session.execute(stmt)}
 
 
 # --- places -------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ class PatientUpdate(BaseModel):
     phone: Phone | None = None
 
 
-class PatientDelete(BaseModel):
+class RecordDelete(BaseModel):
     """A soft deletion always has a reason."""
 
     model_config = ConfigDict(extra="forbid")
@@ -95,8 +95,12 @@ class PatientDelete(BaseModel):
     reason: Note = Field(..., min_length=3)
 
 
-class PatientRead(BaseModel):
-    """A patient as pages and the API show it."""
+#: A patient's soft deletion, like any record's.
+PatientDelete = RecordDelete
+
+
+class _PatientIdentity(BaseModel):
+    """Who a patient is: what every view of a patient starts with."""
 
     id: uuid.UUID
     identifier: str
@@ -106,6 +110,11 @@ class PatientRead(BaseModel):
     birth_date: date
     birth_date_estimated: bool
     age_months: int
+
+
+class PatientRead(_PatientIdentity):
+    """A patient as pages and the API show it."""
+
     caregiver_name: str | None
     village: str | None
     phone: str | None
@@ -118,17 +127,9 @@ class PatientRead(BaseModel):
     deleted_reason: str | None = None
 
 
-class PatientSummary(BaseModel):
+class PatientSummary(_PatientIdentity):
     """A line of a search result or a duplicate warning."""
 
-    id: uuid.UUID
-    identifier: str
-    given_name: str
-    family_name: str
-    sex: Sex
-    birth_date: date
-    birth_date_estimated: bool
-    age_months: int
     village: str | None
     place_name: str
 

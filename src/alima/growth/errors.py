@@ -13,7 +13,4 @@ class GrowthError(ErrorCode):
         "missing columns",
         N_("Missing column(s): {columns}. The input needs the WHO Anthro columns {expected}."),
     )
-    GRO_002 = Detail(
-        "output is input",
-        N_("The output file must not be the input file: {path}."),
-    )
+    GRO_002 = Detail("output is input", N_("The output file must not be the input file: {path}."))

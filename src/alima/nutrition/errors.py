@@ -30,13 +30,11 @@ class NutritionError(ErrorCode):
         ),
     )
     NUT_003 = Detail(
-        "not eligible",
-        N_("This child does not meet the admission criteria of this protocol."),
+        "not eligible", N_("This child does not meet the admission criteria of this protocol.")
     )
     NUT_004 = Detail("MUAC required", N_("The MUAC is required to assess this child."))
     NUT_005 = Detail(
-        "weight required",
-        N_("The weight is required to compute the ration under this protocol."),
+        "weight required", N_("The weight is required to compute the ration under this protocol.")
     )
     NUT_006 = Detail(
         "MUAC impossible",
@@ -97,13 +95,9 @@ class NutritionError(ErrorCode):
         "needs confirmation",
         N_("Some measurements are unusual. Check them, then confirm them to save the visit."),
     )
-    NUT_017 = Detail(
-        "unknown protocol",
-        N_("No protocol {code} (version {version}) is available."),
-    )
+    NUT_017 = Detail("unknown protocol", N_("No protocol {code} (version {version}) is available."))
     NUT_018 = Detail(
-        "invalid protocol settings",
-        N_("These protocol settings are not valid: {errors}"),
+        "invalid protocol settings", N_("These protocol settings are not valid: {errors}")
     )
     NUT_019 = Detail(
         "weight outside dose table",
@@ -141,26 +135,14 @@ class NutritionError(ErrorCode):
         "appetite test needed",
         N_("Do the appetite test and record its result before admitting this child."),
     )
-    NUT_025 = Detail(
-        "date in the future",
-        N_("The date {on} is in the future. Please check it."),
-    )
-    NUT_026 = Detail(
-        "measurement needed",
-        N_("Record at least the MUAC or the weight at a visit."),
-    )
-    NUT_027 = Detail(
-        "transfer place needed",
-        N_("Choose the site the child is transferred to."),
-    )
+    NUT_025 = Detail("date in the future", N_("The date {on} is in the future. Please check it."))
+    NUT_026 = Detail("measurement needed", N_("Record at least the MUAC or the weight at a visit."))
+    NUT_027 = Detail("transfer place needed", N_("Choose the site the child is transferred to."))
     NUT_028 = Detail(
         "exit before admission",
         N_("The exit date {closed_on} is before the admission or the last visit ({last_on})."),
     )
-    NUT_029 = Detail(
-        "month not valid",
-        N_("Give the month as YYYY-MM, for example 2026-10."),
-    )
+    NUT_029 = Detail("month not valid", N_("Give the month as YYYY-MM, for example 2026-10."))
     NUT_030 = Detail(
         "death not confirmed",
         N_(

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
-from alima.core.repository import find_by_id, in_paths, patient_not_deleted
+from alima.core.repository import find_by_id, in_paths, list_of_patient, patient_not_deleted
 from alima.nutrition.models import Episode, ProtocolOverride, Visit
 
 
@@ -129,13 +129,8 @@ def last_cured_on(session: Session, patient_id: uuid.UUID) -> tuple[uuid.UUID, d
 
 def episodes_of_patient(session: Session, patient_id: uuid.UUID) -> list[Episode]:
     """The child's episodes, newest first."""
-    return list(
-        session.scalars(
-            select(Episode)
-            .where(Episode.patient_id == patient_id, Episode.deleted_at.is_(None))
-            .options(selectinload(Episode.place))
-            .order_by(Episode.admitted_on.desc())
-        )
+    return list_of_patient(
+        session, Episode, patient_id, Episode.admitted_on, selectinload(Episode.place)
     )
 
 

@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from alima.care import repository as care_repository
-from alima.care.models import Consultation
 from alima.community import repository as community_repository
 from alima.core.models import Patient
 from alima.core.time import utcnow
@@ -37,22 +36,8 @@ def _care(session: Session, world: World) -> None:
 
     def figures() -> tuple[int, int, int]:
         surgeries = care_repository.list_surgeries(session, paths, ON, ON)
-        consulted = care_repository.aggregate(
-            session,
-            Consultation,
-            Consultation.consulted_on,
-            paths=paths,
-            start=ON,
-            end=ON,
-        )
-        monthly = care_repository.aggregate_monthly(
-            session,
-            Consultation,
-            Consultation.consulted_on,
-            paths=paths,
-            start=ON,
-            end=ON,
-        )
+        consulted = care_repository.count_consultations(session, paths, ON, ON)
+        monthly = care_repository.monthly_consultations(session, paths, ON, ON)
         return len(surgeries), consulted, monthly[date(2026, 3, 1)]
 
     assert figures() == (1, 2, 2)

@@ -34,7 +34,7 @@ from alima.alliance.schemas import (
 )
 from alima.alliance.service import oversight, periods, projects, trainings
 from alima.api.deps import ApiActor, SessionDep, SettingsDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import FromQuery, error_responses
 
 router = APIRouter(
     prefix="/alliance",
@@ -175,7 +175,7 @@ def list_emergency_accesses(session: SessionDep, actor: ApiActor) -> list[Emerge
 
 @router.get("/read-audit")
 def read_audit(
-    criteria: Annotated[ReadAuditFilter, Query()], session: SessionDep, actor: ApiActor
+    criteria: FromQuery[ReadAuditFilter], session: SessionDep, actor: ApiActor
 ) -> ReadAuditPage:
     """Who opened which patient record, and when."""
     return oversight.read_audit(session, criteria, actor=actor)

@@ -1,12 +1,11 @@
 """Care: consultations, maternal health, surgery, mobile clinics and displacement sites."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from alima.api.deps import ApiActor, SessionDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import FromQuery, error_responses
 from alima.care.schemas import (
     AntenatalCreate,
     AntenatalRead,
@@ -96,7 +95,7 @@ def record_surgery(body: SurgeryCreate, session: SessionDep, actor: ApiActor) ->
 
 @router.get("/care/surgeries")
 def surgery_log(
-    criteria: Annotated[SurgeryFilter, Query()], session: SessionDep, actor: ApiActor
+    criteria: FromQuery[SurgeryFilter], session: SessionDep, actor: ApiActor
 ) -> list[SurgeryRead]:
     """The surgery log of your hospitals over a period (default: this year)."""
     rows, _start, _end = surgery.surgery_log(session, criteria, actor=actor)
@@ -109,7 +108,7 @@ def delete_record(
     record_id: uuid.UUID,
     session: SessionDep,
     actor: ApiActor,
-    deletion: Annotated[RecordDelete, Query()],
+    deletion: FromQuery[RecordDelete],
 ) -> None:
     """Soft-delete a care record with a reason (``?reason=``); it is kept and audited."""
     records.delete_record(session, kind, record_id, deletion, actor=actor)

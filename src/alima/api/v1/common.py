@@ -1,10 +1,18 @@
 """What the v1 routers share: the error answers each router documents once for its routes.
 
 Every route of a router answers the same errors (``{"code", "message", "context"}``), so they
-are declared on the router, not repeated on each route.
+are declared on the router, not repeated on each route. Filters and deletions are schemas read
+from the query string (``FromQuery``).
 """
 
-from typing import Any
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Query
+
+SchemaT = TypeVar("SchemaT")
+
+#: A schema read from the query string (filters, paging, a deletion's ``?reason=``).
+FromQuery = Annotated[SchemaT, Query()]
 
 Responses = dict[int | str, dict[str, Any]]
 

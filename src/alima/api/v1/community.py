@@ -1,12 +1,11 @@
 """Community screening: trainings, screenings, referrals and their arrival, statistics."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from alima.api.deps import ApiActor, SessionDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import FromQuery, error_responses
 from alima.community import service
 from alima.community.schemas import (
     ArrivalCreate,
@@ -50,7 +49,7 @@ def delete_screening(
     screening_id: uuid.UUID,
     session: SessionDep,
     actor: ApiActor,
-    deletion: Annotated[RecordDelete, Query()],
+    deletion: FromQuery[RecordDelete],
 ) -> ScreeningRead:
     """Soft-delete a screening and its referral with a reason (``?reason=``)."""
     return service.delete_screening(session, screening_id, deletion, actor=actor)
@@ -78,7 +77,7 @@ def record_arrival(
 
 @router.get("/statistics")
 def statistics(
-    criteria: Annotated[StatisticsFilter, Query()], session: SessionDep, actor: ApiActor
+    criteria: FromQuery[StatisticsFilter], session: SessionDep, actor: ApiActor
 ) -> CommunityStatistics:
     """Screenings, referrals, completion and MUAC agreement (aggregates only)."""
     return service.statistics(session, criteria, actor=actor)

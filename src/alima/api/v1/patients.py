@@ -1,12 +1,11 @@
 """Patients: register, read, change, search, soft-delete with a reason."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from alima.api.deps import ApiActor, SessionDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import FromQuery, error_responses
 from alima.core.schemas import (
     Page,
     PatientCreate,
@@ -37,7 +36,7 @@ def register_patient(body: PatientCreate, session: SessionDep, actor: ApiActor) 
 
 @router.get("")
 def search_patients(
-    criteria: Annotated[PatientFilter, Query()], session: SessionDep, actor: ApiActor
+    criteria: FromQuery[PatientFilter], session: SessionDep, actor: ApiActor
 ) -> Page[PatientSummary]:
     """Search by name (accent- and case-insensitive) or identifier."""
     return service.search_patients(session, criteria, actor=actor)
@@ -62,7 +61,7 @@ def delete_patient(
     patient_id: uuid.UUID,
     session: SessionDep,
     actor: ApiActor,
-    deletion: Annotated[PatientDelete, Query()],
+    deletion: FromQuery[PatientDelete],
 ) -> PatientRead:
     """Soft-delete with a reason (``?reason=``); the record is kept and audited."""
     return service.delete_patient(session, patient_id, deletion, actor=actor)

@@ -13,11 +13,51 @@ revision does not depend on the order in which the nutrition tables are migrated
 Revision 4ea65fc5cf12, after 6edad2afb44f; written 2026-11-21 19:43.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "4ea65fc5cf12", "6edad2afb44f"
 branch_labels = depends_on = None
+
+
+def _record_columns(*, author: bool = True, deleted: bool = False) -> list[sa.Column[Any]]:
+    """Columns of the id and timestamp mixins, then of the author and soft-delete ones."""
+    columns = [
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    ]
+    if author:
+        columns.append(sa.Column("created_by_id", sa.Uuid(), nullable=True))
+    if deleted:
+        columns += [
+            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("deleted_reason", sa.Text(), nullable=True),
+            sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        ]
+    return columns
+
+
+def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    """``table.column`` refers to ``target.id``, named by the metadata's naming convention."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name)
+
+
+def _create_indexes(table: str, *columns: str) -> None:
+    """One plain index on each column, named by the metadata's naming convention."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+
+
+def _drop_indexes(table: str, *columns: str) -> None:
+    """Drop the indexes :func:`_create_indexes` made, in the order given."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
 
 
 def upgrade() -> None:
@@ -28,10 +68,7 @@ def upgrade() -> None:
         sa.Column("individuals", sa.Integer(), nullable=False),
         sa.Column("households", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=200), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(),
         sa.CheckConstraint(
             "households IS NULL OR households >= 0",
             name=op.f("ck_care_displaced_population_households_positive"),
@@ -39,23 +76,12 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "individuals >= 0", name=op.f("ck_care_displaced_population_individuals_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_displaced_population_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_care_displaced_population_place_id_core_place"),
-        ),
+        _fk("care_displaced_population", "created_by_id", "core_user"),
+        _fk("care_displaced_population", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_displaced_population")),
         sa.UniqueConstraint("place_id", "counted_on", name="place_date"),
     )
-    with op.batch_alter_table("care_displaced_population", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_displaced_population_place_id"), ["place_id"], unique=False
-        )
+    _create_indexes("care_displaced_population", "place_id")
 
     op.create_table(
         "care_mobile_session",
@@ -68,13 +94,7 @@ def upgrade() -> None:
         sa.Column("children_screened", sa.Integer(), nullable=True),
         sa.Column("services", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(deleted=True),
         sa.CheckConstraint(
             "children_screened IS NULL OR children_screened >= 0",
             name=op.f("ck_care_mobile_session_children_screened"),
@@ -86,38 +106,13 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "people_reached >= 0", name=op.f("ck_care_mobile_session_people_reached_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_mobile_session_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_mobile_session_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["mobile_clinic_id"],
-            ["core_place.id"],
-            name=op.f("fk_care_mobile_session_mobile_clinic_id_core_place"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_care_mobile_session_place_id_core_place")
-        ),
+        _fk("care_mobile_session", "created_by_id", "core_user"),
+        _fk("care_mobile_session", "deleted_by_id", "core_user"),
+        _fk("care_mobile_session", "mobile_clinic_id", "core_place"),
+        _fk("care_mobile_session", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_mobile_session")),
     )
-    with op.batch_alter_table("care_mobile_session", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_mobile_session_held_on"), ["held_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_mobile_session_mobile_clinic_id"),
-            ["mobile_clinic_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_mobile_session_place_id"), ["place_id"], unique=False
-        )
+    _create_indexes("care_mobile_session", "held_on", "mobile_clinic_id", "place_id")
 
     op.create_table(
         "community_training",
@@ -129,13 +124,7 @@ def upgrade() -> None:
         sa.Column("mothers_trained", sa.Integer(), nullable=False),
         sa.Column("tapes_given", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(deleted=True),
         sa.CheckConstraint(
             "tapes_given IS NULL OR tapes_given >= 0",
             name=op.f("ck_community_training_tapes_positive"),
@@ -143,28 +132,12 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "mothers_trained >= 0", name=op.f("ck_community_training_mothers_trained_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_training_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_training_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_community_training_place_id_core_place")
-        ),
+        _fk("community_training", "created_by_id", "core_user"),
+        _fk("community_training", "deleted_by_id", "core_user"),
+        _fk("community_training", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_community_training")),
     )
-    with op.batch_alter_table("community_training", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_community_training_held_on"), ["held_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_community_training_place_id"), ["place_id"], unique=False
-        )
+    _create_indexes("community_training", "held_on", "place_id")
 
     op.create_table(
         "indicators_context_figure",
@@ -173,31 +146,17 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(),
         sa.CheckConstraint("value >= 0", name=op.f("ck_indicators_context_figure_value_positive")),
         sa.CheckConstraint(
             "year >= 1900 AND year <= 2200", name=op.f("ck_indicators_context_figure_year_range")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_indicators_context_figure_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_indicators_context_figure_place_id_core_place"),
-        ),
+        _fk("indicators_context_figure", "created_by_id", "core_user"),
+        _fk("indicators_context_figure", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicators_context_figure")),
         sa.UniqueConstraint("place_id", "kind", "year", name="place_kind_year"),
     )
-    with op.batch_alter_table("indicators_context_figure", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_indicators_context_figure_place_id"), ["place_id"], unique=False
-        )
+    _create_indexes("indicators_context_figure", "place_id")
 
     op.create_table(
         "care_antenatal_visit",
@@ -216,48 +175,17 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(deleted=True),
         sa.CheckConstraint(
             "visit_number >= 1", name=op.f("ck_care_antenatal_visit_visit_number_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_antenatal_visit_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_antenatal_visit_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_care_antenatal_visit_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_care_antenatal_visit_place_id_core_place"),
-        ),
+        _fk("care_antenatal_visit", "created_by_id", "core_user"),
+        _fk("care_antenatal_visit", "deleted_by_id", "core_user"),
+        _fk("care_antenatal_visit", "patient_id", "core_patient"),
+        _fk("care_antenatal_visit", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_antenatal_visit")),
     )
-    with op.batch_alter_table("care_antenatal_visit", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_antenatal_visit_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_antenatal_visit_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_antenatal_visit_visited_on"), ["visited_on"], unique=False
-        )
+    _create_indexes("care_antenatal_visit", "patient_id", "place_id", "visited_on")
 
     op.create_table(
         "care_consultation",
@@ -293,13 +221,7 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(deleted=True),
         sa.CheckConstraint("age_months >= 0", name=op.f("ck_care_consultation_age_positive")),
         sa.CheckConstraint(
             "breaths_per_minute IS NULL OR (breaths_per_minute >= 5 AND breaths_per_minute <= 150)",
@@ -313,36 +235,13 @@ def upgrade() -> None:
             "temperature_c IS NULL OR (temperature_c >= 30 AND temperature_c <= 44)",
             name=op.f("ck_care_consultation_temperature"),
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_consultation_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_consultation_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_care_consultation_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_care_consultation_place_id_core_place")
-        ),
+        _fk("care_consultation", "created_by_id", "core_user"),
+        _fk("care_consultation", "deleted_by_id", "core_user"),
+        _fk("care_consultation", "patient_id", "core_patient"),
+        _fk("care_consultation", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_consultation")),
     )
-    with op.batch_alter_table("care_consultation", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_consultation_consulted_on"), ["consulted_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_consultation_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_consultation_place_id"), ["place_id"], unique=False
-        )
+    _create_indexes("care_consultation", "consulted_on", "patient_id", "place_id")
 
     op.create_table(
         "care_delivery",
@@ -354,41 +253,14 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_delivery_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_delivery_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_care_delivery_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_care_delivery_place_id_core_place")
-        ),
+        *_record_columns(deleted=True),
+        _fk("care_delivery", "created_by_id", "core_user"),
+        _fk("care_delivery", "deleted_by_id", "core_user"),
+        _fk("care_delivery", "patient_id", "core_patient"),
+        _fk("care_delivery", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_delivery")),
     )
-    with op.batch_alter_table("care_delivery", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_delivery_delivered_on"), ["delivered_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_delivery_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_care_delivery_place_id"), ["place_id"], unique=False)
+    _create_indexes("care_delivery", "delivered_on", "patient_id", "place_id")
 
     op.create_table(
         "care_surgery",
@@ -403,41 +275,14 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_surgery_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_surgery_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_care_surgery_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_care_surgery_place_id_core_place")
-        ),
+        *_record_columns(deleted=True),
+        _fk("care_surgery", "created_by_id", "core_user"),
+        _fk("care_surgery", "deleted_by_id", "core_user"),
+        _fk("care_surgery", "patient_id", "core_patient"),
+        _fk("care_surgery", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_surgery")),
     )
-    with op.batch_alter_table("care_surgery", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_surgery_operated_on"), ["operated_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_surgery_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_care_surgery_place_id"), ["place_id"], unique=False)
+    _create_indexes("care_surgery", "operated_on", "patient_id", "place_id")
 
     op.create_table(
         "community_screening",
@@ -455,13 +300,7 @@ def upgrade() -> None:
         sa.Column("muac_mm", sa.Integer(), nullable=False),
         sa.Column("oedema", sa.String(length=10), nullable=False),
         sa.Column("muac_band", sa.String(length=10), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(deleted=True),
         sa.CheckConstraint(
             "child_sex IS NULL OR child_sex IN ('M', 'F')", name=op.f("ck_community_screening_sex")
         ),
@@ -472,36 +311,13 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "muac_mm >= 50 AND muac_mm <= 300", name=op.f("ck_community_screening_muac_range")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_screening_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_screening_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_community_screening_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_community_screening_place_id_core_place")
-        ),
+        _fk("community_screening", "created_by_id", "core_user"),
+        _fk("community_screening", "deleted_by_id", "core_user"),
+        _fk("community_screening", "patient_id", "core_patient"),
+        _fk("community_screening", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_community_screening")),
     )
-    with op.batch_alter_table("community_screening", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_community_screening_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_community_screening_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_community_screening_screened_on"), ["screened_on"], unique=False
-        )
+    _create_indexes("community_screening", "patient_id", "place_id", "screened_on")
 
     op.create_table(
         "care_consultation_diagnosis",
@@ -509,23 +325,11 @@ def upgrade() -> None:
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("icd10", sa.String(length=10), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["consultation_id"],
-            ["care_consultation.id"],
-            name=op.f("fk_care_consultation_diagnosis_consultation_id_care_consultation"),
-        ),
+        _fk("care_consultation_diagnosis", "consultation_id", "care_consultation"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_consultation_diagnosis")),
         sa.UniqueConstraint("consultation_id", "icd10", name="code"),
     )
-    with op.batch_alter_table("care_consultation_diagnosis", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_consultation_diagnosis_consultation_id"),
-            ["consultation_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_consultation_diagnosis_icd10"), ["icd10"], unique=False
-        )
+    _create_indexes("care_consultation_diagnosis", "consultation_id", "icd10")
 
     op.create_table(
         "care_newborn",
@@ -539,18 +343,11 @@ def upgrade() -> None:
             "birth_weight_g IS NULL OR (birth_weight_g >= 300 AND birth_weight_g <= 7000)",
             name=op.f("ck_care_newborn_birth_weight"),
         ),
-        sa.ForeignKeyConstraint(
-            ["delivery_id"],
-            ["care_delivery.id"],
-            name=op.f("fk_care_newborn_delivery_id_care_delivery"),
-        ),
+        _fk("care_newborn", "delivery_id", "care_delivery"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_newborn")),
         sa.UniqueConstraint("delivery_id", "position", name="position"),
     )
-    with op.batch_alter_table("care_newborn", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_newborn_delivery_id"), ["delivery_id"], unique=False
-        )
+    _create_indexes("care_newborn", "delivery_id")
 
     op.create_table(
         "care_postnatal_visit",
@@ -564,53 +361,15 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_postnatal_visit_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_care_postnatal_visit_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["delivery_id"],
-            ["care_delivery.id"],
-            name=op.f("fk_care_postnatal_visit_delivery_id_care_delivery"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_care_postnatal_visit_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_care_postnatal_visit_place_id_core_place"),
-        ),
+        *_record_columns(deleted=True),
+        _fk("care_postnatal_visit", "created_by_id", "core_user"),
+        _fk("care_postnatal_visit", "deleted_by_id", "core_user"),
+        _fk("care_postnatal_visit", "delivery_id", "care_delivery"),
+        _fk("care_postnatal_visit", "patient_id", "core_patient"),
+        _fk("care_postnatal_visit", "place_id", "core_place"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_care_postnatal_visit")),
     )
-    with op.batch_alter_table("care_postnatal_visit", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_care_postnatal_visit_delivery_id"), ["delivery_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_postnatal_visit_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_postnatal_visit_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_care_postnatal_visit_visited_on"), ["visited_on"], unique=False
-        )
+    _create_indexes("care_postnatal_visit", "delivery_id", "patient_id", "place_id", "visited_on")
 
     op.create_table(
         "community_referral",
@@ -628,13 +387,7 @@ def upgrade() -> None:
         sa.Column("nutrition_episode_id", sa.Uuid(), nullable=True),
         sa.Column("patient_id", sa.Uuid(), nullable=True),
         sa.Column("completed_by_id", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
+        *_record_columns(deleted=True),
         sa.CheckConstraint(
             "status = 'pending' OR arrived_on IS NOT NULL",
             name=op.f("ck_community_referral_completed_has_arrival"),
@@ -643,120 +396,55 @@ def upgrade() -> None:
             "arrival_muac_mm IS NULL OR (arrival_muac_mm >= 50 AND arrival_muac_mm <= 300)",
             name=op.f("ck_community_referral_arrival_muac_range"),
         ),
-        sa.ForeignKeyConstraint(
-            ["completed_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_referral_completed_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_referral_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_community_referral_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_community_referral_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_community_referral_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["screening_id"],
-            ["community_screening.id"],
-            name=op.f("fk_community_referral_screening_id_community_screening"),
-        ),
+        _fk("community_referral", "completed_by_id", "core_user"),
+        _fk("community_referral", "created_by_id", "core_user"),
+        _fk("community_referral", "deleted_by_id", "core_user"),
+        _fk("community_referral", "patient_id", "core_patient"),
+        _fk("community_referral", "place_id", "core_place"),
+        _fk("community_referral", "screening_id", "community_screening"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_community_referral")),
         sa.UniqueConstraint("screening_id", name=op.f("uq_community_referral_screening_id")),
     )
-    with op.batch_alter_table("community_referral", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_community_referral_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_community_referral_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_community_referral_referred_on"), ["referred_on"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_community_referral_status"), ["status"], unique=False)
+    _create_indexes("community_referral", "patient_id", "place_id", "referred_on", "status")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("community_referral", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_community_referral_status"))
-        batch_op.drop_index(batch_op.f("ix_community_referral_referred_on"))
-        batch_op.drop_index(batch_op.f("ix_community_referral_place_id"))
-        batch_op.drop_index(batch_op.f("ix_community_referral_patient_id"))
+    _drop_indexes("community_referral", "status", "referred_on", "place_id", "patient_id")
 
     op.drop_table("community_referral")
-    with op.batch_alter_table("care_postnatal_visit", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_postnatal_visit_visited_on"))
-        batch_op.drop_index(batch_op.f("ix_care_postnatal_visit_place_id"))
-        batch_op.drop_index(batch_op.f("ix_care_postnatal_visit_patient_id"))
-        batch_op.drop_index(batch_op.f("ix_care_postnatal_visit_delivery_id"))
+    _drop_indexes("care_postnatal_visit", "visited_on", "place_id", "patient_id", "delivery_id")
 
     op.drop_table("care_postnatal_visit")
-    with op.batch_alter_table("care_newborn", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_newborn_delivery_id"))
+    _drop_indexes("care_newborn", "delivery_id")
 
     op.drop_table("care_newborn")
-    with op.batch_alter_table("care_consultation_diagnosis", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_consultation_diagnosis_icd10"))
-        batch_op.drop_index(batch_op.f("ix_care_consultation_diagnosis_consultation_id"))
+    _drop_indexes("care_consultation_diagnosis", "icd10", "consultation_id")
 
     op.drop_table("care_consultation_diagnosis")
-    with op.batch_alter_table("community_screening", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_community_screening_screened_on"))
-        batch_op.drop_index(batch_op.f("ix_community_screening_place_id"))
-        batch_op.drop_index(batch_op.f("ix_community_screening_patient_id"))
+    _drop_indexes("community_screening", "screened_on", "place_id", "patient_id")
 
     op.drop_table("community_screening")
-    with op.batch_alter_table("care_surgery", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_surgery_place_id"))
-        batch_op.drop_index(batch_op.f("ix_care_surgery_patient_id"))
-        batch_op.drop_index(batch_op.f("ix_care_surgery_operated_on"))
+    _drop_indexes("care_surgery", "place_id", "patient_id", "operated_on")
 
     op.drop_table("care_surgery")
-    with op.batch_alter_table("care_delivery", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_delivery_place_id"))
-        batch_op.drop_index(batch_op.f("ix_care_delivery_patient_id"))
-        batch_op.drop_index(batch_op.f("ix_care_delivery_delivered_on"))
+    _drop_indexes("care_delivery", "place_id", "patient_id", "delivered_on")
 
     op.drop_table("care_delivery")
-    with op.batch_alter_table("care_consultation", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_consultation_place_id"))
-        batch_op.drop_index(batch_op.f("ix_care_consultation_patient_id"))
-        batch_op.drop_index(batch_op.f("ix_care_consultation_consulted_on"))
+    _drop_indexes("care_consultation", "place_id", "patient_id", "consulted_on")
 
     op.drop_table("care_consultation")
-    with op.batch_alter_table("care_antenatal_visit", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_antenatal_visit_visited_on"))
-        batch_op.drop_index(batch_op.f("ix_care_antenatal_visit_place_id"))
-        batch_op.drop_index(batch_op.f("ix_care_antenatal_visit_patient_id"))
+    _drop_indexes("care_antenatal_visit", "visited_on", "place_id", "patient_id")
 
     op.drop_table("care_antenatal_visit")
-    with op.batch_alter_table("indicators_context_figure", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_indicators_context_figure_place_id"))
+    _drop_indexes("indicators_context_figure", "place_id")
 
     op.drop_table("indicators_context_figure")
-    with op.batch_alter_table("community_training", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_community_training_place_id"))
-        batch_op.drop_index(batch_op.f("ix_community_training_held_on"))
+    _drop_indexes("community_training", "place_id", "held_on")
 
     op.drop_table("community_training")
-    with op.batch_alter_table("care_mobile_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_mobile_session_place_id"))
-        batch_op.drop_index(batch_op.f("ix_care_mobile_session_mobile_clinic_id"))
-        batch_op.drop_index(batch_op.f("ix_care_mobile_session_held_on"))
+    _drop_indexes("care_mobile_session", "place_id", "mobile_clinic_id", "held_on")
 
     op.drop_table("care_mobile_session")
-    with op.batch_alter_table("care_displaced_population", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_care_displaced_population_place_id"))
+    _drop_indexes("care_displaced_population", "place_id")
 
     op.drop_table("care_displaced_population")
