@@ -47,7 +47,7 @@ from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, enum_options, submit
 from alima.web.rendering import render, show
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 S = TypeVar("S", bound=BaseModel)
 ContextOf = Callable[[Request, Actor, CareFormRead, dict[str, str]], CareFormContext]
@@ -141,11 +141,7 @@ def add(spec: "PatientForm[Any]", summary: str) -> None:
     form_page.__doc__, form_post.__doc__ = summary, f"Save: {summary.lower()}"
     for endpoint, method, suffix in ((form_page, "GET", "form"), (form_post, "POST", "post")):
         router.add_api_route(
-            spec.path,
-            endpoint,
-            methods=[method],
-            response_class=HTMLResponse,
-            name=f"care:{spec.name}_{suffix}",
+            spec.path, endpoint, methods=[method], name=f"care:{spec.name}_{suffix}"
         )
 
 

@@ -37,7 +37,7 @@ from alima.web.forms import Posted, WebForm, is_refusal, submit
 from alima.web.params import PlaceCode
 from alima.web.rendering import render
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -85,7 +85,7 @@ ADMISSION = measurement_form(AdmissionCreate, given=("patient_id",))
 AdmissionPost = Annotated[Posted, Depends(ADMISSION)]
 
 
-@router.get("/nutrition", response_class=HTMLResponse, name="nutrition:caseload")
+@router.get("/nutrition", name="nutrition:caseload")
 def caseload(
     request: Request, session: SessionDep, actor: WebActor, site: PlaceCode = ""
 ) -> HTMLResponse:
@@ -132,9 +132,7 @@ def _admission_page(
     return render(request, "nutrition/admit.html", context, status_code=status_code)
 
 
-@router.get(
-    "/patients/{patient_id}/nutrition/admit", response_class=HTMLResponse, name="nutrition:admit"
-)
+@router.get("/patients/{patient_id}/nutrition/admit", name="nutrition:admit")
 def admission_form(
     request: Request,
     patient_id: uuid.UUID,
@@ -146,11 +144,7 @@ def admission_form(
     return _admission_page(request, actor, patient_id, session, settings.nutrition_default_protocol)
 
 
-@router.post(
-    "/patients/{patient_id}/nutrition/admit",
-    response_class=HTMLResponse,
-    name="nutrition:admit_post",
-)
+@router.post("/patients/{patient_id}/nutrition/admit", name="nutrition:admit_post")
 def admit(
     request: Request,
     patient_id: uuid.UUID,
@@ -260,9 +254,7 @@ def _episode_context(
 # --- the child's card and visits ----------------------------------------------------------------
 
 
-@router.get(
-    "/nutrition/episodes/{episode_id}", response_class=HTMLResponse, name="nutrition:episode"
-)
+@router.get("/nutrition/episodes/{episode_id}", name="nutrition:episode")
 def episode(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, saved: int = 0
 ) -> HTMLResponse:
@@ -273,11 +265,7 @@ def episode(
     )
 
 
-@router.post(
-    "/nutrition/episodes/{episode_id}/visits",
-    response_class=HTMLResponse,
-    name="nutrition:visit_post",
-)
+@router.post("/nutrition/episodes/{episode_id}/visits", name="nutrition:visit_post")
 def visit(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Visit
 ) -> Response:
@@ -298,11 +286,7 @@ def visit(
     )
 
 
-@router.post(
-    "/nutrition/episodes/{episode_id}/referral",
-    response_class=HTMLResponse,
-    name="nutrition:referral_post",
-)
+@router.post("/nutrition/episodes/{episode_id}/referral", name="nutrition:referral_post")
 def referral(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Referral
 ) -> Response:
@@ -337,9 +321,7 @@ def _exit_page(
     return render(request, "nutrition/exit.html", context, status_code=posted.status)
 
 
-@router.get(
-    "/nutrition/episodes/{episode_id}/exit", response_class=HTMLResponse, name="nutrition:exit"
-)
+@router.get("/nutrition/episodes/{episode_id}/exit", name="nutrition:exit")
 def exit_form(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
@@ -349,9 +331,7 @@ def exit_form(
     )
 
 
-@router.post(
-    "/nutrition/episodes/{episode_id}/exit", response_class=HTMLResponse, name="nutrition:exit_post"
-)
+@router.post("/nutrition/episodes/{episode_id}/exit", name="nutrition:exit_post")
 def exit_episode(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Exit
 ) -> Response:
