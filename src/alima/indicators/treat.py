@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -19,29 +20,25 @@ from alima.community import repository as community
 from alima.core.i18n import N_
 from alima.indicators.registry import CountFunction, Indicator, MonthlyFunction, register
 
-#: A repository query over place subtrees and a period, as the repositories spell it.
-Query = Callable[[Session, Sequence[str], date, date], int]
-MonthlyQuery = Callable[[Session, Sequence[str], date, date], dict[date, int]]
+R_co = TypeVar("R_co", covariant=True)
+T = TypeVar("T")
 
 
-def _count(query: Query) -> CountFunction:
-    """The registry's count function of a repository query."""
+class _PeriodFunction(Protocol[R_co]):
+    """A value over place subtrees and a period, as the registry calls it (keywords)."""
 
-    def count(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
+    def __call__(self, session: Session, *, paths: Sequence[str], start: date, end: date) -> R_co:
+        """Compute the value."""
+        ...
+
+
+def _keywords(query: Callable[[Session, Sequence[str], date, date], T]) -> _PeriodFunction[T]:
+    """The registry's count or monthly function of a repository query (positional)."""
+
+    def call(session: Session, *, paths: Sequence[str], start: date, end: date) -> T:
         return query(session, paths, start, end)
 
-    return count
-
-
-def _monthly(query: MonthlyQuery) -> MonthlyFunction:
-    """The registry's monthly function of a repository query."""
-
-    def monthly(
-        session: Session, *, paths: Sequence[str], start: date, end: date
-    ) -> dict[date, int]:
-        return query(session, paths, start, end)
-
-    return monthly
+    return call
 
 
 def _distinct_monthly(count: CountFunction) -> MonthlyFunction:
@@ -65,8 +62,8 @@ def _distinct_monthly(count: CountFunction) -> MonthlyFunction:
     return monthly
 
 
-_SITES_SERVED = _count(care.count_sites_served)
-_CLINICS_ACTIVE = _count(care.count_clinics_active)
+_SITES_SERVED = _keywords(care.count_sites_served)
+_CLINICS_ACTIVE = _keywords(care.count_clinics_active)
 
 
 MOTHERS_TRAINED = register(
@@ -78,8 +75,8 @@ MOTHERS_TRAINED = register(
             "the period."
         ),
         domain="community",
-        count=_count(community.sum_mothers_trained),
-        monthly=_monthly(community.monthly_mothers_trained),
+        count=_keywords(community.sum_mothers_trained),
+        monthly=_keywords(community.monthly_mothers_trained),
         order=20,
     )
 )
@@ -89,8 +86,8 @@ CONSULTATIONS = register(
         label=N_("general and paediatric consultations"),
         definition=N_("Consultations recorded in the period (deleted records excluded)."),
         domain="care",
-        count=_count(care.count_consultations),
-        monthly=_monthly(care.monthly_consultations),
+        count=_keywords(care.count_consultations),
+        monthly=_keywords(care.monthly_consultations),
         order=30,
     )
 )
@@ -100,8 +97,8 @@ DELIVERIES = register(
         label=N_("deliveries assisted"),
         definition=N_("Deliveries recorded in the period, one per mother whatever the babies."),
         domain="care",
-        count=_count(care.count_deliveries),
-        monthly=_monthly(care.monthly_deliveries),
+        count=_keywords(care.count_deliveries),
+        monthly=_keywords(care.monthly_deliveries),
         order=40,
     )
 )
@@ -111,8 +108,8 @@ SURGERIES = register(
         label=N_("emergency surgeries"),
         definition=N_("Emergency operations of the hospitals' surgery logs in the period."),
         domain="care",
-        count=_count(care.count_emergency_surgeries),
-        monthly=_monthly(care.monthly_emergency_surgeries),
+        count=_keywords(care.count_emergency_surgeries),
+        monthly=_keywords(care.monthly_emergency_surgeries),
         order=50,
     )
 )
@@ -125,8 +122,8 @@ PEOPLE_REACHED = register(
             "in the period."
         ),
         domain="care",
-        count=_count(care.people_reached_at_sites),
-        monthly=_monthly(care.monthly_people_reached_at_sites),
+        count=_keywords(care.people_reached_at_sites),
+        monthly=_keywords(care.monthly_people_reached_at_sites),
         order=60,
     )
 )

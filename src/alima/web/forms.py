@@ -322,6 +322,4 @@ class FormPage(Generic[S, T]):
         form_page.__doc__ = summary
         form_post.__doc__ = f"{summary} Save it, or show the form again with its errors."
         for endpoint, method, name in ((form_page, "GET", names[0]), (form_post, "POST", names[1])):
-            router.add_api_route(
-                path, endpoint, methods=[method], response_class=HTMLResponse, name=name
-            )
+            router.add_api_route(path, endpoint, methods=[method], name=name)

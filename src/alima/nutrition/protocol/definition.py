@@ -2,12 +2,13 @@
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from itertools import pairwise
-from typing import Annotated, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -31,9 +32,23 @@ from alima.nutrition.enums import (
 )
 from alima.nutrition.errors import NutritionError
 
+T = TypeVar("T")
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    #: Pairs of fields ``(low, high)``: ``low`` must not exceed ``high``.
+    _not_above: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: Pairs of fields ``(low, high)``: ``low`` must be below ``high``.
+    _below: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    @model_validator(mode="after")
+    def _ordered_pairs(self) -> Self:
+        for low, high in self._not_above:
+            _refuse_if(getattr(self, low) > getattr(self, high), f"{low} must not exceed {high}")
+        for low, high in self._below:
+            _refuse_if(getattr(self, low) >= getattr(self, high), f"{low} must be below {high}")
+        return self
 
 
 def _refuse_if(condition: bool, message: str) -> None:
@@ -42,19 +57,22 @@ def _refuse_if(condition: bool, message: str) -> None:
         raise ValueError(message)
 
 
+def _refusing(wrong: Callable[[T], bool], message: str) -> AfterValidator:
+    """A field's check: refuse a value for which ``wrong`` holds, with ``message``."""
+
+    def check(value: T) -> T:
+        _refuse_if(wrong(value), message)
+        return value
+
+    return AfterValidator(check)
+
+
 class Eligibility(_Frozen):
     """Age range in completed months, both ends included (docs/clinical-rules.md §1: 6-59 months)."""
 
     age_min_months: int = Field(ge=0, le=60)
     age_max_months: int = Field(ge=0, le=60)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        _refuse_if(
-            self.age_min_months > self.age_max_months,
-            "age_min_months must not exceed age_max_months",
-        )
-        return self
+    _not_above = (("age_min_months", "age_max_months"),)
 
 
 class CaseDefinition(_Frozen):
@@ -68,17 +86,7 @@ class CaseDefinition(_Frozen):
     mam_muac_below_mm: int = Field(gt=0, le=300)
     sam_whz_below: float = Field(ge=-10, le=0)
     mam_whz_below: float = Field(ge=-10, le=0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        _refuse_if(
-            self.sam_muac_below_mm >= self.mam_muac_below_mm,
-            "sam_muac_below_mm must be below mam_muac_below_mm",
-        )
-        _refuse_if(
-            self.sam_whz_below >= self.mam_whz_below, "sam_whz_below must be below mam_whz_below"
-        )
-        return self
+    _below = (("sam_muac_below_mm", "mam_muac_below_mm"), ("sam_whz_below", "mam_whz_below"))
 
 
 class AmoxicillinRegimen(_Frozen):
@@ -88,14 +96,7 @@ class AmoxicillinRegimen(_Frozen):
     mg_per_kg_day_max: int = Field(gt=0, le=300)
     doses_per_day: int = Field(ge=1, le=6)
     days: int = Field(ge=1, le=30)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        _refuse_if(
-            self.mg_per_kg_day_min > self.mg_per_kg_day_max,
-            "mg_per_kg_day_min must not exceed mg_per_kg_day_max",
-        )
-        return self
+    _not_above = (("mg_per_kg_day_min", "mg_per_kg_day_max"),)
 
 
 class AdmissionRules(_Frozen):
@@ -104,15 +105,12 @@ class AdmissionRules(_Frozen):
     severities: tuple[Severity, ...] = Field(min_length=1)
     use_whz: bool
     appetite_test_for: tuple[Severity, ...]
-    refer_oedema_from: Oedema
+    refer_oedema_from: Annotated[
+        Oedema,
+        _refusing(lambda grade: not grade.present, "refer_oedema_from must be an oedema grade"),
+    ]
     amoxicillin_for: tuple[Severity, ...]
     amoxicillin: AmoxicillinRegimen
-
-    @field_validator("refer_oedema_from")
-    @classmethod
-    def _a_grade(cls, value: Oedema) -> Oedema:
-        _refuse_if(not value.present, "refer_oedema_from must be an oedema grade")
-        return value
 
 
 class ProductSpec(_Frozen):
@@ -202,17 +200,13 @@ class BandRule(_Frozen):
     (excluded); oedema always falls in the first (most severe) band.
     """
 
-    code: Band
+    code: Annotated[
+        Band, _refusing(lambda band: band is Band.NORMAL, "'normal' is not a dose band")
+    ]
     muac_below_mm: int = Field(gt=0, le=300)
     whz_below: float | None = Field(default=None, ge=-10, le=0)
     visit_interval_days: int = Field(ge=1, le=60)
     dose: Dose
-
-    @field_validator("code")
-    @classmethod
-    def _treatment_band(cls, value: Band) -> Band:
-        _refuse_if(value is Band.NORMAL, "'normal' is not a dose band")
-        return value
 
 
 class DosingRules(_Frozen):
@@ -235,13 +229,13 @@ class CureRule(_Frozen):
     oedema_free_days: int = Field(ge=0, le=120)
     min_stay_days: int = Field(ge=0, le=365)
     #: Indicator used for a child admitted on oedema alone, when ``indicators = "admission"``.
-    oedema_only_indicator: AdmissionCriterion
-
-    @field_validator("oedema_only_indicator")
-    @classmethod
-    def _anthropometric(cls, value: AdmissionCriterion) -> AdmissionCriterion:
-        _refuse_if(value is AdmissionCriterion.OEDEMA, "oedema_only_indicator must be muac or whz")
-        return value
+    oedema_only_indicator: Annotated[
+        AdmissionCriterion,
+        _refusing(
+            lambda criterion: criterion is AdmissionCriterion.OEDEMA,
+            "oedema_only_indicator must be muac or whz",
+        ),
+    ]
 
 
 class ExitRules(_Frozen):

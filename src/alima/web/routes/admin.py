@@ -13,10 +13,10 @@ from alima.web.contexts_admin import AccountContext, AccountsContext
 from alima.web.deps import WebActor
 from alima.web.rendering import redirect, render
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 
-@router.get("/admin/users", response_class=HTMLResponse, name="admin:users")
+@router.get("/admin/users", name="admin:users")
 def users(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """The accounts whose every role lies in the administrator's places."""
     return render(
@@ -41,7 +41,7 @@ def _account_page(
     return render(request, "admin/user.html", context, status_code=status_code)
 
 
-@router.get("/admin/users/{user_id}", response_class=HTMLResponse, name="admin:user")
+@router.get("/admin/users/{user_id}", name="admin:user")
 def user(request: Request, session: SessionDep, actor: WebActor, user_id: uuid.UUID) -> Response:
     """One account, its state and its API tokens."""
     return _account_page(request, session, actor, user_id)

@@ -15,16 +15,16 @@ from alima.web.deps import WebActor, session_cookie_name
 from alima.web.middleware import LOCALE_COOKIE
 from alima.web.rendering import redirect, render, safe_next
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 
-@router.get("/login", response_class=HTMLResponse, name="auth:login")
+@router.get("/login", name="auth:login")
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
     """The sign-in form."""
     return render(request, "login.html", LoginContext(next_url=safe_next(next)))
 
 
-@router.post("/login", response_class=HTMLResponse, name="auth:login_post")
+@router.post("/login", name="auth:login_post")
 def login(
     request: Request,
     session: SessionDep,

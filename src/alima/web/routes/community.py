@@ -41,7 +41,7 @@ from alima.web.forms import (
 from alima.web.params import PlacePeriodFilter
 from alima.web.rendering import render, show
 
-router = APIRouter(prefix="/community")
+router = APIRouter(prefix="/community", default_response_class=HTMLResponse)
 
 #: An unknown place is said on the form.
 TRAINING = WebForm(TrainingCreate, error_page=is_forbidden)
@@ -59,7 +59,7 @@ def _oedema_options() -> list[Option]:
 ArrivalPost = Annotated[Posted, Depends(ARRIVAL)]
 
 
-@router.get("", response_class=HTMLResponse, name="community:overview")
+@router.get("", name="community:overview")
 def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Referrals waiting for a child, latest screenings and trainings."""
     context = CommunityContext(
@@ -140,7 +140,7 @@ FormPage(
 )
 
 
-@router.get("/screenings/{screening_id}", response_class=HTMLResponse, name="community:screening")
+@router.get("/screenings/{screening_id}", name="community:screening")
 def screening(
     request: Request,
     screening_id: uuid.UUID,
@@ -161,7 +161,7 @@ def screening(
     return render(request, "community/screening.html", context)
 
 
-@router.get("/referrals", response_class=HTMLResponse, name="community:referrals")
+@router.get("/referrals", name="community:referrals")
 def referrals(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Referred children the health centre is waiting for, oldest first."""
     context = ReferralsContext(
@@ -182,11 +182,7 @@ def _arrival_context(request: Request, values: dict[str, str], actor: WebActor) 
     )
 
 
-@router.get(
-    "/referrals/{referral_id}/arrival",
-    response_class=HTMLResponse,
-    name="community:arrival_form",
-)
+@router.get("/referrals/{referral_id}/arrival", name="community:arrival_form")
 def arrival_form(
     request: Request, referral_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
@@ -196,11 +192,7 @@ def arrival_form(
     return render(request, "community/arrival.html", context)
 
 
-@router.post(
-    "/referrals/{referral_id}/arrival",
-    response_class=HTMLResponse,
-    name="community:arrival_post",
-)
+@router.post("/referrals/{referral_id}/arrival", name="community:arrival_post")
 def arrival_post(
     request: Request,
     referral_id: uuid.UUID,
@@ -224,7 +216,7 @@ def arrival_post(
     )
 
 
-@router.get("/statistics", response_class=HTMLResponse, name="community:statistics")
+@router.get("/statistics", name="community:statistics")
 def statistics(
     request: Request, session: SessionDep, actor: WebActor, period: PlacePeriodFilter
 ) -> HTMLResponse:

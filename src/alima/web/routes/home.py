@@ -10,10 +10,10 @@ from alima.web.contexts import HomeContext
 from alima.web.deps import WebActor
 from alima.web.rendering import render
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 
-@router.get("/", response_class=HTMLResponse, name="home:index")
+@router.get("/", name="home:index")
 def home(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """What the signed-in user sees first."""
     context = HomeContext(

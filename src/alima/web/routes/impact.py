@@ -15,12 +15,12 @@ from alima.web.forms import Posted, WebForm, again, enum_options, is_forbidden, 
 from alima.web.impact_chart import build_chart, month_names
 from alima.web.rendering import render
 
-router = APIRouter(prefix="/impact")
+router = APIRouter(prefix="/impact", default_response_class=HTMLResponse)
 
 CountryCode = Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
-@router.get("", response_class=HTMLResponse, name="impact:countries")
+@router.get("", name="impact:countries")
 def countries(request: Request, session: SessionDep) -> HTMLResponse:
     """The countries with an impact page (public)."""
     return render(
@@ -28,7 +28,7 @@ def countries(request: Request, session: SessionDep) -> HTMLResponse:
     )
 
 
-@router.get("/{country_code}", response_class=HTMLResponse, name="impact:country")
+@router.get("/{country_code}", name="impact:country")
 def country(
     request: Request,
     country_code: CountryCode,
@@ -67,7 +67,7 @@ def _context(
     )
 
 
-@router.get("/{country_code}/context", response_class=HTMLResponse, name="impact:context_form")
+@router.get("/{country_code}/context", name="impact:context_form")
 def context_form(
     request: Request, country_code: CountryCode, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
@@ -78,7 +78,7 @@ def context_form(
     )
 
 
-@router.post("/{country_code}/context", response_class=HTMLResponse, name="impact:context_post")
+@router.post("/{country_code}/context", name="impact:context_post")
 def context_post(
     request: Request,
     country_code: CountryCode,

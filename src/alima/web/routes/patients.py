@@ -26,7 +26,7 @@ from alima.web.params import SearchText
 from alima.web.rendering import render, show
 from alima.web.templating import fmt_date
 
-router = APIRouter(prefix="/patients")
+router = APIRouter(prefix="/patients", default_response_class=HTMLResponse)
 
 TEMPLATE = "patients/register.html"
 #: An unknown place is said on the form.
@@ -42,7 +42,7 @@ def find_patients(session: SessionDep, actor: Actor, q: str) -> Page[PatientSumm
     return service.search_patients(session, criteria, actor=actor) if q.strip() else None
 
 
-@router.get("", response_class=HTMLResponse, name="patients:search")
+@router.get("", name="patients:search")
 def search(
     request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
@@ -54,7 +54,7 @@ def search(
     return render(request, "patients/search.html", context)
 
 
-@router.get("/new", response_class=HTMLResponse, name="patients:register")
+@router.get("/new", name="patients:register")
 def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """The registration form."""
     places = service.registration_places(session, actor=actor)
@@ -66,7 +66,7 @@ def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTM
     )
 
 
-@router.post("/new", response_class=HTMLResponse, name="patients:register_post")
+@router.post("/new", name="patients:register_post")
 def register(
     request: Request, session: SessionDep, actor: WebActor, posted: RegisterPost
 ) -> Response:
@@ -85,7 +85,7 @@ def register(
         return render(request, TEMPLATE, context, status_code=409)
 
 
-@router.get("/{patient_id}", response_class=HTMLResponse, name="patients:detail")
+@router.get("/{patient_id}", name="patients:detail")
 def detail(
     request: Request,
     patient_id: uuid.UUID,
@@ -120,7 +120,7 @@ def detail(
     return render(request, "patients/detail.html", context)
 
 
-@router.get("/{patient_id}/audit", response_class=HTMLResponse, name="patients:audit")
+@router.get("/{patient_id}/audit", name="patients:audit")
 def audit(
     request: Request, patient_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:

@@ -30,7 +30,7 @@ from alima.web.forms import (
 )
 from alima.web.rendering import redirect, render
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 APPROVALS = "/approvals"
 SUBMIT = WebForm(PeriodSubmit, refused=form_error, error_page=is_refusal)
@@ -52,13 +52,13 @@ SubmitPost = Annotated[Posted, Depends(SUBMIT)]
 UnlockPost = Annotated[Posted, Depends(UNLOCK)]
 
 
-@router.get(APPROVALS, response_class=HTMLResponse, name="alliance:approvals")
+@router.get(APPROVALS, name="alliance:approvals")
 def approvals(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Sites' months: submit, approve, unlock."""
     return _approvals_page(request, session, actor)
 
 
-@router.post(APPROVALS, response_class=HTMLResponse, name="alliance:period_submit")
+@router.post(APPROVALS, name="alliance:period_submit")
 def period_submit(
     request: Request, session: SessionDep, actor: WebActor, posted: SubmitPost
 ) -> Response:
@@ -75,9 +75,7 @@ def period_submit(
     )
 
 
-@router.post(
-    "/approvals/{period_id}/approve", response_class=HTMLResponse, name="alliance:period_approve"
-)
+@router.post("/approvals/{period_id}/approve", name="alliance:period_approve")
 def period_approve(
     request: Request, period_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> Response:
@@ -91,9 +89,7 @@ def period_approve(
     return redirect(APPROVALS)
 
 
-@router.post(
-    "/approvals/{period_id}/unlock", response_class=HTMLResponse, name="alliance:period_unlock"
-)
+@router.post("/approvals/{period_id}/unlock", name="alliance:period_unlock")
 def period_unlock(
     request: Request, period_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: UnlockPost
 ) -> Response:
@@ -127,7 +123,7 @@ def _emergency_context(
     )
 
 
-@router.get("/break-glass", response_class=HTMLResponse, name="alliance:emergency")
+@router.get("/break-glass", name="alliance:emergency")
 def emergency(
     request: Request, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
@@ -135,7 +131,7 @@ def emergency(
     return render(request, "alliance/emergency.html", _emergency_context(session, settings, actor))
 
 
-@router.post("/break-glass", response_class=HTMLResponse, name="alliance:emergency_open")
+@router.post("/break-glass", name="alliance:emergency_open")
 def emergency_open(
     request: Request,
     session: SessionDep,
@@ -166,7 +162,7 @@ def _query(criteria: ReadAuditFilter, **changes: object) -> str:
     return urlencode({k: v for k, v in values.items() if v not in (None, "", 0)})
 
 
-@router.get("/audit/reads", response_class=HTMLResponse, name="alliance:read_audit")
+@router.get("/audit/reads", name="alliance:read_audit")
 def read_audit(
     request: Request,
     session: SessionDep,

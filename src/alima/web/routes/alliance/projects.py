@@ -31,7 +31,7 @@ from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, again, form_error, is_forbidden, is_refusal, submit
 from alima.web.rendering import render
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 #: An unknown organisation is said on the form.
 AGREEMENT = WebForm(AgreementCreate, refused=form_error, error_page=is_forbidden)
@@ -47,7 +47,7 @@ AllocationPost = Annotated[Posted, Depends(ALLOCATION)]
 GrantPost = Annotated[Posted, Depends(GRANT)]
 
 
-@router.get("/projects", response_class=HTMLResponse, name="alliance:project_list")
+@router.get("/projects", name="alliance:project_list")
 def project_list(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Projects whose aggregates I may see."""
     context = ProjectListContext(actor=actor, projects=projects.list_projects(session, actor=actor))
@@ -77,7 +77,7 @@ def _project_page(
     return render(request, "alliance/project.html", context, status_code=status_code)
 
 
-@router.get("/projects/{project_code}", response_class=HTMLResponse, name="alliance:project")
+@router.get("/projects/{project_code}", name="alliance:project")
 def project_page(
     request: Request, project_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
@@ -113,11 +113,7 @@ def _agreement_context(
     )
 
 
-@router.get(
-    "/projects/{project_code}/agreements/new",
-    response_class=HTMLResponse,
-    name="alliance:agreement_form",
-)
+@router.get("/projects/{project_code}/agreements/new", name="alliance:agreement_form")
 def agreement_form(
     request: Request, project_code: str, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
@@ -127,11 +123,7 @@ def agreement_form(
     return render(request, "alliance/agreement_form.html", context)
 
 
-@router.post(
-    "/projects/{project_code}/agreements/new",
-    response_class=HTMLResponse,
-    name="alliance:agreement_create",
-)
+@router.post("/projects/{project_code}/agreements/new", name="alliance:agreement_create")
 def agreement_create(
     request: Request, project_code: str, session: SessionDep, actor: WebActor, posted: AgreementPost
 ) -> Response:
@@ -159,9 +151,7 @@ def _grant_context(
     )
 
 
-@router.get(
-    "/projects/{project_code}/grants/new", response_class=HTMLResponse, name="alliance:grant_form"
-)
+@router.get("/projects/{project_code}/grants/new", name="alliance:grant_form")
 def grant_form(
     request: Request, project_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
@@ -171,11 +161,7 @@ def grant_form(
     return render(request, "alliance/grant_form.html", context)
 
 
-@router.post(
-    "/projects/{project_code}/grants/new",
-    response_class=HTMLResponse,
-    name="alliance:grant_create",
-)
+@router.post("/projects/{project_code}/grants/new", name="alliance:grant_create")
 def grant_create(
     request: Request,
     project_code: str,
@@ -197,9 +183,7 @@ def grant_create(
     )
 
 
-@router.post(
-    "/grants/{grant_id}/allocations", response_class=HTMLResponse, name="alliance:allocate"
-)
+@router.post("/grants/{grant_id}/allocations", name="alliance:allocate")
 def allocate(
     request: Request,
     grant_id: uuid.UUID,
@@ -228,7 +212,7 @@ def allocate(
     return submit(ALLOCATION, posted, save, page)
 
 
-@router.get("/countries/{country_code}", response_class=HTMLResponse, name="alliance:country")
+@router.get("/countries/{country_code}", name="alliance:country")
 def country_page(
     request: Request, country_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
@@ -245,7 +229,7 @@ ParticipantPost = Annotated[Posted, Depends(PARTICIPANT)]
 TrainingPost = Annotated[Posted, Depends(TRAINING)]
 
 
-@router.get("/trainings", response_class=HTMLResponse, name="alliance:training_list")
+@router.get("/trainings", name="alliance:training_list")
 def training_list(
     request: Request,
     session: SessionDep,
@@ -275,7 +259,7 @@ def _training_form_context(
     )
 
 
-@router.get("/trainings/new", response_class=HTMLResponse, name="alliance:training_form")
+@router.get("/trainings/new", name="alliance:training_form")
 def training_form(
     request: Request, session: SessionDep, settings: SettingsDep, actor: WebActor
 ) -> HTMLResponse:
@@ -284,7 +268,7 @@ def training_form(
     return render(request, "alliance/training_form.html", context)
 
 
-@router.post("/trainings/new", response_class=HTMLResponse, name="alliance:training_create")
+@router.post("/trainings/new", name="alliance:training_create")
 def training_create(
     request: Request,
     session: SessionDep,
@@ -327,7 +311,7 @@ def _training_page(
     return render(request, "alliance/training.html", context, status_code=status_code)
 
 
-@router.get("/trainings/{training_id}", response_class=HTMLResponse, name="alliance:training")
+@router.get("/trainings/{training_id}", name="alliance:training")
 def training_page(
     request: Request, training_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
@@ -335,11 +319,7 @@ def training_page(
     return _training_page(request, session, actor, training_id)
 
 
-@router.post(
-    "/trainings/{training_id}/participants",
-    response_class=HTMLResponse,
-    name="alliance:participant_add",
-)
+@router.post("/trainings/{training_id}/participants", name="alliance:participant_add")
 def participant_add(
     request: Request,
     training_id: uuid.UUID,

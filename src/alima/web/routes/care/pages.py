@@ -45,7 +45,7 @@ from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render
 from alima.web.routes.patients import find_patients
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 #: Registered from the mother's care record: a refusal is shown on that record.
 NEWBORN = WebForm(
@@ -56,7 +56,7 @@ NEWBORN = WebForm(
 NewbornPost = Annotated[Posted, Depends(NEWBORN)]
 
 
-@router.get("/care", response_class=HTMLResponse, name="care:home")
+@router.get("/care", name="care:home")
 def home(
     request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
@@ -76,7 +76,7 @@ def _care_context(
     )
 
 
-@router.get("/patients/{patient_id}/care", response_class=HTMLResponse, name="care:patient")
+@router.get("/patients/{patient_id}/care", name="care:patient")
 def patient_care(
     request: Request,
     patient_id: uuid.UUID,
@@ -89,9 +89,7 @@ def patient_care(
     return render(request, "care/patient.html", context)
 
 
-@router.post(
-    "/patients/{patient_id}/newborns", response_class=HTMLResponse, name="care:newborn_post"
-)
+@router.post("/patients/{patient_id}/newborns", name="care:newborn_post")
 def register_newborn(
     request: Request,
     patient_id: uuid.UUID,
@@ -114,11 +112,7 @@ def register_newborn(
     return submit(NEWBORN, posted, save, page, patient_id=patient_id)
 
 
-@router.get(
-    "/care/consultations/{consultation_id}",
-    response_class=HTMLResponse,
-    name="care:consultation",
-)
+@router.get("/care/consultations/{consultation_id}", name="care:consultation")
 def consultation(
     request: Request,
     consultation_id: uuid.UUID,
@@ -132,7 +126,7 @@ def consultation(
     return render(request, "care/consultation.html", context)
 
 
-@router.get("/care/surgeries", response_class=HTMLResponse, name="care:surgery_log")
+@router.get("/care/surgeries", name="care:surgery_log")
 def surgery_log(
     request: Request, session: SessionDep, actor: WebActor, period: PlacePeriodFilter
 ) -> HTMLResponse:
@@ -164,7 +158,7 @@ POPULATION = WebForm(DisplacedPopulationCreate, error_page=is_forbidden)
 SITES = "/care/mobile?saved=1"
 
 
-@router.get("/care/mobile", response_class=HTMLResponse, name="care:mobile")
+@router.get("/care/mobile", name="care:mobile")
 def mobile_overview(
     request: Request, session: SessionDep, actor: WebActor, saved: int = 0
 ) -> HTMLResponse:

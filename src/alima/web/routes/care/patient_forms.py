@@ -47,7 +47,7 @@ from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, enum_options, submit
 from alima.web.rendering import render, show
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 S = TypeVar("S", bound=BaseModel)
 ContextOf = Callable[[Request, Actor, CareFormRead, dict[str, str]], CareFormContext]
@@ -74,6 +74,8 @@ class PatientForm(Generic[S]):
 
     name: str
     path: str
+    #: What the page is for (its route's summary).
+    summary: str
     form: WebForm[S]
     #: The patient's form data (an audited read that refuses a patient out of scope).
     load: Callable[[Session, uuid.UUID, Actor], CareFormRead]
@@ -121,7 +123,7 @@ class PatientForm(Generic[S]):
         return submit(self.form, posted, save, page, patient_id=patient_id)
 
 
-def add(spec: "PatientForm[Any]", summary: str) -> None:
+def add(spec: "PatientForm[Any]") -> None:
     """Register the page and the post of ``spec`` on the router."""
 
     def form_page(
@@ -138,14 +140,10 @@ def add(spec: "PatientForm[Any]", summary: str) -> None:
     ) -> Response:
         return spec.post(request, session, actor, patient_id, posted)
 
-    form_page.__doc__, form_post.__doc__ = summary, f"Save: {summary.lower()}"
+    form_page.__doc__, form_post.__doc__ = spec.summary, f"Save: {spec.summary.lower()}"
     for endpoint, method, suffix in ((form_page, "GET", "form"), (form_post, "POST", "post")):
         router.add_api_route(
-            spec.path,
-            endpoint,
-            methods=[method],
-            response_class=HTMLResponse,
-            name=f"care:{spec.name}_{suffix}",
+            spec.path, endpoint, methods=[method], name=f"care:{spec.name}_{suffix}"
         )
 
 
@@ -340,77 +338,65 @@ def _postnatal_start(form: CareFormRead) -> dict[str, str]:
     return values
 
 
-FORMS: list[tuple[PatientForm[Any], str]] = [
-    (
-        PatientForm(
-            "consultation",
-            "/patients/{patient_id}/consultations/new",
-            CONSULTATION,
-            lambda session, patient_id, actor: consultations.consultation_form(
-                session, patient_id, actor=actor
-            ),
-            _consultation_saved,
-            lambda _: {"rdt_result": RdtResult.NOT_DONE.value, "oedema": Oedema.NONE.value},
-            _consultation_context,
-            _diagnosis_errors,
-        ),
+FORMS: list[PatientForm[Any]] = [
+    PatientForm(
+        "consultation",
+        "/patients/{patient_id}/consultations/new",
         "The consultation form: triage, malaria, MUAC, diagnoses, referral.",
-    ),
-    (
-        PatientForm(
-            "antenatal",
-            "/patients/{patient_id}/antenatal/new",
-            ANTENATAL,
-            _maternal("antenatal"),
-            _recorded(maternal.record_antenatal_visit, "antenatal_visit"),
-            lambda _: {},
+        CONSULTATION,
+        lambda session, patient_id, actor: consultations.consultation_form(
+            session, patient_id, actor=actor
         ),
+        _consultation_saved,
+        lambda _: {"rdt_result": RdtResult.NOT_DONE.value, "oedema": Oedema.NONE.value},
+        _consultation_context,
+        _diagnosis_errors,
+    ),
+    PatientForm(
+        "antenatal",
+        "/patients/{patient_id}/antenatal/new",
         "Record an antenatal visit.",
+        ANTENATAL,
+        _maternal("antenatal"),
+        _recorded(maternal.record_antenatal_visit, "antenatal_visit"),
+        lambda _: {},
     ),
-    (
-        PatientForm(
-            "delivery",
-            "/patients/{patient_id}/deliveries/new",
-            DELIVERY,
-            _maternal("delivery"),
-            _recorded(maternal.record_delivery, "delivery"),
-            lambda _: {
-                "setting": DeliverySetting.FACILITY.value,
-                "mode": DeliveryMode.SPONTANEOUS_VAGINAL.value,
-                "mother_outcome": MotherOutcome.WELL.value,
-                "baby1_outcome": NewbornOutcome.LIVE_BIRTH.value,
-            },
-            _delivery_context,
-            _delivery_errors,
-        ),
+    PatientForm(
+        "delivery",
+        "/patients/{patient_id}/deliveries/new",
         "Record a delivery.",
+        DELIVERY,
+        _maternal("delivery"),
+        _recorded(maternal.record_delivery, "delivery"),
+        lambda _: {
+            "setting": DeliverySetting.FACILITY.value,
+            "mode": DeliveryMode.SPONTANEOUS_VAGINAL.value,
+            "mother_outcome": MotherOutcome.WELL.value,
+            "baby1_outcome": NewbornOutcome.LIVE_BIRTH.value,
+        },
+        _delivery_context,
+        _delivery_errors,
     ),
-    (
-        PatientForm(
-            "postnatal",
-            "/patients/{patient_id}/postnatal/new",
-            POSTNATAL,
-            _maternal("postnatal"),
-            _recorded(maternal.record_postnatal_visit, "postnatal_visit"),
-            _postnatal_start,
-            _postnatal_context,
-        ),
+    PatientForm(
+        "postnatal",
+        "/patients/{patient_id}/postnatal/new",
         "Record a postnatal visit.",
+        POSTNATAL,
+        _maternal("postnatal"),
+        _recorded(maternal.record_postnatal_visit, "postnatal_visit"),
+        _postnatal_start,
+        _postnatal_context,
     ),
-    (
-        PatientForm(
-            "surgery",
-            "/patients/{patient_id}/surgeries/new",
-            SURGERY,
-            lambda session, patient_id, actor: surgery.surgery_form(
-                session, patient_id, actor=actor
-            ),
-            _recorded(surgery.record_surgery, "surgery"),
-            lambda _: {"emergency": "yes", "outcome": "recovering"},
-            _surgery_context,
-        ),
+    PatientForm(
+        "surgery",
+        "/patients/{patient_id}/surgeries/new",
         "Add an operation to the emergency surgery log.",
+        SURGERY,
+        lambda session, patient_id, actor: surgery.surgery_form(session, patient_id, actor=actor),
+        _recorded(surgery.record_surgery, "surgery"),
+        lambda _: {"emergency": "yes", "outcome": "recovering"},
+        _surgery_context,
     ),
 ]
-for _spec, _summary in FORMS:
-    add(_spec, _summary)
+for _spec in FORMS:
+    add(_spec)

@@ -1,11 +1,14 @@
 """A child in CMAM: the caseload, admission, the child's card (visits, referral decision, exit)."""
 
 import uuid
-from typing import Annotated, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor, Permission
@@ -35,9 +38,9 @@ from alima.web.contexts import (
 from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, is_refusal, submit
 from alima.web.params import PlaceCode
-from alima.web.rendering import render
+from alima.web.rendering import render, show
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -85,7 +88,7 @@ ADMISSION = measurement_form(AdmissionCreate, given=("patient_id",))
 AdmissionPost = Annotated[Posted, Depends(ADMISSION)]
 
 
-@router.get("/nutrition", response_class=HTMLResponse, name="nutrition:caseload")
+@router.get("/nutrition", name="nutrition:caseload")
 def caseload(
     request: Request, session: SessionDep, actor: WebActor, site: PlaceCode = ""
 ) -> HTMLResponse:
@@ -105,12 +108,7 @@ def caseload(
 
 
 def _admission_page(
-    request: Request,
-    actor: Actor,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    settings_protocol: str,
-    posted: Posted | None = None,
+    request: Request, actor: Actor, patient_id: uuid.UUID, session: SessionDep, posted: Posted
 ) -> HTMLResponse:
     patient = patient_service.get_patient(session, patient_id, actor=actor)
     context = AdmissionContext(
@@ -118,23 +116,13 @@ def _admission_page(
         patient=patient,
         protocols=[(p.code, f"{p.title} (v{p.version})") for p in available_protocols()],
         oedema_choices=oedema_choices(),
-        values=posted.values
-        if posted
-        else {
-            "admitted_on": today().isoformat(),
-            "protocol_code": settings_protocol,
-            "oedema": "none",
-        },
-        errors=posted.errors if posted else {},
-        needs_confirmation=needs_confirmation(posted) if posted else False,
+        values=posted.values,
+        needs_confirmation=needs_confirmation(posted),
     )
-    status_code = posted.status if posted else 200
-    return render(request, "nutrition/admit.html", context, status_code=status_code)
+    return show(request, "nutrition/admit.html", context, posted)
 
 
-@router.get(
-    "/patients/{patient_id}/nutrition/admit", response_class=HTMLResponse, name="nutrition:admit"
-)
+@router.get("/patients/{patient_id}/nutrition/admit", name="nutrition:admit")
 def admission_form(
     request: Request,
     patient_id: uuid.UUID,
@@ -143,20 +131,17 @@ def admission_form(
     settings: SettingsDep,
 ) -> HTMLResponse:
     """The admission form for a registered child."""
-    return _admission_page(request, actor, patient_id, session, settings.nutrition_default_protocol)
+    protocol = settings.nutrition_default_protocol
+    start = {"admitted_on": today().isoformat(), "protocol_code": protocol, "oedema": "none"}
+    return _admission_page(request, actor, patient_id, session, Posted(start, status=200))
 
 
-@router.post(
-    "/patients/{patient_id}/nutrition/admit",
-    response_class=HTMLResponse,
-    name="nutrition:admit_post",
-)
+@router.post("/patients/{patient_id}/nutrition/admit", name="nutrition:admit_post")
 def admit(
     request: Request,
     patient_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    settings: SettingsDep,
     posted: AdmissionPost,
 ) -> Response:
     """Admit, or show the form again with the reason in the nurse's language."""
@@ -166,8 +151,7 @@ def admit(
         return f"/nutrition/episodes/{result.episode_id}?saved=1"
 
     def page(posted: Posted) -> HTMLResponse:
-        protocol = settings.nutrition_default_protocol
-        return _admission_page(request, actor, patient_id, session, protocol, posted)
+        return _admission_page(request, actor, patient_id, session, posted)
 
     return submit(ADMISSION, posted, save, page, patient_id=patient_id)
 
@@ -191,22 +175,21 @@ def _on_exit(exc: AlimaError) -> dict[str, str]:
     return {"__all__": exc.message} | rule_errors(exc)
 
 
+def _choice_form(
+    schema: type[S], refused: Callable[[AlimaError], dict[str, str]], choice: str, message: str
+) -> WebForm[S]:
+    """A form of an episode deciding one ``choice``; ``message`` when none is chosen."""
+    return WebForm(
+        schema, kept=SHOWN, refused=refused, error_page=is_refusal, messages={choice: message}
+    )
+
+
 VISIT = measurement_form(VisitCreate)
-REFERRAL = WebForm(
-    ReferralResolve,
-    kept=SHOWN,
-    refused=_on_card,
-    error_page=is_refusal,
-    messages={"decision": N_("Choose the decision on the referral.")},
+REFERRAL = _choice_form(
+    ReferralResolve, _on_card, "decision", N_("Choose the decision on the referral.")
 )
 #: No outcome is chosen for the nurse.
-EXIT = WebForm(
-    ExitCreate,
-    kept=SHOWN,
-    refused=_on_exit,
-    error_page=is_refusal,
-    messages={"outcome": N_("Choose how the treatment ended.")},
-)
+EXIT = _choice_form(ExitCreate, _on_exit, "outcome", N_("Choose how the treatment ended."))
 Visit = Annotated[Posted, Depends(VISIT)]
 Referral = Annotated[Posted, Depends(REFERRAL)]
 Exit = Annotated[Posted, Depends(EXIT)]
@@ -260,9 +243,7 @@ def _episode_context(
 # --- the child's card and visits ----------------------------------------------------------------
 
 
-@router.get(
-    "/nutrition/episodes/{episode_id}", response_class=HTMLResponse, name="nutrition:episode"
-)
+@router.get("/nutrition/episodes/{episode_id}", name="nutrition:episode")
 def episode(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, saved: int = 0
 ) -> HTMLResponse:
@@ -273,55 +254,71 @@ def episode(
     )
 
 
-@router.post(
-    "/nutrition/episodes/{episode_id}/visits",
-    response_class=HTMLResponse,
-    name="nutrition:visit_post",
-)
+@dataclass(frozen=True)
+class CardForm(Generic[S]):
+    """A form of the child's card: saved, the card shows the result; refused, the card again."""
+
+    form: WebForm[S]
+    #: Record the form with the service (session, episode id, data, actor).
+    save: Callable[..., object]
+    #: Put the refused form's values and errors on the card.
+    shown: Callable[[EpisodeContext, Posted], None]
+
+    def post(
+        self,
+        request: Request,
+        session: Session,
+        actor: Actor,
+        episode_id: uuid.UUID,
+        posted: Posted,
+    ) -> Response:
+        """Save the form, or show the card again with the form's errors."""
+
+        def page(posted: Posted) -> HTMLResponse:
+            e = service.get_episode(session, episode_id, actor=actor)
+            context = _episode_context(actor, e)
+            self.shown(context, posted)
+            return show(request, "nutrition/episode.html", context, posted)
+
+        return submit(
+            self.form,
+            posted,
+            lambda data: self.save(session, episode_id, data, actor=actor),
+            page,
+            then=f"/nutrition/episodes/{episode_id}?saved=1#result",
+        )
+
+
+def _visit_shown(context: EpisodeContext, posted: Posted) -> None:
+    context.values = posted.values or context.values
+    context.needs_confirmation = needs_confirmation(posted)
+
+
+def _referral_shown(context: EpisodeContext, posted: Posted) -> None:
+    """The referral's fields on the card are named ``referral_*``."""
+    context.values |= {REFERRAL_PREFIX + k: v for k, v in posted.values.items()}
+    if not posted.refusal:
+        posted.errors = {REFERRAL_PREFIX + k: v for k, v in posted.errors.items()}
+
+
+VISIT_CARD = CardForm(VISIT, service.record_visit, _visit_shown)
+REFERRAL_CARD = CardForm(REFERRAL, service.resolve_referral, _referral_shown)
+
+
+@router.post("/nutrition/episodes/{episode_id}/visits", name="nutrition:visit_post")
 def visit(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Visit
 ) -> Response:
     """Save a visit; on success the card shows band, dose and next date."""
-
-    def page(posted: Posted) -> HTMLResponse:
-        e = service.get_episode(session, episode_id, actor=actor)
-        context = _episode_context(actor, e, values=posted.values)
-        context.errors, context.needs_confirmation = posted.errors, needs_confirmation(posted)
-        return render(request, "nutrition/episode.html", context, status_code=posted.status)
-
-    return submit(
-        VISIT,
-        posted,
-        lambda data: service.record_visit(session, episode_id, data, actor=actor),
-        page,
-        then=f"/nutrition/episodes/{episode_id}?saved=1#result",
-    )
+    return VISIT_CARD.post(request, session, actor, episode_id, posted)
 
 
-@router.post(
-    "/nutrition/episodes/{episode_id}/referral",
-    response_class=HTMLResponse,
-    name="nutrition:referral_post",
-)
+@router.post("/nutrition/episodes/{episode_id}/referral", name="nutrition:referral_post")
 def referral(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Referral
 ) -> Response:
     """Record the medical transfer of a referred child, or keep the child with a reason."""
-
-    def page(posted: Posted) -> HTMLResponse:
-        context = _episode_context(actor, service.get_episode(session, episode_id, actor=actor))
-        context.values |= {REFERRAL_PREFIX + k: v for k, v in posted.values.items()}
-        invalid = {REFERRAL_PREFIX + k: v for k, v in posted.errors.items()}
-        context.errors = posted.errors if posted.refusal else invalid
-        return render(request, "nutrition/episode.html", context, status_code=posted.status)
-
-    return submit(
-        REFERRAL,
-        posted,
-        lambda data: service.resolve_referral(session, episode_id, data, actor=actor),
-        page,
-        then=f"/nutrition/episodes/{episode_id}?saved=1#result",
-    )
+    return REFERRAL_CARD.post(request, session, actor, episode_id, posted)
 
 
 def _exit_page(
@@ -332,14 +329,11 @@ def _exit_page(
         episode=service.get_episode(session, episode_id, actor=actor),
         outcomes=[(o.value, fmt.outcome_label(o.value)) for o in EXIT_OUTCOMES],
         values=posted.values,
-        errors=posted.errors,
     )
-    return render(request, "nutrition/exit.html", context, status_code=posted.status)
+    return show(request, "nutrition/exit.html", context, posted)
 
 
-@router.get(
-    "/nutrition/episodes/{episode_id}/exit", response_class=HTMLResponse, name="nutrition:exit"
-)
+@router.get("/nutrition/episodes/{episode_id}/exit", name="nutrition:exit")
 def exit_form(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
@@ -349,9 +343,7 @@ def exit_form(
     )
 
 
-@router.post(
-    "/nutrition/episodes/{episode_id}/exit", response_class=HTMLResponse, name="nutrition:exit_post"
-)
+@router.post("/nutrition/episodes/{episode_id}/exit", name="nutrition:exit_post")
 def exit_episode(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Exit
 ) -> Response:

@@ -22,7 +22,7 @@ from alima.web.deps import WebActor
 from alima.web.params import PlaceCode
 from alima.web.rendering import render
 
-router = APIRouter()
+router = APIRouter(default_response_class=HTMLResponse)
 
 #: A project's code, empty for none.
 ProjectCode = Annotated[str, Query(max_length=40)]
@@ -47,7 +47,7 @@ def _last_month() -> str:
     return f"{previous:%Y-%m}"
 
 
-@router.get("/nutrition/reports/monthly", response_class=HTMLResponse, name="nutrition:report")
+@router.get("/nutrition/reports/monthly", name="nutrition:report")
 def report_page(
     request: Request,
     session: SessionDep,
