@@ -220,6 +220,10 @@ def treat_page_values(session: Session, world: World) -> dict[str, str]:
     from alima.community.schemas import ScreeningCreate
 
     clinician = world.actors["clinician_a"]
+    with session.begin():
+        # Facility A serves a displacement site with its mobile clinic: clinician A records there.
+        make_place(session, f"{world.facility_a.code}-PDI", "displacement_site", world.facility_a)
+        make_place(session, f"{world.facility_a.code}-CM", "mobile_clinic", world.facility_a)
     screened = community.record_screening(
         session,
         ScreeningCreate.model_validate(

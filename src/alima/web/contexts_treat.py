@@ -3,6 +3,7 @@
 Templates compute nothing: options carry their display text, charts their geometry.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,6 +58,8 @@ class CommunityContext:
     actor: Actor
     overview: CommunityOverview
     can_record: bool
+    #: Pending referrals whose arrival the actor may record (at a place where they write).
+    arrivals: frozenset[uuid.UUID]
 
 
 @dataclass
@@ -76,6 +79,8 @@ class ReferralsContext:
 
     actor: Actor
     referrals: list[ReferralRead]
+    #: Pending referrals whose arrival the actor may record (at a place where they write).
+    arrivals: frozenset[uuid.UUID]
 
 
 @dataclass
@@ -101,6 +106,8 @@ class CareHomeContext:
     actor: Actor
     q: str
     results: Page[PatientSummary] | None
+    #: The surgery log names patients: only for readers of patient records.
+    can_see_surgeries: bool
 
 
 @dataclass
@@ -141,6 +148,7 @@ class MobileContext:
     actor: Actor
     overview: MobileOverview
     month_labels: list[str]
+    #: Whether the actor has a displacement site to record a session or a count at.
     can_record: bool
     saved: bool
 

@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep
 from alima.community import service
-from alima.community.enums import ScreenerType, TrainerRole
+from alima.community.enums import ReferralStatus, ScreenerType, TrainerRole
 from alima.community.schemas import (
     ArrivalCreate,
     PlaceOption,
+    ReferralRead,
     ScreeningCreate,
     StatisticsFilter,
     TrainingCreate,
@@ -59,13 +60,23 @@ def _oedema_options() -> list[Option]:
 ArrivalPost = Annotated[Posted, Depends(ARRIVAL)]
 
 
+def _arrivals(referrals: list[ReferralRead], places: list[PlaceOption]) -> frozenset[uuid.UUID]:
+    """The pending referrals among ``referrals`` sent to one of ``places`` (where one writes)."""
+    codes = {p.code for p in places}
+    return frozenset(
+        r.id for r in referrals if r.status == ReferralStatus.PENDING and r.place_code in codes
+    )
+
+
 @router.get("", name="community:overview")
 def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Referrals waiting for a child, latest screenings and trainings."""
+    result = service.overview(session, actor=actor)
     context = CommunityContext(
         actor=actor,
-        overview=service.overview(session, actor=actor),
+        overview=result,
         can_record=actor.can(Permission.PATIENT_WRITE),
+        arrivals=_arrivals(result.pending_referrals, result.places),
     )
     return render(request, "community/overview.html", context)
 
@@ -156,7 +167,9 @@ def screening(
         screening=result,
         just_saved=saved == 1,
         just_arrived=arrived == 1,
-        can_complete=actor.can(Permission.PATIENT_WRITE),
+        can_complete=result.referral is not None
+        and not result.deleted
+        and bool(_arrivals([result.referral], service.form_places(session, actor=actor))),
     )
     return render(request, "community/screening.html", context)
 
@@ -164,8 +177,11 @@ def screening(
 @router.get("/referrals", name="community:referrals")
 def referrals(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Referred children the health centre is waiting for, oldest first."""
+    pending = service.pending_referrals(session, actor=actor)
     context = ReferralsContext(
-        actor=actor, referrals=service.pending_referrals(session, actor=actor)
+        actor=actor,
+        referrals=pending,
+        arrivals=_arrivals(pending, service.form_places(session, actor=actor)),
     )
     return render(request, "community/referrals.html", context)
 

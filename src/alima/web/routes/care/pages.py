@@ -61,7 +61,12 @@ def home(
     request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
 ) -> HTMLResponse:
     """Find the patient to record care for."""
-    context = CareHomeContext(actor=actor, q=q, results=find_patients(session, actor, q))
+    context = CareHomeContext(
+        actor=actor,
+        q=q,
+        results=find_patients(session, actor, q),
+        can_see_surgeries=actor.can(Permission.PATIENT_READ),
+    )
     return render(request, "care/home.html", context)
 
 
@@ -164,11 +169,12 @@ def mobile_overview(
 ) -> HTMLResponse:
     """Displacement sites: displaced population by month, mobile-clinic sessions."""
     result, months = mobile.overview(session, actor=actor)
+    sites, _clinics = mobile.form_options(session, actor=actor)
     context = MobileContext(
         actor=actor,
         overview=result,
         month_labels=[format_date(m, "MMM yyyy", locale=get_locale()) for m in months],
-        can_record=actor.can(Permission.PATIENT_WRITE),
+        can_record=bool(sites),
         saved=saved == 1,
     )
     return render(request, "care/mobile.html", context)
