@@ -192,3 +192,7 @@ class ReportContext:
     criterion_labels: dict[str, str]
     outcome_labels: dict[str, str]
     error: str | None = None
+    #: Why the month typed cannot be reported, shown next to the month field.
+    month_error: str | None = None
+    #: The latest month that can be chosen (the current one, in progress).
+    latest_month: str = ""

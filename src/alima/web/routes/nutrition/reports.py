@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor
-from alima.core.errors import AlimaError
+from alima.core.errors import AlimaError, RuleViolation
 from alima.core.i18n import gettext
 from alima.core.time import today
 from alima.nutrition import service
 from alima.nutrition.enums import AdmissionCriterion, Outcome
+from alima.nutrition.rules.report import month_bounds
 from alima.nutrition.schemas import MonthlyReport
 from alima.web import nutrition_format as fmt
 from alima.web.contexts import ReportContext
@@ -26,6 +27,9 @@ router = APIRouter(default_response_class=HTMLResponse)
 
 #: A project's code, empty for none.
 ProjectCode = Annotated[str, Query(max_length=40)]
+#: A month as ``YYYY-MM`` (a month picker, or a text box in older browsers): any text up to
+#: 100 characters comes back to the form with a message, not to an error page.
+MonthText = Annotated[str, Query(max_length=100)]
 
 
 def _report(
@@ -47,21 +51,41 @@ def _last_month() -> str:
     return f"{previous:%Y-%m}"
 
 
+def checked_month(month: str) -> tuple[str, str | None]:
+    """The month as typed (trimmed) and why it cannot be reported, None when it can.
+
+    The current month can (it is in progress); a later one cannot.
+    """
+    text = month.strip()
+    try:
+        start, _end = month_bounds(text)
+    except RuleViolation as exc:
+        return text[:20], exc.message
+    current = f"{today():%Y-%m}"
+    if f"{start:%Y-%m}" > current:
+        return text, gettext(
+            "The month cannot be in the future: choose {current} (the current month, "
+            "in progress) or an earlier month.",
+            current=current,
+        )
+    return text, None
+
+
 @router.get("/nutrition/reports/monthly", name="nutrition:report")
 def report_page(
     request: Request,
     session: SessionDep,
     actor: WebActor,
     settings: SettingsDep,
-    month: Annotated[str, Query(max_length=7)] = "",
+    month: MonthText = "",
     place: PlaceCode = "",
     project: ProjectCode = "",
 ) -> HTMLResponse:
     """The monthly CMAM report of a site or a project, against Sphere standards."""
-    month = month or _last_month()
+    month, month_error = checked_month(month or _last_month())
     report = None
     error = None
-    if place or project:
+    if month_error is None and (place or project):
         try:
             report = _report(session, actor, settings, month, place, project)
         except AlimaError as exc:
@@ -82,8 +106,11 @@ def report_page(
         },
         outcome_labels={o.value: fmt.outcome_label(o.value) for o in Outcome},
         error=error,
+        month_error=month_error,
+        latest_month=f"{today():%Y-%m}",
     )
-    return render(request, "nutrition/report.html", context, status_code=422 if error else 200)
+    failed = error or month_error
+    return render(request, "nutrition/report.html", context, status_code=422 if failed else 200)
 
 
 def report_rows(report: MonthlyReport) -> list[tuple[str, str]]:
@@ -145,23 +172,29 @@ def _filename(report: MonthlyReport, extension: str) -> str:
 
 
 def _file_report(
+    request: Request,
     session: SessionDep,
     actor: WebActor,
     settings: SettingsDep,
-    month: Annotated[str, Query(max_length=7)],
+    month: MonthText,
     place: PlaceCode = "",
     project: ProjectCode = "",
-) -> MonthlyReport:
-    """The report a file is made of (the month is required)."""
-    return _report(session, actor, settings, month, place, project)
+) -> MonthlyReport | HTMLResponse:
+    """The report a file is made of (the month is required), or the form back (422)."""
+    text, problem = checked_month(month)
+    if problem is not None:
+        return report_page(request, session, actor, settings, month, place, project)
+    return _report(session, actor, settings, text, place, project)
 
 
-FileReport = Annotated[MonthlyReport, Depends(_file_report)]
+FileReport = Annotated[MonthlyReport | HTMLResponse, Depends(_file_report)]
 
 
 @router.get("/nutrition/reports/monthly.csv", name="nutrition:report_csv")
 def report_csv(report: FileReport) -> Response:
     """The monthly report as CSV."""
+    if isinstance(report, HTMLResponse):
+        return report
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([gettext("Indicator"), gettext("Value")])
@@ -176,6 +209,8 @@ def report_csv(report: FileReport) -> Response:
 @router.get("/nutrition/reports/monthly.xlsx", name="nutrition:report_xlsx")
 def report_xlsx(report: FileReport) -> Response:
     """The monthly report as an Excel workbook."""
+    if isinstance(report, HTMLResponse):
+        return report
     from openpyxl import Workbook
 
     book = Workbook()
