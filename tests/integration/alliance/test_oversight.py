@@ -153,7 +153,7 @@ def test_read_audit_lists_filters_and_exports(
     assert export.status_code == 200
     assert export.headers["content-type"].startswith("text/csv")
     assert "attachment" in export.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 3  # header and the two reads of that patient
     assert all(row[3] == "'=HYPERLINK(1)" for row in rows[1:])
     with session.begin():

@@ -7,8 +7,6 @@ append-only ``AuditEvent`` rows; nothing is copied.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -238,8 +236,12 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def export_read_audit(session: Session, criteria: ReadAuditFilter, *, actor: Actor) -> str:
-    """The read audit as CSV (patient-level export: coordinators whose agreement allows it).
+def export_read_audit(
+    session: Session, criteria: ReadAuditFilter, *, actor: Actor
+) -> list[list[str]]:
+    """The read audit as rows of text for a CSV file, header first (patient-level export).
+
+    Coordinators whose agreement allows it only.
 
     The export itself is audited, with its filters and row count.
     """
@@ -252,12 +254,10 @@ def export_read_audit(session: Session, criteria: ReadAuditFilter, *, actor: Act
         raise Forbidden(CoreError.CORE_002)
     with session.begin():
         items, _total = _reads(session, paths, criteria, MAX_EXPORT_ROWS, 0)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([gettext(c) for c in EXPORT_COLUMNS])
+        rows = [[gettext(c) for c in EXPORT_COLUMNS]]
         yes, no = gettext(N_("yes")), gettext(N_("no"))
         for item in items:
-            writer.writerow(
+            rows.append(
                 [
                     _cell(value)
                     for value in (
@@ -280,7 +280,7 @@ def export_read_audit(session: Session, criteria: ReadAuditFilter, *, actor: Act
             entity_type="read_audit",
             detail=f"{_describe(criteria)} rows={len(items)}",
         )
-        return buffer.getvalue()
+        return rows
 
 
 def _describe(criteria: ReadAuditFilter) -> str:

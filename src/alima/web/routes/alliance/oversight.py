@@ -29,6 +29,7 @@ from alima.web.forms import (
     submit,
 )
 from alima.web.rendering import redirect, render
+from alima.web.spreadsheet import csv_response
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -196,9 +197,5 @@ def read_audit_export(
     session: SessionDep, actor: WebActor, criteria: Annotated[ReadAuditFilter, Query()]
 ) -> Response:
     """The read audit as a CSV file (the export is itself audited)."""
-    text = oversight.export_read_audit(session, criteria, actor=actor)
-    return Response(
-        content="\ufeff" + text,  # a byte-order mark so spreadsheets read the accents
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="read-audit.csv"'},
-    )
+    rows = oversight.export_read_audit(session, criteria, actor=actor)
+    return csv_response(rows, "read-audit.csv")

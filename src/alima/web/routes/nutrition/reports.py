@@ -1,6 +1,5 @@
 """The monthly CMAM report of a site or a project, on the page, as CSV and as Excel."""
 
-import csv
 import io
 from datetime import date
 from typing import Annotated
@@ -22,6 +21,7 @@ from alima.web.contexts import ReportContext
 from alima.web.deps import WebActor
 from alima.web.params import PlaceCode
 from alima.web.rendering import render
+from alima.web.spreadsheet import Cell, csv_response
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -113,56 +113,46 @@ def report_page(
     return render(request, "nutrition/report.html", context, status_code=422 if failed else 200)
 
 
-def report_rows(report: MonthlyReport) -> list[tuple[str, str]]:
-    """The report as (indicator, value) rows, in the reader's language (CSV and XLSX)."""
-    rows: list[tuple[str, str]] = [
+def report_rows(report: MonthlyReport) -> list[tuple[str, Cell]]:
+    """The report as (indicator, value) rows, in the reader's language (CSV and XLSX).
+
+    Figures stay numbers (None when there is none), written by each file in its own way.
+    """
+    rows: list[tuple[str, Cell]] = [
         (gettext("Scope"), report.scope_name),
         (gettext("Month"), report.month),
-        (gettext("In treatment at start of month"), str(report.at_start)),
+        (gettext("In treatment at start of month"), report.at_start),
     ]
     rows += [
         (
             gettext("New admissions: %(criterion)s")
             % {"criterion": fmt.label(AdmissionCriterion, c)},
-            str(n),
+            n,
         )
         for c, n in report.admissions_by_criterion.items()
     ]
     rows += [
-        (gettext("Relapses"), str(report.relapses)),
-        (gettext("Transfers in"), str(report.transfers_in)),
-        (gettext("Total admissions"), str(report.total_admissions)),
+        (gettext("Relapses"), report.relapses),
+        (gettext("Transfers in"), report.transfers_in),
+        (gettext("Total admissions"), report.total_admissions),
     ]
     rows += [
-        (gettext("Exits: %(outcome)s") % {"outcome": fmt.outcome_label(o)}, str(n))
+        (gettext("Exits: %(outcome)s") % {"outcome": fmt.outcome_label(o)}, n)
         for o, n in report.exits_by_outcome.items()
     ]
     rows += [
-        (gettext("Total exits"), str(report.total_exits)),
-        (gettext("In treatment at end of month"), str(report.at_end)),
+        (gettext("Total exits"), report.total_exits),
+        (gettext("In treatment at end of month"), report.at_end),
     ]
     rows += [
-        (
-            gettext("%(outcome)s rate (%%)") % {"outcome": fmt.outcome_label(r.outcome)},
-            "" if r.rate is None else f"{r.rate}",
-        )
+        (gettext("%(outcome)s rate (%%)") % {"outcome": fmt.outcome_label(r.outcome)}, r.rate)
         for r in report.rates
     ]
     rows += [
-        (
-            gettext("Average length of stay (days)"),
-            ""
-            if report.average_length_of_stay_days is None
-            else str(report.average_length_of_stay_days),
-        ),
-        (
-            gettext("RUTF sachets per child cured"),
-            ""
-            if report.rutf_sachets_per_child_cured is None
-            else str(report.rutf_sachets_per_child_cured),
-        ),
-        (gettext("Sachets given this month"), str(report.rutf_sachets_given)),
-        (gettext("RUTF sachets needed next month"), str(report.next_month_rutf_sachets)),
+        (gettext("Average length of stay (days)"), report.average_length_of_stay_days),
+        (gettext("RUTF sachets per child cured"), report.rutf_sachets_per_child_cured),
+        (gettext("Sachets given this month"), report.rutf_sachets_given),
+        (gettext("RUTF sachets needed next month"), report.next_month_rutf_sachets),
     ]
     return rows
 
@@ -195,15 +185,8 @@ def report_csv(report: FileReport) -> Response:
     """The monthly report as CSV."""
     if isinstance(report, HTMLResponse):
         return report
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([gettext("Indicator"), gettext("Value")])
-    writer.writerows(report_rows(report))
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{_filename(report, "csv")}"'},
-    )
+    header: list[tuple[str, Cell]] = [(gettext("Indicator"), gettext("Value"))]
+    return csv_response(header + report_rows(report), _filename(report, "csv"))
 
 
 @router.get("/nutrition/reports/monthly.xlsx", name="nutrition:report_xlsx")
@@ -218,8 +201,8 @@ def report_xlsx(report: FileReport) -> Response:
     assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
     sheet.title = report.month
     sheet.append([gettext("Indicator"), gettext("Value")])
-    for name, value in report_rows(report):
-        sheet.append([name, float(value) if value.replace(".", "", 1).isdigit() else value])
+    for name, value in report_rows(report):  # figures as numbers, rounded as on the page
+        sheet.append([name, round(value, 2) if isinstance(value, float) else value])
     sheet.column_dimensions["A"].width = 48
     buffer = io.BytesIO()
     book.save(buffer)
