@@ -1,6 +1,7 @@
 """The monthly CMAM report of a site or a project, on the page, as CSV and as Excel."""
 
 import io
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -71,18 +72,41 @@ def checked_month(month: str) -> tuple[str, str | None]:
     return text, None
 
 
+@dataclass(frozen=True)
+class ReportQuery:
+    """The report asked for: a month as typed, and a site's or a project's code."""
+
+    month: str
+    place: str
+    project: str
+
+
+def _asked(month: MonthText = "", place: PlaceCode = "", project: ProjectCode = "") -> ReportQuery:
+    return ReportQuery(month=month, place=place, project=project)
+
+
+Asked = Annotated[ReportQuery, Depends(_asked)]
+
+
 @router.get("/nutrition/reports/monthly", name="nutrition:report")
 def report_page(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    month: MonthText = "",
-    place: PlaceCode = "",
-    project: ProjectCode = "",
+    request: Request, session: SessionDep, actor: WebActor, settings: SettingsDep, asked: Asked
 ) -> HTMLResponse:
     """The monthly CMAM report of a site or a project, against Sphere standards."""
-    month, month_error = checked_month(month or _last_month())
+    return _page(request, session, actor, settings, asked.month or _last_month(), asked)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    settings: SettingsDep,
+    month: str,
+    asked: ReportQuery,
+) -> HTMLResponse:
+    """The report page for ``month``, or the form back (422) when it cannot be reported."""
+    place, project = asked.place, asked.project
+    month, month_error = checked_month(month)
     report = None
     error = None
     if month_error is None and (place or project):
@@ -162,19 +186,13 @@ def _filename(report: MonthlyReport, extension: str) -> str:
 
 
 def _file_report(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    month: MonthText,
-    place: PlaceCode = "",
-    project: ProjectCode = "",
+    request: Request, session: SessionDep, actor: WebActor, settings: SettingsDep, asked: Asked
 ) -> MonthlyReport | HTMLResponse:
     """The report a file is made of (the month is required), or the form back (422)."""
-    text, problem = checked_month(month)
+    month, problem = checked_month(asked.month)
     if problem is not None:
-        return report_page(request, session, actor, settings, month, place, project)
-    return _report(session, actor, settings, text, place, project)
+        return _page(request, session, actor, settings, asked.month, asked)
+    return _report(session, actor, settings, month, asked.place, asked.project)
 
 
 FileReport = Annotated[MonthlyReport | HTMLResponse, Depends(_file_report)]
