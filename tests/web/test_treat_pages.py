@@ -82,6 +82,21 @@ def test_impact_page_is_public(client: TestClient, world: World) -> None:
     assert context.status_code == 303  # sign in first
 
 
+def test_public_impact_and_sign_in_pages_link_to_each_other(
+    client: TestClient, world: World
+) -> None:
+    for locale, sign_in_text, impact_text in (
+        ("fr", "Connexion", "Notre impact"),
+        ("en", "Sign in", "Our impact"),
+    ):
+        client.cookies.set("alima_locale", locale)
+        for public in ("/impact", f"/impact/{world.country.code}"):
+            link = HTMLParser(client.get(public).text).css_first('main a[href="/login"]')
+            assert link is not None and link.text() == sign_in_text, (locale, public)
+        link = HTMLParser(client.get("/login").text).css_first('main a[href="/impact"]')
+        assert link is not None and link.text() == impact_text, locale
+
+
 def record_routes(app: FastAPI) -> list[tuple[str, str]]:
     return sorted(
         (method, route.path)

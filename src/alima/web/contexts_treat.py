@@ -187,8 +187,19 @@ class Chart:
     baseline: float
 
 
+class PublicPage:
+    """A page anyone may read: a visitor not signed in is shown the way to sign in."""
+
+    actor: Actor | None
+
+    @property
+    def sign_in_offered(self) -> bool:
+        """Whether the page offers the sign-in link."""
+        return self.actor is None
+
+
 @dataclass
-class ImpactContext:
+class ImpactContext(PublicPage):
     """A country's public impact page (aggregates only)."""
 
     impact: ImpactRead
@@ -198,7 +209,7 @@ class ImpactContext:
 
 
 @dataclass
-class CountriesContext:
+class CountriesContext(PublicPage):
     """The list of countries with an impact page."""
 
     countries: list[tuple[str, str]]
