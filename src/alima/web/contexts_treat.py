@@ -57,7 +57,10 @@ class CommunityContext:
 
     actor: Actor
     overview: CommunityOverview
-    can_record: bool
+    #: Whether the actor has a place to record a screening at (a service point).
+    can_screen: bool
+    #: Whether the actor has a place to record a training at (a health area, a service point).
+    can_train: bool
     #: Pending referrals whose arrival the actor may record (at a place where they write).
     arrivals: frozenset[uuid.UUID]
 
