@@ -1,7 +1,8 @@
 """Error pages keep the site's header for a signed-in user, and stay small and discreet."""
 
+import uuid
+
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -28,26 +29,28 @@ def test_error_pages_keep_the_signed_in_header(
     client: TestClient,
     session: Session,
     world: World,
-    app: FastAPI,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    page_walk_values(client, session, world)
-    # An unknown page's user is looked up in a session of its own: here, the test's one.
-    monkeypatch.setattr(app.state, "sessionmaker", lambda: session)
+    values = page_walk_values(client, session, world)
     monkeypatch.setattr(patient_service, "home", broken_home)
     user = world.users["clinician_a"]
     sign_in(client, user.username)
     cases = [
-        (client.get("/does-not-exist"), 404),
+        (client.get(f"/patients/{uuid.uuid4()}"), 404),
         (client.get("/approvals"), 403),
-        (client.get(f"/impact/{world.country.code}", params={"year": 1900}), 422),
-        (client.post("/patients/new", data={"given_name": "X"}), 403),  # no CSRF token
+        (client.get(f"/impact/{values['country_code']}/context"), 404),
         (client.get("/"), 500),
     ]
     for response, status in cases:
         assert response.status_code == status, response.request.url
         assert header(response) == (True, user.full_name), response.request.url
         assert "secret-detail" not in response.text
+    manager = world.users["data_manager"]
+    sign_in(client, manager.username)
+    month = {"month": "2026-13", "place": values["facility_a_code"]}
+    invalid = client.get("/nutrition/reports/monthly", params=month)
+    assert invalid.status_code == 422
+    assert header(invalid) == (True, manager.full_name)
     client.cookies.clear()
     for path, status in (("/does-not-exist", 404), ("/impact/NOWHERE", 404)):
         response = client.get(path)

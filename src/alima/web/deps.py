@@ -1,11 +1,9 @@
 """Web dependencies: the signed-in actor (or a redirect to sign-in) and CSRF checks."""
 
-import logging
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from alima.api.deps import SessionDep, SettingsDep, client_ip
 from alima.core.access import Actor
@@ -13,8 +11,6 @@ from alima.core.errors import CoreError, Forbidden
 from alima.core.security import csrf_form_token, tokens_equal
 from alima.core.service import auth
 from alima.web.middleware import CSRF_COOKIE, SESSION_COOKIE, cookie_name
-
-log = logging.getLogger("alima")
 
 #: Session tokens are 43 characters; anything much longer is not ours.
 MAX_TOKEN_LENGTH = 200
@@ -46,28 +42,13 @@ WebActor = Annotated[Actor, Depends(get_web_actor)]
 
 
 def signed_in_actor(request: Request) -> Actor | None:
-    """The signed-in actor for an error page, or ``None``; never raises.
+    """The signed-in actor of an error page, as the route resolved it, or ``None``.
 
-    The actor a route already resolved is taken as is; otherwise (an unknown page, a refusal
-    before the route ran) the session cookie is looked up in a short session of its own. Any
-    failure there (the database down behind a 500) leaves the page anonymous.
+    Only an actor already resolved for this request is used: the error page does no database
+    work of its own (a 500 may come from the database itself).
     """
     known = getattr(request.state, "actor", None)
-    if isinstance(known, Actor):
-        return known
-    token = request.cookies.get(session_cookie_name(request))
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    try:
-        session: Session = request.app.state.sessionmaker()
-        try:
-            settings = request.app.state.settings
-            return auth.actor_from_session(session, token, ip=client_ip(request), settings=settings)
-        finally:
-            session.close()
-    except Exception:
-        log.warning("signed-in user of an error page not found", exc_info=True)
-        return None
+    return known if isinstance(known, Actor) else None
 
 
 def _same_origin(request: Request, url: str) -> bool:
