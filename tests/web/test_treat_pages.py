@@ -12,10 +12,11 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alima.core.enums import Role
 from alima.core.models import AuditEvent
 from alima.core.service import auth
 from alima.web.inventory import iter_routes
-from tests.factories.core import World, csrf, make_patient, sign_in
+from tests.factories.core import World, csrf, make_patient, make_place, make_user, sign_in
 from tests.factories.treat import treat_page_values
 from tests.web.test_pages import MAX_COMPRESSED, external_references
 
@@ -80,6 +81,43 @@ def test_impact_page_is_public(client: TestClient, world: World) -> None:
     assert client.get("/api/v1/impact/NOWHERE").json()["code"] == "IND_001"
     context = client.get(f"/impact/{world.country.code}/context", follow_redirects=False)
     assert context.status_code == 303  # sign in first
+
+
+def test_public_impact_and_sign_in_pages_link_to_each_other(
+    client: TestClient, world: World
+) -> None:
+    for locale, sign_in_text, impact_text in (
+        ("fr", "Connexion", "Notre impact"),
+        ("en", "Sign in", "Our impact"),
+    ):
+        client.cookies.set("alima_locale", locale)
+        for public in ("/impact", f"/impact/{world.country.code}"):
+            link = HTMLParser(client.get(public).text).css_first('main a[href="/login"]')
+            assert link is not None and link.text() == sign_in_text, (locale, public)
+        link = HTMLParser(client.get("/login").text).css_first('main a[href="/impact"]')
+        assert link is not None and link.text() == impact_text, locale
+
+
+def test_community_recording_is_offered_only_with_a_place_to_record_at(
+    client: TestClient, session: Session, world: World
+) -> None:
+    with session.begin():  # a clinician who may write, in a district without any place yet
+        empty = make_place(session, f"{world.country.code}-E", "district", world.country)
+        nowhere = make_user(session, f"clin_e_{uuid.uuid4().hex[:4]}", Role.CLINICIAN, empty)
+    for username, has_place in (
+        (world.users["clinician_a"].username, True),
+        (nowhere.username, False),
+    ):
+        sign_in(client, username)
+        overview = HTMLParser(client.get("/community").text)
+        for form in ("/community/screenings/new", "/community/trainings/new"):
+            offered = overview.css_first(f'a[href="{form}"]') is not None
+            assert offered == has_place, (username, form)
+            page = HTMLParser(client.get(form).text)
+            assert (page.css_first(f'form[action="{form}"]') is not None) == has_place, form
+            notice = page.css_first("#no-place")
+            assert (notice is None) == has_place, (username, form)
+            assert notice is None or notice.text().startswith("Aucune "), form
 
 
 def record_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -57,7 +57,10 @@ class CommunityContext:
 
     actor: Actor
     overview: CommunityOverview
-    can_record: bool
+    #: Whether the actor has a place to record a screening at (a service point).
+    can_screen: bool
+    #: Whether the actor has a place to record a training at (a health area, a service point).
+    can_train: bool
     #: Pending referrals whose arrival the actor may record (at a place where they write).
     arrivals: frozenset[uuid.UUID]
 
@@ -187,8 +190,19 @@ class Chart:
     baseline: float
 
 
+class PublicPage:
+    """A page anyone may read: a visitor not signed in is shown the way to sign in."""
+
+    actor: Actor | None
+
+    @property
+    def sign_in_offered(self) -> bool:
+        """Whether the page offers the sign-in link."""
+        return self.actor is None
+
+
 @dataclass
-class ImpactContext:
+class ImpactContext(PublicPage):
     """A country's public impact page (aggregates only)."""
 
     impact: ImpactRead
@@ -198,7 +212,7 @@ class ImpactContext:
 
 
 @dataclass
-class CountriesContext:
+class CountriesContext(PublicPage):
     """The list of countries with an impact page."""
 
     countries: list[tuple[str, str]]

@@ -41,6 +41,16 @@ def get_web_actor(request: Request, session: SessionDep, settings: SettingsDep) 
 WebActor = Annotated[Actor, Depends(get_web_actor)]
 
 
+def signed_in_actor(request: Request) -> Actor | None:
+    """The signed-in actor of an error page, as the route resolved it, or ``None``.
+
+    Only an actor already resolved for this request is used: the error page does no database
+    work of its own (a 500 may come from the database itself).
+    """
+    known = getattr(request.state, "actor", None)
+    return known if isinstance(known, Actor) else None
+
+
 def _same_origin(request: Request, url: str) -> bool:
     """Whether ``url`` (an ``Origin`` or ``Referer``) names this server as the browser sees it."""
     host = request.headers.get("host", "").lower()

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from alima.core.i18n import N_, gettext
 from alima.web.contexts import ErrorContext
+from alima.web.deps import signed_in_actor
 from alima.web.rendering import render
 
 log = logging.getLogger("alima")
@@ -29,7 +30,11 @@ STATUS_MESSAGES = {
 
 
 def error_page(request: Request, status: int, message: str | None = None) -> HTMLResponse:
-    """Render ``{status}.html`` if it exists, else ``error.html``."""
+    """Render ``{status}.html`` if it exists, else ``error.html``.
+
+    A signed-in user keeps the site's header (menu, name, sign-out); should that fail, the
+    page is rendered again with the anonymous header.
+    """
     text = message or gettext(STATUS_MESSAGES.get(status, STATUS_MESSAGES[400]))
     templates: Jinja2Templates = request.app.state.templates
     template = f"{status}.html"
@@ -37,6 +42,13 @@ def error_page(request: Request, status: int, message: str | None = None) -> HTM
         templates.env.get_template(template)
     except Exception:
         template = "error.html"
+    context = ErrorContext(status=status, message=text, actor=signed_in_actor(request))
+    try:
+        return render(request, template, context, status_code=status)
+    except Exception:
+        if context.actor is None:
+            raise
+        log.exception("error page with the signed-in user's header failed")
     return render(request, template, ErrorContext(status=status, message=text), status_code=status)
 
 

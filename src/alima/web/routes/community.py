@@ -17,7 +17,7 @@ from alima.community.schemas import (
     StatisticsFilter,
     TrainingCreate,
 )
-from alima.core.access import Actor, Permission
+from alima.core.access import Actor
 from alima.core.i18n import N_, gettext
 from alima.nutrition.enums import Oedema
 from alima.web.contexts_treat import (
@@ -75,7 +75,8 @@ def overview(request: Request, session: SessionDep, actor: WebActor) -> HTMLResp
     context = CommunityContext(
         actor=actor,
         overview=result,
-        can_record=actor.can(Permission.PATIENT_WRITE),
+        can_screen=bool(result.places),
+        can_train=bool(service.training_places(session, actor=actor)),
         arrivals=_arrivals(result.pending_referrals, result.places),
     )
     return render(request, "community/overview.html", context)
