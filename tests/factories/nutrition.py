@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from alima.core.models import Patient, Place
 from alima.core.time import today
+from alima.nutrition import service
 from alima.nutrition.models import Episode
-from tests.factories.core import make_patient
+from alima.nutrition.schemas import AdmissionCreate, VisitResult
+from tests.factories.core import World, make_patient
 
 
 def make_child(
@@ -23,6 +25,23 @@ def make_child(
         )
     session.expunge(child)
     return child
+
+
+def admit_sam_child(session: Session, world: World, *, admitted_on: date) -> VisitResult:
+    """A child of 400 days at facility A admitted by its clinician with a red MUAC (113 mm)."""
+    child = make_child(session, world.facility_a, age_days=400)
+    return service.admit_child(
+        session,
+        AdmissionCreate(
+            patient_id=child.id,
+            admitted_on=admitted_on,
+            weight_kg=6.0,
+            height_cm=67.5,
+            muac_mm=113,
+            appetite_test_passed=True,
+        ),
+        actor=world.actors["clinician_a"],
+    )
 
 
 def make_episode(

@@ -8,26 +8,14 @@ from sqlalchemy.orm import Session
 
 from alima.core.time import today
 from alima.nutrition import service
-from alima.nutrition.schemas import AdmissionCreate, VisitCreate
+from alima.nutrition.schemas import VisitCreate
 from tests.factories.core import World, bearer, csrf, sign_in
-from tests.factories.nutrition import make_child
+from tests.factories.nutrition import admit_sam_child
 
 
 def _referred(session: Session, world: World) -> str:
     actor = world.actors["clinician_a"]
-    child = make_child(session, world.facility_a, age_days=400)
-    admitted = service.admit_child(
-        session,
-        AdmissionCreate(
-            patient_id=child.id,
-            admitted_on=today() - timedelta(days=7),
-            weight_kg=6.0,
-            height_cm=67.5,
-            muac_mm=113,
-            appetite_test_passed=True,
-        ),
-        actor=actor,
-    )
+    admitted = admit_sam_child(session, world, admitted_on=today() - timedelta(days=7))
     service.record_visit(
         session,
         admitted.episode_id,

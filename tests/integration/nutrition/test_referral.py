@@ -17,27 +17,15 @@ from alima.core.models import AuditEvent
 from alima.core.time import today
 from alima.nutrition import service
 from alima.nutrition.enums import ReferralDecision
-from alima.nutrition.schemas import AdmissionCreate, ReferralResolve, VisitCreate
+from alima.nutrition.schemas import ReferralResolve, VisitCreate
 from tests.factories.core import World
-from tests.factories.nutrition import make_child
+from tests.factories.nutrition import admit_sam_child
 
 
 def referred(session: Session, world: World) -> uuid.UUID:
     actor = world.actors["clinician_a"]
-    child = make_child(session, world.facility_a, age_days=400)
     start = today() - timedelta(days=7)
-    admitted = service.admit_child(
-        session,
-        AdmissionCreate(
-            patient_id=child.id,
-            admitted_on=start,
-            weight_kg=6.0,
-            height_cm=67.5,
-            muac_mm=113,
-            appetite_test_passed=True,
-        ),
-        actor=actor,
-    )
+    admitted = admit_sam_child(session, world, admitted_on=start)
     visit = service.record_visit(
         session,
         admitted.episode_id,

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from alima.core.time import today
 from alima.nutrition import service
-from alima.nutrition.schemas import AdmissionCreate, VisitCreate
+from alima.nutrition.schemas import VisitCreate
 from tests.factories.core import World
-from tests.factories.nutrition import make_child
+from tests.factories.nutrition import admit_sam_child
 
 EXPECTED = Counter({"SELECT": 3, "INSERT": 2, "UPDATE": 1})
 
@@ -45,20 +45,8 @@ def test_a_visit_issues_six_statements_however_long_the_episode(
     session: Session, world: World
 ) -> None:
     actor = world.actors["clinician_a"]
-    child = make_child(session, world.facility_a, age_days=400)
     start = today() - timedelta(days=60)
-    admitted = service.admit_child(
-        session,
-        AdmissionCreate(
-            patient_id=child.id,
-            admitted_on=start,
-            weight_kg=6.0,
-            height_cm=67.5,
-            muac_mm=113,
-            appetite_test_passed=True,
-        ),
-        actor=actor,
-    )
+    admitted = admit_sam_child(session, world, admitted_on=start)
     per_visit = []
     for week in range(1, 7):
         with statements(session) as seen:
