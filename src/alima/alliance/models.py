@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from alima.core.changelog import Sync
 from alima.core.db import (
     Base,
     IdMixin,
@@ -52,6 +53,7 @@ class Agreement(RecordMixin, Base):
     """
 
     __tablename__ = "alliance_agreement"
+    __sync__ = Sync("all")
 
     project_id: Mapped[ProjectRef]
     organisation_id: Mapped[OrganisationRef]
@@ -87,6 +89,7 @@ class DataPeriod(IdMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "alliance_data_period"
+    __sync__ = Sync("lineage", place="place_id")
 
     project_id: Mapped[ProjectRef]
     place_id: Mapped[PlaceRef]
@@ -119,6 +122,7 @@ class PeriodApproval(IdMixin, Base):
     """One organisation's approval of a site's month, for one submission round."""
 
     __tablename__ = "alliance_period_approval"
+    __sync__ = Sync("lineage", place="period.place_id")
 
     period_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("alliance_data_period.id"), index=True
@@ -141,6 +145,7 @@ class BreakGlassGrant(IdMixin, Base):
     """A clinician's time-limited access to one patient outside their scope, with a reason."""
 
     __tablename__ = "alliance_break_glass"
+    __sync__ = Sync.local("an emergency access granted on this server")
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"))
     patient_id: Mapped[PatientRef]
@@ -158,6 +163,7 @@ class EmergencyAlert(IdMixin, Base):
     """An alert for the coordinators: someone reached the daily cap of emergency accesses."""
 
     __tablename__ = "alliance_emergency_alert"
+    __sync__ = Sync.local("an alert about access on this server")
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"))
     patient_id: Mapped[PatientRef]
@@ -175,6 +181,7 @@ class FundingGrant(RecordMixin, Base):
     """
 
     __tablename__ = "alliance_funding_grant"
+    __sync__ = Sync("all")
 
     project_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_project.id"), index=True)
     donor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_organisation.id"))
@@ -204,6 +211,7 @@ class FundingAllocation(RecordMixin, Base):
     """Part of a grant allocated to a partner organisation (in the grant's currency)."""
 
     __tablename__ = "alliance_funding_allocation"
+    __sync__ = Sync("all")
 
     grant_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("alliance_funding_grant.id"), index=True
@@ -222,6 +230,7 @@ class Training(RecordMixin, PeriodLocked, Base):
     """A training session for health workers (IPC, MUAC, CMAM, IMCI...)."""
 
     __tablename__ = "alliance_training"
+    __sync__ = Sync("lineage", place="place_id")
     __period_lock__ = PeriodLock(dates={"ended_on": None})
 
     title: Mapped[str] = mapped_column(String(200))
@@ -249,6 +258,7 @@ class TrainingParticipant(RecordMixin, PeriodLocked, Base):
     """A health worker who attended a training. Name, cadre, organisation, sex: nothing more."""
 
     __tablename__ = "alliance_training_participant"
+    __sync__ = Sync("lineage", place="training.place_id")
     __period_lock__ = PeriodLock(parent="training")
 
     training_id: Mapped[uuid.UUID] = mapped_column(

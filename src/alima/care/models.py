@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from alima.core.changelog import Sync
 from alima.core.db import (
     Base,
     IdMixin,
@@ -39,6 +40,7 @@ class Consultation(PatientRecordMixin, Base):
     """A general or paediatric consultation, with IMCI triage for children under five."""
 
     __tablename__ = "care_consultation"
+    __sync__ = Sync.site(patient="patient_id")
     __period_lock__ = PeriodLock(dates={"consulted_on": None})
 
     consulted_on: Mapped[date] = mapped_column(Date, index=True)
@@ -99,6 +101,7 @@ class ConsultationDiagnosis(IdMixin, PeriodLocked, Base):
     """A diagnosis of a consultation (rank 1 is the main one), by ICD-10 code."""
 
     __tablename__ = "care_consultation_diagnosis"
+    __sync__ = Sync.site("consultation.place_id", patient="consultation.patient_id")
     __period_lock__ = PeriodLock(parent="consultation")
 
     consultation_id: Mapped[uuid.UUID] = mapped_column(
@@ -116,6 +119,7 @@ class AntenatalVisit(PatientRecordMixin, Base):
     """An antenatal care contact."""
 
     __tablename__ = "care_antenatal_visit"
+    __sync__ = Sync.site(patient="patient_id")
     __period_lock__ = PeriodLock(dates={"visited_on": None})
 
     visited_on: Mapped[date] = mapped_column(Date, index=True)
@@ -141,6 +145,7 @@ class Delivery(PatientRecordMixin, Base):
     """A birth: where, who assisted, how, and the outcome for the mother and each baby."""
 
     __tablename__ = "care_delivery"
+    __sync__ = Sync.site(patient="patient_id")
     __period_lock__ = PeriodLock(dates={"delivered_on": None})
 
     delivered_on: Mapped[date] = mapped_column(Date, index=True)
@@ -160,6 +165,7 @@ class Newborn(IdMixin, PeriodLocked, Base):
     """One baby of a delivery."""
 
     __tablename__ = "care_newborn"
+    __sync__ = Sync.site("delivery.place_id", patient="delivery.patient_id")
     __period_lock__ = PeriodLock(parent="delivery")
 
     delivery_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("care_delivery.id"), index=True)
@@ -187,6 +193,7 @@ class PostnatalVisit(PatientRecordMixin, Base):
     """A postnatal care contact for a mother and her newborn."""
 
     __tablename__ = "care_postnatal_visit"
+    __sync__ = Sync.site(patient="patient_id")
     __period_lock__ = PeriodLock(dates={"visited_on": None})
 
     visited_on: Mapped[date] = mapped_column(Date, index=True)
@@ -207,6 +214,7 @@ class Surgery(PatientRecordMixin, Base):
     """An entry of a hospital's emergency surgery log."""
 
     __tablename__ = "care_surgery"
+    __sync__ = Sync.site(patient="patient_id")
     __period_lock__ = PeriodLock(dates={"operated_on": None})
 
     operated_on: Mapped[date] = mapped_column(Date, index=True)
@@ -226,6 +234,7 @@ class MobileSession(LockedRecordMixin, Base):
     """A mobile-clinic session at a site: who went, how many people were reached, what was given."""
 
     __tablename__ = "care_mobile_session"
+    __sync__ = Sync.site()
     __period_lock__ = PeriodLock(dates={"held_on": None})
 
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), index=True)
@@ -256,6 +265,7 @@ class DisplacedPopulation(RecordMixin, PeriodLocked, Base):
     """The displaced population counted at a site on a date (corrections are audited updates)."""
 
     __tablename__ = "care_displaced_population"
+    __sync__ = Sync.site()
     __period_lock__ = PeriodLock(dates={"counted_on": None})
 
     place_id: Mapped[PlaceRef]

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from alima.core.changelog import Sync
 from alima.core.db import (
     Base,
     PeriodLock,
@@ -17,6 +18,7 @@ class Training(LockedRecordMixin, Base):
     """A MUAC-for-mothers training session in a village."""
 
     __tablename__ = "community_training"
+    __sync__ = Sync.site()
     __period_lock__ = PeriodLock(dates={"held_on": None})
 
     place_id: Mapped[PlaceRef]
@@ -40,6 +42,7 @@ class Screening(LockedRecordMixin, Base):
     """A child's arm measured in the community; the child may not be registered yet."""
 
     __tablename__ = "community_screening"
+    __sync__ = Sync.site(patient="patient_id", shared_place="referral.place_id")
     __period_lock__ = PeriodLock(dates={"screened_on": None})
 
     place_id: Mapped[PlaceRef]
@@ -75,6 +78,7 @@ class Referral(LockedRecordMixin, Base):
     """A screened child sent to a health centre, and what happened when the child arrived."""
 
     __tablename__ = "community_referral"
+    __sync__ = Sync.site("screening.place_id", patient="patient_id", shared_place="place_id")
     __period_lock__ = PeriodLock(
         dates={
             "referred_on": None,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 
@@ -38,3 +40,22 @@ def downgrade(
 def revision(message: str, url: str | None = None) -> None:
     """Autogenerate a new revision from the models."""
     command.revision(alembic_config(url), message=message, autogenerate=True)
+
+
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The schema revision this code migrates to."""
+    head = _script().get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        msg = "no migration"
+        raise RuntimeError(msg)
+    return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this code knows (its history)."""
+    return frozenset(rev.revision for rev in _script().walk_revisions())

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from alima.core.changelog import Sync
 from alima.core.db import (
     AuthorMixin,
     Base,
@@ -57,6 +58,7 @@ class Organisation(IdMixin, TimestampMixin, Base):
     """An NGO, ministry, research institute or donor."""
 
     __tablename__ = "core_organisation"
+    __sync__ = Sync("all")
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -68,6 +70,7 @@ class Place(IdMixin, TimestampMixin, Base):
     """A node of the health pyramid; ``path`` lists ancestor ids so a subtree is a prefix."""
 
     __tablename__ = "core_place"
+    __sync__ = Sync("all")
 
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -98,6 +101,7 @@ class PlacePopulation(IdMixin, Base):
     """Population of a place for one year (denominators for coverage and attack rates)."""
 
     __tablename__ = "core_place_population"
+    __sync__ = Sync("all")
 
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
     year: Mapped[int] = mapped_column(Integer)
@@ -116,6 +120,7 @@ class Project(IdMixin, TimestampMixin, Base):
     """A programme run in a country, co-managed by partner organisations."""
 
     __tablename__ = "core_project"
+    __sync__ = Sync("all")
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -132,6 +137,7 @@ class ProjectPartner(IdMixin, Base):
     """An organisation's role in a project (lead, co-lead, implementing, research, funder)."""
 
     __tablename__ = "core_project_partner"
+    __sync__ = Sync("all")
 
     project_id: Mapped[ProjectRef]
     organisation_id: Mapped[OrganisationRef]
@@ -147,6 +153,7 @@ class ProjectPlace(IdMixin, Base):
     """A place (and its subtree) served by a project."""
 
     __tablename__ = "core_project_place"
+    __sync__ = Sync("all")
 
     project_id: Mapped[ProjectRef]
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
@@ -161,6 +168,7 @@ class User(IdMixin, TimestampMixin, Base):
     """A person who signs in; the password is stored only as an argon2 hash."""
 
     __tablename__ = "core_user"
+    __sync__ = Sync("users", ignore=frozenset({"last_sign_in_at"}))
 
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -180,6 +188,7 @@ class RoleAssignment(IdMixin, TimestampMixin, Base):
     """A role held within a scope: a place subtree, or the places of a project."""
 
     __tablename__ = "core_role_assignment"
+    __sync__ = Sync("lineage", place="place_id")
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"), index=True)
     role: Mapped[str] = mapped_column(String(40))
@@ -208,6 +217,7 @@ class UserSession(IdMixin, Base):
     """A server-side sign-in session; the cookie holds a random token, the table its hash."""
 
     __tablename__ = "core_user_session"
+    __sync__ = Sync.local("a sign-in on this server")
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -221,6 +231,7 @@ class ApiToken(IdMixin, Base):
     """A bearer token for ``/api/v1``; only its hash is stored."""
 
     __tablename__ = "core_api_token"
+    __sync__ = Sync.local("a credential of this server")
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_user.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -235,6 +246,7 @@ class LoginAttempt(IdMixin, Base):
     """A sign-in attempt, kept to throttle guessing."""
 
     __tablename__ = "core_login_attempt"
+    __sync__ = Sync.local("throttling on this server")
 
     username: Mapped[str] = mapped_column(String(80), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -250,6 +262,7 @@ class LoginThrottle(Base):
     """
 
     __tablename__ = "core_login_throttle"
+    __sync__ = Sync.local("throttling on this server")
 
     username: Mapped[str] = mapped_column(String(80), primary_key=True)
     client: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -262,6 +275,7 @@ class Patient(LockedRecordMixin, Base):
     """A person receiving care. No ethnicity, religion or political affiliation, ever."""
 
     __tablename__ = "core_patient"
+    __sync__ = Sync.site(patient="id")
     __period_lock__ = PeriodLock(dates={"created_at": None})  # the registration
 
     identifier: Mapped[str] = mapped_column(String(40), unique=True)
@@ -291,6 +305,7 @@ class AuditEvent(Base):
     """Append-only record of who read or wrote what, and when (never updated or deleted)."""
 
     __tablename__ = "core_audit_event"
+    __sync__ = Sync("upload", place="place_id", patient="patient_id")
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -9,6 +9,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from alima.core.changelog import Sync
 from alima.core.db import Base
 from alima.core.models import Place, PlaceRef, RecordMixin
 
@@ -17,6 +18,7 @@ class ContextFigure(RecordMixin, Base):
     """A figure about a country that alima does not compute (population, food insecurity...)."""
 
     __tablename__ = "indicators_context_figure"
+    __sync__ = Sync("lineage", place="place_id")
 
     place_id: Mapped[PlaceRef]
     kind: Mapped[str] = mapped_column(String(30))

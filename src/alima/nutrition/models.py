@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from alima.core.changelog import Sync
 from alima.core.db import (
     Base,
     PeriodLock,
@@ -34,6 +35,7 @@ class ProtocolOverride(RecordMixin, Base):
     """A country's adaptation of a packaged protocol (validated by ``apply_overrides``)."""
 
     __tablename__ = "nutrition_protocol_override"
+    __sync__ = Sync("lineage", place="country_id")
 
     country_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
     protocol_code: Mapped[str] = mapped_column(String(60))
@@ -48,6 +50,7 @@ class Episode(LockedRecordMixin, Base):
     """One treatment of one child for acute malnutrition, from admission to exit."""
 
     __tablename__ = "nutrition_episode"
+    __sync__ = Sync.site(patient="patient_id", shared_place="transfer_place_id")
     __period_lock__ = PeriodLock(
         dates={
             "admitted_on": None,
@@ -136,6 +139,7 @@ class Visit(LockedRecordMixin, Base):
     """A measurement point of an episode (the admission is the first one) and what was decided."""
 
     __tablename__ = "nutrition_visit"
+    __sync__ = Sync.site(patient="episode.patient_id")
     __period_lock__ = PeriodLock(dates={"visit_on": None})
 
     episode_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("nutrition_episode.id"))

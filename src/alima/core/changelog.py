@@ -1,0 +1,333 @@
+"""One change log for every synced row, written by the flush that writes the row.
+
+Each mapped model says in ``__sync__`` (a :class:`Sync`) who owns its rows and who may see
+them. A single pair of session listeners, registered on every SQLAlchemy ``Session`` when
+``alima.core.models`` is imported, appends one :class:`Change` per inserted or changed row of
+a synced model, in the same transaction as the row: a service cannot forget it, and a rolled
+back use case leaves no change behind. ``tests/unit/core/test_changelog_guard.py`` fails on a
+mapped model that declares nothing.
+
+A change carries the whole row (JSON), the old values of the columns it changed (the base of a
+three-way merge on the hub), the owning place's path (the scope), the patient it belongs to
+and a hybrid logical clock value (for display and ties only: pages are ordered by ``seq``).
+
+``seq`` is gap-free and in commit order: SQLite has one writer, and on PostgreSQL a
+transaction takes a transaction-level advisory lock before its first change is numbered, so a
+change numbered later commits later and a reader paging by ``seq`` never skips a row that
+commits late (docs/sync.md).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    Integer,
+    String,
+    Uuid,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.sql.schema import Table
+
+from alima.core.db import Base, UTCDateTime
+from alima.core.time import utcnow
+
+#: What a table's rows are to sync.
+#: ``site``: care written at the owning site (its subtree), sent to that site and to sites the
+#: patient is shared with; ``lineage``: the hub's data bound to a place, sent to the sites above
+#: and below it; ``all``: the hub's reference data, sent to every node; ``users``: accounts,
+#: sent to every node, with the password only where the user holds a role; ``upload``: pushed
+#: to the hub, never sent down; ``local``: never leaves the database.
+Kind = Literal["site", "lineage", "all", "users", "upload", "local"]
+
+#: The advisory lock key that serialises the numbering of changes on PostgreSQL.
+SEQ_LOCK_KEY = 7_254_620_261
+
+
+@dataclass(frozen=True)
+class Sync:
+    """How a model's rows travel between a node and the hub (see the module docstring).
+
+    ``place`` names the attribute holding the owning place, or ``relation.attribute`` for a
+    row owned through its parent (a referral through its screening). ``shared_place`` names a
+    second place whose site also reads and writes the row (a referral's destination).
+    ``patient`` names the patient the row belongs to (``relation.attribute`` through a
+    parent). ``ignore`` are columns whose change alone is not worth a change (a sign-in time).
+    """
+
+    kind: Kind
+    place: str | None = None
+    shared_place: str | None = None
+    patient: str | None = None
+    ignore: frozenset[str] = frozenset()
+    reason: str = ""
+
+    @classmethod
+    def site(
+        cls, place: str = "place_id", *, patient: str | None = None, shared_place: str | None = None
+    ) -> Sync:
+        """Care owned by the site of ``place``."""
+        return cls("site", place=place, patient=patient, shared_place=shared_place)
+
+    @classmethod
+    def local(cls, reason: str) -> Sync:
+        """Never synced, for ``reason``."""
+        return cls("local", reason=reason)
+
+
+class Synced:
+    """Mixin of the models that declare how they sync (``__sync__``)."""
+
+    __sync__: ClassVar[Sync]
+
+
+class Change(Base):
+    """One inserted or changed row of a synced table (append-only)."""
+
+    __tablename__ = "sync_change"
+    __sync__: ClassVar[Sync] = Sync.local("the change log itself")
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    entity: Mapped[str] = mapped_column(String(60))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    row: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    scope_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    shared_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    patient_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    #: The node whose push wrote this change on the hub (not sent back to it), if any.
+    origin_node_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    #: Set on a copy re-sent to one place's site when a patient is shared with it.
+    audience_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- row <-> JSON ----------------------------------------------------------------------------
+
+
+def to_json(value: object) -> object:
+    """A column value as JSON (UUIDs and dates as strings)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_json(column: Column[Any], value: object) -> object:
+    """A JSON value back into the column's Python type."""
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID(str(value))
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat(str(value))
+    if isinstance(kind, Date):
+        return date.fromisoformat(str(value))
+    return value
+
+
+def row_of(obj: object) -> dict[str, Any]:
+    """Every column of a mapped object, as JSON."""
+    mapper = inspect(type(obj))
+    return {attr.key: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+
+
+def values_of(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A JSON row back into column values for ``table`` (unknown keys are dropped)."""
+    return {c.key: from_json(c, row[c.key]) for c in table.columns if c.key in row}
+
+
+def spec_of(cls: type) -> Sync | None:
+    """A model's sync declaration, if any."""
+    return getattr(cls, "__sync__", None)
+
+
+# -- hybrid logical clock ----------------------------------------------------------------------
+
+_clock_lock = threading.Lock()
+_last_hlc = 0
+
+
+def hlc_now() -> int:
+    """Milliseconds since the epoch, strictly increasing within this process."""
+    global _last_hlc  # noqa: PLW0603 - one clock per process
+    with _clock_lock:
+        _last_hlc = max(int(time.time() * 1000), _last_hlc + 1)
+        return _last_hlc
+
+
+# -- capture -------------------------------------------------------------------------------------
+
+#: ``session.info`` key: False while a node applies what it pulled (not its own change).
+CAPTURE = "sync_capture"
+#: ``session.info`` key: the node whose push the hub is applying.
+ORIGIN = "sync_origin"
+_PENDING = "sync_pending"
+
+
+@dataclass
+class _Pending:
+    obj: object
+    spec: Sync
+    base: dict[str, Any] | None
+
+
+def _attribute(obj: object, dotted: str | None) -> Any:
+    if dotted is None:
+        return None
+    value: Any = obj
+    for part in dotted.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
+
+
+def _changed_base(obj: object, spec: Sync) -> dict[str, Any] | None:
+    """Old values of the columns a change touches; None when only ignored columns changed."""
+    state = inspect(obj)
+    base: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes() or attr.key in spec.ignore or attr.key == "updated_at":
+            continue
+        old = history.deleted[0] if history.deleted else None
+        if to_json(old) == to_json(getattr(obj, attr.key)):
+            continue
+        base[attr.key] = to_json(old)
+    return base or None
+
+
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    if session.info.get(CAPTURE) is False:
+        return
+    pending: list[_Pending] = session.info.setdefault(_PENDING, [])
+    for obj in session.new:
+        spec = spec_of(type(obj))
+        if spec is not None and spec.kind != "local":
+            pending.append(_Pending(obj, spec, None))
+    for obj in session.dirty:
+        spec = spec_of(type(obj))
+        if spec is None or spec.kind == "local" or not session.is_modified(obj):
+            continue
+        base = _changed_base(obj, spec)
+        if base is not None:
+            pending.append(_Pending(obj, spec, base))
+    if pending:
+        serialise(session)
+
+
+def _paths(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    place = Base.metadata.tables["core_place"]
+    rows = session.connection().execute(select(place.c.id, place.c.path).where(place.c.id.in_(ids)))
+    return {row.id: row.path for row in rows}
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if pending:
+        _write(session, pending, origin=session.info.get(ORIGIN), audience_path=None)
+
+
+def _write(
+    session: Session,
+    pending: list[_Pending],
+    *,
+    origin: uuid.UUID | None,
+    audience_path: str | None,
+) -> None:
+    order = {table.name: i for i, table in enumerate(Base.metadata.sorted_tables)}
+    pending.sort(key=lambda p: order.get(type(p.obj).__tablename__, 0))  # type: ignore[attr-defined]
+    owners = {
+        id(p): (_attribute(p.obj, p.spec.place), _attribute(p.obj, p.spec.shared_place))
+        for p in pending
+    }
+    wanted = {v for pair in owners.values() for v in pair if isinstance(v, uuid.UUID)}
+    paths = _paths(session, wanted)
+    rows = []
+    for p in pending:
+        owner, shared = owners[id(p)]
+        patient = _attribute(p.obj, p.spec.patient)
+        rows.append(
+            {
+                "entity": type(p.obj).__tablename__,  # type: ignore[attr-defined]
+                "row_id": p.obj.id,  # type: ignore[attr-defined]
+                "kind": p.spec.kind,
+                "row": row_of(p.obj),
+                "base": p.base,
+                "scope_path": paths.get(owner) if owner else None,
+                "shared_path": paths.get(shared) if shared else None,
+                "patient_id": patient,
+                "origin_node_id": origin,
+                "audience_path": audience_path,
+                "hlc": hlc_now(),
+                "at": utcnow(),
+            }
+        )
+    session.connection().execute(insert(Change), rows)
+
+
+def serialise(session: Session) -> None:
+    """Take the numbering lock on PostgreSQL (held until the transaction ends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQ_LOCK_KEY}
+        )
+
+
+def publish(
+    session: Session,
+    objs: list[Any],
+    *,
+    audience_path: str | None = None,
+    origin: uuid.UUID | None = None,
+) -> None:
+    """Append a change holding each object as it is now (a copy for one audience, if given).
+
+    Used where the row itself did not change but someone must receive it: a patient newly
+    shared with a site, the hub's version after a merge, rows written before sync existed.
+    """
+    if not objs:
+        return
+    serialise(session)
+    pending = [_Pending(o, spec, None) for o in objs if (spec := spec_of(type(o))) is not None]
+    _write(session, pending, origin=origin, audience_path=audience_path)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install() -> None:
+    """Register the listeners on every session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_soft_rollback", _after_rollback)
+
+
+install()

@@ -1,0 +1,292 @@
+"""A laptop's side of sync: enrol once, then push what it wrote and pull what it may see.
+
+Push sends the laptop's own changes after the last one the hub acknowledged, in batches; the
+hub's acknowledgement is saved only once received, so after any cut the same changes are sent
+again and the hub skips what it already has. Pull applies a page of the hub's changes and saves
+the new position in the same transaction, so a crash between the two replays the page (applying
+a row twice writes the same row).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from alima.core.changelog import CAPTURE, Change, values_of
+from alima.core.db import Base
+from alima.core.errors import AlimaError, Conflict, NotFound
+from alima.core.migrate import head_revision
+from alima.core.time import utcnow
+from alima.sync import wire
+from alima.sync.errors import SyncError
+from alima.sync.models import SyncPeer
+
+#: Changes per push request and per pull page (a few hundred rows compress well).
+PUSH_BATCH = 500
+PULL_PAGE = 1000
+
+
+class HubError(Exception):
+    """The hub refused a request, with its code and message (in the laptop's language)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class LinkError(Exception):
+    """The request or its answer was lost: the hub may or may not have acted on it."""
+
+
+class Transport(Protocol):
+    """Carries a request to the hub; raises ``HubError`` or ``LinkError``."""
+
+    def __call__(self, path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send ``payload`` to ``path`` and return the hub's answer."""
+        ...
+
+
+@dataclass
+class Summary:
+    """What one sync did."""
+
+    pushed: int = 0
+    pulled: int = 0
+    skipped_pending: int = 0
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """The sync page of a laptop."""
+
+    enrolled: bool
+    hub_url: str | None = None
+    site_code: str | None = None
+    last_success_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+    last_error: str | None = None
+    pending: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+
+
+def _peer(session: Session) -> SyncPeer:
+    peer = session.scalars(select(SyncPeer)).first()
+    if peer is None:
+        raise NotFound(SyncError.SYNC_007)
+    return peer
+
+
+def status(session: Session) -> Status:
+    """Last success, pending changes, errors and what the hub reported."""
+    with session.begin():
+        peer = session.scalars(select(SyncPeer)).first()
+        if peer is None:
+            return Status(enrolled=False, pending=_pending_count(session, 0))
+        return Status(
+            enrolled=True,
+            hub_url=peer.hub_url,
+            site_code=peer.site_code,
+            last_success_at=peer.last_success_at,
+            last_attempt_at=peer.last_attempt_at,
+            last_error=peer.last_error,
+            pending=_pending_count(session, peer.pushed_seq),
+            conflicts=peer.conflicts,
+            quarantined=peer.quarantined,
+        )
+
+
+def _pending(session: Session, after: int, limit: int) -> list[Change]:
+    return list(
+        session.scalars(
+            select(Change)
+            .where(Change.seq > after, Change.kind.in_(("site", "upload")))
+            .order_by(Change.seq)
+            .limit(limit)
+        )
+    )
+
+
+def _pending_count(session: Session, after: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).where(Change.seq > after, Change.kind.in_(("site", "upload")))
+        )
+        or 0
+    )
+
+
+def enrol(
+    factory: sessionmaker[Session], transport: Transport, hub_url: str, code: str, name: str
+) -> str:
+    """Exchange the hub's one-time code for this laptop's credential; returns the site code."""
+    with factory() as session, session.begin():
+        if session.scalars(select(SyncPeer)).first() is not None:
+            raise Conflict(SyncError.SYNC_002, site="", node=hub_url)
+    answer = transport(wire.ENROL, "", {"code": code, "name": name})
+    with factory() as session, session.begin():
+        session.add(
+            SyncPeer(
+                hub_url=hub_url,
+                node_id=uuid.UUID(answer["node_id"]),
+                site_code=answer["site_code"],
+                credential=answer["credential"],
+                pull_cursor="0",
+            )
+        )
+    return str(answer["site_code"])
+
+
+def push(factory: sessionmaker[Session], transport: Transport, summary: Summary) -> None:
+    """Send every change not yet acknowledged, batch after batch."""
+    while True:
+        with factory() as session, session.begin():
+            peer = _peer(session)
+            credential, since = peer.credential, peer.pushed_seq
+            batch: list[dict[str, Any]] = [
+                {
+                    "seq": c.seq,
+                    "entity": c.entity,
+                    "row": c.row,
+                    "base": c.base,
+                    "hlc": c.hlc,
+                }
+                for c in _pending(session, since, PUSH_BATCH)
+            ]
+        if not batch:
+            return
+        answer = transport(wire.PUSH, credential, {"since": since, "changes": batch})
+        acked, last = int(answer["acked"]), int(batch[-1]["seq"] or 0)
+        with factory() as session, session.begin():
+            peer = _peer(session)
+            peer.pushed_seq = max(peer.pushed_seq, acked)
+            peer.quarantined += len(answer.get("quarantined", []))
+            peer.conflicts += int(answer.get("conflicts", 0))
+        summary.pushed += int(answer.get("applied", 0))
+        summary.quarantined.extend(answer.get("quarantined", []))
+        summary.conflicts += int(answer.get("conflicts", 0))
+        if acked < last and acked <= since:
+            return  # the hub is behind us (restored): the next sync resends from there
+
+
+def _upsert(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
+    """Write the hub's rows as they are (insert, or replace the whole row)."""
+    table = Base.metadata.tables[entity]
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={c.key: insert.excluded[c.key] for c in table.columns if c.key != "id"},
+    )
+    session.execute(statement, [values_of(table, row) for row in rows])
+
+
+def _apply_page(session: Session, changes: list[dict[str, Any]], summary: Summary) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    acked = _peer(session).pushed_seq
+    pending_rows = set(
+        session.scalars(select(Change.row_id).where(Change.seq > acked, Change.kind == "site"))
+    )
+    run: list[dict[str, Any]] = []
+    entity = ""
+    for change in changes:
+        row = change["row"]
+        if uuid.UUID(row["id"]) in pending_rows:
+            # Changed here since the last push: the hub will merge our change and send back
+            # the result, which we apply then.
+            summary.skipped_pending += 1
+            continue
+        if change["entity"] != entity and run:
+            _upsert(session, entity, run)
+            run = []
+        entity = change["entity"]
+        run.append(row)
+        summary.pulled += 1
+    if run:
+        _upsert(session, entity, run)
+
+
+def pull(
+    factory: sessionmaker[Session],
+    transport: Transport,
+    summary: Summary,
+    *,
+    after_page: Callable[[], None] | None = None,
+) -> None:
+    """Apply the hub's pages until there is no more; each page with its cursor, atomically."""
+    while True:
+        with factory() as session, session.begin():
+            peer = _peer(session)
+            credential, cursor = peer.credential, int(peer.pull_cursor or 0)
+        page = transport(wire.PULL, credential, {"cursor": cursor, "limit": PULL_PAGE})
+        with factory() as session:
+            session.info[CAPTURE] = False
+            with session.begin():
+                peer = _peer(session)
+                if int(peer.pull_cursor or 0) != cursor:
+                    continue  # another sync moved on meanwhile: ask again from there
+                _apply_page(session, page["changes"], summary)
+                peer.pull_cursor = str(page["cursor"])
+        if after_page is not None:
+            after_page()
+        if not page["more"]:
+            return
+
+
+def sync(
+    factory: sessionmaker[Session],
+    transport: Transport,
+    *,
+    after_page: Callable[[], None] | None = None,
+) -> Summary:
+    """Push, then pull; the outcome is kept for the sync page."""
+    summary = Summary()
+    with factory() as session, session.begin():
+        _peer(session).last_attempt_at = utcnow()
+    try:
+        push(factory, transport, summary)
+        pull(factory, transport, summary, after_page=after_page)
+    except (HubError, LinkError) as error:
+        summary.error = error.message if isinstance(error, HubError) else str(error)
+    with factory() as session, session.begin():
+        peer = _peer(session)
+        peer.last_error = summary.error
+        if summary.error is None:
+            peer.last_success_at = utcnow()
+    return summary
+
+
+def schema() -> str:
+    """This laptop's schema revision, sent with every request."""
+    return head_revision()
+
+
+def local_transport(hub_factory: sessionmaker[Session]) -> Transport:
+    """A transport that hands requests to a hub in this process, through the wire format."""
+
+    def carry(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
+        body = wire.decode(wire.encode(payload))
+        with hub_factory() as session:
+            try:
+                answer = wire.handle(session, path, credential, schema(), body)
+            except AlimaError as error:
+                raise HubError(error.status, error.code.name, error.message) from None
+        return wire.decode(wire.encode(answer))
+
+    return carry
+
+
+def iter_pending(session: Session) -> Iterator[Change]:
+    """This laptop's changes not yet acknowledged by the hub."""
+    yield from _pending(session, _peer(session).pushed_seq, 1_000_000)
