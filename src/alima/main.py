@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from alima.api import errors as api_errors
+from alima.api import sync as sync_api
 from alima.api.deps import refuse_unstorable_text
 from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(community_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
     app.include_router(impact_api.router, prefix="/api/v1")
+    app.include_router(sync_api.router)
     web_dependencies = [Depends(verify_csrf)]
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)

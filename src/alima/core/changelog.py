@@ -31,6 +31,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
+    Index,
     Integer,
     String,
     Uuid,
@@ -105,7 +106,7 @@ class Change(Base):
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
     entity: Mapped[str] = mapped_column(String(60))
-    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     kind: Mapped[str] = mapped_column(String(10))
     row: Mapped[dict[str, Any]] = mapped_column(JSON)
     base: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -118,6 +119,8 @@ class Change(Base):
     audience_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     hlc: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_sync_change_row_seq", "row_id", "seq"),)
 
 
 # -- row <-> JSON ----------------------------------------------------------------------------
@@ -194,15 +197,20 @@ class _Pending:
     base: dict[str, Any] | None
 
 
-def _attribute(obj: object, dotted: str | None) -> Any:
+def attribute_of(session: Session, obj: object, dotted: str | None) -> Any:
+    """``attribute`` or ``relation.attribute`` of a row (the parent loaded by its key if need be)."""
     if dotted is None:
         return None
-    value: Any = obj
-    for part in dotted.split("."):
-        if value is None:
-            return None
-        value = getattr(value, part)
-    return value
+    if "." not in dotted:
+        return getattr(obj, dotted)
+    relation, attribute = dotted.split(".", 1)
+    parent = getattr(obj, relation)
+    if parent is None:
+        prop = inspect(type(obj)).relationships[relation]
+        (local,) = prop.local_columns
+        key = getattr(obj, local.key)
+        parent = session.get(prop.mapper.class_, key) if key is not None else None
+    return getattr(parent, attribute) if parent is not None else None
 
 
 def _changed_base(obj: object, spec: Sync) -> dict[str, Any] | None:
@@ -263,7 +271,10 @@ def _write(
     order = {table.name: i for i, table in enumerate(Base.metadata.sorted_tables)}
     pending.sort(key=lambda p: order.get(type(p.obj).__tablename__, 0))  # type: ignore[attr-defined]
     owners = {
-        id(p): (_attribute(p.obj, p.spec.place), _attribute(p.obj, p.spec.shared_place))
+        id(p): (
+            attribute_of(session, p.obj, p.spec.place),
+            attribute_of(session, p.obj, p.spec.shared_place),
+        )
         for p in pending
     }
     wanted = {v for pair in owners.values() for v in pair if isinstance(v, uuid.UUID)}
@@ -271,7 +282,7 @@ def _write(
     rows = []
     for p in pending:
         owner, shared = owners[id(p)]
-        patient = _attribute(p.obj, p.spec.patient)
+        patient = attribute_of(session, p.obj, p.spec.patient)
         rows.append(
             {
                 "entity": type(p.obj).__tablename__,  # type: ignore[attr-defined]
@@ -318,7 +329,7 @@ def publish(
     _write(session, pending, origin=origin, audience_path=audience_path)
 
 
-def _after_rollback(session: Session) -> None:
+def _after_rollback(session: Session, _previous: object) -> None:
     session.info.pop(_PENDING, None)
 
 

@@ -16,10 +16,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+import alima.all_models  # noqa: F401 - every synced model must be mapped
+from alima.community.models import Screening
 from alima.core import audit
-from alima.core.changelog import ORIGIN, Change, publish, row_of, spec_of, values_of
+from alima.core.changelog import (
+    ORIGIN,
+    Change,
+    attribute_of,
+    publish,
+    row_of,
+    spec_of,
+    values_of,
+)
 from alima.core.db import Base
 from alima.core.enums import SERVICE_POINTS, AuditAction
 from alima.core.errors import AlimaError, BadRequest, Conflict, NotFound, Unauthenticated
@@ -51,6 +61,8 @@ class Invitation:
     code: str
     site_code: str
     expires_at: datetime
+    #: Rows written before sync (or loaded in bulk) now in the change log.
+    published: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,7 +138,8 @@ def invite(session: Session, site_code: str) -> Invitation:
             place_id=site.id,
             detail=f"enrolment code for {site.code}",
         )
-        return Invitation(code=code, site_code=site.code, expires_at=expires)
+        published = publish_missing(session)
+        return Invitation(code, site.code, expires, published)
 
 
 def enrol(session: Session, code: str, name: str, schema_head: str) -> Enrolled:
@@ -229,15 +242,6 @@ def _model(entity: str) -> type[Any] | None:
     return None
 
 
-def _attr(obj: object, dotted: str | None) -> Any:
-    value: Any = obj
-    for part in (dotted or "").split(".") if dotted else []:
-        if value is None:
-            return None
-        value = getattr(value, part)
-    return value if dotted else None
-
-
 class _Refused(Exception):
     """A change the hub will not apply; its reason goes to quarantine."""
 
@@ -248,7 +252,7 @@ class _Refused(Exception):
 
 
 def _paths_of(session: Session, obj: object, spec: Any) -> tuple[str | None, str | None]:
-    ids = (_attr(obj, spec.place), _attr(obj, spec.shared_place))
+    ids = (attribute_of(session, obj, spec.place), attribute_of(session, obj, spec.shared_place))
     paths = repository.place_paths(session, {i for i in ids if i is not None})
     return paths.get(ids[0]) if ids[0] else None, paths.get(ids[1]) if ids[1] else None
 
@@ -338,6 +342,9 @@ def _share(session: Session, entity: str, row: dict[str, Any]) -> None:
     """A referral or a transfer gives the destination's site the patient and its records."""
     if entity == "community_referral":
         patient, place = row.get("patient_id"), row.get("place_id")
+        if not patient and row.get("screening_id"):
+            screening = session.get(Screening, uuid.UUID(str(row["screening_id"])))
+            patient = str(screening.patient_id) if screening and screening.patient_id else None
     elif entity == "nutrition_episode":
         patient, place = row.get("patient_id"), row.get("transfer_place_id")
     else:
@@ -458,8 +465,6 @@ def serve(session: Session, credential: str, schema_head: str, cursor: int, limi
         node = _node(session, credential)
         node.pulled_seq = max(node.pulled_seq, cursor)
         site_path = node.site.path
-        if cursor == 0:
-            publish_missing(session)
         rows = repository.changes_for(session, node.id, site_path, cursor, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
@@ -476,23 +481,33 @@ def serve(session: Session, credential: str, schema_head: str, cursor: int, limi
         return Page(changes=changes, cursor=next_cursor, more=more)
 
 
-def publish_missing(session: Session) -> int:
+def publish_missing(session: Session, *, chunk: int = 5000) -> int:
     """Put in the change log every synced row never in it; returns how many.
 
-    Rows written before sync existed, or loaded in bulk, are published once, parents first.
+    Rows written before sync existed, or loaded in bulk, are published once, parents first
+    (``alima node invite`` runs it, so a laptop's first pull finds the site's whole history).
     """
     count = 0
-    for mapper in Base.registry.mappers:
-        spec = spec_of(mapper.class_)
-        if spec is None or spec.kind in {"local", "upload"}:
+    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
+    for table in Base.metadata.sorted_tables:
+        model = models.get(table.name)
+        spec = spec_of(model) if model is not None else None
+        if model is None or spec is None or spec.kind in {"local", "upload"}:
             continue
-        table = mapper.class_.__table__
-        missing = select(mapper.class_).where(
-            ~table.c.id.in_(select(Change.row_id).where(Change.entity == table.name))
+        attrs = (spec.place, spec.shared_place, spec.patient)
+        parents = {a.split(".")[0] for a in attrs if a and "." in a}
+        options = [selectinload(getattr(model, r)) for r in sorted(parents)]
+        missing = (
+            select(model)
+            .where(~table.c.id.in_(select(Change.row_id).where(Change.entity == table.name)))
+            .options(*options)
         )
-        batch = list(session.scalars(missing))
-        publish(session, batch)
-        count += len(batch)
+        if "depth" in table.c:
+            missing = missing.order_by(table.c.depth)
+        rows = list(session.scalars(missing))
+        for start in range(0, len(rows), chunk):
+            publish(session, rows[start : start + chunk])
+        count += len(rows)
     return count
 
 

@@ -103,7 +103,7 @@ class SyncQuarantine(IdMixin, Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
-    __table_args__ = (UniqueConstraint("node_id", "node_seq", name="once"),)
+    __table_args__ = (UniqueConstraint("node_id", "node_seq", name="uq_sync_quarantine_node_seq"),)
 
 
 class SyncConflict(IdMixin, Base):
@@ -146,4 +146,6 @@ class SyncShare(IdMixin, Base):
     reason: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("patient_id", "place_id", name="once"),)
+    __table_args__ = (
+        UniqueConstraint("patient_id", "place_id", name="uq_sync_share_patient_place"),
+    )

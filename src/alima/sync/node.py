@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+import alima.all_models  # noqa: F401 - every synced model must be mapped
 from alima.core.changelog import CAPTURE, Change, values_of
 from alima.core.db import Base
 from alima.core.errors import AlimaError, Conflict, NotFound

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+import alima.all_models  # noqa: F401 - every synced model must be mapped
 from alima.core.changelog import Change, spec_of
 from alima.core.db import Base
 from alima.core.models import Patient, Place, RoleAssignment

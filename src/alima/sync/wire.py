@@ -18,7 +18,7 @@ from alima.core.errors import AlimaError, BadRequest
 from alima.sync import hub
 from alima.sync.errors import SyncError
 
-ENROL, PUSH, PULL = "/sync/v1/enrol", "/sync/v1/push", "/sync/v1/pull"
+ENROL, PUSH, PULL = "/api/sync/v1/enrol", "/api/sync/v1/push", "/api/sync/v1/pull"
 #: Header names of the laptop's schema revision and of the protocol version.
 SCHEMA_HEADER, PROTOCOL_HEADER = "X-Alima-Schema", "X-Alima-Sync"
 

@@ -40,7 +40,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sync_change", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_change_patient_id"), ["patient_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_sync_change_row_id"), ["row_id"], unique=False)
+        batch_op.create_index("ix_sync_change_row_seq", ["row_id", "seq"], unique=False)
 
     op.create_table(
         "sync_peer",
@@ -168,7 +168,7 @@ def upgrade() -> None:
             name=op.f("fk_sync_quarantine_resolved_by_id_core_user"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quarantine")),
-        sa.UniqueConstraint("node_id", "node_seq", name="once"),
+        sa.UniqueConstraint("node_id", "node_seq", name="uq_sync_quarantine_node_seq"),
     )
     with op.batch_alter_table("sync_quarantine", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_quarantine_node_id"), ["node_id"], unique=False)
@@ -187,7 +187,7 @@ def upgrade() -> None:
             ["place_id"], ["core_place.id"], name=op.f("fk_sync_share_place_id_core_place")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_share")),
-        sa.UniqueConstraint("patient_id", "place_id", name="once"),
+        sa.UniqueConstraint("patient_id", "place_id", name="uq_sync_share_patient_place"),
     )
     with op.batch_alter_table("sync_share", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_share_place_id"), ["place_id"], unique=False)
@@ -216,7 +216,7 @@ def downgrade() -> None:
     op.drop_table("sync_node")
     op.drop_table("sync_peer")
     with op.batch_alter_table("sync_change", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sync_change_row_id"))
+        batch_op.drop_index("ix_sync_change_row_seq")
         batch_op.drop_index(batch_op.f("ix_sync_change_patient_id"))
 
     op.drop_table("sync_change")

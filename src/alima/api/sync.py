@@ -1,0 +1,41 @@
+"""The hub's sync endpoints for enrolled laptops (``/api/sync/v1``): docs/sync.md.
+
+Bodies are gzip-compressed JSON both ways. A laptop authenticates with its node credential
+(``Authorization: Bearer``), never a person's token, and says its schema revision in
+``X-Alima-Schema``; a laptop the hub cannot serve is told so before anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from alima.api.deps import get_session
+from alima.sync import wire
+
+router = APIRouter(tags=["sync"], include_in_schema=False)
+
+#: A push of a few hundred changes compresses to some tens of kilobytes; more is refused.
+MAX_BODY = 8 * 1024 * 1024
+
+
+@router.post("/api/sync/v1/{action}")
+async def sync_endpoint(
+    action: str, request: Request, session: Annotated[Session, Depends(get_session)]
+) -> Response:
+    """Enrol, push or pull (see ``alima.sync.wire``)."""
+    body = await request.body()
+    payload = wire.decode(body[:MAX_BODY] if len(body) <= MAX_BODY else b"")
+    credential = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    schema = request.headers.get(wire.SCHEMA_HEADER, "")
+    answer = await run_in_threadpool(
+        wire.handle, session, f"/api/sync/v1/{action}", credential, schema, payload
+    )
+    return Response(
+        content=wire.encode(answer),
+        media_type="application/json",
+        headers={"Content-Encoding": "gzip", "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,144 @@
+"""A hub and laptops in one test: real databases, the real protocol, an in-process link.
+
+The hub is a database of the test's backend (SQLite, or PostgreSQL when configured) with the
+small world of ``tests.factories.core``; each laptop is its own SQLite file. Requests go
+through the wire format (gzip JSON) by ``alima.sync.node.local_transport``, or through a link
+that a test makes faulty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alima.core.access import Actor
+from alima.core.db import make_engine, make_sessionmaker
+from alima.core.migrate import upgrade
+from alima.core.models import Place, User
+from alima.core.schemas import PatientCreate, PatientUpdate
+from alima.core.service import patients
+from alima.core.service.auth import actor_for
+from alima.core.time import today
+from alima.nutrition import service as nutrition
+from alima.nutrition.schemas import AdmissionCreate, VisitCreate
+from alima.sync import hub as hub_service
+from alima.sync import node as node_service
+from alima.sync.node import Transport
+from tests.conftest import fresh_database_url
+from tests.factories.core import World, build_world
+
+
+def migrated(url: str) -> sessionmaker[Session]:
+    """A session factory on a database brought to the latest schema."""
+    upgrade(url)
+    return make_sessionmaker(make_engine(url))
+
+
+@dataclass
+class Hub:
+    """The country server."""
+
+    factory: sessionmaker[Session]
+    world: World
+
+    def invite(self, place: Place) -> str:
+        """A one-time enrolment code for a site."""
+        with self.factory() as session:
+            return hub_service.invite(session, place.code).code
+
+
+def make_hub(backend: str, tmp_path: Path) -> Hub:
+    """A hub of ``backend`` holding the test world."""
+    factory = migrated(fresh_database_url(backend, tmp_path, "hub"))
+    with factory() as session:
+        world = build_world(session)
+    return Hub(factory, world)
+
+
+@dataclass
+class Node:
+    """A health-centre laptop."""
+
+    factory: sessionmaker[Session]
+    transport: Transport
+    site: Place
+
+    def sync(self) -> node_service.Summary:
+        """Push then pull; fails the test on a link or hub error."""
+        summary = node_service.sync(self.factory, self.transport)
+        assert summary.error is None, summary.error
+        return summary
+
+    def actor(self, username: str) -> Actor:
+        """The actor of a user as this laptop knows them."""
+        with self.factory() as session, session.begin():
+            user = session.scalars(select(User).where(User.username == username)).one()
+            return actor_for(session, user, channel="web", ip=None)
+
+    def register(self, username: str, given: str, *, age_days: int = 400) -> Any:
+        """Register a child at this site."""
+        with self.factory() as session:
+            return patients.register_patient(
+                session,
+                PatientCreate(
+                    given_name=given,
+                    family_name="Traoré",
+                    sex="F",
+                    birth_date=today() - timedelta(days=age_days),
+                    village="Molodo",
+                    place_code=self.site.code,
+                    confirm_not_duplicate=True,
+                ),
+                actor=self.actor(username),
+            )
+
+    def admit(self, username: str, patient_id: Any, on: date) -> Any:
+        """Admit a child with a red MUAC."""
+        with self.factory() as session:
+            return nutrition.admit_child(
+                session,
+                AdmissionCreate(
+                    patient_id=patient_id,
+                    admitted_on=on,
+                    weight_kg=6.0,
+                    height_cm=67.5,
+                    muac_mm=113,
+                    appetite_test_passed=True,
+                ),
+                actor=self.actor(username),
+            )
+
+    def visit(self, username: str, episode_id: Any, on: date) -> Any:
+        """A follow-up visit."""
+        with self.factory() as session:
+            return nutrition.record_visit(
+                session,
+                episode_id,
+                VisitCreate(visit_on=on, weight_kg=6.3, height_cm=67.8, muac_mm=116),
+                actor=self.actor(username),
+            )
+
+    def update(self, username: str, patient_id: Any, **fields: Any) -> Any:
+        """Change a patient's demographics."""
+        with self.factory() as session:
+            return patients.update_patient(
+                session, patient_id, PatientUpdate(**fields), actor=self.actor(username)
+            )
+
+
+def make_node(
+    hub: Hub, site: Place, tmp_path: Path, name: str, transport: Transport | None = None
+) -> Node:
+    """A fresh laptop enrolled for ``site`` and synced once."""
+    path = tmp_path / f"{name}.db"
+    factory = migrated(f"sqlite:///{path}")
+    link = transport or node_service.local_transport(hub.factory)
+    node_service.enrol(factory, link, "local", hub.invite(site), name)
+    laptop = Node(factory, link, site)
+    laptop.sync()
+    return laptop
