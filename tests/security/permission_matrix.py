@@ -196,6 +196,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # Not API routes, served all the same: public on purpose (no patient data in them).
     ("GET", "/api/v1/openapi.json"): Rule(EVERYONE),
     ("GET", "/static/{path}"): Rule(EVERYONE, values={"path": "alima.css"}),
+    # Laptops (nodes) authenticate with their own credential, never a person's session.
+    ("POST", "/api/sync/v1/{action}"): Rule(
+        frozenset(), values={"action": "pull"}, json=lambda t: {"cursor": 0}
+    ),
     # --- patients (pages) -----------------------------------------------------------------
     ("GET", "/patients"): Rule(SIGNED_IN, query=lambda t: {"q": "a"}),
     ("GET", "/patients/new"): Rule(SIGNED_IN),

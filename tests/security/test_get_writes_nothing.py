@@ -32,7 +32,9 @@ from tests.security.routes import app_routes, call, cookies_kept, rolled_back
 
 #: Tables a read may write: its audit event, and the refreshed session of the signed-in user
 #: (a browser session, or an API token's last use).
-READ_MAY_WRITE = frozenset({"core_audit_event", "core_user_session", "core_api_token"})
+READ_MAY_WRITE = frozenset(
+    {"core_audit_event", "core_user_session", "core_api_token", "sync_change"}
+)
 DML = re.compile(
     r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE | re.DOTALL
 )

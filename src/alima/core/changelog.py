@@ -42,6 +42,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.schema import Table
 
 from alima.core.db import Base, UTCDateTime
@@ -248,11 +249,21 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
 
 
 def _paths(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
+    """Each place's path: from the session when loaded (a visit's place is), else one query."""
     place = Base.metadata.tables["core_place"]
-    rows = session.connection().execute(select(place.c.id, place.c.path).where(place.c.id.in_(ids)))
-    return {row.id: row.path for row in rows}
+    model = next(m.class_ for m in Base.registry.mappers if m.local_table is place)
+    paths: dict[uuid.UUID, str] = {}
+    for place_id in ids:
+        loaded = session.identity_map.get(identity_key(model, place_id))
+        if loaded is not None and "path" in loaded.__dict__:
+            paths[place_id] = loaded.__dict__["path"]
+    missing = ids - paths.keys()
+    if missing:
+        rows = session.connection().execute(
+            select(place.c.id, place.c.path).where(place.c.id.in_(missing))
+        )
+        paths.update({row.id: row.path for row in rows})
+    return paths
 
 
 def _after_flush(session: Session, _context: UOWTransaction) -> None:

@@ -144,13 +144,13 @@ def invite(session: Session, site_code: str) -> Invitation:
 
 def enrol(session: Session, code: str, name: str, schema_head: str) -> Enrolled:
     """Exchange a one-time code for a credential bound to its site."""
-    versions.check(schema_head)
     with session.begin():
         enrolment = session.scalars(
             select(SyncEnrolment).where(SyncEnrolment.code_hash == _hash(code)).with_for_update()
         ).one_or_none()
         if enrolment is None or enrolment.used_at is not None or enrolment.expires_at < utcnow():
             raise Unauthenticated(SyncError.SYNC_001)
+        versions.check(schema_head)
         site = session.get_one(Place, enrolment.site_id)
         active = repository.active_node(session, site.id)
         if active is not None:
@@ -224,11 +224,16 @@ def list_nodes(session: Session) -> list[NodeView]:
         ]
 
 
-def _node(session: Session, credential: str, *, lock: bool = False) -> SyncNode:
-    node = repository.node_by_credential(session, _hash(credential), lock=lock)
+def _node(session: Session, credential: str, schema_head: str, *, lock: bool = False) -> SyncNode:
+    """The laptop holding ``credential``, once its schema is known to be one the hub serves."""
+    node = (
+        repository.node_by_credential(session, _hash(credential), lock=lock) if credential else None
+    )
     if node is None or node.retired_at is not None:
         raise Unauthenticated(SyncError.SYNC_003)
+    versions.check(schema_head)
     node.last_contact_at = utcnow()
+    node.schema_head = schema_head
     return node
 
 
@@ -326,13 +331,13 @@ def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, A
     new = values_of(model.__table__, merge.apply)
     for key, value in new.items():
         setattr(existing, key, value)
-    differs = bool(merge.hub_changed or merge.against_delete) or (merge.conflicts and not owns)
-    if differs:
+    result = {**ours, **merge.apply}
+    if any(result.get(k) != row.get(k) for k in result if k != "updated_at"):
         # The node must receive the hub's version: it is not the one it sent.
         session.info[ORIGIN] = None
+        if not new:
+            publish(session, [existing])
     session.flush()
-    if differs and not new:
-        publish(session, [existing])
     if new:
         _check_scope(session, existing, spec, site_path)
     return conflicts
@@ -374,9 +379,8 @@ def receive(
     changes: Sequence[dict[str, Any]],
 ) -> PushResult:
     """Apply a batch pushed by a node (idempotent by the node's change numbers)."""
-    versions.check(schema_head)
     with session.begin():
-        node = _node(session, credential, lock=True)
+        node = _node(session, credential, schema_head, lock=True)
         site_path = node.site.path
         result = PushResult(acked=node.pushed_seq)
         if since > node.pushed_seq:
@@ -457,12 +461,11 @@ def _quarantine(
 
 def serve(session: Session, credential: str, schema_head: str, cursor: int, limit: int) -> Page:
     """The next page of changes for the node's scope after ``cursor`` (a hub change number)."""
-    versions.check(schema_head)
     if cursor < 0:
         raise BadRequest(SyncError.SYNC_008)
     limit = max(1, min(limit, MAX_PAGE))
     with session.begin():
-        node = _node(session, credential)
+        node = _node(session, credential, schema_head)
         node.pulled_seq = max(node.pulled_seq, cursor)
         site_path = node.site.path
         rows = repository.changes_for(session, node.id, site_path, cursor, limit + 1)

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Columns that change with every write and decide nothing.
-BOOKKEEPING = frozenset({"updated_at"})
+#: Columns that change with every write and decide nothing (a version is the larger one).
+BOOKKEEPING = frozenset({"updated_at", "version"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ def three_way(
         conflicts.append(key)
         if theirs_own_it:
             apply[key] = new
+    if "version" in base and isinstance(theirs.get("version"), int):
+        apply["version"] = max(theirs["version"], ours.get("version") or 0) + (
+            1 if conflicts else 0
+        )
     hub_changed = tuple(
         k
         for k, v in ours.items()

@@ -8,6 +8,8 @@ that a test makes faulty.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,10 +34,23 @@ from alima.sync.node import Transport
 from tests.conftest import fresh_database_url
 from tests.factories.core import World, build_world
 
+_TEMPLATE: list[Path] = []
+
 
 def migrated(url: str) -> sessionmaker[Session]:
-    """A session factory on a database brought to the latest schema."""
-    upgrade(url)
+    """A session factory on a database brought to the latest schema.
+
+    SQLite files are copies of one file migrated once per test process (the migrations take
+    a second or two; tests make many laptops).
+    """
+    if url.startswith("sqlite:///"):
+        if not _TEMPLATE:
+            template = Path(tempfile.mkdtemp(prefix="alima-sync-")) / "template.db"
+            upgrade(f"sqlite:///{template}")
+            _TEMPLATE.append(template)
+        shutil.copy(_TEMPLATE[0], url.removeprefix("sqlite:///"))
+    else:
+        upgrade(url)
     return make_sessionmaker(make_engine(url))
 
 

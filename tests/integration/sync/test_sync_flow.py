@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from alima.core.changelog import Change
 from alima.core.enums import AuditAction
+from alima.core.errors import Conflict
 from alima.core.models import AuditEvent, Patient, User
 from alima.core.time import today
 from alima.nutrition.models import Episode, Visit
@@ -238,10 +239,15 @@ def test_a_second_laptop_for_a_site_is_refused_until_the_first_is_retired(
     assert _count(replacement, Patient, Patient.id == hub.world.patient_a.id) == 1
 
 
-def test_a_laptop_of_another_schema_is_told_before_anything_is_written(hub: Hub) -> None:
-    with hub.factory() as session, pytest.raises(Exception) as refused:
-        hub_service.receive(session, "whatever", "0000deadbeef", 0, [])
-    assert "alima" in str(getattr(refused.value, "message", ""))
+def test_a_laptop_of_another_schema_is_told_before_anything_is_written(
+    hub: Hub, node_a: Node
+) -> None:
+    with node_a.factory() as session, session.begin():
+        credential = session.scalars(select(node_service.SyncPeer)).one().credential
+    with hub.factory() as session, pytest.raises(Conflict) as refused:
+        hub_service.receive(session, credential, "0000deadbeef", 0, [{"seq": 1}])
+    assert refused.value.code is SyncError.SYNC_005
+    assert "Nothing was sent" in refused.value.message or "Rien" in refused.value.message
     assert _count(hub, Change, Change.origin_node_id.is_not(None)) == 0
 
 

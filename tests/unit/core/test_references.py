@@ -18,6 +18,12 @@ EXEMPT: dict[tuple[str, str], str] = {
         "core_audit_event",
         "place_id",
     ): "append-only log: no row elsewhere may block or cascade into it",
+    ("sync_change", "row_id"): "the change log names rows of every synced table",
+    ("sync_change", "patient_id"): "append-only log: a patient merged away keeps its history",
+    ("sync_change", "origin_node_id"): "append-only log: a retired laptop keeps its history",
+    ("sync_peer", "node_id"): "the hub's id of this laptop, in the hub's database",
+    ("sync_conflict", "row_id"): "the conflicting row, of any synced table",
+    ("sync_quarantine", "row_id"): "a refused record: it may name nothing that exists",
 }
 
 
