@@ -113,15 +113,18 @@ def _kind(resource_type: str) -> Kind:
     return KINDS[resource_type]
 
 
-def _paths(actor: Actor, resource_type: str) -> tuple[str, ...]:
-    """Where ``actor`` may read ``resource_type``; refused (403) when nowhere."""
+def _paths(actor: Actor, resource_type: str, *, refuse: bool = True) -> tuple[str, ...]:
+    """Where ``actor`` may read ``resource_type``; refused (403) when nowhere, if ``refuse``.
+
+    A read by id is not refused: the record is absent (404), as it is to anyone out of scope.
+    """
     if resource_type == "Organization":
         if not actor.can(Permission.PLACE_READ):
             raise Forbidden(CoreError.CORE_002)
         return ()
     if resource_type in PATIENT_LEVEL:
         paths = actor.paths_for(Permission.PATIENT_READ)
-        if not paths:
+        if not paths and refuse:
             raise Forbidden(FhirError.FHIR_005)
         return paths
     paths = actor.paths_for(Permission.PLACE_READ)
@@ -195,7 +198,7 @@ def read(
 ) -> Resource:
     """One resource by id, if the actor may read it (else ``NotFound`` after the audit)."""
     kind = _kind(resource_type)
-    paths = _paths(actor, resource_type)
+    paths = _paths(actor, resource_type, refuse=False)
     parsed = parse_id(resource_id)
     if parsed is None or (parsed[1] is not None) != (resource_type == "Observation"):
         raise not_found()
@@ -228,7 +231,7 @@ def everything(
     session: Session, actor: Actor, patient_id: uuid.UUID, *, on: date | None = None
 ) -> list[Resource]:
     """A patient's record (``Patient/$everything``): the patient, care, and places."""
-    paths = _paths(actor, "Patient")
+    paths = _paths(actor, "Patient", refuse=False)
     on = on or utc_today()
     criteria = Search(patients=(patient_id,))
     with session.begin():
