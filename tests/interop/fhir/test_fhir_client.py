@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fhirpy import SyncFHIRClient
@@ -12,6 +13,12 @@ from sqlalchemy.orm import Session
 from alima.core.time import utcnow
 from tests.factories.core import World, bearer
 from tests.interop.fhir.conftest import Caseload, validate
+
+
+def plain(resource: Any) -> dict[str, Any]:
+    """A resource fhirpy returned, as plain JSON."""
+    serialized: dict[str, Any] = resource.serialize()
+    return serialized
 
 
 def _client(fhir_base: str, session: Session, username: str) -> SyncFHIRClient:
@@ -30,10 +37,10 @@ def test_fhirpy_reads_and_searches_in_scope(
     assert {child, str(world.patient_a.id)} <= ids
     assert str(world.patient_b.id) not in ids  # facility B: out of the clinician's scope
     for p in patients:
-        validate(p.serialize())
+        validate(plain(p))
 
     patient = client.reference("Patient", child).to_resource()
-    assert validate(patient.serialize()).birthDate is not None
+    assert validate(plain(patient)).birthDate is not None
 
     muacs = (
         client.resources("Observation")
@@ -53,7 +60,7 @@ def test_fhirpy_reads_and_searches_in_scope(
     assert client.resources("Observation").search(patient=child).count() == len(every) > 4
     assert len({o.id for o in every}) == len(every)
     for o in every:
-        validate(o.serialize())
+        validate(plain(o))
 
     since = utcnow() - timedelta(hours=1)
     changed = client.resources("Encounter").search(_lastUpdated=f"ge{since.isoformat()}")

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: A FHIR resource as JSON (what ``mapping`` makes and the routes send).
+Resource = dict[str, Any]
+
 FHIR_VERSION = "4.0.1"
 MEDIA_TYPE = "application/fhir+json"
 NDJSON_MEDIA_TYPE = "application/fhir+ndjson"

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from alima.interop.fhir import codes
-from alima.interop.fhir.mapping import Resource
+from alima.interop.fhir.codes import Resource
 from alima.interop.fhir.search import PAGING, RESOURCE_TYPES, SEARCH_PARAMS, Search
 
 SOFTWARE_VERSION = "0.1.0"

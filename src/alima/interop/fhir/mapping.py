@@ -13,11 +13,9 @@ from typing import Any
 
 from alima.core.models import Organisation, Patient, Place
 from alima.interop.fhir import codes
-from alima.interop.fhir.codes import Measure
+from alima.interop.fhir.codes import Measure, Resource
 from alima.nutrition.models import Episode, Visit
 from alima.nutrition.rules.follow_up import EpisodeState
-
-Resource = dict[str, Any]
 
 GENDERS = {"M": "male", "F": "female"}
 

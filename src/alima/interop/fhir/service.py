@@ -25,9 +25,8 @@ from alima.core.service.common import audit_read, not_found, or_404, place_in_sc
 from alima.core.time import today as utc_today
 from alima.interop.fhir import mapping
 from alima.interop.fhir import repository as repo
-from alima.interop.fhir.codes import MEASURES
+from alima.interop.fhir.codes import MEASURES, Resource
 from alima.interop.fhir.errors import FhirError
-from alima.interop.fhir.mapping import Resource
 from alima.interop.fhir.search import (
     PATIENT_LEVEL,
     RESOURCE_TYPES,
