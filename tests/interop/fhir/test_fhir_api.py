@@ -101,7 +101,7 @@ def test_reads_are_audited_per_patient(
             ("read", caseload.a_patient, "list: FHIR Observation search"),
             ("read", caseload.b_patient, "list: FHIR Observation search"),
             ("read", caseload.a_patient, ""),
-            ("read_denied", "None", ""),  # a refused read names no child
+            ("read_denied", caseload.b_patient, ""),  # as the patient pages audit it
         ]
     )
 
@@ -173,6 +173,7 @@ def test_bulk_export_of_a_site(
     client: TestClient, session: Session, world: World, caseload: Caseload
 ) -> None:
     coordinator = bearer(session, world.users["coordinator"].username)
+    started = utcnow()
     response = client.get(
         "/fhir/$export", headers=coordinator, params={"site": world.district.code}
     )
@@ -185,6 +186,15 @@ def test_bulk_export_of_a_site(
     assert {f"Patient/{caseload.a_patient}", f"Patient/{caseload.b_patient}"} <= subjects
     kinds = {r["resourceType"] for r in lines}
     assert kinds >= {"Patient", "EpisodeOfCare", "Observation", "MedicationDispense", "Location"}
+    with session.begin():
+        audited = [
+            str(e.patient_id)
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.at >= started))
+            if e.detail == f"list: FHIR export {world.district.code}"
+        ]
+    # One read per child exported, whatever the number of its resources.
+    assert sorted(audited) == sorted({caseload.a_patient, caseload.b_patient, *audited})
+    assert len(audited) == len(set(audited))
 
     only = client.get(
         "/fhir/$export",

@@ -113,17 +113,9 @@ def capability_statement(base: str) -> Resource:
                 "Authorization: Bearer <token>.",
                 "security": {
                     "cors": False,
-                    "service": [
-                        {
-                            "coding": [
-                                {
-                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                                    "code": "OAuth",
-                                }
-                            ],
-                            "text": "Bearer token (alima API token)",
-                        }
-                    ],
+                    "description": "Authorization: Bearer <alima API token>, the token of the "
+                    "JSON API; the reader sees the patients of the places where they may read "
+                    "patient records, as on the pages.",
                 },
                 "resource": [_resource(t) for t in RESOURCE_TYPES],
                 "operation": [

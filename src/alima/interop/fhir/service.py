@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 from alima.core.access import Actor, Permission
 from alima.core.audit import record_list
 from alima.core.errors import BadRequest, CoreError, Forbidden, NotFound
-from alima.core.service.common import audit_read, not_found, or_404, place_in_scope
+from alima.core.models import Patient
+from alima.core.service.common import (
+    audit_read,
+    audited_patient,
+    not_found,
+    or_404,
+    place_in_scope,
+)
 from alima.core.time import today as utc_today
 from alima.interop.fhir import mapping
 from alima.interop.fhir import repository as repo
@@ -132,13 +139,17 @@ def _paths(actor: Actor, resource_type: str, *, refuse: bool = True) -> tuple[st
     return paths
 
 
-def _audit(session: Session, actor: Actor, kind: Kind, rows: Sequence[Any], what: str) -> None:
+def _reads(kind: Kind, rows: Sequence[Any]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Whose data ``rows`` carry, and where (none for places and organisations)."""
+    return [] if kind.reads is None else [kind.reads(row) for row in rows]
+
+
+def _audit(
+    session: Session, actor: Actor, reads: Sequence[tuple[uuid.UUID, uuid.UUID]], what: str
+) -> None:
     """One ``READ`` per patient whose data is returned."""
-    if kind.reads is None:
-        return
     seen: dict[uuid.UUID, uuid.UUID] = {}
-    for row in rows:
-        patient_id, place_id = kind.reads(row)
+    for patient_id, place_id in reads:
         seen.setdefault(patient_id, place_id)
     record_list(
         session,
@@ -175,6 +186,21 @@ def _observations(
     return visits, resources, total
 
 
+def _patient(
+    session: Session, actor: Actor, patient_id: uuid.UUID, entity_type: str
+) -> Patient | None:
+    """The live patient if in the actor's scope, audited as the patient pages audit it."""
+    return audited_patient(
+        session,
+        actor,
+        patient_id,
+        entity_type,
+        visible=lambda p: (
+            p.deleted_at is None and actor.can_at(Permission.PATIENT_READ, p.place.path)
+        ),
+    )
+
+
 def search(
     session: Session, actor: Actor, resource_type: str, criteria: Search, *, on: date | None = None
 ) -> Found:
@@ -188,7 +214,7 @@ def search(
         else:
             rows, total = repo.page(session, kind.statement(paths, criteria), criteria)
             resources = [r for row in rows for r in kind.resources(row, on)]
-        _audit(session, actor, kind, rows, f"{resource_type} search")
+        _audit(session, actor, _reads(kind, rows), f"{resource_type} search")
     return Found(resources, total)
 
 
@@ -205,68 +231,63 @@ def read(
     on = on or utc_today()
     by_id = Search(ids=(str(row_id),), count=1)
     with session.begin():
-        statement = (
-            repo.visits(paths, Search(), Visit.id == row_id)
-            if key
-            else kind.statement(paths, by_id)
-        )
-        row = session.scalars(statement).first()
-        if kind.reads is not None:
-            patient_id, place_id = kind.reads(row) if row is not None else (None, None)
-            audit_read(
-                session,
-                actor,
-                allowed=row is not None,
-                entity_type=f"fhir_{resource_type.lower()}",
-                entity_id=row_id,
-                patient_id=patient_id,
-                place_id=place_id,
+        if resource_type == "Patient":
+            row = _patient(session, actor, row_id, "fhir_patient")
+        else:
+            statement = (
+                repo.visits(paths, Search(), Visit.id == row_id)
+                if key
+                else kind.statement(paths, by_id)
             )
+            row = session.scalars(statement).first()
+            if kind.reads is not None:
+                # A refused attempt names no child (as the episode pages do).
+                patient_id, place_id = kind.reads(row) if row is not None else (None, None)
+                audit_read(
+                    session,
+                    actor,
+                    allowed=row is not None,
+                    entity_type=f"fhir_{resource_type.lower()}",
+                    entity_id=row_id,
+                    patient_id=patient_id,
+                    place_id=place_id,
+                )
         made = kind.resources(row, on) if row is not None else []
     return or_404(next((r for r in made if r["id"] == resource_id), None))
+
+
+def _record(
+    session: Session, actor: Actor, patient: Patient, paths: Sequence[str], on: date
+) -> list[Resource]:
+    """The patient, the care in ``paths``, and the places it happened at."""
+    criteria = Search(patients=(patient.id,))
+    resources = [mapping.patient(patient)]
+    episodes = list(session.scalars(repo.episodes(paths, criteria)))
+    visits = list(session.scalars(repo.visits(paths, criteria)))
+    handed = [v for v in visits if v.sachets_given > 0]
+    for name, rows in (
+        ("EpisodeOfCare", episodes),
+        ("Condition", episodes),
+        ("Encounter", visits),
+        ("Observation", visits),
+        ("MedicationDispense", handed),
+    ):
+        resources += [r for row in rows for r in KINDS[name].resources(row, on)]
+    place_ids = {patient.place_id, *(e.place_id for e in episodes), *(v.place_id for v in visits)}
+    places = repo.places_by_id(session, sorted(place_ids))
+    readable = [p for p in places if actor.can_at(Permission.PLACE_READ, p.path)]
+    return resources + [mapping.location(p) for p in readable]
 
 
 def everything(
     session: Session, actor: Actor, patient_id: uuid.UUID, *, on: date | None = None
 ) -> list[Resource]:
-    """A patient's record (``Patient/$everything``): the patient, care, and places."""
+    """A patient's record (``Patient/$everything``); ``NotFound`` once the refusal is audited."""
     paths = _paths(actor, "Patient", refuse=False)
-    on = on or utc_today()
-    criteria = Search(patients=(patient_id,))
     with session.begin():
-        patient = repo.patient_live_in(session, patient_id, paths)
-        audit_read(
-            session,
-            actor,
-            allowed=patient is not None,
-            entity_type="fhir_patient_everything",
-            entity_id=patient_id,
-            patient_id=patient_id if patient else None,
-            place_id=patient.place_id if patient else None,
-        )
-        if patient is None:
-            return or_404(None)
-        resources = [mapping.patient(patient)]
-        episodes = list(session.scalars(repo.episodes(paths, criteria)))
-        visits = list(session.scalars(repo.visits(paths, criteria)))
-        handed = [v for v in visits if v.sachets_given > 0]
-        for name, rows in (
-            ("EpisodeOfCare", episodes),
-            ("Condition", episodes),
-            ("Encounter", visits),
-            ("Observation", visits),
-            ("MedicationDispense", handed),
-        ):
-            resources += [r for row in rows for r in KINDS[name].resources(row, on)]
-        place_ids = {
-            patient.place_id,
-            *(e.place_id for e in episodes),
-            *(v.place_id for v in visits),
-        }
-        places = repo.places_by_id(session, sorted(place_ids))
-        readable = [p for p in places if actor.can_at(Permission.PLACE_READ, p.path)]
-        resources += [mapping.location(p) for p in readable]
-    return resources
+        patient = _patient(session, actor, patient_id, "fhir_patient_everything")
+        found = _record(session, actor, patient, paths, on or utc_today()) if patient else None
+    return or_404(found)
 
 
 #: The types a bulk export gives when ``_type`` is not given.
@@ -297,9 +318,11 @@ def export(
             raise NotFound(CoreError.CORE_011, code=site)
         paths = (place.path,)
         resources: list[Resource] = []
+        reads: list[tuple[uuid.UUID, uuid.UUID]] = []
         for name in wanted:
             kind = KINDS[name]
             rows = list(session.scalars(kind.statement(paths, criteria)))
             resources += [r for row in rows for r in kind.resources(row, on)]
-            _audit(session, actor, kind, rows, f"export {name} {place.code}")
+            reads += _reads(kind, rows)
+        _audit(session, actor, reads, f"export {place.code}")
     return resources
