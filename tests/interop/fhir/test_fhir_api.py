@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from alima.core.models import AuditEvent
 from alima.core.time import utcnow
 from tests.factories.core import World, bearer
 from tests.interop.fhir.conftest import Caseload, validate
+from tests.security.hostile import SAMPLES
 
 FHIR_JSON = "application/fhir+json"
 
@@ -225,3 +227,19 @@ def test_bulk_export_of_a_site(
         404,
         "CORE_011",
     )
+
+
+def test_hostile_queries_get_a_clear_answer(
+    client: TestClient, session: Session, world: World, caseload: Caseload
+) -> None:
+    headers = bearer(session, world.users["data_manager"].username)
+    for value in (*SAMPLES, "\x00", "ge" + "9" * 40, "Patient/" + "x" * 500, "|", "a|b|c"):
+        for resource_type in ("Observation", "Location"):
+            for name in ("_id", "patient", "date", "code", "identifier", "_lastUpdated"):
+                response = client.get(
+                    f"/fhir/{resource_type}", headers=headers, params={name: value}
+                )
+                assert response.status_code in {200, 400}, (resource_type, name, value)
+                validate(response.json())
+        response = client.get(f"/fhir/Observation/{quote(value, safe='')}", headers=headers)
+        assert response.status_code in {400, 404}, value

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alima.core.errors import BadRequest
 from alima.interop.fhir.search import Token, parse_date, parse_id, parse_search, parse_token
+from tests.security.hostile import SAMPLES
 
 
 @pytest.mark.parametrize(
@@ -64,3 +68,20 @@ def test_ids() -> None:
     assert parse_id(f"{visit}-muac") == (visit, "muac")
     assert parse_id(str(visit)) == (visit, None)
     assert parse_id("nope") is None
+
+
+_NAMES = st.sampled_from(
+    ["_id", "_lastUpdated", "patient", "date", "code", "identifier", "_count", "_offset", "x"]
+)
+_VALUES = st.one_of(
+    st.sampled_from(SAMPLES),
+    st.text(max_size=40),
+    st.sampled_from(["ge2024", "le2024-06-12T10:00:00Z", "http://loinc.org|29463-7", "0", ","]),
+)
+
+
+@given(st.lists(st.tuples(_NAMES, _VALUES), max_size=6))
+def test_any_query_is_parsed_or_refused(items: list[tuple[str, str]]) -> None:
+    # Parsed, or refused with a clear 400 (BadRequest): never another exception.
+    with contextlib.suppress(BadRequest):
+        parse_search("Observation", items)
