@@ -1,10 +1,11 @@
 """FHIR use cases: read, search, a patient's everything, a site's bulk export.
 
 Same access as the pages: patient-level resources need ``PATIENT_READ`` at the record's place
-(an aggregates-only partner has it nowhere and is refused, 403); a record outside the reader's
-places is absent: 404 on read (the attempt audited ``READ_DENIED``, naming no child), missing
-from searches. Every patient whose data a response carries is audited ``READ`` in the same
-transaction; the export needs ``PATIENT_EXPORT`` at the site, as the patient-level exports do.
+(an aggregates-only partner has it nowhere: its searches are refused, 403); a record outside
+the reader's places is absent: 404 on read, the attempt audited ``READ_DENIED`` as the pages
+audit it (a patient by its id, a record naming no child), and missing from searches. Every
+patient whose data a response carries is audited ``READ`` in the same transaction; the export
+needs ``PATIENT_EXPORT`` at the site, as the patient-level exports do.
 """
 
 from __future__ import annotations
