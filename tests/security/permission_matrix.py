@@ -653,3 +653,27 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
 }
 
 MATRIX |= TREAT_MATRIX
+
+#: The FHIR API (alima.interop.fhir): the same readers as the patient pages; a read of a
+#: record out of scope is absent; searches are refused to aggregates-only readers (and
+#: out of scope simply find nothing, so they are not called there); the export of a site
+#: needs the patient-level export.
+FHIR_MATRIX: dict[tuple[str, str], Rule] = {
+    ("GET", "/fhir/metadata"): Rule(EVERYONE),
+    ("GET", "/fhir/{resource_type}"): Rule(
+        PATIENT_READERS,
+        values={"resource_type": "Patient"},
+        query=lambda t: {"_id": t["patient_id"]},
+    ),
+    ("GET", "/fhir/{resource_type}/{resource_id}"): Rule(
+        PATIENT_READERS,
+        scoped=True,
+        values={"resource_type": "Patient", "resource_id": "patient_id"},
+    ),
+    ("GET", "/fhir/Patient/{patient_id}/$everything"): Rule(PATIENT_READERS, scoped=True),
+    ("GET", "/fhir/$export"): Rule(
+        PATIENT_EXPORTERS, scoped=True, query=lambda t: {"site": t["place_code"]}
+    ),
+}
+
+MATRIX |= FHIR_MATRIX

@@ -67,7 +67,7 @@ def expected_status(method: str, path: str, rule: Rule) -> frozenset[int]:
         return frozenset({rule.expect})
     if method == "GET":
         return frozenset({200})
-    if path.startswith("/api/"):
+    if path.startswith(("/api/", "/fhir/")):
         return frozenset({200, 201, 204})
     return frozenset({303})
 
@@ -150,7 +150,7 @@ def call(
     """
     url = url_for(path, rule, targets)
     params = {k: str(v) for k, v in rule.query(targets).items()} if rule.query else None
-    if path.startswith("/api/"):
+    if path.startswith(("/api/", "/fhir/")):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         body = rule.json(targets) if rule.json else None
         response: Response = client.request(method, url, params=params, json=body, headers=headers)

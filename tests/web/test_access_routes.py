@@ -43,7 +43,7 @@ def test_every_patient_route_hides_other_facilities(
     target = world.patient_b.id
     for method, path in routes:
         url = PATIENT_PARAM.sub(str(target), path)
-        if path.startswith("/api/"):
+        if path.startswith(("/api/", "/fhir/")):
             response = client.request(
                 method,
                 url,
@@ -55,7 +55,7 @@ def test_every_patient_route_hides_other_facilities(
             data = {"csrf_token": csrf(client)} if method == "POST" else None
             response = client.request(method, url, data=data)
         assert response.status_code == 404, (method, path, response.status_code)
-        if not path.startswith("/api/"):
+        if not path.startswith(("/api/", "/fhir/")):
             assert "text/html" in response.headers["content-type"]
     with session.begin():
         attempts = list(

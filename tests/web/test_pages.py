@@ -31,7 +31,8 @@ def html_get_routes(app: FastAPI) -> list[str]:
     return sorted(
         route.path
         for route in iter_routes(app.routes)
-        if "GET" in route.methods and not route.path.startswith("/api/")
+        # The JSON API and FHIR (alima.interop.fhir) are not pages.
+        if "GET" in route.methods and not route.path.startswith(("/api/", "/fhir/"))
     )
 
 

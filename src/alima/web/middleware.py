@@ -93,7 +93,8 @@ class RequestContextMiddleware:
             return
         cookies = _cookies(scope)
         path: str = scope.get("path", "")
-        is_api = path.startswith("/api/")
+        # Machine clients (the JSON API, FHIR): language from Accept-Language, no CSRF cookie.
+        is_api = path.startswith(("/api/", "/fhir/")) or path == "/fhir"
         locale = cookies.get(LOCALE_COOKIE)
         if is_api or locale not in LOCALES:
             locale = negotiate(_header(scope, b"accept-language")) if is_api else None
