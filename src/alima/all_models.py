@@ -6,6 +6,7 @@ from alima.community import models as community_models
 from alima.core import models as core_models
 from alima.core.db import Base
 from alima.indicators import models as indicators_models
+from alima.interop.openrosa import models as openrosa_models
 from alima.nutrition import models as nutrition_models
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "core_models",
     "indicators_models",
     "nutrition_models",
+    "openrosa_models",
 ]
