@@ -12,9 +12,9 @@ import base64
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from xml.etree.ElementTree import fromstring
 
 import pytest
+from defusedxml.ElementTree import fromstring
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -29,8 +29,9 @@ from alima.interop.openrosa.models import Submission
 from alima.interop.openrosa.schemas import SubmissionReapply, SubmissionReject
 from alima.nutrition import service as nutrition
 from alima.nutrition.models import Visit
-from tests.factories.core import PASSWORD, World
+from tests.factories.core import PASSWORD, World, csrf, sign_in
 from tests.factories.nutrition import admit_sam_child
+from tests.factories.openrosa import screening_xml
 
 NS = {"x": "http://openrosa.org/xforms/xformsList", "r": "http://openrosa.org/http/response"}
 
@@ -45,22 +46,6 @@ def device(app: FastAPI) -> Iterator[TestClient]:
     """A device talking to the server over HTTPS (as behind the reverse proxy)."""
     with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
         yield c
-
-
-def screening_xml(instance_id: str, *, age: int = 18, muac: int = 108, patient: str = "") -> bytes:
-    form = find_form(SCREENING)
-    assert form is not None
-    return f"""<?xml version="1.0"?>
-<data xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms"
-      id="{SCREENING}" version="{form.version}">
-  <screened_on>{today().isoformat()}</screened_on><place_code/>
-  <screener_type>chw</screener_type><screener_name>Awa</screener_name>
-  <child_given_name>Fanta</child_given_name><child_family_name>Diarra</child_family_name>
-  <child_sex>F</child_sex><child_age_months>{age}</child_age_months><caregiver_name/>
-  <village>Pogo</village><patient_identifier>{patient}</patient_identifier>
-  <muac_mm>{muac}</muac_mm><oedema>none</oedema>
-  <meta><instanceID>{instance_id}</instanceID><instanceName>Fanta</instanceName></meta>
-</data>""".encode()
 
 
 def visit_xml(instance_id: str, identifier: str, *, weight: str = "6.3") -> bytes:
@@ -165,11 +150,8 @@ def test_screening_submitted_is_recorded_once(
         assert [s.id for s in screenings] == [row.entity_id]
         assert screenings[0].muac_band == "red"
         assert screenings[0].referral is not None
-    page_client = device
-    from tests.factories.core import sign_in
-
-    sign_in(page_client, user)
-    page = page_client.get(f"/community/screenings/{row.entity_id}")
+    sign_in(device, user)
+    page = device.get(f"/community/screenings/{row.entity_id}")
     assert page.status_code == 200
     assert "Fanta" in page.text
 
@@ -293,3 +275,36 @@ def test_visit_for_a_child_without_open_episode_is_refused_and_kept(
     [row] = rows(session, instance)
     assert row.status == SubmissionStatus.REFUSED
     assert row.reason_code == "ODK_007"
+
+
+def test_data_manager_reviews_on_the_page(
+    device: TestClient, session: Session, world: World
+) -> None:
+    instance = f"uuid:{uuid.uuid4()}"
+    assert (
+        post(device, world.users["clinician_a"].username, screening_xml(instance, age=4))[0] == 202
+    )
+    [row] = rows(session, instance)
+    sign_in(device, world.users["data_manager"].username)
+    listing = device.get("/openrosa/review")
+    assert listing.status_code == 200
+    assert f"/openrosa/review/{row.id}" in listing.text
+    assert "refusée par les règles" in listing.text
+    page = device.get(f"/openrosa/review/{row.id}")
+    assert page.status_code == 200
+    assert "6 à 59 mois" in page.text
+    empty = device.post(
+        f"/openrosa/review/{row.id}/reject", data={"reason": "", "csrf_token": csrf(device)}
+    )
+    assert empty.status_code == 422
+    done = device.post(
+        f"/openrosa/review/{row.id}/reject",
+        data={"reason": "Enfant trop jeune, vu au CSCom", "csrf_token": csrf(device)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert f"/openrosa/review/{row.id}" not in device.get("/openrosa/review").text
+    assert device.get(f"/openrosa/review/{row.id}").status_code == 200
+    # A clinician has no review page.
+    sign_in(device, world.users["clinician_a"].username)
+    assert device.get("/openrosa/review").status_code == 403
