@@ -49,7 +49,9 @@ def device(app: FastAPI) -> Iterator[TestClient]:
 
 
 def visit_xml(instance_id: str, identifier: str, *, weight: str = "6.3") -> bytes:
-    return f"""<data id="{VISIT}" version="{find_form(VISIT).version if find_form(VISIT) else ""}">
+    form = find_form(VISIT)
+    assert form is not None
+    return f"""<data id="{VISIT}" version="{form.version}">
   <patient_identifier>{identifier}</patient_identifier><visit_on>{today().isoformat()}</visit_on>
   <weight_kg>{weight}</weight_kg><height_cm/><measure/><muac_mm>114</muac_mm>
   <oedema>none</oedema><temperature_c/><appetite_test_passed>yes</appetite_test_passed>

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from pydantic import BaseModel
 
 from alima.community.schemas import ScreeningCreate
 from alima.interop.openrosa.catalogue import SCREENING, VISIT, convert_xlsform, forms, xlsform_paths
@@ -70,7 +71,7 @@ def _instance_fields(form_id: str) -> set[str]:
 @pytest.mark.parametrize(
     ("form_id", "schema"), [(SCREENING, ScreeningCreate), (VISIT, VisitCreate)]
 )
-def test_form_fields_are_the_service_schema_fields(form_id: str, schema: type) -> None:
+def test_form_fields_are_the_service_schema_fields(form_id: str, schema: type[BaseModel]) -> None:
     fields = _instance_fields(form_id) - RESOLVED
     assert fields
     assert fields <= set(schema.model_fields), fields - set(schema.model_fields)

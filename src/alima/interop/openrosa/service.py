@@ -363,7 +363,9 @@ def _under_review(session: Session, submission_id: uuid.UUID, actor: Actor) -> S
     return row
 
 
-def _reapplied_xml(session: Session, row: Submission, xml_text: str | None, actor: Actor) -> bytes:
+def _reapplied_xml(
+    session: Session, row: Submission, xml_text: str | None, actor: Actor
+) -> tuple[bytes, str]:
     """Keep the correction (the XML received stays as it was) and audit the new attempt."""
     if xml_text:
         row.corrected_xml = xml_text
