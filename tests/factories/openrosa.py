@@ -9,16 +9,18 @@ from sqlalchemy.orm import Session
 from alima.core.access import Actor
 from alima.core.time import today
 from alima.interop.openrosa import service
-from alima.interop.openrosa.catalogue import SCREENING
+from alima.interop.openrosa.catalogue import SCREENING, find_form
 
 
 def screening_xml(
     instance_id: str, *, age: int = 18, muac: int = 108, patient: str = "", place: str = ""
 ) -> bytes:
     """A community screening as ODK Collect submits it."""
+    form = find_form(SCREENING)
+    assert form is not None
     return f"""<?xml version="1.0"?>
 <data xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms"
-      id="{SCREENING}" version="2026112801">
+      id="{SCREENING}" version="{form.version}">
   <screened_on>{today().isoformat()}</screened_on><place_code>{place}</place_code>
   <screener_type>chw</screener_type><screener_name>Awa</screener_name>
   <child_given_name>Fanta</child_given_name><child_family_name>Diarra</child_family_name>
