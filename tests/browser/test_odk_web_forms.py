@@ -56,9 +56,7 @@ def _install_engine() -> None:
         if IN_CI:
             pytest.fail("npm is required in CI to install ODK Web Forms")
         pytest.skip("npm not found: ODK Web Forms cannot be installed")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"], cwd=HOST, check=True, timeout=600
-    )
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HOST, check=True, timeout=600)
 
 
 @dataclass
