@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,13 @@ from alima.interop.openrosa.catalogue import SCREENING, find_form
 
 
 def screening_xml(
-    instance_id: str, *, age: int = 18, muac: int = 108, patient: str = "", place: str = ""
+    instance_id: str,
+    *,
+    age: int = 18,
+    muac: int = 108,
+    patient: str = "",
+    place: str = "",
+    on: date | None = None,
 ) -> bytes:
     """A community screening as ODK Collect submits it."""
     form = find_form(SCREENING)
@@ -21,7 +28,7 @@ def screening_xml(
     return f"""<?xml version="1.0"?>
 <data xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms"
       id="{SCREENING}" version="{form.version}">
-  <screened_on>{today().isoformat()}</screened_on><place_code>{place}</place_code>
+  <screened_on>{(on or today()).isoformat()}</screened_on><place_code>{place}</place_code>
   <screener_type>chw</screener_type><screener_name>Awa</screener_name>
   <child_given_name>Fanta</child_given_name><child_family_name>Diarra</child_family_name>
   <child_sex>F</child_sex><child_age_months>{age}</child_age_months><caregiver_name/>

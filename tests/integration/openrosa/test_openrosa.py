@@ -20,15 +20,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alima.alliance.models import DataPeriod
+from alima.alliance.rules import months_before
 from alima.community.models import Screening
-from alima.core.time import today
+from alima.core.time import today, utcnow
 from alima.interop.openrosa import service
 from alima.interop.openrosa.catalogue import SCREENING, VISIT, find_form
 from alima.interop.openrosa.enums import SubmissionStatus
 from alima.interop.openrosa.models import Submission
 from alima.interop.openrosa.schemas import SubmissionReapply, SubmissionReject
 from alima.nutrition import service as nutrition
-from alima.nutrition.models import Visit
+from alima.nutrition.schemas import VisitCreate
+from tests.factories.alliance import build_alliance
 from tests.factories.core import PASSWORD, World, csrf, sign_in
 from tests.factories.nutrition import admit_sam_child
 from tests.factories.openrosa import screening_xml
@@ -243,26 +246,66 @@ def test_refused_by_the_protocol_is_listed_then_fixed_or_rejected(
 def test_visit_submitted_appears_on_the_card_with_the_protocol_dose(
     device: TestClient, session: Session, world: World
 ) -> None:
-    admitted = admit_sam_child(session, world, admitted_on=today() - timedelta(days=7))
-    episode = nutrition.get_episode(session, admitted.episode_id, actor=world.actors["clinician_a"])
+    """Two identical children: one visit sent from a device, the same visit from the web form."""
+    clinician = world.actors["clinician_a"]
+    week_ago = today() - timedelta(days=7)
+    by_device = admit_sam_child(session, world, admitted_on=week_ago)
+    by_web = admit_sam_child(session, world, admitted_on=week_ago)
+    episode = nutrition.get_episode(session, by_device.episode_id, actor=clinician)
     instance = f"uuid:{uuid.uuid4()}"
     status, message = post(
         device, world.users["clinician_a"].username, visit_xml(instance, episode.patient_identifier)
     )
     assert status == 201, message
     [row] = rows(session, instance)
-    card = nutrition.get_episode(session, admitted.episode_id, actor=world.actors["clinician_a"])
+    web = nutrition.record_visit(
+        session,
+        by_web.episode_id,
+        VisitCreate(visit_on=today(), weight_kg=6.3, muac_mm=114, appetite_test_passed=True),
+        actor=clinician,
+    )
+    card = nutrition.get_episode(session, by_device.episode_id, actor=clinician)
     visit = next(v for v in card.visits if v.id == row.entity_id)
     assert visit.weight_kg == pytest.approx(6.3)
-    # The dose is the protocol's: the same visit through the service gives the same ration.
     assert visit.sachets_given > 0
-    assert visit.sachets_given == card.visits[-1].sachets_given
-    assert card.sachets_per_week == visit.sachets_given or visit.next_visit_on is not None
+    assert (visit.band, visit.sachets_given, visit.next_visit_on, visit.alerts) == (
+        web.visit.band,
+        web.visit.sachets_given,
+        web.visit.next_visit_on,
+        web.visit.alerts,
+    )
+    assert card.sachets_per_week == web.rutf_sachets_per_week
+    sign_in(device, world.users["clinician_a"].username)
+    page = device.get(f"/nutrition/episodes/{by_device.episode_id}")
+    assert page.status_code == 200
+    assert "6,3" in page.text
+
+
+def test_a_month_approved_and_locked_refuses_the_submission(
+    device: TestClient, session: Session, world: World
+) -> None:
+    alliance = build_alliance(session, world)
+    month = months_before(today().replace(day=1), 12)
     with session.begin():
-        assert (
-            session.scalar(select(func.count()).select_from(Visit).where(Visit.id == row.entity_id))
-            == 1
+        session.add(
+            DataPeriod(
+                project_id=alliance.period.project_id,
+                place_id=world.facility_a.id,
+                starts_on=month,
+                status="approved",
+                round=1,
+                submitted_by_id=alliance.period.submitted_by_id,
+                approved_at=utcnow(),
+            )
         )
+    instance = f"uuid:{uuid.uuid4()}"
+    xml = screening_xml(instance, on=month + timedelta(days=3))
+    status, message = post(device, world.users["clinician_a"].username, xml)
+    assert status == 202
+    [row] = rows(session, instance)
+    assert row.status == SubmissionStatus.REFUSED
+    assert row.reason_code == "ALLIANCE_005"
+    assert message.startswith("Formulaire reçu mais non enregistré")
 
 
 def test_visit_for_a_child_without_open_episode_is_refused_and_kept(
