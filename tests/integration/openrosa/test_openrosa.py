@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session
 
 from alima.alliance.models import DataPeriod
 from alima.alliance.rules import months_before
+from alima.care.enums import Classification
+from alima.care.service.consultations import get_consultation
 from alima.community.models import Screening
 from alima.core.time import today, utcnow
 from alima.interop.openrosa import service
-from alima.interop.openrosa.catalogue import SCREENING, VISIT, find_form
+from alima.interop.openrosa.catalogue import CONSULTATION, SCREENING, VISIT, find_form
 from alima.interop.openrosa.enums import SubmissionStatus
 from alima.interop.openrosa.models import Submission
 from alima.interop.openrosa.schemas import SubmissionReapply, SubmissionReject
@@ -353,3 +355,41 @@ def test_data_manager_reviews_on_the_page(
     # A clinician has no review page.
     sign_in(device, world.users["clinician_a"].username)
     assert device.get("/openrosa/review").status_code == 403
+
+
+def consultation_xml(instance_id: str, identifier: str, *, muac: str = "128") -> bytes:
+    form = find_form(CONSULTATION)
+    assert form is not None
+    return f"""<data id="{CONSULTATION}" version="{form.version}">
+  <patient_identifier>{identifier}</patient_identifier><consulted_on>{today().isoformat()}</consulted_on>
+  <weight_kg>8.4</weight_kg><temperature_c>38.6</temperature_c><breaths_per_minute>56</breaths_per_minute>
+  <cough>yes</cough><chest_indrawing>no</chest_indrawing><stridor>no</stridor>
+  <fever_history>yes</fever_history><stiff_neck>no</stiff_neck>
+  <danger_signs/><rdt_result>rdt_positive</rdt_result><malaria_treatment>act</malaria_treatment>
+  <muac_mm>{muac}</muac_mm><oedema>none</oedema><diagnoses/><referred>no</referred>
+  <referred_to/><note/>
+  <meta><instanceID>{instance_id}</instanceID></meta>
+</data>""".encode()
+
+
+def test_consultation_submitted_gets_the_imci_triage(
+    device: TestClient, session: Session, world: World
+) -> None:
+    instance = f"uuid:{uuid.uuid4()}"
+    xml = consultation_xml(instance, world.patient_a.identifier)
+    status, message = post(device, world.users["clinician_a"].username, xml)
+    assert status == 201, message
+    [row] = rows(session, instance)
+    assert row.entity_type == "care_consultation"
+    read = get_consultation(session, row.entity_id, actor=world.actors["clinician_a"])
+    assert read.patient_id == world.patient_a.id
+    assert {Classification.PNEUMONIA, Classification.MALARIA} <= set(read.classifications)
+    # A child of 13 months without MUAC: the consultation service refuses it, kept for review.
+    missing = f"uuid:{uuid.uuid4()}"
+    status, _ = post(
+        device,
+        world.users["clinician_a"].username,
+        consultation_xml(missing, world.patient_a.identifier, muac=""),
+    )
+    assert status == 202
+    assert rows(session, missing)[0].status == SubmissionStatus.REFUSED

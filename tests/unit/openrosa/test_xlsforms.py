@@ -9,8 +9,16 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from pydantic import BaseModel
 
+from alima.care.schemas import ConsultationCreate
 from alima.community.schemas import ScreeningCreate
-from alima.interop.openrosa.catalogue import SCREENING, VISIT, convert_xlsform, forms, xlsform_paths
+from alima.interop.openrosa.catalogue import (
+    CONSULTATION,
+    SCREENING,
+    VISIT,
+    convert_xlsform,
+    forms,
+    xlsform_paths,
+)
 from alima.interop.openrosa.instance import peek
 from alima.interop.openrosa.mapping import APPLY
 from alima.nutrition.schemas import VisitCreate
@@ -22,7 +30,7 @@ RESOLVED = {"patient_identifier"}
 
 def test_every_xlsform_is_served_and_applied() -> None:
     assert len(xlsform_paths()) >= 2
-    assert set(forms()) == {SCREENING, VISIT}
+    assert set(forms()) == {SCREENING, VISIT, CONSULTATION}
     assert set(APPLY) == set(forms())
 
 
@@ -69,7 +77,8 @@ def _instance_fields(form_id: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("form_id", "schema"), [(SCREENING, ScreeningCreate), (VISIT, VisitCreate)]
+    ("form_id", "schema"),
+    [(SCREENING, ScreeningCreate), (VISIT, VisitCreate), (CONSULTATION, ConsultationCreate)],
 )
 def test_form_fields_are_the_service_schema_fields(form_id: str, schema: type[BaseModel]) -> None:
     fields = _instance_fields(form_id) - RESOLVED

@@ -20,6 +20,7 @@ FORMS_DIR = Path(__file__).resolve().parent / "forms"
 #: Which service records each form (``alima.interop.openrosa.apply``).
 SCREENING = "alima_community_screening"
 VISIT = "alima_cmam_visit"
+CONSULTATION = "alima_consultation"
 
 _TITLE = re.compile(r"<h:title>(.*?)</h:title>", re.DOTALL)
 _ROOT = re.compile(r'<data id="([^"]+)"(?: version="([^"]*)")?')

@@ -15,13 +15,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from alima.care.schemas import ConsultationCreate
+from alima.care.service.consultations import record_consultation
 from alima.community.schemas import ScreeningCreate
 from alima.community.service import record_screening
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.errors import NotFound, RuleViolation
 from alima.core.models import Patient
-from alima.interop.openrosa.catalogue import SCREENING, VISIT
+from alima.interop.openrosa.catalogue import CONSULTATION, SCREENING, VISIT
 from alima.interop.openrosa.errors import OpenRosaError
 from alima.interop.openrosa.instance import Instance
 from alima.nutrition import repository as nutrition_repository
@@ -115,10 +117,34 @@ def _visit(
     return Applied("nutrition_visit", result.visit.id, place_code)
 
 
+CONSULTATION_BOOLEANS = frozenset(
+    {"cough", "chest_indrawing", "stridor", "fever_history", "stiff_neck", "referred"}
+)
+#: Answers that are lists: a select_multiple, and codes typed with spaces between them.
+CONSULTATION_LISTS = ("danger_signs", "diagnoses")
+
+
+def _consultation(
+    session: Session, fields: dict[str, str], actor: Actor, place_code: str | None
+) -> Applied:
+    values = answers(fields, booleans=CONSULTATION_BOOLEANS)
+    for name in CONSULTATION_LISTS:
+        if name in values:
+            values[name] = str(values[name]).split()
+    identifier = str(values.pop("patient_identifier", ""))
+    with session.begin():
+        values["patient_id"] = str(patient_by_identifier(session, actor, identifier).id)
+    if place_code:
+        values.setdefault("place_code", place_code)
+    consultation = record_consultation(session, validated(ConsultationCreate, values), actor=actor)
+    return Applied("care_consultation", consultation.id, consultation.place_code)
+
+
 #: The service that records each form.
 APPLY: dict[str, Callable[[Session, dict[str, str], Actor, str | None], Applied]] = {
     SCREENING: _screening,
     VISIT: _visit,
+    CONSULTATION: _consultation,
 }
 
 
