@@ -381,6 +381,7 @@ def test_consultation_submitted_gets_the_imci_triage(
     assert status == 201, message
     [row] = rows(session, instance)
     assert row.entity_type == "care_consultation"
+    assert row.entity_id is not None
     read = get_consultation(session, row.entity_id, actor=world.actors["clinician_a"])
     assert read.patient_id == world.patient_a.id
     assert {Classification.PNEUMONIA, Classification.MALARIA} <= set(read.classifications)
