@@ -394,3 +394,13 @@ def test_consultation_submitted_gets_the_imci_triage(
     )
     assert status == 202
     assert rows(session, missing)[0].status == SubmissionStatus.REFUSED
+
+
+def test_behind_the_tls_proxy_devices_get_https_addresses(app: FastAPI, world: World) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"secure_cookies": True})
+    with TestClient(app, base_url="http://testserver", raise_server_exceptions=False) as proxy:
+        listed = proxy.get("/openrosa/formList", headers=basic(world.users["clinician_a"].username))
+    assert listed.status_code == 200
+    urls = [u.text or "" for u in fromstring(listed.content).iter(f"{{{NS['x']}}}downloadUrl")]
+    assert urls
+    assert all(u.startswith("https://testserver/openrosa/forms/") for u in urls)

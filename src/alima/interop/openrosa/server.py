@@ -132,15 +132,23 @@ def device_actor(request: Request, session: Session, settings: Settings) -> Acto
     return actor
 
 
-def _form_entry(parent: Element, form: XForm, request: Request) -> None:
+def _url(request: Request, name: str, settings: Settings, **params: str) -> str:
+    """An absolute URL for devices: ``https`` behind the TLS proxy (which speaks HTTP to us)."""
+    url = str(request.url_for(name, **params))
+    if settings.secure_cookies and url.startswith("http://"):
+        url = "https://" + url.removeprefix("http://")
+    return url
+
+
+def _form_entry(parent: Element, form: XForm, request: Request, settings: Settings) -> None:
     node = SubElement(parent, "xform")
     for tag, text in (
         ("formID", form.form_id),
         ("name", form.title),
         ("version", form.version),
         ("hash", f"md5:{form.md5}"),
-        ("downloadUrl", str(request.url_for("openrosa:form", form_id=form.form_id))),
-        ("manifestUrl", str(request.url_for("openrosa:manifest", form_id=form.form_id))),
+        ("downloadUrl", _url(request, "openrosa:form", settings, form_id=form.form_id)),
+        ("manifestUrl", _url(request, "openrosa:manifest", settings, form_id=form.form_id)),
     ):
         SubElement(node, tag).text = text
 
@@ -160,7 +168,7 @@ def form_list(
     root = Element("xforms", {"xmlns": XFORMS_LIST_NS})
     for form in forms().values():
         if form_id is None or form_id == form.form_id:
-            _form_entry(root, form, request)
+            _form_entry(root, form, request, settings)
     return _xml(root)
 
 
