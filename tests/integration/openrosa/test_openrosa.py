@@ -404,3 +404,20 @@ def test_behind_the_tls_proxy_devices_get_https_addresses(app: FastAPI, world: W
     urls = [u.text or "" for u in fromstring(listed.content).iter(f"{{{NS['x']}}}downloadUrl")]
     assert urls
     assert all(u.startswith("https://testserver/openrosa/forms/") for u in urls)
+
+
+def test_a_large_submission_split_over_posts_keeps_every_file(
+    device: TestClient, session: Session, world: World
+) -> None:
+    user = world.users["clinician_a"].username
+    instance = f"uuid:{uuid.uuid4()}"
+    xml = screening_xml(instance)
+    assert post(device, user, xml, ("arm.jpg", b"\xff\xd8one"))[0] == 201
+    assert (
+        post(device, user, xml, ("arm.jpg", b"\xff\xd8one"), ("tape.jpg", b"\xff\xd8two"))[0] == 202
+    )
+    detail = service.get_submission(
+        session, rows(session, instance)[0].id, actor=world.actors["data_manager"]
+    )
+    assert [(f.filename, f.size) for f in detail.files] == [("arm.jpg", 5), ("tape.jpg", 5)]
+    assert device.head("/openrosa/submission").status_code == 401
