@@ -421,3 +421,17 @@ def test_a_large_submission_split_over_posts_keeps_every_file(
     )
     assert [(f.filename, f.size) for f in detail.files] == [("arm.jpg", 5), ("tape.jpg", 5)]
     assert device.head("/openrosa/submission").status_code == 401
+
+
+def test_a_post_without_the_openrosa_header_is_refused(device: TestClient, world: World) -> None:
+    """A form on another site can post multipart, but cannot add this header."""
+    headers = basic(world.users["clinician_a"].username)
+    del headers["X-OpenRosa-Version"]
+    xml = screening_xml(f"uuid:{uuid.uuid4()}")
+    response = device.post(
+        "/openrosa/submission",
+        files=[("xml_submission_file", ("s.xml", xml, "text/xml"))],
+        headers=headers,
+    )
+    assert response.status_code == 403
+    assert "X-OpenRosa-Version" in response.text

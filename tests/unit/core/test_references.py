@@ -18,6 +18,7 @@ EXEMPT: dict[tuple[str, str], str] = {
         "core_audit_event",
         "place_id",
     ): "append-only log: no row elsewhere may block or cascade into it",
+    ("interop_submission", "entity_id"): "the record a form made, in the table entity_type names",
 }
 
 

@@ -39,3 +39,7 @@ class OpenRosaError(ErrorCode):
         "password in clear",
         N_("Send the password over HTTPS only: this server refuses it in clear."),
     )
+    ODK_013 = Detail(
+        "not an OpenRosa client",
+        N_("Send the header X-OpenRosa-Version: 1.0 with the submission, as OpenRosa clients do."),
+    )

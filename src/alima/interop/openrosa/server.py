@@ -258,6 +258,10 @@ def _receipt(receipt: Receipt) -> Response:
 async def submission(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Receive a filled form (multipart, ``xml_submission_file`` and its attachments)."""
     _locale(request)
+    # A page elsewhere cannot set this header on a post without a CORS preflight, which alima
+    # never grants: a browser that keeps a user's Basic credentials cannot be made to submit.
+    if request.headers.get("x-openrosa-version") != VERSION:
+        return _error(Forbidden(OpenRosaError.ODK_013))
     try:
         actor = await run_in_threadpool(device_actor, request, session, settings)
         xml, files = await _parts(request)
