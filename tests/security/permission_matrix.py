@@ -432,6 +432,20 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
         SIGNED_IN, scoped=True, query=lambda t: {"place_code": t["place_code"]}
     ),
     # --- community (API) ------------------------------------------------------------------
+    # ODK devices authenticate every request with HTTP Basic (tests/integration/openrosa):
+    # neither a browser's session nor an API token opens the OpenRosa server.
+    ("GET", "/openrosa/formList"): Rule(frozenset()),
+    ("GET", "/openrosa/forms/{form_id}/form.xml"): Rule(frozenset()),
+    ("GET", "/openrosa/forms/{form_id}/manifest"): Rule(frozenset()),
+    ("POST", "/openrosa/submission"): Rule(frozenset()),
+    ("GET", "/openrosa/review"): Rule(SUBMITTERS),
+    ("GET", "/openrosa/review/{submission_id}"): Rule(SUBMITTERS, scoped=True),
+    ("POST", "/openrosa/review/{submission_id}/reapply"): Rule(
+        SUBMITTERS, scoped=True, form=lambda t: {"corrected_xml": ""}
+    ),
+    ("POST", "/openrosa/review/{submission_id}/reject"): Rule(
+        SUBMITTERS, scoped=True, form=lambda t: {"reason": "Doublon"}
+    ),
     ("POST", "/api/v1/community/trainings"): Rule(
         CARE_WRITERS,
         scoped=True,

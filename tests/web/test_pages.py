@@ -20,6 +20,7 @@ from alima.nutrition.schemas import AdmissionCreate
 from alima.web.inventory import iter_routes
 from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
+from tests.factories.openrosa import refused_submission
 from tests.factories.treat import treat_page_values
 
 MAX_COMPRESSED = 60 * 1024
@@ -119,6 +120,10 @@ PAGES: dict[str, Page] = {
         query="place={facility_a_code}&month={month}",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    "/openrosa/review": Page("data_manager", ("Dépistage PB communautaire", "{facility_a_name}")),
+    "/openrosa/review/{submission_id}": Page(
+        "data_manager", ("Dépistage PB communautaire", "Pogo")
+    ),
     "/patients": Page("clinician_a", ("{patient_identifier}",), query="q=Coulibaly"),
     "/patients/new": Page("clinician_a", ("{facility_a_name}",)),
     "/patients/{patient_id}": Page("clinician_a", ("{patient_identifier}", "Molodo")),
@@ -140,7 +145,13 @@ PAGES: dict[str, Page] = {
 }
 
 #: Pages that are not rendered: each with its own expectation, tested below.
-NOT_PAGES = {"/lang/{code}"}
+NOT_PAGES = {
+    "/lang/{code}",
+    # The OpenRosa server: XML for ODK devices, tested in tests/integration/openrosa.
+    "/openrosa/formList",
+    "/openrosa/forms/{form_id}/form.xml",
+    "/openrosa/forms/{form_id}/manifest",
+}
 
 #: Refusals met by the walk's users: the page exists, the user may not see it (`Permission`).
 REFUSED: list[tuple[str, str, int]] = [
@@ -196,6 +207,9 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
         "code": "en",
         "user_id": str(world.users["clinician_a"].id),
     }
+    values["submission_id"] = refused_submission(
+        session, world.actors["clinician_a"], world.facility_a.code
+    )
     values |= treat_page_values(session, world)
     values |= alliance_page_values(session, world)
     # A read of the record, so that the read audit has a line to show.

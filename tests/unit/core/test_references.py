@@ -24,6 +24,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("sync_peer", "node_id"): "the hub's id of this laptop, in the hub's database",
     ("sync_conflict", "row_id"): "the conflicting row, of any synced table",
     ("sync_quarantine", "row_id"): "a refused record: it may name nothing that exists",
+    ("interop_submission", "entity_id"): "the record a form made, in the table entity_type names",
 }
 
 

@@ -106,39 +106,13 @@ def sign_in(
     """
     now = utcnow()
     name = username.strip().lower()[:80]
-    client = (ip or UNKNOWN_CLIENT)[:64]
-    forget_before = now - timedelta(minutes=settings.login_throttle_minutes)
+    client = _claim_attempt(session, name, ip, now, settings)
     with session.begin():
-        failures = repository.claim_sign_in_attempt(
-            session, username=name, client=client, now=now, forget_before=forget_before
-        )
-        if failures is None:
-            until = repository.sign_in_blocked_until(session, username=name, client=client)
-        elif failures >= settings.login_max_failures:
-            # Block before checking: parallel attempts wait while this one is checked.
-            until = now + sign_in_wait(failures, settings)
-            repository.block_sign_in(session, username=name, client=client, until=until)
-    if failures is None:
-        seconds = max(1, int(((until or now) - now).total_seconds()) + 1)
-        raise Throttled(CoreError.CORE_006, seconds=seconds)
-    with session.begin():
-        user = repository.find_user_by_username(session, name)
-        ok = verify_password(user.password_hash if user and user.active else None, password)
-        session.add(LoginAttempt(username=name, succeeded=ok, ip=ip))
-        if not ok or user is None:
-            record(
-                session,
-                None,
-                AuditAction.SIGN_IN_FAILED,
-                entity_type="user",
-                entity_id=user.id if user else None,
-                detail=name,
-            )
+        user = _checked_user(session, name, password, ip)
+        if user is None:
             result: SignedIn | None = None
         else:
             repository.clear_sign_in_failures(session, username=name, client=client)
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
             user.last_sign_in_at = now
             token = new_token()
             session.add(
@@ -156,6 +130,82 @@ def sign_in(
     if result is None:
         raise Unauthenticated(CoreError.CORE_005)
     return result
+
+
+def _claim_attempt(
+    session: Session, name: str, ip: str | None, now: datetime, settings: Settings
+) -> str:
+    """Count an attempt of ``name`` from ``ip`` (throttled), in a transaction of its own.
+
+    Returns the client key; raises ``Throttled`` while that client must wait.
+    """
+    client = (ip or UNKNOWN_CLIENT)[:64]
+    forget_before = now - timedelta(minutes=settings.login_throttle_minutes)
+    with session.begin():
+        failures = repository.claim_sign_in_attempt(
+            session, username=name, client=client, now=now, forget_before=forget_before
+        )
+        if failures is None:
+            until = repository.sign_in_blocked_until(session, username=name, client=client)
+        elif failures >= settings.login_max_failures:
+            # Block before checking: parallel attempts wait while this one is checked.
+            until = now + sign_in_wait(failures, settings)
+            repository.block_sign_in(session, username=name, client=client, until=until)
+    if failures is None:
+        seconds = max(1, int(((until or now) - now).total_seconds()) + 1)
+        raise Throttled(CoreError.CORE_006, seconds=seconds)
+    return client
+
+
+def _checked_user(session: Session, name: str, password: str, ip: str | None) -> User | None:
+    """The active user ``name`` if ``password`` is theirs (inside the caller's transaction).
+
+    The attempt is kept and a failure audited; a hash made with older parameters is renewed.
+    """
+    user = repository.find_user_by_username(session, name)
+    ok = verify_password(user.password_hash if user and user.active else None, password)
+    session.add(LoginAttempt(username=name, succeeded=ok, ip=ip))
+    if not ok or user is None:
+        record(
+            session,
+            None,
+            AuditAction.SIGN_IN_FAILED,
+            entity_type="user",
+            entity_id=user.id if user else None,
+            detail=name,
+        )
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def actor_from_password(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    ip: str | None,
+    settings: Settings,
+    channel: str,
+) -> Actor:
+    """The actor of a device that sends a user name and password with each request.
+
+    Throttled and audited on failure like a sign-in, but no session is opened: the device
+    (ODK Collect) authenticates every request itself.
+    """
+    name = username.strip().lower()[:80]
+    client = _claim_attempt(session, name, ip, utcnow(), settings)
+    with session.begin():
+        user = _checked_user(session, name, password, ip)
+        if user is not None:
+            repository.clear_sign_in_failures(session, username=name, client=client)
+            actor: Actor | None = actor_for(session, user, channel=channel, ip=ip)
+        else:
+            actor = None
+    if actor is None:
+        raise Unauthenticated(CoreError.CORE_005)
+    return actor
 
 
 def actor_from_session(

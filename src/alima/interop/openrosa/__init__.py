@@ -1,0 +1,1 @@
+"""OpenRosa (ODK Collect, Enketo): XLSForms served as XForms, submissions applied by services."""
