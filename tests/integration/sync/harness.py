@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from alima.core.access import Actor
@@ -31,7 +32,7 @@ from alima.nutrition.schemas import AdmissionCreate, VisitCreate
 from alima.sync import hub as hub_service
 from alima.sync import node as node_service
 from alima.sync.node import Transport
-from tests.conftest import fresh_database_url
+from tests.conftest import PG_URL, fresh_database_url, reset_postgresql
 from tests.factories.core import World, build_world
 
 _TEMPLATE: list[Path] = []
@@ -67,9 +68,32 @@ class Hub:
             return hub_service.invite(session, place.code).code
 
 
+def hub_database_url(backend: str, tmp_path: Path) -> str:
+    """An empty database for a hub: a file, or a PostgreSQL database of its own.
+
+    Not the PostgreSQL database the other tests share: a hub is built from scratch each time.
+    """
+    if backend == "sqlite" or not PG_URL:
+        return fresh_database_url(backend, tmp_path, "hub")
+    url = make_url(PG_URL)
+    name = f"{url.database}_sync_hub"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    hub_url = url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(hub_url)
+    reset_postgresql(engine)
+    engine.dispose()
+    return hub_url
+
+
 def make_hub(backend: str, tmp_path: Path) -> Hub:
     """A hub of ``backend`` holding the test world."""
-    factory = migrated(fresh_database_url(backend, tmp_path, "hub"))
+    factory = migrated(hub_database_url(backend, tmp_path))
     with factory() as session:
         world = build_world(session)
     return Hub(factory, world)
