@@ -7,6 +7,7 @@ from alima.core import models as core_models
 from alima.core.db import Base
 from alima.indicators import models as indicators_models
 from alima.nutrition import models as nutrition_models
+from alima.stock import models as stock_models
 
 __all__ = [
     "Base",
@@ -16,4 +17,5 @@ __all__ = [
     "core_models",
     "indicators_models",
     "nutrition_models",
+    "stock_models",
 ]
