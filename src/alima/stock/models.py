@@ -48,16 +48,12 @@ class StockMovement(LockedRecordMixin, Base):
         return None
 
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('receipt', 'loss', 'adjustment', 'stock_count')", name="kind"
-        ),
+        CheckConstraint("kind IN ('receipt', 'loss', 'adjustment', 'stock_count')", name="kind"),
         CheckConstraint("sachets >= 0 OR kind = 'adjustment'", name="sachets_positive"),
         CheckConstraint(
             "kind != 'receipt' OR (batch IS NOT NULL AND expires_on IS NOT NULL)",
             name="receipt_has_batch",
         ),
-        CheckConstraint(
-            "(corrects_id IS NULL) = (corrected_on IS NULL)", name="correction_dated"
-        ),
+        CheckConstraint("(corrects_id IS NULL) = (corrected_on IS NULL)", name="correction_dated"),
         Index("ix_stock_movement_place_on", "place_id", "product", "moved_on"),
     )

@@ -17,6 +17,7 @@ from alima.stock.service.reading import (
     site_stock,
     stock_alerts,
     stock_overview,
+    writable_sites,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "site_stock",
     "stock_alerts",
     "stock_overview",
+    "writable_sites",
 ]

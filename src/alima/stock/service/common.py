@@ -127,9 +127,7 @@ def ledgers(
             by_place[m.place_id].append(m)
     for place_id, rows in by_place.items():
         events[place_id] = events_of(rows)
-    given = nutrition_repository.sachets_given_by_day(
-        session, ids, product=product, until=until
-    )
+    given = nutrition_repository.sachets_given_by_day(session, ids, product=product, until=until)
     for place_id, day, sachets in given:
         events[place_id].append(rules.Event(on=day, step=rules.Step.DISPENSED, sachets=sachets))
     return {i: rules.play(e) for i, e in events.items()}

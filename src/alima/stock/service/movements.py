@@ -50,7 +50,7 @@ from alima.stock.service.common import (
 
 
 def _corrected(
-    session: Session, actor: Actor, data: _Movement, place: Place, kind: MovementKind
+    session: Session, data: _Movement, place: Place, kind: MovementKind
 ) -> StockMovement | None:
     """The movement ``data`` corrects, checked: same site and kind, live, not yet corrected."""
     if data.corrects_id is None:
@@ -86,7 +86,7 @@ def _check_removal(
         )
 
 
-def _in_sachets(data: _Quantity, per_carton: int) -> dict[str, int | None]:
+def _in_sachets(data: _Quantity, per_carton: int | None) -> dict[str, int | None]:
     """The typed quantity in sachets, with the cartons as typed."""
     size = data.sachets_per_carton or per_carton
     in_cartons = data.unit is QuantityUnit.CARTON
@@ -112,7 +112,7 @@ def _record(
     moved_on = record_date(data.moved_on, "moved_on", StockError.STOCK_001)
     with session.begin():
         place = writable_site(session, actor, data.place_code)
-        old = _corrected(session, actor, data, place, kind)
+        old = _corrected(session, data, place, kind)
         if kind is MovementKind.RECEIPT:
             _check_receipt(session, place, data, moved_on, leave_out=old.id if old else None)
         if removes is not None and removes[0] > 0:
@@ -136,9 +136,7 @@ def _record(
             created_by_id=actor.id,
             **values,
         )
-        add_created(
-            session, actor, row, ENTITY, after=snapshot(row, FIELDS), place_id=place.id
-        )
+        add_created(session, actor, row, ENTITY, after=snapshot(row, FIELDS), place_id=place.id)
         return movement_read(row, actor, place=place)
 
 
@@ -159,27 +157,23 @@ def _check_receipt(
 
 
 def record_receipt(
-    session: Session, data: ReceiptCreate, *, actor: Actor, per_carton: int
+    session: Session, data: ReceiptCreate, *, actor: Actor, per_carton: int | None
 ) -> MovementRead:
     """Record sachets received of one batch (typed in sachets or cartons)."""
     return _record(session, actor, data, MovementKind.RECEIPT, _in_sachets(data, per_carton))
 
 
 def record_loss(
-    session: Session, data: LossCreate, *, actor: Actor, per_carton: int
+    session: Session, data: LossCreate, *, actor: Actor, per_carton: int | None
 ) -> MovementRead:
     """Record sachets lost with the reason (never more than the site or batch holds)."""
     values = _in_sachets(data, per_carton)
     sachets = values["sachets"]
     assert sachets is not None  # noqa: S101 - always computed
-    return _record(
-        session, actor, data, MovementKind.LOSS, values, removes=(sachets, data.batch)
-    )
+    return _record(session, actor, data, MovementKind.LOSS, values, removes=(sachets, data.batch))
 
 
-def record_adjustment(
-    session: Session, data: AdjustmentCreate, *, actor: Actor
-) -> MovementRead:
+def record_adjustment(session: Session, data: AdjustmentCreate, *, actor: Actor) -> MovementRead:
     """Record a signed change of the balance with its reason."""
     if data.change == 0:
         raise RuleViolation(StockError.STOCK_009, field="change")
@@ -194,7 +188,7 @@ def record_adjustment(
 
 
 def record_count(
-    session: Session, data: CountCreate, *, actor: Actor, per_carton: int
+    session: Session, data: CountCreate, *, actor: Actor, per_carton: int | None
 ) -> MovementRead:
     """Record a physical count: it sets the balance (of the batch, or of the site)."""
     return _record(session, actor, data, MovementKind.COUNT, _in_sachets(data, per_carton))

@@ -111,9 +111,7 @@ def _site_read(
     state = _state(session, place, ledger, on=on, alert_weeks=alert_weeks, product=product)
     changes = {p.event.movement_id: p.change for p in ledger.played if p.event.movement_id}
     recent = repository.recent_movements(session, place.id, product=product, limit=RECENT_MOVEMENTS)
-    counts = [
-        p.event.on for p in ledger.played if p.event.step is rules.Step.COUNT
-    ]
+    counts = [p.event.on for p in ledger.played if p.event.step is rules.Step.COUNT]
     return StockRead(
         place_code=place.code,
         place_name=place.name,
@@ -285,3 +283,9 @@ def report_places(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
     """Places (any level) whose stock report the actor may read."""
     with session.begin():
         return [(p.code, p.name) for p in core_repository.list_places(session, read_paths(actor))]
+
+
+def writable_sites(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """The sites where the actor may record movements (code, name)."""
+    with session.begin():
+        return [(p.code, p.name) for p in sites_in(session, actor.paths_for(WRITE_PERMISSION))]
