@@ -19,6 +19,7 @@ from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import Alliance, build_alliance
 from tests.factories.core import PASSWORD, World, make_patient, make_user
+from tests.factories.stock import make_receipt
 from tests.factories.treat import treat_security_targets
 from tests.security.permission_matrix import Targets
 
@@ -121,6 +122,10 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         # A child of facility A not in treatment yet: the admission routes admit them.
         "admittable_patient_id": _new_patient(session, world.facility_a),
         "approved_period_id": _approved_period(session, alliance.period, world.facility_a),
+        # Stock at facility A, so that losses and negative adjustments are valid.
+        "stock_movement_id": str(
+            make_receipt(session, world.actors["clinician_a"], world.facility_a.code, 100).id
+        ),
     }
     outside = {
         **common,
@@ -137,6 +142,9 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         "admittable_patient_id": _new_patient(session, alliance.elsewhere_facility),
         "approved_period_id": _approved_period(
             session, alliance.elsewhere_period, alliance.elsewhere_facility
+        ),
+        "stock_movement_id": str(
+            make_receipt(session, elsewhere_admin, alliance.elsewhere_facility.code, 100).id
         ),
     }
     treat = treat_security_targets(

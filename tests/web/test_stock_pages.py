@@ -99,7 +99,9 @@ def test_a_nurse_receives_counts_and_sees_the_alert(
     assert line["Solde final"] == str(weekly)
     assert line["Inventaire physique"] == str(weekly)
     assert line["Semaines de stock restantes"] == "1"
-    book = load_workbook(io.BytesIO(client.get("/stock/reports/monthly.xlsx", params=query).content))
+    book = load_workbook(
+        io.BytesIO(client.get("/stock/reports/monthly.xlsx", params=query).content)
+    )
     sheet = book.active
     assert sheet is not None
     assert [c.value for c in sheet[2]][6] == weekly

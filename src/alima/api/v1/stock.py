@@ -87,15 +87,15 @@ def record_count(
     )
 
 
-@router.delete("/movements/{movement_id}")
+@router.delete("/movements/{stock_movement_id}")
 def delete_movement(
-    movement_id: uuid.UUID,
+    stock_movement_id: uuid.UUID,
     session: SessionDep,
     actor: ApiActor,
     deletion: FromQuery[RecordDelete],
 ) -> MovementRead:
     """Soft-delete a movement with a reason (``?reason=``)."""
-    return service.delete_movement(session, movement_id, deletion, actor=actor)
+    return service.delete_movement(session, stock_movement_id, deletion, actor=actor)
 
 
 @router.get("/reports/monthly")

@@ -8,7 +8,6 @@ approved month at flush, like any other record of the month.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -97,33 +96,51 @@ def _in_sachets(data: _Quantity, per_carton: int | None) -> dict[str, int | None
     }
 
 
+def _values(
+    data: _Movement, kind: MovementKind, per_carton: int | None
+) -> tuple[dict[str, int | None], int, str | None]:
+    """The row's quantities, the sachets it removes, and the batch it names."""
+    batch = getattr(data, "batch", None)
+    if isinstance(data, AdjustmentCreate):
+        if data.change == 0:
+            raise RuleViolation(StockError.STOCK_009, field="change")
+        return {"sachets": data.change}, -data.change, batch
+    assert isinstance(data, _Quantity)  # noqa: S101 - every other movement has a quantity
+    values = _in_sachets(data, per_carton)
+    removed = values["sachets"] if kind is MovementKind.LOSS else 0
+    return values, removed or 0, batch
+
+
 def _record(
     session: Session,
     actor: Actor,
     data: _Movement,
     kind: MovementKind,
-    values: Mapping[str, object],
-    *,
-    removes: tuple[int, str | None] | None = None,
+    per_carton: int | None = None,
 ) -> MovementRead:
-    """One movement use case: the site, the correction, the checks, the row and its audit."""
+    """One movement use case: the site, the correction, the checks, the row and its audit.
+
+    Access comes first: a refused writer or place is refused whatever the figures typed.
+    """
     if not actor.can(WRITE_PERMISSION):
         raise Forbidden(CoreError.CORE_002)
     moved_on = record_date(data.moved_on, "moved_on", StockError.STOCK_001)
     with session.begin():
         place = writable_site(session, actor, data.place_code)
         old = _corrected(session, data, place, kind)
+        values, removed, batch = _values(data, kind, per_carton)
+        leave_out = old.id if old else None
         if kind is MovementKind.RECEIPT:
-            _check_receipt(session, place, data, moved_on, leave_out=old.id if old else None)
-        if removes is not None and removes[0] > 0:
+            _check_receipt(session, place, data, moved_on, leave_out=leave_out)
+        if removed > 0:
             _check_removal(
                 session,
                 place,
                 product=data.product,
                 on=moved_on,
-                sachets=removes[0],
-                batch=removes[1],
-                leave_out=old.id if old else None,
+                sachets=removed,
+                batch=batch,
+                leave_out=leave_out,
             )
         row = new_row(
             StockMovement,
@@ -160,38 +177,26 @@ def record_receipt(
     session: Session, data: ReceiptCreate, *, actor: Actor, per_carton: int | None
 ) -> MovementRead:
     """Record sachets received of one batch (typed in sachets or cartons)."""
-    return _record(session, actor, data, MovementKind.RECEIPT, _in_sachets(data, per_carton))
+    return _record(session, actor, data, MovementKind.RECEIPT, per_carton)
 
 
 def record_loss(
     session: Session, data: LossCreate, *, actor: Actor, per_carton: int | None
 ) -> MovementRead:
     """Record sachets lost with the reason (never more than the site or batch holds)."""
-    values = _in_sachets(data, per_carton)
-    sachets = values["sachets"]
-    assert sachets is not None  # noqa: S101 - always computed
-    return _record(session, actor, data, MovementKind.LOSS, values, removes=(sachets, data.batch))
+    return _record(session, actor, data, MovementKind.LOSS, per_carton)
 
 
 def record_adjustment(session: Session, data: AdjustmentCreate, *, actor: Actor) -> MovementRead:
     """Record a signed change of the balance with its reason."""
-    if data.change == 0:
-        raise RuleViolation(StockError.STOCK_009, field="change")
-    return _record(
-        session,
-        actor,
-        data,
-        MovementKind.ADJUSTMENT,
-        {"sachets": data.change},
-        removes=(-data.change, data.batch),
-    )
+    return _record(session, actor, data, MovementKind.ADJUSTMENT)
 
 
 def record_count(
     session: Session, data: CountCreate, *, actor: Actor, per_carton: int | None
 ) -> MovementRead:
     """Record a physical count: it sets the balance (of the batch, or of the site)."""
-    return _record(session, actor, data, MovementKind.COUNT, _in_sachets(data, per_carton))
+    return _record(session, actor, data, MovementKind.COUNT, per_carton)
 
 
 def delete_movement(
