@@ -11,11 +11,18 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode
 from sqlalchemy.orm import Session
 
 from alima.core.time import today
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.nutrition import admit_sam_child
+
+
+def one(tree: HTMLParser, selector: str) -> LexborNode:
+    node = tree.css_first(selector)
+    assert node is not None, selector
+    return node
 
 
 def post(client: TestClient, path: str, data: dict[str, str]) -> tuple[int, str]:
@@ -34,8 +41,8 @@ def test_a_nurse_receives_counts_and_sees_the_alert(
     assert form.status_code == 200
     page = HTMLParser(form.text)
     # One site: chosen for the nurse; the carton's size comes from the settings.
-    assert page.css_first("input[name=place_code]").attributes["value"] == world.facility_a.code
-    assert page.css_first("#sachets_per_carton").attributes["value"] == "150"
+    assert one(page, "input[name=place_code]").attributes["value"] == world.facility_a.code
+    assert one(page, "#sachets_per_carton").attributes["value"] == "150"
 
     status, where = post(
         client,
@@ -53,9 +60,9 @@ def test_a_nurse_receives_counts_and_sees_the_alert(
     assert status == 303, where
     assert where == f"/stock/sites/{world.facility_a.code}?saved=receipt"
     site = HTMLParser(client.get(where).text)
-    assert site.css_first("#saved").text() == "Enregistré : Réception."
-    assert site.css_first("#usable").text() == str(150 - given)
-    assert "LOT-A" in site.css_first("#batches").text()
+    assert one(site, "#saved").text() == "Enregistré : Réception."
+    assert one(site, "#usable").text() == str(150 - given)
+    assert "LOT-A" in one(site, "#batches").text()
 
     # A loss bigger than the stock comes back on the form, in French, nothing saved.
     status, body = post(
@@ -74,18 +81,17 @@ def test_a_nurse_receives_counts_and_sees_the_alert(
     )
     assert status == 303, where
     site = HTMLParser(client.get(where).text)
-    assert site.css_first("#usable").text() == str(weekly)
-    assert "Alerte stock d’ATPE" in site.css_first("#stock-alert").text()
-    assert f"écart {weekly - (150 - given)}" in site.css_first("#movements").text()
+    assert one(site, "#usable").text() == str(weekly)
+    assert "Alerte stock d’ATPE" in one(site, "#stock-alert").text()
+    assert f"écart {weekly - (150 - given)}" in one(site, "#movements").text()
     home = HTMLParser(client.get("/").text)
-    alerts = home.css_first("#stock-alerts")
-    assert alerts is not None
+    alerts = one(home, "#stock-alerts")
     assert world.facility_a.name in alerts.text()
 
     # The monthly report: page, CSV and workbook agree with the recount.
     query = {"place": world.facility_a.code, "month": f"{today():%Y-%m}"}
     report = HTMLParser(client.get("/stock/reports/monthly", params=query).text)
-    closing = report.css_first("#stock-report dd.closing").text()
+    closing = one(report, "#stock-report dd.closing").text()
     assert closing == str(weekly)
     french = client.get("/stock/reports/monthly.csv", params=query)
     text = french.content.decode("utf-8")
