@@ -8,7 +8,8 @@ then expired batches; what no batch holds makes the "no batch" balance negative 
 than recorded: a count sets it right).
 
 A count sets the balance (of its batch, or of the site) and the difference is shown as an
-adjustment. Whether a batch has expired and how many weeks the stock lasts depend on the day
+adjustment. FEFO, the carton, the weekly need and the alert are docs/clinical-rules.md §12.
+Whether a batch has expired and how many weeks the stock lasts depend on the day
 they are read: :func:`read_stock` takes that day.
 """
 
@@ -26,7 +27,7 @@ from alima.stock.enums import MovementKind, QuantityUnit, StockLevel
 from alima.stock.errors import StockError
 
 DAYS_PER_WEEK = 7
-#: Weeks of stock under which a site is alerted, unless the settings say otherwise.
+#: Weeks of stock under which a site is alerted, unless the settings say otherwise (§12).
 DEFAULT_ALERT_WEEKS = 4.0
 #: A carton of RUTF (92 g sachets) holds 150 sachets, unless the settings say otherwise.
 DEFAULT_SACHETS_PER_CARTON = 150
