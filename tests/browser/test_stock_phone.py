@@ -5,7 +5,7 @@ receipt typed in cartons is saved with the keyboard's form."""
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from alima.core.time import today
 from alima.demo.core import DEMO_PASSWORD
@@ -13,7 +13,7 @@ from alima.demo.stock import SHORT_SITE
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 def fits(page: Page) -> None:
