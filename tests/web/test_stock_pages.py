@@ -133,3 +133,40 @@ def test_another_sites_stock_page_is_not_found(
     # Another site's code is refused on the form as an unknown place (nothing said about it).
     assert status == 404
     assert "Aucun lieu n&#39;a le code" in body, body
+
+
+def test_the_correct_link_opens_the_form_filled_and_the_correction_counts_instead(
+    client: TestClient, session: Session, world: World
+) -> None:
+    sign_in(client, world.users["clinician_a"].username)
+    expiry = (today() + timedelta(days=100)).isoformat()
+    status, where = post(
+        client,
+        "/stock/movements/receipt/new",
+        {"quantity": "100", "unit": "sachet", "batch": "LOT-C", "expires_on": expiry},
+    )
+    assert status == 303, where
+    site = HTMLParser(client.get(where).text)
+    link = one(site, "#movements a").attributes["href"]
+    assert link is not None
+    form = HTMLParser(client.get(link).text)
+    assert one(form, "#correcting") is not None
+    assert one(form, "#quantity").attributes["value"] == "100"
+    assert one(form, "#batch").attributes["value"] == "LOT-C"
+    corrects = one(form, "input[name=corrects_id]").attributes["value"]
+    assert corrects
+    status, where = post(
+        client,
+        link.split("?")[0],
+        {
+            "quantity": "120",
+            "unit": "sachet",
+            "batch": "LOT-C",
+            "expires_on": expiry,
+            "corrects_id": corrects,
+        },
+    )
+    assert status == 303, where
+    site = HTMLParser(client.get(where).text)
+    assert one(site, "#usable").text() == "120"
+    assert "corrigé" in one(site, "#movements").text()

@@ -13,6 +13,7 @@ from alima.stock.service.movements import (
 )
 from alima.stock.service.reading import (
     monthly_stock_report,
+    movement_to_correct,
     report_places,
     site_stock,
     stock_alerts,
@@ -23,6 +24,7 @@ from alima.stock.service.reading import (
 __all__ = [
     "delete_movement",
     "monthly_stock_report",
+    "movement_to_correct",
     "record_adjustment",
     "record_count",
     "record_loss",

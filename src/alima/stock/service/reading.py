@@ -6,6 +6,7 @@ when it is read, from the movements and the visits as they stand.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from alima.stock import repository, rules
 from alima.stock.enums import StockLevel
 from alima.stock.schemas import (
     BatchRead,
+    MovementRead,
     StockAlert,
     StockRead,
     StockReport,
@@ -289,3 +291,16 @@ def writable_sites(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
     """The sites where the actor may record movements (code, name)."""
     with session.begin():
         return [(p.code, p.name) for p in sites_in(session, actor.paths_for(WRITE_PERMISSION))]
+
+
+def movement_to_correct(
+    session: Session, movement_id: uuid.UUID, *, actor: Actor
+) -> MovementRead | None:
+    """The live movement a correction form starts from, if the actor may write at its site."""
+    with session.begin():
+        row = repository.find_movement(session, movement_id)
+        if row is None or row.deleted_at is not None:
+            return None
+        if not actor.can_at(WRITE_PERMISSION, row.place.path):
+            return None
+        return movement_read(row, actor, place=row.place)

@@ -1,5 +1,7 @@
 """RUTF stock pages: the sites in scope, a site's stock, movement forms, the monthly report."""
 
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -77,6 +79,8 @@ RECEIPT = WebForm(ReceiptCreate, omit=("product",), error_page=is_forbidden)
 LOSS = WebForm(LossCreate, omit=("product",), error_page=is_forbidden)
 ADJUSTMENT = WebForm(AdjustmentCreate, omit=("product",), error_page=is_forbidden)
 COUNT = WebForm(CountCreate, omit=("product",), error_page=is_forbidden)
+#: A movement's id as a form or a link carries it.
+MOVEMENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 #: What a form keeps from the page's query (the site, the movement corrected).
 PREFILLED = {"place": "place_code", "corrects": "corrects_id"}
 
@@ -92,6 +96,10 @@ def _form_context(kind: MovementKind) -> Callable[..., StockFormContext]:
         values.setdefault(
             "sachets_per_carton", str(request.app.state.settings.stock_sachets_per_carton)
         )
+        corrected = _to_correct(session, actor, values, kind)
+        if corrected is not None and request.method == "GET":
+            for name, value in _as_typed(corrected).items():
+                values[name] = value
         sites = service.writable_sites(session, actor=actor)
         if len(sites) == 1:
             values.setdefault("place_code", sites[0][0])
@@ -109,6 +117,31 @@ def _form_context(kind: MovementKind) -> Callable[..., StockFormContext]:
         )
 
     return context
+
+
+def _to_correct(
+    session: Session, actor: Actor, values: dict[str, str], kind: MovementKind
+) -> MovementRead | None:
+    """The movement of the same kind the form corrects, when its id is one."""
+    text = values.get("corrects_id", "").strip().lower()
+    if not MOVEMENT_ID.match(text):
+        return None
+    found = service.movement_to_correct(session, uuid.UUID(text), actor=actor)
+    return found if found is not None and found.kind is kind else None
+
+
+def _as_typed(m: MovementRead) -> dict[str, str]:
+    """A movement's values as its form shows them (quantities in sachets)."""
+    typed = {
+        "place_code": m.place_code,
+        "moved_on": m.moved_on.isoformat(),
+        "batch": m.batch or "",
+        "expires_on": m.expires_on.isoformat() if m.expires_on else "",
+        "reason": m.reason.value if m.reason else "",
+    }
+    if m.kind is MovementKind.ADJUSTMENT:
+        return typed | {"change": str(m.sachets)}
+    return typed | {"quantity": str(m.sachets), "unit": QuantityUnit.SACHET.value}
 
 
 def _then(saved: MovementRead) -> str:
