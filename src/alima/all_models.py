@@ -9,6 +9,7 @@ from alima.indicators import models as indicators_models
 from alima.interop.openrosa import models as openrosa_models
 from alima.nutrition import models as nutrition_models
 from alima.sync import models as sync_models
+from alima.stock import models as stock_models
 
 __all__ = [
     "Base",
@@ -20,4 +21,5 @@ __all__ = [
     "nutrition_models",
     "sync_models",
     "openrosa_models",
+    "stock_models",
 ]

@@ -21,6 +21,7 @@ from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
 from alima.api.v1 import impact as impact_api
 from alima.api.v1 import router as api_router
+from alima.api.v1 import stock as stock_api
 from alima.core.audit import record_refusal
 from alima.core.config import Settings, get_settings
 from alima.core.db import make_engine, make_sessionmaker
@@ -43,6 +44,7 @@ from alima.web.routes import (
     nutrition,
     openrosa,
     patients,
+    stock,
 )
 from alima.web.templating import make_templates
 
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fhir.router)
     # Devices authenticate every request themselves and carry no cookie: no CSRF check.
     app.include_router(openrosa_server.router)
+    app.include_router(stock_api.router, prefix="/api/v1")
     web_dependencies = [Depends(verify_csrf)]
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
@@ -118,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(admin.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(openrosa.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(stock.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)

@@ -21,6 +21,7 @@ from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import Alliance, build_alliance
 from tests.factories.core import PASSWORD, World, make_patient, make_user
 from tests.factories.openrosa import refused_submission
+from tests.factories.stock import make_receipt
 from tests.factories.treat import treat_security_targets
 from tests.security.permission_matrix import Targets
 
@@ -127,6 +128,10 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         "submission_id": refused_submission(
             session, world.actors["clinician_a"], world.facility_a.code
         ),
+        # Stock at facility A, so that losses and negative adjustments are valid.
+        "stock_movement_id": str(
+            make_receipt(session, world.actors["clinician_a"], world.facility_a.code, 100).id
+        ),
     }
     outside = {
         **common,
@@ -147,6 +152,9 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         "form_id": SCREENING,
         "submission_id": refused_submission(
             session, elsewhere_admin, alliance.elsewhere_facility.code
+        ),
+        "stock_movement_id": str(
+            make_receipt(session, elsewhere_admin, alliance.elsewhere_facility.code, 100).id
         ),
     }
     treat = treat_security_targets(

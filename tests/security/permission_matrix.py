@@ -691,3 +691,85 @@ FHIR_MATRIX: dict[tuple[str, str], Rule] = {
 }
 
 MATRIX |= FHIR_MATRIX
+
+# --- RUTF stock ----------------------------------------------------------------------------
+#: Stock is a site's aggregate: readers of its patients or aggregates read it; writers write.
+STOCK_READERS = SIGNED_IN
+STOCK_WRITERS = PATIENT_WRITERS
+
+
+def _stock(t: Targets, **fields: str) -> dict[str, object]:
+    return {"place_code": t["place_code"], "moved_on": t["past_day"], **fields}
+
+
+def _receipt(t: Targets) -> dict[str, object]:
+    return _stock(
+        t,
+        quantity="2",
+        unit="carton",
+        sachets_per_carton="150",
+        batch="MATRICE",
+        expires_on=t["future_day"],
+    )
+
+
+def _loss(t: Targets) -> dict[str, object]:
+    return _stock(t, quantity="3", unit="sachet", reason="damaged")
+
+
+def _adjustment(t: Targets) -> dict[str, object]:
+    return _stock(t, change="-2", reason="correction")
+
+
+def _count(t: Targets) -> dict[str, object]:
+    return _stock(t, quantity="40", unit="sachet")
+
+
+def _as_json(payload: Payload, *numbers: str) -> Payload:
+    return lambda t: {k: int(str(v)) if k in numbers else v for k, v in payload(t).items()}
+
+
+STOCK_MATRIX: dict[tuple[str, str], Rule] = {
+    ("GET", "/stock"): Rule(SIGNED_IN),
+    ("GET", "/stock/sites/{place_code}"): Rule(STOCK_READERS, scoped=True),
+    ("GET", "/stock/movements/receipt/new"): Rule(SIGNED_IN),
+    ("POST", "/stock/movements/receipt/new"): Rule(STOCK_WRITERS, scoped=True, form=_receipt),
+    ("GET", "/stock/movements/loss/new"): Rule(SIGNED_IN),
+    ("POST", "/stock/movements/loss/new"): Rule(STOCK_WRITERS, scoped=True, form=_loss),
+    ("GET", "/stock/movements/adjustment/new"): Rule(SIGNED_IN),
+    ("POST", "/stock/movements/adjustment/new"): Rule(STOCK_WRITERS, scoped=True, form=_adjustment),
+    ("GET", "/stock/movements/stock_count/new"): Rule(SIGNED_IN),
+    ("POST", "/stock/movements/stock_count/new"): Rule(STOCK_WRITERS, scoped=True, form=_count),
+    ("GET", "/stock/reports/monthly"): Rule(
+        STOCK_READERS, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    ("GET", "/stock/reports/monthly.csv"): Rule(
+        STOCK_READERS, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    ("GET", "/stock/reports/monthly.xlsx"): Rule(
+        STOCK_READERS, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+    ("GET", "/api/v1/stock/sites"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/stock/alerts"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/stock/sites/{place_code}"): Rule(STOCK_READERS, scoped=True),
+    ("POST", "/api/v1/stock/receipts"): Rule(
+        STOCK_WRITERS, scoped=True, json=_as_json(_receipt, "quantity", "sachets_per_carton")
+    ),
+    ("POST", "/api/v1/stock/losses"): Rule(
+        STOCK_WRITERS, scoped=True, json=_as_json(_loss, "quantity")
+    ),
+    ("POST", "/api/v1/stock/adjustments"): Rule(
+        STOCK_WRITERS, scoped=True, json=_as_json(_adjustment, "change")
+    ),
+    ("POST", "/api/v1/stock/counts"): Rule(
+        STOCK_WRITERS, scoped=True, json=_as_json(_count, "quantity")
+    ),
+    ("DELETE", "/api/v1/stock/movements/{stock_movement_id}"): Rule(
+        STOCK_WRITERS, scoped=True, query=lambda t: {"reason": "saisie en double"}
+    ),
+    ("GET", "/api/v1/stock/reports/monthly"): Rule(
+        STOCK_READERS, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
+    ),
+}
+
+MATRIX |= STOCK_MATRIX

@@ -21,6 +21,7 @@ from alima.web.inventory import iter_routes
 from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.openrosa import refused_submission
+from tests.factories.stock import make_receipt
 from tests.factories.treat import treat_page_values
 
 MAX_COMPRESSED = 60 * 1024
@@ -139,6 +140,29 @@ PAGES: dict[str, Page] = {
     "/projects/{project_code}": Page("data_manager", ("{project_code}", "Projet co-géré")),
     "/projects/{project_code}/agreements/new": Page("administrator", ("Projet co-géré",)),
     "/projects/{project_code}/grants/new": Page("coordinator", ("Projet co-géré",)),
+    "/stock": Page("clinician_a", ("{facility_a_name}",)),
+    "/stock/sites/{place_code}": Page("clinician_a", ("{facility_a_name}", "LOT-PAGES", "150")),
+    "/stock/movements/receipt/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/stock/movements/loss/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/stock/movements/adjustment/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/stock/movements/stock_count/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/stock/reports/monthly": Page(
+        "clinician_a",
+        ("{facility_a_name}", "{month}"),
+        query="place={facility_a_code}&month={month}",
+    ),
+    "/stock/reports/monthly.csv": Page(
+        "clinician_a",
+        ("{facility_a_name}",),
+        query="place={facility_a_code}&month={month}",
+        media_type="text/csv",
+    ),
+    "/stock/reports/monthly.xlsx": Page(
+        "clinician_a",
+        (),
+        query="place={facility_a_code}&month={month}",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "/trainings": Page("data_manager", ("Formation PCI", "{facility_a_name}")),
     "/trainings/new": Page("data_manager", ("{facility_a_name}",)),
     "/trainings/{training_id}": Page("data_manager", ("Formation PCI", "Moussa Sidibé")),
@@ -210,6 +234,10 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
     values["submission_id"] = refused_submission(
         session, world.actors["clinician_a"], world.facility_a.code
     )
+    make_receipt(
+        session, world.actors["clinician_a"], world.facility_a.code, 150, batch="LOT-PAGES"
+    )
+    values["place_code"] = world.facility_a.code
     values |= treat_page_values(session, world)
     values |= alliance_page_values(session, world)
     # A read of the record, so that the read audit has a line to show.

@@ -110,6 +110,15 @@ class Settings(BaseSettings):
         "optima",
         description="Protocol proposed at admission (optima, compas or standard-who-2013).",
     )
+    stock_alert_weeks: float = Field(
+        4.0,
+        ge=0,
+        le=52,
+        description="Weeks of RUTF stock left under which a site is alerted (docs/stock.md).",
+    )
+    stock_sachets_per_carton: int = Field(
+        150, ge=1, le=1000, description="Sachets in a carton of RUTF, when a form does not say."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -284,12 +284,41 @@ def sachets_given(session: Session, paths: Sequence[str], *, start: date, end: d
     return int(session.scalar(stmt) or 0)
 
 
+def sachets_given_by_day(
+    session: Session, place_ids: Sequence[uuid.UUID], *, product: str, until: date
+) -> list[tuple[uuid.UUID, date, int]]:
+    """(site, day, sachets of ``product`` handed out at visits) up to ``until``, by day.
+
+    The visits :func:`sachets_given` counts, per site and day (the stock's dispensing).
+    """
+    stmt = (
+        select(Visit.place_id, Visit.visit_on, func.sum(Visit.sachets_given))
+        .where(
+            Visit.place_id.in_(place_ids),
+            Visit.deleted_at.is_(None),
+            Visit.episode_id.in_(select(Episode.id).where(_live())),
+            Visit.visit_on <= until,
+            Visit.product == product,
+            Visit.sachets_given > 0,
+        )
+        .group_by(Visit.place_id, Visit.visit_on)
+        .order_by(Visit.visit_on)
+    )
+    return [(p, d, int(n)) for p, d, n in session.execute(stmt)]
+
+
 def daily_sachets_of_caseload(
-    session: Session, paths: Sequence[str], *, on: date, today: date
+    session: Session,
+    paths: Sequence[str],
+    *,
+    on: date,
+    today: date,
+    product: str | None = None,
 ) -> float:
     """Sum of the current daily ration of every child in treatment at the end of day ``on``.
 
-    As read on ``today``: defaulted children are out.
+    As read on ``today``: defaulted children are out. With ``product``, only the rations of
+    that product (RUTF or RUSF).
 
     The ration in force is the one decided at each child's latest visit on or before ``on``,
     found per episode through the (episode, date) index rather than by scanning all visits.
@@ -322,6 +351,8 @@ def daily_sachets_of_caseload(
             Visit.visit_on == in_treatment.c.latest_on,
         ),
     )
+    if product is not None:
+        stmt = stmt.where(Visit.product == product)
     return float(session.scalar(stmt) or 0.0)
 
 

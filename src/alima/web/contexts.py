@@ -12,6 +12,7 @@ from alima.core.schemas import (
     PlaceRead,
 )
 from alima.nutrition.schemas import CaseloadRead, EpisodeRead, MonthlyReport
+from alima.stock.schemas import StockAlert
 from alima.web.charts import Chart
 from alima.web.nutrition_format import RationView
 
@@ -41,6 +42,9 @@ class HomeContext:
     actor: Actor
     home: HomeRead
     can_register: bool
+    #: Sites in scope whose RUTF runs out within ``stock_alert_weeks`` weeks.
+    stock_alerts: list[StockAlert] = field(default_factory=list)
+    stock_alert_weeks: float = 0
 
 
 @dataclass

@@ -1,6 +1,5 @@
 """The monthly CMAM report of a site or a project, on the page, as CSV and as Excel."""
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -22,7 +21,7 @@ from alima.web.contexts import ReportContext
 from alima.web.deps import WebActor
 from alima.web.params import PlaceCode
 from alima.web.rendering import render
-from alima.web.spreadsheet import Cell, csv_response
+from alima.web.spreadsheet import Cell, csv_response, xlsx_response
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -212,20 +211,7 @@ def report_xlsx(report: FileReport) -> Response:
     """The monthly report as an Excel workbook."""
     if isinstance(report, HTMLResponse):
         return report
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
-    sheet.title = report.month
-    sheet.append([gettext("Indicator"), gettext("Value")])
-    for name, value in report_rows(report):  # figures as numbers, rounded as on the page
-        sheet.append([name, round(value, 2) if isinstance(value, float) else value])
-    sheet.column_dimensions["A"].width = 48
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"content-disposition": f'attachment; filename="{_filename(report, "xlsx")}"'},
+    header: list[tuple[str, Cell]] = [(gettext("Indicator"), gettext("Value"))]
+    return xlsx_response(
+        header + report_rows(report), _filename(report, "xlsx"), title=report.month
     )
