@@ -8,8 +8,8 @@ from alima.core.db import Base
 from alima.indicators import models as indicators_models
 from alima.interop.openrosa import models as openrosa_models
 from alima.nutrition import models as nutrition_models
-from alima.sync import models as sync_models
 from alima.stock import models as stock_models
+from alima.sync import models as sync_models
 
 __all__ = [
     "Base",
@@ -19,7 +19,7 @@ __all__ = [
     "core_models",
     "indicators_models",
     "nutrition_models",
-    "sync_models",
     "openrosa_models",
     "stock_models",
+    "sync_models",
 ]

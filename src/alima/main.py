@@ -81,6 +81,32 @@ def _audit_refusal(request: Request) -> None:
         record_refusal(session, actor, method=request.method, path=request.url.path)
 
 
+def _include_routers(app: FastAPI) -> None:
+    """The API, the devices' protocols (their own authentication, no cookie) and the pages."""
+    app.include_router(api_router)
+    for api in (community_api, care_api, impact_api, stock_api):
+        app.include_router(api.router, prefix="/api/v1")
+    app.include_router(sync_api.router)
+    app.include_router(fhir.router)
+    # Devices authenticate every request themselves and carry no cookie: no CSRF check.
+    app.include_router(openrosa_server.router)
+    web_dependencies = [Depends(verify_csrf)]
+    for page in (
+        auth,
+        home,
+        patients,
+        nutrition,
+        alliance,
+        community,
+        care,
+        impact,
+        admin,
+        openrosa,
+        stock,
+    ):
+        app.include_router(page.router, dependencies=web_dependencies, include_in_schema=False)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI application for ``settings``."""
     settings = settings or get_settings()
@@ -101,27 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.templates = make_templates()
 
-    app.include_router(api_router)
-    app.include_router(community_api.router, prefix="/api/v1")
-    app.include_router(care_api.router, prefix="/api/v1")
-    app.include_router(impact_api.router, prefix="/api/v1")
-    app.include_router(sync_api.router)
-    app.include_router(fhir.router)
-    # Devices authenticate every request themselves and carry no cookie: no CSRF check.
-    app.include_router(openrosa_server.router)
-    app.include_router(stock_api.router, prefix="/api/v1")
-    web_dependencies = [Depends(verify_csrf)]
-    app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(patients.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(nutrition.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(alliance.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(community.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(care.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(admin.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(openrosa.router, dependencies=web_dependencies, include_in_schema=False)
-    app.include_router(stock.router, dependencies=web_dependencies, include_in_schema=False)
+    _include_routers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alima.core.access import Actor
 from alima.core.db import make_engine, make_sessionmaker
+from alima.core.enums import Sex
 from alima.core.migrate import upgrade
 from alima.core.models import Place, User
 from alima.core.schemas import PatientCreate, PatientUpdate
@@ -127,7 +128,7 @@ class Node:
                 PatientCreate(
                     given_name=given,
                     family_name="Traoré",
-                    sex="F",
+                    sex=Sex.FEMALE,
                     birth_date=today() - timedelta(days=age_days),
                     village="Molodo",
                     place_code=self.site.code,

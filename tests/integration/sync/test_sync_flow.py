@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from alima.core.changelog import Change
 from alima.core.enums import AuditAction
@@ -17,7 +18,7 @@ from alima.nutrition.models import Episode, Visit
 from alima.sync import hub as hub_service
 from alima.sync import node as node_service
 from alima.sync.errors import SyncError
-from alima.sync.models import SyncConflict, SyncQuarantine
+from alima.sync.models import SyncConflict, SyncPeer, SyncQuarantine
 from tests.conftest import BACKENDS
 from tests.integration.sync.harness import Hub, Node, make_hub, make_node
 
@@ -37,9 +38,10 @@ def node_b(hub: Hub, tmp_path: Path) -> Node:
     return make_node(hub, hub.world.facility_b, tmp_path, "laptop-b")
 
 
-def _count(node_or_hub: Hub | Node, model: type, *where: object) -> int:
+def _count(node_or_hub: Hub | Node, model: type, *where: Any) -> int:
     with node_or_hub.factory() as session, session.begin():
-        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+        count = session.scalar(select(func.count()).select_from(model).where(*where))
+        return int(count or 0)
 
 
 def _username(hub: Hub, key: str) -> str:
@@ -106,7 +108,7 @@ def test_replaying_a_batch_changes_nothing(hub: Hub, node_a: Node) -> None:
             {"seq": c.seq, "entity": c.entity, "row": c.row, "base": c.base, "hlc": c.hlc}
             for c in node_service.iter_pending(session)
         ]
-        credential = session.scalars(select(node_service.SyncPeer)).one().credential
+        credential = session.scalars(select(SyncPeer)).one().credential
     first = node_a.transport("/api/sync/v1/push", credential, {"since": 0, "changes": batch})
     before = _count(hub, Change)
     second = node_a.transport("/api/sync/v1/push", credential, {"since": 0, "changes": batch})
@@ -123,12 +125,10 @@ def test_another_sites_record_is_refused_quarantined_and_audited(
     child = node_b.register(_username(hub, "clinician_b"), "Awa")
     with node_b.factory() as session, session.begin():
         session.execute(
-            Patient.__table__.update()
-            .where(Patient.id == child.id)
-            .values(place_id=hub.world.facility_a.id)
+            update(Patient).where(Patient.id == child.id).values(place_id=hub.world.facility_a.id)
         )
         session.execute(
-            Change.__table__.update()
+            update(Change)
             .where(Change.row_id == child.id)
             .values(row=Change.row)  # keep the row; patch its place below
         )
@@ -243,7 +243,7 @@ def test_a_laptop_of_another_schema_is_told_before_anything_is_written(
     hub: Hub, node_a: Node
 ) -> None:
     with node_a.factory() as session, session.begin():
-        credential = session.scalars(select(node_service.SyncPeer)).one().credential
+        credential = session.scalars(select(SyncPeer)).one().credential
     with hub.factory() as session, pytest.raises(Conflict) as refused:
         hub_service.receive(session, credential, "0000deadbeef", 0, [{"seq": 1}])
     assert refused.value.code is SyncError.SYNC_005

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.orm import Mapper
 
 import alima.all_models  # noqa: F401 - every model mapped
 from alima.core.changelog import Sync, spec_of
 from alima.core.db import Base
 
-MODELS = sorted((m.class_ for m in Base.registry.mappers), key=lambda c: c.__tablename__)
+MODELS: list[type] = sorted(
+    (m.class_ for m in Base.registry.mappers), key=lambda c: str(inspect(c).local_table)
+)
 
 
 def _resolves(model: type, dotted: str) -> bool:
-    mapper = inspect(model)
+    mapper: Mapper[Any] = inspect(model)
     if "." not in dotted:
         return dotted in mapper.columns or dotted == "id"
     relation, attribute = dotted.split(".", 1)
@@ -41,6 +46,6 @@ def test_care_with_a_patient_names_it() -> None:
     """A record of a patient travels with the patient when it is shared with another site."""
     for model in MODELS:
         spec = spec_of(model)
-        columns = inspect(model).columns
+        columns = inspect(model).columns  # type: ignore[var-annotated]
         if spec is not None and spec.kind == "site" and "patient_id" in columns:
             assert spec.patient is not None, model.__name__
