@@ -26,6 +26,7 @@ import pytest
 from sqlalchemy import func, select
 
 from alima.community import service as community
+from alima.community.enums import ScreenerType
 from alima.community.schemas import ScreeningCreate
 from alima.core.changelog import Change
 from alima.core.db import make_engine, make_sessionmaker
@@ -111,7 +112,7 @@ def hub(tmp_path: Path) -> Iterator[tuple[Hub, Server]]:
 
 
 def _hub_url(hub: Hub) -> str:
-    return hub.factory.kw["bind"].url.render_as_string(hide_password=False)
+    return str(hub.factory.kw["bind"].url.render_as_string(hide_password=False))
 
 
 def _laptop(hub: Hub, site: Any, tmp_path: Path, name: str, hub_address: str) -> Node:
@@ -125,7 +126,7 @@ def _laptop(hub: Hub, site: Any, tmp_path: Path, name: str, hub_address: str) ->
 
 
 def _url(node: Node) -> str:
-    return node.factory.kw["bind"].url.render_as_string(hide_password=False)
+    return str(node.factory.kw["bind"].url.render_as_string(hide_password=False))
 
 
 def _count(factory: Any, model: type, *where: Any) -> int:
@@ -156,7 +157,7 @@ def test_two_laptops_and_the_hub_over_http(hub: tuple[Hub, Server], tmp_path: Pa
                 place_code=world.facility_a.code,
                 referral_place_code=world.facility_b.code,
                 screened_on=on,
-                screener_type="chw",
+                screener_type=ScreenerType.CHW,
                 child_given_name="Fanta",
                 child_age_months=16,
                 village="Molodo",
