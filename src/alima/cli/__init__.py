@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from alima.cli import growth
+from alima.cli import dhis2, growth
 from alima.core.config import get_settings
 
 app = typer.Typer(help="alima: field health platform.", no_args_is_help=True)
@@ -28,6 +28,7 @@ app.add_typer(token_app, name="token")
 nutrition_app = typer.Typer(help="CMAM protocols and programme jobs.", no_args_is_help=True)
 app.add_typer(nutrition_app, name="nutrition")
 app.add_typer(growth.app, name="growth", help="WHO 2006 growth standards: z-scores for a CSV file.")
+app.add_typer(dhis2.app, name="dhis2", help="DHIS2: mapping, monthly export (dataValueSets, ADX) and push.")
 
 console = Console()
 

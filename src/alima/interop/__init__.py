@@ -1,0 +1,1 @@
+"""Formats of the field: OpenRosa (ODK), DHIS2, FHIR."""
