@@ -17,6 +17,7 @@ from alima.api import errors as api_errors
 from alima.api.deps import refuse_unstorable_text
 from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
+from alima.api.v1 import dhis2 as dhis2_api
 from alima.api.v1 import impact as impact_api
 from alima.api.v1 import router as api_router
 from alima.core.audit import record_refusal
@@ -34,6 +35,7 @@ from alima.web.routes import (
     auth,
     care,
     community,
+    dhis2,
     home,
     impact,
     nutrition,
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(community_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
     app.include_router(impact_api.router, prefix="/api/v1")
+    app.include_router(dhis2_api.router, prefix="/api/v1")
     web_dependencies = [Depends(verify_csrf)]
     app.include_router(auth.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(home.router, dependencies=web_dependencies, include_in_schema=False)
@@ -92,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(care.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(impact.router, dependencies=web_dependencies, include_in_schema=False)
     app.include_router(admin.router, dependencies=web_dependencies, include_in_schema=False)
+    app.include_router(dhis2.router, dependencies=web_dependencies, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)

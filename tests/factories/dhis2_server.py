@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 USERNAME = "alima-bot"
-PASSWORD = "district-2026"  # noqa: S105 - the stand-in's own test password
+PASSWORD = "district-2026"
 
 
 @dataclass
@@ -37,7 +37,12 @@ class Dhis2Stub:
 
     def _conflicts(self, index: int, value: dict[str, Any]) -> list[dict[str, Any]]:
         checks = (
-            ("dataElement", self.data_elements, "E7610", "Data element not found or not accessible"),
+            (
+                "dataElement",
+                self.data_elements,
+                "E7610",
+                "Data element not found or not accessible",
+            ),
             ("orgUnit", self.org_units, "E7612", "Organisation unit not found or not accessible"),
             (
                 "categoryOptionCombo",
@@ -78,7 +83,9 @@ class Dhis2Stub:
                 value.get("attributeOptionCombo") or document["attributeOptionCombo"],
             )
             old = self.values.get(key)
-            counts["imported" if old is None else "updated" if old != value["value"] else "ignored"] += 1
+            counts[
+                "imported" if old is None else "updated" if old != value["value"] else "ignored"
+            ] += 1
             if not dry_run:
                 self.values[key] = value["value"]
         status = "WARNING" if conflicts else "SUCCESS"
@@ -149,3 +156,22 @@ def running_dhis2(stub: Dhis2Stub) -> Iterator[Dhis2Stub]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def small_mapping(country_code: str, place_code: str) -> dict[str, Any]:
+    """A valid mapping file of one figure at one place (a ``MappingFile`` as JSON)."""
+    return {
+        "country": country_code,
+        "data_set": "dsCMAM00001",
+        "attribute_option_combo": "HllvX50cXC0",
+        "period_type": "MONTHLY",
+        "data_elements": [
+            {
+                "figure": "CMAM-ADMISSIONS",
+                "option": "",
+                "data_element": "deADMIT0001",
+                "category_option_combo": "HllvX50cXC0",
+            }
+        ],
+        "org_units": [{"place": place_code, "org_unit": "ouSITE00001"}],
+    }

@@ -28,7 +28,9 @@ app.add_typer(token_app, name="token")
 nutrition_app = typer.Typer(help="CMAM protocols and programme jobs.", no_args_is_help=True)
 app.add_typer(nutrition_app, name="nutrition")
 app.add_typer(growth.app, name="growth", help="WHO 2006 growth standards: z-scores for a CSV file.")
-app.add_typer(dhis2.app, name="dhis2", help="DHIS2: mapping, monthly export (dataValueSets, ADX) and push.")
+app.add_typer(
+    dhis2.app, name="dhis2", help="DHIS2: mapping, monthly export (dataValueSets, ADX) and push."
+)
 
 console = Console()
 

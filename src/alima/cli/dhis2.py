@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -38,7 +38,9 @@ CountryOption = Annotated[
     typer.Option("--country", help="Country code (needed when several have a mapping)."),
 ]
 
-MSG_IMPORTED = N_("DHIS2 mapping of {country} saved: {elements} data element(s), {units} organisation unit(s).")
+MSG_IMPORTED = N_(
+    "DHIS2 mapping of {country} saved: {elements} data element(s), {units} organisation unit(s)."
+)
 MSG_PUSHED = N_(
     "DHIS2 answered {status}: {imported} imported, {updated} updated, {ignored} ignored, "
     "{deleted} deleted ({values} value(s) sent)."
@@ -79,7 +81,9 @@ def mapping_export(
 
 @mapping_app.command("import")
 def mapping_import(
-    file: Annotated[Path, typer.Argument(help="JSON file, as `alima dhis2 mapping export` writes.")],
+    file: Annotated[
+        Path, typer.Argument(help="JSON file, as `alima dhis2 mapping export` writes.")
+    ],
 ) -> None:
     """Replace a country's DHIS2 mapping with a JSON file (the previous one stays in the audit)."""
     from pydantic import ValidationError

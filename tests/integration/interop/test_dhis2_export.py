@@ -86,8 +86,11 @@ def test_data_value_set_and_adx_equal_the_monthly_report(
         assert group.get("dataSet") == export.data_set
         for value in group.findall(f"{ADX}dataValue"):
             read[
-                (group.get("orgUnit", ""), value.get("dataElement", ""),
-                 value.get("categoryOptionCombo", ""))
+                (
+                    group.get("orgUnit", ""),
+                    value.get("dataElement", ""),
+                    value.get("categoryOptionCombo", ""),
+                )
             ] = int(value.get("value", "-1"))
     assert read == sent
 
@@ -120,7 +123,9 @@ def test_mapping_export_import_round_trip_and_refusals(session: Session, demo_ad
     assert again == saved
 
     overlapping = saved.model_copy(
-        update={"org_units": [*saved.org_units, OrgUnitMap(place="ML-SEG-NIO", org_unit="aB3dE5gH7jK")]}
+        update={
+            "org_units": [*saved.org_units, OrgUnitMap(place="ML-SEG-NIO", org_unit="aB3dE5gH7jK")]
+        }
     )
     with pytest.raises(RuleViolation) as refused:
         service.import_mapping(session, overlapping, actor=demo_admin)
@@ -128,7 +133,16 @@ def test_mapping_export_import_round_trip_and_refusals(session: Session, demo_ad
 
     unknown = MappingFile.model_validate(
         saved.model_dump()
-        | {"data_elements": [{"figure": "CMAM-NOTHING", "option": "", "data_element": "aB3dE5gH7jK", "category_option_combo": "HllvX50cXC0"}]}
+        | {
+            "data_elements": [
+                {
+                    "figure": "CMAM-NOTHING",
+                    "option": "",
+                    "data_element": "aB3dE5gH7jK",
+                    "category_option_combo": "HllvX50cXC0",
+                }
+            ]
+        }
     )
     with pytest.raises(RuleViolation):
         service.import_mapping(session, unknown, actor=demo_admin)

@@ -41,27 +41,37 @@ def demo_mapping(place_codes: list[str]) -> MappingFile:
     elements = []
     for figure in REPORT_FIGURES:
         element = demo_uid(f"de:{figure.code}")
-        elements.append(DataElementMap.model_validate({
-            "figure": figure.code,
-            "option": TOTAL,
-            "data_element": element,
-            "category_option_combo": DEFAULT_COMBO,
-        }))
+        elements.append(
+            DataElementMap.model_validate(
+                {
+                    "figure": figure.code,
+                    "option": TOTAL,
+                    "data_element": element,
+                    "category_option_combo": DEFAULT_COMBO,
+                }
+            )
+        )
         # A disaggregated figure is a second data element whose combos are its options.
         for option in figure.options:
-            elements.append(DataElementMap.model_validate({
-                "figure": figure.code,
-                "option": option,
-                "data_element": demo_uid(f"de:{figure.code}:by"),
-                "category_option_combo": demo_uid(f"coc:{figure.code}:{option}"),
-            }))
+            elements.append(
+                DataElementMap.model_validate(
+                    {
+                        "figure": figure.code,
+                        "option": option,
+                        "data_element": demo_uid(f"de:{figure.code}:by"),
+                        "category_option_combo": demo_uid(f"coc:{figure.code}:{option}"),
+                    }
+                )
+            )
     elements += [
-        DataElementMap.model_validate({
-            "figure": code,
-            "option": TOTAL,
-            "data_element": demo_uid(f"de:{code}"),
-            "category_option_combo": DEFAULT_COMBO,
-        })
+        DataElementMap.model_validate(
+            {
+                "figure": code,
+                "option": TOTAL,
+                "data_element": demo_uid(f"de:{code}"),
+                "category_option_combo": DEFAULT_COMBO,
+            }
+        )
         for code in INDICATORS
     ]
     return MappingFile(

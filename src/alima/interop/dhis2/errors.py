@@ -18,7 +18,7 @@ class Dhis2Error(ErrorCode):
     )
     DHIS_003 = Detail(
         "unknown figure",
-        N_("alima has no figure {figure} (option \"{option}\") to send to DHIS2."),
+        N_('alima has no figure {figure} (option "{option}") to send to DHIS2.'),
     )
     DHIS_004 = Detail(
         "place outside country", N_("The place {code} is not in the country {country}.")
@@ -39,4 +39,6 @@ class Dhis2Error(ErrorCode):
         ),
     )
     DHIS_008 = Detail("unknown country", N_("No country has the code {code}."))
-    DHIS_009 = Detail("nothing to send", N_("The DHIS2 mapping of {code} maps no figure or no place."))
+    DHIS_009 = Detail(
+        "nothing to send", N_("The DHIS2 mapping of {code} maps no figure or no place.")
+    )

@@ -59,9 +59,7 @@ REPORT_FIGURES: tuple[ReportFigure, ...] = (
         tuple(o.value for o in Outcome),
         lambda r: {TOTAL: r.total_exits, **r.exits_by_outcome},
     ),
-    ReportFigure(
-        "CMAM-AT-END", N_("In treatment at end of month"), (), _total(lambda r: r.at_end)
-    ),
+    ReportFigure("CMAM-AT-END", N_("In treatment at end of month"), (), _total(lambda r: r.at_end)),
     ReportFigure(
         "CMAM-RUTF-SACHETS-GIVEN",
         N_("Sachets given this month"),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: S405 - builds XML, never parses input
+from xml.etree import ElementTree as ET
 
 from alima.interop.dhis2.rules import adx_period, data_value_set_period
 
@@ -91,7 +91,8 @@ def adx_message(
             },
         )
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    message: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return message
 
 
 def canonical_json(document: dict[str, Any]) -> bytes:

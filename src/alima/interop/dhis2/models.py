@@ -25,9 +25,7 @@ class Dhis2Mapping(RecordMixin, Base):
 
     __tablename__ = "dhis2_mapping"
 
-    country_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("core_place.id"), unique=True
-    )
+    country_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), unique=True)
     data_set: Mapped[str] = mapped_column(String(11))
     attribute_option_combo: Mapped[str] = mapped_column(String(11))
     period_type: Mapped[str] = mapped_column(String(20), default="MONTHLY")
@@ -44,9 +42,7 @@ class Dhis2DataElement(RecordMixin, Base):
 
     __tablename__ = "dhis2_data_element"
 
-    mapping_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("dhis2_mapping.id"), index=True
-    )
+    mapping_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("dhis2_mapping.id"), index=True)
     figure: Mapped[str] = mapped_column(String(60))
     option: Mapped[str] = mapped_column(String(40), default="")
     data_element: Mapped[str] = mapped_column(String(11))
@@ -67,9 +63,7 @@ class Dhis2OrgUnit(RecordMixin, Base):
 
     __tablename__ = "dhis2_org_unit"
 
-    mapping_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("dhis2_mapping.id"), index=True
-    )
+    mapping_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("dhis2_mapping.id"), index=True)
     place_id: Mapped[PlaceRef]
     org_unit: Mapped[str] = mapped_column(String(11))
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alima.core.types import PlaceCode
-from alima.interop.dhis2.rules import MONTHLY, UID_PATTERN
+from alima.interop.dhis2.rules import UID_PATTERN
 
 Uid = Annotated[
     str,
@@ -52,7 +52,7 @@ class MappingFile(BaseModel):
     country: PlaceCode
     data_set: Uid
     attribute_option_combo: Uid
-    period_type: Literal["MONTHLY"] = MONTHLY
+    period_type: Literal["MONTHLY"] = "MONTHLY"
     data_elements: Annotated[list[DataElementMap], Field(max_length=2000)]
     org_units: Annotated[list[OrgUnitMap], Field(max_length=5000)]
 

@@ -72,9 +72,7 @@ def parse_import_summary(body: Any) -> ImportSummary:
     assert isinstance(summary, Mapping)  # noqa: S101 - chosen just above
     counts = summary.get("importCount")
     if not isinstance(counts, Mapping) or not isinstance(summary.get("status"), str):
-        return ImportSummary(
-            status=UNREADABLE, description=str(body.get("message") or "")[:500]
-        )
+        return ImportSummary(status=UNREADABLE, description=str(body.get("message") or "")[:500])
     raw_conflicts = summary.get("conflicts")
     conflicts = (
         tuple(c for c in (_conflict(r) for r in raw_conflicts) if c is not None)

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Grant, Permission
 from alima.core.config import Settings
-from alima.core.enums import PlaceKind, Role
-from alima.core.errors import BadRequest, NotFound, RuleViolation
+from alima.core.enums import Role
+from alima.core.errors import BadRequest, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.service.common import add_created
 from alima.indicators.registry import get as get_indicator
 from alima.indicators.registry import load_indicators
@@ -206,7 +206,9 @@ def render(export: Dhis2Export, fmt: Format, *, exported: datetime) -> bytes:
 
 def _named(conflict: Conflict, values: list[ValueRead]) -> list[ConflictRead]:
     """A conflict in alima's terms: the values it refers to, by figure and place."""
-    base = ConflictRead(object=conflict.object, reason=conflict.value, error_code=conflict.error_code)
+    base = ConflictRead(
+        object=conflict.object, reason=conflict.value, error_code=conflict.error_code
+    )
     hits = [values[i] for i in conflict.indexes if 0 <= i < len(values)]
     if hits:
         return [
@@ -266,7 +268,7 @@ def push(
     conflicts = [c for raw in summary.conflicts for c in _named(raw, export.values)]
     with session.begin():
         land = core_repository.find_place_by_code(session, export.country_code)
-        assert land is not None and land.kind == PlaceKind.COUNTRY.value  # noqa: S101 - just read
+        assert land is not None  # noqa: S101 - the country was just read
         row = Dhis2Push(
             country_id=land.id,
             month=export.month,
@@ -304,10 +306,17 @@ def push(
         return push_read(row)
 
 
+def _refuse_non_submitters(actor: Actor | None) -> None:
+    """Pushes are the business of those who submit a country's data (403 for the others)."""
+    if actor is not None and not actor.can(Permission.DATA_SUBMIT):
+        raise Forbidden(CoreError.CORE_002)
+
+
 def list_pushes(
     session: Session, *, actor: Actor | None, country_code: str | None = None
 ) -> list[PushRead]:
     """The latest pushes the actor may see (data managers and administrators of the country)."""
+    _refuse_non_submitters(actor)
     with session.begin():
         lands = [
             m.country
@@ -320,6 +329,7 @@ def list_pushes(
 
 def overview(session: Session, *, actor: Actor) -> Dhis2Overview:
     """The DHIS2 page: mappings (administrators) and the latest pushes (and data managers)."""
+    _refuse_non_submitters(actor)
     with session.begin():
         mappings = repository.list_mappings(session)
         shown = [m for m in mappings if actor.can_at(Permission.ADMINISTER, m.country.path)]
