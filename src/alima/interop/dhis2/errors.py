@@ -30,7 +30,7 @@ class Dhis2Error(ErrorCode):
             "inside {outer}, whose figures already count it."
         ),
     )
-    DHIS_006 = Detail("mapped twice", N_("{what} {value} appears twice in the mapping."))
+    DHIS_006 = Detail("mapped twice", N_("{value} appears twice in the mapping."))
     DHIS_007 = Detail(
         "no server",
         N_(
