@@ -62,13 +62,13 @@ def test_data_value_set_has_the_documented_keys_and_period() -> None:
     assert _set_keys(document) <= _set_keys(DOCUMENTED_SET)
     assert {"dataSet", "period", "attributeOptionCombo", "dataValues"} <= set(document)
     documented_value_keys = set().union(*(set(v) for v in DOCUMENTED_SET["dataValues"]))
-    for value in document["dataValues"]:  # type: ignore[attr-defined]
+    for value in document["dataValues"]:
         assert set(value) <= documented_value_keys
         assert {"dataElement", "categoryOptionCombo", "orgUnit", "period", "value"} <= set(value)
         assert isinstance(value["value"], str)  # DHIS2 writes values as strings
         assert value["period"] == "202406"
     assert document["period"] == DOCUMENTED_SET["period"] == "202406"
-    assert [v["orgUnit"] for v in document["dataValues"]] == [  # type: ignore[index]
+    assert [v["orgUnit"] for v in document["dataValues"]] == [
         "ouSITE00001",
         "ouSITE00001",
         "ouSITE00002",
