@@ -134,8 +134,8 @@ def build_export(
     figures = {e[0] for e in plan.elements}
     indicators = {i.code for i in load_indicators()}
     unknown = figures - set(REPORT_FIGURE_CODES) - indicators
-    for figure in sorted(unknown)[:1]:
-        raise RuleViolation(Dhis2Error.DHIS_003, figure=figure, option="")
+    if unknown:
+        raise RuleViolation(Dhis2Error.DHIS_003, figure=min(unknown), option="")
     by_place: dict[str, dict[str, dict[str, int]]] = {code: {} for code, _, _ in plan.org_units}
     if figures & set(REPORT_FIGURE_CODES):
         for code, _path, _unit in plan.org_units:

@@ -36,10 +36,10 @@ def export_mapping(session: Session, country_code: str, *, actor: Actor | None) 
         return mapping_file(mapping)
 
 
-def _refuse_twice(what: str, values: Iterable[str]) -> None:
+def _refuse_twice(values: Iterable[str]) -> None:
     for value, count in Counter(values).items():
         if count > 1:
-            raise RuleViolation(Dhis2Error.DHIS_006, what=what, value=value)
+            raise RuleViolation(Dhis2Error.DHIS_006, value=value)
 
 
 def _check_figures(data: MappingFile) -> None:
@@ -48,13 +48,10 @@ def _check_figures(data: MappingFile) -> None:
         options = known.get(row.figure)
         if options is None or (row.option and row.option not in options):
             raise RuleViolation(Dhis2Error.DHIS_003, figure=row.figure, option=row.option)
-    _refuse_twice("Figure", (f"{r.figure} {r.option}".strip() for r in data.data_elements))
-    _refuse_twice(
-        "Data element",
-        (f"{r.data_element}.{r.category_option_combo}" for r in data.data_elements),
-    )
-    _refuse_twice("Place", (o.place for o in data.org_units))
-    _refuse_twice("Organisation unit", (o.org_unit for o in data.org_units))
+    _refuse_twice(f"{r.figure} {r.option}".strip() for r in data.data_elements)
+    _refuse_twice(f"{r.data_element}.{r.category_option_combo}" for r in data.data_elements)
+    _refuse_twice(o.place for o in data.org_units)
+    _refuse_twice(o.org_unit for o in data.org_units)
 
 
 def _places(session: Session, data: MappingFile, land: Place) -> dict[str, Place]:
@@ -64,7 +61,9 @@ def _places(session: Session, data: MappingFile, land: Place) -> dict[str, Place
         if place is None or not place.path.startswith(land.path):
             raise RuleViolation(Dhis2Error.DHIS_004, code=row.place, country=land.code)
         places[row.place] = place
-    for outer, inner in overlapping({code: p.path for code, p in places.items()})[:1]:
+    pairs = overlapping({code: p.path for code, p in places.items()})
+    if pairs:
+        outer, inner = pairs[0]
         raise RuleViolation(Dhis2Error.DHIS_005, outer=outer, inner=inner)
     return places
 
