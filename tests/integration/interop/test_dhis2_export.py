@@ -165,3 +165,15 @@ def test_a_mapping_outside_ones_scope_is_absent(session: Session, demo_admin: Ac
     )
     with pytest.raises(NotFound):
         service.export_mapping(session, "ML", actor=district)
+
+
+def test_a_month_not_begun_is_refused(session: Session, demo_admin: Actor) -> None:
+    from datetime import timedelta
+
+    from alima.core.time import today
+
+    following = (today().replace(day=28) + timedelta(days=5)).strftime("%Y-%m")
+    with pytest.raises(RuleViolation) as refused:
+        service.build_export(session, month=following, actor=demo_admin)
+    assert following in refused.value.message
+    assert service.build_export(session, month=f"{today():%Y-%m}", actor=demo_admin).values

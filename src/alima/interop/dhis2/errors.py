@@ -42,3 +42,7 @@ class Dhis2Error(ErrorCode):
     DHIS_009 = Detail(
         "nothing to send", N_("The DHIS2 mapping of {code} maps no figure or no place.")
     )
+    DHIS_010 = Detail(
+        "month in future",
+        N_("The month {month} has not begun: DHIS2 receives months that have begun or ended."),
+    )

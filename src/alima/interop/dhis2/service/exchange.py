@@ -22,6 +22,7 @@ from alima.core.config import Settings
 from alima.core.enums import Role
 from alima.core.errors import BadRequest, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.service.common import add_created
+from alima.core.time import today
 from alima.indicators.registry import get as get_indicator
 from alima.indicators.registry import load_indicators
 from alima.interop.dhis2 import client, repository
@@ -129,6 +130,8 @@ def build_export(
     reader (``None`` on the command line), who needs aggregate exports over the country.
     """
     start, end = month_bounds(month)
+    if start > today():
+        raise RuleViolation(Dhis2Error.DHIS_010, month=f"{start:%Y-%m}")
     plan = _plan(session, country_code, actor)
     reader = actor or _command_line(plan.country_path)
     figures = {e[0] for e in plan.elements}
