@@ -21,7 +21,7 @@ def upgrade() -> None:
         "dhis2_mapping",
         sa.Column("country_id", sa.Uuid(), nullable=False),
         sa.Column("data_set", sa.String(length=11), nullable=False),
-        sa.Column("attribute_option_combo", sa.String(length=11), nullable=False),
+        sa.Column("aoc", sa.String(length=11), nullable=False),
         sa.Column("period_type", sa.String(length=20), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

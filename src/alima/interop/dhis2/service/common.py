@@ -54,7 +54,7 @@ def mapping_file(mapping: Dhis2Mapping) -> MappingFile:
     return MappingFile(
         country=mapping.country.code,
         data_set=mapping.data_set,
-        attribute_option_combo=mapping.attribute_option_combo,
+        attribute_option_combo=mapping.aoc,
         period_type="MONTHLY",
         data_elements=[
             DataElementMap(

@@ -104,7 +104,7 @@ def _plan(session: Session, code: str | None, actor: Actor | None) -> _Plan:
             country_code=mapping.country.code,
             country_path=mapping.country.path,
             data_set=mapping.data_set,
-            attribute_option_combo=mapping.attribute_option_combo,
+            attribute_option_combo=mapping.aoc,
             elements=sorted(
                 (e.figure, e.option, e.data_element, e.category_option_combo)
                 for e in mapping.data_elements
@@ -345,7 +345,7 @@ def overview(session: Session, *, actor: Actor) -> Dhis2Overview:
                     country_code=m.country.code,
                     country_name=m.country.name,
                     data_set=m.data_set,
-                    attribute_option_combo=m.attribute_option_combo,
+                    attribute_option_combo=m.aoc,
                     period_type=m.period_type,
                     data_elements=file.data_elements,
                     org_units=file.org_units,

@@ -87,7 +87,7 @@ def import_mapping(session: Session, data: MappingFile, *, actor: Actor | None) 
             for row in [*mapping.data_elements, *mapping.org_units]:
                 session.delete(row)
         mapping.data_set = data.data_set
-        mapping.attribute_option_combo = data.attribute_option_combo
+        mapping.aoc = data.attribute_option_combo
         mapping.period_type = data.period_type
         session.flush()
         author = actor.id if actor else None
