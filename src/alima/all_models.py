@@ -6,6 +6,7 @@ from alima.community import models as community_models
 from alima.core import models as core_models
 from alima.core.db import Base
 from alima.indicators import models as indicators_models
+from alima.interop.dhis2 import models as dhis2_models
 from alima.interop.openrosa import models as openrosa_models
 from alima.nutrition import models as nutrition_models
 from alima.stock import models as stock_models
@@ -17,6 +18,7 @@ __all__ = [
     "care_models",
     "community_models",
     "core_models",
+    "dhis2_models",
     "indicators_models",
     "nutrition_models",
     "openrosa_models",

@@ -19,6 +19,7 @@ from alima.api import sync as sync_api
 from alima.api.deps import refuse_unstorable_text
 from alima.api.v1 import care as care_api
 from alima.api.v1 import community as community_api
+from alima.api.v1 import dhis2 as dhis2_api
 from alima.api.v1 import impact as impact_api
 from alima.api.v1 import router as api_router
 from alima.api.v1 import stock as stock_api
@@ -84,7 +85,7 @@ def _audit_refusal(request: Request) -> None:
 def _include_routers(app: FastAPI) -> None:
     """The API, the devices' protocols (their own authentication, no cookie) and the pages."""
     app.include_router(api_router)
-    for api in (community_api, care_api, impact_api, stock_api):
+    for api in (community_api, care_api, impact_api, stock_api, dhis2_api):
         app.include_router(api.router, prefix="/api/v1")
     app.include_router(sync_api.router)
     app.include_router(fhir.router)

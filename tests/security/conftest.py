@@ -15,11 +15,14 @@ from alima.core.enums import Role
 from alima.core.models import Place
 from alima.core.service import accounts, auth
 from alima.core.time import today, utcnow
+from alima.interop.dhis2 import service as dhis2_service
+from alima.interop.dhis2.schemas import MappingFile
 from alima.interop.openrosa.catalogue import SCREENING
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from tests.factories.alliance import Alliance, build_alliance
 from tests.factories.core import PASSWORD, World, make_patient, make_user
+from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
 from tests.factories.stock import make_receipt
 from tests.factories.treat import treat_security_targets
@@ -157,6 +160,13 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
             make_receipt(session, elsewhere_admin, alliance.elsewhere_facility.code, 100).id
         ),
     }
+    for land, site in (
+        (world.country, world.facility_a),
+        (alliance.elsewhere_country, alliance.elsewhere_facility),
+    ):
+        dhis2_service.import_mapping(
+            session, MappingFile.model_validate(small_mapping(land.code, site.code)), actor=None
+        )
     treat = treat_security_targets(
         session,
         world,

@@ -30,6 +30,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests.factories.dhis2_server import small_mapping
+
 Targets = dict[str, str]
 Payload = Callable[[Targets], dict[str, object]]
 
@@ -663,6 +665,15 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
             "value": 1000,
             "source": "Test",
         },
+    ),
+    # --- DHIS2: the mapping (administrators), the record of pushes (who submits data) ------
+    ("GET", "/dhis2"): Rule(SUBMITTERS),
+    ("GET", "/api/v1/dhis2/pushes"): Rule(SUBMITTERS),
+    ("GET", "/api/v1/dhis2/mappings/{country_code}"): Rule(ADMINISTRATORS, scoped=True),
+    ("POST", "/api/v1/dhis2/mappings"): Rule(
+        ADMINISTRATORS,
+        scoped=True,
+        json=lambda t: small_mapping(t["country_code"], t["place_code"]),
     ),
 }
 

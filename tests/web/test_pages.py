@@ -14,12 +14,15 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
 
 from alima.core.time import today
+from alima.interop.dhis2 import service as dhis2_service
+from alima.interop.dhis2.schemas import MappingFile
 from alima.main import STATIC_DIR
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from alima.web.inventory import iter_routes
 from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
+from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
 from tests.factories.stock import make_receipt
 from tests.factories.treat import treat_page_values
@@ -75,6 +78,7 @@ PAGES: dict[str, Page] = {
     "/": Page("clinician_a", ("{patient_identifier}",)),
     "/admin/users": Page("administrator", ("{clinician_a}", 'href="/admin/users/{user_id}"')),
     "/admin/users/{user_id}": Page("administrator", ("{clinician_a}",)),
+    "/dhis2": Page("administrator", ("ouSITE00001", "{facility_a_code}")),
     "/approvals": Page("data_manager", ("{project_code}", "{facility_a_name}")),
     "/audit/reads": Page("data_manager", ("{patient_identifier}", "{clinician_a}")),
     "/audit/reads.csv": Page(
@@ -180,6 +184,7 @@ NOT_PAGES = {
 #: Refusals met by the walk's users: the page exists, the user may not see it (`Permission`).
 REFUSED: list[tuple[str, str, int]] = [
     ("clinician_a", "/approvals", 403),
+    ("clinician_a", "/dhis2", 403),
     ("clinician_a", "/admin/users", 403),
     ("clinician_a", "/admin/users/{user_id}", 403),
     ("clinician_a", "/audit/reads", 403),
@@ -239,6 +244,11 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
     )
     values["place_code"] = world.facility_a.code
     values |= treat_page_values(session, world)
+    dhis2_service.import_mapping(
+        session,
+        MappingFile.model_validate(small_mapping(world.country.code, world.facility_a.code)),
+        actor=world.actors["administrator"],
+    )
     values |= alliance_page_values(session, world)
     # A read of the record, so that the read audit has a line to show.
     sign_in(client, world.users["clinician_a"].username)

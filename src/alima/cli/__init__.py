@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from alima.cli import growth
+from alima.cli import dhis2, growth
 from alima.cli import sync as sync_cli
 from alima.core.config import get_settings
 
@@ -31,6 +31,9 @@ app.add_typer(nutrition_app, name="nutrition")
 app.add_typer(growth.app, name="growth", help="WHO 2006 growth standards: z-scores for a CSV file.")
 app.add_typer(sync_cli.node_app, name="node")
 app.command("sync")(sync_cli.sync_command)
+app.add_typer(
+    dhis2.app, name="dhis2", help="DHIS2: mapping, monthly export (dataValueSets, ADX) and push."
+)
 
 console = Console()
 

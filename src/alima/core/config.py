@@ -120,6 +120,20 @@ class Settings(BaseSettings):
         150, ge=1, le=1000, description="Sachets in a carton of RUTF, when a form does not say."
     )
 
+    dhis2_url: str = Field(
+        "",
+        pattern=r"^(https?://[^\s]+)?$",
+        description="Base URL of the national DHIS2 that `alima dhis2 push` sends to "
+        "(empty: no push).",
+    )
+    dhis2_username: str = Field("", description="DHIS2 user that pushes the monthly figures.")
+    dhis2_password: SecretStr = Field(
+        SecretStr(""), description="Password of that DHIS2 user; keep it secret."
+    )
+    dhis2_timeout_seconds: float = Field(
+        120.0, gt=0, le=3600, description="How long a push waits for DHIS2's answer (seconds)."
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.env == "production" and self.secret_key.get_secret_value() == DEFAULT_SECRET:
