@@ -66,9 +66,10 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return process
         except httpx.HTTPError:
             time.sleep(0.2)
+        else:
+            return process
     raise SystemExit(log.read_text()[-2000:])
 
 
@@ -205,6 +206,24 @@ def _timed(label: str, action: Any) -> float:
     return elapsed
 
 
+def _hub(database_url: str) -> tuple[sessionmaker[Session], World]:
+    """An empty PostgreSQL database of its own for the hub, migrated, with a small world."""
+    admin = create_engine(
+        database_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT"
+    )
+    name = database_url.rsplit("/", 1)[1]
+    with admin.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    _fresh_pg(database_url)
+    upgrade(database_url)
+    hub = make_sessionmaker(make_engine(database_url))
+    with hub() as session:
+        world = build_world(session)
+    return hub, world
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -214,19 +233,7 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8391)
     args = parser.parse_args()
-    admin = create_engine(
-        args.database_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT"
-    )
-    name = args.database_url.rsplit("/", 1)[1]
-    with admin.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    _fresh_pg(args.database_url)
-    upgrade(args.database_url)
-    hub = make_sessionmaker(make_engine(args.database_url))
-    with hub() as session:
-        world = build_world(session)
+    hub, world = _hub(args.database_url)
     directory = Path(tempfile.mkdtemp(prefix="alima-sync-bench-"))
     server = _serve(args.database_url, args.port, directory / "hub.log")
     hub_url = f"http://127.0.0.1:{args.port}"
