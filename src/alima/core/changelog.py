@@ -198,19 +198,27 @@ class _Pending:
     base: dict[str, Any] | None
 
 
-def attribute_of(session: Session, obj: object, dotted: str | None) -> Any:
+def attribute_of(
+    session: Session,
+    obj: object,
+    dotted: str | None,
+    known: dict[tuple[type, Any], object] | None = None,
+) -> Any:
     """``attribute`` or ``relation.attribute`` of a row (the parent loaded by its key if need be)."""
     if dotted is None:
         return None
     if "." not in dotted:
         return getattr(obj, dotted)
     relation, attribute = dotted.split(".", 1)
-    parent = getattr(obj, relation)
+    parent = obj.__dict__.get(relation)  # already loaded or set by the service
     if parent is None:
         prop = inspect(type(obj)).relationships[relation]
         (local,) = prop.local_columns
         key = getattr(obj, local.key)
-        parent = session.get(prop.mapper.class_, key) if key is not None else None
+        # Written in this same flush (not yet in the identity map), else loaded by its key.
+        parent = (known or {}).get((prop.mapper.class_, key))
+        if parent is None and key is not None:
+            parent = session.get(prop.mapper.class_, key)
     return getattr(parent, attribute) if parent is not None else None
 
 
@@ -272,6 +280,30 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         _write(session, pending, origin=session.info.get(ORIGIN), audience_path=None)
 
 
+def _load_parents(
+    session: Session, pending: list[_Pending], known: dict[tuple[type, Any], object]
+) -> None:
+    """Load in one query per table the parents that owners are read through (a visit's episode)."""
+    wanted: dict[type, set[Any]] = {}
+    for p in pending:
+        for dotted in (p.spec.place, p.spec.shared_place, p.spec.patient):
+            if not dotted or "." not in dotted:
+                continue
+            relation = dotted.split(".", 1)[0]
+            if p.obj.__dict__.get(relation) is not None:
+                continue
+            prop = inspect(type(p.obj)).relationships[relation]
+            (local,) = prop.local_columns
+            key = getattr(p.obj, local.key)
+            if key is not None and (prop.mapper.class_, key) not in known:
+                wanted.setdefault(prop.mapper.class_, set()).add(key)
+    for model, keys in wanted.items():
+        found: list[Any] = list(
+            session.scalars(select(model).where(inspect(model).primary_key[0].in_(keys)))
+        )
+        known.update({(model, parent.id): parent for parent in found})
+
+
 def _write(
     session: Session,
     pending: list[_Pending],
@@ -281,10 +313,12 @@ def _write(
 ) -> None:
     order = {table.name: i for i, table in enumerate(Base.metadata.sorted_tables)}
     pending.sort(key=lambda p: order.get(type(p.obj).__tablename__, 0))  # type: ignore[attr-defined]
+    known = {(type(p.obj), p.obj.id): p.obj for p in pending}  # type: ignore[attr-defined]
+    _load_parents(session, pending, known)
     owners = {
         id(p): (
-            attribute_of(session, p.obj, p.spec.place),
-            attribute_of(session, p.obj, p.spec.shared_place),
+            attribute_of(session, p.obj, p.spec.place, known),
+            attribute_of(session, p.obj, p.spec.shared_place, known),
         )
         for p in pending
     }
@@ -293,7 +327,7 @@ def _write(
     rows = []
     for p in pending:
         owner, shared = owners[id(p)]
-        patient = attribute_of(session, p.obj, p.spec.patient)
+        patient = attribute_of(session, p.obj, p.spec.patient, known)
         rows.append(
             {
                 "entity": type(p.obj).__tablename__,  # type: ignore[attr-defined]

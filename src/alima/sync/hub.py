@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import exc, inspect, select
@@ -240,6 +241,7 @@ def _node(session: Session, credential: str, schema_head: str, *, lock: bool = F
 # -- push ----------------------------------------------------------------------------------------
 
 
+@cache
 def _model(entity: str) -> type[Any] | None:
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == entity:
