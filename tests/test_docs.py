@@ -66,6 +66,7 @@ def tracked_files() -> list[Path]:
             ".hypothesis",
             ".pytest_cache",
             ".ruff_cache",
+            "node_modules",
         }
         return [
             p
