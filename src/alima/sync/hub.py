@@ -578,9 +578,8 @@ def serve(session: Session, credential: str, schema_head: str, cursor: int, limi
         node = _node(session, credential, schema_head)
         node.pulled_seq = max(node.pulled_seq, cursor)
         site_path = node.site.path
-        rows = repository.changes_for(session, node.id, site_path, cursor, limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
+        rows, next_cursor = repository.changes_for(session, node.id, site_path, cursor, limit)
+        more = next_cursor < repository.head_seq(session)
         with_password = repository.users_with_role_in_lineage(session, site_path)
         changes = []
         for change in rows:
@@ -590,7 +589,6 @@ def serve(session: Session, credential: str, schema_head: str, cursor: int, limi
                     UNUSABLE_PASSWORD  # not a user of this site: cannot sign in here
                 )
             changes.append({"seq": change.seq, "entity": change.entity, "row": row})
-        next_cursor = rows[-1].seq if rows else cursor
         return Page(changes=changes, cursor=next_cursor, more=more)
 
 

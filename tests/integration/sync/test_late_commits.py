@@ -34,11 +34,11 @@ def _pull(
     seen: list[uuid.UUID] = []
     while True:
         with factory() as session, session.begin():
-            page = changes_for(session, uuid.uuid4(), site_path, cursor, 100)
-        if not page:
-            return seen, cursor
+            page, scanned = changes_for(session, uuid.uuid4(), site_path, cursor, 100)
         seen.extend(c.row_id for c in page)
-        cursor = page[-1].seq
+        if scanned == cursor:
+            return seen, cursor
+        cursor = scanned
 
 
 def test_a_change_committed_late_is_still_pulled(tmp_path: Path) -> None:
