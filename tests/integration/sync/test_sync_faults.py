@@ -159,6 +159,7 @@ class Work:
     at_a: bool
     children: list[uuid.UUID] = field(default_factory=list)
     episodes: list[uuid.UUID] = field(default_factory=list)
+    visits: int = 0
 
 
 def _do(
@@ -173,15 +174,18 @@ def _do(
     work: Work,
 ) -> int:
     """Do one drawn operation; returns 1 for a disagreement made on purpose, else 0."""
-    on = today() - timedelta(days=14)
+    on = today() - timedelta(days=120)
     own = hub.world.patient_a.id if work.at_a else hub.world.patient_b.id
     if op == "register":
         work.children.append(node.register(work.username, f"Enfant{len(work.children)}").id)
     elif op == "admit" and len(work.episodes) < len(work.children):
         child = work.children[len(work.episodes)]
         work.episodes.append(node.admit(work.username, child, on).episode_id)
-    elif op == "visit" and work.episodes:
-        node.visit(work.username, work.episodes[-1], on + timedelta(days=7))
+        work.visits = 0
+    elif op == "visit" and work.episodes and work.visits < 8:
+        # Weekly visits of the latest episode, one date after the other (never the same day).
+        work.visits += 1
+        node.visit(work.username, work.episodes[-1], on + timedelta(days=7 * work.visits))
     elif op == "phone":
         node.update(work.username, own, phone=f"+2237{uuid.uuid4().int % 10**7:07d}")
     elif op == "hub_phone":
