@@ -92,6 +92,7 @@ class NodeView:
     open_conflicts: int
     open_quarantine: int
     clock_skew_seconds: int | None
+    site_path: str = ""
 
 
 @dataclass
@@ -219,6 +220,7 @@ def list_nodes(session: Session) -> list[NodeView]:
                 open_conflicts=conflicts.get(node.id, 0),
                 open_quarantine=quarantine.get(node.id, 0),
                 clock_skew_seconds=node.clock_skew_seconds,
+                site_path=node.site.path,
             )
             for node in repository.list_nodes(session)
         ]
@@ -240,7 +242,8 @@ def _node(session: Session, credential: str, schema_head: str, *, lock: bool = F
 # -- push ----------------------------------------------------------------------------------------
 
 
-def _model(entity: str) -> type[Any] | None:
+def model_for(entity: str) -> type[Any] | None:
+    """The mapped model of the table ``entity``, if any."""
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == entity:
             return mapper.class_
@@ -274,7 +277,7 @@ def _check_scope(session: Session, obj: object, spec: Any, site_path: str) -> bo
 
 def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, Any]) -> int:
     """Apply one pushed change; returns the number of conflicts it raised."""
-    model = _model(str(change.get("entity")))
+    model = model_for(str(change.get("entity")))
     spec = spec_of(model) if model is not None else None
     if model is None or spec is None or spec.kind not in {"site", "upload"}:
         raise _Refused(f"{change.get('entity')}: not written by a laptop")
@@ -343,6 +346,43 @@ def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, A
     return conflicts
 
 
+@dataclass(frozen=True)
+class Applied:
+    """The outcome of one pushed change: its conflicts, or why it was refused."""
+
+    conflicts: int = 0
+    #: Why the change was refused (nothing of it was written), or ``None``.
+    reason: str | None = None
+    out_of_scope: bool = False
+
+
+def apply_change(
+    session: Session, node: SyncNode, site_path: str, change: dict[str, Any]
+) -> Applied:
+    """Apply one pushed change in a savepoint: written whole, or refused with its reason.
+
+    The push applies each change of a batch through it; a data manager's retry of a
+    quarantined record too. The caller removes ``session.info[ORIGIN]`` afterwards.
+    """
+    savepoint = session.begin_nested()
+    try:
+        conflicts = _apply(session, node, site_path, change)
+        savepoint.commit()
+    except (_Refused, AlimaError, exc.SQLAlchemyError, ValueError, TypeError) as error:
+        savepoint.rollback()
+        reason = (
+            error.reason
+            if isinstance(error, _Refused)
+            else error.message
+            if isinstance(error, AlimaError)
+            else f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
+        )
+        return Applied(
+            reason=reason, out_of_scope=isinstance(error, _Refused) and error.out_of_scope
+        )
+    return Applied(conflicts=conflicts)
+
+
 def _share(session: Session, entity: str, row: dict[str, Any]) -> None:
     """A referral or a transfer gives the destination's site the patient and its records."""
     if entity == "community_referral":
@@ -397,33 +437,25 @@ def receive(
             if isinstance(hlc, int) and hlc > future.timestamp() * 1000:
                 result.future_clock += 1
                 node.clock_skew_seconds = int(hlc / 1000 - utcnow().timestamp())
-            savepoint = session.begin_nested()
             try:
-                result.conflicts += _apply(session, node, site_path, change)
-                savepoint.commit()
-            except (_Refused, AlimaError, exc.SQLAlchemyError, ValueError, TypeError) as error:
-                savepoint.rollback()
-                reason = (
-                    error.reason
-                    if isinstance(error, _Refused)
-                    else error.message
-                    if isinstance(error, AlimaError)
-                    else f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
-                )
-                _quarantine(session, node, seq, change, reason)
-                result.quarantined.append({"seq": seq, "reason": reason})
-                if isinstance(error, _Refused) and error.out_of_scope:
-                    audit.record(
-                        session,
-                        None,
-                        AuditAction.WRITE_DENIED,
-                        entity_type=str(change.get("entity"))[:60],
-                        place_id=node.site_id,
-                        detail=f"sync push from {node.name}: {reason}",
-                    )
-            else:
-                result.applied += 1
-                _share(session, str(change.get("entity")), change.get("row") or {})
+                applied = apply_change(session, node, site_path, change)
+                if applied.reason is not None:
+                    reason = applied.reason
+                    _quarantine(session, node, seq, change, reason)
+                    result.quarantined.append({"seq": seq, "reason": reason})
+                    if applied.out_of_scope:
+                        audit.record(
+                            session,
+                            None,
+                            AuditAction.WRITE_DENIED,
+                            entity_type=str(change.get("entity"))[:60],
+                            place_id=node.site_id,
+                            detail=f"sync push from {node.name}: {reason}",
+                        )
+                else:
+                    result.conflicts += applied.conflicts
+                    result.applied += 1
+                    _share(session, str(change.get("entity")), change.get("row") or {})
             finally:
                 session.info.pop(ORIGIN, None)
             last = seq
@@ -515,15 +547,18 @@ def publish_missing(session: Session, *, chunk: int = 5000) -> int:
 
 
 __all__ = [
+    "Applied",
     "Change",
     "Enrolled",
     "Invitation",
     "NodeView",
     "Page",
     "PushResult",
+    "apply_change",
     "enrol",
     "invite",
     "list_nodes",
+    "model_for",
     "publish_missing",
     "receive",
     "retire",
