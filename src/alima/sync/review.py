@@ -126,7 +126,7 @@ def _row_place(session: Session, conflict: SyncConflict) -> tuple[Any, Place | N
 
 
 def _node_names(session: Session) -> dict[uuid.UUID, str]:
-    return dict(session.execute(select(SyncNode.id, SyncNode.name)).tuples().all())
+    return {i: n for i, n in session.execute(select(SyncNode.id, SyncNode.name))}
 
 
 def _conflict_row(conflict: SyncConflict, names: dict[uuid.UUID, str]) -> ConflictRow:
@@ -259,9 +259,9 @@ def decide(
     """
     with session.begin():
         conflict, row = _in_scope(session, conflict_id, actor)
-        _refuse_twice(conflict, "open")
         if conflict.kind == "merged":
             raise Conflict(SyncError.SYNC_015)
+        _refuse_twice(conflict, "open")
         before = {k: v for k, v in row_of(row).items() if k in conflict.fields}
         session.info.pop(ORIGIN, None)  # a person's decision goes to every laptop
         resolution: dict[str, Any]
@@ -345,7 +345,7 @@ def list_quarantine(session: Session, *, actor: Actor) -> list[QuarantineRow]:
         )
         rows = [
             _quarantine_row(item, node)
-            for item, node in session.execute(query).tuples()
+            for item, node in session.execute(query)
             if actor.can_at(REVIEW, node.site.path)
         ]
         audit.record_list(
