@@ -22,6 +22,7 @@ from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.openrosa import refused_submission
 from tests.factories.stock import make_receipt
+from tests.factories.sync import sync_targets
 from tests.factories.treat import treat_page_values
 
 MAX_COMPRESSED = 60 * 1024
@@ -166,6 +167,11 @@ PAGES: dict[str, Page] = {
     "/trainings": Page("data_manager", ("Formation PCI", "{facility_a_name}")),
     "/trainings/new": Page("data_manager", ("{facility_a_name}",)),
     "/trainings/{training_id}": Page("data_manager", ("Formation PCI", "Moussa Sidibé")),
+    "/sync": Page("clinician_a", ("alima node enrol",)),
+    "/sync/nodes": Page("coordinator", ("laptop-{facility_a_code}", "{facility_a_name}")),
+    "/sync/conflicts": Page("data_manager", ('href="/sync/conflicts/{conflict_id}"',)),
+    "/sync/conflicts/{conflict_id}": Page("data_manager", ("+22370000009", "+22370000001")),
+    "/sync/quarantine": Page("data_manager", ("laptop-{facility_a_code}", "no row")),
 }
 
 #: Pages that are not rendered: each with its own expectation, tested below.
@@ -180,6 +186,8 @@ NOT_PAGES = {
 #: Refusals met by the walk's users: the page exists, the user may not see it (`Permission`).
 REFUSED: list[tuple[str, str, int]] = [
     ("clinician_a", "/approvals", 403),
+    ("clinician_a", "/sync/conflicts", 403),
+    ("clinician_a", "/sync/nodes", 403),
     ("clinician_a", "/admin/users", 403),
     ("clinician_a", "/admin/users/{user_id}", 403),
     ("clinician_a", "/audit/reads", 403),
@@ -240,6 +248,7 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
     values["place_code"] = world.facility_a.code
     values |= treat_page_values(session, world)
     values |= alliance_page_values(session, world)
+    values |= sync_targets(session, world.facility_a, world.patient_a.id)
     # A read of the record, so that the read audit has a line to show.
     sign_in(client, world.users["clinician_a"].username)
     assert client.get(f"/patients/{world.patient_a.id}").status_code == 200

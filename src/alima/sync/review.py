@@ -126,7 +126,7 @@ def _row_place(session: Session, conflict: SyncConflict) -> tuple[Any, Place | N
 
 
 def _node_names(session: Session) -> dict[uuid.UUID, str]:
-    return {i: n for i, n in session.execute(select(SyncNode.id, SyncNode.name))}
+    return dict(session.execute(select(SyncNode.id, SyncNode.name)).all())
 
 
 def _conflict_row(conflict: SyncConflict, names: dict[uuid.UUID, str]) -> ConflictRow:
