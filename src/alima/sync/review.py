@@ -272,7 +272,8 @@ def decide(
             if choice == RESTORE:
                 for name, value in values_of(type(row).__table__, conflict.theirs).items():
                     setattr(row, name, value)
-                row.deleted_at = None
+                for name in ("deleted_at", "deleted_reason", "deleted_by_id"):
+                    setattr(row, name, None)
             resolution = {"delete": choice}
         else:
             decided = _field_values(conflict, row, choices, merged or {})

@@ -14,7 +14,7 @@ from alima.core.changelog import Change
 from alima.core.enums import AuditAction, Role
 from alima.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from alima.core.models import AuditEvent, Patient
-from alima.core.schemas import PatientUpdate
+from alima.core.schemas import PatientUpdate, RecordDelete
 from alima.core.service import patients
 from alima.sync import review
 from alima.sync.errors import SyncError
@@ -219,3 +219,34 @@ def test_the_nodes_page_lists_the_laptops_of_ones_places(hub: Hub, node_a: Node)
         assert [n.name for n in seen] == ["laptop-a"]
         with pytest.raises(Forbidden):
             review.nodes(session, actor=hub.world.actors["clinician_a"])
+
+
+@pytest.mark.parametrize("decision", ["deleted", "restore"])
+def test_a_change_against_a_deletion_is_kept_deleted_or_restored(
+    hub: Hub, node_a: Node, decision: str
+) -> None:
+    patient = hub.world.patient_a.id
+    with hub.factory() as session:
+        patients.delete_patient(
+            session, patient, RecordDelete(reason="doublon"), actor=_manager(hub)
+        )
+    node_a.update(hub.world.users["clinician_a"].username, patient, phone="+22370000001")
+    node_a.sync()
+    with hub.factory() as session, session.begin():
+        conflict = session.scalars(select(SyncConflict)).one()
+        assert (conflict.kind, conflict.status) == ("delete", "open")
+    with hub.factory() as session, pytest.raises(BadRequest):
+        review.decide(session, conflict.id, choices={}, actor=_manager(hub))
+    with hub.factory() as session:
+        review.decide(session, conflict.id, choices={"": decision}, actor=_manager(hub))
+    with hub.factory() as session, session.begin():
+        row = session.get_one(Patient, patient)
+        closed = session.get_one(SyncConflict, conflict.id)
+        assert closed.resolution is not None and closed.resolution["delete"] == decision
+        if decision == "restore":
+            assert (row.deleted_at, row.phone) == (None, "+22370000001")
+        else:
+            assert row.deleted_at is not None
+    node_a.sync()
+    with node_a.factory() as session, session.begin():
+        assert (session.get_one(Patient, patient).deleted_at is None) is (decision == "restore")
