@@ -18,6 +18,7 @@ from alima.sync import node as node_service
 from alima.sync.models import SyncPeer
 from alima.sync.node import LinkError, Transport
 from tests.conftest import BACKENDS
+from tests.factories.core import csrf, sign_in
 from tests.integration.sync.harness import Hub, Node, make_hub, make_node
 
 #: A tenth of a second between background syncs.
@@ -70,15 +71,12 @@ def test_an_enrolled_laptop_syncs_without_a_request(hub: Hub, node_a: Node) -> N
 def test_a_hub_out_of_reach_is_recorded_and_the_server_keeps_serving(
     hub: Hub, node_a: Node
 ) -> None:
-    def unreachable(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
-        raise LinkError("ConnectError: no route to host")
-
     def recorded() -> bool:
         with node_a.factory() as session, session.begin():
             peer = session.scalars(select(SyncPeer)).one()
             return peer.last_error == "ConnectError: no route to host"
 
-    app = _laptop_app(node_a, TINY, unreachable)
+    app = _laptop_app(node_a, TINY, _unreachable)
     with TestClient(app) as client:
         assert _wait(recorded)
         time.sleep(0.3)  # more rounds fail; the server still answers
@@ -94,3 +92,34 @@ def test_zero_turns_the_background_sync_off(hub: Hub, node_a: Node) -> None:
     with hub.factory() as session, session.begin():
         assert session.get(Patient, child.id) is None
     app.state.engine.dispose()
+
+
+def test_the_laptops_sync_page_syncs_now_and_shows_the_outcome(hub: Hub, node_a: Node) -> None:
+    username = hub.world.users["clinician_a"].username
+    child = node_a.register(username, "Awa")
+    app = _laptop_app(node_a, 0, node_a.transport)
+    client = TestClient(app)
+    sign_in(client, username)
+    before = client.get("/sync")
+    assert before.status_code == 200
+    assert "Modifications en attente d'envoi" in before.text
+    posted = client.post("/sync", data={"csrf_token": csrf(client)}, follow_redirects=False)
+    assert posted.status_code == 303
+    # At least the child (what signing in wrote on the laptop may go up too).
+    assert posted.headers["location"].startswith("/sync?result=ok&pushed=")
+    after = client.get(posted.headers["location"])
+    assert "Synchronisation faite :" in after.text
+    with hub.factory() as session, session.begin():
+        assert session.get(Patient, child.id) is not None
+    # The hub out of reach: the page says so and keeps the error.
+    app.state.sync_transport = lambda _hub_url: _unreachable
+    failed = client.post("/sync", data={"csrf_token": csrf(client)}, follow_redirects=False)
+    assert failed.headers["location"] == "/sync?result=error"
+    page = client.get("/sync?result=error")
+    assert "La synchronisation n'a pas abouti" in page.text
+    assert "no route to host" in page.text
+    app.state.engine.dispose()
+
+
+def _unreachable(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
+    raise LinkError("ConnectError: no route to host")
