@@ -68,7 +68,7 @@ def test_a_data_manager_keeps_the_hubs_value(browser: Browser, tmp_path: Path) -
             page.goto(f"{base}{path}")
             expect(page.locator("h1")).to_be_visible()
             fits(page)
-        expect(page.locator("main")).to_contain_text("alima node enrol")
+        expect(page.locator("#sync-status")).to_contain_text("Ce serveur est le serveur central")
         context.close()
 
     with hub.factory() as session, session.begin():

@@ -167,7 +167,7 @@ PAGES: dict[str, Page] = {
     "/trainings": Page("data_manager", ("Formation PCI", "{facility_a_name}")),
     "/trainings/new": Page("data_manager", ("{facility_a_name}",)),
     "/trainings/{training_id}": Page("data_manager", ("Formation PCI", "Moussa Sidibé")),
-    "/sync": Page("clinician_a", ("alima node enrol",)),
+    "/sync": Page("clinician_a", ('id="sync-status"',)),
     "/sync/nodes": Page("coordinator", ("laptop-{facility_a_code}", "{facility_a_name}")),
     "/sync/conflicts": Page("data_manager", ('href="/sync/conflicts/{conflict_id}"',)),
     "/sync/conflicts/{conflict_id}": Page("data_manager", ("+22370000009", "+22370000001")),

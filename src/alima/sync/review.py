@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from alima.core import audit
@@ -112,6 +112,13 @@ def nodes(session: Session, *, actor: Actor) -> list[hub.NodeView]:
     """The laptops of the sites in the actor's places."""
     _require(actor, WATCH)
     return [n for n in hub.list_nodes(session) if actor.can_at(WATCH, n.site_path)]
+
+
+def laptops_enrolled(session: Session) -> int:
+    """How many laptops are enrolled here (active ones): more than none, this is a hub."""
+    with session.begin():
+        query = select(func.count()).select_from(SyncNode).where(SyncNode.retired_at.is_(None))
+        return int(session.scalar(query) or 0)
 
 
 def _row_place(session: Session, conflict: SyncConflict) -> tuple[Any, Place | None]:

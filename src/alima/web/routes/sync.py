@@ -31,6 +31,8 @@ class NodeStatusContext:
     result: str = ""
     pushed: int = 0
     pulled: int = 0
+    #: Laptops enrolled on this server (a hub).
+    laptops: int = 0
 
 
 @dataclass
@@ -85,6 +87,7 @@ def status(
         result=result if result in RESULTS else "",
         pushed=pushed,
         pulled=pulled,
+        laptops=review.laptops_enrolled(session),
     )
     return render(request, "sync/status.html", context)
 
