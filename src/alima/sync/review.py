@@ -11,9 +11,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any, Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exc, func, select
 from sqlalchemy.orm import Session
 
 from alima.core import audit
@@ -226,6 +227,41 @@ def _close(item: SyncConflict | SyncQuarantine, status: str, actor: Actor) -> No
     item.resolved_at = utcnow()
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai"})
+FALSE_WORDS = frozenset({"0", "false", "no", "non", "faux"})
+
+
+def _typed(table: Any, name: str, text: str) -> Any:
+    """A typed merged value in its JSON form (what ``values_of`` reads), or refused."""
+    if not text:
+        return None
+    column = table.columns.get(name)
+    if column is None:
+        raise BadRequest(SyncError.SYNC_014, field=name)
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = str
+    length = getattr(column.type, "length", None)
+    refused = BadRequest(SyncError.SYNC_014, field=name)
+    if python_type is bool:
+        if text.lower() not in TRUE_WORDS | FALSE_WORDS:
+            raise refused
+        return text.lower() in TRUE_WORDS
+    if python_type is str:
+        if length is not None and len(text) > length:
+            raise refused
+        return text
+    try:
+        if python_type in {int, float}:
+            return python_type(text.replace(",", "."))
+        if issubclass(python_type, Enum):
+            return python_type(text).value
+    except (TypeError, ValueError):
+        raise refused from None
+    return text  # dates, identifiers: read by values_of
+
+
 def _field_values(
     conflict: SyncConflict, row: Any, choices: dict[str, str], merged: dict[str, str]
 ) -> dict[str, tuple[str, Any]]:
@@ -236,8 +272,7 @@ def _field_values(
         if choice not in CHOICES:
             raise BadRequest(SyncError.SYNC_013, field=name)
         if choice == "merged":
-            typed = merged.get(name, "").strip()
-            value: Any = typed or None
+            value: Any = _typed(type(row).__table__, name, merged.get(name, "").strip())
         else:
             value = (conflict.ours if choice == "ours" else conflict.theirs).get(name)
         try:
@@ -287,7 +322,10 @@ def decide(
             for name, (_choice, value) in decided.items():
                 setattr(row, name, value)
             resolution = {"fields": {name: choice for name, (choice, _v) in decided.items()}}
-        session.flush()
+        try:
+            session.flush()
+        except (exc.IntegrityError, exc.DataError, exc.StatementError):
+            raise BadRequest(SyncError.SYNC_014, field=", ".join(conflict.fields)) from None
         after = {k: v for k, v in row_of(row).items() if k in conflict.fields}
         resolution["values"] = after
         conflict.resolution = resolution

@@ -250,3 +250,19 @@ def test_a_change_against_a_deletion_is_kept_deleted_or_restored(
     node_a.sync()
     with node_a.factory() as session, session.begin():
         assert (session.get_one(Patient, patient).deleted_at is None) is (decision == "restore")
+
+
+def test_a_merged_value_the_column_refuses_is_a_clear_refusal(hub: Hub, node_a: Node) -> None:
+    conflict_id = _conflict(hub, node_a, phone=("+22370000009", "+22370000001"))
+    with hub.factory() as session, pytest.raises(BadRequest) as too_long:
+        review.decide(
+            session,
+            conflict_id,
+            choices={"phone": "merged"},
+            merged={"phone": "9" * 5000},
+            actor=_manager(hub),
+        )
+    assert too_long.value.code is SyncError.SYNC_014
+    with hub.factory() as session, session.begin():
+        assert session.get_one(SyncConflict, conflict_id).status == "open"
+    assert _phone(hub, hub) == "+22370000001"
