@@ -398,10 +398,19 @@ def list_quarantine(session: Session, *, actor: Actor) -> list[QuarantineRow]:
             session,
             actor,
             entity_type="sync_quarantine",
-            rows=[(r.row_id, None, None) for r in rows],
+            rows=[(r.row_id, _quarantined_patient(r), None) for r in rows],
             detail="sync quarantine",
         )
         return rows
+
+
+def _quarantined_patient(item: QuarantineRow) -> uuid.UUID | None:
+    """The patient a refused record names, if it does (the patient itself, or its owner)."""
+    value = item.row_id if item.entity == "core_patient" else item.row.get("patient_id")
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _quarantined(
