@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +34,8 @@ from alima.core.i18n import gettext
 from alima.core.service.patients import DuplicateSuspected
 from alima.interop.fhir import routes as fhir
 from alima.interop.openrosa import server as openrosa_server
+from alima.sync.background import run_periodically
+from alima.sync.http import http_transport
 from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
@@ -40,12 +45,14 @@ from alima.web.routes import (
     auth,
     care,
     community,
+    dhis2,
     home,
     impact,
     nutrition,
     openrosa,
     patients,
     stock,
+    sync,
 )
 from alima.web.templating import make_templates
 
@@ -104,8 +111,28 @@ def _include_routers(app: FastAPI) -> None:
         admin,
         openrosa,
         stock,
+        dhis2,
+        sync,
     ):
         app.include_router(page.router, dependencies=web_dependencies, include_in_schema=False)
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background sync while the server runs, on an enrolled laptop (docs/sync-pages.md)."""
+    minutes = app.state.settings.sync_interval_minutes
+    task = None
+    if minutes > 0:
+        task = asyncio.create_task(
+            run_periodically(app.state.sessionmaker, minutes, lambda: app.state.sync_transport)
+        )
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -121,12 +148,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # Swagger UI loads from a CDN; the schema alone is served
         redoc_url=None,
         dependencies=[Depends(refuse_unstorable_text)],
+        lifespan=_lifespan,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.templates = make_templates()
+    #: How this laptop reaches its hub (the sync page and the background sync).
+    app.state.sync_transport = http_transport
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -333,6 +333,23 @@ MATRIX: dict[tuple[str, str], Rule] = {
         ADMINISTRATORS, scoped=True, form=lambda t: {"active": "false", "reason": "a quitté"}
     ),
     ("POST", "/admin/tokens/{token_id}/revoke"): Rule(ADMINISTRATORS, scoped=True),
+    # --- sync: a laptop's page, the hub's laptops, conflicts and refused records -----------
+    ("GET", "/sync"): Rule(SIGNED_IN),
+    ("POST", "/sync"): Rule(SIGNED_IN),
+    ("GET", "/sync/nodes"): Rule(AUDITORS),
+    ("GET", "/sync/conflicts"): Rule(SUBMITTERS),
+    ("GET", "/sync/conflicts/{conflict_id}"): Rule(SUBMITTERS, scoped=True),
+    ("POST", "/sync/conflicts/{conflict_id}/decide"): Rule(
+        SUBMITTERS, scoped=True, form=lambda t: {"name": "phone", "choice": "ours"}
+    ),
+    ("POST", "/sync/conflicts/{conflict_id}/acknowledge"): Rule(
+        SUBMITTERS, scoped=True, values={"conflict_id": "merged_conflict_id"}
+    ),
+    ("GET", "/sync/quarantine"): Rule(SUBMITTERS),
+    ("POST", "/sync/quarantine/{item_id}/retry"): Rule(SUBMITTERS, scoped=True),
+    ("POST", "/sync/quarantine/{item_id}/reject"): Rule(
+        SUBMITTERS, scoped=True, form=lambda t: {"reason": "doublon saisi par erreur"}
+    ),
     # --- co-management (API) --------------------------------------------------------------
     ("GET", "/api/v1/alliance/projects"): Rule(AGGREGATE_READERS),
     ("GET", "/api/v1/alliance/projects/{project_code}"): Rule(AGGREGATE_READERS, scoped=True),

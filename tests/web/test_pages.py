@@ -25,6 +25,7 @@ from tests.factories.core import World, csrf, sign_in
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
 from tests.factories.stock import make_receipt
+from tests.factories.sync import sync_targets
 from tests.factories.treat import treat_page_values
 
 MAX_COMPRESSED = 60 * 1024
@@ -170,6 +171,11 @@ PAGES: dict[str, Page] = {
     "/trainings": Page("data_manager", ("Formation PCI", "{facility_a_name}")),
     "/trainings/new": Page("data_manager", ("{facility_a_name}",)),
     "/trainings/{training_id}": Page("data_manager", ("Formation PCI", "Moussa Sidibé")),
+    "/sync": Page("clinician_a", ('id="sync-status"',)),
+    "/sync/nodes": Page("coordinator", ("laptop-{facility_a_code}", "{facility_a_name}")),
+    "/sync/conflicts": Page("data_manager", ('href="/sync/conflicts/{conflict_id}"',)),
+    "/sync/conflicts/{conflict_id}": Page("data_manager", ("+22370000009", "+22370000001")),
+    "/sync/quarantine": Page("data_manager", ("laptop-{facility_a_code}", "no row")),
 }
 
 #: Pages that are not rendered: each with its own expectation, tested below.
@@ -185,6 +191,8 @@ NOT_PAGES = {
 REFUSED: list[tuple[str, str, int]] = [
     ("clinician_a", "/approvals", 403),
     ("clinician_a", "/dhis2", 403),
+    ("clinician_a", "/sync/conflicts", 403),
+    ("clinician_a", "/sync/nodes", 403),
     ("clinician_a", "/admin/users", 403),
     ("clinician_a", "/admin/users/{user_id}", 403),
     ("clinician_a", "/audit/reads", 403),
@@ -250,6 +258,7 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
         actor=world.actors["administrator"],
     )
     values |= alliance_page_values(session, world)
+    values |= sync_targets(session, world.facility_a, world.patient_a.id)
     # A read of the record, so that the read audit has a line to show.
     sign_in(client, world.users["clinician_a"].username)
     assert client.get(f"/patients/{world.patient_a.id}").status_code == 200

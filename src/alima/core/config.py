@@ -119,6 +119,13 @@ class Settings(BaseSettings):
     stock_sachets_per_carton: int = Field(
         150, ge=1, le=1000, description="Sachets in a carton of RUTF, when a form does not say."
     )
+    sync_interval_minutes: float = Field(
+        5,
+        ge=0,
+        le=1440,
+        description="On an enrolled laptop, minutes between background syncs of alima serve "
+        "(0: only when someone presses Sync now).",
+    )
 
     dhis2_url: str = Field(
         "",

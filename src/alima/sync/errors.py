@@ -49,3 +49,13 @@ class SyncError(ErrorCode):
     SYNC_010 = Detail("node unknown", N_("No enrolled laptop matches {node}."))
     SYNC_011 = Detail("already decided", N_("This item was already decided on {at}."))
     SYNC_012 = Detail("bad batch", N_("The batch sent is not valid: {reason}."))
+    SYNC_013 = Detail(
+        "decision missing", N_("Choose which value to keep for {field}, or type the merged value.")
+    )
+    SYNC_014 = Detail("value not valid", N_("The value typed for {field} is not valid."))
+    SYNC_015 = Detail(
+        "not a decision", N_("This item is information only: acknowledge it instead.")
+    )
+    SYNC_016 = Detail(
+        "needs a decision", N_("This conflict needs a decision: choose the values to keep.")
+    )

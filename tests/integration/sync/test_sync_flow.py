@@ -253,7 +253,7 @@ def test_a_laptop_of_another_schema_is_told_before_anything_is_written(
 
 def _share_with_b(hub: Hub, patient_id: object) -> None:
     """A referral of the child to B, as the hub would record it (gives B the child)."""
-    from alima.sync.hub import _share
+    from alima.sync.apply import _share
 
     with hub.factory() as session, session.begin():
         _share(

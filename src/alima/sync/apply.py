@@ -1,0 +1,375 @@
+"""Applying what a laptop pushed: scope, three-way merge, quarantine, shares (the hub's side).
+
+One change at a time in a savepoint (``apply_change``, also a data manager's retry), or a whole
+batch at once when nothing in it is refused (its new rows in one flush).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import exc, inspect, select
+from sqlalchemy.orm import Session
+
+import alima.all_models  # noqa: F401 - every synced model must be mapped
+from alima.community.models import Screening
+from alima.core import audit
+from alima.core.changelog import (
+    ORIGIN,
+    attribute_of,
+    publish,
+    row_of,
+    spec_of,
+    values_of,
+)
+from alima.core.db import Base
+from alima.core.enums import AuditAction
+from alima.core.errors import AlimaError
+from alima.core.models import Patient, Place
+from alima.core.time import utcnow
+from alima.sync import repository
+from alima.sync.merge import three_way
+from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine, SyncShare
+
+#: How long an enrolment code stays valid.
+#: A laptop's clock this far ahead of the hub's is flagged.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass
+class PushResult:
+    """The hub's answer to a batch."""
+
+    acked: int
+    applied: int = 0
+    skipped: int = 0
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: int = 0
+    future_clock: int = 0
+
+
+# -- push ----------------------------------------------------------------------------------------
+
+
+@cache
+def model_for(entity: str) -> type[Any] | None:
+    """The mapped model of the table ``entity``, if any."""
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == entity:
+            return mapper.class_
+    return None
+
+
+class _Refused(Exception):
+    """A change the hub will not apply; its reason goes to quarantine."""
+
+    def __init__(self, reason: str, *, out_of_scope: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.out_of_scope = out_of_scope
+
+
+def _paths_of(session: Session, obj: object, spec: Any) -> tuple[str | None, str | None]:
+    ids = (attribute_of(session, obj, spec.place), attribute_of(session, obj, spec.shared_place))
+    paths = repository.place_paths(session, {i for i in ids if i is not None})
+    return paths.get(ids[0]) if ids[0] else None, paths.get(ids[1]) if ids[1] else None
+
+
+def _check_scope(session: Session, obj: object, spec: Any, site_path: str) -> bool:
+    """Whether the node's site owns the row (True) or only shares it (False); else refuse."""
+    owner, shared = _paths_of(session, obj, spec)
+    if owner is not None and owner.startswith(site_path):
+        return True
+    if shared is not None and shared.startswith(site_path):
+        return False
+    raise _Refused("outside this laptop's site", out_of_scope=True)
+
+
+def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, Any]) -> int:
+    """Apply one pushed change; returns the number of conflicts it raised."""
+    model = model_for(str(change.get("entity")))
+    spec = spec_of(model) if model is not None else None
+    if model is None or spec is None or spec.kind not in {"site", "upload"}:
+        raise _Refused(f"{change.get('entity')}: not written by a laptop")
+    row = change.get("row")
+    if not isinstance(row, dict) or "id" not in row:
+        raise _Refused("no row")
+    values = values_of(model.__table__, row)
+    existing = session.get(model, values["id"])
+    session.info[ORIGIN] = node.id
+    if existing is None:
+        obj = model(**values)
+        session.add(obj)
+        session.flush()
+        if spec.kind == "site":
+            _check_scope(session, obj, spec, site_path)
+        return 0
+    if spec.kind == "upload":
+        return 0  # append-only: already here
+    owns = _check_scope(session, existing, spec, site_path)
+    ours = row_of(existing)
+    base = change.get("base") or {}
+    merge = three_way(base, row, ours, theirs_own_it=owns)
+    conflicts = 0
+    if merge.against_delete or merge.conflicts:
+        conflicts = 1
+        session.add(
+            SyncConflict(
+                entity=model.__tablename__,
+                row_id=existing.id,
+                kind="delete" if merge.against_delete else "field",
+                fields=list(merge.conflicts),
+                base={k: base.get(k) for k in merge.conflicts},
+                ours={k: ours.get(k) for k in merge.conflicts},
+                theirs={k: row.get(k) for k in merge.conflicts},
+                winner="theirs" if owns and not merge.against_delete else "ours",
+                node_id=node.id,
+            )
+        )
+    elif merge.hub_changed:
+        session.add(
+            SyncConflict(
+                entity=model.__tablename__,
+                row_id=existing.id,
+                kind="merged",
+                fields=list(merge.hub_changed),
+                base={k: row.get(k) for k in merge.hub_changed},
+                ours={k: ours.get(k) for k in merge.hub_changed},
+                theirs={k: row.get(k) for k in merge.hub_changed},
+                winner="ours",
+                node_id=node.id,
+                status="auto",
+            )
+        )
+    new = values_of(model.__table__, merge.apply)
+    for key, value in new.items():
+        setattr(existing, key, value)
+    result = {**ours, **merge.apply}
+    if any(result.get(k) != row.get(k) for k in result if k != "updated_at"):
+        # The node must receive the hub's version: it is not the one it sent.
+        session.info[ORIGIN] = None
+        if not new:
+            publish(session, [existing])
+    session.flush()
+    if new:
+        _check_scope(session, existing, spec, site_path)
+    return conflicts
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The outcome of one pushed change: its conflicts, or why it was refused."""
+
+    conflicts: int = 0
+    #: Why the change was refused (nothing of it was written), or ``None``.
+    reason: str | None = None
+    out_of_scope: bool = False
+
+
+def apply_change(
+    session: Session, node: SyncNode, site_path: str, change: dict[str, Any]
+) -> Applied:
+    """Apply one pushed change in a savepoint: written whole, or refused with its reason.
+
+    The push applies each change of a batch through it; a data manager's retry of a
+    quarantined record too. The caller removes ``session.info[ORIGIN]`` afterwards.
+    """
+    savepoint = session.begin_nested()
+    try:
+        conflicts = _apply(session, node, site_path, change)
+        savepoint.commit()
+    except (_Refused, AlimaError, exc.SQLAlchemyError, ValueError, TypeError) as error:
+        savepoint.rollback()
+        reason = (
+            error.reason
+            if isinstance(error, _Refused)
+            else error.message
+            if isinstance(error, AlimaError)
+            else f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"
+        )
+        return Applied(
+            reason=reason, out_of_scope=isinstance(error, _Refused) and error.out_of_scope
+        )
+    return Applied(conflicts=conflicts)
+
+
+def _share(session: Session, entity: str, row: dict[str, Any]) -> None:
+    """A referral or a transfer gives the destination's site the patient and its records."""
+    if entity == "community_referral":
+        patient, place = row.get("patient_id"), row.get("place_id")
+        if not patient and row.get("screening_id"):
+            screening = session.get(Screening, uuid.UUID(str(row["screening_id"])))
+            patient = str(screening.patient_id) if screening and screening.patient_id else None
+    elif entity == "nutrition_episode":
+        patient, place = row.get("patient_id"), row.get("transfer_place_id")
+    else:
+        return
+    if not patient or not place:
+        return
+    patient_id, place_id = uuid.UUID(patient), uuid.UUID(place)
+    patient_row = session.get(Patient, patient_id)
+    place_row = session.get(Place, place_id)
+    if patient_row is None or place_row is None:
+        return
+    for where in {place_row, patient_row.place}:
+        if patient_row.place.path.startswith(where.path):
+            continue  # the owning site has it already
+        if repository.share_exists(session, patient_id, where.id):
+            continue
+        session.add(SyncShare(patient_id=patient_id, place_id=where.id, reason=entity))
+        session.flush()
+        publish(session, repository.patient_rows(session, patient_id), audience_path=where.path)
+
+
+def flag_clocks(node: SyncNode, changes: list[dict[str, Any]], result: PushResult) -> None:
+    """Count changes stamped in the hub's future (a laptop's clock ahead), and keep the skew."""
+    future = (utcnow() + CLOCK_TOLERANCE).timestamp() * 1000
+    for change in changes:
+        hlc = change.get("hlc")
+        if isinstance(hlc, int) and hlc > future:
+            result.future_clock += 1
+            node.clock_skew_seconds = int(hlc / 1000 - utcnow().timestamp())
+
+
+def apply_one(
+    session: Session, node: SyncNode, site_path: str, change: dict[str, Any], result: PushResult
+) -> None:
+    """Apply one change; a refusal goes to quarantine (audited if out of the laptop's scope)."""
+    seq = int(change["seq"])
+    try:
+        applied = apply_change(session, node, site_path, change)
+    finally:
+        session.info.pop(ORIGIN, None)
+    if applied.reason is None:
+        result.conflicts += applied.conflicts
+        result.applied += 1
+        _share(session, str(change.get("entity")), change.get("row") or {})
+        return
+    _quarantine(session, node, seq, change, applied.reason)
+    result.quarantined.append({"seq": seq, "reason": applied.reason})
+    if applied.out_of_scope:
+        audit.record(
+            session,
+            None,
+            AuditAction.WRITE_DENIED,
+            entity_type=str(change.get("entity"))[:60],
+            place_id=node.site_id,
+            detail=f"sync push from {node.name}: {applied.reason}",
+        )
+
+
+def try_batch(
+    session: Session, node: SyncNode, site_path: str, changes: list[dict[str, Any]]
+) -> int | None:
+    """Apply a whole batch at once (its new rows in one flush); None if anything is refused.
+
+    The common case (a laptop's new visits, episodes, patients) costs one insert per table
+    instead of a savepoint and a flush per row; a batch holding anything the hub refuses is
+    rolled back and applied again one change at a time, so that only that record is
+    quarantined.
+    """
+    savepoint = session.begin_nested()
+    try:
+        conflicts = _apply_batch(session, node, site_path, changes)
+        savepoint.commit()
+    except (_Refused, AlimaError, exc.SQLAlchemyError, ValueError, TypeError, KeyError):
+        savepoint.rollback()
+        return None
+    finally:
+        session.info.pop(ORIGIN, None)
+    return conflicts
+
+
+def _apply_batch(
+    session: Session, node: SyncNode, site_path: str, changes: list[dict[str, Any]]
+) -> int:
+    paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).tuples().all())
+    known = _existing_ids(session, changes)
+    fresh: dict[uuid.UUID, Any] = {}
+    conflicts = 0
+    session.info[ORIGIN] = node.id
+    for change in changes:
+        model = model_for(str(change.get("entity")))
+        spec = spec_of(model) if model is not None else None
+        row = change.get("row")
+        if model is None or spec is None or spec.kind not in {"site", "upload"}:
+            raise _Refused("not written by a laptop")
+        if not isinstance(row, dict):
+            raise _Refused("no row")
+        values = values_of(model.__table__, row)
+        if values["id"] in known or values["id"] in fresh:
+            session.flush()  # the new rows so far, as sent
+            conflicts += _apply(session, node, site_path, change)
+            session.info[ORIGIN] = node.id
+            continue
+        obj = model(**values)
+        if spec.kind == "site":
+            owner = paths.get(_place_of(session, obj, spec.place, fresh))
+            shared = paths.get(_place_of(session, obj, spec.shared_place, fresh))
+            if not any(p is not None and p.startswith(site_path) for p in (owner, shared)):
+                raise _Refused("outside this laptop's site", out_of_scope=True)
+        session.add(obj)
+        fresh[values["id"]] = obj
+    session.flush()
+    for change in changes:
+        _share(session, str(change.get("entity")), change.get("row") or {})
+    return conflicts
+
+
+def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """The ids of the batch's rows the hub already has (one query per table)."""
+    by_entity: dict[str, list[uuid.UUID]] = {}
+    for change in changes:
+        row = change.get("row")
+        if isinstance(row, dict) and "id" in row:
+            by_entity.setdefault(str(change.get("entity")), []).append(uuid.UUID(str(row["id"])))
+    found: set[uuid.UUID] = set()
+    for entity, ids in by_entity.items():
+        model = model_for(entity)
+        if model is not None:
+            found.update(session.scalars(select(model.id).where(model.id.in_(ids))))
+    return found
+
+
+def _place_of(session: Session, obj: Any, dotted: str | None, fresh: dict[uuid.UUID, Any]) -> Any:
+    """The place a new row names, directly or through its parent (new in this batch or not)."""
+    if dotted is None:
+        return None
+    if "." not in dotted:
+        return getattr(obj, dotted)
+    relation, attribute = dotted.split(".", 1)
+    prop = inspect(type(obj)).relationships[relation]
+    (local,) = prop.local_columns
+    key = getattr(obj, local.key)
+    parent = fresh.get(key) if key is not None else None
+    if parent is None and key is not None:
+        parent = session.get(prop.mapper.class_, key)
+    return getattr(parent, attribute) if parent is not None else None
+
+
+def _quarantine(
+    session: Session, node: SyncNode, seq: int, change: dict[str, Any], reason: str
+) -> None:
+    row = change.get("row") if isinstance(change.get("row"), dict) else None
+    row_id = None
+    if row is not None:
+        try:
+            row_id = uuid.UUID(str(row.get("id")))
+        except ValueError:
+            row_id = None
+    session.add(
+        SyncQuarantine(
+            node_id=node.id,
+            node_seq=seq,
+            entity=str(change.get("entity"))[:60],
+            row_id=row_id,
+            row=row,
+            base=change.get("base") if isinstance(change.get("base"), dict) else None,
+            reason=reason,
+        )
+    )
+    session.flush()
