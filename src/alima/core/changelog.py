@@ -163,6 +163,16 @@ def values_of(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return {c.key: from_json(c, row[c.key]) for c in table.columns if c.key in row}
 
 
+_MODELS: dict[str, type[Any]] = {}
+
+
+def model_for(table: str) -> type[Any] | None:
+    """The mapped model of ``table``, if any (looked up again when a model was mapped since)."""
+    if table not in _MODELS:
+        _MODELS.update({m.local_table.name: m.class_ for m in Base.registry.mappers})  # type: ignore[attr-defined]
+    return _MODELS.get(table)
+
+
 def spec_of(cls: type) -> Sync | None:
     """A model's sync declaration, if any."""
     return getattr(cls, "__sync__", None)
@@ -198,6 +208,13 @@ class _Pending:
     base: dict[str, Any] | None
 
 
+def parent_key(obj: object, relation: str) -> tuple[type, Any]:
+    """The model a row's ``relation`` points to, and the key the row holds for it."""
+    prop = inspect(type(obj)).relationships[relation]
+    (local,) = prop.local_columns
+    return prop.mapper.class_, getattr(obj, local.key)
+
+
 def attribute_of(
     session: Session,
     obj: object,
@@ -212,13 +229,11 @@ def attribute_of(
     relation, attribute = dotted.split(".", 1)
     parent = obj.__dict__.get(relation)  # already loaded or set by the service
     if parent is None:
-        prop = inspect(type(obj)).relationships[relation]
-        (local,) = prop.local_columns
-        key = getattr(obj, local.key)
-        # Written in this same flush (not yet in the identity map), else loaded by its key.
-        parent = (known or {}).get((prop.mapper.class_, key))
+        model, key = parent_key(obj, relation)
+        # Written in this same flush or batch (not yet in the identity map), else by its key.
+        parent = (known or {}).get((model, key))
         if parent is None and key is not None:
-            parent = session.get(prop.mapper.class_, key)
+            parent = session.get(model, key)
     return getattr(parent, attribute) if parent is not None else None
 
 
@@ -259,7 +274,7 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
 def _paths(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Each place's path: from the session when loaded (a visit's place is), else one query."""
     place = Base.metadata.tables["core_place"]
-    model = next(m.class_ for m in Base.registry.mappers if m.local_table is place)
+    model = model_for("core_place")
     paths: dict[uuid.UUID, str] = {}
     for place_id in ids:
         loaded = session.identity_map.get(identity_key(model, place_id))
@@ -292,11 +307,9 @@ def _load_parents(
             relation = dotted.split(".", 1)[0]
             if p.obj.__dict__.get(relation) is not None:
                 continue
-            prop = inspect(type(p.obj)).relationships[relation]
-            (local,) = prop.local_columns
-            key = getattr(p.obj, local.key)
-            if key is not None and (prop.mapper.class_, key) not in known:
-                wanted.setdefault(prop.mapper.class_, set()).add(key)
+            model, key = parent_key(p.obj, relation)
+            if key is not None and (model, key) not in known:
+                wanted.setdefault(model, set()).add(key)
     for model, keys in wanted.items():
         found: list[Any] = list(
             session.scalars(select(model).where(inspect(model).primary_key[0].in_(keys)))

@@ -9,10 +9,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import exc, inspect, select
+from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
@@ -21,12 +20,12 @@ from alima.core import audit
 from alima.core.changelog import (
     ORIGIN,
     attribute_of,
+    model_for,
     publish,
     row_of,
     spec_of,
     values_of,
 )
-from alima.core.db import Base
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError
 from alima.core.models import Patient, Place
@@ -53,15 +52,6 @@ class PushResult:
 
 
 # -- push ----------------------------------------------------------------------------------------
-
-
-@cache
-def model_for(entity: str) -> type[Any] | None:
-    """The mapped model of the table ``entity``, if any."""
-    for mapper in Base.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == entity:
-            return mapper.class_
-    return None
 
 
 class _Refused(Exception):
@@ -289,7 +279,7 @@ def _apply_batch(
 ) -> int:
     paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).tuples().all())
     known = _existing_ids(session, changes)
-    fresh: dict[uuid.UUID, Any] = {}
+    fresh: dict[tuple[type, Any], Any] = {}
     conflicts = 0
     session.info[ORIGIN] = node.id
     for change in changes:
@@ -301,19 +291,19 @@ def _apply_batch(
         if not isinstance(row, dict):
             raise _Refused("no row")
         values = values_of(model.__table__, row)
-        if values["id"] in known or values["id"] in fresh:
+        if values["id"] in known or (model, values["id"]) in fresh:
             session.flush()  # the new rows so far, as sent
             conflicts += _apply(session, node, site_path, change)
             session.info[ORIGIN] = node.id
             continue
         obj = model(**values)
         if spec.kind == "site":
-            owner = paths.get(_place_of(session, obj, spec.place, fresh))
-            shared = paths.get(_place_of(session, obj, spec.shared_place, fresh))
+            owner = paths.get(attribute_of(session, obj, spec.place, fresh))
+            shared = paths.get(attribute_of(session, obj, spec.shared_place, fresh))
             if not any(p is not None and p.startswith(site_path) for p in (owner, shared)):
                 raise _Refused("outside this laptop's site", out_of_scope=True)
         session.add(obj)
-        fresh[values["id"]] = obj
+        fresh[(model, values["id"])] = obj
     session.flush()
     for change in changes:
         _share(session, str(change.get("entity")), change.get("row") or {})
@@ -333,22 +323,6 @@ def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.U
         if model is not None:
             found.update(session.scalars(select(model.id).where(model.id.in_(ids))))
     return found
-
-
-def _place_of(session: Session, obj: Any, dotted: str | None, fresh: dict[uuid.UUID, Any]) -> Any:
-    """The place a new row names, directly or through its parent (new in this batch or not)."""
-    if dotted is None:
-        return None
-    if "." not in dotted:
-        return getattr(obj, dotted)
-    relation, attribute = dotted.split(".", 1)
-    prop = inspect(type(obj)).relationships[relation]
-    (local,) = prop.local_columns
-    key = getattr(obj, local.key)
-    parent = fresh.get(key) if key is not None else None
-    if parent is None and key is not None:
-        parent = session.get(prop.mapper.class_, key)
-    return getattr(parent, attribute) if parent is not None else None
 
 
 def _quarantine(

@@ -22,6 +22,7 @@ import alima.all_models  # noqa: F401 - every synced model must be mapped
 from alima.core import audit
 from alima.core.changelog import (
     Change,
+    model_for,
     publish,
     spec_of,
 )
@@ -37,7 +38,6 @@ from alima.sync.apply import (
     apply_change,
     apply_one,
     flag_clocks,
-    model_for,
     try_batch,
 )
 from alima.sync.errors import SyncError
@@ -295,9 +295,8 @@ def publish_missing(session: Session, *, chunk: int = 5000) -> int:
     (``alima node invite`` runs it, so a laptop's first pull finds the site's whole history).
     """
     count = 0
-    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
     for table in Base.metadata.sorted_tables:
-        model = models.get(table.name)
+        model = model_for(table.name)
         spec = spec_of(model) if model is not None else None
         if model is None or spec is None or spec.kind in {"local", "upload"}:
             continue

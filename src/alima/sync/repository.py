@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
-from alima.core.changelog import Change, spec_of
+from alima.core.changelog import Change, model_for, spec_of
 from alima.core.db import Base
 from alima.core.models import Patient, Place, RoleAssignment
 from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine, SyncShare
@@ -86,11 +86,8 @@ def share_exists(session: Session, patient_id: uuid.UUID, place_id: uuid.UUID) -
 def patient_rows(session: Session, patient_id: uuid.UUID) -> list[Any]:
     """The patient and every care record of the patient, parents before children."""
     rows: list[Any] = []
-    by_table = {}
-    for mapper in Base.registry.mappers:
-        by_table[mapper.class_.__tablename__] = mapper.class_
     for table in Base.metadata.sorted_tables:
-        model = by_table.get(table.name)
+        model = model_for(table.name)
         spec = spec_of(model) if model is not None else None
         if model is None or spec is None or spec.kind != "site" or spec.patient is None:
             continue

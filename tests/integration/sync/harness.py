@@ -63,6 +63,16 @@ class Hub:
     factory: sessionmaker[Session]
     world: World
 
+    def update(self, patient_id: Any, **fields: Any) -> None:
+        """The district's data manager corrects a child on the hub."""
+        with self.factory() as session:
+            patients.update_patient(
+                session,
+                patient_id,
+                PatientUpdate(**fields),
+                actor=self.world.actors["data_manager"],
+            )
+
     def invite(self, place: Place) -> str:
         """A one-time enrolment code for a site."""
         with self.factory() as session:

@@ -14,7 +14,7 @@ from alima.core.changelog import Change
 from alima.core.enums import AuditAction, Role
 from alima.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from alima.core.models import AuditEvent, Patient
-from alima.core.schemas import PatientUpdate, RecordDelete
+from alima.core.schemas import RecordDelete
 from alima.core.service import patients
 from alima.sync import review
 from alima.sync.errors import SyncError
@@ -37,15 +37,10 @@ def _manager(hub: Hub) -> Actor:
     return hub.world.actors["data_manager"]
 
 
-def _hub_update(hub: Hub, patient_id: uuid.UUID, **fields: Any) -> None:
-    with hub.factory() as session:
-        patients.update_patient(session, patient_id, PatientUpdate(**fields), actor=_manager(hub))
-
-
 def _conflict(hub: Hub, node_a: Node, **changes: tuple[Any, Any]) -> uuid.UUID:
     """The same fields changed on the hub and on laptop A: one field conflict on the hub."""
     patient = hub.world.patient_a.id
-    _hub_update(hub, patient, **{k: v[0] for k, v in changes.items()})
+    hub.update(patient, **{k: v[0] for k, v in changes.items()})
     node_a.update(
         hub.world.users["clinician_a"].username, patient, **{k: v[1] for k, v in changes.items()}
     )
@@ -142,7 +137,7 @@ def test_only_data_managers_of_the_rows_place_decide(hub: Hub, node_a: Node) -> 
 
 def test_an_automatic_merge_is_acknowledged_once(hub: Hub, node_a: Node) -> None:
     patient = hub.world.patient_a.id
-    _hub_update(hub, patient, village="Niono")
+    hub.update(patient, village="Niono")
     node_a.update(hub.world.users["clinician_a"].username, patient, phone="+22370000002")
     node_a.sync()
     with hub.factory() as session, session.begin():

@@ -190,10 +190,8 @@ def _do(
         node.update(work.username, own, phone=f"+2237{uuid.uuid4().int % 10**7:07d}")
     elif op == "hub_phone":
         # The same field changed on the hub and at the owning laptop.
-        from tests.integration.sync.test_sync_flow import _hub_update
-
         node.update(work.username, own, phone=f"+22371{edits:06d}")
-        _hub_update(hub, own, phone=f"+22372{edits:06d}")
+        hub.update(own, phone=f"+22372{edits:06d}")
         link.faults = []
         node.sync()  # each disagreement reaches the hub on its own
         return 1

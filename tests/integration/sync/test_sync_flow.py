@@ -163,20 +163,6 @@ def test_a_bad_record_is_quarantined_and_the_rest_lands(hub: Hub, node_a: Node) 
     assert node_service.status(node_a.factory()).pending == 0
 
 
-def _hub_update(hub: Hub, patient_id: object, **fields: object) -> None:
-    """The district's data manager corrects the child on the hub."""
-    from alima.core.schemas import PatientUpdate
-    from alima.core.service import patients
-
-    with hub.factory() as session:
-        patients.update_patient(
-            session,
-            patient_id,  # type: ignore[arg-type]
-            PatientUpdate(**fields),  # type: ignore[arg-type]
-            actor=hub.world.actors["data_manager"],
-        )
-
-
 def test_same_field_on_two_sides_gives_one_conflict_won_by_the_owning_site(
     hub: Hub, node_a: Node, node_b: Node
 ) -> None:
@@ -184,7 +170,7 @@ def test_same_field_on_two_sides_gives_one_conflict_won_by_the_owning_site(
     _share_with_b(hub, patient)
     node_b.sync()
     assert _count(node_b, Patient, Patient.id == patient) == 1
-    _hub_update(hub, patient, phone="+22370000009")
+    hub.update(patient, phone="+22370000009")
     node_a.update(_username(hub, "clinician_a"), patient, phone="+22370000001")
     for node in (node_a, node_b, node_a, node_b):
         node.sync()
@@ -210,7 +196,7 @@ def test_different_fields_merge_and_every_side_converges(
     patient = hub.world.patient_a.id
     _share_with_b(hub, patient)
     node_b.sync()
-    _hub_update(hub, patient, village="Niono")
+    hub.update(patient, village="Niono")
     node_a.update(_username(hub, "clinician_a"), patient, phone="+22370000002")
     for node in (node_a, node_b, node_a, node_b):
         node.sync()
