@@ -138,29 +138,38 @@ def to_json(value: object) -> object:
     return value
 
 
-def from_json(column: Column[Any], value: object) -> object:
-    """A JSON value back into the column's Python type."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, Uuid):
-        return uuid.UUID(str(value))
-    if isinstance(kind, UTCDateTime):
-        return datetime.fromisoformat(str(value))
-    if isinstance(kind, Date):
-        return date.fromisoformat(str(value))
-    return value
-
-
 def row_of(obj: object) -> dict[str, Any]:
     """Every column of a mapped object, as JSON."""
     mapper = inspect(type(obj))
     return {attr.key: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
+def _reader(column: Column[Any]) -> Any:
+    """The function turning a JSON value of ``column`` into its Python value (None: as is)."""
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat
+    if isinstance(kind, Date):
+        return date.fromisoformat
+    return None
+
+
+_READERS: dict[Table, list[tuple[str, Any]]] = {}
+
+
 def values_of(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """A JSON row back into column values for ``table`` (unknown keys are dropped)."""
-    return {c.key: from_json(c, row[c.key]) for c in table.columns if c.key in row}
+    readers = _READERS.get(table)
+    if readers is None:
+        readers = _READERS[table] = [(c.key, _reader(c)) for c in table.columns]
+    values: dict[str, Any] = {}
+    for key, read in readers:
+        if key in row:
+            value = row[key]
+            values[key] = read(str(value)) if read is not None and value is not None else value
+    return values
 
 
 _MODELS: dict[str, type[Any]] = {}
@@ -208,11 +217,34 @@ class _Pending:
     base: dict[str, Any] | None
 
 
+def parent_of(model: type, relation: str) -> tuple[type, str]:
+    """The model ``relation`` points to, and the column of ``model`` holding its key."""
+    prop: Any = inspect(model).relationships[relation]
+    (local,) = prop.local_columns
+    return prop.mapper.class_, local.key
+
+
 def parent_key(obj: object, relation: str) -> tuple[type, Any]:
     """The model a row's ``relation`` points to, and the key the row holds for it."""
-    prop = inspect(type(obj)).relationships[relation]
-    (local,) = prop.local_columns
-    return prop.mapper.class_, getattr(obj, local.key)
+    model, column = parent_of(type(obj), relation)
+    return model, getattr(obj, column)
+
+
+def value_of(
+    model: type,
+    values: dict[str, Any],
+    dotted: str | None,
+    parents: dict[tuple[type, Any], dict[str, Any]],
+) -> Any:
+    """:func:`attribute_of` for a row given as column values (its parent's values in ``parents``)."""
+    if dotted is None:
+        return None
+    if "." not in dotted:
+        return values.get(dotted)
+    relation, attribute = dotted.split(".", 1)
+    parent_model, column = parent_of(model, relation)
+    parent = parents.get((parent_model, values.get(column)))
+    return parent.get(attribute) if parent is not None else None
 
 
 def attribute_of(
@@ -340,24 +372,55 @@ def _write(
     rows = []
     for p in pending:
         owner, shared = owners[id(p)]
-        patient = attribute_of(session, p.obj, p.spec.patient, known)
         rows.append(
-            {
-                "entity": type(p.obj).__tablename__,  # type: ignore[attr-defined]
-                "row_id": p.obj.id,  # type: ignore[attr-defined]
-                "kind": p.spec.kind,
-                "row": row_of(p.obj),
-                "base": p.base,
-                "scope_path": paths.get(owner) if owner else None,
-                "shared_path": paths.get(shared) if shared else None,
-                "patient_id": patient,
-                "origin_node_id": origin,
-                "audience_path": audience_path,
-                "hlc": hlc_now(),
-                "at": utcnow(),
-            }
+            entry(
+                type(p.obj).__tablename__,  # type: ignore[attr-defined]
+                p.spec.kind,
+                row_of(p.obj),
+                base=p.base,
+                scope_path=paths.get(owner) if owner else None,
+                shared_path=paths.get(shared) if shared else None,
+                patient_id=attribute_of(session, p.obj, p.spec.patient, known),
+                origin=origin,
+                audience_path=audience_path,
+            )
         )
-    session.connection().execute(insert(Change), rows)
+    append(session, rows)
+
+
+def entry(
+    entity: str,
+    kind: str,
+    row: dict[str, Any],
+    *,
+    base: dict[str, Any] | None = None,
+    scope_path: str | None = None,
+    shared_path: str | None = None,
+    patient_id: uuid.UUID | None = None,
+    origin: uuid.UUID | None = None,
+    audience_path: str | None = None,
+) -> dict[str, Any]:
+    """One change log row for ``row`` (the row as JSON), stamped with the hub's clock."""
+    return {
+        "entity": entity,
+        "row_id": uuid.UUID(str(row["id"])),
+        "kind": kind,
+        "row": row,
+        "base": base,
+        "scope_path": scope_path,
+        "shared_path": shared_path,
+        "patient_id": patient_id,
+        "origin_node_id": origin,
+        "audience_path": audience_path,
+        "hlc": hlc_now(),
+        "at": utcnow(),
+    }
+
+
+def append(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Insert change log rows made by :func:`entry` (the caller has taken ``serialise``)."""
+    if entries:
+        session.connection().execute(insert(Change), entries)
 
 
 def serialise(session: Session) -> None:

@@ -7,12 +7,13 @@ foreign keys on, which is what a health-centre laptop needs (readers never block
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, String, Text, Uuid, event
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Table, Text, Uuid, event, exc
 from sqlalchemy.engine import Dialect, Engine, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -162,3 +163,50 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of ``table`` at once: ``COPY`` on PostgreSQL, one executemany elsewhere.
+
+    Rows are column values as for an ``insert()``; a column missing from a row gets its
+    Python default, as an ``insert()`` would give it. For the bulk writes that must not go
+    through the unit of work (the hub's first copy of a laptop's rows, the change log beside
+    them): whatever the ORM's flush checks is the caller's to check.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    given = {key for row in rows for key in row}
+    columns = [c for c in table.columns if c.key in given or c.default is not None]
+    defaults: dict[str, Any] = {}
+    for c in columns:
+        if c.default is not None:
+            arg = c.default.arg  # type: ignore[attr-defined]
+            defaults[c.key] = (
+                (lambda f=arg: f(None)) if c.default.is_callable else (lambda v=arg: v)
+            )
+    if dialect.name != "postgresql":
+        filled = [{**{k: f() for k, f in defaults.items() if k not in row}, **row} for row in rows]
+        connection.execute(table.insert(), filled)
+        return
+    processors = [
+        json.dumps if isinstance(c.type, JSON) else c.type.bind_processor(dialect) for c in columns
+    ]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    keys = [c.key for c in columns]
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                values = []
+                for key, process in zip(keys, processors, strict=True):
+                    value = row[key] if key in row else defaults[key]()
+                    values.append(
+                        process(value) if process is not None and value is not None else value
+                    )
+                copy.write_row(values)
+    except dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy reports a refused statement (an IntegrityError for a constraint).
+        raise exc.DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error

@@ -201,13 +201,39 @@ def locked_writes(session: Session) -> list[tuple[uuid.UUID, date]]:
     return list(dict.fromkeys((p, d.replace(day=1)) for p, d in pairs if p is not None))
 
 
-def _guard(session: Session, _context: UOWTransaction, _instances: object) -> None:
+def months_of_new_rows(model: type, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, date]]:
+    """The (place, first day of the month) pairs that inserting ``rows`` of ``model`` touches.
+
+    For rows written without the unit of work (the hub's bulk insert of a laptop's new rows):
+    each row's place and dates, as :func:`locked_writes` reads them from new objects. A model
+    dated through its parent (``PeriodLock.parent``) cannot be read this way: ``ValueError``.
+    """
+    lock = getattr(model, "__period_lock__", None)
+    if lock is None:
+        return []
+    if lock.parent is not None:
+        raise ValueError(f"{model.__name__} is dated through its parent")
+    pairs = [
+        (row.get(lock.place), day)
+        for row in rows
+        for day in (_day(row.get(name)) for name in lock.dates)
+        if day is not None
+    ]
+    return list(dict.fromkeys((p, d.replace(day=1)) for p, d in pairs if p is not None))
+
+
+def ensure_open(session: Session, pairs: Iterable[tuple[Any, date]]) -> None:
+    """Raise ``Conflict`` (``ALLIANCE_005``) if any (place, month) is approved."""
     if not policy.period_guards():
         return
-    pairs = locked_writes(session)
     with session.no_autoflush:
         for place_id, on in pairs:
             policy.ensure_period_open(session, place_id=place_id, on=on)
+
+
+def _guard(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    if policy.period_guards():
+        ensure_open(session, locked_writes(session))
 
 
 def install() -> None:

@@ -16,16 +16,23 @@ from sqlalchemy.orm import Session
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
 from alima.community.models import Screening
-from alima.core import audit
+from alima.core import audit, period_lock
 from alima.core.changelog import (
     ORIGIN,
+    Change,
+    Sync,
     attribute_of,
+    entry,
     model_for,
+    parent_of,
     publish,
     row_of,
+    serialise,
     spec_of,
+    value_of,
     values_of,
 )
+from alima.core.db import Base, bulk_insert
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError
 from alima.core.models import Patient, Place
@@ -279,6 +286,10 @@ def _apply_batch(
 ) -> int:
     paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).tuples().all())
     known = _existing_ids(session, changes)
+    if not known and _insert_new(session, node, site_path, changes, paths):
+        for change in changes:
+            _share(session, str(change.get("entity")), change.get("row") or {})
+        return 0
     fresh: dict[tuple[type, Any], Any] = {}
     conflicts = 0
     session.info[ORIGIN] = node.id
@@ -308,6 +319,101 @@ def _apply_batch(
     for change in changes:
         _share(session, str(change.get("entity")), change.get("row") or {})
     return conflicts
+
+
+def _insert_new(
+    session: Session,
+    node: SyncNode,
+    site_path: str,
+    changes: list[dict[str, Any]],
+    paths: dict[Any, str],
+) -> bool:
+    """Write rows new to the hub with one INSERT per table, without the unit of work.
+
+    The common first push (a laptop's patients, episodes, visits): the same checks as a flush
+    (the laptop's scope, the approved months through :mod:`alima.core.period_lock`) and the
+    same change log rows (``alima.core.changelog.entry``), at a fraction of the cost of
+    building each object. Returns False, having written nothing, for a batch it cannot take
+    that way (a row sent twice, a model dated through its parent); ``_Refused`` or
+    ``Conflict`` for a refused row, so that the caller applies the batch change by change.
+    """
+    batch: dict[type[Any], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    specs: dict[type[Any], Sync] = {}
+    fresh: dict[tuple[type[Any], Any], dict[str, Any]] = {}
+    for change in changes:
+        model = model_for(str(change.get("entity")))
+        spec = spec_of(model) if model is not None else None
+        row = change.get("row")
+        if model is None or spec is None or spec.kind not in {"site", "upload"}:
+            raise _Refused("not written by a laptop")
+        if not isinstance(row, dict) or "id" not in row:
+            raise _Refused("no row")
+        lock = getattr(model, "__period_lock__", None)
+        values = values_of(model.__table__, row)
+        if (lock is not None and lock.parent is not None) or (model, values["id"]) in fresh:
+            return False
+        fresh[(model, values["id"])] = values
+        batch.setdefault(model, []).append((row, values))
+        specs[model] = spec
+    parents = {**_parents_in_hub(session, batch, specs, fresh), **fresh}
+    entries: list[dict[str, Any]] = []
+    for model, items in batch.items():
+        spec = specs[model]
+        for row, values in items:
+            owner = paths.get(value_of(model, values, spec.place, parents))
+            shared = paths.get(value_of(model, values, spec.shared_place, parents))
+            if spec.kind == "site" and not any(
+                p is not None and p.startswith(site_path) for p in (owner, shared)
+            ):
+                raise _Refused("outside this laptop's site", out_of_scope=True)
+            entries.append(
+                entry(
+                    model.__tablename__,
+                    spec.kind,
+                    row,
+                    scope_path=owner,
+                    shared_path=shared,
+                    patient_id=value_of(model, values, spec.patient, parents),
+                    origin=node.id,
+                )
+            )
+        period_lock.ensure_open(
+            session, period_lock.months_of_new_rows(model, (v for _, v in items))
+        )
+    order = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
+    for model in sorted(batch, key=lambda m: order[m.__table__]):
+        bulk_insert(session, model.__table__, [v for _, v in batch[model]])
+    serialise(session)
+    bulk_insert(session, Change.__table__, entries)  # type: ignore[arg-type]
+    return True
+
+
+def _parents_in_hub(
+    session: Session,
+    batch: dict[type[Any], list[tuple[dict[str, Any], dict[str, Any]]]],
+    specs: dict[type[Any], Sync],
+    fresh: dict[tuple[type[Any], Any], dict[str, Any]],
+) -> dict[tuple[type[Any], Any], dict[str, Any]]:
+    """The parents that the batch's owners are read through and that it does not bring.
+
+    One query per table; each parent as its column values.
+    """
+    wanted: dict[type[Any], set[Any]] = {}
+    for model, items in batch.items():
+        spec = specs[model]
+        for dotted in (spec.place, spec.shared_place, spec.patient):
+            if not dotted or "." not in dotted:
+                continue
+            parent, column = parent_of(model, dotted.split(".", 1)[0])
+            keys = {v.get(column) for _, v in items} - {None}
+            wanted.setdefault(parent, set()).update(k for k in keys if (parent, k) not in fresh)
+    found: dict[tuple[type[Any], Any], dict[str, Any]] = {}
+    for parent, keys in wanted.items():
+        if keys:
+            table = parent.__table__
+            for row in session.execute(select(table).where(table.c.id.in_(keys))).mappings():
+                found[(parent, row["id"])] = dict(row)
+    return found
 
 
 def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.UUID]:

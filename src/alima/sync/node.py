@@ -155,14 +155,13 @@ def push(factory: sessionmaker[Session], transport: Transport, summary: Summary)
             peer = _peer(session)
             credential, since = peer.credential, peer.pushed_seq
             batch: list[dict[str, Any]] = [
-                {
-                    "seq": c.seq,
-                    "entity": c.entity,
-                    "row": c.row,
-                    "base": c.base,
-                    "hlc": c.hlc,
-                }
-                for c in _pending(session, since, PUSH_BATCH)
+                {"seq": seq, "entity": entity, "row": row, "base": base, "hlc": hlc}
+                for seq, entity, row, base, hlc in session.execute(
+                    select(Change.seq, Change.entity, Change.row, Change.base, Change.hlc)
+                    .where(Change.seq > since, Change.kind.in_(("site", "upload")))
+                    .order_by(Change.seq)
+                    .limit(PUSH_BATCH)
+                )
             ]
         if not batch:
             return
