@@ -284,7 +284,7 @@ def try_batch(
 def _apply_batch(
     session: Session, node: SyncNode, site_path: str, changes: list[dict[str, Any]]
 ) -> int:
-    paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).tuples().all())
+    paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).all())
     known = _existing_ids(session, changes)
     if not known and _insert_new(session, node, site_path, changes, paths):
         for change in changes:
@@ -334,12 +334,12 @@ def _insert_new(
     (the laptop's scope, the approved months through :mod:`alima.core.period_lock`) and the
     same change log rows (``alima.core.changelog.entry``), at a fraction of the cost of
     building each object. Returns False, having written nothing, for a batch it cannot take
-    that way (a row sent twice, a model dated through its parent); ``_Refused`` or
+    that way (a model dated through its parent); ``_Refused`` or
     ``Conflict`` for a refused row, so that the caller applies the batch change by change.
     """
-    batch: dict[type[Any], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    latest: dict[tuple[type[Any], Any], tuple[dict[str, Any], dict[str, Any]]] = {}
+    versions: dict[type[Any], list[dict[str, Any]]] = {}
     specs: dict[type[Any], Sync] = {}
-    fresh: dict[tuple[type[Any], Any], dict[str, Any]] = {}
     for change in changes:
         model = model_for(str(change.get("entity")))
         spec = spec_of(model) if model is not None else None
@@ -349,12 +349,18 @@ def _insert_new(
         if not isinstance(row, dict) or "id" not in row:
             raise _Refused("no row")
         lock = getattr(model, "__period_lock__", None)
-        values = values_of(model.__table__, row)
-        if (lock is not None and lock.parent is not None) or (model, values["id"]) in fresh:
+        if lock is not None and lock.parent is not None:
             return False
-        fresh[(model, values["id"])] = values
-        batch.setdefault(model, []).append((row, values))
+        values = values_of(model.__table__, row)
+        # A row written then changed on the laptop: the hub inserts it as it is now, and
+        # every version's dates must be open.
+        latest[(model, values["id"])] = (row, values)
+        versions.setdefault(model, []).append(values)
         specs[model] = spec
+    batch: dict[type[Any], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for (model, _), item in latest.items():
+        batch.setdefault(model, []).append(item)
+    fresh = {key: values for key, (_, values) in latest.items()}
     parents = {**_parents_in_hub(session, batch, specs, fresh), **fresh}
     entries: list[dict[str, Any]] = []
     for model, items in batch.items():
@@ -377,9 +383,7 @@ def _insert_new(
                     origin=node.id,
                 )
             )
-        period_lock.ensure_open(
-            session, period_lock.months_of_new_rows(model, (v for _, v in items))
-        )
+        period_lock.ensure_open(session, period_lock.months_of_new_rows(model, versions[model]))
     order = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
     for model in sorted(batch, key=lambda m: order[m.__table__]):
         bulk_insert(session, model.__table__, [v for _, v in batch[model]])

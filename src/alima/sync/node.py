@@ -31,7 +31,7 @@ from alima.sync.models import SyncPeer
 
 #: Changes per push request and per pull page (a few hundred rows compress well).
 PUSH_BATCH = 500
-PULL_PAGE = 1000
+PULL_PAGE = 2000
 
 
 class HubError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, func, literal, not_, or_, select
+from sqlalchemy import Row, and_, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
@@ -131,7 +131,7 @@ WINDOW = 4
 
 def changes_for(
     session: Session, node_id: uuid.UUID, site_path: str, cursor: int, limit: int
-) -> tuple[list[Change], int]:
+) -> tuple[list[Row[Any]], int]:
     """The hub's changes after ``cursor`` for the node's scope, and where the next page starts.
 
     The changes come in order; the second value is the change number examined up to (the next
@@ -141,12 +141,12 @@ def changes_for(
     skipped: the later one carries the row as it is now.
     """
     head = head_seq(session)
-    found: list[Change] = []
+    found: list[Row[Any]] = []
     low = cursor
     while low < head:
         high = min(low + WINDOW * limit, head)
         found.extend(
-            session.scalars(
+            session.execute(
                 _in_scope(node_id, site_path)
                 .where(Change.seq > low, Change.seq <= high)
                 .order_by(Change.seq)
@@ -196,7 +196,7 @@ def _in_scope(node_id: uuid.UUID, site_path: str) -> Any:
             ),
         ),
     )
-    return select(Change).where(
+    return select(Change.seq, Change.entity, Change.kind, Change.row).where(
         Change.kind.in_(("all", "users", "lineage", "site")),
         or_(Change.origin_node_id.is_(None), Change.origin_node_id != node_id),
         or_(

@@ -247,3 +247,64 @@ def _share_with_b(hub: Hub, patient_id: object) -> None:
             "nutrition_episode",
             {"patient_id": str(patient_id), "transfer_place_id": str(hub.world.facility_b.id)},
         )
+
+
+def test_a_record_dated_in_a_month_approved_on_the_hub_is_refused_and_the_rest_lands(
+    hub: Hub, node_a: Node
+) -> None:
+    """The approval lock holds for what laptops push, through the hub's bulk path too."""
+    from alima.alliance.models import DataPeriod
+    from tests.factories.alliance import build_alliance
+
+    world = hub.world
+    on = today().replace(day=1) - timedelta(days=40)
+    month = on.replace(day=1)
+    late = node_a.register(_username(hub, "clinician_a"), "Kadiatou")
+    episode = node_a.admit(_username(hub, "clinician_a"), late.id, on)
+    node_a.visit(_username(hub, "clinician_a"), episode.episode_id, on + timedelta(days=7))
+    fine = node_a.register(_username(hub, "clinician_a"), "Oumou")
+    with hub.factory() as session:
+        alliance = build_alliance(session, world)
+        with session.begin():
+            session.add(
+                DataPeriod(
+                    project_id=alliance.project.id,
+                    place_id=world.district.id,
+                    starts_on=month,
+                    status="approved",
+                    submitted_by_id=world.users["data_manager"].id,
+                )
+            )
+    summary = node_a.sync()
+    assert _count(hub, Patient, Patient.id.in_([late.id, fine.id])) == 2
+    assert _count(hub, Episode, Episode.id == episode.episode_id) == 0
+    assert _count(hub, Visit, Visit.episode_id == episode.episode_id) == 0
+    with hub.factory() as session, session.begin():
+        refused = list(session.scalars(select(SyncQuarantine)))
+    entities = {q.entity for q in refused}
+    assert {"nutrition_episode", "nutrition_visit"} <= entities
+    assert any(month.strftime("%Y-%m") in q.reason for q in refused)
+    assert len(summary.quarantined) == len(refused)
+
+
+def test_new_records_land_in_one_bulk_write_not_change_by_change(
+    hub: Hub, node_a: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A laptop's new rows (even written then changed) take the bulk path: a bug in it that
+    made every batch fall back to the slow path would pass every other test."""
+
+    def one_by_one(*_args: Any) -> None:
+        pytest.fail("a batch of new rows was applied change by change")
+
+    monkeypatch.setattr(hub_service, "apply_one", one_by_one)
+    child = node_a.register(_username(hub, "clinician_a"), "Kadiatou")
+    episode = node_a.admit(_username(hub, "clinician_a"), child.id, today() - timedelta(days=7))
+    node_a.visit(_username(hub, "clinician_a"), episode.episode_id, today())
+    summary = node_a.sync()
+    assert summary.quarantined == []
+    assert _count(hub, Visit, Visit.episode_id == episode.episode_id) == 2
+    with hub.factory() as session, session.begin():
+        logged = session.scalar(
+            select(func.count()).select_from(Change).where(Change.row_id == episode.episode_id)
+        )
+    assert logged == 1  # inserted as it is now, once
