@@ -286,12 +286,16 @@ def _apply_batch(
 ) -> int:
     paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).all())
     known = _existing_ids(session, changes)
-    if not known and _insert_new(session, node, site_path, changes, paths):
+    conflicts = 0
+    if _insert_new(session, node, site_path, [c for c in changes if _id(c) not in known], paths):
+        # The rows the hub already has are merged one by one, after the new ones.
+        for change in changes:
+            if _id(change) in known:
+                conflicts += _apply(session, node, site_path, change)
         for change in changes:
             _share(session, str(change.get("entity")), change.get("row") or {})
-        return 0
+        return conflicts
     fresh: dict[tuple[type, Any], Any] = {}
-    conflicts = 0
     session.info[ORIGIN] = node.id
     for change in changes:
         model = model_for(str(change.get("entity")))
@@ -337,6 +341,8 @@ def _insert_new(
     that way (a model dated through its parent); ``_Refused`` or
     ``Conflict`` for a refused row, so that the caller applies the batch change by change.
     """
+    if not changes:
+        return True
     latest: dict[tuple[type[Any], Any], tuple[dict[str, Any], dict[str, Any]]] = {}
     versions: dict[type[Any], list[dict[str, Any]]] = {}
     specs: dict[type[Any], Sync] = {}
@@ -418,6 +424,12 @@ def _parents_in_hub(
             for row in session.execute(select(table).where(table.c.id.in_(keys))).mappings():
                 found[(parent, row["id"])] = dict(row)
     return found
+
+
+def _id(change: dict[str, Any]) -> uuid.UUID | None:
+    """The id of a change's row (``ValueError`` for one that is not an id)."""
+    row = change.get("row")
+    return uuid.UUID(str(row["id"])) if isinstance(row, dict) and "id" in row else None
 
 
 def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.UUID]:

@@ -196,7 +196,7 @@ def _in_scope(node_id: uuid.UUID, site_path: str) -> Any:
             ),
         ),
     )
-    return select(Change.seq, Change.entity, Change.kind, Change.row).where(
+    return select(Change.seq, Change.entity, Change.kind, Change.row_id, Change.row).where(
         Change.kind.in_(("all", "users", "lineage", "site")),
         or_(Change.origin_node_id.is_(None), Change.origin_node_id != node_id),
         or_(
