@@ -23,7 +23,7 @@ from alima.web.contexts import (
 from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, form_error, is_forbidden, submit
 from alima.web.params import SearchText
-from alima.web.rendering import render, show
+from alima.web.rendering import redirect, render, show
 from alima.web.templating import fmt_date
 
 router = APIRouter(prefix="/patients", default_response_class=HTMLResponse)
@@ -92,9 +92,11 @@ def detail(
     session: SessionDep,
     actor: WebActor,
     registered: int = 0,
-) -> HTMLResponse:
-    """The patient page."""
+) -> Response:
+    """The patient page (a duplicate merged into another patient leads to that patient)."""
     patient = service.get_patient(session, patient_id, actor=actor)
+    if patient.merged_into_id is not None:
+        return redirect(f"/patients/{patient.merged_into_id}")
     episodes = nutrition_service.patient_episodes(session, patient_id, actor=actor)
     context = PatientContext(
         actor=actor,
