@@ -147,13 +147,10 @@ def _queue(session: Session, pairs: list[tuple[uuid.UUID, uuid.UUID]], found_by:
     if not pairs:
         return 0
     lows = {low for low, _high in pairs}
-    known = set(
-        session.execute(
-            select(SyncDuplicate.low_id, SyncDuplicate.high_id).where(
-                SyncDuplicate.low_id.in_(lows)
-            )
-        ).tuples()
+    rows = session.execute(
+        select(SyncDuplicate.low_id, SyncDuplicate.high_id).where(SyncDuplicate.low_id.in_(lows))
     )
+    known = {(row[0], row[1]) for row in rows}
     new = [pair for pair in pairs if pair not in known]
     session.add_all(SyncDuplicate(low_id=lo, high_id=hi, found_by=found_by) for lo, hi in new)
     session.flush()
@@ -604,13 +601,12 @@ def _targets(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID
     for _ in range(MAX_CHAIN):
         if not wanted:
             break
-        found = dict(
-            session.execute(
-                select(Patient.id, Patient.merged_into_id).where(
-                    Patient.id.in_(wanted), Patient.merged_into_id.is_not(None)
-                )
-            ).tuples()
+        rows = session.execute(
+            select(Patient.id, Patient.merged_into_id).where(
+                Patient.id.in_(wanted), Patient.merged_into_id.is_not(None)
+            )
         )
+        found = {row[0]: row[1] for row in rows}
         links.update({k: v for k, v in found.items() if v is not None})
         wanted = {v for v in found.values() if v is not None and v not in links}
     resolved: dict[uuid.UUID, uuid.UUID] = {}
