@@ -40,6 +40,36 @@ def _visits_of(where: Hub | Node, patient_id: object) -> int:
         return int(session.scalar(query) or 0)
 
 
+def _review_and_merge(page: Page, base: str, hub: Hub, kept_id: object, other_id: object) -> None:
+    """From the menu to the merged pair, then the old card and a new check."""
+    page.click("#nav-sync-duplicates")
+    expect(page.locator("h1")).to_have_text("Doublons entre sites")
+    expect(page.locator("#duplicates")).to_contain_text("à examiner")
+    fits(page)
+    page.click("#duplicates tbody a")
+    expect(page.locator("h1")).to_have_text("Doublon possible")
+    expect(page.locator("#row-name")).to_contain_text("Awa Traoré")
+    expect(page.locator("#row-site")).to_contain_text(hub.world.facility_a.name)
+    expect(page.locator("#row-site")).to_contain_text(hub.world.facility_b.name)
+    expect(page.locator("#row-visits")).to_contain_text("1")
+    expect(page.locator("#row-visits")).to_contain_text("2")
+    fits(page)
+    page.check(f"#merge input[value='{kept_id}']")
+    page.click("#merge button[type=submit]")
+    expect(page.locator("#duplicate-state")).to_have_text("fusionné")
+    expect(page.locator("#two-open")).to_be_visible()  # both open episodes kept, flagged
+    expect(page.locator("#merge")).to_have_count(0)
+    fits(page)
+    page.goto(f"{base}/patients/{other_id}")
+    expect(page).to_have_url(f"{base}/patients/{kept_id}")
+    fits(page)
+    page.goto(f"{base}/sync/duplicates")
+    expect(page.locator("#duplicates")).to_contain_text("fusionné")
+    page.click("#scan button[type=submit]")
+    expect(page.locator("#scan-result")).to_contain_text("0 nouvelle paire trouvée")
+    fits(page)
+
+
 def test_a_data_manager_merges_a_child_registered_at_two_sites(
     browser: Browser, tmp_path: Path
 ) -> None:
@@ -64,32 +94,7 @@ def test_a_data_manager_merges_a_child_registered_at_two_sites(
         page.fill("#username", hub.world.users["data_manager"].username)
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
-        page.click("#nav-sync-duplicates")
-        expect(page.locator("h1")).to_have_text("Doublons entre sites")
-        expect(page.locator("#duplicates")).to_contain_text("à examiner")
-        fits(page)
-        page.click("#duplicates tbody a")
-        expect(page.locator("h1")).to_have_text("Doublon possible")
-        expect(page.locator("#row-name")).to_contain_text("Awa Traoré")
-        expect(page.locator("#row-site")).to_contain_text(hub.world.facility_a.name)
-        expect(page.locator("#row-site")).to_contain_text(hub.world.facility_b.name)
-        expect(page.locator("#row-visits")).to_contain_text("1")
-        expect(page.locator("#row-visits")).to_contain_text("2")
-        fits(page)
-        page.check(f"#merge input[value='{kept.id}']")
-        page.click("#merge button[type=submit]")
-        expect(page.locator("#duplicate-state")).to_have_text("fusionné")
-        expect(page.locator("#two-open")).to_be_visible()  # both open episodes kept, flagged
-        expect(page.locator("#merge")).to_have_count(0)
-        fits(page)
-        page.goto(f"{base}/patients/{other.id}")
-        expect(page).to_have_url(f"{base}/patients/{kept.id}")
-        fits(page)
-        page.goto(f"{base}/sync/duplicates")
-        expect(page.locator("#duplicates")).to_contain_text("fusionné")
-        page.click("#scan button[type=submit]")
-        expect(page.locator("#scan-result")).to_contain_text("0 nouvelle paire trouvée")
-        fits(page)
+        _review_and_merge(page, base, hub, kept.id, other.id)
         context.close()
 
     with hub.factory() as session, session.begin():
