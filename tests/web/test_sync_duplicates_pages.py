@@ -14,7 +14,10 @@ from tests.factories.sync import sync_targets
 
 
 def _post(client: TestClient, path: str, **data: str) -> Response:
-    return client.post(path, data={**data, "csrf_token": csrf(client)}, follow_redirects=False)
+    response: Response = client.post(
+        path, data={**data, "csrf_token": csrf(client)}, follow_redirects=False
+    )
+    return response
 
 
 def test_bad_decisions_are_refused_with_a_message(
