@@ -52,7 +52,7 @@ from alima.core.time import utcnow
 from alima.nutrition.models import Episode, Visit
 from alima.sync import repository
 from alima.sync.errors import SyncError
-from alima.sync.models import SyncDuplicate, SyncShare
+from alima.sync.models import SyncDuplicate, SyncPeer, SyncShare
 
 _R = TypeVar("_R")
 
@@ -170,6 +170,7 @@ def scan(session: Session, *, actor: Actor) -> int:
     """Look for pairs among every patient of the actor's places; returns how many are new."""
     _require(actor)
     with session.begin():
+        _on_the_hub(session)
         found = _queue(session, _pairs(session, actor.paths_for(REVIEW), None), "demand")
         audit.record(
             session,
@@ -238,6 +239,18 @@ class DuplicateView:
 def _require(actor: Actor) -> None:
     if not actor.can(REVIEW):
         raise Forbidden(CoreError.CORE_002)
+
+
+def on_a_laptop(session: Session) -> bool:
+    """Whether this database is a laptop's (enrolled on a hub): pairs are decided on the hub."""
+    with session.begin():
+        return session.scalar(select(SyncPeer.id).limit(1)) is not None
+
+
+def _on_the_hub(session: Session) -> None:
+    """Refuse a decision on a laptop: it holds one site, and the hub decides for both."""
+    if session.scalar(select(SyncPeer.id).limit(1)) is not None:
+        raise Conflict(SyncError.SYNC_019)
 
 
 def _both(session: Session, item: SyncDuplicate) -> tuple[Patient, Patient]:
@@ -434,6 +447,7 @@ def mark_distinct(
         raise BadRequest(CoreError.CORE_012)
     done: uuid.UUID | None = None
     with session.begin():
+        _on_the_hub(session)
         found = _in_scope(session, duplicate_id, actor, lock=True)
         if found is not None:
             done = _distinct(session, actor, reason, *found)
@@ -524,6 +538,7 @@ def merge(session: Session, duplicate_id: uuid.UUID, kept_id: uuid.UUID, *, acto
     """Merge a pair into ``kept_id`` (see the module docstring); audited, synced."""
     done: Merged | None = None
     with session.begin():
+        _on_the_hub(session)
         found = _in_scope(session, duplicate_id, actor, lock=True)
         if found is not None:
             done = _merge(session, actor, kept_id, *found)

@@ -64,3 +64,10 @@ class SyncError(ErrorCode):
         "patient gone",
         N_("{patient} was deleted or merged meanwhile: this pair can no longer be merged."),
     )
+    SYNC_019 = Detail(
+        "hub only",
+        N_(
+            "Duplicates across sites are found and merged on the hub, which holds both sites. "
+            "Ask the data manager of the hub."
+        ),
+    )

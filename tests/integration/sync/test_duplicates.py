@@ -18,6 +18,7 @@ from alima.core.models import AuditEvent, Patient
 from alima.core.time import today
 from alima.nutrition.models import Episode, Visit
 from alima.sync import duplicates
+from alima.sync.errors import SyncError
 from alima.sync.models import SyncDuplicate, SyncQuarantine
 from tests.conftest import BACKENDS
 from tests.integration.sync.harness import Hub, Node, make_hub, make_node
@@ -196,6 +197,9 @@ def test_not_the_same_child_is_never_proposed_again(hub: Hub, node_a: Node, node
     assert pair.note == "jumelles, mères différentes"
     with hub.factory() as session, pytest.raises(Conflict):
         duplicates.merge(session, pair.id, a.id, actor=dm)
-    # A clinician of one site is not a reviewer; a reviewer elsewhere does not see the pair.
     with hub.factory() as session, pytest.raises(NotFound):
         duplicates.get_duplicate(session, uuid.uuid4(), actor=dm)
+    # A laptop holds one site: pairs are found and decided on the hub only.
+    with node_a.factory() as session, pytest.raises(Conflict) as refused:
+        duplicates.scan(session, actor=node_a.actor(_user(hub, "data_manager")))
+    assert refused.value.code is SyncError.SYNC_019

@@ -83,6 +83,8 @@ class DuplicatesContext:
     pairs: list[duplicates.DuplicateRow]
     #: New pairs the check just found (after "look for duplicates now").
     found: int | None = None
+    #: On a laptop the pairs are decided on the hub: no check here.
+    laptop: bool = False
 
 
 @dataclass
@@ -277,7 +279,10 @@ def duplicate_pairs(
 ) -> HTMLResponse:
     """Pairs of patients of two sites in the actor's places that may be the same child."""
     context = DuplicatesContext(
-        actor=actor, pairs=duplicates.list_duplicates(session, actor=actor), found=found
+        actor=actor,
+        pairs=duplicates.list_duplicates(session, actor=actor),
+        found=found,
+        laptop=duplicates.on_a_laptop(session),
     )
     return render(request, "sync/duplicates.html", context)
 
