@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session
 
+from alima.sync import duplicates
 from alima.sync.models import SyncDuplicate
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.sync import sync_targets
@@ -53,3 +54,27 @@ def test_a_clinician_cannot_review(client: TestClient, session: Session, world: 
     sign_in(client, world.users["clinician_a"].username)
     assert client.get("/sync/duplicates").status_code == 403
     assert client.get(f"/sync/duplicates/{pair_id}").status_code == 403
+
+
+def test_the_merged_card_leads_to_the_kept_patient_or_says_why_not(
+    client: TestClient, session: Session, world: World
+) -> None:
+    kept, other = world.patient_a, world.patient_b
+    with session.begin():
+        low, high = sorted((kept.id, other.id))
+        pair = SyncDuplicate(low_id=low, high_id=high, found_by="demand")
+        session.add(pair)
+    duplicates.merge(session, pair.id, kept.id, actor=world.actors["data_manager"])
+
+    sign_in(client, world.users["data_manager"].username)
+    response = client.get(f"/patients/{other.id}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/patients/{kept.id}"
+
+    # B's clinician holds the old record, not the kept child's place: the card says so.
+    client.cookies.clear()
+    sign_in(client, world.users["clinician_b"].username)
+    card = client.get(f"/patients/{other.id}", follow_redirects=False)
+    assert card.status_code == 200
+    assert 'id="merged-into"' in card.text
+    assert "ce dossier a été fusionné dans celui gardé" in card.text

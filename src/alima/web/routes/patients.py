@@ -95,8 +95,9 @@ def detail(
 ) -> Response:
     """The patient page (a duplicate merged into another patient leads to that patient)."""
     patient = service.get_patient(session, patient_id, actor=actor)
-    if patient.merged_into_id is not None:
-        return redirect(f"/patients/{patient.merged_into_id}")
+    kept = patient.merged_into_id
+    if kept is not None and service.can_open(session, kept, actor=actor):
+        return redirect(f"/patients/{kept}")  # else the card says whom it was merged into
     episodes = nutrition_service.patient_episodes(session, patient_id, actor=actor)
     context = PatientContext(
         actor=actor,
