@@ -160,7 +160,9 @@ def _queue(session: Session, pairs: list[tuple[uuid.UUID, uuid.UUID]], found_by:
 def queue_arrivals(session: Session, patient_ids: Iterable[uuid.UUID]) -> int:
     """Queue the country-wide candidates of patients that just arrived.
 
-    In the caller's transaction: the hub's push.
+    In the caller's transaction: the hub's push. Two pushes do not miss each other's child:
+    a push has written its changes, so it holds the change log's numbering lock, taken after
+    the previous push committed (``alima.core.changelog.serialise``; SQLite has one writer).
     """
     ids = set(patient_ids)
     return _queue(session, _pairs(session, [""], ids), "sync") if ids else 0

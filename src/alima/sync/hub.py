@@ -24,6 +24,7 @@ from alima.core.changelog import (
     Change,
     model_for,
     publish,
+    serialise,
     spec_of,
 )
 from alima.core.db import Base
@@ -249,7 +250,10 @@ def receive(
         )
         result.skipped = len(changes) - len(todo)
         flag_clocks(node, todo, result)
-        # A record for a patient merged meanwhile lands on the kept patient.
+        # A record for a patient merged meanwhile lands on the kept patient (read under the
+        # numbering lock, which a merge holds until it commits).
+        if todo:
+            serialise(session)
         rewritten = duplicates.redirect_merged(session, todo) if todo else []
         conflicts = try_batch(session, node, site_path, todo) if todo else 0
         if conflicts is not None:
