@@ -1,4 +1,7 @@
-"""Sync records on the hub for the page tests: a laptop, its conflicts and a refused record."""
+"""Sync records on the hub for the page tests.
+
+A laptop, its conflicts, a refused record and a pair of possible duplicates.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ import uuid
 from sqlalchemy.orm import Session
 
 from alima.core.models import Place
-from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine
+from alima.sync.models import SyncConflict, SyncDuplicate, SyncNode, SyncQuarantine
+from tests.factories.core import make_patient
 
 
 def sync_targets(session: Session, site: Place, patient_id: uuid.UUID) -> dict[str, str]:
@@ -45,9 +49,14 @@ def sync_targets(session: Session, site: Place, patient_id: uuid.UUID) -> dict[s
         item = SyncQuarantine(
             node_id=node.id, node_seq=1, entity="core_patient", row=None, reason="no row"
         )
-        session.add_all([field, merged, item])
+        twin = make_patient(session, site, given="Awa", family="Doumbia")
+        low, high = sorted((patient_id, twin.id))
+        pair = SyncDuplicate(low_id=low, high_id=high, found_by="sync")
+        session.add_all([field, merged, item, pair])
         session.flush()
         return {
+            "duplicate_id": str(pair.id),
+            "duplicate_kept_id": str(patient_id),
             "conflict_id": str(field.id),
             "merged_conflict_id": str(merged.id),
             "item_id": str(item.id),

@@ -350,6 +350,15 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/sync/quarantine/{item_id}/reject"): Rule(
         SUBMITTERS, scoped=True, form=lambda t: {"reason": "doublon saisi par erreur"}
     ),
+    ("GET", "/sync/duplicates"): Rule(SUBMITTERS),
+    ("POST", "/sync/duplicates/scan"): Rule(SUBMITTERS),
+    ("GET", "/sync/duplicates/{duplicate_id}"): Rule(SUBMITTERS, scoped=True),
+    ("POST", "/sync/duplicates/{duplicate_id}/merge"): Rule(
+        SUBMITTERS, scoped=True, form=lambda t: {"kept": t["duplicate_kept_id"]}
+    ),
+    ("POST", "/sync/duplicates/{duplicate_id}/distinct"): Rule(
+        SUBMITTERS, scoped=True, form=lambda t: {"reason": "jumelles, mères différentes"}
+    ),
     # --- co-management (API) --------------------------------------------------------------
     ("GET", "/api/v1/alliance/projects"): Rule(AGGREGATE_READERS),
     ("GET", "/api/v1/alliance/projects/{project_code}"): Rule(AGGREGATE_READERS, scoped=True),

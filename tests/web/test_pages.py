@@ -176,6 +176,8 @@ PAGES: dict[str, Page] = {
     "/sync/conflicts": Page("data_manager", ('href="/sync/conflicts/{conflict_id}"',)),
     "/sync/conflicts/{conflict_id}": Page("data_manager", ("+22370000009", "+22370000001")),
     "/sync/quarantine": Page("data_manager", ("laptop-{facility_a_code}", "no row")),
+    "/sync/duplicates": Page("data_manager", ('href="/sync/duplicates/{duplicate_id}"',)),
+    "/sync/duplicates/{duplicate_id}": Page("data_manager", ("Awa Doumbia", "{facility_a_name}")),
 }
 
 #: Pages that are not rendered: each with its own expectation, tested below.
@@ -192,6 +194,7 @@ REFUSED: list[tuple[str, str, int]] = [
     ("clinician_a", "/approvals", 403),
     ("clinician_a", "/dhis2", 403),
     ("clinician_a", "/sync/conflicts", 403),
+    ("clinician_a", "/sync/duplicates", 403),
     ("clinician_a", "/sync/nodes", 403),
     ("clinician_a", "/admin/users", 403),
     ("clinician_a", "/admin/users/{user_id}", 403),

@@ -292,6 +292,11 @@ class Patient(LockedRecordMixin, Base):
     search_name: Mapped[str] = mapped_column(String(300), index=True)
     search_village: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Set on the tombstone of a patient merged into another (a duplicate registered at two
+    #: sites): the kept patient, which now holds every record (``alima.sync.duplicates``).
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_patient.id"), nullable=True
+    )
 
     place: Mapped[Place] = relationship()
 

@@ -125,6 +125,8 @@ class PatientRead(_PatientIdentity):
     version: int
     deleted: bool = False
     deleted_reason: str | None = None
+    #: On a duplicate merged into another patient: the patient that holds its records now.
+    merged_into_id: uuid.UUID | None = None
 
 
 class PatientSummary(_PatientIdentity):

@@ -59,3 +59,15 @@ class SyncError(ErrorCode):
     SYNC_016 = Detail(
         "needs a decision", N_("This conflict needs a decision: choose the values to keep.")
     )
+    SYNC_017 = Detail("not in the pair", N_("Choose which of the two patients to keep."))
+    SYNC_018 = Detail(
+        "patient gone",
+        N_("{patient} was deleted or merged meanwhile: this pair can no longer be merged."),
+    )
+    SYNC_019 = Detail(
+        "hub only",
+        N_(
+            "Duplicates across sites are found and merged on the hub, which holds both sites. "
+            "Ask the data manager of the hub."
+        ),
+    )

@@ -24,6 +24,7 @@ from alima.core.changelog import (
     Change,
     model_for,
     publish,
+    serialise,
     spec_of,
 )
 from alima.core.db import Base
@@ -31,7 +32,7 @@ from alima.core.enums import SERVICE_POINTS, AuditAction
 from alima.core.errors import BadRequest, Conflict, NotFound, Unauthenticated
 from alima.core.models import Place
 from alima.core.time import utcnow
-from alima.sync import repository, versions
+from alima.sync import duplicates, repository, versions
 from alima.sync.apply import (
     Applied,
     PushResult,
@@ -249,6 +250,11 @@ def receive(
         )
         result.skipped = len(changes) - len(todo)
         flag_clocks(node, todo, result)
+        # A record for a patient merged meanwhile lands on the kept patient (read under the
+        # numbering lock, which a merge holds until it commits).
+        if todo:
+            serialise(session)
+        rewritten = duplicates.redirect_merged(session, todo) if todo else []
         conflicts = try_batch(session, node, site_path, todo) if todo else 0
         if conflicts is not None:
             result.applied, result.conflicts = len(todo), conflicts
@@ -257,6 +263,13 @@ def receive(
             for change in todo:
                 apply_one(session, node, site_path, change, result)
                 last = int(change["seq"])
+        duplicates.send_back(session, rewritten)
+        arrived = {
+            uuid.UUID(str(c["row"]["id"]))
+            for c in todo
+            if c.get("entity") == "core_patient" and isinstance(c.get("row"), dict)
+        }
+        duplicates.queue_arrivals(session, arrived)
         node.pushed_seq = last
         result.acked = last
         return result

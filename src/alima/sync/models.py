@@ -149,3 +149,36 @@ class SyncShare(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("patient_id", "place_id", name="uq_sync_share_patient_place"),
     )
+
+
+class SyncDuplicate(IdMixin, Base):
+    """On the hub: two patients of two sites that look like the same child (a candidate pair).
+
+    Found when patients arrive by sync, or when a data manager asks; a pair is proposed once
+    (``low_id`` < ``high_id``, unique), whatever was decided. ``status``: ``open``, ``merged``
+    (``kept_id`` holds every record, the other is a tombstone), ``distinct`` (not the same
+    child, with the reviewer's reason) or ``superseded`` (one of the two was merged into a third
+    patient meanwhile; the check runs again for that one).
+    """
+
+    __tablename__ = "sync_duplicate"
+    __sync__: ClassVar[Sync] = Sync.local("reviewed on the hub by a data manager")
+
+    low_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"))
+    high_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"))
+    #: ``sync`` (a patient arrived from a laptop) or ``demand`` (a data manager's check).
+    found_by: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kept_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_patient.id"), nullable=True
+    )
+    #: Open CMAM episodes the kept patient holds after the merge (more than one is flagged).
+    open_episodes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    resolved_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_user.id"), nullable=True
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (UniqueConstraint("low_id", "high_id", name="uq_sync_duplicate_pair"),)

@@ -30,6 +30,7 @@ EXEMPT: dict[str, str] = {
     "sync_peer": "sync attempts of this laptop: sync",
     "sync_quarantine": "when a record was refused and reviewed: sync",
     "sync_conflict": "when a conflict arose and was reviewed: sync",
+    "sync_duplicate": "when a pair of possible duplicates was found and decided: sync",
     "core_project": "project start and end: configuration",
     "alliance_agreement": "agreement validity: governance, not data of a month",
     "alliance_data_period": "the lock itself (submitted, approved, unlocked)",

@@ -260,6 +260,18 @@ def get_patient(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> Pat
     )
 
 
+def can_open(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> bool:
+    """Whether the actor may open a patient's record (a merged duplicate's kept patient).
+
+    Reads nothing of the patient but its place; the opening itself is audited when it happens.
+    """
+    with session.begin():
+        patient = repository.find_patient(session, patient_id)
+        return _visible(actor, patient, Permission.PATIENT_READ) or (
+            patient_id in actor.emergency_patient_ids
+        )
+
+
 def _changeable(
     session: Session,
     actor: Actor,

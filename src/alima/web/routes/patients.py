@@ -23,7 +23,7 @@ from alima.web.contexts import (
 from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, form_error, is_forbidden, submit
 from alima.web.params import SearchText
-from alima.web.rendering import render, show
+from alima.web.rendering import redirect, render, show
 from alima.web.templating import fmt_date
 
 router = APIRouter(prefix="/patients", default_response_class=HTMLResponse)
@@ -92,9 +92,12 @@ def detail(
     session: SessionDep,
     actor: WebActor,
     registered: int = 0,
-) -> HTMLResponse:
-    """The patient page."""
+) -> Response:
+    """The patient page (a duplicate merged into another patient leads to that patient)."""
     patient = service.get_patient(session, patient_id, actor=actor)
+    kept = patient.merged_into_id
+    if kept is not None and service.can_open(session, kept, actor=actor):
+        return redirect(f"/patients/{kept}")  # else the card says whom it was merged into
     episodes = nutrition_service.patient_episodes(session, patient_id, actor=actor)
     context = PatientContext(
         actor=actor,

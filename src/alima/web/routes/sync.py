@@ -1,4 +1,7 @@
-"""Sync pages: a laptop's sync (any user), the hub's laptops, conflicts and quarantined records."""
+"""Sync pages: a laptop's sync (any user), the hub's laptops and what waits for a person.
+
+Conflicts, quarantined records and duplicates across sites, on the hub.
+"""
 
 import uuid
 from dataclasses import dataclass, field
@@ -9,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep
 from alima.core.access import Actor
-from alima.core.errors import AlimaError
+from alima.core.errors import AlimaError, BadRequest
+from alima.sync import duplicates, review
 from alima.sync import node as node_service
-from alima.sync import review
+from alima.sync.errors import SyncError
 from alima.sync.hub import NodeView
 from alima.web.deps import WebActor, get_web_actor
 from alima.web.rendering import redirect, render
@@ -69,6 +73,28 @@ class QuarantineContext:
     items: list[review.QuarantineRow]
     message: str | None = None
     error: str | None = None
+
+
+@dataclass
+class DuplicatesContext:
+    """Pairs of patients of two sites that may be the same child."""
+
+    actor: Actor
+    pairs: list[duplicates.DuplicateRow]
+    #: New pairs the check just found (after "look for duplicates now").
+    found: int | None = None
+    #: On a laptop the pairs are decided on the hub: no check here.
+    laptop: bool = False
+
+
+@dataclass
+class DuplicateContext:
+    """One pair side by side, with merge and "not the same child"."""
+
+    actor: Actor
+    view: duplicates.DuplicateView
+    error: str | None = None
+    reason: str = ""
 
 
 @router.get("/sync", name="sync:status")
@@ -242,3 +268,95 @@ def reject(
             raise
         return _quarantine_page(request, session, actor, error=error)
     return redirect("/sync/quarantine")
+
+
+@router.get("/sync/duplicates", name="sync:duplicates")
+def duplicate_pairs(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    found: Annotated[int | None, Query(ge=0, le=10**9)] = None,
+) -> HTMLResponse:
+    """Pairs of patients of two sites in the actor's places that may be the same child."""
+    context = DuplicatesContext(
+        actor=actor,
+        pairs=duplicates.list_duplicates(session, actor=actor),
+        found=found,
+        laptop=duplicates.on_a_laptop(session),
+    )
+    return render(request, "sync/duplicates.html", context)
+
+
+@router.post("/sync/duplicates/scan", name="sync:scan")
+def scan(session: SessionDep, actor: WebActor) -> Response:
+    """Run the duplicate check over every patient of the actor's places."""
+    found = duplicates.scan(session, actor=actor)
+    return redirect(f"/sync/duplicates?found={found}")
+
+
+def _duplicate_page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    duplicate_id: uuid.UUID,
+    *,
+    error: AlimaError | None = None,
+    reason: str = "",
+) -> HTMLResponse:
+    view = duplicates.get_duplicate(session, duplicate_id, actor=actor)
+    context = DuplicateContext(
+        actor=actor, view=view, error=error.message if error else None, reason=reason
+    )
+    return render(
+        request, "sync/duplicate.html", context, status_code=error.status if error else 200
+    )
+
+
+@router.get("/sync/duplicates/{duplicate_id}", name="sync:duplicate")
+def duplicate(
+    request: Request, session: SessionDep, actor: WebActor, duplicate_id: uuid.UUID
+) -> HTMLResponse:
+    """A pair side by side: names, sex, birth date, village, caregiver, site, episodes, visits."""
+    return _duplicate_page(request, session, actor, duplicate_id)
+
+
+@router.post("/sync/duplicates/{duplicate_id}/merge", name="sync:merge")
+def merge(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    duplicate_id: uuid.UUID,
+    kept: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """The same child: every record moves to the kept patient, the other becomes a pointer."""
+    try:
+        kept_id = uuid.UUID(kept)
+    except ValueError:
+        kept_id = None
+    try:
+        if kept_id is None:
+            raise BadRequest(SyncError.SYNC_017)
+        duplicates.merge(session, duplicate_id, kept_id, actor=actor)
+    except AlimaError as error:
+        if _refusal_page(error):
+            raise
+        return _duplicate_page(request, session, actor, duplicate_id, error=error)
+    return redirect(f"/sync/duplicates/{duplicate_id}")
+
+
+@router.post("/sync/duplicates/{duplicate_id}/distinct", name="sync:distinct")
+def distinct(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    duplicate_id: uuid.UUID,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Not the same child (with the reason): the pair is never proposed again."""
+    try:
+        duplicates.mark_distinct(session, duplicate_id, reason, actor=actor)
+    except AlimaError as error:
+        if _refusal_page(error):
+            raise
+        return _duplicate_page(request, session, actor, duplicate_id, error=error, reason=reason)
+    return redirect(f"/sync/duplicates/{duplicate_id}")

@@ -1,0 +1,67 @@
+"""sync: duplicates across sites, merged patients
+
+The same child registered at two sites has two patients. The hub queues the pairs that look
+alike (``sync_duplicate``: found when patients arrive by sync or on demand, proposed once), and
+a data manager's merge moves every record to the kept patient and leaves the other as a
+tombstone pointing to it (``core_patient.merged_into_id``), which travels to the laptops with
+the patient row.
+
+The column is added without rebuilding ``core_patient`` on SQLite (a laptop's table is
+referenced by every care record; SQLite accepts a nullable column with a reference).
+
+Revision 40a0a57e45f2, after b5f19c852a13; written 2026-11-28 01:10.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision, down_revision = "40a0a57e45f2", "b5f19c852a13"
+branch_labels = depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sync_duplicate",
+        sa.Column("low_id", sa.Uuid(), nullable=False),
+        sa.Column("high_id", sa.Uuid(), nullable=False),
+        sa.Column("found_by", sa.String(length=10), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kept_id", sa.Uuid(), nullable=True),
+        sa.Column("open_episodes", sa.Integer(), nullable=True),
+        sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["high_id"], ["core_patient.id"], name=op.f("fk_sync_duplicate_high_id_core_patient")
+        ),
+        sa.ForeignKeyConstraint(
+            ["kept_id"], ["core_patient.id"], name=op.f("fk_sync_duplicate_kept_id_core_patient")
+        ),
+        sa.ForeignKeyConstraint(
+            ["low_id"], ["core_patient.id"], name=op.f("fk_sync_duplicate_low_id_core_patient")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_sync_duplicate_resolved_by_id_core_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_duplicate")),
+        sa.UniqueConstraint("low_id", "high_id", name="uq_sync_duplicate_pair"),
+    )
+    name = op.f("fk_core_patient_merged_into_id_core_patient")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            f"ALTER TABLE core_patient ADD COLUMN merged_into_id CHAR(32) "
+            f"CONSTRAINT {name} REFERENCES core_patient (id)"
+        )
+    else:
+        op.add_column("core_patient", sa.Column("merged_into_id", sa.Uuid(), nullable=True))
+        op.create_foreign_key(name, "core_patient", "core_patient", ["merged_into_id"], ["id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("core_patient", schema=None) as batch_op:
+        batch_op.drop_column("merged_into_id")
+    op.drop_table("sync_duplicate")
