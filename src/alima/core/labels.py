@@ -4,7 +4,7 @@ Templates show codes through the ``label`` filter, so every code a person reads 
 catalogs and none is translated from a string computed at run time.
 """
 
-from alima.core.i18n import N_
+from alima.core.i18n import N_, gettext
 
 LABELS: dict[str, str] = {
     # roles
@@ -272,3 +272,17 @@ LABELS: dict[str, str] = {
     "interop_submission": N_("Form submission"),
     "interop_submission_file": N_("Submission attachment"),
 }
+
+
+def label_text(code: str | None) -> str:
+    """The label of a stored code in the reader's language (the code itself if it has none).
+
+    Pages use it as the ``label`` filter, exports (CSV) for the same words: a person never
+    reads ``read_denied`` or a table name.
+    """
+    if code is None:
+        return ""
+    text = LABELS.get(code)
+    if text is None and code.startswith("fhir_"):  # fhir_<resource type>, one per type
+        text = LABELS["fhir"]
+    return gettext(text) if text else code

@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 
 from alima.core.i18n import get_locale, translations
-from alima.core.labels import LABELS
+from alima.core.labels import label_text
 from alima.core.time import age_in_months, today
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -82,12 +82,7 @@ def fmt_age(value: float | date | None) -> str:
 
 def label(code: str | None) -> str:
     """The translated label of a stored code (role, place kind, audit action...)."""
-    if code is None:
-        return ""
-    text = LABELS.get(code)
-    if text is None and code.startswith("fhir_"):  # fhir_<resource type>, one per type
-        text = LABELS["fhir"]
-    return _gettext(text) if text else code
+    return label_text(code)
 
 
 def make_templates() -> Jinja2Templates:
