@@ -32,11 +32,7 @@ PROTOCOL_TITLES = tuple(
 #: Stored codes a person must only ever read through their label: every code with a label
 #: that is written like a code (``read_denied``, ``nutrition_episode``), and the one-word
 #: audit actions.
-RAW_CODES = tuple(sorted(code for code in LABELS if "_" in code)) + (
-    "create",
-    "update",
-    "read",
-)
+RAW_CODES = (*sorted(code for code in LABELS if "_" in code), "create", "update", "read")
 #: Elements whose text is not prose: scripts, styles, a field's value, code shown as code.
 NOT_PROSE = "script, style, template, textarea, code, kbd, samp, pre"
 #: Tokens that hold a dot without being a number: addresses, e-mails, file names.
@@ -52,9 +48,9 @@ def visible_text(html: str) -> str:
         node.decompose()
     title = tree.css_first("title")
     body = tree.body
-    return " ".join(
-        part.text(separator=" ") for part in (title, body) if part is not None
-    ).replace("\xa0", " ")
+    return " ".join(part.text(separator=" ") for part in (title, body) if part is not None).replace(
+        "\xa0", " "
+    )
 
 
 def leaks(text: str, usernames: frozenset[str]) -> list[str]:
@@ -93,7 +89,9 @@ def test_french_pages_read_french_for_every_role(
         def on_page(url: str, html: str) -> None:
             nonlocal visited
             visited += 1
-            problems.extend(f"{role} {url}: {leak}" for leak in leaks(visible_text(html), usernames))
+            problems.extend(
+                f"{role} {url}: {leak}" for leak in leaks(visible_text(html), usernames)
+            )
 
         return on_page
 

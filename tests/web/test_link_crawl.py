@@ -88,7 +88,7 @@ def crawl(
         if status in {301, 302, 303, 307, 308}:
             links = [response.headers["location"]]
         elif response.headers.get("content-type", "").startswith("text/html"):
-            if on_page is not None and status == 200:  # noqa: PLR2004 - HTTP OK
+            if on_page is not None and status == 200:
                 on_page(url, response.text)
             links = [
                 node.attributes.get("href") or ""

@@ -77,6 +77,15 @@ class CoreError(ErrorCode):
             "Remove them and try again."
         ),
     )
+    CORE_022 = Detail(
+        "last role",
+        N_("A user keeps at least one role: deactivate the account instead."),
+    )
+    CORE_023 = Detail("role held", N_("This user already has this role at {place}."))
+    CORE_024 = Detail(
+        "account deactivated",
+        N_("This account is deactivated: reactivate it before creating an API token."),
+    )
 
 
 class AlimaError(Exception):

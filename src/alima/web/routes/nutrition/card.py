@@ -116,8 +116,7 @@ def _admission_page(
         actor=actor,
         patient=patient,
         protocols=[
-            (p.code, f"{fmt.protocol_title(p.title)} (v{p.version})")
-            for p in available_protocols()
+            (p.code, f"{fmt.protocol_title(p.title)} (v{p.version})") for p in available_protocols()
         ],
         oedema_choices=oedema_choices(),
         values=posted.values,
