@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 
 from alima.core.models import AuditEvent, RoleAssignment, User
 from tests.factories.core import World, csrf, sign_in
+from tests.web.test_stock_pages import one
 
 PASSWORD = "une phrase de passe longue"
 
 
 def post(client: TestClient, path: str, data: dict[str, str]) -> Response:
-    return client.post(path, data=data | {"csrf_token": csrf(client)}, follow_redirects=False)
+    response: Response = client.post(
+        path, data=data | {"csrf_token": csrf(client)}, follow_redirects=False
+    )
+    return response
 
 
 def audit(session: Session, entity_id: object) -> list[tuple[str, str | None]]:
@@ -53,9 +57,9 @@ def test_an_administrator_creates_a_user_gives_roles_and_a_token(
     )
     assert weak.status_code == 400
     page = HTMLParser(weak.text)
-    assert "caractères" in page.css_first("#password-error").text()
-    assert page.css_first("#password").attributes.get("value") is None  # never shown again
-    assert page.css_first("#username").attributes["value"] == "awa.diarra"
+    assert "caractères" in one(page, "#password-error").text()
+    assert one(page, "#password").attributes.get("value") is None  # never shown again
+    assert one(page, "#username").attributes["value"] == "awa.diarra"
     taken = post(
         client,
         "/admin/users/new",
@@ -68,7 +72,7 @@ def test_an_administrator_creates_a_user_gives_roles_and_a_token(
         },
     )
     assert taken.status_code == 409
-    assert "existe déjà" in HTMLParser(taken.text).css_first("#username-error").text()
+    assert "existe déjà" in one(HTMLParser(taken.text), "#username-error").text()
 
     created = post(
         client,
@@ -169,7 +173,7 @@ def test_a_new_password_and_an_api_token_from_the_web(
         client, f"/admin/users/{user_id}/tokens/new", {"name": "tableau", "days": "30"}
     )
     assert token_page.status_code == 200
-    token = HTMLParser(token_page.text).css_first("#token").text()
+    token = one(HTMLParser(token_page.text), "#token").text()
     bearer = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/places", headers=bearer).status_code == 200
     assert "tableau" in client.get(f"/admin/users/{user_id}").text
