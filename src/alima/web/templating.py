@@ -80,6 +80,19 @@ def fmt_age(value: float | date | None) -> str:
     return f"{text} {_months(rest)}" if rest else text
 
 
+def fmt_value(value: object) -> str:
+    """A stored value shown in the audit trail: numbers, yes/no and codes as a reader reads them."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _gettext("yes") if value else _gettext("no")
+    if isinstance(value, float):
+        return fmt_number(value, 2)
+    if isinstance(value, str):
+        return label_text(value)
+    return str(value)
+
+
 def label(code: str | None) -> str:
     """The translated label of a stored code (role, place kind, audit action...)."""
     return label_text(code)
@@ -100,6 +113,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["number"] = fmt_number
     env.filters["age"] = fmt_age
     env.filters["label"] = label
+    env.filters["value"] = fmt_value
     # A source string kept as data (a protocol file's title), marked elsewhere with N_().
     env.filters["translated"] = _gettext
     env.globals["get_locale"] = get_locale

@@ -7,7 +7,7 @@ import pytest
 from alima.core.i18n import set_locale
 from alima.core.time import today
 from alima.web.charts import _figure
-from alima.web.templating import fmt_age, fmt_number
+from alima.web.templating import fmt_age, fmt_number, fmt_value
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,17 @@ def test_chart_figures_take_the_readers_decimal_separator() -> None:
     assert _figure(6.5) == "6,5"
     set_locale("en")
     assert _figure(6.5) == "6.5"
+
+
+def test_audited_values_read_in_the_readers_language() -> None:
+    set_locale("fr")
+    assert [fmt_value(v) for v in (None, True, 7.25, 112, "read_denied", "Awa")] == [
+        "—",
+        "oui",
+        "7,25",
+        "112",
+        "Accès refusé",
+        "Awa",
+    ]
+    set_locale("en")
+    assert (fmt_value(7.25), fmt_value(False)) == ("7.25", "no")
