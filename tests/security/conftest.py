@@ -12,7 +12,7 @@ from alima.alliance.models import DataPeriod
 from alima.alliance.rules import month_key, months_before
 from alima.core.access import Actor, Grant
 from alima.core.enums import Role
-from alima.core.models import Place
+from alima.core.models import Place, RoleAssignment
 from alima.core.service import accounts, auth
 from alima.core.time import today, utcnow
 from alima.interop.dhis2 import service as dhis2_service
@@ -109,6 +109,17 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
             session, f"managed-{uuid.uuid4().hex[:8]}", Role.CLINICIAN, alliance.elsewhere_facility
         )
         managed = {"in": managed_in.username, "out": managed_out.username}
+        # A second role of each, that an administrator may take back (never the last one).
+        second_in = RoleAssignment(
+            user_id=managed_in.id, role=Role.DATA_MANAGER.value, place_id=world.facility_a.id
+        )
+        second_out = RoleAssignment(
+            user_id=managed_out.id,
+            role=Role.DATA_MANAGER.value,
+            place_id=alliance.elsewhere_facility.id,
+        )
+        session.add_all([second_in, second_out])
+        session.flush()
     for username in managed.values():
         auth.create_api_token(session, username=username, name="managed", days=1)
     token_in = accounts.list_tokens(session, managed["in"])[0]
@@ -117,6 +128,7 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         **common,
         "user_id": str(managed_in.id),
         "token_id": str(token_in.id),
+        "assignment_id": str(second_in.id),
         "patient_id": str(world.patient_a.id),
         "place_code": world.facility_a.code,
         "project_code": alliance.project.code,
@@ -141,6 +153,7 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         **common,
         "user_id": str(managed_out.id),
         "token_id": str(token_out.id),
+        "assignment_id": str(second_out.id),
         "patient_id": str(alliance.elsewhere_patient.id),
         "place_code": alliance.elsewhere_facility.code,
         "project_code": alliance.elsewhere_project.code,

@@ -97,6 +97,16 @@ class Rule:
             assert self.code and self.because, "an expected refusal needs its code and reason"
 
 
+def _new_account(t: Targets) -> dict[str, object]:
+    return {
+        "username": f"nouveau-{uuid.uuid4().hex[:8]}",
+        "full_name": "Nouvel Utilisateur",
+        "password": "une phrase de passe longue",
+        "role": "clinician",
+        "place_code": t["place_code"],
+    }
+
+
 def _register(t: Targets) -> dict[str, object]:
     return {
         "given_name": "Matrice",
@@ -333,6 +343,29 @@ MATRIX: dict[tuple[str, str], Rule] = {
         ADMINISTRATORS, scoped=True, form=lambda t: {"active": "false", "reason": "a quitté"}
     ),
     ("POST", "/admin/tokens/{token_id}/revoke"): Rule(ADMINISTRATORS, scoped=True),
+    ("GET", "/admin/users/new"): Rule(ADMINISTRATORS),
+    ("POST", "/admin/users/new"): Rule(ADMINISTRATORS, scoped=True, form=_new_account),
+    ("GET", "/admin/users/{user_id}/roles/new"): Rule(ADMINISTRATORS, scoped=True),
+    ("POST", "/admin/users/{user_id}/roles/new"): Rule(
+        ADMINISTRATORS,
+        scoped=True,
+        form=lambda t: {"role": "researcher", "place_code": t["place_code"]},
+    ),
+    ("POST", "/admin/roles/{assignment_id}/withdraw"): Rule(
+        ADMINISTRATORS, scoped=True, form=lambda t: {"reason": "a changé de poste"}
+    ),
+    ("GET", "/admin/users/{user_id}/password"): Rule(ADMINISTRATORS, scoped=True),
+    ("POST", "/admin/users/{user_id}/password"): Rule(
+        ADMINISTRATORS, scoped=True, form=lambda t: {"password": "une phrase de passe longue"}
+    ),
+    ("GET", "/admin/users/{user_id}/tokens/new"): Rule(ADMINISTRATORS, scoped=True),
+    ("POST", "/admin/users/{user_id}/tokens/new"): Rule(
+        ADMINISTRATORS,
+        scoped=True,
+        form=lambda t: {"name": "tableau de bord", "days": "30"},
+        expect=200,
+        because="the new token is shown once, on the answer to the post",
+    ),
     # --- sync: a laptop's page, the hub's laptops, conflicts and refused records -----------
     ("GET", "/sync"): Rule(SIGNED_IN),
     ("POST", "/sync"): Rule(SIGNED_IN),

@@ -7,6 +7,7 @@ follow every same-site ``<a href>`` breadth-first (GET only, never a form). A li
 
 import re
 from collections import Counter, deque
+from collections.abc import Callable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from fastapi.testclient import TestClient
@@ -58,8 +59,18 @@ def pattern(url: str) -> str:
     return IDENTIFIER.sub("{id}", url)
 
 
-def crawl(client: TestClient, role: str) -> tuple[list[tuple[str, str, str, int]], int]:
-    """Broken links ``(role, page, link, status)`` met by ``role``, and the URLs fetched."""
+#: What a crawl hands each HTML page it reads: ``(url, html)``.
+PageVisitor = Callable[[str, str], None]
+
+
+def crawl(
+    client: TestClient, role: str, on_page: PageVisitor | None = None
+) -> tuple[list[tuple[str, str, str, int]], int]:
+    """Broken links ``(role, page, link, status)`` met by ``role``, and the URLs fetched.
+
+    ``on_page`` is given every HTML page answered 200, so that other checks (the French
+    page scan) walk the same pages as the link check.
+    """
     queue: deque[tuple[str, str]] = deque(("(menu)", start) for start in STARTS)
     seen = set(STARTS)
     per_pattern: Counter[str] = Counter(pattern(start) for start in STARTS)
@@ -77,6 +88,8 @@ def crawl(client: TestClient, role: str) -> tuple[list[tuple[str, str, str, int]
         if status in {301, 302, 303, 307, 308}:
             links = [response.headers["location"]]
         elif response.headers.get("content-type", "").startswith("text/html"):
+            if on_page is not None and status == 200:
+                on_page(url, response.text)
             links = [
                 node.attributes.get("href") or ""
                 for node in HTMLParser(response.text).css("a[href]")

@@ -78,7 +78,15 @@ class Page:
 PAGES: dict[str, Page] = {
     "/": Page("clinician_a", ("{patient_identifier}",)),
     "/admin/users": Page("administrator", ("{clinician_a}", 'href="/admin/users/{user_id}"')),
-    "/admin/users/{user_id}": Page("administrator", ("{clinician_a}",)),
+    "/admin/users/{user_id}": Page("administrator", ("{clinician_a}", 'id="roles"')),
+    "/admin/users/new": Page("administrator", ('action="/admin/users/new"', "{facility_a_code}")),
+    "/admin/users/{user_id}/roles/new": Page(
+        "administrator", ("{clinician_a}", 'action="/admin/users/{user_id}/roles/new"')
+    ),
+    "/admin/users/{user_id}/password": Page("administrator", ("{clinician_a}", 'type="password"')),
+    "/admin/users/{user_id}/tokens/new": Page(
+        "administrator", ("{clinician_a}", 'action="/admin/users/{user_id}/tokens/new"')
+    ),
     "/dhis2": Page("administrator", ("ouSITE00001", "{facility_a_code}")),
     "/approvals": Page("data_manager", ("{project_code}", "{facility_a_name}")),
     "/audit/reads": Page("data_manager", ("{patient_identifier}", "{clinician_a}")),
@@ -198,6 +206,8 @@ REFUSED: list[tuple[str, str, int]] = [
     ("clinician_a", "/sync/nodes", 403),
     ("clinician_a", "/admin/users", 403),
     ("clinician_a", "/admin/users/{user_id}", 403),
+    ("clinician_a", "/admin/users/new", 403),
+    ("clinician_a", "/admin/users/{user_id}/password", 403),
     ("clinician_a", "/audit/reads", 403),
     ("clinician_a", "/audit/reads.csv", 403),
     ("clinician_a", "/countries/{country_code}", 404),

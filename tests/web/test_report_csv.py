@@ -3,14 +3,17 @@ English one; the figures are those of the page and of the workbook."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
 
 from alima.core.time import today
+from alima.web.inventory import iter_routes
 from alima.web.spreadsheet import cell_text, csv_text, separator
 from tests.factories.core import World, sign_in
 from tests.factories.nutrition import make_child, make_episode
@@ -92,3 +95,54 @@ def test_the_read_audit_csv_follows_the_same_rule(
     client.cookies.set("alima_locale", "en")
     header = client.get("/audit/reads.csv").content.decode("utf-8").splitlines()[0]
     assert header.startswith("\ufeff") and "," in header and ";" not in header
+
+
+#: Every CSV export of the application, with the query of a month of facility A.
+CSV_EXPORTS = ("/audit/reads.csv", "/nutrition/reports/monthly.csv", "/stock/reports/monthly.csv")
+#: A number with the other locale's decimal mark.
+WRONG_DECIMAL = {"fr": re.compile(r"-?\d+\.\d+"), "en": re.compile(r"-?\d+,\d+")}
+
+
+def test_every_csv_export_is_written_for_the_readers_spreadsheet(
+    app: FastAPI, client: TestClient, session: Session, world: World
+) -> None:
+    """UTF-8 with a byte-order mark; ``;`` and decimal commas in French, ``,`` and points in
+    English; every export of the application is in the list (a new one is checked too)."""
+    exported = {r.path for r in iter_routes(app.routes) if r.path.endswith(".csv")}
+    assert exported == set(CSV_EXPORTS)
+    two_cured(session, world)  # 12.5 days: a decimal number in the nutrition report
+    sign_in(client, world.users["coordinator"].username)
+    query = {"place": world.facility_a.code, "month": f"{today():%Y-%m}"}
+    for path in CSV_EXPORTS:
+        for locale, delimiter in (("fr", ";"), ("en", ",")):
+            client.cookies.set("alima_locale", locale)
+            response = client.get(path, params=query if "monthly" in path else None)
+            assert response.status_code == 200, (path, locale)
+            assert response.headers["content-type"] == "text/csv; charset=utf-8"
+            text = response.content.decode("utf-8")
+            assert text.startswith("\ufeff"), path
+            table = list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
+            assert len(table[0]) > 1, (path, locale, table[0])  # the delimiter splits cells
+            assert len({len(row) for row in table}) == 1, (path, locale)
+            cells = [cell for row in table[1:] for cell in row]
+            assert not [c for c in cells if WRONG_DECIMAL[locale].fullmatch(c)], (path, locale)
+    client.cookies.set("alima_locale", "fr")
+    nutrition = client.get(CSV_EXPORTS[1], params=query).content.decode("utf-8")
+    assert "12,5" in nutrition
+    client.cookies.set("alima_locale", "en")
+    assert "12.5" in client.get(CSV_EXPORTS[1], params=query).content.decode("utf-8")
+
+
+def test_the_read_audit_csv_shows_labels_not_codes(
+    client: TestClient, session: Session, world: World
+) -> None:
+    sign_in(client, world.users["clinician_a"].username)
+    assert client.get(f"/patients/{world.patient_a.id}").status_code == 200  # an audited read
+    sign_in(client, world.users["coordinator"].username)
+    text = client.get("/audit/reads.csv").content.decode("utf-8")
+    table = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    assert rows, table
+    assert {row["Action"] for row in rows} <= {"Consultée", "Accès refusé"}, rows
+    assert "web" not in {row["Canal"] for row in rows}
+    assert "Pages web" in {row["Canal"] for row in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -68,7 +69,11 @@ def api_error(
 
 def alima_error_response(exc: AlimaError) -> JSONResponse:
     """Render a domain error."""
-    context = {k: v for k, v in exc.context.items() if isinstance(v, (str, int, float, bool, list))}
+    context = {
+        k: v.isoformat() if isinstance(v, date) else v
+        for k, v in exc.context.items()
+        if isinstance(v, (str, int, float, bool, list, date))
+    }
     return api_error(exc.status, exc.code.name, exc.message, context)
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
-from alima.core.i18n import N_, gettext
+from babel.dates import format_date
+
+from alima.core.i18n import N_, get_locale, gettext
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,15 @@ class CoreError(ErrorCode):
             "Remove them and try again."
         ),
     )
+    CORE_022 = Detail(
+        "last role",
+        N_("A user keeps at least one role: deactivate the account instead."),
+    )
+    CORE_023 = Detail("role held", N_("This user already has this role at {place}."))
+    CORE_024 = Detail(
+        "account deactivated",
+        N_("This account is deactivated: reactivate it before creating an API token."),
+    )
 
 
 class AlimaError(Exception):
@@ -92,7 +104,13 @@ class AlimaError(Exception):
     @property
     def message(self) -> str:
         """The message in the current locale, formatted with the context."""
-        params = dict(self.context)
+        # A date reads in the reader's language (28 nov. 2026 / Nov 28, 2026).
+        params = {
+            name: format_date(value, format="medium", locale=get_locale())
+            if isinstance(value, date)
+            else value
+            for name, value in self.context.items()
+        }
         try:
             return gettext(self.code.detail.message, **params)
         except (KeyError, IndexError):

@@ -4,7 +4,7 @@ Templates show codes through the ``label`` filter, so every code a person reads 
 catalogs and none is translated from a string computed at run time.
 """
 
-from alima.core.i18n import N_
+from alima.core.i18n import N_, gettext
 
 LABELS: dict[str, str] = {
     # roles
@@ -210,4 +210,79 @@ LABELS: dict[str, str] = {
     "food_insecure": N_("people face food insecurity"),
     "sam_children": N_("children with severe acute malnutrition"),
     "context_figure": N_("Context figure"),
+    # audit channels
+    "web": N_("Web pages"),
+    "api": N_("API"),
+    "cli": N_("Command line"),
+    "openrosa": N_("ODK Collect (OpenRosa)"),
+    "system": N_("System"),
+    # audited entities and synced tables (audit and sync pages)
+    "nutrition_episode": N_("Nutrition episode"),
+    "nutrition_visit": N_("Nutrition visit"),
+    "nutrition_caseload": N_("Nutrition caseload"),
+    "nutrition_protocol_override": N_("National protocol adaptation"),
+    "care_newborn": N_("Newborn"),
+    "care_surgery": N_("Surgery"),
+    "care_antenatal_visit": N_("Antenatal visit"),
+    "care_consultation": N_("Consultation"),
+    "care_consultation_diagnosis": N_("Consultation diagnosis"),
+    "care_delivery": N_("Delivery"),
+    "care_displaced_population": N_("Displaced population count"),
+    "care_mobile_session": N_("Mobile-clinic session"),
+    "care_postnatal_visit": N_("Postnatal visit"),
+    "place": N_("Place"),
+    "request": N_("Request"),
+    "fhir": N_("FHIR exchange"),
+    "sync_conflict": N_("Sync conflict"),
+    "sync_enrolment": N_("Laptop enrolment"),
+    "sync_node": N_("Laptop"),
+    "sync_quarantine": N_("Refused sync record"),
+    "sync_change": N_("Sync change"),
+    "sync_peer": N_("Sync peer"),
+    "sync_share": N_("Sync share"),
+    "alliance_agreement": N_("Partner agreement"),
+    "alliance_break_glass": N_("Emergency access"),
+    "alliance_data_period": N_("Monthly data"),
+    "alliance_emergency_alert": N_("Emergency access alert"),
+    "alliance_funding_allocation": N_("Allocation"),
+    "alliance_funding_grant": N_("Grant"),
+    "alliance_period_approval": N_("Month approval"),
+    "alliance_training": N_("Training"),
+    "alliance_training_participant": N_("Training participant"),
+    "community_training": N_("MUAC-for-mothers training"),
+    "core_api_token": N_("API token"),
+    "core_audit_event": N_("Audit event"),
+    "core_login_attempt": N_("Sign-in attempt"),
+    "core_login_throttle": N_("Sign-in throttle"),
+    "core_organisation": N_("Organisation"),
+    "core_patient": N_("Patient"),
+    "core_place": N_("Place"),
+    "core_place_population": N_("Place population"),
+    "core_project": N_("Project"),
+    "core_project_partner": N_("Project partner"),
+    "core_project_place": N_("Project place"),
+    "core_role_assignment": N_("Role assignment"),
+    "core_user": N_("User"),
+    "core_user_session": N_("Sign-in session"),
+    "dhis2_data_element": N_("DHIS2 data element"),
+    "dhis2_mapping": N_("DHIS2 mapping"),
+    "dhis2_org_unit": N_("DHIS2 organisation unit"),
+    "dhis2_push": N_("DHIS2 push"),
+    "indicators_context_figure": N_("Context figure"),
+    "interop_submission": N_("Form submission"),
+    "interop_submission_file": N_("Submission attachment"),
 }
+
+
+def label_text(code: str | None) -> str:
+    """The label of a stored code in the reader's language (the code itself if it has none).
+
+    Pages use it as the ``label`` filter, exports (CSV) for the same words: a person never
+    reads ``read_denied`` or a table name.
+    """
+    if code is None:
+        return ""
+    text = LABELS.get(code)
+    if text is None and code.startswith("fhir_"):  # fhir_<resource type>, one per type
+        text = LABELS["fhir"]
+    return gettext(text) if text else code

@@ -6,7 +6,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from alima.core.enums import Sex
+from alima.core.enums import Role, Sex
 from alima.core.types import Name, Note, Phone, PlaceCode, ShortText
 
 T = TypeVar("T")
@@ -189,3 +189,58 @@ class TokenCreated(BaseModel):
     token: str
     expires_at: datetime
     username: str
+
+
+#: A user name: lower-case letters, digits, ``.``, ``_`` and ``-`` (stored in lower case).
+Username = Annotated[
+    str,
+    Field(min_length=3, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
+]
+#: A password as typed (its strength is checked by the password policy, not here).
+Password = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class AccountCreate(BaseModel):
+    """A new user account with its first role, at a place the administrator administers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    full_name: Name
+    password: Password
+    role: Role
+    place_code: PlaceCode
+
+
+class RoleGrant(BaseModel):
+    """A role given to a user at a place (the place's whole subtree)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    place_code: PlaceCode
+
+
+class RoleWithdrawal(BaseModel):
+    """A role taken back, with the reason kept in the audit trail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[ShortText, Field(min_length=3)]
+
+
+class PasswordReset(BaseModel):
+    """A new password set by an administrator (the user's sessions end)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Password
+
+
+class ApiTokenCreate(BaseModel):
+    """An API token to create for a user: what it is for and how long it lasts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Name, Field(max_length=100)]
+    days: Annotated[int, Field(ge=1, le=365)]

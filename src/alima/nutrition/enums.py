@@ -402,3 +402,13 @@ LABELLED_ENUMS: tuple[type[LabelledEnum], ...] = (
     CureIndicators,
     Unit,
 )
+
+#: The titles of the packaged protocols (the ``title`` of each file of
+#: ``alima/nutrition/protocols/``), marked for translation: a page shows a protocol's title in
+#: its reader's language. A new or retitled file adds its title here
+#: (tests/unit/nutrition/test_protocol_titles.py fails otherwise).
+PROTOCOL_TITLES: tuple[str, ...] = (
+    N_("ComPAS combined protocol (MUAC < 125 mm and/or oedema, RUTF 2 or 1 sachets a day)"),
+    N_("OptiMA simplified protocol (MUAC < 125 mm and/or oedema, RUTF 170/125/75 kcal/kg/day)"),
+    N_("Standard CMAM (WHO 2013 / national PCIMA): SAM on RUTF by weight, MAM on RUSF"),
+)

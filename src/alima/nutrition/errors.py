@@ -167,3 +167,10 @@ class NutritionError(ErrorCode):
             "kcal/kg/day. Correct the table."
         ),
     )
+    NUT_034 = Detail(
+        "month in the future",
+        N_(
+            "The month cannot be in the future: choose {current} (the current month, "
+            "in progress) or an earlier month."
+        ),
+    )

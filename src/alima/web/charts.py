@@ -9,12 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from babel.numbers import format_decimal
+
+from alima.core.i18n import get_locale
+
 WIDTH = 600
 HEIGHT = 220
 MARGIN_LEFT = 46
 MARGIN_RIGHT = 46
 MARGIN_TOP = 14
 MARGIN_BOTTOM = 30
+
+
+def _figure(value: float) -> str:
+    """A value written on the chart, with the reader's decimal separator (6,5 / 6.5)."""
+    return format_decimal(round(value, 2), locale=get_locale())
 
 
 @dataclass(frozen=True)
@@ -97,12 +106,12 @@ def line_chart(
             (
                 round(_scale(x, x_low, x_high, chart.left, chart.right), 1),
                 round(_scale(v, low, high, chart.bottom, chart.top), 1),
-                f"{v:g}",
+                _figure(v),
             )
             for x, v in present
         ]
         ticks = [
-            Tick(round(_scale(t, low, high, chart.bottom, chart.top), 1), f"{t:g}")
+            Tick(round(_scale(t, low, high, chart.bottom, chart.top), 1), _figure(t))
             for t in (low + pad, (low + high) / 2, high - pad)
         ]
         chart.series.append(

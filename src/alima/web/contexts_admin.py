@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 from alima.core.access import Actor
+from alima.core.schemas import TokenCreated
 from alima.core.service.accounts import AccountRow
+from alima.web.contexts_treat import FormContext
 
 
 @dataclass
@@ -22,3 +24,21 @@ class AccountContext:
     account: AccountRow
     is_self: bool
     error: str | None = None
+    #: What was just saved (``password``), to say so.
+    saved: str = ""
+
+
+@dataclass
+class AccountFormContext(FormContext):
+    """A form of the account pages: a new user, a role, a password, an API token."""
+
+    account: AccountRow | None = None
+
+
+@dataclass
+class TokenShownContext:
+    """A new API token, shown once."""
+
+    actor: Actor
+    account: AccountRow
+    created: TokenCreated

@@ -173,6 +173,11 @@ def criteria_labels(values: list[str]) -> list[str]:
     return [label(AdmissionCriterion, v) for v in values]
 
 
+def protocol_title(title: str) -> str:
+    """A protocol's title in the reader's language (the file's own title if not translated)."""
+    return gettext(title)
+
+
 def outcome_label(value: str | None) -> str:
     """Translated outcome."""
     return label(Outcome, value)

@@ -11,7 +11,8 @@ from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 
 from alima.core.i18n import get_locale, translations
-from alima.core.labels import LABELS
+from alima.core.labels import label_text
+from alima.core.time import age_in_months, today
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -45,25 +46,56 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
 
 #: Below this age (months) an age reads in months, above it in years and months.
 AGE_IN_MONTHS_UNTIL = 24
+#: Below a month, an age given by its birth date reads in weeks, below a week in days.
+DAYS_IN_A_WEEK = 7
 
 
-def fmt_age(months: float | None) -> str:
-    """An age in months or years and months."""
-    if months is None:
+def _months(n: int) -> str:
+    return _ngettext("%(num)d month", "%(num)d months", n) % {"num": n}
+
+
+def fmt_age(value: float | date | None) -> str:
+    """An age: ``11 mois``, ``2 ans 5 mois`` (``2 years 5 months``).
+
+    ``value`` is an age in whole months, or a birth date: then a child younger than a month
+    reads in weeks (``3 semaines``), younger than a week in days.
+    """
+    if value is None:
         return ""
-    whole = int(months)
+    if isinstance(value, date):
+        on = today()
+        whole = age_in_months(value, on)
+        if whole < 1:
+            days = max((on - value).days, 0)
+            if days < DAYS_IN_A_WEEK:
+                return _ngettext("%(num)d day", "%(num)d days", days) % {"num": days}
+            weeks = days // DAYS_IN_A_WEEK
+            return _ngettext("%(num)d week", "%(num)d weeks", weeks) % {"num": weeks}
+    else:
+        whole = int(value)
     if whole < AGE_IN_MONTHS_UNTIL:
-        return _ngettext("%(num)d month", "%(num)d months", whole) % {"num": whole}
+        return _months(whole)
     years, rest = divmod(whole, 12)
-    return _gettext("%(years)d years %(months)d months") % {"years": years, "months": rest}
+    text = _ngettext("%(num)d year", "%(num)d years", years) % {"num": years}
+    return f"{text} {_months(rest)}" if rest else text
+
+
+def fmt_value(value: object) -> str:
+    """A stored value shown in the audit trail: numbers, yes/no and codes as a reader reads them."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _gettext("yes") if value else _gettext("no")
+    if isinstance(value, float):
+        return fmt_number(value, 2)
+    if isinstance(value, str):
+        return label_text(value)
+    return str(value)
 
 
 def label(code: str | None) -> str:
     """The translated label of a stored code (role, place kind, audit action...)."""
-    if code is None:
-        return ""
-    text = LABELS.get(code)
-    return _gettext(text) if text else code
+    return label_text(code)
 
 
 def make_templates() -> Jinja2Templates:
@@ -81,5 +113,8 @@ def make_templates() -> Jinja2Templates:
     env.filters["number"] = fmt_number
     env.filters["age"] = fmt_age
     env.filters["label"] = label
+    env.filters["value"] = fmt_value
+    # A source string kept as data (a protocol file's title), marked elsewhere with N_().
+    env.filters["translated"] = _gettext
     env.globals["get_locale"] = get_locale
     return templates

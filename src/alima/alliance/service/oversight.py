@@ -29,6 +29,7 @@ from alima.core.config import Settings
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation, Throttled
 from alima.core.i18n import N_, gettext
+from alima.core.labels import label_text
 from alima.core.models import Organisation
 from alima.core.service import auth
 from alima.core.service.common import EMERGENCY_READ, audit_denied
@@ -266,9 +267,9 @@ def export_read_audit(
                         item.organisation_code,
                         item.patient_identifier,
                         item.place_name,
-                        item.record,
-                        item.action,
-                        item.channel,
+                        label_text(item.record),
+                        label_text(item.action),
+                        label_text(item.channel),
                         yes if item.emergency else no,
                     )
                 ]

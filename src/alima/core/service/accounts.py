@@ -1,4 +1,7 @@
-"""Account administration: deactivate a user, revoke an API token, effective at the next request.
+"""Account administration: users, roles, passwords and API tokens, effective at once.
+
+Administrators create users, give and take back roles, reset passwords, deactivate users,
+create and revoke API tokens.
 
 Sessions and tokens are read from the database at every request (the API's actor cache checks
 that its token is still live and its user active before reusing anything), so what is done
@@ -19,9 +22,21 @@ from sqlalchemy.orm import Session
 from alima.core import repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record
+from alima.core.config import Settings
 from alima.core.enums import AuditAction
-from alima.core.errors import BadRequest, CoreError, Forbidden, NotFound
-from alima.core.models import ApiToken, Place, RoleAssignment, User, UserSession
+from alima.core.errors import BadRequest, Conflict, CoreError, Forbidden, NotFound
+from alima.core.models import ApiToken, Place, Project, RoleAssignment, User, UserSession
+from alima.core.schemas import (
+    AccountCreate,
+    ApiTokenCreate,
+    PasswordReset,
+    RoleGrant,
+    RoleWithdrawal,
+    TokenCreated,
+)
+from alima.core.security import hash_password
+from alima.core.service.auth import add_user, check_password_policy, issue_api_token
+from alima.core.service.common import place_in_scope
 from alima.core.time import utcnow
 
 #: A deactivation says why, like every other destructive act.
@@ -59,6 +74,16 @@ def _token_row(user: User, token: ApiToken) -> TokenRow:
 
 
 @dataclass(frozen=True)
+class AssignmentRow:
+    """A role held by a user, and where (a place's subtree, or a project's places)."""
+
+    id: uuid.UUID
+    role: str
+    scope_code: str
+    scope_name: str
+
+
+@dataclass(frozen=True)
 class AccountRow:
     """A user account with its roles and API tokens."""
 
@@ -69,6 +94,7 @@ class AccountRow:
     roles: tuple[str, ...]
     last_sign_in_at: datetime | None
     tokens: tuple[TokenRow, ...] = ()
+    assignments: tuple[AssignmentRow, ...] = ()
 
 
 def _assignment_paths(session: Session, user_id: uuid.UUID) -> list[tuple[str, ...]]:
@@ -117,6 +143,26 @@ def _tokens(session: Session, user: User) -> tuple[TokenRow, ...]:
     return tuple(_token_row(user, t) for t in tokens)
 
 
+def _assignments(session: Session, user: User) -> tuple[AssignmentRow, ...]:
+    rows = []
+    for a in session.scalars(
+        select(RoleAssignment)
+        .where(RoleAssignment.user_id == user.id, RoleAssignment.active.is_(True))
+        .order_by(RoleAssignment.created_at)
+    ):
+        scope = session.get(Place, a.place_id) if a.place_id else None
+        project = session.get(Project, a.project_id) if a.project_id else None
+        code, name = (
+            (scope.code, scope.name)
+            if scope
+            else (project.code, project.name)
+            if project
+            else ("", "")
+        )
+        rows.append(AssignmentRow(id=a.id, role=a.role, scope_code=code, scope_name=name))
+    return tuple(rows)
+
+
 def _row(session: Session, user: User, *, with_tokens: bool = False) -> AccountRow:
     roles = session.scalars(
         select(RoleAssignment.role).where(
@@ -131,6 +177,7 @@ def _row(session: Session, user: User, *, with_tokens: bool = False) -> AccountR
         roles=tuple(sorted(set(roles))),
         last_sign_in_at=user.last_sign_in_at,
         tokens=_tokens(session, user) if with_tokens else (),
+        assignments=_assignments(session, user) if with_tokens else (),
     )
 
 
@@ -272,3 +319,167 @@ def revoke_token(session: Session, token_id: uuid.UUID, *, actor: Actor | None) 
                 detail=f"{user.username}: {token.name}",
             )
         return _token_row(user, token)
+
+
+def administered_places(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """The places (code, name) where the administrator may give a role, top-down."""
+    _require_administrator(actor)
+    with session.begin():
+        places = repository.list_places(session, actor.paths_for(Permission.ADMINISTER))
+        return [(p.code, p.name) for p in places]
+
+
+def create_account(
+    session: Session, data: AccountCreate, *, actor: Actor, settings: Settings
+) -> uuid.UUID:
+    """Create a user with one role at a place the administrator administers, audited."""
+    _require_administrator(actor)
+    check_password_policy(data.password, settings, username=data.username)
+    with session.begin():
+        place = place_in_scope(
+            session, actor, data.place_code, Permission.ADMINISTER, field="place_code"
+        )
+        user = add_user(
+            session,
+            username=data.username,
+            full_name=data.full_name,
+            password=data.password,
+            assignment=RoleAssignment(role=data.role.value, place_id=place.id),
+            organisation_id=None,
+            actor=actor,
+        )
+        return user.id
+
+
+def grant_role(
+    session: Session, user_id: uuid.UUID, data: RoleGrant, *, actor: Actor
+) -> AssignmentRow:
+    """Give a user a role at a place the administrator administers, audited."""
+    _require_administrator(actor)
+    _get_user(session, user_id, actor)
+    with session.begin():
+        place = place_in_scope(
+            session, actor, data.place_code, Permission.ADMINISTER, field="place_code"
+        )
+        held = session.scalars(
+            select(RoleAssignment).where(
+                RoleAssignment.user_id == user_id,
+                RoleAssignment.role == data.role.value,
+                RoleAssignment.place_id == place.id,
+                RoleAssignment.active.is_(True),
+            )
+        ).first()
+        if held is not None:
+            raise Conflict(CoreError.CORE_023, place=place.name, field="place_code")
+        assignment = RoleAssignment(user_id=user_id, role=data.role.value, place_id=place.id)
+        session.add(assignment)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.CREATE,
+            entity_type="core_role_assignment",
+            entity_id=assignment.id,
+            after={"user_id": str(user_id), "role": data.role.value, "place": place.code},
+        )
+        return AssignmentRow(
+            id=assignment.id, role=assignment.role, scope_code=place.code, scope_name=place.name
+        )
+
+
+def assignment_user(session: Session, assignment_id: uuid.UUID, *, actor: Actor) -> uuid.UUID:
+    """The user holding a live role assignment the administrator manages.
+
+    Otherwise the refusal is audited (committed) and a ``NotFound``.
+    """
+    _require_administrator(actor)
+    with session.begin():
+        assignment = session.get(RoleAssignment, assignment_id)
+        user_id = assignment.user_id if assignment and assignment.active else None
+    if user_id is None:
+        with session.begin():
+            record(
+                session,
+                actor,
+                AuditAction.READ_DENIED,
+                entity_type="core_role_assignment",
+                entity_id=assignment_id,
+            )
+        raise NotFound(CoreError.CORE_001)
+    _get_user(session, user_id, actor)
+    return user_id
+
+
+def withdraw_role(
+    session: Session, assignment_id: uuid.UUID, data: RoleWithdrawal, *, actor: Actor
+) -> uuid.UUID:
+    """Take a role back (kept, marked inactive), audited with the reason; the user's id.
+
+    The last role of a user is not taken back: the account is deactivated instead.
+    """
+    user_id = assignment_user(session, assignment_id, actor=actor)
+    with session.begin():
+        assignment = session.get_one(RoleAssignment, assignment_id)
+        live = session.scalars(
+            select(RoleAssignment.id).where(
+                RoleAssignment.user_id == user_id, RoleAssignment.active.is_(True)
+            )
+        ).all()
+        if len(live) <= 1:
+            raise BadRequest(CoreError.CORE_022)
+        assignment.active = False
+        record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            entity_type="core_role_assignment",
+            entity_id=assignment.id,
+            before={"active": True},
+            after={"active": False},
+            detail=" ".join(data.reason.split())[:500],
+        )
+        return user_id
+
+
+def reset_password(
+    session: Session,
+    user_id: uuid.UUID,
+    data: PasswordReset,
+    *,
+    actor: Actor,
+    settings: Settings,
+) -> None:
+    """Set a new password for a user, audited (never the password); their sessions end."""
+    _require_administrator(actor)
+    user = _get_user(session, user_id, actor)
+    check_password_policy(data.password, settings, username=user.username)
+    with session.begin():
+        user = session.get_one(User, user_id)
+        user.password_hash = hash_password(data.password)
+        session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=user.id,
+            detail="password reset",
+        )
+
+
+def create_token(
+    session: Session, user_id: uuid.UUID, data: ApiTokenCreate, *, actor: Actor
+) -> TokenCreated:
+    """Create an API token of a user the administrator manages (shown once), audited."""
+    _require_administrator(actor)
+    _get_user(session, user_id, actor)
+    with session.begin():
+        user = session.get_one(User, user_id)
+        if not user.active:
+            raise BadRequest(CoreError.CORE_024)
+        return issue_api_token(session, user, name=data.name, days=data.days, actor=actor)

@@ -316,27 +316,40 @@ def create_api_token(
     session: Session, *, username: str, name: str, days: int, now: datetime | None = None
 ) -> TokenCreated:
     """Create an API token for a user; the clear token is returned once, only its hash kept."""
-    now = now or utcnow()
     with session.begin():
         user = repository.find_user_by_username(session, username)
         if user is None:
             raise NotFound(CoreError.CORE_001)
-        token = new_token("alima_")
-        expires = now + timedelta(days=days)
-        api_token = ApiToken(
-            user_id=user.id, name=name[:100], token_hash=token_hash(token), expires_at=expires
-        )
-        session.add(api_token)
-        session.flush()
-        record(
-            session,
-            None,
-            AuditAction.TOKEN_CREATED,
-            entity_type="api_token",
-            entity_id=api_token.id,
-            detail=f"{user.username}: {name[:100]}",
-        )
-        return TokenCreated(token=token, expires_at=expires, username=user.username)
+        return issue_api_token(session, user, name=name, days=days, now=now, actor=None)
+
+
+def issue_api_token(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    days: int,
+    actor: Actor | None,
+    now: datetime | None = None,
+) -> TokenCreated:
+    """Add an API token of ``user``, audited, inside the caller's transaction."""
+    now = now or utcnow()
+    token = new_token("alima_")
+    expires = now + timedelta(days=days)
+    api_token = ApiToken(
+        user_id=user.id, name=name[:100], token_hash=token_hash(token), expires_at=expires
+    )
+    session.add(api_token)
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.TOKEN_CREATED,
+        entity_type="api_token",
+        entity_id=api_token.id,
+        detail=f"{user.username}: {name[:100]}",
+    )
+    return TokenCreated(token=token, expires_at=expires, username=user.username)
 
 
 #: A password with fewer different characters than this is refused ("aaaaaaaaaa", "ababab...").
@@ -375,8 +388,6 @@ def create_user(
     """Create a user with one role assignment, scoped to a place subtree or a project."""
     check_password_policy(password, settings, username=username)
     with session.begin():
-        if repository.find_user_by_username(session, username) is not None:
-            raise Conflict(CoreError.CORE_014, username=username)
         organisation_id = None
         if organisation_code:
             from sqlalchemy import select
@@ -387,15 +398,7 @@ def create_user(
                 select(Organisation).where(Organisation.code == organisation_code)
             ).one_or_none()
             organisation_id = org.id if org else None
-        user = User(
-            username=username.strip().lower(),
-            full_name=full_name,
-            password_hash=hash_password(password),
-            organisation_id=organisation_id,
-        )
-        session.add(user)
-        session.flush()
-        assignment = RoleAssignment(user_id=user.id, role=role.value)
+        assignment = RoleAssignment(role=role.value)
         if project_code:
             project = repository.find_project_by_code(session, project_code)
             if project is None:
@@ -403,6 +406,49 @@ def create_user(
             assignment.project_id = project.id
         else:
             assignment.place_id = repository.get_place_by_code(session, place_code or "").id
-        session.add(assignment)
-        record(session, None, AuditAction.CREATE, entity_type="user", entity_id=user.id)
-        return user.id
+        return add_user(
+            session,
+            username=username,
+            full_name=full_name,
+            password=password,
+            assignment=assignment,
+            organisation_id=organisation_id,
+            actor=None,
+        ).id
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    assignment: RoleAssignment,
+    organisation_id: uuid.UUID | None,
+    actor: Actor | None,
+) -> User:
+    """Add a user with its first role, audited, inside the caller's transaction.
+
+    The password policy is checked by the caller, before its transaction.
+    """
+    if repository.find_user_by_username(session, username) is not None:
+        raise Conflict(CoreError.CORE_014, username=username)
+    user = User(
+        username=username.strip().lower(),
+        full_name=full_name,
+        password_hash=hash_password(password),
+        organisation_id=organisation_id,
+    )
+    session.add(user)
+    session.flush()
+    assignment.user_id = user.id
+    session.add(assignment)
+    record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type="user",
+        entity_id=user.id,
+        detail=f"{user.username}: {assignment.role}",
+    )
+    return user

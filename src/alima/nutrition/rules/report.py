@@ -85,6 +85,21 @@ def month_bounds(month: str) -> tuple[date, date]:
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 
+def reportable_month(month: str, today: date) -> tuple[date, date]:
+    """First and last day of ``YYYY-MM``, a month that can be reported on ``today``.
+
+    The current month can (it is in progress); a later one cannot.
+
+    Raises:
+        RuleViolation: NUT_029 when ``month`` is not a valid ``YYYY-MM``, NUT_034 when it is
+            after the current month.
+    """
+    start, end = month_bounds(month)
+    if start > today:
+        raise RuleViolation(NutritionError.NUT_034, current=f"{today:%Y-%m}")
+    return start, end
+
+
 def days_in_next_month(end: date) -> int:
     """Number of days of the month after the one ending on ``end``."""
     year, month = (end.year + 1, 1) if end.month == 12 else (end.year, end.month + 1)  # noqa: PLR2004

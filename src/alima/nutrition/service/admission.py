@@ -118,9 +118,7 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
         open_episode = repository.find_open_episode(session, patient.id)
         if open_episode is not None:
             if state_on(open_episode, on).is_open:
-                raise Conflict(
-                    NutritionError.NUT_001, admitted_on=open_episode.admitted_on.isoformat()
-                )
+                raise Conflict(NutritionError.NUT_001, admitted_on=open_episode.admitted_on)
             # The child defaulted from the previous episode before this admission: record
             # that exit as the rule already reads it (same outcome and date for every reader).
             materialise_default(session, open_episode, actor)

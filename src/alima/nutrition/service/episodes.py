@@ -101,7 +101,7 @@ def refuse_if_closed(e: Episode, on: date) -> None:
 def not_future(on: date) -> None:
     """Refuse a date after today (NUT_025)."""
     if on > utc_today():
-        raise RuleViolation(NutritionError.NUT_025, on=on.isoformat())
+        raise RuleViolation(NutritionError.NUT_025, on=on)
 
 
 def _num(value: Decimal) -> float:
@@ -304,8 +304,8 @@ def not_before_last_visit(episode: Episode, on: date) -> None:
     if on < episode.last_visit_on:
         raise RuleViolation(
             NutritionError.NUT_028,
-            closed_on=on.isoformat(),
-            last_on=episode.last_visit_on.isoformat(),
+            closed_on=on,
+            last_on=episode.last_visit_on,
         )
 
 

@@ -20,8 +20,8 @@ from alima.nutrition.enums import Outcome
 from alima.nutrition.rules.report import (
     days_in_next_month,
     discharges,
-    month_bounds,
     outcome_rates,
+    reportable_month,
 )
 from alima.nutrition.schemas import (
     MonthlyReport,
@@ -45,8 +45,8 @@ def monthly_report(
     Read as of ``today`` (the server's date by default): a child defaulted by then counts as
     an exit on the day of default, whether or not anyone opened a page (``rules.follow_up``).
     """
-    start, end = month_bounds(month)
     today = today or utc_today()
+    start, end = reportable_month(month, today)
     if (place_code is None) == (project_code is None):
         raise BadRequest(CoreError.CORE_004, fields="place, project")
     with session.begin():

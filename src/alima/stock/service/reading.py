@@ -18,7 +18,7 @@ from alima.core.models import Place
 from alima.core.service.common import audit_read
 from alima.core.time import today as utc_today
 from alima.nutrition.enums import Product
-from alima.nutrition.rules.report import month_bounds
+from alima.nutrition.rules.report import reportable_month
 from alima.stock import repository, rules
 from alima.stock.enums import StockLevel
 from alima.stock.schemas import (
@@ -200,8 +200,8 @@ def monthly_stock_report(
 
     Weeks left are those at the end of the month (or today, for the month in progress).
     """
-    start, end = month_bounds(month)
     on = today or utc_today()
+    start, end = reportable_month(month, on)
     if start > on:
         raise BadRequest(CoreError.CORE_004, fields="month")
     read_on = min(end, on)

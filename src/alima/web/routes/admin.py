@@ -1,19 +1,85 @@
-"""Account administration: deactivate a user, revoke an API token (administrators, in scope)."""
+"""Account administration pages: what the command line does, for administrators in scope.
+
+Create a user, give and take back roles, set a new password, deactivate a user, create and
+revoke API tokens, through the same services (``alima.core.service.accounts``), audited.
+"""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from alima.api.deps import SessionDep
-from alima.core.errors import AlimaError
+from alima.api.deps import SessionDep, SettingsDep
+from alima.core.access import Actor
+from alima.core.enums import Role
+from alima.core.errors import AlimaError, CoreError
+from alima.core.i18n import gettext
+from alima.core.schemas import (
+    AccountCreate,
+    ApiTokenCreate,
+    PasswordReset,
+    RoleGrant,
+    RoleWithdrawal,
+)
 from alima.core.service import accounts
-from alima.web.contexts_admin import AccountContext, AccountsContext
+from alima.web.contexts_admin import (
+    AccountContext,
+    AccountFormContext,
+    AccountsContext,
+    TokenShownContext,
+)
+from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
+from alima.web.forms import Posted, WebForm, again, enum_options, rule_errors, submit
 from alima.web.rendering import redirect, render
 
 router = APIRouter(default_response_class=HTMLResponse)
+
+#: Refusals of the password policy, shown next to the password field.
+PASSWORD_CODES = {CoreError.CORE_015, CoreError.CORE_018, CoreError.CORE_019}
+
+
+def _account_errors(exc: AlimaError) -> dict[str, str]:
+    """A refusal next to the field it is about: password, user name, or place."""
+    if exc.code in PASSWORD_CODES:
+        return {"password": exc.message}
+    if exc.code == CoreError.CORE_014:
+        return {"username": exc.message}
+    return rule_errors(exc)
+
+
+NEW_ACCOUNT = WebForm(AccountCreate, refused=_account_errors, kept=200)
+GRANT = WebForm(RoleGrant)
+WITHDRAW = WebForm(RoleWithdrawal)
+PASSWORD = WebForm(PasswordReset, refused=_account_errors, kept=0)
+TOKEN = WebForm(ApiTokenCreate)
+
+
+def _form(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    values: dict[str, str],
+    account: accounts.AccountRow | None = None,
+) -> AccountFormContext:
+    places = accounts.administered_places(session, actor=actor)
+    return AccountFormContext(
+        actor=actor,
+        action=str(request.url.path),
+        values=values,
+        options={
+            "role": enum_options(Role),
+            "place_code": [Option(code, name) for code, name in places],
+        },
+        account=account,
+        hints={
+            "password": gettext(
+                "A short sentence is easier to remember than a code; the user name and "
+                "common passwords are refused."
+            )
+        },
+    )
 
 
 @router.get("/admin/users", name="admin:users")
@@ -34,17 +100,49 @@ def _account_page(
     *,
     error: str | None = None,
     status_code: int = 200,
+    saved: str = "",
 ) -> HTMLResponse:
     account = accounts.get_account(session, user_id, actor=actor)
     context = AccountContext(actor=actor, account=account, is_self=account.id == actor.id)
     context.error = error
+    context.saved = saved
     return render(request, "admin/user.html", context, status_code=status_code)
 
 
+@router.get("/admin/users/new", name="admin:user_new")
+def new_user(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+    """The form to create a user with a first role at a place."""
+    return render(request, "admin/user_new.html", _form(request, session, actor, {}))
+
+
+@router.post("/admin/users/new", name="admin:user_create")
+def create_user(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    posted: Annotated[Posted, Depends(NEW_ACCOUNT)],
+) -> Response:
+    """Create the user, or show the form again with its errors."""
+    return submit(
+        NEW_ACCOUNT,
+        posted,
+        lambda data: accounts.create_account(session, data, actor=actor, settings=settings),
+        again(request, "admin/user_new.html", _form(request, session, actor, posted.values)),
+        then=lambda user_id: f"/admin/users/{user_id}",
+    )
+
+
 @router.get("/admin/users/{user_id}", name="admin:user")
-def user(request: Request, session: SessionDep, actor: WebActor, user_id: uuid.UUID) -> Response:
-    """One account, its state and its API tokens."""
-    return _account_page(request, session, actor, user_id)
+def user(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    user_id: uuid.UUID,
+    saved: Annotated[Literal["", "password"], Query()] = "",
+) -> Response:
+    """One account: its state, its roles and its API tokens."""
+    return _account_page(request, session, actor, user_id, saved=saved)
 
 
 @router.post("/admin/users/{user_id}/active", name="admin:user_active")
@@ -74,3 +172,141 @@ def revoke_token(session: SessionDep, actor: WebActor, token_id: uuid.UUID) -> R
     token = accounts.revoke_token(session, token_id, actor=actor)
     owner = accounts.user_id_by_name(session, token.username)
     return redirect(f"/admin/users/{owner}")
+
+
+@router.get("/admin/users/{user_id}/roles/new", name="admin:role_new")
+def new_role(
+    request: Request, session: SessionDep, actor: WebActor, user_id: uuid.UUID
+) -> HTMLResponse:
+    """The form to give the user a role at a place."""
+    account = accounts.get_account(session, user_id, actor=actor)
+    return render(request, "admin/role_new.html", _form(request, session, actor, {}, account))
+
+
+@router.post("/admin/users/{user_id}/roles/new", name="admin:role_grant")
+def grant_role(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    user_id: uuid.UUID,
+    posted: Annotated[Posted, Depends(GRANT)],
+) -> Response:
+    """Give the role, or show the form again with its errors."""
+    account = accounts.get_account(session, user_id, actor=actor)
+    return submit(
+        GRANT,
+        posted,
+        lambda data: accounts.grant_role(session, user_id, data, actor=actor),
+        again(
+            request, "admin/role_new.html", _form(request, session, actor, posted.values, account)
+        ),
+        then=f"/admin/users/{user_id}",
+    )
+
+
+@router.post("/admin/roles/{assignment_id}/withdraw", name="admin:role_withdraw")
+def withdraw_role(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    assignment_id: uuid.UUID,
+    posted: Annotated[Posted, Depends(WITHDRAW)],
+) -> Response:
+    """Take the role back (with a reason), or show the account again with the refusal."""
+    data = WITHDRAW.parse(posted)
+    if data is None:
+        return _account_page(
+            request,
+            session,
+            actor,
+            accounts.assignment_user(session, assignment_id, actor=actor),
+            error=next(iter(posted.errors.values())),
+            status_code=posted.status,
+        )
+    try:
+        user_id = accounts.withdraw_role(session, assignment_id, data, actor=actor)
+    except AlimaError as exc:
+        if exc.status in {403, 404}:  # refusals are error pages
+            raise
+        return _account_page(
+            request,
+            session,
+            actor,
+            accounts.assignment_user(session, assignment_id, actor=actor),
+            error=exc.message,
+            status_code=exc.status,
+        )
+    return redirect(f"/admin/users/{user_id}")
+
+
+@router.get("/admin/users/{user_id}/password", name="admin:password")
+def password_form(
+    request: Request, session: SessionDep, actor: WebActor, user_id: uuid.UUID
+) -> HTMLResponse:
+    """The form to set a new password for the user."""
+    account = accounts.get_account(session, user_id, actor=actor)
+    return render(request, "admin/password.html", _form(request, session, actor, {}, account))
+
+
+@router.post("/admin/users/{user_id}/password", name="admin:password_reset")
+def reset_password(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    user_id: uuid.UUID,
+    posted: Annotated[Posted, Depends(PASSWORD)],
+) -> Response:
+    """Set the new password (the user's sessions end), or show the form again."""
+    account = accounts.get_account(session, user_id, actor=actor)
+    return submit(
+        PASSWORD,
+        posted,
+        lambda data: accounts.reset_password(
+            session, user_id, data, actor=actor, settings=settings
+        ),
+        again(request, "admin/password.html", _form(request, session, actor, {}, account)),
+        then=f"/admin/users/{user_id}?saved=password",
+    )
+
+
+@router.get("/admin/users/{user_id}/tokens/new", name="admin:token_new")
+def new_token(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    user_id: uuid.UUID,
+) -> HTMLResponse:
+    """The form to create an API token for the user."""
+    account = accounts.get_account(session, user_id, actor=actor)
+    values = {"name": "api", "days": str(settings.api_token_days)}
+    return render(request, "admin/token_new.html", _form(request, session, actor, values, account))
+
+
+@router.post("/admin/users/{user_id}/tokens/new", name="admin:token_create")
+def create_token(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    user_id: uuid.UUID,
+    posted: Annotated[Posted, Depends(TOKEN)],
+) -> Response:
+    """Create the token and show it once (200: it is never shown again), or the form again."""
+    account = accounts.get_account(session, user_id, actor=actor)
+    page = again(
+        request, "admin/token_new.html", _form(request, session, actor, posted.values, account)
+    )
+    data = TOKEN.parse(posted)
+    if data is None:
+        return page(posted)
+    try:
+        created = accounts.create_token(session, user_id, data, actor=actor)
+    except AlimaError as exc:
+        TOKEN.refuse(posted, exc)
+        return page(posted)
+    return render(
+        request,
+        "admin/token_shown.html",
+        TokenShownContext(actor=actor, account=account, created=created),
+    )

@@ -108,7 +108,7 @@ def detail(
             EpisodeSummary(
                 id=str(e.id),
                 admitted_on=fmt_date(e.admitted_on),
-                protocol=f"{e.protocol_code} {e.protocol_version}",
+                protocol=f"{e.protocol_code} v{e.protocol_version}",
                 status=nutrition_format.label(EpisodeStatus, e.status),
                 band=nutrition_format.band_label(e.band),
                 band_class=nutrition_format.BAND_CLASS.get(e.band, ""),

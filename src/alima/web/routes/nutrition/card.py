@@ -39,6 +39,7 @@ from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, is_refusal, submit
 from alima.web.params import PlaceCode
 from alima.web.rendering import render, show
+from alima.web.templating import fmt_date
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -114,7 +115,9 @@ def _admission_page(
     context = AdmissionContext(
         actor=actor,
         patient=patient,
-        protocols=[(p.code, f"{p.title} (v{p.version})") for p in available_protocols()],
+        protocols=[
+            (p.code, f"{fmt.protocol_title(p.title)} (v{p.version})") for p in available_protocols()
+        ],
         oedema_choices=oedema_choices(),
         values=posted.values,
         needs_confirmation=needs_confirmation(posted),
@@ -202,7 +205,7 @@ def _episode_context(
 ) -> EpisodeContext:
     rows = [
         VisitRow(
-            visit_on=f"{v.visit_on:%d/%m/%Y}",
+            visit_on=fmt_date(v.visit_on),
             kind=gettext("Admission") if v.is_admission else gettext("Visit"),
             weight=fmt.number(v.weight_kg) if v.weight_kg is not None else "",
             muac=str(v.muac_mm) if v.muac_mm is not None else "",

@@ -14,7 +14,8 @@ from alima.core.i18n import gettext
 from alima.core.time import today
 from alima.nutrition import service
 from alima.nutrition.enums import AdmissionCriterion, Outcome
-from alima.nutrition.rules.report import month_bounds
+from alima.nutrition.errors import NutritionError
+from alima.nutrition.rules.report import reportable_month
 from alima.nutrition.schemas import MonthlyReport
 from alima.web import nutrition_format as fmt
 from alima.web.contexts import ReportContext
@@ -58,16 +59,9 @@ def checked_month(month: str) -> tuple[str, str | None]:
     """
     text = month.strip()
     try:
-        start, _end = month_bounds(text)
+        reportable_month(text, today())
     except RuleViolation as exc:
-        return text[:20], exc.message
-    current = f"{today():%Y-%m}"
-    if f"{start:%Y-%m}" > current:
-        return text, gettext(
-            "The month cannot be in the future: choose {current} (the current month, "
-            "in progress) or an earlier month.",
-            current=current,
-        )
+        return text[:20] if exc.code == NutritionError.NUT_029 else text, exc.message
     return text, None
 
 
