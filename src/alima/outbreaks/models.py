@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.changelog import Sync
 from alima.core.db import Base, IdMixin, PeriodLock, PeriodLocked
-from alima.core.models import LockedRecordMixin, Place, PlaceRef, RecordMixin
+from alima.core.models import LockedRecordMixin, Place, PlaceRef, RecordMixin, User
 
 
 class WeeklyReport(LockedRecordMixin, Base):
@@ -199,3 +199,4 @@ class AlertActionLog(RecordMixin, Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     alert: Mapped[Alert] = relationship(back_populates="actions")
+    author: Mapped[User | None] = relationship()

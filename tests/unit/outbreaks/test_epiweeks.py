@@ -88,8 +88,11 @@ def test_weeks_are_seven_days_and_consecutive(calendar: EpiCalendar) -> None:
         assert calendar.start(nxt) - calendar.start(week) == timedelta(days=7)
         assert calendar.start(week).weekday() == calendar.first_weekday
         assert calendar.week_of(calendar.end(week)) == week
-        assert nxt == (EpiWeek(week.year + 1, 1) if week.week == calendar.weeks_in(week.year)
-                       else EpiWeek(week.year, week.week + 1))
+        assert nxt == (
+            EpiWeek(week.year + 1, 1)
+            if week.week == calendar.weeks_in(week.year)
+            else EpiWeek(week.year, week.week + 1)
+        )
         week = nxt
     assert calendar.shift(week, -700) == calendar.week_of(date(2014, 6, 1))
 

@@ -62,9 +62,7 @@ def before(weeks: int) -> EpiWeek:
         (None, 50, False, False),
     ],
 )
-def test_meningitis_rates(
-    population: int | None, cases: int, alert: bool, epidemic: bool
-) -> None:
+def test_meningitis_rates(population: int | None, cases: int, alert: bool, epidemic: bool) -> None:
     assert fires("meningitis-alert-rate", this_week(cases), population) is alert
     assert fires("meningitis-epidemic-rate", this_week(cases), population) is epidemic
 
@@ -269,18 +267,27 @@ def test_every_default_disease_has_a_rule_and_every_rule_a_test() -> None:
 
 def test_evaluate_gives_the_epidemic_first_and_only_the_unit_s_rules() -> None:
     rules = list(RULES.values())
-    fired = evaluate(
-        rules, WEEK, this_week(6), population=50_000, calendar=ISO, unit=Unit.DISTRICT
-    )
+    fired = evaluate(rules, WEEK, this_week(6), population=50_000, calendar=ISO, unit=Unit.DISTRICT)
     meningitis = [f for f in fired if f.rule.disease is Disease.MENINGITIS]
-    assert [f.rule.code for f in meningitis] == ["meningitis-epidemic-rate", "meningitis-alert-rate"]
+    assert [f.rule.code for f in meningitis] == [
+        "meningitis-epidemic-rate",
+        "meningitis-alert-rate",
+    ]
     assert meningitis[0].rule.level is Level.EPIDEMIC
     area_only = parse_rule(
-        {"code": "x", "disease": "cholera", "level": "alert", "kind": "count", "value": 1,
-         "units": ["health_area"]}
+        {
+            "code": "x",
+            "disease": "cholera",
+            "level": "alert",
+            "kind": "count",
+            "value": 1,
+            "units": ["health_area"],
+        }
     )
-    assert evaluate([area_only], WEEK, this_week(1), population=None, calendar=ISO,
-                    unit=Unit.DISTRICT) == []
+    assert (
+        evaluate([area_only], WEEK, this_week(1), population=None, calendar=ISO, unit=Unit.DISTRICT)
+        == []
+    )
 
 
 def test_rules_round_trip_through_their_data() -> None:
@@ -293,14 +300,44 @@ def test_rules_round_trip_through_their_data() -> None:
     [
         ({"code": "x", "disease": "cholera", "level": "alert", "kind": "count"}, "missing key"),
         ({"code": "x", "disease": "flu", "level": "alert", "kind": "count", "value": 1}, "flu"),
-        ({"code": "x", "disease": "cholera", "level": "alert", "kind": "count", "value": 0},
-         "above 0"),
-        ({"code": "x", "disease": "cholera", "level": "alert", "kind": "count", "value": 1,
-          "weeks": 4}, "cluster"),
-        ({"code": "x", "disease": "cholera", "level": "alert", "kind": "rate", "value": 1,
-          "population_min": 10, "population_max": 5}, "below"),
-        ({"code": "x", "disease": "cholera", "level": "alert", "kind": "count", "value": 1,
-          "colour": "red"}, "unknown keys"),
+        (
+            {"code": "x", "disease": "cholera", "level": "alert", "kind": "count", "value": 0},
+            "above 0",
+        ),
+        (
+            {
+                "code": "x",
+                "disease": "cholera",
+                "level": "alert",
+                "kind": "count",
+                "value": 1,
+                "weeks": 4,
+            },
+            "cluster",
+        ),
+        (
+            {
+                "code": "x",
+                "disease": "cholera",
+                "level": "alert",
+                "kind": "rate",
+                "value": 1,
+                "population_min": 10,
+                "population_max": 5,
+            },
+            "below",
+        ),
+        (
+            {
+                "code": "x",
+                "disease": "cholera",
+                "level": "alert",
+                "kind": "count",
+                "value": 1,
+                "colour": "red",
+            },
+            "unknown keys",
+        ),
     ],
 )
 def test_bad_rule_data_is_refused(data: dict[str, object], message: str) -> None:

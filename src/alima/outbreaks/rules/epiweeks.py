@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 MONDAY = 0
 SUNDAY = 6
+DAYS = 7
 
 
 class EpiWeek(NamedTuple):
@@ -36,9 +37,9 @@ class EpiCalendar:
     min_days_in_january: int = 4
 
     def __post_init__(self) -> None:
-        if not 0 <= self.first_weekday <= 6:
+        if not MONDAY <= self.first_weekday <= SUNDAY:
             raise ValueError("first_weekday is 0 (Monday) to 6 (Sunday)")
-        if not 1 <= self.min_days_in_january <= 7:
+        if not 1 <= self.min_days_in_january <= DAYS:
             raise ValueError("min_days_in_january is 1 to 7")
 
     def week_one_start(self, year: int) -> date:

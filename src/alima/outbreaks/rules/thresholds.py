@@ -145,7 +145,8 @@ def check(
         return Firing(rule, week, figures) if now >= rule.value else None
     if rule.kind is RuleKind.CLUSTER:
         total = sum(
-            _measure(series, calendar.shift(week, -back), rule.measure) for back in range(rule.weeks)
+            _measure(series, calendar.shift(week, -back), rule.measure)
+            for back in range(rule.weeks)
         )
         figures |= {"weeks": rule.weeks, "total": total}
         return Firing(rule, week, figures) if total >= rule.value else None
@@ -164,7 +165,7 @@ def baseline_weeks(rule: ThresholdRule, week: EpiWeek, calendar: EpiCalendar) ->
     """The weeks an increase rule compares ``week`` with."""
     if rule.baseline is Baseline.PREVIOUS_WEEK:
         return [calendar.shift(week, -rule.lag)]
-    weeks = []
+    weeks: list[EpiWeek] = []
     for back in range(1, rule.years + 1):
         same = calendar.same_week(week, week.year - back)
         weeks.extend(calendar.shift(same, d) for d in range(-rule.spread, rule.spread + 1))
