@@ -161,7 +161,7 @@ class Vaccination(StrEnum):
 class LabResult(StrEnum):
     """The laboratory result of a case's sample."""
 
-    PENDING = "pending"
+    AWAITING = "awaiting"
     POSITIVE = "positive"
     NEGATIVE = "negative"
     NOT_DONE = "not_done"

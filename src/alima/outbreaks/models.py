@@ -113,7 +113,7 @@ class LineListCase(LockedRecordMixin, Base):
     vaccination: Mapped[str | None] = mapped_column(String(20), nullable=True)
     vaccine_doses: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     sample_taken: Mapped[bool] = mapped_column(Boolean, default=False)
-    lab_result: Mapped[str] = mapped_column(String(20), default="pending")
+    lab_result: Mapped[str] = mapped_column(String(20), default="awaiting")
     outcome: Mapped[str] = mapped_column(String(20), default="alive")
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -89,7 +89,7 @@ class CaseCreate(BaseModel):
     vaccination: Vaccination | None = None
     vaccine_doses: Annotated[int, Field(ge=0, le=10)] | None = None
     sample_taken: bool = False
-    lab_result: LabResult = LabResult.PENDING
+    lab_result: LabResult = LabResult.AWAITING
     outcome: Outcome = Outcome.ALIVE
     note: Note | None = None
 

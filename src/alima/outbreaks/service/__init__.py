@@ -20,6 +20,7 @@ from alima.outbreaks.service.reading import (
     districts,
     list_cases,
     list_reports,
+    writable_facilities,
 )
 from alima.outbreaks.service.reports import record_case, record_weekly_report, update_case
 
@@ -38,4 +39,5 @@ __all__ = [
     "record_weekly_report",
     "thresholds_in_force",
     "update_case",
+    "writable_facilities",
 ]

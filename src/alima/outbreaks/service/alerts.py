@@ -11,6 +11,7 @@ from alima.core.audit import record
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
+from alima.core.repository import find_place_by_code
 from alima.core.service.common import place_in_scope
 from alima.outbreaks import repository
 from alima.outbreaks.config import Surveillance
@@ -137,8 +138,13 @@ def evaluate_country(
 
 
 def _country(session: Session, actor: Actor, code: str, permission: Permission) -> Place:
-    place = place_in_scope(session, actor, code, permission, field="country_code")
-    if place.kind != PlaceKind.COUNTRY.value:
+    """The country ``code`` if ``permission`` holds there or at a place inside it."""
+    place = find_place_by_code(session, code)
+    if (
+        place is None
+        or place.kind != PlaceKind.COUNTRY.value
+        or not any(p.startswith(place.path) for p in actor.paths_for(permission))
+    ):
         raise NotFound(CoreError.CORE_011, code=code, field="country_code")
     return place
 
@@ -179,7 +185,11 @@ def publish_thresholds(
     if any(r.disease is not data.disease for r in rules):
         raise RuleViolation(OutbreaksError.OUTBREAKS_011, problem=data.disease.value, field="rules")
     with session.begin():
-        country = _country(session, actor, country_code, Permission.ADMINISTER)
+        country = place_in_scope(
+            session, actor, country_code, Permission.ADMINISTER, field="country_code"
+        )
+        if country.kind != PlaceKind.COUNTRY.value:
+            raise NotFound(CoreError.CORE_011, code=country_code, field="country_code")
         latest = repository.latest_threshold_sets(session, country.id).get(data.disease.value)
         row = ThresholdSet(
             place_id=country.id,

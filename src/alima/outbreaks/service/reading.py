@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
+from alima.core import repository as core_repository
 from alima.core.access import Actor
 from alima.core.audit import record
 from alima.core.enums import AuditAction, PlaceKind
@@ -34,6 +35,7 @@ from alima.outbreaks.service.common import (
     CASE,
     CASE_READ,
     SERVICE_POINT_KINDS,
+    WRITE_PERMISSION,
     alert_read,
     can_read,
     case_read,
@@ -85,6 +87,15 @@ def list_cases(session: Session, *, actor: Actor, disease: Disease | None = None
             detail=f"line list ({len(rows)} cases{', ' + disease.value if disease else ''})",
         )
         return [case_read(r, actor) for r in rows]
+
+
+def writable_facilities(session: Session, *, actor: Actor) -> list[tuple[str, str]]:
+    """(code, name) of the service points where the actor writes reports and cases."""
+    with session.begin():
+        places = core_repository.list_places(
+            session, actor.paths_for(WRITE_PERMISSION), kinds=SERVICE_POINT_KINDS
+        )
+        return [(p.code, p.name) for p in places]
 
 
 def _district(session: Session, actor: Actor, code: str) -> Place:
