@@ -187,7 +187,9 @@ def test_one_cholera_case_alerts_and_a_positive_result_declares_the_epidemic(
     # The weekly report of the same case does not count it twice (the larger count is taken).
     week = CONFIG.calendar.week_of(today() - timedelta(days=3))
     if CONFIG.calendar.end(week) <= today():
-        send_report(session, world.actors["clinician_a"], world.facility_a.code, week, {"cholera": 1})
+        send_report(
+            session, world.actors["clinician_a"], world.facility_a.code, week, {"cholera": 1}
+        )
     lines = service.list_cases(session, actor=world.actors["data_manager"])
     assert [(c.disease, c.age_months, c.sex) for c in lines] == [(Disease.CHOLERA, 84, Sex.FEMALE)]
     assert service.list_cases(session, actor=world.actors["researcher"]) == []
@@ -198,8 +200,12 @@ def test_line_list_rules(session: Session, world: World) -> None:
         service.record_case(
             session,
             CaseCreate.model_validate(
-                {"place_code": world.facility_a.code, "disease": "malaria",
-                 "onset_on": today().isoformat(), "sex": "M"}
+                {
+                    "place_code": world.facility_a.code,
+                    "disease": "malaria",
+                    "onset_on": today().isoformat(),
+                    "sex": "M",
+                }
             ),
             actor=world.actors["clinician_a"],
             config=CONFIG,
@@ -256,17 +262,22 @@ def test_alert_workflow_and_who_may_act(session: Session, world: World) -> None:
     assert after.allowed == [AlertAction.CLOSE]
 
 
-def test_a_published_threshold_version_replaces_the_default(
-    session: Session, world: World
-) -> None:
+def test_a_published_threshold_version_replaces_the_default(session: Session, world: World) -> None:
     admin = world.actors["administrator"]
     published = service.publish_thresholds(
         session,
         world.country.code,
         ThresholdSetCreate(
             disease=Disease.CHOLERA,
-            rules=[{"code": "cholera-alert-3", "disease": "cholera", "level": "alert",
-                    "kind": "count", "value": 3}],
+            rules=[
+                {
+                    "code": "cholera-alert-3",
+                    "disease": "cholera",
+                    "level": "alert",
+                    "kind": "count",
+                    "value": 3,
+                }
+            ],
             source="national guideline",
         ),
         actor=admin,
@@ -301,8 +312,9 @@ def test_a_published_threshold_version_replaces_the_default(
 def test_dashboard_draws_rates_and_thresholds(session: Session, world: World) -> None:
     week = weeks_ago(1)
     meningitis_world(session, world, week.year)
-    send_report(session, world.actors["clinician_a"], world.facility_a.code, week,
-                {"meningitis": 2})
+    send_report(
+        session, world.actors["clinician_a"], world.facility_a.code, week, {"meningitis": 2}
+    )
     board = service.district_dashboard(
         session, world.district.code, actor=world.actors["coordinator"], config=CONFIG, weeks=4
     )

@@ -91,7 +91,17 @@ def test_meningitis_counts_below_30000(
 
 @pytest.mark.parametrize(
     ("two_weeks_ago", "now", "fired"),
-    [(1, 1, False), (1, 2, True), (2, 3, False), (2, 4, True), (0, 1, False), (0, 2, True)],
+    # A doubling counts from a week at the alert count (2 cases): 1 -> 2 is not an epidemic.
+    [
+        (1, 2, False),
+        (1, 5, False),
+        (2, 3, False),
+        (2, 4, True),
+        (3, 6, True),
+        (3, 5, False),
+        (0, 2, False),
+        (0, 9, False),
+    ],
 )
 def test_meningitis_doubling_over_three_weeks(two_weeks_ago: int, now: int, fired: bool) -> None:
     series = {before(2): Counts(two_weeks_ago), before(1): Counts(40), WEEK: Counts(now)}

@@ -9,7 +9,8 @@ A rule is one line of a country's threshold set (``docs/clinical-rules.md §13.2
   (meningitis: alert 3, epidemic 10, for 30,000 to 100,000 inhabitants);
 - ``increase``: the week's measure is at least ``value`` times a baseline and above it: the
   week ``lag`` weeks before (malaria: 1.5 times the previous week; meningitis below 30,000:
-  doubling over 3 weeks is ``value = 2, lag = 2``), or the mean of the same weeks (``spread``
+  doubling over 3 weeks is ``value = 2, lag = 2``, from a week of at least ``min_baseline``
+  cases), or the mean of the same weeks (``spread``
   either side) of the ``years`` previous epi years.
 
 ``population_min`` (inclusive) and ``population_max`` (exclusive) restrict a rule to places of
@@ -64,6 +65,7 @@ class ThresholdRule:
     years: int = 5
     spread: int = 1
     min_cases: int = 1
+    min_baseline: float = 0
     units: frozenset[Unit] = field(default_factory=lambda: frozenset(Unit))
 
     def __post_init__(self) -> None:
@@ -101,7 +103,7 @@ class ThresholdRule:
         for name in ("measure", "weeks", "population_min", "population_max", "baseline"):
             if getattr(self, name) != getattr(default, name):
                 data[name] = _plain(getattr(self, name))
-        for name in ("lag", "years", "spread", "min_cases"):
+        for name in ("lag", "years", "spread", "min_cases", "min_baseline"):
             if getattr(self, name) != getattr(default, name):
                 data[name] = getattr(self, name)
         if self.units != default.units:
@@ -157,7 +159,12 @@ def check(
         return Firing(rule, week, figures) if rate >= rule.value else None
     base = baseline(rule, week, series, calendar)
     figures["baseline"] = round(base, 2)
-    crossed = now >= rule.min_cases and now > base and now >= rule.value * base
+    crossed = (
+        now >= rule.min_cases
+        and base >= rule.min_baseline
+        and now > base
+        and now >= rule.value * base
+    )
     return Firing(rule, week, figures) if crossed else None
 
 
@@ -213,7 +220,18 @@ def evaluate(
 # --- threshold sets as data -----------------------------------------------------------------
 
 _INTS = ("weeks", "population_min", "population_max", "lag", "years", "spread", "min_cases")
-_KNOWN = {"code", "disease", "level", "kind", "value", "measure", "baseline", "units", *_INTS}
+_KNOWN = {
+    "code",
+    "disease",
+    "level",
+    "kind",
+    "value",
+    "measure",
+    "baseline",
+    "units",
+    "min_baseline",
+    *_INTS,
+}
 
 
 def parse_rule(data: Mapping[str, Any]) -> ThresholdRule:
@@ -227,6 +245,8 @@ def parse_rule(data: Mapping[str, Any]) -> ThresholdRule:
         kwargs: dict[str, Any] = {
             name: int(data[name]) for name in _INTS if data.get(name) is not None
         }
+        if data.get("min_baseline") is not None:
+            kwargs["min_baseline"] = float(data["min_baseline"])
         if "measure" in data:
             kwargs["measure"] = Measure(data["measure"])
         if "baseline" in data:
