@@ -869,3 +869,35 @@ OUTBREAKS_MATRIX: dict[tuple[str, str], Rule] = {
 }
 
 MATRIX |= OUTBREAKS_MATRIX
+
+OUTBREAKS_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "/outbreaks"): Rule(SIGNED_IN),
+    ("GET", "/outbreaks/reports/new"): Rule(SIGNED_IN),
+    ("POST", "/outbreaks/reports/new"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        form=lambda t: {k: str(v) for k, v in _last_week(t).items()} | {"c_malaria_1": "3"},
+    ),
+    ("GET", "/outbreaks/cases/new"): Rule(SIGNED_IN),
+    ("POST", "/outbreaks/cases/new"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "place_code": t["place_code"],
+            "disease": "cholera",
+            "onset_on": t["past_day"],
+            "age_years": "6",
+            "sex": "M",
+            "lab_result": "awaiting",
+            "outcome": "alive",
+        },
+    ),
+    ("GET", "/outbreaks/cases"): Rule(SIGNED_IN),
+    ("GET", "/outbreaks/alerts/{alert_id}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("POST", "/outbreaks/alerts/{alert_id}/actions"): Rule(
+        RESPONDERS, scoped=True, form=lambda t: {"action": "verify"}
+    ),
+    ("GET", "/outbreaks/districts/{district_code}"): Rule(AGGREGATE_READERS, scoped=True),
+}
+
+MATRIX |= OUTBREAKS_PAGES
