@@ -72,7 +72,7 @@ AGE_GROUPS = ("0-11m", "1-4y", "5-14y", "15y+")
 
 def poisson(rng: random.Random, mean: float) -> int:
     """A Poisson draw (Knuth for small means, normal approximation above 30)."""
-    if mean > 30:  # noqa: PLR2004
+    if mean > 30:
         return max(0, round(rng.gauss(mean, mean**0.5)))
     limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
     while True:
@@ -199,8 +199,10 @@ def main() -> None:
             grants=(Grant(Role.ADMINISTRATOR, (country.path,)),),
         )
     print(f"database: {engine.dialect.name}; ready in {time.perf_counter() - started:.0f} s")
-    print(f"{DISTRICTS * AREAS_PER_DISTRICT} health areas, {DISTRICTS} districts, "
-          f"{reports:,} weekly reports, {lines:,} lines, {len(MEANS)} diseases")
+    print(
+        f"{DISTRICTS * AREAS_PER_DISTRICT} health areas, {DISTRICTS} districts, "
+        f"{reports:,} weekly reports, {lines:,} lines, {len(MEANS)} diseases"
+    )
     timings = []
     for run in range(args.repeat):
         with sessions() as session:
@@ -209,8 +211,10 @@ def main() -> None:
                 session, country.code, last, actor=actor, config=config
             )
             timings.append(time.perf_counter() - t0)
-        print(f"evaluate_country {last}, run {run + 1}: {timings[-1]:.3f} s, "
-              f"{len(raised)} alerts raised")
+        print(
+            f"evaluate_country {last}, run {run + 1}: {timings[-1]:.3f} s, "
+            f"{len(raised)} alerts raised"
+        )
     print(f"first run {timings[0]:.3f} s; best {min(timings):.3f} s")
     with sessions() as session, session.begin():
         facility = session.scalars(

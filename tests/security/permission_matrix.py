@@ -824,8 +824,9 @@ OUTBREAKS_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/outbreaks/reports"): Rule(
         PATIENT_WRITERS,
         scoped=True,
-        json=lambda t: _last_week(t)
-        | {"lines": [{"disease": "malaria", "age_group": "1-4y", "cases": 3}]},
+        json=lambda t: (
+            _last_week(t) | {"lines": [{"disease": "malaria", "age_group": "1-4y", "cases": 3}]}
+        ),
     ),
     ("GET", "/api/v1/outbreaks/reports"): Rule(SIGNED_IN),
     ("POST", "/api/v1/outbreaks/cases"): Rule(
@@ -870,13 +871,20 @@ OUTBREAKS_MATRIX: dict[tuple[str, str], Rule] = {
 
 MATRIX |= OUTBREAKS_MATRIX
 
+
+def _weekly_form(t: Targets) -> dict[str, object]:
+    """Last week's report as the form posts it."""
+    posted: dict[str, object] = {k: str(v) for k, v in _last_week(t).items()}
+    return posted | {"c_malaria_1": "3"}
+
+
 OUTBREAKS_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "/outbreaks"): Rule(SIGNED_IN),
     ("GET", "/outbreaks/reports/new"): Rule(SIGNED_IN),
     ("POST", "/outbreaks/reports/new"): Rule(
         PATIENT_WRITERS,
         scoped=True,
-        form=lambda t: {k: str(v) for k, v in _last_week(t).items()} | {"c_malaria_1": "3"},
+        form=_weekly_form,
     ),
     ("GET", "/outbreaks/cases/new"): Rule(SIGNED_IN),
     ("POST", "/outbreaks/cases/new"): Rule(

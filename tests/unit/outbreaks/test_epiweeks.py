@@ -104,5 +104,5 @@ def test_same_week_of_a_shorter_year_is_its_last() -> None:
 
 @pytest.mark.parametrize(("weekday", "days"), [(7, 4), (-1, 4), (0, 0), (0, 8)])
 def test_a_bad_calendar_is_refused(weekday: int, days: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"is 0|is 1"):
         EpiCalendar(weekday, days)

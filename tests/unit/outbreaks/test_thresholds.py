@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from alima.outbreaks.defaults import default_rules
-from alima.outbreaks.enums import Disease, Level, Unit
+from alima.outbreaks.enums import Disease, Level, RuleKind, Unit
 from alima.outbreaks.rules.epiweeks import ISO, EpiWeek
 from alima.outbreaks.rules.thresholds import (
     Counts,
@@ -362,11 +362,5 @@ def test_duplicate_codes_are_refused() -> None:
 
 
 def test_a_rule_is_hashable_data() -> None:
-    rule = ThresholdRule("c", Disease.CHOLERA, Level.ALERT, RuleKind_count(), 1)
-    assert hash(rule) == hash(ThresholdRule("c", Disease.CHOLERA, Level.ALERT, RuleKind_count(), 1))
-
-
-def RuleKind_count():  # noqa: N802 - a tiny helper kept next to its only test
-    from alima.outbreaks.enums import RuleKind
-
-    return RuleKind.COUNT
+    rule = ThresholdRule("c", Disease.CHOLERA, Level.ALERT, RuleKind.COUNT, 1)
+    assert hash(rule) == hash(ThresholdRule("c", Disease.CHOLERA, Level.ALERT, RuleKind.COUNT, 1))

@@ -106,7 +106,11 @@ def act(
 
 @router.get("/districts/{district_code}/dashboard")
 def dashboard(
-    district_code: Code, session: SessionDep, actor: ApiActor, settings: SettingsDep, weeks: Weeks = 12
+    district_code: Code,
+    session: SessionDep,
+    actor: ApiActor,
+    settings: SettingsDep,
+    weeks: Weeks = 12,
 ) -> DistrictDashboard:
     """A district's weekly cases and attack rates against the thresholds, and its reports."""
     return service.district_dashboard(
@@ -116,7 +120,11 @@ def dashboard(
 
 @router.get("/districts/{district_code}/completeness")
 def completeness(
-    district_code: Code, session: SessionDep, actor: ApiActor, settings: SettingsDep, weeks: Weeks = 12
+    district_code: Code,
+    session: SessionDep,
+    actor: ApiActor,
+    settings: SettingsDep,
+    weeks: Weeks = 12,
 ) -> list[Completeness]:
     """Reports received and on time against those expected, week by week."""
     return service.completeness(
