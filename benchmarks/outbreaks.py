@@ -32,17 +32,17 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor, Grant, child_path
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.enums import Role
 from alima.core.migrate import upgrade
-from alima.core.models import Place, PlacePopulation
+from alima.core.models import Place, PlacePopulation, User
 from alima.outbreaks import service
 from alima.outbreaks.config import Surveillance
-from alima.outbreaks.models import WeeklyCount, WeeklyReport
+from alima.outbreaks.models import Alert, AlertActionLog, WeeklyCount, WeeklyReport
 from alima.outbreaks.rules.epiweeks import EpiWeek
 from alima.outbreaks.service.evaluation import evaluate_for
 
@@ -163,7 +163,8 @@ def build(session: Session, config: Surveillance, last: EpiWeek, seed: int) -> P
         with session.begin():
             session.execute(insert(WeeklyReport), reports)
             session.execute(insert(WeeklyCount), lines)
-    return session.get(Place, country["id"]) or sys.exit("no country")
+    with session.begin():
+        return session.get(Place, country["id"]) or sys.exit("no country")
 
 
 def main() -> None:
@@ -192,11 +193,24 @@ def main() -> None:
         with session.begin():
             reports = session.scalar(select(func.count()).select_from(WeeklyReport))
             lines = session.scalar(select(func.count()).select_from(WeeklyCount))
+            latest = session.execute(
+                select(WeeklyReport.epi_year, WeeklyReport.epi_week)
+                .order_by(WeeklyReport.week_start.desc())
+                .limit(1)
+            ).one()
+            last = EpiWeek(*latest)
+            code, path = country.code, country.path
+            user = session.scalars(select(User).where(User.username == "bench")).one_or_none()
+            if user is None:
+                user = User(username="bench", full_name="Bench", password_hash="-")
+                session.add(user)
+                session.flush()
+            user_id = user.id
         actor = Actor(
-            id=uuid.uuid4(),
+            id=user_id,
             username="bench",
             full_name="Bench",
-            grants=(Grant(Role.ADMINISTRATOR, (country.path,)),),
+            grants=(Grant(Role.ADMINISTRATOR, (path,)),),
         )
     print(f"database: {engine.dialect.name}; ready in {time.perf_counter() - started:.0f} s")
     print(
@@ -204,18 +218,23 @@ def main() -> None:
         f"{reports:,} weekly reports, {lines:,} lines, {len(MEANS)} diseases"
     )
     timings = []
+    cpu = []
     for run in range(args.repeat):
         with sessions() as session:
-            t0 = time.perf_counter()
-            raised = service.evaluate_country(
-                session, country.code, last, actor=actor, config=config
-            )
+            # Every run starts without alerts (the benchmark's own database), so each one
+            # evaluates and writes every alert of the week.
+            with session.begin():
+                session.execute(delete(AlertActionLog))
+                session.execute(delete(Alert))
+            t0, c0 = time.perf_counter(), time.process_time()
+            raised = service.evaluate_country(session, code, last, actor=actor, config=config)
             timings.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         print(
-            f"evaluate_country {last}, run {run + 1}: {timings[-1]:.3f} s, "
-            f"{len(raised)} alerts raised"
+            f"evaluate_country {last}, run {run + 1}: {timings[-1]:.3f} s wall, "
+            f"{cpu[-1]:.3f} s CPU, {len(raised)} alerts raised and written"
         )
-    print(f"first run {timings[0]:.3f} s; best {min(timings):.3f} s")
+    print(f"best {min(timings):.3f} s wall, {min(cpu):.3f} s CPU")
     with sessions() as session, session.begin():
         facility = session.scalars(
             select(Place).where(Place.kind == "facility", Place.code.like("BENCH-%")).limit(1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 MONDAY = 0
@@ -44,10 +45,7 @@ class EpiCalendar:
 
     def week_one_start(self, year: int) -> date:
         """The first day of week 1 of epi year ``year`` (between 26 December and 7 January)."""
-        jan1 = date(year, 1, 1)
-        start = jan1 - timedelta(days=(jan1.weekday() - self.first_weekday) % 7)
-        days_in_january = 7 - (jan1 - start).days
-        return start if days_in_january >= self.min_days_in_january else start + timedelta(7)
+        return _week_one_start(self.first_weekday, self.min_days_in_january, year)
 
     def week_of(self, day: date) -> EpiWeek:
         """The epi week ``day`` falls in."""
@@ -73,11 +71,24 @@ class EpiCalendar:
 
     def shift(self, week: EpiWeek, weeks: int) -> EpiWeek:
         """The week ``weeks`` weeks after (or before, if negative) ``week``."""
-        return self.week_of(self.start(week) + timedelta(weeks=weeks))
+        return _shift(self, week, weeks)
 
     def same_week(self, week: EpiWeek, year: int) -> EpiWeek:
         """Week ``week.week`` of another epi year (week 53 becomes 52 in a 52-week year)."""
         return EpiWeek(year, min(week.week, self.weeks_in(year)))
+
+
+@lru_cache(maxsize=4096)
+def _week_one_start(first_weekday: int, min_days: int, year: int) -> date:
+    jan1 = date(year, 1, 1)
+    start = jan1 - timedelta(days=(jan1.weekday() - first_weekday) % 7)
+    days_in_january = 7 - (jan1 - start).days
+    return start if days_in_january >= min_days else start + timedelta(7)
+
+
+@lru_cache(maxsize=65536)
+def _shift(calendar: EpiCalendar, week: EpiWeek, weeks: int) -> EpiWeek:
+    return calendar.week_of(calendar.start(week) + timedelta(weeks=weeks))
 
 
 ISO = EpiCalendar()

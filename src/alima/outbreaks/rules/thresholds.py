@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from alima.outbreaks.enums import Baseline, Disease, Level, Measure, RuleKind, Unit
@@ -168,15 +169,18 @@ def check(
     return Firing(rule, week, figures) if crossed else None
 
 
-def baseline_weeks(rule: ThresholdRule, week: EpiWeek, calendar: EpiCalendar) -> list[EpiWeek]:
-    """The weeks an increase rule compares ``week`` with."""
+@lru_cache(maxsize=4096)
+def baseline_weeks(
+    rule: ThresholdRule, week: EpiWeek, calendar: EpiCalendar
+) -> tuple[EpiWeek, ...]:
+    """The weeks an increase rule compares ``week`` with (the same for every place)."""
     if rule.baseline is Baseline.PREVIOUS_WEEK:
-        return [calendar.shift(week, -rule.lag)]
+        return (calendar.shift(week, -rule.lag),)
     weeks: list[EpiWeek] = []
     for back in range(1, rule.years + 1):
         same = calendar.same_week(week, week.year - back)
         weeks.extend(calendar.shift(same, d) for d in range(-rule.spread, rule.spread + 1))
-    return weeks
+    return tuple(weeks)
 
 
 def baseline(rule: ThresholdRule, week: EpiWeek, series: Series, calendar: EpiCalendar) -> float:

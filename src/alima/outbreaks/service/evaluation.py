@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from alima.core.access import Actor
 from alima.core.audit import record
+from alima.core.db import new_id
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.models import Place
 from alima.outbreaks import repository
@@ -100,24 +101,24 @@ def unit_series(
     units_of_facility = {
         f.id: [a for a in ancestor_ids(f) if a in unit_ids] for f in facilities.values()
     }
-    totals: dict[uuid.UUID, dict[Disease, dict[EpiWeek, list[int]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    )
+    flat: dict[tuple[uuid.UUID, str, int, int], list[int]] = {}
     for (place_id, disease, y, w), figures in per_facility.items():
-        week = EpiWeek(y, w)
-        if week not in wanted:
-            continue
         for unit_id in units_of_facility.get(place_id, ()):
-            total = totals[unit_id][Disease(disease)][week]
-            for i in range(3):
-                total[i] += figures[i]
-    return {
-        unit_id: {
-            disease: {week: Counts(*figures) for week, figures in by_week.items()}
-            for disease, by_week in by_disease.items()
-        }
-        for unit_id, by_disease in totals.items()
-    }
+            total = flat.get((unit_id, disease, y, w))
+            if total is None:
+                flat[(unit_id, disease, y, w)] = list(figures)
+            else:
+                total[0] += figures[0]
+                total[1] += figures[1]
+                total[2] += figures[2]
+    result: UnitSeries = {}
+    diseases = {d.value: d for d in Disease}
+    for (unit_id, disease, y, w), figures in flat.items():
+        week = EpiWeek(y, w)
+        if week in wanted:
+            by_disease = result.setdefault(unit_id, {})
+            by_disease.setdefault(diseases[disease], {})[week] = Counts(*figures)
+    return result
 
 
 def raise_alerts(  # noqa: PLR0917 - the pieces of one evaluation, in order
@@ -154,6 +155,7 @@ def raise_alerts(  # noqa: PLR0917 - the pieces of one evaluation, in order
                     continue
                 already.add(key)
                 raised.append(_alert(session, actor, unit, firing, book.versions.get(disease, 0)))
+    session.flush()
     return raised
 
 
@@ -171,6 +173,7 @@ def _alert(
     session: Session, actor: Actor | None, unit: Place, firing: Firing, version: int
 ) -> Alert:
     alert = Alert(
+        id=new_id(),
         place_id=unit.id,
         place=unit,
         disease=firing.rule.disease.value,
@@ -184,8 +187,7 @@ def _alert(
         status=AlertStatus.RAISED.value,
         created_by_id=actor.id if actor else None,
     )
-    session.add(alert)
-    session.flush()
+    session.add(alert)  # flushed with the others: one insert of many rows
     record(
         session,
         actor,
