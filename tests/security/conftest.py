@@ -24,6 +24,7 @@ from tests.factories.alliance import Alliance, build_alliance
 from tests.factories.core import PASSWORD, World, make_patient, make_user
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
+from tests.factories.outbreaks import outbreak_targets
 from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
 from tests.factories.treat import treat_security_targets
@@ -191,6 +192,14 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
     )
     inside |= treat["in"]
     outside |= treat["out"]
+    outbreaks = outbreak_targets(
+        session,
+        world,
+        elsewhere_place=alliance.elsewhere_facility,
+        elsewhere_actor=elsewhere_admin,
+    )
+    inside |= outbreaks["in"]
+    outside |= outbreaks["out"]
     inside |= sync_targets(session, world.facility_a, world.patient_a.id)
     outside |= sync_targets(session, alliance.elsewhere_facility, alliance.elsewhere_patient.id)
     return {"in": inside, "out": outside}

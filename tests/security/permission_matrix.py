@@ -843,3 +843,111 @@ STOCK_MATRIX: dict[tuple[str, str], Rule] = {
 }
 
 MATRIX |= STOCK_MATRIX
+
+
+# --- outbreaks ------------------------------------------------------------------------------
+
+#: Act on an alert: a district or country user with OUTBREAK_RESPOND over the alert's district
+#: (the district's data manager, the country's coordinator, administrators); a partner who
+#: may not capture data may not act either.
+RESPONDERS = frozenset({"data_manager", "coordinator", "administrator"})
+
+
+def _last_week(t: Targets) -> dict[str, object]:
+    """A report of last week (ended) for the targets' facility."""
+    from alima.core.time import today
+    from alima.outbreaks.rules.epiweeks import ISO
+
+    week = ISO.shift(ISO.week_of(today()), -1)
+    return {"place_code": t["place_code"], "epi_year": week.year, "epi_week": week.week}
+
+
+OUTBREAKS_MATRIX: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/v1/outbreaks/reports"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        json=lambda t: (
+            _last_week(t) | {"lines": [{"disease": "malaria", "age_group": "1-4y", "cases": 3}]}
+        ),
+    ),
+    ("GET", "/api/v1/outbreaks/reports"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/outbreaks/cases"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "place_code": t["place_code"],
+            "disease": "measles",
+            "onset_on": t["past_day"],
+            "age_years": 2,
+            "sex": "F",
+            "vaccination": "not_vaccinated",
+        },
+    ),
+    ("GET", "/api/v1/outbreaks/cases"): Rule(SIGNED_IN),
+    ("PATCH", "/api/v1/outbreaks/cases/{case_id}"): Rule(
+        PATIENT_WRITERS, scoped=True, json=lambda t: {"lab_result": "negative"}
+    ),
+    ("GET", "/api/v1/outbreaks/alerts"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/outbreaks/alerts/{alert_id}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("POST", "/api/v1/outbreaks/alerts/{alert_id}/actions"): Rule(
+        RESPONDERS, scoped=True, json=lambda t: {"action": "verify"}
+    ),
+    ("GET", "/api/v1/outbreaks/districts/{district_code}/dashboard"): Rule(
+        AGGREGATE_READERS, scoped=True
+    ),
+    ("GET", "/api/v1/outbreaks/districts/{district_code}/completeness"): Rule(
+        AGGREGATE_READERS, scoped=True
+    ),
+    ("GET", "/api/v1/outbreaks/thresholds/{country_code}"): Rule(SIGNED_IN, scoped=True),
+    ("POST", "/api/v1/outbreaks/thresholds/{country_code}"): Rule(
+        ADMINISTRATORS,
+        scoped=True,
+        json=lambda t: {
+            "disease": "cholera",
+            "rules": [
+                {"code": "c", "disease": "cholera", "level": "alert", "kind": "count", "value": 2}
+            ],
+        },
+    ),
+}
+
+MATRIX |= OUTBREAKS_MATRIX
+
+
+def _weekly_form(t: Targets) -> dict[str, object]:
+    """Last week's report as the form posts it."""
+    posted: dict[str, object] = {k: str(v) for k, v in _last_week(t).items()}
+    return posted | {"c_malaria_1": "3"}
+
+
+OUTBREAKS_PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "/outbreaks"): Rule(SIGNED_IN),
+    ("GET", "/outbreaks/reports/new"): Rule(SIGNED_IN),
+    ("POST", "/outbreaks/reports/new"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        form=_weekly_form,
+    ),
+    ("GET", "/outbreaks/cases/new"): Rule(SIGNED_IN),
+    ("POST", "/outbreaks/cases/new"): Rule(
+        PATIENT_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "place_code": t["place_code"],
+            "disease": "cholera",
+            "onset_on": t["past_day"],
+            "age_years": "6",
+            "sex": "M",
+            "lab_result": "awaiting",
+            "outcome": "alive",
+        },
+    ),
+    ("GET", "/outbreaks/cases"): Rule(SIGNED_IN),
+    ("GET", "/outbreaks/alerts/{alert_id}"): Rule(AGGREGATE_READERS, scoped=True),
+    ("POST", "/outbreaks/alerts/{alert_id}/actions"): Rule(
+        RESPONDERS, scoped=True, form=lambda t: {"action": "verify"}
+    ),
+    ("GET", "/outbreaks/districts/{district_code}"): Rule(AGGREGATE_READERS, scoped=True),
+}
+
+MATRIX |= OUTBREAKS_PAGES

@@ -58,6 +58,7 @@ CAPTURE_PERMISSIONS = frozenset(
         Permission.DATA_SUBMIT,
         Permission.TRAINING_WRITE,
         Permission.FUNDING_WRITE,
+        Permission.OUTBREAK_RESPOND,
     }
 )
 APPROVAL_PERMISSIONS = frozenset({Permission.DATA_APPROVE, Permission.PERIOD_UNLOCK})

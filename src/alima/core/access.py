@@ -37,6 +37,8 @@ class Permission(StrEnum):
     AGREEMENT_WRITE = "agreement_write"
     # Impact page (alima.indicators): context figures entered with their source.
     CONTEXT_FIGURE_WRITE = "context_figure_write"
+    # Outbreaks (alima.outbreaks): verify, investigate, declare or discard an alert.
+    OUTBREAK_RESPOND = "outbreak_respond"
 
 
 #: Least privilege: partners and researchers get aggregates, never patient-level pages.
@@ -60,6 +62,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DATA_SUBMIT,
             Permission.AGGREGATE_EXPORT,
             Permission.TRAINING_WRITE,
+            Permission.OUTBREAK_RESPOND,  # the district's surveillance focal point
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -75,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRAINING_WRITE,
             Permission.FUNDING_WRITE,
             Permission.CONTEXT_FIGURE_WRITE,  # coordinators publish the impact page's context
+            Permission.OUTBREAK_RESPOND,
         }
     ),
     Role.RESEARCHER: frozenset(

@@ -119,6 +119,38 @@ class Settings(BaseSettings):
     stock_sachets_per_carton: int = Field(
         150, ge=1, le=1000, description="Sachets in a carton of RUTF, when a form does not say."
     )
+    outbreaks_week_starts_on: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(
+        "monday",
+        description="Weekday epidemiological weeks start on: monday (ISO, WHO) or sunday "
+        "(US CDC); docs/clinical-rules.md §13.1.",
+    )
+    outbreaks_week_one_min_days: int = Field(
+        4,
+        ge=1,
+        le=7,
+        description="Days of January that week 1 holds at least (4: ISO and CDC; 1: week 1 "
+        "is the week of 1 January, possibly starting in December).",
+    )
+    outbreaks_age_groups: str = Field(
+        "0-11m,1-4y,5-14y,15y+",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9+-]{1,20}(,[A-Za-z0-9+-]{1,20})*$",
+        description="Age groups of the weekly IDSR report, comma-separated codes.",
+    )
+    outbreaks_report_due_days: int = Field(
+        2,
+        ge=0,
+        le=30,
+        description="Days after the end of an epi week by which its report is on time.",
+    )
+    outbreaks_thresholds_file: str | None = Field(
+        None,
+        description="A TOML file of threshold rules replacing the default one shipped with "
+        "alima (versions published in the database still win).",
+    )
     sync_interval_minutes: float = Field(
         5,
         ge=0,

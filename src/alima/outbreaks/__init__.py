@@ -1,0 +1,1 @@
+"""Outbreak surveillance (IDSR): weekly reports, line lists, thresholds, alerts and response."""

@@ -1,0 +1,255 @@
+"""Queries of outbreak surveillance. ``find_*`` returns ``None``; nothing here commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from alima.core.models import Place, PlacePopulation
+from alima.core.repository import find_by_id, in_paths
+from alima.outbreaks.models import (
+    Alert,
+    AlertActionLog,
+    LineListCase,
+    ThresholdSet,
+    WeeklyCount,
+    WeeklyReport,
+)
+
+#: (place id, disease, epi year, epi week) -> figures.
+Key = tuple[uuid.UUID, str, int, int]
+
+
+def find_report(session: Session, report_id: uuid.UUID) -> WeeklyReport | None:
+    """The report, with its place and lines."""
+    return find_by_id(
+        session,
+        WeeklyReport,
+        report_id,
+        selectinload(WeeklyReport.place),
+        selectinload(WeeklyReport.lines),
+    )
+
+
+def find_report_of_week(
+    session: Session, place_id: uuid.UUID, epi_year: int, epi_week: int
+) -> WeeklyReport | None:
+    """The facility's report of the week (deleted ones included), if any."""
+    return session.scalars(
+        select(WeeklyReport)
+        .where(
+            WeeklyReport.place_id == place_id,
+            WeeklyReport.epi_year == epi_year,
+            WeeklyReport.epi_week == epi_week,
+        )
+        .options(selectinload(WeeklyReport.lines))
+    ).one_or_none()
+
+
+def reports_in(
+    session: Session, paths: Sequence[str], *, since: date, until: date
+) -> list[WeeklyReport]:
+    """Live reports of facilities in the subtrees for weeks starting in [since, until]."""
+    return list(
+        session.scalars(
+            select(WeeklyReport)
+            .join(Place, Place.id == WeeklyReport.place_id)
+            .where(
+                in_paths(Place.path, paths),
+                WeeklyReport.deleted_at.is_(None),
+                WeeklyReport.week_start >= since,
+                WeeklyReport.week_start <= until,
+            )
+            .options(selectinload(WeeklyReport.place), selectinload(WeeklyReport.lines))
+            .order_by(WeeklyReport.week_start.desc(), Place.code)
+        )
+    )
+
+
+def report_counts(
+    session: Session, path: str, week_starts: Iterable[date], diseases: Sequence[str] | None = None
+) -> list[tuple[uuid.UUID, str, int, int, int, int]]:
+    """(facility, disease, epi year, epi week, cases, deaths) of live reports under ``path``."""
+    stmt = (
+        select(
+            WeeklyReport.place_id,
+            WeeklyCount.disease,
+            WeeklyReport.epi_year,
+            WeeklyReport.epi_week,
+            func.sum(WeeklyCount.cases),
+            func.sum(WeeklyCount.deaths),
+        )
+        .join(WeeklyCount, WeeklyCount.report_id == WeeklyReport.id)
+        .join(Place, Place.id == WeeklyReport.place_id)
+        .where(
+            Place.path.startswith(path, autoescape=True),
+            WeeklyReport.deleted_at.is_(None),
+            WeeklyReport.week_start.in_(sorted(set(week_starts))),
+        )
+        .group_by(
+            WeeklyReport.place_id, WeeklyCount.disease, WeeklyReport.epi_year, WeeklyReport.epi_week
+        )
+    )
+    if diseases is not None:
+        stmt = stmt.where(WeeklyCount.disease.in_(diseases))
+    return [(p, d, y, w, int(c or 0), int(x or 0)) for p, d, y, w, c, x in session.execute(stmt)]
+
+
+def case_counts(
+    session: Session, path: str, weeks: Iterable[tuple[int, int]], diseases: Sequence[str] | None
+) -> list[tuple[uuid.UUID, str, int, int, int, int, int]]:
+    """(facility, disease, year, week, cases, deaths, confirmed) of the live line list."""
+    wanted = sorted(set(weeks))
+    if not wanted:
+        return []
+    years = sorted({y for y, _ in wanted})
+    stmt = (
+        select(
+            LineListCase.place_id,
+            LineListCase.disease,
+            LineListCase.epi_year,
+            LineListCase.epi_week,
+            func.count(),
+            func.sum(case((LineListCase.outcome == "dead", 1), else_=0)),
+            func.sum(case((LineListCase.lab_result == "positive", 1), else_=0)),
+        )
+        .join(Place, Place.id == LineListCase.place_id)
+        .where(
+            Place.path.startswith(path, autoescape=True),
+            LineListCase.deleted_at.is_(None),
+            LineListCase.epi_year.in_(years),
+        )
+        .group_by(
+            LineListCase.place_id,
+            LineListCase.disease,
+            LineListCase.epi_year,
+            LineListCase.epi_week,
+        )
+    )
+    if diseases is not None:
+        stmt = stmt.where(LineListCase.disease.in_(diseases))
+    keep = set(wanted)
+    return [
+        (p, d, y, w, int(n), int(dead or 0), int(pos or 0))
+        for p, d, y, w, n, dead, pos in session.execute(stmt)
+        if (y, w) in keep
+    ]
+
+
+def places_by_id(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Place]:
+    """The places with these ids."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return {p.id: p for p in session.scalars(select(Place).where(Place.id.in_(wanted)))}
+
+
+def units_under(session: Session, path: str, kinds: Sequence[str]) -> list[Place]:
+    """Places of ``kinds`` in the subtree of ``path`` (itself included), by path."""
+    return list(
+        session.scalars(
+            select(Place)
+            .where(Place.path.startswith(path, autoescape=True), Place.kind.in_(kinds))
+            .order_by(Place.path)
+        )
+    )
+
+
+def populations(
+    session: Session, place_ids: Iterable[uuid.UUID], year: int
+) -> dict[uuid.UUID, int]:
+    """Each place's population of ``year``: the latest figure up to it, else the earliest."""
+    ids = list(set(place_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(PlacePopulation.place_id, PlacePopulation.year, PlacePopulation.population).where(
+            PlacePopulation.place_id.in_(ids)
+        )
+    )
+    best: dict[uuid.UUID, tuple[tuple[int, int], int]] = {}
+    for place_id, y, population in rows:
+        rank = (1, y) if y <= year else (0, -y)
+        if place_id not in best or rank > best[place_id][0]:
+            best[place_id] = (rank, population)
+    return {place_id: population for place_id, (_, population) in best.items()}
+
+
+# --- threshold sets and alerts ----------------------------------------------------------------
+
+
+def latest_threshold_sets(session: Session, country_id: uuid.UUID) -> dict[str, ThresholdSet]:
+    """The threshold set in force for each disease of the country (its highest version)."""
+    latest: dict[str, ThresholdSet] = {}
+    for row in session.scalars(
+        select(ThresholdSet)
+        .where(ThresholdSet.place_id == country_id)
+        .order_by(ThresholdSet.version)
+    ):
+        latest[row.disease] = row
+    return latest
+
+
+def find_alert(session: Session, alert_id: uuid.UUID) -> Alert | None:
+    """The alert, with its place and actions."""
+    return find_by_id(
+        session,
+        Alert,
+        alert_id,
+        selectinload(Alert.place),
+        selectinload(Alert.actions).selectinload(AlertActionLog.author),
+    )
+
+
+def open_alert_levels(
+    session: Session, place_ids: Sequence[uuid.UUID], open_statuses: Iterable[str]
+) -> set[tuple[uuid.UUID, str, str]]:
+    """(place, disease, level) of the alerts still open at the places."""
+    if not place_ids:
+        return set()
+    rows = session.execute(
+        select(Alert.place_id, Alert.disease, Alert.level).where(
+            Alert.place_id.in_(list(place_ids)), Alert.status.in_(list(open_statuses))
+        )
+    )
+    return {(p, d, lv) for p, d, lv in rows}
+
+
+def alerts_in(session: Session, paths: Sequence[str], *, limit: int = 200) -> list[Alert]:
+    """Alerts of places in the subtrees, newest week first."""
+    return list(
+        session.scalars(
+            select(Alert)
+            .join(Place, Place.id == Alert.place_id)
+            .where(in_paths(Place.path, paths))
+            .options(selectinload(Alert.place))
+            .order_by(Alert.epi_year.desc(), Alert.epi_week.desc(), Alert.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def cases_in(
+    session: Session, paths: Sequence[str], *, disease: str | None, limit: int = 500
+) -> list[LineListCase]:
+    """Live line-listed cases of facilities in the subtrees, latest onset first."""
+    stmt = (
+        select(LineListCase)
+        .join(Place, Place.id == LineListCase.place_id)
+        .where(in_paths(Place.path, paths), LineListCase.deleted_at.is_(None))
+        .options(selectinload(LineListCase.place))
+        .order_by(LineListCase.onset_on.desc(), LineListCase.created_at.desc())
+        .limit(limit)
+    )
+    if disease:
+        stmt = stmt.where(LineListCase.disease == disease)
+    return list(session.scalars(stmt))
+
+
+def find_case(session: Session, case_id: uuid.UUID) -> LineListCase | None:
+    """The line-listed case with its place."""
+    return find_by_id(session, LineListCase, case_id, selectinload(LineListCase.place))
