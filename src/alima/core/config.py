@@ -119,6 +119,21 @@ class Settings(BaseSettings):
     stock_sachets_per_carton: int = Field(
         150, ge=1, le=1000, description="Sachets in a carton of RUTF, when a form does not say."
     )
+    smc_redose_after_vomiting: bool = Field(
+        True,
+        description="SMC: give a second SPAQ dose to a child who vomits day 1 within the window "
+        "(docs/clinical-rules.md §13).",
+    )
+    smc_vomit_window_minutes: int = Field(
+        30, ge=0, le=240, description="SMC: minutes after day 1 within which vomiting is re-dosed."
+    )
+    smc_target_share_percent: float = Field(
+        18.0,
+        gt=0,
+        le=100,
+        description="SMC: children 3-59 months in percent of a place's population, for a "
+        "campaign whose target comes from the places' populations.",
+    )
     sync_interval_minutes: float = Field(
         5,
         ge=0,
