@@ -29,14 +29,17 @@ class SmcError(ErrorCode):
     )
     SMC_004 = Detail("cycles", N_("A campaign has 4 or 5 cycles, each with its date."))
     SMC_005 = Detail(
-        "cycle order", N_("Each cycle starts after the previous one; the first starts in the season's year.")
+        "cycle order",
+        N_("Each cycle starts after the previous one; the first starts in the season's year."),
     )
     SMC_006 = Detail(
         "covered place", N_("Choose districts or health areas of the campaign's country.")
     )
     SMC_007 = Detail(
         "date outside cycle",
-        N_("The date must be within cycle {cycle} ({starts_on} to {ends_on}) and not in the future."),
+        N_(
+            "The date must be within cycle {cycle} ({starts_on} to {ends_on}) and not in the future."
+        ),
     )
     SMC_008 = Detail(
         "place outside campaign",
@@ -58,9 +61,7 @@ class SmcError(ErrorCode):
     )
     SMC_014 = Detail("excluded with dose", N_("An excluded child gets no dose: untick vomiting."))
     SMC_015 = Detail("date in future", N_("The date cannot be in the future."))
-    SMC_016 = Detail(
-        "already deleted", N_("This record was already deleted.")
-    )
+    SMC_016 = Detail("already deleted", N_("This record was already deleted."))
     SMC_017 = Detail("village", N_("Give the village where the child lives."))
     SMC_018 = Detail(
         "muac with oedema", N_("Measure the MUAC of a child with oedema (6 months and over).")

@@ -63,9 +63,7 @@ class SmcCampaignArea(RecordMixin, Base):
     __tablename__ = "smc_campaign_area"
     __sync__ = Sync("lineage", place="place_id")
 
-    campaign_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("smc_campaign.id"), index=True
-    )
+    campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_campaign.id"), index=True)
     place_id: Mapped[PlaceRef]
     census_target: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
@@ -85,9 +83,7 @@ class SmcCycle(RecordMixin, PeriodLocked, Base):
     __sync__ = Sync("lineage", place="place_id")
     __period_lock__ = PeriodLock(dates={"starts_on": None, "ends_on": frozenset({"ends_on"})})
 
-    campaign_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("smc_campaign.id"), index=True
-    )
+    campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_campaign.id"), index=True)
     place_id: Mapped[PlaceRef]  # the campaign's country (its lock and its sync)
     number: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
@@ -108,9 +104,7 @@ class SmcTeam(RecordMixin, SoftDeleteMixin, Base):
     __tablename__ = "smc_team"
     __sync__ = Sync.site()
 
-    campaign_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("smc_campaign.id"), index=True
-    )
+    campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_campaign.id"), index=True)
     place_id: Mapped[PlaceRef]  # the service point the team works from
     name: Mapped[str] = mapped_column(String(100))
     distributors: Mapped[str] = mapped_column(String(500))
@@ -127,9 +121,7 @@ class SmcSupply(LockedRecordMixin, Base):
     __sync__ = Sync.site()
     __period_lock__ = PeriodLock(dates={"received_on": None})
 
-    campaign_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("smc_campaign.id"), index=True
-    )
+    campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_campaign.id"), index=True)
     cycle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_cycle.id"), index=True)
     place_id: Mapped[PlaceRef]
     product: Mapped[str] = mapped_column(String(12))
@@ -169,14 +161,10 @@ class SmcAdministration(LockedRecordMixin, Base):
         }
     )
 
-    campaign_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("smc_campaign.id"), index=True
-    )
+    campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_campaign.id"), index=True)
     cycle_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_cycle.id"), index=True)
     cycle_number: Mapped[int] = mapped_column(Integer)
-    patient_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("core_patient.id"), index=True
-    )
+    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)
     place_id: Mapped[PlaceRef]  # the site whose team visited
     team_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("smc_team.id"), nullable=True, index=True

@@ -237,7 +237,10 @@ def test_scope_and_audit(session: Session, world: World) -> None:
         assert len(events) == 1
         assert events[0].patient_id == child.id
     deleted = service.delete_dose(
-        session, dose.id, RecordDelete(reason="saisie en double"), actor=world.actors["data_manager"]
+        session,
+        dose.id,
+        RecordDelete(reason="saisie en double"),
+        actor=world.actors["data_manager"],
     )
     assert deleted.deleted
     # Deleted: the child may be given the cycle again.
@@ -279,7 +282,11 @@ def test_products_and_team_lists(session: Session, world: World) -> None:
     awa = next(c for c in molodo.children if c.patient_id == a.id)
     assert (awa.cycles_given, awa.dose, awa.previous is not None) == ([1], None, True)
     house = service.household(
-        session, campaign.cycles[0].id, village="molodo", caregiver="FATOUMATA diarra", actor=clinician
+        session,
+        campaign.cycles[0].id,
+        village="molodo",
+        caregiver="FATOUMATA diarra",
+        actor=clinician,
     )
     assert [c.patient_id for c in house.children] == [a.id]
     assert house.children[0].dose is not None

@@ -7,10 +7,12 @@ Each public function is one use case and one transaction; ``common`` holds what 
 from alima.smc.service.campaigns import (
     add_team,
     create_campaign,
+    cycle_summary,
     get_campaign,
     list_campaigns,
     record_supply,
     setup_places,
+    writable_site_options,
 )
 from alima.smc.service.common import SmcSettings
 from alima.smc.service.doses import (
@@ -27,6 +29,7 @@ __all__ = [
     "add_team",
     "campaign_report",
     "create_campaign",
+    "cycle_summary",
     "delete_dose",
     "distribution_list",
     "get_campaign",
@@ -36,4 +39,5 @@ __all__ = [
     "record_supply",
     "report_adherence",
     "setup_places",
+    "writable_site_options",
 ]

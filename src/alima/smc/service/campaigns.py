@@ -36,6 +36,8 @@ from alima.smc.service.common import (
     campaign_visible,
     team_read,
     visible_campaign,
+    visible_cycle,
+    writable_sites,
 )
 
 #: Days the last cycle stays open for day-1 doses (a month, like the cycles before it).
@@ -86,9 +88,9 @@ def create_campaign(
             places.append(place)
         countries = {_country_of(session, p).id for p in places}
         paths = [p.path for p in places]
-        overlapping = any(
-            a != b and b.startswith(a) for a in paths for b in paths
-        ) or len(set(paths)) != len(paths)
+        overlapping = any(a != b and b.startswith(a) for a in paths for b in paths) or len(
+            set(paths)
+        ) != len(paths)
         if len(countries) != 1 or overlapping:
             raise RuleViolation(SmcError.SMC_006, field="areas")
         country = _country_of(session, places[0])
@@ -216,3 +218,19 @@ def record_supply(
             blisters=supply.blisters,
             received_on=received_on,
         )
+
+
+def writable_site_options(
+    session: Session, campaign_id: uuid.UUID, *, actor: Actor
+) -> list[tuple[str, str]]:
+    """The campaign's service points where the actor may record (code, name)."""
+    with session.begin():
+        campaign = visible_campaign(session, actor, campaign_id)
+        return [(p.code, p.name) for p in writable_sites(session, actor, campaign)]
+
+
+def cycle_summary(session: Session, cycle_id: uuid.UUID, *, actor: Actor) -> tuple[str, int]:
+    """The campaign name and number of a cycle the actor sees (a page's title)."""
+    with session.begin():
+        cycle = visible_cycle(session, actor, cycle_id)
+        return cycle.campaign.name, cycle.number

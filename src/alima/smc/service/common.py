@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
+from alima.core.config import Settings
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.models import Place
@@ -44,6 +45,17 @@ class SmcSettings:
 
     vomiting: rules.VomitingRule = rules.VomitingRule()
     target_share_percent: float = 18.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> SmcSettings:
+        """The SMC choices of the application's settings (``ALIMA_SMC_*``)."""
+        return cls(
+            vomiting=rules.VomitingRule(
+                redose=settings.smc_redose_after_vomiting,
+                window_minutes=settings.smc_vomit_window_minutes,
+            ),
+            target_share_percent=settings.smc_target_share_percent,
+        )
 
 
 def read_paths(actor: Actor) -> tuple[str, ...]:
@@ -149,7 +161,9 @@ def team_read(team: SmcTeam) -> TeamRead:
 
 def cycle_read(cycle: SmcCycle) -> CycleRead:
     """The DTO of a cycle."""
-    return CycleRead(id=cycle.id, number=cycle.number, starts_on=cycle.starts_on, ends_on=cycle.ends_on)
+    return CycleRead(
+        id=cycle.id, number=cycle.number, starts_on=cycle.starts_on, ends_on=cycle.ends_on
+    )
 
 
 def campaign_read(

@@ -214,7 +214,14 @@ def record_dose(
         if not village:
             raise RuleViolation(SmcError.SMC_017, field="village")
         severe, screening, referral = _screen(
-            session, actor, data, patient=patient, place=place, on=on, village=village, months=months
+            session,
+            actor,
+            data,
+            patient=patient,
+            place=place,
+            on=on,
+            village=village,
+            months=months,
         )
         reason = rules.exclusion(
             rules.Findings(
@@ -344,9 +351,7 @@ def delete_dose(
 # --- households and door-to-door lists ----------------------------------------------------
 
 
-def _status(
-    patient: Patient, cycle: SmcCycle, doses: Sequence[SmcAdministration]
-) -> ChildStatus:
+def _status(patient: Patient, cycle: SmcCycle, doses: Sequence[SmcAdministration]) -> ChildStatus:
     months = rules.age_months(patient.birth_date, cycle.starts_on)
     problem: str | None = None
     try:
@@ -392,9 +397,18 @@ def _statuses(
 
 
 def household(
-    session: Session, cycle_id: uuid.UUID, *, village: str, caregiver: str, actor: Actor
+    session: Session,
+    cycle_id: uuid.UUID,
+    *,
+    village: str,
+    caregiver: str,
+    actor: Actor,
+    child_id: uuid.UUID | None = None,
 ) -> Household:
-    """A caregiver's registered children in a village, and where each is in the cycle."""
+    """A caregiver's registered children in a village, and where each is in the cycle.
+
+    ``child_id`` adds a child found otherwise (a likely duplicate, registered elsewhere).
+    """
     with session.begin():
         cycle = visible_cycle(session, actor, cycle_id)
         paths = actor.paths_for(Permission.PATIENT_READ)
@@ -404,9 +418,13 @@ def household(
             for p in repository.patients_of_villages(session, paths, [folded(village)])
             if wanted and folded(p.caregiver_name) == wanted
         ]
+        if child_id is not None and all(p.id != child_id for p in patients):
+            patients.append(_patient(session, actor, child_id))
         sites = writable_sites(session, actor, cycle.campaign)
         site_ids = {s.id for s in sites}
-        teams = [t for t in repository.list_teams(session, cycle.campaign_id) if t.place_id in site_ids]
+        teams = [
+            t for t in repository.list_teams(session, cycle.campaign_id) if t.place_id in site_ids
+        ]
         return Household(
             campaign_id=cycle.campaign_id,
             campaign_name=cycle.campaign.name,
@@ -457,4 +475,3 @@ def distribution_list(
             team=team_read(team) if team else None,
             villages=[VillageList(village=villages[k], children=grouped[k]) for k in villages],
         )
-
