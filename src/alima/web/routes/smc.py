@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor, Permission
-from alima.core.i18n import gettext
+from alima.core.i18n import N_, gettext
 from alima.core.schemas import PatientCreate
 from alima.core.time import today
 from alima.core.service import patients as patient_service
@@ -90,7 +90,7 @@ CAMPAIGN = WebForm(
     extra=(*CYCLE_FIELDS, "areas_text"),
     compose=_compose_campaign,
     error_page=is_forbidden,
-    messages={"areas": "Give one district or health area code a line (and its census figure)."},
+    messages={"areas": N_("Give one district or health area code a line (and its census figure).")},
 )
 
 
@@ -313,7 +313,7 @@ def distribution_list(
     return render(request, "smc/list.html", context)
 
 
-DOSE = WebForm(DoseCreate, given=("cycle_id",), error_page=is_forbidden)
+DOSE = WebForm(DoseCreate, given=("cycle_id",), extra=("caregiver",), error_page=is_forbidden)
 ADHERENCE = WebForm(AdherenceReport, error_page=is_forbidden)
 REGISTER = WebForm(
     PatientCreate, omit=("phone",), kept=300, refused=form_error, error_page=is_forbidden
@@ -418,10 +418,9 @@ def record_dose(
     actor: WebActor,
     settings: SettingsDep,
     posted: Annotated[Posted, Depends(DOSE)],
-    village: Village = "",
-    caregiver: Caregiver = "",
 ) -> Response:
     """Record a child's day 1 and go back to the household for the next child."""
+    village, caregiver = posted.text("village"), posted.text("caregiver")
     context = _household_context(
         session,
         actor,
