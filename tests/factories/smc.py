@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from alima.core.access import Actor
 from alima.core.models import Patient, Place, PlacePopulation
 from alima.growth.engine import DAYS_PER_MONTH
 from alima.smc import service
@@ -84,3 +85,40 @@ def give(
         {"cycle_id": cycle.id, "patient_id": patient.id, "given_on": cycle.starts_on, **findings}
     )
     return service.record_dose(session, data, actor=world.actors[who], settings=SETTINGS)
+
+
+def smc_targets(
+    session: Session, setup: Actor, *, area_code: str, site: Place, writer: Actor
+) -> dict[str, str]:
+    """A campaign over the area ``area_code`` whose cycle 1 runs today, a child of ``site`` to give a dose
+    to, and a dose already given to another child (for the permission matrix)."""
+    from alima.core.time import today
+
+    start = today() - timedelta(days=10)
+    campaign = service.create_campaign(
+        session,
+        CampaignCreate(
+            name="CPS matrice",
+            season=start.year,
+            cycle_starts=[start + timedelta(days=30 * i) for i in range(4)],
+            areas=[AreaTarget(place_code=area_code)],
+        ),
+        actor=setup,
+        settings=SETTINGS,
+    )
+    cycle = campaign.cycles[0]
+    child = child_of_months(session, site, 24, cycle.starts_on, given="Matrice")
+    given = child_of_months(session, site, 30, cycle.starts_on, given="Donnée")
+    dose = service.record_dose(
+        session,
+        DoseCreate(cycle_id=cycle.id, patient_id=given.id, place_code=site.code),
+        actor=writer,
+        settings=SETTINGS,
+    )
+    return {
+        "smc_campaign_id": str(campaign.id),
+        "smc_cycle_id": str(cycle.id),
+        "smc_dose_id": str(dose.id),
+        "smc_child_id": str(child.id),
+        "smc_area_code": area_code,
+    }

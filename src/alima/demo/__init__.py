@@ -12,14 +12,20 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from alima.demo import alliance, core, nutrition, stock, treat
+from alima.demo import alliance, core, nutrition, smc, stock, treat
 from alima.interop.dhis2 import demo as dhis2_demo
 
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
 #: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
 DomainLoader = Callable[..., None]
 #: Co-management comes last: it approves past months, which then refuse every dated write.
-DOMAIN_LOADERS: list[DomainLoader] = [treat.load, stock.load, dhis2_demo.load, alliance.load]
+DOMAIN_LOADERS: list[DomainLoader] = [
+    treat.load,
+    stock.load,
+    smc.load,
+    dhis2_demo.load,
+    alliance.load,
+]
 
 
 def load_all(
