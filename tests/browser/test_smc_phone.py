@@ -55,7 +55,7 @@ def test_a_distributor_records_a_household_on_a_phone(browser: Browser, live_ser
         fits(page)
         if given == "Bakary":
             page.check("#sick")
-        page.fill("#distributor_name", "Oumar Sidibé")
+        page.fill("#given_by", "Oumar Sidibé")
         page.click("#dose-form button[type=submit]")
         expect(page.locator("#saved")).to_contain_text("Enregistré.")
         fits(page)

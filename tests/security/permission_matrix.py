@@ -835,7 +835,7 @@ def _smc_campaign_json(t: Targets) -> dict[str, object]:
 def _smc_team(t: Targets) -> dict[str, object]:
     return {
         "name": "Équipe matrice",
-        "distributors": "Oumar",
+        "members": "Oumar",
         "villages_text": "Molodo",
         "place_code": t["place_code"],
     }
@@ -910,7 +910,7 @@ SMC_MATRIX: dict[tuple[str, str], Rule] = {
         scoped=True,
         json=lambda t: {
             "name": "Équipe",
-            "distributors": "Oumar",
+            "members": "Oumar",
             "villages": ["Molodo"],
             "place_code": t["place_code"],
         },

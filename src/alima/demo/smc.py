@@ -121,7 +121,7 @@ def _site(
         campaign_id=campaign.id,
         place_id=site.id,
         name=f"Équipe {site.name}"[:100],
-        distributors="Relais communautaires du village",
+        members="Relais communautaires du village",
         villages=villages,
         created_at=created,
         updated_at=created,

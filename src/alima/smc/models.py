@@ -107,7 +107,7 @@ class SmcTeam(RecordMixin, SoftDeleteMixin, Base):
     campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("smc_campaign.id"), index=True)
     place_id: Mapped[PlaceRef]  # the service point the team works from
     name: Mapped[str] = mapped_column(String(100))
-    distributors: Mapped[str] = mapped_column(String(500))
+    members: Mapped[str] = mapped_column(String(500))
     villages: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     campaign: Mapped[SmcCampaign] = relationship()
@@ -182,7 +182,7 @@ class SmcAdministration(LockedRecordMixin, Base):
     screening_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("community_screening.id"), nullable=True
     )
-    distributor_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    given_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     day2_given: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     day3_given: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     adherence_reported_on: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -63,7 +63,7 @@ class TeamCreate(BaseModel):
 
     place_code: PlaceCode | None = Field(None, description="The site; default: your only one.")
     name: Annotated[ShortText, Field(min_length=1, max_length=100)]
-    distributors: Annotated[ShortText, Field(min_length=1, max_length=500)]
+    members: Annotated[ShortText, Field(min_length=1, max_length=500)]
     villages: list[Annotated[ShortText, Field(min_length=1, max_length=200)]] = Field(
         min_length=1, max_length=100
     )
@@ -76,7 +76,7 @@ class TeamRead(BaseModel):
     place_code: str
     place_name: str
     name: str
-    distributors: str
+    members: str
     villages: list[str]
 
 
@@ -145,7 +145,7 @@ class DoseCreate(BaseModel):
     day1_observed: bool = Field(True, description="Day 1 swallowed in front of the distributor.")
     vomited: bool = False
     redosed: bool = False
-    distributor_name: ShortText | None = None
+    given_by: ShortText | None = None
 
 
 class AdherenceReport(BaseModel):

@@ -153,7 +153,7 @@ def test_exclusions_recorded(
 def test_red_muac_excluded_and_referred_to_nutrition(session: Session, world: World) -> None:
     campaign = make_campaign(session, world)
     child = child_of_months(session, world.facility_a, 18, STARTS[0])
-    dose = give(session, world, campaign, child, 1, muac_mm=108, distributor_name="Oumar")
+    dose = give(session, world, campaign, child, 1, muac_mm=108, given_by="Oumar")
     assert dose.exclusion == Exclusion.SEVERE_MALNUTRITION
     assert dose.referral_urgency == "urgent"
     with session.begin():
@@ -253,7 +253,7 @@ def test_products_and_team_lists(session: Session, world: World) -> None:
     team = service.add_team(
         session,
         campaign.id,
-        TeamCreate(name="Équipe 1", distributors="Oumar, Salif", villages=["Molodo", "Kolongo"]),
+        TeamCreate(name="Équipe 1", members="Oumar, Salif", villages=["Molodo", "Kolongo"]),
         actor=clinician,
     )
     assert team.place_code == world.facility_a.code

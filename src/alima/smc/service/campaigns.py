@@ -175,7 +175,7 @@ def add_team(
             place_id=place.id,
             place=place,
             name=data.name,
-            distributors=data.distributors,
+            members=data.members,
             villages=villages,
             created_by_id=actor.id,
         )

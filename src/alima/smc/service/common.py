@@ -154,7 +154,7 @@ def team_read(team: SmcTeam) -> TeamRead:
         place_code=team.place.code,
         place_name=team.place.name,
         name=team.name,
-        distributors=team.distributors,
+        members=team.members,
         villages=list(team.villages),
     )
 

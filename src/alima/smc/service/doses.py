@@ -133,7 +133,7 @@ def _screen(
         place=place,
         screened_on=on,
         screener_type=ScreenerType.CHW.value,
-        screener_name=data.distributor_name or None,
+        screener_name=data.given_by or None,
         child_given_name=patient.given_name,
         child_family_name=patient.family_name,
         child_sex=patient.sex,
@@ -259,7 +259,7 @@ def record_dose(
             blisters=blisters,
             muac_mm=data.muac_mm,
             screening_id=screening.id if screening else None,
-            distributor_name=data.distributor_name or None,
+            given_by=data.given_by or None,
             created_by_id=actor.id,
         )
         try:
