@@ -24,8 +24,8 @@ from tests.factories.alliance import Alliance, build_alliance
 from tests.factories.core import PASSWORD, World, make_patient, make_user
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
-from tests.factories.stock import make_receipt
 from tests.factories.smc import smc_targets
+from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
 from tests.factories.treat import treat_security_targets
 from tests.security.permission_matrix import Targets

@@ -27,9 +27,9 @@ How to add a route (CONTRIBUTING.md, "Permission matrix"):
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from tests.factories.dhis2_server import small_mapping
 
@@ -861,7 +861,7 @@ def _smc_dose(t: Targets) -> dict[str, object]:
     }
 
 
-SMC_HOUSEHOLD = {"village": "Molodo", "caregiver": "Fatoumata Diarra"}
+SMC_HOUSEHOLD: dict[str, object] = {"village": "Molodo", "caregiver": "Fatoumata Diarra"}
 
 SMC_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/smc"): Rule(SIGNED_IN),

@@ -11,11 +11,18 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode
 from sqlalchemy.orm import Session
 
 from alima.core.time import today
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.smc import make_campaign
+
+
+def one(node: HTMLParser | LexborNode, selector: str) -> LexborNode:
+    found = node.css_first(selector)
+    assert found is not None, selector
+    return found
 
 
 def post(client: TestClient, path: str, data: dict[str, str]) -> tuple[int, str]:
@@ -39,7 +46,7 @@ def test_setup_a_campaign(client: TestClient, world: World) -> None:
     status, where = post(client, "/smc/campaigns/new", data)
     assert status == 303, where
     campaign = HTMLParser(client.get(where).text)
-    assert campaign.css_first("#target").text() == "200"
+    assert one(campaign, "#target").text() == "200"
     # A census campaign without the figures is refused on the form, in French.
     status, body = post(client, "/smc/campaigns/new", data | {"areas_text": world.area_a.code})
     assert status == 422
@@ -82,7 +89,7 @@ def test_a_household_recorded_child_after_child(
         page = HTMLParser(client.get(where).text)
         form = page.css_first("#dose-form")
         assert form is not None
-        patient_id = form.css_first("input[name=patient_id]").attributes["value"]
+        patient_id = one(form, "input[name=patient_id]").attributes["value"]
         action = form.attributes["action"]
         assert action is not None
         findings = {"sick": "yes"} if given == "Issa" else {}
@@ -112,11 +119,10 @@ def test_a_household_recorded_child_after_child(
                 },
             )
             assert again == 409
-            assert "deuxième dose est refusée" in body, body[body.find("<main"):][:3000]
+            assert "deuxième dose est refusée" in body, body[body.find("<main") :][:3000]
     done = HTMLParser(client.get(where).text)
     statuses = {
-        (li.css_first("strong").text()): li.css_first(".status").text()
-        for li in done.css("#children li")
+        one(li, "strong").text(): one(li, ".status").text() for li in done.css("#children li")
     }
     assert statuses["Awa Sangaré"] == "Donné: SPAQ 12-59 mois (AQ 153 mg + SP 500/25 mg)"
     assert statuses["Issa Sangaré"].startswith("Non donné: Fièvre ou malade")
@@ -124,12 +130,19 @@ def test_a_household_recorded_child_after_child(
 
     sign_in(client, world.users["data_manager"].username)
     page = HTMLParser(client.get(f"/smc/campaigns/{campaign.id}").text)
-    assert page.css_first("#figures-1 .treated").text() == "1"
+    assert one(page, "#figures-1 .treated").text() == "1"
     rows = list(
-        csv.reader(io.StringIO(client.get(f"/smc/campaigns/{campaign.id}/report.csv").text.lstrip("\ufeff")), delimiter=";")
+        csv.reader(
+            io.StringIO(
+                client.get(f"/smc/campaigns/{campaign.id}/report.csv").text.lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
     )
     assert rows[1][3] == "1"
-    book = load_workbook(io.BytesIO(client.get(f"/smc/campaigns/{campaign.id}/report.xlsx").content))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/smc/campaigns/{campaign.id}/report.xlsx").content)
+    )
     sheet = book.active
     assert sheet is not None
     assert sheet.cell(row=2, column=4).value == 1

@@ -56,8 +56,10 @@ class SmcListContext:
 
 @dataclass
 class SmcHouseholdContext(FormState):
-    """A household's children for a cycle: one child's day-1 form at a time, days 2 and 3 of
-    the previous cycle, and the registration of another child of the household."""
+    """A household's children for a cycle, one child's day-1 form at a time.
+
+    With days 2 and 3 of the previous cycle, and the registration of another child.
+    """
 
     actor: Actor | None = None
     cycle_id: str = ""

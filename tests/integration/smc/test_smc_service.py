@@ -5,6 +5,7 @@ referred through the community chain, days 2 and 3, scope and audit."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -125,8 +126,8 @@ def test_second_dose_in_a_cycle_refused_by_service_and_database(
                 )
             }
         )
+        session.add(copy)
         with pytest.raises(IntegrityError), session.begin_nested():
-            session.add(copy)
             session.flush()
 
 
@@ -140,7 +141,7 @@ def test_second_dose_in_a_cycle_refused_by_service_and_database(
     ],
 )
 def test_exclusions_recorded(
-    session: Session, world: World, findings: dict[str, bool], reason: Exclusion
+    session: Session, world: World, findings: dict[str, Any], reason: Exclusion
 ) -> None:
     campaign = make_campaign(session, world)
     child = child_of_months(session, world.facility_a, 30, STARTS[0])
@@ -179,7 +180,6 @@ def test_vomiting_redose_setting(session: Session, world: World) -> None:
     dose = give(session, world, campaign, child, 1, vomited=True, redosed=True)
     assert dose.blisters == 2
     other = child_of_months(session, world.facility_a, 30, STARTS[0], given="Kadi")
-    data = {"vomited": True, "redosed": True}
     from alima.smc import rules
     from alima.smc.schemas import DoseCreate
 
@@ -191,7 +191,8 @@ def test_vomiting_redose_setting(session: Session, world: World) -> None:
                 cycle_id=campaign.cycles[0].id,
                 patient_id=other.id,
                 given_on=STARTS[0],
-                **data,
+                vomited=True,
+                redosed=True,
             ),
             actor=world.actors["clinician_a"],
             settings=no_redose,

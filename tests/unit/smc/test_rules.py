@@ -135,7 +135,7 @@ def test_exclusions(findings: rules.Findings, reason: Exclusion | None) -> None:
         pytest.param(False, True, False, True, 0, SmcError.SMC_014, id="excluded-vomited"),
     ],
 )
-def test_vomiting_and_redose(
+def test_vomiting_and_redose(  # noqa: PLR0917 - one parameter per column of the table
     given: bool,
     vomited: bool,
     redosed: bool,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from itertools import pairwise
 
 from sqlalchemy.orm import Session
 
@@ -48,7 +49,7 @@ def cycle_dates(starts: list[date], season: int) -> list[tuple[date, date]]:
     """Each cycle's first and last day: it runs until the next one starts (§13)."""
     if len(starts) not in (4, 5):
         raise RuleViolation(SmcError.SMC_004, field="cycle_starts")
-    for before, after in zip(starts, starts[1:], strict=False):
+    for before, after in pairwise(starts):
         if after <= before:
             raise RuleViolation(SmcError.SMC_005, field="cycle_starts")
     if starts[0].year != season:
@@ -58,7 +59,7 @@ def cycle_dates(starts: list[date], season: int) -> list[tuple[date, date]]:
     return list(zip(starts, ends, strict=True))
 
 
-def _country_of(session: Session, place: Place) -> Place:
+def _country_of(place: Place) -> Place:
     current: Place | None = place
     while current is not None and current.kind != PlaceKind.COUNTRY.value:
         current = current.parent
@@ -86,14 +87,14 @@ def create_campaign(
             if PlaceKind(place.kind) not in AREA_KINDS:
                 raise RuleViolation(SmcError.SMC_006, field="areas")
             places.append(place)
-        countries = {_country_of(session, p).id for p in places}
+        countries = {_country_of(p).id for p in places}
         paths = [p.path for p in places]
         overlapping = any(a != b and b.startswith(a) for a in paths for b in paths) or len(
             set(paths)
         ) != len(paths)
         if len(countries) != 1 or overlapping:
             raise RuleViolation(SmcError.SMC_006, field="areas")
-        country = _country_of(session, places[0])
+        country = _country_of(places[0])
         campaign = SmcCampaign(
             place_id=country.id,
             place=country,

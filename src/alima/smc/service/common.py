@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,7 @@ DOSE_ENTITY = "smc_administration"
 class SmcSettings:
     """The country's SMC choices (settings, docs/clinical-rules.md §13)."""
 
-    vomiting: rules.VomitingRule = rules.VomitingRule()
+    vomiting: rules.VomitingRule = field(default_factory=rules.VomitingRule)
     target_share_percent: float = 18.0
 
     @classmethod

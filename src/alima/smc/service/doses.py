@@ -25,7 +25,7 @@ from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import AuditAction
-from alima.core.errors import AlimaError, CoreError, Conflict, Forbidden, NotFound, RuleViolation
+from alima.core.errors import AlimaError, Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.schemas import RecordDelete
 from alima.core.service.common import audit_denied, not_found, soft_delete

@@ -13,14 +13,13 @@ from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor, Permission
 from alima.core.i18n import N_, gettext
 from alima.core.schemas import PatientCreate
-from alima.core.time import today
 from alima.core.service import patients as patient_service
+from alima.core.time import today
 from alima.smc import service
 from alima.smc.enums import Product, TargetSource
 from alima.smc.schemas import (
     AdherenceReport,
     CampaignCreate,
-    CampaignRead,
     CampaignReport,
     DoseCreate,
     SupplyCreate,
