@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     smc_redose_after_vomiting: bool = Field(
         True,
         description="SMC: give a second SPAQ dose to a child who vomits day 1 within the window "
-        "(docs/clinical-rules.md §13).",
+        "(docs/clinical-rules.md §14).",
     )
     smc_vomit_window_minutes: int = Field(
         30, ge=0, le=240, description="SMC: minutes after day 1 within which vomiting is re-dosed."

@@ -5,5 +5,5 @@ with amodiaquine (AQ); a **campaign** covers districts and health areas of a cou
 rainy season in 4 or 5 monthly **cycles**; a **team** of distributors goes door to door in its
 villages; an **administration** is one child's day 1 of a cycle (given and watched, or
 excluded with a reason), with days 2 and 3 given by the caregiver and reported at the next
-contact. Rules and sources: ``docs/clinical-rules.md §7`` and ``§13``.
+contact. Rules and sources: ``docs/clinical-rules.md §7`` and ``§14``.
 """

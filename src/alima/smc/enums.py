@@ -11,7 +11,7 @@ class AgeBand(StrEnum):
 
 
 class Exclusion(StrEnum):
-    """Why a child was not given SPAQ on day 1 (docs/clinical-rules.md §13)."""
+    """Why a child was not given SPAQ on day 1 (docs/clinical-rules.md §14)."""
 
     SICK = "sick"  # fever or sick: test and treat, not SMC
     ALLERGY = "allergy"

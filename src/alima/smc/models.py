@@ -25,7 +25,7 @@ from alima.core.models import LockedRecordMixin, Patient, Place, PlaceRef, Recor
 
 
 class SmcCampaign(RecordMixin, SoftDeleteMixin, Base):
-    """One country's SMC campaign for one rainy season (docs/clinical-rules.md §7, §13).
+    """One country's SMC campaign for one rainy season (docs/clinical-rules.md §7, §14).
 
     Decided by the country or the district and sent to every site below its country; its
     areas and cycles are rows of their own.

@@ -4,7 +4,7 @@ Hypothesis draws children at facilities A and B (health areas A and B) and, for 
 what happened to each: nothing, a dose, an exclusion, an exclusion then a dose, a dose
 recorded by mistake and deleted, a re-dose after vomiting; and SPAQ received. Everything is
 written through the services; the recount below works from the drawn plan alone, in plain
-Python, by the definitions of docs/clinical-rules.md §13 (treated = children given day 1 in
+Python, by the definitions of docs/clinical-rules.md §14 (treated = children given day 1 in
 the cycle; drop-out = children of cycle 1 not treated in cycle n; coverage = treated /
 target), never through the code under test. On SQLite and PostgreSQL.
 """

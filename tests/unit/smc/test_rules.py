@@ -1,5 +1,5 @@
 """SMC rules at their cut-offs: age on the cycle date, dose band, exclusions, vomiting
-(docs/clinical-rules.md §7, §13)."""
+(docs/clinical-rules.md §7, §14)."""
 
 import math
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Coverage and drop-out of a campaign's cycles (pure; docs/clinical-rules.md §13).
+"""Coverage and drop-out of a campaign's cycles (pure; docs/clinical-rules.md §14).
 
 Coverage of a cycle = children given day 1 in the cycle / target children 3-59 months.
 Drop-out from cycle 1 to cycle n = children given in cycle 1 but not in cycle n / children
@@ -18,7 +18,7 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def target_from_population(population: int, share_percent: float) -> int:
-    """Children 3-59 months in a population, from the share set for the country (§13)."""
+    """Children 3-59 months in a population, from the share set for the country (§14)."""
     return math.ceil(population * share_percent / 100)
 
 

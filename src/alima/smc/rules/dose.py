@@ -1,4 +1,4 @@
-"""Who gets SPAQ on a cycle's day 1, and which dose (pure; docs/clinical-rules.md §7, §13).
+"""Who gets SPAQ on a cycle's day 1, and which dose (pure; docs/clinical-rules.md §7, §14).
 
 Age is computed on the cycle's start date, never on the day the distributor happens to pass:
 a child's band is the same for the whole cycle. Months are WHO Anthro's 30.4375-day months
@@ -46,7 +46,7 @@ DOSES: dict[AgeBand, Dose] = {
 
 
 def age_months(birth_date: date, cycle_date: date) -> float:
-    """Age in (unrounded) 30.4375-day months on the cycle date (§5.2, §13)."""
+    """Age in (unrounded) 30.4375-day months on the cycle date (§5.2, §14)."""
     return (cycle_date - birth_date).days / DAYS_PER_MONTH
 
 
@@ -96,7 +96,7 @@ EXCLUSION_ORDER = (
 
 
 def exclusion(findings: Findings) -> Exclusion | None:
-    """The reason not to give SPAQ today, or ``None`` when it is given (§13)."""
+    """The reason not to give SPAQ today, or ``None`` when it is given (§14)."""
     present = {
         Exclusion.SICK: findings.sick,
         Exclusion.SEVERE_MALNUTRITION: findings.severe_malnutrition,
@@ -109,14 +109,14 @@ def exclusion(findings: Findings) -> Exclusion | None:
 
 @dataclass(frozen=True)
 class VomitingRule:
-    """The country's rule after a child vomits the day-1 dose (UNCERTAIN, §13: settings)."""
+    """The country's rule after a child vomits the day-1 dose (UNCERTAIN, §14: settings)."""
 
     redose: bool = True
     window_minutes: int = 30
 
 
 def blisters_used(*, given: bool, vomited: bool, redosed: bool, rule: VomitingRule) -> int:
-    """Blisters a day-1 visit uses: one per child given, one more for a re-dose (§13).
+    """Blisters a day-1 visit uses: one per child given, one more for a re-dose (§14).
 
     Refuses a re-dose without vomiting, one where the country does not re-dose, and
     vomiting recorded for an excluded child.

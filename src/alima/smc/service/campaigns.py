@@ -46,7 +46,7 @@ LAST_CYCLE_DAYS = 28
 
 
 def cycle_dates(starts: list[date], season: int) -> list[tuple[date, date]]:
-    """Each cycle's first and last day: it runs until the next one starts (§13)."""
+    """Each cycle's first and last day: it runs until the next one starts (§14)."""
     if len(starts) not in (4, 5):
         raise RuleViolation(SmcError.SMC_004, field="cycle_starts")
     for before, after in pairwise(starts):
@@ -71,7 +71,7 @@ def _country_of(place: Place) -> Place:
 def create_campaign(
     session: Session, data: CampaignCreate, *, actor: Actor, settings: SmcSettings
 ) -> CampaignRead:
-    """Set up a campaign over districts or health areas in the actor's scope (§13)."""
+    """Set up a campaign over districts or health areas in the actor's scope (§14)."""
     if not actor.can(SETUP_PERMISSION):
         raise Forbidden(CoreError.CORE_002)
     dates = cycle_dates(data.cycle_starts, data.season)

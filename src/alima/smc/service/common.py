@@ -41,7 +41,7 @@ DOSE_ENTITY = "smc_administration"
 
 @dataclass(frozen=True)
 class SmcSettings:
-    """The country's SMC choices (settings, docs/clinical-rules.md §13)."""
+    """The country's SMC choices (settings, docs/clinical-rules.md §14)."""
 
     vomiting: rules.VomitingRule = field(default_factory=rules.VomitingRule)
     target_share_percent: float = 18.0

@@ -192,7 +192,7 @@ def record_dose(
 ) -> DoseRead:
     """Record a child's day 1 of a cycle: SPAQ given and watched, or excluded with its reason.
 
-    The age is taken on the cycle's first day (docs/clinical-rules.md §13); a child outside
+    The age is taken on the cycle's first day (docs/clinical-rules.md §14); a child outside
     3-59 months is refused, and so is a second dose given in the same cycle.
     """
     if not actor.can(WRITE_PERMISSION):

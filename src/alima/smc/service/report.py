@@ -17,7 +17,7 @@ PRODUCT_OF_BAND = {band.value: dose.product for band, dose in rules.DOSES.items(
 
 
 def campaign_report(session: Session, campaign_id: uuid.UUID, *, actor: Actor) -> CampaignReport:
-    """The campaign's figures over the places the reader may see (docs/clinical-rules.md §13).
+    """The campaign's figures over the places the reader may see (docs/clinical-rules.md §14).
 
     A child counts as treated in a cycle once, whatever the number of rows; an excluded child
     counts as excluded in a cycle only if not treated in it.
