@@ -25,6 +25,7 @@ from tests.factories.core import PASSWORD, World, make_patient, make_user
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
 from tests.factories.outbreaks import outbreak_targets
+from tests.factories.smc import smc_targets
 from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
 from tests.factories.treat import treat_security_targets
@@ -200,6 +201,21 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
     )
     inside |= outbreaks["in"]
     outside |= outbreaks["out"]
+    inside |= smc_targets(
+        session,
+        world.actors["data_manager"],
+        area_code=world.area_a.code,
+        site=world.facility_a,
+        writer=world.actors["clinician_a"],
+    )
+    outside |= smc_targets(
+        session,
+        elsewhere_admin,
+        # The district above the other country's facility (tests/factories/alliance.py).
+        area_code=alliance.elsewhere_facility.code.removesuffix("-CS"),
+        site=alliance.elsewhere_facility,
+        writer=elsewhere_admin,
+    )
     inside |= sync_targets(session, world.facility_a, world.patient_a.id)
     outside |= sync_targets(session, alliance.elsewhere_facility, alliance.elsewhere_patient.id)
     return {"in": inside, "out": outside}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from tests.factories.dhis2_server import small_mapping
 
@@ -951,3 +952,137 @@ OUTBREAKS_PAGES: dict[tuple[str, str], Rule] = {
 }
 
 MATRIX |= OUTBREAKS_PAGES
+# --- SMC ----------------------------------------------------------------------------------
+#: Campaigns and figures are read like the stock (patients' or aggregates' readers of a covered
+#: place); data managers set campaigns up; writers of patients distribute (docs: alima.smc).
+SMC_READERS = SIGNED_IN
+SMC_WRITERS = PATIENT_WRITERS
+SMC_SETUP = SUBMITTERS
+
+
+def _smc_campaign(t: Targets) -> dict[str, object]:
+    start = date.fromisoformat(t["past_day"]) - timedelta(days=7)
+    return {
+        "name": "CPS matrice",
+        "season": str(start.year),
+        "target_source": "places",
+        "areas_text": t["smc_area_code"],
+        **{f"cycle_{n}": (start + timedelta(days=30 * (n - 1))).isoformat() for n in range(1, 5)},
+    }
+
+
+def _smc_campaign_json(t: Targets) -> dict[str, object]:
+    form = _smc_campaign(t)
+    return {
+        "name": "CPS matrice",
+        "season": int(str(form["season"])),
+        "cycle_starts": [form[f"cycle_{n}"] for n in range(1, 5)],
+        "areas": [{"place_code": t["smc_area_code"]}],
+    }
+
+
+def _smc_team(t: Targets) -> dict[str, object]:
+    return {
+        "name": "Équipe matrice",
+        "members": "Oumar",
+        "villages_text": "Molodo",
+        "place_code": t["place_code"],
+    }
+
+
+def _smc_supply(t: Targets) -> dict[str, object]:
+    return {
+        "cycle_number": "1",
+        "product": "spaq_12_59",
+        "blisters": "20",
+        "received_on": t["past_day"],
+        "place_code": t["place_code"],
+    }
+
+
+def _smc_dose(t: Targets) -> dict[str, object]:
+    return {
+        "patient_id": t["smc_child_id"],
+        "village": "Molodo",
+        "caregiver": "Fatoumata Diarra",
+        "place_code": t["place_code"],
+        "day1_observed": "yes",
+    }
+
+
+SMC_HOUSEHOLD: dict[str, object] = {"village": "Molodo", "caregiver": "Fatoumata Diarra"}
+
+SMC_MATRIX: dict[tuple[str, str], Rule] = {
+    ("GET", "/smc"): Rule(SIGNED_IN),
+    ("GET", "/smc/campaigns/new"): Rule(SIGNED_IN),
+    ("POST", "/smc/campaigns/new"): Rule(SMC_SETUP, scoped=True, form=_smc_campaign),
+    ("GET", "/smc/campaigns/{smc_campaign_id}"): Rule(SMC_READERS, scoped=True),
+    ("GET", "/smc/campaigns/{smc_campaign_id}/report.csv"): Rule(SMC_READERS, scoped=True),
+    ("GET", "/smc/campaigns/{smc_campaign_id}/report.xlsx"): Rule(SMC_READERS, scoped=True),
+    ("POST", "/smc/campaigns/{smc_campaign_id}/teams"): Rule(
+        SMC_WRITERS, scoped=True, form=_smc_team
+    ),
+    ("POST", "/smc/campaigns/{smc_campaign_id}/supplies"): Rule(
+        SMC_WRITERS, scoped=True, form=_smc_supply
+    ),
+    ("GET", "/smc/cycles/{smc_cycle_id}/list"): Rule(SMC_READERS, scoped=True),
+    ("GET", "/smc/cycles/{smc_cycle_id}/household"): Rule(
+        SMC_READERS, scoped=True, query=lambda t: SMC_HOUSEHOLD
+    ),
+    ("POST", "/smc/cycles/{smc_cycle_id}/household/children"): Rule(
+        SMC_WRITERS,
+        scoped=True,
+        form=lambda t: {
+            "given_name": "Matrice",
+            "family_name": "Test",
+            "sex": "F",
+            "estimated_age_months": "14",
+            "village": "Molodo",
+            "caregiver_name": "Fatoumata Diarra",
+            "place_code": t["place_code"],
+            "confirm_not_duplicate": "yes",
+        },
+    ),
+    ("POST", "/smc/cycles/{smc_cycle_id}/doses"): Rule(SMC_WRITERS, scoped=True, form=_smc_dose),
+    ("POST", "/smc/doses/{smc_dose_id}/adherence"): Rule(
+        SMC_WRITERS,
+        scoped=True,
+        query=lambda t: {"cycle": t["smc_cycle_id"], **SMC_HOUSEHOLD},
+        form=lambda t: {"day2_given": "yes", "day3_given": "no"},
+    ),
+    ("GET", "/api/v1/smc/campaigns"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/smc/campaigns"): Rule(SMC_SETUP, scoped=True, json=_smc_campaign_json),
+    ("GET", "/api/v1/smc/campaigns/{smc_campaign_id}"): Rule(SMC_READERS, scoped=True),
+    ("GET", "/api/v1/smc/campaigns/{smc_campaign_id}/report"): Rule(SMC_READERS, scoped=True),
+    ("POST", "/api/v1/smc/campaigns/{smc_campaign_id}/teams"): Rule(
+        SMC_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "name": "Équipe",
+            "members": "Oumar",
+            "villages": ["Molodo"],
+            "place_code": t["place_code"],
+        },
+    ),
+    ("POST", "/api/v1/smc/campaigns/{smc_campaign_id}/supplies"): Rule(
+        SMC_WRITERS, scoped=True, json=_as_json(_smc_supply, "cycle_number", "blisters")
+    ),
+    ("GET", "/api/v1/smc/cycles/{smc_cycle_id}/list"): Rule(SMC_READERS, scoped=True),
+    ("POST", "/api/v1/smc/doses"): Rule(
+        SMC_WRITERS,
+        scoped=True,
+        json=lambda t: {
+            "cycle_id": t["smc_cycle_id"],
+            "patient_id": t["smc_child_id"],
+            "place_code": t["place_code"],
+        },
+    ),
+    ("POST", "/api/v1/smc/doses/{smc_dose_id}/adherence"): Rule(
+        SMC_WRITERS, scoped=True, json=lambda t: {"day2_given": True, "day3_given": True}
+    ),
+    ("DELETE", "/api/v1/smc/doses/{smc_dose_id}"): Rule(
+        PATIENT_DELETERS, scoped=True, query=lambda t: {"reason": "saisie en double"}
+    ),
+}
+
+MATRIX |= SMC_MATRIX

@@ -24,6 +24,7 @@ from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
+from tests.factories.smc import smc_targets
 from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
 from tests.factories.treat import treat_page_values
@@ -176,6 +177,21 @@ PAGES: dict[str, Page] = {
         query="place={facility_a_code}&month={month}",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    "/smc": Page("clinician_a", ("CPS matrice",)),
+    "/smc/campaigns/new": Page("data_manager", ("{smc_area_code}",)),
+    "/smc/campaigns/{smc_campaign_id}": Page("clinician_a", ("CPS matrice", 'id="figures-1"')),
+    "/smc/campaigns/{smc_campaign_id}/report.csv": Page(
+        "clinician_a", ("SPAQ",), media_type="text/csv"
+    ),
+    "/smc/campaigns/{smc_campaign_id}/report.xlsx": Page(
+        "clinician_a",
+        (),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "/smc/cycles/{smc_cycle_id}/list": Page("clinician_a", ("CPS matrice",)),
+    "/smc/cycles/{smc_cycle_id}/household": Page(
+        "clinician_a", ("Donnée Traoré",), query="village=Molodo&caregiver=Fatoumata%20Diarra"
+    ),
     "/trainings": Page("data_manager", ("Formation PCI", "{facility_a_name}")),
     "/trainings/new": Page("data_manager", ("{facility_a_name}",)),
     "/trainings/{training_id}": Page("data_manager", ("Formation PCI", "Moussa Sidibé")),
@@ -272,6 +288,13 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
     )
     values |= alliance_page_values(session, world)
     values |= sync_targets(session, world.facility_a, world.patient_a.id)
+    values |= smc_targets(
+        session,
+        world.actors["data_manager"],
+        area_code=world.area_a.code,
+        site=world.facility_a,
+        writer=world.actors["clinician_a"],
+    )
     # A read of the record, so that the read audit has a line to show.
     sign_in(client, world.users["clinician_a"].username)
     assert client.get(f"/patients/{world.patient_a.id}").status_code == 200
