@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from alima.core.i18n import get_locale, translations
 from alima.core.labels import LABELS
+from alima.web.cards import PageTemplate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -74,6 +75,7 @@ def make_templates() -> Jinja2Templates:
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
     )
+    env.template_class = PageTemplate
     templates = Jinja2Templates(env=env)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = fmt_date
