@@ -76,7 +76,7 @@ def _nice_range(values: Sequence[float], pad: float) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _spaced(ticks: list[Tick], room: float) -> list[Tick]:
+def spaced_ticks(ticks: list[Tick], room: float) -> list[Tick]:
     """The ticks kept so that labels stay ``room`` apart: the first, the last, and what fits."""
     kept: list[Tick] = []
     for index, tick in enumerate(ticks):
@@ -115,7 +115,7 @@ def line_chart(
         Tick(round(_scale(x, x_low, x_high, chart.left, chart.right), 1), label)
         for x, label in sorted(zip(xs, x_labels, strict=True))
     ]
-    chart.x_ticks.extend(_spaced(ticks, X_LABEL_ROOM))
+    chart.x_ticks.extend(spaced_ticks(ticks, X_LABEL_ROOM))
     titles: dict[str, str] = {}
     for name, css, values, axis, pad, guides in lines:
         present = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
