@@ -51,6 +51,7 @@ def test_a_data_manager_keeps_the_hubs_value(browser: Browser, tmp_path: Path) -
         page.fill("#username", hub.world.users["data_manager"].username)
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
+        page.click("header.top summary")
         page.click("#nav-sync-conflicts")
         expect(page.locator("h1")).to_have_text("Conflits de synchronisation")
         expect(page.locator("#conflicts")).to_contain_text("à décider")

@@ -9,6 +9,7 @@ point.
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -19,7 +20,8 @@ import alima.nutrition
 from alima.core.labels import LABELS
 from alima.web.middleware import LOCALE_COOKIE
 from tests.factories.core import World, sign_in
-from tests.web.test_link_crawl import ROLES, crawl
+from tests.web.crawl import crawl
+from tests.web.test_link_crawl import ROLES, client_fetch
 from tests.web.test_pages import page_walk_values
 
 #: English words that reached French pages: ages and durations.
@@ -85,7 +87,7 @@ def test_french_pages_read_french_for_every_role(
     problems: list[str] = []
     visited = 0
 
-    def check(role: str) -> object:
+    def check(role: str) -> Callable[[str, str], None]:
         def on_page(url: str, html: str) -> None:
             nonlocal visited
             visited += 1
@@ -98,6 +100,6 @@ def test_french_pages_read_french_for_every_role(
     for role in ROLES:
         sign_in(client, world.users[role].username)
         client.cookies.set(LOCALE_COOKIE, "fr")
-        crawl(client, role, check(role))  # type: ignore[arg-type]
+        crawl(client_fetch(client), on_page=check(role))
     assert visited > 50, visited
     assert problems == [], "\n".join(sorted(set(problems)))

@@ -98,6 +98,19 @@ def test_public_impact_and_sign_in_pages_link_to_each_other(
         assert link is not None and link.text() == impact_text, locale
 
 
+def test_a_signed_in_user_keeps_the_menu_on_the_public_impact_pages(
+    client: TestClient, world: World
+) -> None:
+    user = world.users["clinician_a"]
+    sign_in(client, user.username)
+    for public in ("/impact", f"/impact/{world.country.code}"):
+        tree = HTMLParser(client.get(public).text)
+        assert tree.css_first('header nav a[href="/patients"]') is not None, public
+        who = tree.css_first("header .who")
+        assert who is not None and who.text() == user.full_name, public
+        assert tree.css_first('main a[href="/login"]') is None, public  # already signed in
+
+
 def test_community_recording_is_offered_only_with_a_place_to_record_at(
     client: TestClient, session: Session, world: World
 ) -> None:

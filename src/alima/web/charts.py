@@ -1,29 +1,29 @@
 """Server-side charts: inline SVG geometry computed in Python (no JavaScript, CSP-safe).
 
 A chart is a list of series of (x, y) points scaled into a fixed viewBox; the template only
-writes the numbers it is given.
+writes the numbers it is given. The viewBox is about a phone's width (340 units), so that a
+12-unit label is still 11 px or more when the chart fills a 360 px screen; on a wide screen the
+stylesheet caps the chart's width.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from babel.numbers import format_decimal
+from alima.web.templating import fmt_number
 
-from alima.core.i18n import get_locale
-
-WIDTH = 600
-HEIGHT = 220
-MARGIN_LEFT = 46
-MARGIN_RIGHT = 46
-MARGIN_TOP = 14
-MARGIN_BOTTOM = 30
-
-
-def _figure(value: float) -> str:
-    """A value written on the chart, with the reader's decimal separator (6,5 / 6.5)."""
-    return format_decimal(round(value, 2), locale=get_locale())
+WIDTH = 340
+HEIGHT = 250
+MARGIN_LEFT = 36
+MARGIN_RIGHT = 36
+#: Room above the plot for the axis titles, below it for the dates and the x axis's title.
+MARGIN_TOP = 30
+MARGIN_BOTTOM = 46
+#: Horizontal room a date label needs (12-unit text, "dd/mm"), so that labels never overlap.
+X_LABEL_ROOM = 44
+#: An axis spanning more than this shows whole numbers (MUAC in mm), else one decimal (kg).
+WHOLE_NUMBERS_ABOVE = 10
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,14 @@ class Chart:
     """An SVG line chart with up to two y axes."""
 
     title: str
+    x_title: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     series: list[Series] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
     guides: list[tuple[float, str, str]] = field(default_factory=list)  # y, class, label
+    left_title: str = ""
+    right_title: str = ""
     left: int = MARGIN_LEFT
     right: int = WIDTH - MARGIN_RIGHT
     top: int = MARGIN_TOP
@@ -73,6 +76,18 @@ def _nice_range(values: Sequence[float], pad: float) -> tuple[float, float]:
     return low - pad, high + pad
 
 
+def spaced_ticks(ticks: list[Tick], room: float) -> list[Tick]:
+    """The ticks kept so that labels stay ``room`` apart: the first, the last, and what fits."""
+    kept: list[Tick] = []
+    for index, tick in enumerate(ticks):
+        if kept and tick.position - kept[-1].position < room:
+            if index == len(ticks) - 1 and len(kept) > 1:
+                kept[-1] = tick
+            continue
+        kept.append(tick)
+    return kept
+
+
 def line_chart(
     title: str,
     xs: Sequence[float],
@@ -80,22 +95,28 @@ def line_chart(
     lines: Sequence[
         tuple[str, str, Sequence[float | None], str, float, Sequence[tuple[float, str, str]]]
     ],
+    *,
+    x_title: str = "",
 ) -> Chart:
     """A chart of up to two lines sharing x.
 
     ``lines`` are (name, css class, values, axis "left"/"right", padding, guides); guides are
-    horizontal reference lines (value, css class, label) drawn on that line's axis.
+    horizontal reference lines (value, css class, label) drawn on that line's axis. Each
+    line's name titles its axis; ``x_title`` titles the x axis. Dates too close to the one
+    before are left out of the axis (the points stay).
     """
-    chart = Chart(title=title)
+    chart = Chart(title=title, x_title=x_title)
     if not xs:
         return chart
     x_low, x_high = min(xs), max(xs)
     if x_low == x_high:
         x_high = x_low + 1
-    for x, label in zip(xs, x_labels, strict=True):
-        chart.x_ticks.append(
-            Tick(round(_scale(x, x_low, x_high, chart.left, chart.right), 1), label)
-        )
+    ticks = [
+        Tick(round(_scale(x, x_low, x_high, chart.left, chart.right), 1), label)
+        for x, label in sorted(zip(xs, x_labels, strict=True))
+    ]
+    chart.x_ticks.extend(spaced_ticks(ticks, X_LABEL_ROOM))
+    titles: dict[str, str] = {}
     for name, css, values, axis, pad, guides in lines:
         present = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
         if not present:
@@ -106,14 +127,16 @@ def line_chart(
             (
                 round(_scale(x, x_low, x_high, chart.left, chart.right), 1),
                 round(_scale(v, low, high, chart.bottom, chart.top), 1),
-                _figure(v),
+                fmt_number(v),
             )
             for x, v in present
         ]
+        digits = 0 if high - low > WHOLE_NUMBERS_ABOVE else 1
         ticks = [
-            Tick(round(_scale(t, low, high, chart.bottom, chart.top), 1), _figure(t))
-            for t in (low + pad, (low + high) / 2, high - pad)
+            Tick(round(_scale(t, low, high, chart.bottom, chart.top), 1), fmt_number(t, digits))
+            for t in (round(v, digits) for v in (low + pad, (low + high) / 2, high - pad))
         ]
+        titles.setdefault(axis, name)
         chart.series.append(
             Series(
                 name=name,
@@ -132,4 +155,4 @@ def line_chart(
                     guide_label,
                 )
             )
-    return chart
+    return replace(chart, left_title=titles.get("left", ""), right_title=titles.get("right", ""))

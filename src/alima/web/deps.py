@@ -41,6 +41,17 @@ def get_web_actor(request: Request, session: SessionDep, settings: SettingsDep) 
 WebActor = Annotated[Actor, Depends(get_web_actor)]
 
 
+def get_visitor_actor(request: Request, session: SessionDep, settings: SettingsDep) -> Actor | None:
+    """On a public page: the signed-in actor (who keeps the menu), or ``None`` for a visitor."""
+    try:
+        return get_web_actor(request, session, settings)
+    except LoginRequired:
+        return None
+
+
+VisitorActor = Annotated[Actor | None, Depends(get_visitor_actor)]
+
+
 def signed_in_actor(request: Request) -> Actor | None:
     """The signed-in actor of an error page, as the route resolved it, or ``None``.
 

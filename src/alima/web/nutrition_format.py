@@ -214,7 +214,7 @@ def trajectory(e: EpisodeRead) -> Chart:
                 [float(v.muac_mm) if v.muac_mm is not None else None for v in visits],
                 "left",
                 4.0,
-                [(115.0, "guide-red", "115"), (125.0, "guide-green", "125")],
+                [(115.0, "guide-red", "115 mm"), (125.0, "guide-green", "125 mm")],
             ),
             (
                 gettext("Weight (kg)"),
@@ -225,4 +225,5 @@ def trajectory(e: EpisodeRead) -> Chart:
                 [],
             ),
         ],
+        x_title=gettext("Date"),
     )

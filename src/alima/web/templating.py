@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from alima.core.i18n import get_locale, translations
 from alima.core.labels import label_text
 from alima.core.time import age_in_months, today
+from alima.web.cards import PageTemplate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -106,6 +107,7 @@ def make_templates() -> Jinja2Templates:
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
     )
+    env.template_class = PageTemplate
     templates = Jinja2Templates(env=env)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = fmt_date

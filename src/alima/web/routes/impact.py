@@ -10,7 +10,7 @@ from alima.indicators import service
 from alima.indicators.enums import ContextFigureKind
 from alima.indicators.schemas import ContextFigureCreate
 from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
-from alima.web.deps import WebActor
+from alima.web.deps import VisitorActor, WebActor
 from alima.web.forms import Posted, WebForm, again, enum_options, is_forbidden, submit
 from alima.web.impact_chart import build_chart, month_names
 from alima.web.rendering import render
@@ -21,10 +21,12 @@ CountryCode = Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 @router.get("", name="impact:countries")
-def countries(request: Request, session: SessionDep) -> HTMLResponse:
-    """The countries with an impact page (public)."""
+def countries(request: Request, session: SessionDep, actor: VisitorActor) -> HTMLResponse:
+    """The countries with an impact page (public; a signed-in user keeps the menu)."""
     return render(
-        request, "impact/countries.html", CountriesContext(countries=service.countries(session))
+        request,
+        "impact/countries.html",
+        CountriesContext(countries=service.countries(session), actor=actor),
     )
 
 
@@ -33,12 +35,13 @@ def country(
     request: Request,
     country_code: CountryCode,
     session: SessionDep,
+    actor: VisitorActor,
     year: Annotated[int | None, Query(ge=service.FIRST_YEAR, le=2100)] = None,
 ) -> HTMLResponse:
     """A country's figures for a year, computed from the data: aggregates only (public)."""
     impact = service.impact(session, country_code, year=year)
     context = ImpactContext(
-        impact=impact, chart=build_chart(impact), month_names=month_names(impact)
+        impact=impact, chart=build_chart(impact), month_names=month_names(impact), actor=actor
     )
     return render(request, "impact/country.html", context)
 
