@@ -6,7 +6,7 @@ import pytest
 
 from alima.core.i18n import set_locale
 from alima.core.time import today
-from alima.web.charts import _figure
+from alima.web.charts import line_chart
 from alima.web.templating import fmt_age, fmt_number, fmt_value
 
 
@@ -62,11 +62,16 @@ def test_numbers_take_the_readers_separators(locale: str, value: float, expected
     assert fmt_number(value).replace("\xa0", "\u202f") == expected
 
 
+def _weights_shown() -> list[str]:
+    chart = line_chart("w", [0, 7], ["1", "8"], [("kg", "w", [6.5, 6.75], "left", 0.5, [])])
+    return [label for _, _, label in chart.series[0].dots]
+
+
 def test_chart_figures_take_the_readers_decimal_separator() -> None:
     set_locale("fr")
-    assert _figure(6.5) == "6,5"
+    assert _weights_shown() == ["6,5", "6,8"]
     set_locale("en")
-    assert _figure(6.5) == "6.5"
+    assert _weights_shown() == ["6.5", "6.8"]
 
 
 def test_audited_values_read_in_the_readers_language() -> None:
