@@ -295,6 +295,8 @@ def treat_security_targets(
                     "child_age_months": 20,
                     "village": "Pogo",
                     "muac_mm": 109,
+                    # The referred child is known: admission routes open its form.
+                    "patient_id": patient_id,
                 }
             ),
             actor=actor,
