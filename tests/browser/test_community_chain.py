@@ -73,16 +73,16 @@ def no_sideways_scroll(page: Page) -> None:
     assert width <= 360, (page.url, width)
 
 
-def test_screening_to_first_visit_by_keyboard_on_a_phone(phone: Page, live_server: str) -> None:
-    page = phone
-    week_ago = today() - timedelta(days=7)
+def sign_in(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/login")
     type_into(page, "#username", "clinicien")
     type_into(page, "#password", DEMO_PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server}/")
 
-    # The mother's red MUAC, recorded as a community screening.
+
+def screen(page: Page, live_server: str, on: date) -> None:
+    """The mother's red MUAC, recorded as a community screening: a referral is issued."""
     press_on(page, 'a[href="/community"]')
     expect(page).to_have_url(f"{live_server}/community")
     press_on(page, "#new-screening")
@@ -93,24 +93,28 @@ def test_screening_to_first_visit_by_keyboard_on_a_phone(phone: Page, live_serve
     press_on(page, "input[name=child_sex]", "Space")  # the first choice: female
     type_into(page, "#village", "Bankass")
     type_into(page, "#caregiver_name", "Oumou Kanté")
-    type_date(page, "#screened_on", week_ago)
+    type_date(page, "#screened_on", on)
     press_on(page, "#village")
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator("#referral-status")).to_have_attribute("data-status", "pending")
     no_sideways_scroll(page)
 
-    # The child arrives at the health centre: the arm is measured again.
+
+def arrive(page: Page, on: date) -> None:
+    """The child arrives at the health centre: the arm is measured again."""
     press_on(page, "#record-arrival")
     expect(page.locator("h1")).to_contain_text("Fanta Kantéchaîne")
     type_into(page, "#muac_mm", "111")
     press_on(page, "input[name=admitted]", "Space")  # the first choice: yes
-    type_date(page, "#arrived_on", week_ago)
+    type_date(page, "#arrived_on", on)
     press_on(page, "#muac_mm")
     expect(page.locator("#arrived")).to_be_visible()
     expect(page.locator("#arrival-done")).to_contain_text("111 mm")
     no_sideways_scroll(page)
 
-    # Registered from the screening: names, sex, age, village and caregiver are filled in.
+
+def register(page: Page) -> None:
+    """Registered from the screening: names, sex, age, village and caregiver are filled in."""
     press_on(page, "#register-child")
     expect(page.locator("#from-referral")).to_contain_text("Fanta Kantéchaîne")
     expect(page.locator("#given_name")).to_have_value("Fanta")
@@ -122,21 +126,25 @@ def test_screening_to_first_visit_by_keyboard_on_a_phone(phone: Page, live_serve
     expect(page.locator("#registered")).to_be_visible()
     no_sideways_scroll(page)
 
-    # Admitted with the MUAC measured at arrival.
+
+def admit(page: Page, on: date) -> None:
+    """Admitted with the MUAC measured at arrival, on the day of arrival."""
     press_on(page, "#admit-child")
     expect(page.locator("#muac_mm")).to_have_value("111")
-    expect(page.locator("#admitted_on")).to_have_value(week_ago.isoformat())
+    expect(page.locator("#admitted_on")).to_have_value(on.isoformat())
     type_into(page, "#weight_kg", "8,1")
     type_into(page, "#height_cm", "76")
     tab_to(page, "#appetite_test_passed")
-    page.keyboard.press("ArrowDown")  # "Réussi"
+    page.keyboard.press("ArrowDown")  # "passed"
     expect(page.locator("#appetite_test_passed")).to_have_value("true")
     press_on(page, "#weight_kg")
     expect(page.locator("#result")).to_be_visible()
     expect(page.locator("h1")).to_contain_text("Fanta Kantéchaîne")
     no_sideways_scroll(page)
 
-    # The first visit, on the child's card.
+
+def first_visit(page: Page) -> None:
+    """The first visit, recorded on the child's card, which then shows it."""
     form = "#visit-form"
     type_into(page, f"{form} #weight_kg", "8,3")
     type_into(page, f"{form} #muac_mm", "113")
@@ -147,3 +155,14 @@ def test_screening_to_first_visit_by_keyboard_on_a_phone(phone: Page, live_serve
     expect(visits.nth(1)).to_contain_text("113")
     expect(page.locator("h1")).to_contain_text("Fanta Kantéchaîne")
     no_sideways_scroll(page)
+
+
+def test_screening_to_first_visit_by_keyboard_on_a_phone(phone: Page, live_server: str) -> None:
+    week_ago = today() - timedelta(days=7)
+    sign_in(phone, live_server)
+    screen(phone, live_server, week_ago)
+    arrive(phone, week_ago)
+    register(phone)
+    admit(phone, week_ago)
+    first_visit(phone)
+    assert "/nutrition/episodes/" in phone.url

@@ -232,4 +232,5 @@ class TracingFormContext(FormState):
 
     actor: Actor | None = None
     episode: EpisodeRead | None = None
-    outcomes: list[Any] = field(default_factory=list)
+    #: The choices of each select (``outcome``), as the community and care form macros read.
+    options: dict[str, list[Any]] = field(default_factory=dict)

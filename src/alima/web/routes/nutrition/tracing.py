@@ -47,7 +47,7 @@ def _form(
     context = TracingFormContext(
         actor=actor,
         episode=service.get_episode(session, episode_id, actor=actor),
-        outcomes=[Option(o.value, gettext(o.label)) for o in TracingOutcome],
+        options={"outcome": [Option(o.value, gettext(o.label)) for o in TracingOutcome]},
         values=posted.values,
     )
     return show(request, "nutrition/tracing_form.html", context, posted)
