@@ -112,9 +112,7 @@ def test_referral_registers_admits_and_keeps_child_and_episode(
         row = session.get(Referral, referral_id)
         assert row is not None and row.screening.patient_id == patient.id
         details = set(
-            session.scalars(
-                select(AuditEvent.detail).where(AuditEvent.entity_id == referral_id)
-            )
+            session.scalars(select(AuditEvent.detail).where(AuditEvent.entity_id == referral_id))
         )
     assert {"child linked", "admitted"} <= details
 

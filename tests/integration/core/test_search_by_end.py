@@ -29,9 +29,11 @@ def _make(session: Session, world: World) -> list[Patient]:
         return made
 
 
-def _search(session: Session, world: World, q: str, **page: int) -> tuple[list[str], int]:
+def _search(
+    session: Session, world: World, q: str, *, limit: int = 50, offset: int = 0
+) -> tuple[list[str], int]:
     found = service.search_patients(
-        session, PatientFilter(q=q, **page), actor=world.actors["clinician_a"]
+        session, PatientFilter(q=q, limit=limit, offset=offset), actor=world.actors["clinician_a"]
     )
     return [p.identifier for p in found.items], found.total
 
@@ -67,9 +69,7 @@ def test_pages_add_up_to_the_total_and_each_name_shown_is_audited(
         audited = session.scalar(
             select(func.count())
             .select_from(AuditEvent)
-            .where(
-                AuditEvent.detail == f"{LIST_READ}search", AuditEvent.entity_type == "patient"
-            )
+            .where(AuditEvent.detail == f"{LIST_READ}search", AuditEvent.entity_type == "patient")
         )
         assert (session.scalar(select(func.count()).select_from(AuditEvent)) or 0) > audited_before
     assert audited is not None and audited >= total

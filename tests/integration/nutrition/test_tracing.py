@@ -75,7 +75,7 @@ def test_partner_without_patient_reads_gets_no_list(session: Session, world: Wor
 
 
 @pytest.mark.parametrize(
-    ("outcome", "place", "status", "exit_outcome"),
+    "case",
     [
         (TracingOutcome.FOUND_BACK, False, "open", None),
         (TracingOutcome.DIED, False, "closed", "died"),
@@ -85,13 +85,9 @@ def test_partner_without_patient_reads_gets_no_list(session: Session, world: Wor
     ],
 )
 def test_tracing_outcome_feeds_the_exit(
-    session: Session,
-    world: World,
-    outcome: TracingOutcome,
-    place: bool,
-    status: str,
-    exit_outcome: str | None,
+    session: Session, world: World, case: tuple[TracingOutcome, bool, str, str | None]
 ) -> None:
+    outcome, place, status, exit_outcome = case
     episode_id = _admit(session, world, 10)
     data = TracingCreate(
         outcome=outcome,
@@ -99,9 +95,7 @@ def test_tracing_outcome_feeds_the_exit(
         transfer_place_code=world.facility_b.code if place else None,
         note="visite à domicile",
     )
-    traced = service.record_tracing(
-        session, episode_id, data, actor=world.actors["clinician_a"]
-    )
+    traced = service.record_tracing(session, episode_id, data, actor=world.actors["clinician_a"])
     assert traced.outcome is outcome and traced.traced_on == today()
     episode = service.get_episode(session, episode_id, actor=world.actors["clinician_a"])
     assert (episode.status, episode.outcome) == (status, exit_outcome)
