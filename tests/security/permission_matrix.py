@@ -477,7 +477,7 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
         CARE_WRITERS,
         scoped=True,
         expect=409,
-        code="a déjà un épisode nutritionnel ouvert",
+        code="a déjà un épisode nutritionnel en cours",
         because="the matrix's referred child is in treatment already: access passes, a second"
         " admission is refused",
         form=lambda t: {**_measurement(t), "appetite_test_passed": "yes"},
