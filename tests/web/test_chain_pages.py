@@ -30,7 +30,8 @@ def test_search_pages_add_up_to_the_count(
     url = "/patients?q=-zz"  # the end of the identifiers
     while url:
         page = HTMLParser(client.get(url).text)
-        assert "25 patients trouvés" in page.css_first("#result-count").text()
+        count = page.css_first("#result-count")
+        assert count is not None and "25 patients trouvés" in count.text()
         seen += [td.text() for td in page.css("table.list tbody tr td:nth-child(2)")]
         following = page.css_first("#next-page")
         url = following.attributes.get("href") or "" if following else ""
@@ -117,4 +118,5 @@ def test_close_is_offered_only_after_the_set_days(
     assert response.status_code == 303
     screening = HTMLParser(client.get(response.headers["location"]).text)
     assert screening.css_first("#closed") is not None
-    assert screening.css_first("#referral-status").attributes["data-status"] == "not_arrived"
+    status = screening.css_first("#referral-status")
+    assert status is not None and status.attributes["data-status"] == "not_arrived"
