@@ -234,6 +234,8 @@ def treat_page_values(session: Session, world: World) -> dict[str, str]:
                 "child_age_months": 20,
                 "village": "Pogo",
                 "muac_mm": 109,
+                # The child is registered: the referral's admission page opens.
+                "patient_id": str(world.patient_a.id),
             }
         ),
         actor=clinician,
@@ -295,6 +297,8 @@ def treat_security_targets(
                     "child_age_months": 20,
                     "village": "Pogo",
                     "muac_mm": 109,
+                    # The referred child is known: admission routes open its form.
+                    "patient_id": patient_id,
                 }
             ),
             actor=actor,

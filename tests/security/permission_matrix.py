@@ -258,6 +258,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/nutrition/episodes/{episode_id}/exit"): Rule(
         PATIENT_WRITERS, scoped=True, form=lambda t: {"outcome": "defaulted"}
     ),
+    ("GET", "/nutrition/tracing"): Rule(PATIENT_READERS),
+    ("GET", "/nutrition/episodes/{episode_id}/tracing"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", "/nutrition/episodes/{episode_id}/tracing"): Rule(
+        PATIENT_WRITERS, scoped=True, form=lambda t: {"outcome": "found_back"}
+    ),
     ("GET", "/nutrition/reports/monthly"): Rule(
         SIGNED_IN, scoped=True, query=lambda t: {"place": t["place_code"], "month": t["month"]}
     ),
@@ -489,6 +494,36 @@ TREAT_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/community/referrals/{referral_id}/arrival"): Rule(CARE_WRITERS, scoped=True),
     ("POST", "/community/referrals/{referral_id}/arrival"): Rule(
         CARE_WRITERS, scoped=True, form=lambda t: {"muac_mm": "110", "admitted": "yes"}
+    ),
+    ("GET", "/community/referrals/{referral_id}/register"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/community/referrals/{referral_id}/register"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        expect=422,
+        code="Un autre enfant est déjà lié à cette référence",
+        because="the matrix's referral names its child already: access passes, the link is refused",
+        form=_register,
+    ),
+    ("POST", "/community/referrals/{referral_id}/patient"): Rule(
+        CARE_WRITERS, scoped=True, form=lambda t: {"patient_id": t["patient_id"]}
+    ),
+    ("POST", "/community/referrals/{referral_id}/close"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        expect=422,
+        code="comme non arrivée que",
+        because="the matrix's referral was issued today: access passes, closing it is too early",
+        form=lambda t: {"reason": "famille partie"},
+    ),
+    ("GET", "/community/referrals/{referral_id}/admit"): Rule(CARE_WRITERS, scoped=True),
+    ("POST", "/community/referrals/{referral_id}/admit"): Rule(
+        CARE_WRITERS,
+        scoped=True,
+        expect=409,
+        code="a déjà un épisode nutritionnel en cours",
+        because="the matrix's referred child is in treatment already: access passes, a second"
+        " admission is refused",
+        form=lambda t: {**_measurement(t), "appetite_test_passed": "yes"},
     ),
     ("GET", "/community/statistics"): Rule(
         SIGNED_IN, scoped=True, query=lambda t: {"place_code": t["place_code"]}

@@ -14,18 +14,29 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 #: Where every crawl starts: the home page and the main menu's pages.
-STARTS = ("/", "/patients", "/nutrition", "/care", "/community", "/impact")
+STARTS = (
+    "/",
+    "/patients",
+    "/nutrition",
+    "/nutrition/tracing",
+    "/care",
+    "/care/mobile",
+    "/community",
+    "/community/referrals",
+    "/impact",
+)
 #: Links the crawl never follows: signing out, switching language (a redirect that sets a
 #: cookie), static files.
 SKIPPED = re.compile(r"^/(logout|lang/|static/)")
-MAX_URLS = 400
+MAX_URLS = 600
 #: Rows of a list repeat one link shape; a few of each are enough.
 PER_PATTERN = 3
 IDENTIFIER = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|\d+",
     re.IGNORECASE,
 )
-BROKEN = {403, 404}
+#: A start page a role may not open is refused, not broken (the menu does not offer it).
+START_REFUSED = {401, 403, 404}
 REDIRECTS = {301, 302, 303, 307, 308}
 HOST = "crawl.invalid"
 
@@ -50,6 +61,15 @@ class Crawl:
     pages: list[str] = field(default_factory=list)
     html_pages: list[str] = field(default_factory=list)
     broken: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Links found but not followed when the budget ran out (0: nothing left unchecked).
+    unchecked: int = 0
+
+
+def broken_status(source: str, status: int) -> bool:
+    """Any 4xx or 5xx answer to a link a page showed; a start page may be refused."""
+    if source == "(menu)":
+        return status >= 500 or (status >= 400 and status not in START_REFUSED)
+    return status >= 400
 
 
 def same_site_link(page: str, href: str) -> str | None:
@@ -100,8 +120,10 @@ def crawl(
         source, url = queue.popleft()
         answer = fetch(url)
         result.pages.append(url)
-        if answer.status in BROKEN or answer.status >= 500:
+        if broken_status(source, answer.status):
             result.broken.append((source, url, answer.status))
+            continue
+        if answer.status >= 400:
             continue
         links: list[str] = []
         if answer.status in REDIRECTS and answer.location:
@@ -120,4 +142,5 @@ def crawl(
                 continue
             counts[key(link)] += 1
             queue.append((url, link))
+    result.unchecked = len(queue)
     return result

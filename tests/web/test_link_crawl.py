@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
 
+from alima.core.enums import Role
 from tests.factories.core import World, sign_in
 from tests.web.crawl import STARTS, Fetched, crawl
 from tests.web.test_pages import page_walk_values
@@ -50,10 +51,12 @@ def test_every_link_a_page_shows_works_for_its_reader(
 ) -> None:
     page_walk_values(client, session, world)
     broken: list[tuple[str, str, str, int]] = []
-    for role in ROLES:
+    assert {r for a in world.actors.values() for r in a.roles} == set(Role)  # every role
+    for role in world.users:
         sign_in(client, world.users[role].username)
         found = crawl(client_fetch(client))
         assert len(found.pages) > len(STARTS), (role, len(found.pages))
+        assert found.unchecked == 0, f"{role}: {found.unchecked} links left unchecked"
         broken += [(role, page, link, status) for page, link, status in found.broken]
     assert broken == [], "\n".join(
         f"{role}: {page} -> {link} [{status}]" for role, page, link, status in broken
@@ -75,3 +78,31 @@ def test_recording_at_a_site_is_offered_only_with_a_site_to_choose(
             notice = page.css_first("#no-site")
             assert (notice is None) == has_site, role
             assert notice is None or notice.text().startswith("Aucun site de déplacés"), role
+
+
+def test_field_test_paths_answer_every_role(
+    client: TestClient, session: Session, world: World
+) -> None:
+    """The paths a field test found broken: every arrival link of the community pages (the
+    coordinator's 100 "Enregistrer l'arrivée"), the surgery log offered to partners and
+    researchers, each opens for whoever is shown it, whatever the number of rows."""
+    page_walk_values(client, session, world)
+    for role, user in world.users.items():
+        sign_in(client, user.username)
+        for page in ("/community", "/community/referrals", "/care"):
+            response = client.get(page)
+            assert response.status_code in {200, 403, 404}, (role, page)
+            if response.status_code != 200:
+                continue
+            links = {
+                node.attributes.get("href") or ""
+                for node in HTMLParser(response.text).css("a[href]")
+            }
+            followed = [
+                link
+                for link in links
+                if link.endswith("/arrival") or link.startswith(("/care/surgeries", "/care/mobile"))
+            ]
+            for link in followed:
+                status = client.get(link, follow_redirects=False).status_code
+                assert status == 200, (role, page, link, status)

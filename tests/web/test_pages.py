@@ -106,6 +106,8 @@ PAGES: dict[str, Page] = {
     "/community": Page("clinician_a", ("Awa", "Pogo", "109")),
     "/community/referrals": Page("clinician_a", ("Awa", "Pogo", "{facility_a_name}")),
     "/community/referrals/{referral_id}/arrival": Page("clinician_a", ("Awa", "Pogo", "109")),
+    "/community/referrals/{referral_id}/register": Page("clinician_a", ("Awa", "Pogo")),
+    "/community/referrals/{referral_id}/admit": Page("clinician_a", ("{patient_identifier}",)),
     "/community/screenings/new": Page("clinician_a", ("{facility_a_name}",)),
     "/community/screenings/{screening_id}": Page("clinician_a", ("Awa", "Pogo", "109")),
     "/community/statistics": Page("clinician_a", ("{facility_a_name}",)),
@@ -117,6 +119,8 @@ PAGES: dict[str, Page] = {
     "/login": Page("clinician_a", ('name="username"', 'name="password"')),
     "/nutrition": Page("clinician_a", ("{patient_identifier}",), query="site={facility_a_code}"),
     "/nutrition/episodes/{episode_id}": Page("clinician_a", ("{patient_identifier}", "18")),
+    "/nutrition/episodes/{episode_id}/tracing": Page("clinician_a", ("{patient_identifier}",)),
+    "/nutrition/tracing": Page("clinician_a", ()),
     "/nutrition/episodes/{episode_id}/exit": Page("clinician_a", ("{patient_given_name}",)),
     "/nutrition/reports/monthly": Page(
         "clinician_a",

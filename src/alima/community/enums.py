@@ -29,7 +29,9 @@ class ReferralUrgency(StrEnum):
 
 
 class ReferralStatus(StrEnum):
-    """A referral waits for the child's arrival, then is completed."""
+    """A referral waits for the child's arrival, then is completed or closed as not arrived."""
 
     PENDING = "pending"
     COMPLETED = "completed"
+    #: Closed by staff after the set number of days without the child (with a reason).
+    NOT_ARRIVED = "not_arrived"

@@ -38,3 +38,21 @@ class CommunityError(ErrorCode):
             "(enter the child's identifier first)."
         ),
     )
+    COM_009 = Detail(
+        "referral too recent",
+        N_(
+            "A referral can be closed as not arrived only {days} days after it was issued "
+            "(from {on})."
+        ),
+    )
+    COM_010 = Detail(
+        "referral not waiting", N_("This referral is no longer waiting for the child.")
+    )
+    COM_011 = Detail(
+        "referral has a child",
+        N_("Another child is already linked to this referral."),
+    )
+    COM_012 = Detail(
+        "no child linked",
+        N_("Register the child or link an existing record before the admission."),
+    )

@@ -96,6 +96,7 @@ class Referral(LockedRecordMixin, Base):
                     "completed_by_id",
                 }
             ),
+            "closed_on": frozenset({"status", "closed_on", "closed_reason", "closed_by_id"}),
         }
     )
 
@@ -122,6 +123,12 @@ class Referral(LockedRecordMixin, Base):
     completed_by_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("core_user.id"), nullable=True
     )
+    # Closed as "did not arrive" after the set number of days (ALIMA_REFERRAL_CLOSE_AFTER_DAYS).
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_user.id"), nullable=True
+    )
 
     screening: Mapped[Screening] = relationship(back_populates="referral")
     place: Mapped[Place] = relationship()
@@ -133,6 +140,9 @@ class Referral(LockedRecordMixin, Base):
             name="arrival_muac_range",
         ),
         CheckConstraint(
-            "status = 'pending' OR arrived_on IS NOT NULL", name="completed_has_arrival"
+            "status <> 'completed' OR arrived_on IS NOT NULL", name="completed_has_arrival"
+        ),
+        CheckConstraint(
+            "status <> 'not_arrived' OR closed_on IS NOT NULL", name="not_arrived_has_date"
         ),
     )

@@ -100,3 +100,12 @@ def agreement(
 def overdue(referred_on: date, today: date, settings: ScreeningSettings = DEFAULT_SETTINGS) -> bool:
     """Whether a pending referral has waited longer than the programme allows."""
     return (today - referred_on).days > settings.overdue_days
+
+
+def closable(referred_on: date, today: date, after_days: int) -> bool:
+    """Whether a pending referral may be closed as "did not arrive" (docs/clinical-rules.md §6).
+
+    From ``after_days`` days after the referral; read with the reader's today, so the offer is
+    right whenever the page is read, and nothing is written until a person closes it.
+    """
+    return (today - referred_on).days >= after_days

@@ -95,6 +95,22 @@ class ArrivalCreate(BaseModel):
     nutrition_episode_id: uuid.UUID | None = None
 
 
+class ReferralClose(BaseModel):
+    """Close a referral whose child never arrived, with the reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[Note, Field(min_length=2)]
+
+
+class PatientLink(BaseModel):
+    """Link a registered child, found by a search, to a referral."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    patient_id: uuid.UUID
+
+
 class ReferralRead(BaseModel):
     """A referral and, once completed, what the health centre found."""
 
@@ -107,8 +123,13 @@ class ReferralRead(BaseModel):
     referred_on: date
     overdue: bool
     child_name: str
+    child_given_name: str
+    child_family_name: str | None
+    child_sex: Sex | None
     child_age_months: int
+    caregiver_name: str | None
     village: str
+    screened_on: date
     screener_type: ScreenerType
     community_muac_mm: int
     community_band: MuacBand
@@ -121,6 +142,10 @@ class ReferralRead(BaseModel):
     admitted: bool | None
     nutrition_episode_id: uuid.UUID | None
     patient_id: uuid.UUID | None
+    closed_on: date | None = None
+    closed_reason: str | None = None
+    #: Still pending and old enough to be closed as not arrived (as of the reading day).
+    closable: bool = False
 
 
 class ScreeningRead(BaseModel):

@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         "optima",
         description="Protocol proposed at admission (optima, compas or standard-who-2013).",
     )
+    referral_close_after_days: int = Field(
+        14,
+        ge=1,
+        le=365,
+        description="Days after which a referred child who has not arrived may be closed as "
+        "'did not arrive' (docs/clinical-rules.md §6).",
+    )
     stock_alert_weeks: float = Field(
         4.0,
         ge=0,

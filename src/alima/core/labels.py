@@ -159,6 +159,7 @@ LABELS: dict[str, str] = {
     "routine": N_("Routine"),
     "pending": N_("Waiting for the child"),
     "completed": N_("Child arrived"),
+    "not_arrived": N_("Did not arrive"),
     "red": N_("Red"),
     "yellow": N_("Yellow"),
     "green": N_("Green"),

@@ -379,21 +379,31 @@ def search_patients(
     *,
     tokens: Sequence[str],
     identifier: str,
+    phone: str = "",
     place_path: str | None,
     limit: int,
     offset: int,
 ) -> tuple[list[Patient], int]:
-    """Patients in scope whose folded name contains every token, or whose identifier matches."""
+    """Live patients in scope matching the query, and how many match in all.
+
+    A match: the folded name, or the caregiver's name, contains every token; the identifier
+    starts or ends with ``identifier`` (case-insensitive); the phone contains ``phone``.
+    """
     stmt = _patients_in_scope(paths).where(Patient.deleted_at.is_(None))
     if place_path:
         stmt = stmt.where(Place.path.startswith(place_path, autoescape=True))
     conditions = []
     if tokens:
         conditions.append(and_(*(Patient.search_name.contains(t, autoescape=True) for t in tokens)))
+        caregiver = func.lower(func.coalesce(Patient.caregiver_name, ""))
+        conditions.append(and_(*(caregiver.contains(t, autoescape=True) for t in tokens)))
     if identifier:
-        conditions.append(
-            func.upper(Patient.identifier).startswith(identifier.upper(), autoescape=True)
-        )
+        upper = func.upper(Patient.identifier)
+        conditions.append(upper.startswith(identifier.upper(), autoescape=True))
+        conditions.append(upper.endswith(identifier.upper(), autoescape=True))
+    if phone:
+        digits = func.replace(func.replace(func.coalesce(Patient.phone, ""), " ", ""), "-", "")
+        conditions.append(digits.contains(phone, autoescape=True))
     if conditions:
         stmt = stmt.where(or_(*conditions))
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

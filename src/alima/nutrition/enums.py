@@ -99,6 +99,15 @@ class Outcome(LabelledEnum):
     TRANSFER_OUT = "transfer_out"
 
 
+class TracingOutcome(LabelledEnum):
+    """What a tracing visit found (docs/clinical-rules.md §4.2)."""
+
+    FOUND_BACK = "found_back"
+    MOVED = "moved"
+    DIED = "died"
+    REFUSED = "refused"
+
+
 class EpisodeStatus(LabelledEnum):
     """Whether an episode still accepts visits."""
 
@@ -256,6 +265,12 @@ _OEDEMA_GRADES: dict[Oedema, int] = {
 }
 
 _LABELS: dict[type[LabelledEnum], dict[str, str]] = {
+    TracingOutcome: {
+        TracingOutcome.FOUND_BACK: N_("Found, coming back to care"),
+        TracingOutcome.MOVED: N_("Moved away"),
+        TracingOutcome.DIED: N_("Died"),
+        TracingOutcome.REFUSED: N_("Refuses to come back"),
+    },
     ProtocolKind: {
         ProtocolKind.STANDARD: N_("Standard protocol (WHO 2013 / national)"),
         ProtocolKind.OPTIMA: N_("OptiMA"),
@@ -388,6 +403,7 @@ LABELLED_ENUMS: tuple[type[LabelledEnum], ...] = (
     Band,
     AdmissionCriterion,
     Outcome,
+    TracingOutcome,
     EpisodeStatus,
     ReferralDecision,
     AdmissionDecision,

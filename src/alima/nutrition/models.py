@@ -192,3 +192,33 @@ class Visit(LockedRecordMixin, Base):
         ),
         CheckConstraint("sachets_given >= 0", name="sachets_positive"),
     )
+
+
+class Tracing(LockedRecordMixin, Base):
+    """A home visit to a child who missed a visit or defaulted, and what the tracer found.
+
+    The outcome feeds the episode's exit (docs/clinical-rules.md §4.2): died closes it as died,
+    moved as transferred out, refused as defaulted; found and back leaves the child in care.
+    """
+
+    __tablename__ = "nutrition_tracing"
+    __sync__ = Sync.site(patient="patient_id")
+    __period_lock__ = PeriodLock(dates={"traced_on": None})
+
+    episode_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), index=True
+    )
+    patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"))
+    # The episode's site, where the tracing is counted.
+    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
+    traced_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    episode: Mapped[Episode] = relationship()
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("outcome IN ('found_back', 'moved', 'died', 'refused')", name="outcome"),
+        Index("ix_nutrition_tracing_place_traced", "place_id", "traced_on"),
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
 from alima.core.repository import find_by_id, in_paths, list_of_patient, patient_not_deleted
-from alima.nutrition.models import Episode, ProtocolOverride, Visit
+from alima.nutrition.models import Episode, ProtocolOverride, Tracing, Visit
 
 
 def _place_in(paths: Sequence[str]) -> ColumnElement[bool]:
@@ -183,6 +183,36 @@ def open_episodes_at(session: Session, paths: Sequence[str]) -> list[Episode]:
             .order_by(Episode.next_visit_on, Episode.admitted_on)
         )
     )
+
+
+def defaulted_since(session: Session, paths: Sequence[str], start: date) -> list[Episode]:
+    """Episodes recorded as closed as defaulted from ``start`` at sites inside ``paths``."""
+    return list(
+        session.scalars(
+            select(Episode)
+            .join(Place, Place.id == Episode.place_id)
+            .where(
+                _place_in(paths),
+                Episode.status == "closed",
+                Episode.outcome == "defaulted",
+                Episode.closed_on >= start,
+                _live(),
+            )
+            .options(selectinload(Episode.patient))
+        )
+    )
+
+
+def latest_tracings(session: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Tracing]:
+    """The latest live tracing visit of each episode of ``episode_ids`` that has one."""
+    if not episode_ids:
+        return {}
+    rows = session.scalars(
+        select(Tracing)
+        .where(Tracing.episode_id.in_(episode_ids), Tracing.deleted_at.is_(None))
+        .order_by(Tracing.traced_on, Tracing.created_at)
+    )
+    return {t.episode_id: t for t in rows}
 
 
 # --- monthly report -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from alima.core.types import Note, PlaceCode
-from alima.nutrition.enums import Oedema, Outcome, ReferralDecision
+from alima.nutrition.enums import Oedema, Outcome, ReferralDecision, TracingOutcome
 
 WeightKg = Annotated[float, Field(gt=0, le=250)]
 HeightCm = Annotated[float, Field(gt=0, le=250)]
@@ -271,3 +271,47 @@ class MonthlyReport(BaseModel):
     rutf_sachets_given: int
     next_month_rutf_sachets: int
     medical_transfers_in_denominator: bool
+
+
+class TracingCreate(BaseModel):
+    """What the tracing visit to an absent child found (docs/clinical-rules.md §4.2)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: TracingOutcome
+    traced_on: date | None = Field(None, ge=date(2000, 1, 1), description="Default: today.")
+    transfer_place_code: PlaceCode | None = Field(
+        None, description="Moved: the service point now treating the child, if known."
+    )
+    note: Note | None = None
+    confirm_death: bool = Field(
+        False, description="Required for the outcome died: the death was checked."
+    )
+
+
+class TracingRead(BaseModel):
+    """A recorded tracing visit."""
+
+    id: uuid.UUID
+    episode_id: uuid.UUID
+    traced_on: date
+    outcome: TracingOutcome
+    note: str | None
+
+
+class TracingRow(BaseModel):
+    """A child to trace: missed a visit, or defaulted this month, as of the reading day."""
+
+    episode_id: uuid.UUID
+    patient_id: uuid.UUID
+    patient_name: str
+    patient_identifier: str
+    caregiver_name: str | None
+    village: str | None
+    phone: str | None
+    place_name: str
+    state: str
+    missed_visits: int
+    last_visit_on: date
+    defaulted_on: date | None
+    last_tracing: TracingRead | None

@@ -1,6 +1,7 @@
 """Typed page contexts: what each template receives (templates compute nothing)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from alima.core.access import Actor
 from alima.core.schemas import (
@@ -11,7 +12,7 @@ from alima.core.schemas import (
     PatientSummary,
     PlaceRead,
 )
-from alima.nutrition.schemas import CaseloadRead, EpisodeRead, MonthlyReport
+from alima.nutrition.schemas import CaseloadRead, EpisodeRead, MonthlyReport, TracingRow
 from alima.stock.schemas import StockAlert
 from alima.web.charts import Chart
 from alima.web.nutrition_format import RationView
@@ -55,6 +56,10 @@ class RegisterContext(FormState):
     places: list[PlaceRead]
     duplicate_message: str | None = None
     duplicates: list[PatientSummary] = field(default_factory=list)
+    #: Where the form posts (a referred child registers from the referral, linked to it).
+    action: str = "/patients/new"
+    #: The referral the child comes from, shown above the form.
+    referral_child: str = ""
 
 
 @dataclass
@@ -65,6 +70,11 @@ class SearchContext:
     q: str
     results: Page[PatientSummary] | None
     can_register: bool
+    #: Rank of the first and last patient shown, and links to the pages around (paging).
+    first: int = 0
+    last: int = 0
+    previous_url: str = ""
+    next_url: str = ""
 
 
 @dataclass
@@ -159,6 +169,8 @@ class AdmissionContext(FormState):
     protocols: list[tuple[str, str]]
     oedema_choices: list[tuple[str, str]]
     needs_confirmation: bool = False
+    #: Where the form posts: the patient's admission, or the referral's (which keeps the link).
+    action: str = ""
 
 
 @dataclass
@@ -180,6 +192,7 @@ class CaseloadContext:
     caseload: CaseloadRead | None
     band_labels: dict[str, str]
     band_classes: dict[str, str]
+    can_trace: bool = False
 
 
 @dataclass
@@ -200,3 +213,24 @@ class ReportContext:
     month_error: str | None = None
     #: The latest month that can be chosen (the current one, in progress).
     latest_month: str = ""
+
+
+@dataclass
+class TracingContext:
+    """Children to trace (missed a visit, or defaulted this month), as of today."""
+
+    actor: Actor
+    rows: list[TracingRow]
+    just_saved: bool = False
+    #: The reader may record tracing visits (writes patient data somewhere).
+    can_record: bool = False
+
+
+@dataclass
+class TracingFormContext(FormState):
+    """The outcome of a tracing visit."""
+
+    actor: Actor | None = None
+    episode: EpisodeRead | None = None
+    #: The choices of each select (``outcome``), as the community and care form macros read.
+    options: dict[str, list[Any]] = field(default_factory=dict)

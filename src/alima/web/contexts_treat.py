@@ -74,6 +74,9 @@ class ScreeningContext:
     just_saved: bool
     just_arrived: bool
     can_complete: bool
+    just_closed: bool = False
+    #: The actor works at the referral's health centre: the arrival page (register, admit) opens.
+    can_follow: bool = False
 
 
 @dataclass
@@ -88,9 +91,16 @@ class ReferralsContext:
 
 @dataclass
 class ArrivalContext(FormContext):
-    """The arrival of a referred child at the health centre."""
+    """A referral at the health centre: the arrival, then the child's record and admission.
+
+    ``candidates`` are the registered children matching ``q`` (a search from the page, to link
+    one instead of registering); ``just`` says which step was just saved.
+    """
 
     referral: ReferralRead | None = None
+    q: str = ""
+    candidates: list[PatientSummary] | None = None
+    just: str = ""
 
 
 @dataclass

@@ -40,8 +40,10 @@ def _child_name(screening: Screening) -> str:
     return " ".join(n for n in (screening.child_given_name, screening.child_family_name) if n)
 
 
-def referral_read(referral: Referral, on: date) -> ReferralRead:
-    """The DTO of a referral, overdue as of ``on``."""
+def referral_read(
+    referral: Referral, on: date, close_after_days: int | None = None
+) -> ReferralRead:
+    """The DTO of a referral, overdue (and closable after ``close_after_days``) as of ``on``."""
     screening = referral.screening
     pending = referral.status == ReferralStatus.PENDING.value
     return dto(
@@ -51,8 +53,16 @@ def referral_read(referral: Referral, on: date) -> ReferralRead:
         place_code=referral.place.code,
         place_name=referral.place.name,
         overdue=pending and rules.overdue(referral.referred_on, on),
+        closable=pending
+        and close_after_days is not None
+        and rules.closable(referral.referred_on, on, close_after_days),
         child_name=_child_name(screening),
+        child_given_name=screening.child_given_name,
+        child_family_name=screening.child_family_name,
+        child_sex=screening.child_sex,
         child_age_months=screening.child_age_months,
+        caregiver_name=screening.caregiver_name,
+        screened_on=screening.screened_on,
         village=screening.village,
         screener_type=ScreenerType(screening.screener_type),
         community_muac_mm=screening.muac_mm,

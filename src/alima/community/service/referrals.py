@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,8 @@ from alima.community.errors import CommunityError
 from alima.community.models import Referral
 from alima.community.schemas import (
     ArrivalCreate,
+    PatientLink,
+    ReferralClose,
     ReferralRead,
 )
 from alima.community.service.common import (
@@ -26,9 +29,16 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import RuleViolation
+from alima.core.models import Patient
+from alima.core.repository import find_patient
+from alima.core.schemas import PatientCreate, PatientRead
+from alima.core.service import patients as patient_service
 from alima.core.service.common import audit_denied, get_or_404, not_found
 from alima.core.time import today
 from alima.growth.muac import MuacBand
+from alima.nutrition import service as nutrition_service
+from alima.nutrition.models import Episode
+from alima.nutrition.schemas import AdmissionCreate, VisitResult
 
 ARRIVAL_FIELDS = (
     "status",
@@ -69,9 +79,23 @@ def get_referral(session: Session, referral_id: uuid.UUID, *, actor: Actor) -> R
     )
 
 
-def arrival_form(session: Session, referral_id: uuid.UUID, *, actor: Actor) -> ReferralRead:
-    """The referral whose arrival the actor is about to record (audited read)."""
-    return _open(session, referral_id, actor, lambda r: live_at(actor, r, Permission.PATIENT_WRITE))
+def arrival_form(
+    session: Session, referral_id: uuid.UUID, *, actor: Actor, close_after_days: int | None = None
+) -> ReferralRead:
+    """The referral whose arrival (and the child's registration, admission) the actor records.
+
+    An audited read, at a place where the actor may write; ``closable`` says whether it may be
+    closed as not arrived today (``close_after_days`` after the referral).
+    """
+    return get_or_404(
+        session,
+        actor,
+        referral_id,
+        find=repository.find_referral,
+        read=lambda referral: referral_read(referral, today(), close_after_days),
+        entity_type="community_referral",
+        visible=lambda r: live_at(actor, r, Permission.PATIENT_WRITE),
+    )
 
 
 def _linked_patient(session: Session, actor: Actor, identifier: str) -> uuid.UUID:
@@ -171,7 +195,9 @@ def record_arrival(
     raise not_found()
 
 
-def pending_referrals(session: Session, *, actor: Actor) -> list[ReferralRead]:
+def pending_referrals(
+    session: Session, *, actor: Actor, close_after_days: int | None = None
+) -> list[ReferralRead]:
     """Referrals waiting for the child at the actor's places, oldest first."""
     on = today()
     with session.begin():
@@ -179,4 +205,180 @@ def pending_referrals(session: Session, *, actor: Actor) -> list[ReferralRead]:
             session, actor.paths_for(Permission.PATIENT_READ)
         )
         audit_names(session, actor, "community_referral", referrals, "pending_referrals")
-        return [referral_read(r, on) for r in referrals]
+        return [referral_read(r, on, close_after_days) for r in referrals]
+
+
+def _audit_update(
+    session: Session, actor: Actor, referral: Referral, before: dict[str, object], detail: str
+) -> None:
+    session.flush()
+    record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type="community_referral",
+        entity_id=referral.id,
+        patient_id=referral.patient_id,
+        place_id=referral.place_id,
+        before=before,
+        after=snapshot(referral, LINK_FIELDS),
+        detail=detail,
+    )
+
+
+#: What closing, linking and admitting change on a referral (before and after in the audit).
+LINK_FIELDS = (
+    "status",
+    "closed_on",
+    "closed_reason",
+    "admitted",
+    "patient_id",
+    "nutrition_episode_id",
+)
+
+
+def _writable(session: Session, actor: Actor, referral_id: uuid.UUID) -> Referral | None:
+    """The live referral if the actor may write at its place, else ``None`` (refusal audited)."""
+    referral = repository.find_referral(session, referral_id)
+    if referral is not None and live_at(actor, referral, Permission.PATIENT_WRITE):
+        return referral
+    audit_denied(
+        session,
+        actor,
+        entity_type="community_referral",
+        entity_id=referral_id,
+        patient_id=referral.patient_id if referral else None,
+        place_id=referral.place_id if referral else None,
+    )
+    return None
+
+
+def close_not_arrived(
+    session: Session,
+    referral_id: uuid.UUID,
+    data: ReferralClose,
+    *,
+    actor: Actor,
+    after_days: int,
+) -> ReferralRead:
+    """Close a referral whose child never came as "did not arrive", with a reason (§6).
+
+    Only a pending referral, and only ``after_days`` days after it was issued; the referral
+    stays (a state, not a deletion) and the change is audited.
+    """
+    on = today()
+    with session.begin():
+        referral = _writable(session, actor, referral_id)
+        if referral is not None:
+            if referral.status != ReferralStatus.PENDING.value:
+                raise RuleViolation(CommunityError.COM_010, field="__all__")
+            if not rules.closable(referral.referred_on, on, after_days):
+                raise RuleViolation(
+                    CommunityError.COM_009,
+                    days=str(after_days),
+                    on=str(referral.referred_on + timedelta(days=after_days)),
+                    field="__all__",
+                )
+            before = snapshot(referral, LINK_FIELDS)
+            referral.status = ReferralStatus.NOT_ARRIVED.value
+            referral.closed_on = on
+            referral.closed_reason = data.reason
+            referral.closed_by_id = actor.id
+            _audit_update(session, actor, referral, before, "not arrived")
+            return referral_read(referral, on, after_days)
+    raise not_found()
+
+
+def _link(session: Session, actor: Actor, referral: Referral, patient: Patient) -> None:
+    """Keep ``patient`` as the referred child (the referral and its screening), audited."""
+    if referral.status == ReferralStatus.NOT_ARRIVED.value:
+        raise RuleViolation(CommunityError.COM_010, field="__all__")
+    if referral.patient_id is not None and referral.patient_id != patient.id:
+        raise RuleViolation(CommunityError.COM_011, field="__all__")
+    before = snapshot(referral, LINK_FIELDS)
+    referral.patient_id = patient.id
+    if referral.screening.patient_id is None:
+        referral.screening.patient_id = patient.id
+    _audit_update(session, actor, referral, before, "child linked")
+
+
+def link_patient(
+    session: Session, referral_id: uuid.UUID, data: PatientLink, *, actor: Actor
+) -> ReferralRead:
+    """Link an already registered child (found by a search) to the referral."""
+    with session.begin():
+        referral = _writable(session, actor, referral_id)
+        if referral is not None:
+            patient = find_patient(session, data.patient_id)
+            if (
+                patient is None
+                or patient.deleted_at is not None
+                or not actor.can_at(Permission.PATIENT_READ, patient.place.path)
+            ):
+                raise RuleViolation(CommunityError.COM_008, field="patient_id")
+            _link(session, actor, referral, patient)
+            return referral_read(referral, today())
+    raise not_found()
+
+
+def register_form_values(
+    session: Session, referral_id: uuid.UUID, *, actor: Actor
+) -> tuple[ReferralRead, dict[str, str]]:
+    """The referral and the registration form filled from its screening (audited read)."""
+    referral = arrival_form(session, referral_id, actor=actor)
+    values = {
+        "given_name": referral.child_given_name,
+        "family_name": referral.child_family_name or "",
+        "sex": referral.child_sex.value if referral.child_sex else "",
+        # The age in months at the screening, carried to today (the birth date is an estimate).
+        "estimated_age_months": str(
+            referral.child_age_months + (today() - referral.screened_on).days * 12 // 365
+        ),
+        "caregiver_name": referral.caregiver_name or "",
+        "village": referral.village,
+        "place_code": referral.place_code,
+    }
+    return referral, {k: v for k, v in values.items() if v}
+
+
+def register_referred_child(
+    session: Session, referral_id: uuid.UUID, data: PatientCreate, *, actor: Actor
+) -> PatientRead:
+    """Register the referred child and keep the link, in one transaction.
+
+    The duplicate check of the registration applies (``DuplicateSuspected``): the existing
+    child is then linked from the arrival page instead.
+    """
+
+    def keep(patient: Patient) -> None:
+        referral = repository.find_referral(session, referral_id)
+        if referral is None or not live_at(actor, referral, Permission.PATIENT_WRITE):
+            raise not_found()
+        _link(session, actor, referral, patient)
+
+    return patient_service.register_patient(session, data, actor=actor, then=keep)
+
+
+def admit_referred_child(
+    session: Session, referral_id: uuid.UUID, data: AdmissionCreate, *, actor: Actor
+) -> VisitResult:
+    """Admit the referred child to nutrition care; the referral keeps the episode (one transaction).
+
+    The referral must have recorded the arrival and be linked to this child.
+    """
+
+    def keep(episode: Episode) -> None:
+        referral = repository.find_referral(session, referral_id)
+        if referral is None or not live_at(actor, referral, Permission.PATIENT_WRITE):
+            raise not_found()
+        if (
+            referral.status != ReferralStatus.COMPLETED.value
+            or referral.patient_id != episode.patient_id
+        ):
+            raise RuleViolation(CommunityError.COM_012, field="__all__")
+        before = snapshot(referral, LINK_FIELDS)
+        referral.admitted = True
+        referral.nutrition_episode_id = episode.id
+        _audit_update(session, actor, referral, before, "admitted")
+
+    return nutrition_service.admit_child(session, data, actor=actor, then=keep)

@@ -59,6 +59,8 @@ ESTIMATED_AGE_TOLERANCE_DAYS = 183
 
 #: Shorter queries are searched as names only (an identifier needs at least this many characters).
 MIN_IDENTIFIER_QUERY = 3
+#: A phone number is searched from this many digits.
+MIN_PHONE_QUERY = 4
 
 AUDITED_FIELDS = (
     "given_name",
@@ -162,11 +164,19 @@ def _insert_with_identifier(session: Session, place: Place, fields: dict[str, An
     raise Conflict(CoreError.CORE_009)
 
 
-def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> PatientRead:
+def register_patient(
+    session: Session,
+    data: PatientCreate,
+    *,
+    actor: Actor,
+    then: Callable[[Patient], None] | None = None,
+) -> PatientRead:
     """Register a patient at a service point in the actor's scope.
 
     Raises ``DuplicateSuspected`` when a likely duplicate exists (same names, sex and village,
     birth dates equal, or close when estimated) unless the caller confirmed it is not one.
+    ``then`` runs in the same transaction on the new patient (a referral linking the child):
+    if it refuses, nothing is registered.
     """
     if not actor.can(Permission.PATIENT_WRITE):
         raise Forbidden(CoreError.CORE_002)
@@ -232,6 +242,8 @@ def register_patient(session: Session, data: PatientCreate, *, actor: Actor) -> 
             place_id=place.id,
             after=snapshot(patient, AUDITED_FIELDS),
         )
+        if then is not None:
+            then(patient)
         return _read(patient, on)
 
 
@@ -391,10 +403,16 @@ def _audit_names(session: Session, actor: Actor, patients: Sequence[Patient], de
 def search_patients(
     session: Session, criteria: PatientFilter, *, actor: Actor
 ) -> Page[PatientSummary]:
-    """Find patients in scope by name (accent- and case-insensitive) or identifier."""
+    """Find patients in scope by name, caregiver's name, identifier or its end, or phone.
+
+    Names are accent- and case-insensitive; an identifier matches by its start or its end (the
+    last characters printed on the card); a phone number by its digits.
+    """
     query = criteria.q.strip()
     tokens = [t for t in fold(query).split(" ") if t][:6]
     identifier = query if len(query) >= MIN_IDENTIFIER_QUERY else ""
+    digits = "".join(c for c in query if c.isdigit())
+    phone = digits if len(digits) >= MIN_PHONE_QUERY and len(digits) >= len(query) // 2 else ""
     if not tokens and not identifier:
         return Page[PatientSummary](items=[], total=0, limit=criteria.limit, offset=criteria.offset)
     with session.begin():
@@ -424,6 +442,7 @@ def search_patients(
                 actor.paths_for(Permission.PATIENT_READ),
                 tokens=tokens,
                 identifier=identifier,
+                phone=phone,
                 place_path=place_path,
                 limit=criteria.limit,
                 offset=criteria.offset,

@@ -39,12 +39,14 @@ from alima.nutrition.service.report import (
     monthly_report,
     report_scopes,
 )
+from alima.nutrition.service.tracing import children_to_trace, record_tracing
 from alima.nutrition.service.visits import record_visit
 
 __all__ = [
     "CRITERION_PRIORITY",
     "admit_child",
     "caseload",
+    "children_to_trace",
     "close_defaulters",
     "close_defaulters_at",
     "country_case_definition",
@@ -56,6 +58,7 @@ __all__ = [
     "nutrition_sites",
     "patient_episodes",
     "ration_read",
+    "record_tracing",
     "record_visit",
     "report_scopes",
     "resolve_referral",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -77,11 +77,18 @@ def _refusal(
     return RuleViolation(NutritionError.NUT_003)
 
 
-def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> VisitResult:
+def admit_child(
+    session: Session,
+    data: AdmissionCreate,
+    *,
+    actor: Actor,
+    then: Callable[[Episode], None] = lambda _episode: None,
+) -> VisitResult:
     """Admit a child to outpatient care: criteria, first ration, next visit (docs/clinical-rules.md §1-§3).
 
     The access check and its audit commit first, so a refused attempt is on record; the
     admission itself is one transaction (nothing is half-written when a rule refuses it).
+    ``then`` runs inside it on the new episode (a community referral keeping the link).
     """
     on = data.admitted_on or utc_today()
     not_future(on)
@@ -192,11 +199,18 @@ def admit_child(session: Session, data: AdmissionCreate, *, actor: Actor) -> Vis
         visit = visit_row(episode, data, a, on, decided, is_admission=True, actor=actor)
         session.add(visit)
         session.flush()
-        after = {
-            "protocol": f"{p.code} {p.version}",
-            "band": episode.band,
-            "criteria": episode.admission_criteria,
-            "type": admission_type,
-        }
-        audit_event(session, actor, AuditAction.CREATE, "nutrition_episode", episode, after=after)
+        audit_event(
+            session,
+            actor,
+            AuditAction.CREATE,
+            "nutrition_episode",
+            episode,
+            after={
+                "protocol": f"{p.code} {p.version}",
+                "band": episode.band,
+                "criteria": episode.admission_criteria,
+                "type": admission_type,
+            },
+        )
+        then(episode)
         return visit_result(episode, visit, decided)

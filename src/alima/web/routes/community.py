@@ -3,23 +3,31 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from alima.api.deps import SessionDep
+from alima.api.deps import SessionDep, SettingsDep
 from alima.community import service
 from alima.community.enums import ReferralStatus, ScreenerType, TrainerRole
+from alima.community.errors import CommunityError
 from alima.community.schemas import (
     ArrivalCreate,
+    PatientLink,
     PlaceOption,
+    ReferralClose,
     ReferralRead,
     ScreeningCreate,
     StatisticsFilter,
     TrainingCreate,
 )
 from alima.core.access import Actor
+from alima.core.errors import RuleViolation
 from alima.core.i18n import N_, gettext
+from alima.core.schemas import PatientCreate
+from alima.core.service import patients as patient_service
+from alima.core.time import today
 from alima.nutrition.enums import Oedema
+from alima.web.contexts import RegisterContext
 from alima.web.contexts_treat import (
     ArrivalContext,
     CommunityContext,
@@ -39,8 +47,10 @@ from alima.web.forms import (
     is_refusal,
     submit,
 )
-from alima.web.params import PlacePeriodFilter
+from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render, show
+from alima.web.routes.nutrition.card import ADMISSION, AdmissionPost, admission_page
+from alima.web.routes.patients import REGISTER, RegisterPost, find_patients
 
 router = APIRouter(prefix="/community", default_response_class=HTMLResponse)
 
@@ -49,8 +59,13 @@ TRAINING = WebForm(TrainingCreate, error_page=is_forbidden)
 SCREENING = WebForm(
     ScreeningCreate, omit=("referral_place_code", "patient_id"), error_page=is_forbidden
 )
-#: A referral outside the scope is the error page, whatever the field.
-ARRIVAL = WebForm(ArrivalCreate, omit=("nutrition_episode_id",), error_page=is_refusal)
+#: A referral outside the scope is the error page, whatever the field. The child is linked
+#: from the arrival page (registered or found by a search), never by typing an identifier.
+ARRIVAL = WebForm(
+    ArrivalCreate, omit=("nutrition_episode_id", "patient_identifier"), error_page=is_refusal
+)
+CLOSE = WebForm(ReferralClose, error_page=is_refusal)
+LINK = WebForm(PatientLink, error_page=is_refusal)
 
 
 def _oedema_options() -> list[Option]:
@@ -58,6 +73,10 @@ def _oedema_options() -> list[Option]:
 
 
 ArrivalPost = Annotated[Posted, Depends(ARRIVAL)]
+ClosePost = Annotated[Posted, Depends(CLOSE)]
+LinkPost = Annotated[Posted, Depends(LINK)]
+#: Candidates shown by the search of the arrival page.
+CANDIDATES = 10
 
 
 def _arrivals(referrals: list[ReferralRead], places: list[PlaceOption]) -> frozenset[uuid.UUID]:
@@ -160,25 +179,36 @@ def screening(
     actor: WebActor,
     saved: int = 0,
     arrived: int = 0,
+    closed: int = 0,
 ) -> HTMLResponse:
     """A screening and its referral."""
     result = service.get_screening(session, screening_id, actor=actor)
+    places = service.form_places(session, actor=actor)
     context = ScreeningContext(
         actor=actor,
         screening=result,
         just_saved=saved == 1,
         just_arrived=arrived == 1,
+        just_closed=closed == 1,
         can_complete=result.referral is not None
         and not result.deleted
-        and bool(_arrivals([result.referral], service.form_places(session, actor=actor))),
+        and bool(_arrivals([result.referral], places)),
+        can_follow=result.referral is not None
+        and not result.deleted
+        and result.referral.status == ReferralStatus.COMPLETED
+        and result.referral.place_code in {p.code for p in places},
     )
     return render(request, "community/screening.html", context)
 
 
 @router.get("/referrals", name="community:referrals")
-def referrals(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
+def referrals(
+    request: Request, session: SessionDep, actor: WebActor, settings: SettingsDep
+) -> HTMLResponse:
     """Referred children the health centre is waiting for, oldest first."""
-    pending = service.pending_referrals(session, actor=actor)
+    pending = service.pending_referrals(
+        session, actor=actor, close_after_days=settings.referral_close_after_days
+    )
     context = ReferralsContext(
         actor=actor,
         referrals=pending,
@@ -199,14 +229,58 @@ def _arrival_context(request: Request, values: dict[str, str], actor: WebActor) 
     )
 
 
+def _arrival_page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    referral_id: uuid.UUID,
+    close_after_days: int,
+    posted: Posted,
+    *,
+    q: str = "",
+    just: str = "",
+) -> HTMLResponse:
+    """The referral's page at the health centre: arrival, child's record, admission, closing."""
+    context = _arrival_context(request, posted.values, actor)
+    context.action = f"/community/referrals/{referral_id}/arrival"
+    referral = service.arrival_form(
+        session, referral_id, actor=actor, close_after_days=close_after_days
+    )
+    context.referral = referral
+    context.q = q
+    context.just = just
+    if q.strip() and referral.patient_id is None:
+        found = find_patients(session, actor, q, limit=CANDIDATES)
+        context.candidates = found.items if found else []
+    return show(request, "community/arrival.html", context, posted)
+
+
 @router.get("/referrals/{referral_id}/arrival", name="community:arrival_form")
 def arrival_form(
-    request: Request, referral_id: uuid.UUID, session: SessionDep, actor: WebActor
+    request: Request,
+    referral_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    q: SearchText = "",
+    done: Annotated[str, Query(max_length=20, pattern=r"^[a-z]*$")] = "",
 ) -> HTMLResponse:
-    """The referred child arrived: measure the arm again and decide."""
-    context = _arrival_context(request, {"oedema": "none"}, actor)
-    context.referral = service.arrival_form(session, referral_id, actor=actor)
-    return render(request, "community/arrival.html", context)
+    """The referred child arrived: measure the arm again, register or find the child, admit."""
+    start = {"oedema": "none", "arrived_on": today().isoformat()}
+    return _arrival_page(
+        request,
+        session,
+        actor,
+        referral_id,
+        settings.referral_close_after_days,
+        Posted(start, status=200),
+        q=q,
+        just=done,
+    )
+
+
+def _back(referral_id: uuid.UUID, done: str) -> str:
+    return f"/community/referrals/{referral_id}/arrival?done={done}"
 
 
 @router.post("/referrals/{referral_id}/arrival", name="community:arrival_post")
@@ -215,21 +289,195 @@ def arrival_post(
     referral_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
+    settings: SettingsDep,
     posted: ArrivalPost,
 ) -> Response:
     """Complete the referral, or show the form again with its errors."""
 
     def page(posted: Posted) -> HTMLResponse:
-        context = _arrival_context(request, posted.values, actor)
-        context.referral = service.arrival_form(session, referral_id, actor=actor)
-        return show(request, "community/arrival.html", context, posted)
+        return _arrival_page(
+            request, session, actor, referral_id, settings.referral_close_after_days, posted
+        )
 
     return submit(
         ARRIVAL,
         posted,
         lambda data: service.record_arrival(session, referral_id, data, actor=actor),
         page,
-        then=lambda done: f"/community/screenings/{done.screening_id}?arrived=1",
+        then=_back(referral_id, "arrival"),
+    )
+
+
+@router.post("/referrals/{referral_id}/patient", name="community:link_post")
+def link_post(
+    request: Request,
+    referral_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    posted: LinkPost,
+) -> Response:
+    """Link a registered child, found by the search of the arrival page, to the referral."""
+
+    def page(posted: Posted) -> HTMLResponse:
+        return _arrival_page(
+            request, session, actor, referral_id, settings.referral_close_after_days, posted
+        )
+
+    return submit(
+        LINK,
+        posted,
+        lambda data: service.link_patient(session, referral_id, data, actor=actor),
+        page,
+        then=_back(referral_id, "linked"),
+    )
+
+
+@router.post("/referrals/{referral_id}/close", name="community:close_post")
+def close_post(
+    request: Request,
+    referral_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+    posted: ClosePost,
+) -> Response:
+    """Close a referral whose child never arrived, with the reason."""
+    days = settings.referral_close_after_days
+
+    def page(posted: Posted) -> HTMLResponse:
+        return _arrival_page(request, session, actor, referral_id, days, posted)
+
+    return submit(
+        CLOSE,
+        posted,
+        lambda data: service.close_not_arrived(
+            session, referral_id, data, actor=actor, after_days=days
+        ),
+        page,
+        then=lambda closed: f"/community/screenings/{closed.screening_id}?closed=1",
+    )
+
+
+def _register_page(
+    session: SessionDep,
+    actor: Actor,
+    referral_id: uuid.UUID,
+    posted: Posted | None,
+) -> tuple[RegisterContext, Posted]:
+    referral, start = service.register_form_values(session, referral_id, actor=actor)
+    context = RegisterContext(
+        actor=actor,
+        places=patient_service.registration_places(session, actor=actor),
+        values=posted.values if posted else start,
+        action=f"/community/referrals/{referral_id}/register",
+        referral_child=referral.child_name,
+    )
+    return context, posted or Posted(start, status=200)
+
+
+@router.get("/referrals/{referral_id}/register", name="community:register_form")
+def register_form(
+    request: Request, referral_id: uuid.UUID, session: SessionDep, actor: WebActor
+) -> HTMLResponse:
+    """Register the referred child, the form filled from the community screening."""
+    context, posted = _register_page(session, actor, referral_id, None)
+    return show(request, "patients/register.html", context, posted)
+
+
+@router.post("/referrals/{referral_id}/register", name="community:register_post")
+def register_post(
+    request: Request,
+    referral_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    posted: RegisterPost,
+) -> Response:
+    """Register the child and link it to the referral, or show the form or the duplicates."""
+    context, _ = _register_page(session, actor, referral_id, posted)
+
+    def save(data: PatientCreate) -> str:
+        service.register_referred_child(session, referral_id, data, actor=actor)
+        return _back(referral_id, "registered")
+
+    try:
+        return submit(
+            REGISTER,
+            posted,
+            save,
+            lambda p: show(request, "patients/register.html", context, p),
+        )
+    except patient_service.DuplicateSuspected as exc:
+        context.duplicate_message = exc.warning.message
+        context.duplicates = exc.warning.candidates
+        return render(request, "patients/register.html", context, status_code=409)
+
+
+def _referred_patient(session: SessionDep, actor: Actor, referral_id: uuid.UUID) -> ReferralRead:
+    referral = service.arrival_form(session, referral_id, actor=actor)
+    if referral.patient_id is None:
+        raise RuleViolation(CommunityError.COM_012)
+    return referral
+
+
+@router.get("/referrals/{referral_id}/admit", name="community:admit_form")
+def admit_form(
+    request: Request,
+    referral_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    """Admit the referred child, the form filled with the arm measured at arrival."""
+    referral = _referred_patient(session, actor, referral_id)
+    start = {
+        "admitted_on": (referral.arrived_on or today()).isoformat(),
+        "protocol_code": settings.nutrition_default_protocol,
+        "oedema": (referral.arrival_oedema or Oedema.NONE).value,
+    }
+    if referral.arrival_muac_mm is not None:
+        start["muac_mm"] = str(referral.arrival_muac_mm)
+    assert referral.patient_id is not None  # noqa: S101 - checked by _referred_patient
+    return admission_page(
+        request,
+        actor,
+        referral.patient_id,
+        session,
+        Posted(start, status=200),
+        action=f"/community/referrals/{referral_id}/admit",
+    )
+
+
+@router.post("/referrals/{referral_id}/admit", name="community:admit_post")
+def admit_post(
+    request: Request,
+    referral_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    posted: AdmissionPost,
+) -> Response:
+    """Admit the child; the referral keeps the episode. The card opens for the first visit."""
+    referral = _referred_patient(session, actor, referral_id)
+    patient_id = referral.patient_id
+    assert patient_id is not None  # noqa: S101 - checked by _referred_patient
+
+    def page(posted: Posted) -> HTMLResponse:
+        return admission_page(
+            request,
+            actor,
+            patient_id,
+            session,
+            posted,
+            action=f"/community/referrals/{referral_id}/admit",
+        )
+
+    return submit(
+        ADMISSION,
+        posted,
+        lambda data: service.admit_referred_child(session, referral_id, data, actor=actor),
+        page,
+        then=lambda result: f"/nutrition/episodes/{result.episode_id}?saved=1",
+        patient_id=patient_id,
     )
 
 

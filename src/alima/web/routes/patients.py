@@ -2,8 +2,9 @@
 
 import uuid
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep
@@ -36,27 +37,46 @@ REGISTER = WebForm(PatientCreate, kept=300, refused=form_error, error_page=is_fo
 RegisterPost = Annotated[Posted, Depends(REGISTER)]
 
 
-def find_patients(session: SessionDep, actor: Actor, q: str) -> Page[PatientSummary] | None:
+#: Patients shown on one page of search results.
+PAGE_SIZE = 20
+#: Query parameter of the first result shown (paging).
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+def find_patients(
+    session: SessionDep, actor: Actor, q: str, *, offset: int = 0, limit: int = 50
+) -> Page[PatientSummary] | None:
     """The patients in scope matching ``q`` (``None`` when nothing was typed)."""
-    criteria = PatientFilter(q=q)
+    criteria = PatientFilter(q=q, offset=offset, limit=limit)
     return service.search_patients(session, criteria, actor=actor) if q.strip() else None
+
+
+def _page_link(q: str, offset: int) -> str:
+    return f"/patients?{urlencode({'q': q, 'offset': offset})}"
 
 
 @router.get("", name="patients:search")
 def search(
-    request: Request, session: SessionDep, actor: WebActor, q: SearchText = ""
+    request: Request, session: SessionDep, actor: WebActor, q: SearchText = "", offset: Offset = 0
 ) -> HTMLResponse:
-    """Search by name or identifier; accents and case do not matter."""
-    results = find_patients(session, actor, q)
+    """Search by name, caregiver, identifier (or its last characters) or phone, page by page."""
+    results = find_patients(session, actor, q, offset=offset, limit=PAGE_SIZE)
     context = SearchContext(
         actor=actor, q=q, results=results, can_register=actor.can(Permission.PATIENT_WRITE)
     )
+    if results is not None and results.items:
+        context.first = offset + 1
+        context.last = offset + len(results.items)
+        if offset > 0:
+            context.previous_url = _page_link(q, max(0, offset - PAGE_SIZE))
+        if context.last < results.total:
+            context.next_url = _page_link(q, context.last)
     return render(request, "patients/search.html", context)
 
 
 @router.get("/new", name="patients:register")
 def register_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """The registration form."""
+    """The registration form (a referred child registers from the referral's arrival page)."""
     places = service.registration_places(session, actor=actor)
     values = {"place_code": places[0].code} if len(places) == 1 else {}
     return render(

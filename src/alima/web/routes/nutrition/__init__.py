@@ -6,8 +6,9 @@ card shows the band colour, the ration with its arithmetic and the next visit da
 
 from fastapi import APIRouter
 
-from alima.web.routes.nutrition import card, reports
+from alima.web.routes.nutrition import card, reports, tracing
 
 router = APIRouter()
 router.include_router(card.router)
 router.include_router(reports.router)
+router.include_router(tracing.router)

@@ -104,13 +104,21 @@ def caseload(
         caseload=load,
         band_labels={b: fmt.band_label(b) for b in fmt.BAND_CLASS},
         band_classes=fmt.BAND_CLASS,
+        can_trace=actor.can(Permission.PATIENT_READ),
     )
     return render(request, "nutrition/caseload.html", context)
 
 
-def _admission_page(
-    request: Request, actor: Actor, patient_id: uuid.UUID, session: SessionDep, posted: Posted
+def admission_page(
+    request: Request,
+    actor: Actor,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    posted: Posted,
+    *,
+    action: str = "",
 ) -> HTMLResponse:
+    """The admission form of a patient, posting to ``action`` (default: the patient's)."""
     patient = patient_service.get_patient(session, patient_id, actor=actor)
     context = AdmissionContext(
         actor=actor,
@@ -121,8 +129,12 @@ def _admission_page(
         oedema_choices=oedema_choices(),
         values=posted.values,
         needs_confirmation=needs_confirmation(posted),
+        action=action or f"/patients/{patient_id}/nutrition/admit",
     )
     return show(request, "nutrition/admit.html", context, posted)
+
+
+_admission_page = admission_page
 
 
 @router.get("/patients/{patient_id}/nutrition/admit", name="nutrition:admit")
