@@ -16,19 +16,13 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
 
-from alima.core.db import make_engine, make_sessionmaker
-from alima.core.migrate import upgrade
-from alima.core.time import today
-from alima.demo import load_all
 from alima.demo.core import DEMO_PASSWORD
-from tests.browser.conftest import serving
-from tests.conftest import BACKENDS, fresh_database_url
 from tests.web.crawl import Fetched, crawl, pattern
 
 pytestmark = pytest.mark.browser
@@ -104,24 +98,10 @@ MEASURE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo_site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """alima with the (scaled-down) demo on each backend, served on a free port."""
-    backend = str(request.param)
-    if backend == "sqlite":  # the browser tests' shared demo site (tests/browser/conftest.py)
-        yield str(request.getfixturevalue("live_server"))
-        return
-    url = fresh_database_url(backend, tmp_path_factory.mktemp(f"phone-{backend}"))
-    upgrade(url)
-    engine = make_engine(url)
-    session = make_sessionmaker(engine)()
-    load_all(session, today=today(), patient_count=40, nutrition_children=150)
-    session.close()
-    engine.dispose()
-    with serving(url) as base:
-        yield base
+@pytest.fixture(scope="module")
+def demo_site(live_server: str) -> str:
+    """The browser tests' shared demo site (layout does not depend on the database: one walk)."""
+    return live_server
 
 
 def request_fetch(context: BrowserContext, base: str) -> Callable[[str], Fetched]:

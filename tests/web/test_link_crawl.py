@@ -7,6 +7,7 @@ follow every same-site ``<a href>`` breadth-first (GET only, never a form). A li
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
@@ -46,6 +47,8 @@ def client_fetch(client: TestClient) -> Callable[[str], Fetched]:
     return fetch
 
 
+# Links do not depend on the database: crawled once, on SQLite (the crawl is long).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_link_a_page_shows_works_for_its_reader(
     client: TestClient, session: Session, world: World
 ) -> None:
