@@ -8,7 +8,7 @@ page in Chromium. A page fails when it scrolls sideways
 (``document.documentElement.scrollWidth > window.innerWidth``) or when its header is taller
 than 80 px with the menu closed. The main screens are kept as full-page screenshots in
 ``$ALIMA_SCREENSHOTS`` (by default ``var/screenshots/phone/`` in the repository, which git
-ignores). Runs on SQLite and, when configured, on PostgreSQL.
+ignores). Runs once, on the browser tests' SQLite demo: layout does not depend on the database.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def test_every_page_fits_a_phone(browser: Browser, demo_site: str, role: str) ->
     }
     missed = sorted(set(MUST_MEET[role]) - met)
 
-    # The screens are the same on both databases: kept once, from the first.
+    # Kept once per role.
     shots = SCREENSHOTS / role
     shots.mkdir(parents=True, exist_ok=True)
     shoot = role not in SHOT_ROLES
