@@ -66,37 +66,39 @@ def meningitis_world(session: Session, world: World, year: int) -> None:
     )
 
 
-def outbreak_targets(
-    session: Session, world: World, *, elsewhere_place: object, elsewhere_actor: Actor
-) -> dict[str, dict[str, str]]:
-    """A line-listed cholera case and the district alert it raised, in scope and out of it."""
+def cholera_case(session: Session, actor: Actor, place: object) -> dict[str, str]:
+    """A line-listed cholera case at ``place`` and the district alert it raised."""
     from datetime import timedelta
 
     from alima.outbreaks.schemas import CaseCreate
 
-    result: dict[str, dict[str, str]] = {}
-    for scope, actor, place in (
-        ("in", world.actors["clinician_a"], world.facility_a),
-        ("out", elsewhere_actor, elsewhere_place),
-    ):
-        case = service.record_case(
-            session,
-            CaseCreate.model_validate(
-                {
-                    "place_code": place.code,  # type: ignore[attr-defined]
-                    "disease": "cholera",
-                    "onset_on": (today() - timedelta(days=9)).isoformat(),
-                    "age_years": 4,
-                    "sex": "M",
-                }
-            ),
-            actor=actor,
-            config=CONFIG,
-        )
-        district = next(a for a in case.raised if a.place_kind == "district")
-        result[scope] = {
-            "case_id": str(case.id),
-            "alert_id": str(district.id),
-            "district_code": district.place_code,
-        }
-    return result
+    case = service.record_case(
+        session,
+        CaseCreate.model_validate(
+            {
+                "place_code": place.code,  # type: ignore[attr-defined]
+                "disease": "cholera",
+                "onset_on": (today() - timedelta(days=9)).isoformat(),
+                "age_years": 4,
+                "sex": "M",
+            }
+        ),
+        actor=actor,
+        config=CONFIG,
+    )
+    district = next(a for a in case.raised if a.place_kind == "district")
+    return {
+        "case_id": str(case.id),
+        "alert_id": str(district.id),
+        "district_code": district.place_code,
+    }
+
+
+def outbreak_targets(
+    session: Session, world: World, *, elsewhere_place: object, elsewhere_actor: Actor
+) -> dict[str, dict[str, str]]:
+    """A line-listed cholera case and the district alert it raised, in scope and out of it."""
+    return {
+        "in": cholera_case(session, world.actors["clinician_a"], world.facility_a),
+        "out": cholera_case(session, elsewhere_actor, elsewhere_place),
+    }

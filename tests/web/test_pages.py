@@ -24,6 +24,7 @@ from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
+from tests.factories.outbreaks import cholera_case
 from tests.factories.smc import smc_targets
 from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
@@ -181,6 +182,12 @@ PAGES: dict[str, Page] = {
         query="place={facility_a_code}&month={month}",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    "/outbreaks": Page("data_manager", ('id="alerts"',)),
+    "/outbreaks/reports/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/outbreaks/cases/new": Page("clinician_a", ("{facility_a_name}",)),
+    "/outbreaks/cases": Page("clinician_a", ("{facility_a_name}",)),
+    "/outbreaks/alerts/{alert_id}": Page("data_manager", ('id="alert-figures"',)),
+    "/outbreaks/districts/{district_code}": Page("data_manager", ('id="completeness"',)),
     "/smc": Page("clinician_a", ("CPS matrice",)),
     "/smc/campaigns/new": Page("data_manager", ("{smc_area_code}",)),
     "/smc/campaigns/{smc_campaign_id}": Page("clinician_a", ("CPS matrice", 'id="figures-1"')),
@@ -292,6 +299,7 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
     )
     values |= alliance_page_values(session, world)
     values |= sync_targets(session, world.facility_a, world.patient_a.id)
+    values |= cholera_case(session, world.actors["clinician_a"], world.facility_a)
     values |= smc_targets(
         session,
         world.actors["data_manager"],
