@@ -83,6 +83,8 @@ def sign_in(page: Page, live_server: str) -> None:
 
 def screen(page: Page, live_server: str, on: date) -> None:
     """The mother's red MUAC, recorded as a community screening: a referral is issued."""
+    tab_to(page, "header.top summary")  # the folded menu of a phone, opened by keyboard
+    page.keyboard.press("Enter")
     press_on(page, 'a[href="/community"]')
     expect(page).to_have_url(f"{live_server}/community")
     press_on(page, "#new-screening")

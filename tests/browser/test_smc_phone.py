@@ -26,6 +26,7 @@ def test_a_distributor_records_a_household_on_a_phone(browser: Browser, live_ser
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Bienvenue")
 
+    page.click("header.top summary")  # the folded menu of a phone
     page.click("#nav-smc")
     expect(page.locator("h1")).to_have_text("Chimioprévention du paludisme saisonnier")
     fits(page)

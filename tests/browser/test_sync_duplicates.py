@@ -42,6 +42,7 @@ def _visits_of(where: Hub | Node, patient_id: object) -> int:
 
 def _review_and_merge(page: Page, base: str, hub: Hub, kept_id: object, other_id: object) -> None:
     """From the menu to the merged pair, then the old card and a new check."""
+    page.click("header.top summary")  # the folded menu of a phone
     page.click("#nav-sync-duplicates")
     expect(page.locator("h1")).to_have_text("Doublons entre sites")
     expect(page.locator("#duplicates")).to_contain_text("à examiner")

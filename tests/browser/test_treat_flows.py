@@ -50,6 +50,7 @@ def test_mother_red_muac_referral_admitted_and_agreement(page: Page, live_server
     expect(page.locator("#muac")).to_contain_text("108 mm")
     status = page.locator("#referral-status")
     expect(status).to_have_attribute("data-status", "pending")
+    screening_url = page.url
 
     page.goto(f"{live_server}/community/referrals")
     row = page.locator("#referrals tbody tr", has_text="Tinhinane Ag Intalla")
@@ -59,8 +60,10 @@ def test_mother_red_muac_referral_admitted_and_agreement(page: Page, live_server
     page.keyboard.type("110")
     page.check("input[name=admitted][value=yes]")
     page.click("form.grid button[type=submit]")
+    # The arrival stays on its page, which offers the next steps (register, admit).
+    expect(page.locator("#arrival-done")).to_be_visible()
 
-    expect(page.locator("#arrived")).to_be_visible()
+    page.goto(screening_url)
     expect(status).to_have_attribute("data-status", "completed")
     expect(page.locator("#arrival-muac")).to_contain_text("110 mm")
     expect(page.locator("#record-arrival")).to_have_count(0)

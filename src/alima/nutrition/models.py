@@ -203,7 +203,7 @@ class Tracing(LockedRecordMixin, Base):
 
     __tablename__ = "nutrition_tracing"
     __sync__ = Sync.site(patient="patient_id")
-    __period_lock__ = PeriodLock(dates={"traced_on": None})
+    __period_lock__ = PeriodLock(dates={"visited_on": None})
 
     episode_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("nutrition_episode.id"), index=True
@@ -211,7 +211,7 @@ class Tracing(LockedRecordMixin, Base):
     patient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_patient.id"))
     # The episode's site, where the tracing is counted.
     place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"))
-    traced_on: Mapped[date] = mapped_column(Date)
+    visited_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
@@ -220,5 +220,5 @@ class Tracing(LockedRecordMixin, Base):
 
     __table_args__ = (
         CheckConstraint("outcome IN ('found_back', 'moved', 'died', 'refused')", name="outcome"),
-        Index("ix_nutrition_tracing_place_traced", "place_id", "traced_on"),
+        Index("ix_nutrition_tracing_place_visited", "place_id", "visited_on"),
     )

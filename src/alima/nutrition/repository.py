@@ -210,7 +210,7 @@ def latest_tracings(session: Session, episode_ids: Sequence[uuid.UUID]) -> dict[
     rows = session.scalars(
         select(Tracing)
         .where(Tracing.episode_id.in_(episode_ids), Tracing.deleted_at.is_(None))
-        .order_by(Tracing.traced_on, Tracing.created_at)
+        .order_by(Tracing.visited_on, Tracing.created_at)
     )
     return {t.episode_id: t for t in rows}
 

@@ -279,7 +279,7 @@ class TracingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: TracingOutcome
-    traced_on: date | None = Field(None, ge=date(2000, 1, 1), description="Default: today.")
+    visited_on: date | None = Field(None, ge=date(2000, 1, 1), description="Default: today.")
     transfer_place_code: PlaceCode | None = Field(
         None, description="Moved: the service point now treating the child, if known."
     )
@@ -294,7 +294,7 @@ class TracingRead(BaseModel):
 
     id: uuid.UUID
     episode_id: uuid.UUID
-    traced_on: date
+    visited_on: date
     outcome: TracingOutcome
     note: str | None
 

@@ -96,7 +96,7 @@ def test_tracing_outcome_feeds_the_exit(
         note="visite à domicile",
     )
     traced = service.record_tracing(session, episode_id, data, actor=world.actors["clinician_a"])
-    assert traced.outcome is outcome and traced.traced_on == today()
+    assert traced.outcome is outcome and traced.visited_on == today()
     episode = service.get_episode(session, episode_id, actor=world.actors["clinician_a"])
     assert (episode.status, episode.outcome) == (status, exit_outcome)
     if exit_outcome:

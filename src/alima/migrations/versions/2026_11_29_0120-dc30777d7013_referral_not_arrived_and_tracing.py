@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("episode_id", sa.Uuid(), nullable=False),
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("traced_on", sa.Date(), nullable=False),
+        sa.Column("visited_on", sa.Date(), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -66,7 +66,7 @@ def upgrade() -> None:
             batch_op.f("ix_nutrition_tracing_episode_id"), ["episode_id"], unique=False
         )
         batch_op.create_index(
-            "ix_nutrition_tracing_place_traced", ["place_id", "traced_on"], unique=False
+            "ix_nutrition_tracing_place_visited", ["place_id", "visited_on"], unique=False
         )
 
     with op.batch_alter_table("community_referral", schema=None) as batch_op:
@@ -112,7 +112,7 @@ def downgrade() -> None:
         batch_op.drop_column("closed_on")
 
     with op.batch_alter_table("nutrition_tracing", schema=None) as batch_op:
-        batch_op.drop_index("ix_nutrition_tracing_place_traced")
+        batch_op.drop_index("ix_nutrition_tracing_place_visited")
         batch_op.drop_index(batch_op.f("ix_nutrition_tracing_episode_id"))
 
     op.drop_table("nutrition_tracing")

@@ -35,7 +35,7 @@ from alima.nutrition.service.episodes import (
     writable_episode,
 )
 
-TRACING_FIELDS = ("episode_id", "traced_on", "outcome", "note")
+TRACING_FIELDS = ("episode_id", "visited_on", "outcome", "note")
 
 
 def tracing_read(t: Tracing) -> TracingRead:
@@ -147,7 +147,7 @@ def _record(
         episode_id=episode.id,
         patient_id=episode.patient_id,
         place_id=episode.place_id,
-        traced_on=on,
+        visited_on=on,
         outcome=data.outcome.value,
         note=data.note,
         created_by_id=actor.id,
@@ -163,7 +163,7 @@ def record_tracing(
 
     A child found and coming back stays in care; an exit recorded before is never changed.
     """
-    on = data.traced_on or utc_today()
+    on = data.visited_on or utc_today()
     not_future(on)
     with session.begin():
         episode = writable_episode(session, episode_id, actor, with_visits=False)

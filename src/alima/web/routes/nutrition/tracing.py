@@ -58,7 +58,7 @@ def tracing_form(
     request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor
 ) -> HTMLResponse:
     """Record what the tracing visit found."""
-    start = Posted({"traced_on": today().isoformat()}, status=200)
+    start = Posted({"visited_on": today().isoformat()}, status=200)
     return _form(request, session, actor, episode_id, start)
 
 
