@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from alima.core.time import today
 from alima.demo.core import DEMO_PASSWORD
+from tests.browser.phone import PHONE, fits
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ MAX_TABS = 120
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    context = browser.new_context(locale="fr-FR", viewport=PHONE)
     tab = context.new_page()
     yield tab
     context.close()
@@ -68,11 +69,6 @@ def type_date(page: Page, selector: str, day: date) -> None:
     pytest.fail(f"could not type a date into {selector}")
 
 
-def no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, (page.url, width)
-
-
 def sign_in(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/login")
     type_into(page, "#username", "clinicien")
@@ -99,7 +95,7 @@ def screen(page: Page, live_server: str, on: date) -> None:
     press_on(page, "#village")
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator("#referral-status")).to_have_attribute("data-status", "pending")
-    no_sideways_scroll(page)
+    fits(page)
 
 
 def arrive(page: Page, on: date) -> None:
@@ -112,7 +108,7 @@ def arrive(page: Page, on: date) -> None:
     press_on(page, "#muac_mm")
     expect(page.locator("#arrived")).to_be_visible()
     expect(page.locator("#arrival-done")).to_contain_text("111 mm")
-    no_sideways_scroll(page)
+    fits(page)
 
 
 def register(page: Page) -> None:
@@ -126,7 +122,7 @@ def register(page: Page) -> None:
     expect(page.locator("input[name=sex][value=F]")).to_be_checked()
     press_on(page, "#given_name")
     expect(page.locator("#registered")).to_be_visible()
-    no_sideways_scroll(page)
+    fits(page)
 
 
 def admit(page: Page, on: date) -> None:
@@ -142,7 +138,7 @@ def admit(page: Page, on: date) -> None:
     press_on(page, "#weight_kg")
     expect(page.locator("#result")).to_be_visible()
     expect(page.locator("h1")).to_contain_text("Fanta Kantéchaîne")
-    no_sideways_scroll(page)
+    fits(page)
 
 
 def first_visit(page: Page) -> None:
@@ -156,7 +152,7 @@ def first_visit(page: Page) -> None:
     expect(visits).to_have_count(2)
     expect(visits.nth(1)).to_contain_text("113")
     expect(page.locator("h1")).to_contain_text("Fanta Kantéchaîne")
-    no_sideways_scroll(page)
+    fits(page)
 
 
 def test_screening_to_first_visit_by_keyboard_on_a_phone(phone: Page, live_server: str) -> None:

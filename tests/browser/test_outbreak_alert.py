@@ -3,18 +3,12 @@ covers the district of Mopti) opens the demo's meningitis alert of Konna, verifi
 note, and the alert's status and log say so; no page scrolls sideways."""
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, expect
 
 from alima.demo.core import DEMO_PASSWORD
+from tests.browser.phone import PHONE, fits
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
 def test_a_district_user_verifies_an_outbreak_alert(browser: Browser, live_server: str) -> None:

@@ -20,14 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from alima.demo.core import DEMO_PASSWORD
+from tests.browser.phone import PHONE
 from tests.web.crawl import Fetched, crawl, pattern
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 360, "height": 740}
 MAX_HEADER_PX = 80
 MIN_TOUCH_PX = 44
 MIN_CHART_LABEL_PX = 11

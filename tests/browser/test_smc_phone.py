@@ -3,18 +3,12 @@ campaign, records a household's two children for cycle 1, the second excluded fo
 and every page fits the screen (no sideways scrolling)."""
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, expect
 
 from alima.demo.core import DEMO_PASSWORD
+from tests.browser.phone import PHONE, fits
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
 def test_a_distributor_records_a_household_on_a_phone(browser: Browser, live_server: str) -> None:

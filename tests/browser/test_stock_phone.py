@@ -5,20 +5,14 @@ receipt typed in cartons is saved with the keyboard's form."""
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, expect
 
 from alima.core.time import today
 from alima.demo.core import DEMO_PASSWORD
 from alima.demo.stock import SHORT_SITE
+from tests.browser.phone import PHONE, fits
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
 def test_stock_pages_fit_a_phone(browser: Browser, live_server: str) -> None:

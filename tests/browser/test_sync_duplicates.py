@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from alima.core.models import Patient
@@ -16,17 +16,11 @@ from alima.core.time import today
 from alima.nutrition.models import Episode, Visit
 from alima.sync.models import SyncDuplicate
 from tests.browser.conftest import serving
+from tests.browser.phone import PHONE, fits
 from tests.factories.core import PASSWORD
 from tests.integration.sync.harness import Hub, Node, make_hub, make_node
 
 pytestmark = pytest.mark.browser
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
 def _visits_of(where: Hub | Node, patient_id: object) -> int:

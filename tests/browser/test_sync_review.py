@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from alima.core.models import Patient
@@ -15,18 +15,13 @@ from alima.core.schemas import PatientUpdate
 from alima.core.service import patients
 from alima.sync.models import SyncConflict
 from tests.browser.conftest import serving
+from tests.browser.phone import PHONE, fits
 from tests.factories.core import PASSWORD
 from tests.integration.sync.harness import make_hub, make_node
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 360, "height": 740}
 HUB_PHONE, LAPTOP_PHONE = "+22370000009", "+22370000001"
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
 
 
 def test_a_data_manager_keeps_the_hubs_value(browser: Browser, tmp_path: Path) -> None:
