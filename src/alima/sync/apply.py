@@ -76,14 +76,21 @@ def _paths_of(session: Session, obj: object, spec: Any) -> tuple[str | None, str
     return paths.get(ids[0]) if ids[0] else None, paths.get(ids[1]) if ids[1] else None
 
 
+def _within(site_path: str, path: str | None) -> bool:
+    return path is not None and path.startswith(site_path)
+
+
+def _ensure_within(site_path: str, owner: str | None, shared: str | None) -> None:
+    """Refuse a row neither owned by the node's site nor shared with it."""
+    if not (_within(site_path, owner) or _within(site_path, shared)):
+        raise _Refused("outside this laptop's site", out_of_scope=True)
+
+
 def _check_scope(session: Session, obj: object, spec: Any, site_path: str) -> bool:
     """Whether the node's site owns the row (True) or only shares it (False); else refuse."""
     owner, shared = _paths_of(session, obj, spec)
-    if owner is not None and owner.startswith(site_path):
-        return True
-    if shared is not None and shared.startswith(site_path):
-        return False
-    raise _Refused("outside this laptop's site", out_of_scope=True)
+    _ensure_within(site_path, owner, shared)
+    return _within(site_path, owner)
 
 
 def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, Any]) -> int:
@@ -313,10 +320,11 @@ def _apply_batch(
             continue
         obj = model(**values)
         if spec.kind == "site":
-            owner = paths.get(attribute_of(session, obj, spec.place, fresh))
-            shared = paths.get(attribute_of(session, obj, spec.shared_place, fresh))
-            if not any(p is not None and p.startswith(site_path) for p in (owner, shared)):
-                raise _Refused("outside this laptop's site", out_of_scope=True)
+            _ensure_within(
+                site_path,
+                paths.get(attribute_of(session, obj, spec.place, fresh)),
+                paths.get(attribute_of(session, obj, spec.shared_place, fresh)),
+            )
         session.add(obj)
         fresh[(model, values["id"])] = obj
     session.flush()
@@ -374,10 +382,8 @@ def _insert_new(
         for row, values in items:
             owner = paths.get(value_of(model, values, spec.place, parents))
             shared = paths.get(value_of(model, values, spec.shared_place, parents))
-            if spec.kind == "site" and not any(
-                p is not None and p.startswith(site_path) for p in (owner, shared)
-            ):
-                raise _Refused("outside this laptop's site", out_of_scope=True)
+            if spec.kind == "site":
+                _ensure_within(site_path, owner, shared)
             entries.append(
                 entry(
                     model.__tablename__,
@@ -436,9 +442,8 @@ def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.U
     """The ids of the batch's rows the hub already has (one query per table)."""
     by_entity: dict[str, list[uuid.UUID]] = {}
     for change in changes:
-        row = change.get("row")
-        if isinstance(row, dict) and "id" in row:
-            by_entity.setdefault(str(change.get("entity")), []).append(uuid.UUID(str(row["id"])))
+        if (row_id := _id(change)) is not None:
+            by_entity.setdefault(str(change.get("entity")), []).append(row_id)
     found: set[uuid.UUID] = set()
     for entity, ids in by_entity.items():
         model = model_for(entity)
