@@ -224,16 +224,19 @@ def months_of_new_rows(model: type, rows: Iterable[Mapping[str, Any]]) -> list[t
 
 def ensure_open(session: Session, pairs: Iterable[tuple[Any, date]]) -> None:
     """Raise ``Conflict`` (``ALLIANCE_005``) if any (place, month) is approved."""
-    if not policy.period_guards():
-        return
+    if policy.period_guards():
+        _refuse_locked(session, pairs)
+
+
+def _refuse_locked(session: Session, pairs: Iterable[tuple[Any, date]]) -> None:
     with session.no_autoflush:
         for place_id, on in pairs:
             policy.ensure_period_open(session, place_id=place_id, on=on)
 
 
 def _guard(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    if policy.period_guards():
-        ensure_open(session, locked_writes(session))
+    if policy.period_guards():  # read once a flush: the flush's rows only when it matters
+        _refuse_locked(session, locked_writes(session))
 
 
 def install() -> None:
