@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 UV_VERSION := 0.13.9
+# `make test` runs the test files on this many processes (pytest-xdist; each its own PostgreSQL database).
+TEST_JOBS ?= auto
 
 .PHONY: setup run test lint typecheck unit messages bench clean lock
 
@@ -33,7 +35,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -o src/alima/locale/messages.pot --no-location --sort-output -w 100 --ignore-dirs=".* _* .venv build tests benchmarks" .

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -26,17 +26,58 @@ from alima.main import create_app
 from tests.factories.core import World, build_world
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-PG_URL = os.environ.get("ALIMA_TEST_DATABASE_URL", "")
+
+
+def worker_database_url(url: str, worker: str | None) -> str:
+    """The PostgreSQL database of one pytest-xdist worker: ``<name>_<worker>``, created if missing.
+
+    Workers reset their database's schema, build hubs beside it and race registrations in it;
+    each needs a database of its own. Without xdist the configured database is used as is.
+    """
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = worker_database_url(
+    os.environ.get("ALIMA_TEST_DATABASE_URL", ""), os.environ.get("PYTEST_XDIST_WORKER")
+)
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: runs against PostgreSQL")
+    config.addinivalue_line("markers", "xdist_group(name): tests that run on one xdist worker")
     if IN_CI and not PG_URL:
         raise pytest.UsageError(
             "CI must set ALIMA_TEST_DATABASE_URL: PostgreSQL tests are required"
         )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With ``pytest -n N --dist loadgroup`` (``make test``) a test file runs whole on one worker.
+
+    Module fixtures (a node_modules install, a demo database) are then built once, and the
+    browser files share one worker, hence one demo server and one Chromium.
+    """
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        group = "browser" if path.startswith("tests/browser/") else path
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def reset_postgresql(engine: Engine) -> None:
