@@ -295,6 +295,7 @@ USED_AS = {
     "ruff": "ruff check",
     "mypy": "mypy",
     "pytest": "import pytest",
+    "pytest-xdist": "--dist loadgroup",
     "hypothesis": "from hypothesis",
     "schemathesis": "schemathesis",
     "playwright": "from playwright",
