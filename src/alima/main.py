@@ -42,6 +42,7 @@ from alima.web import errors as web_errors
 from alima.web.deps import LoginRequired, verify_csrf
 from alima.web.middleware import RequestContextMiddleware
 from alima.web.routes import (
+    account,
     admin,
     alliance,
     auth,
@@ -113,6 +114,7 @@ def _include_routers(app: FastAPI) -> None:
         care,
         impact,
         admin,
+        account,
         openrosa,
         stock,
         smc,

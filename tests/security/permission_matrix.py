@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tests.factories.core import PASSWORD
 from tests.factories.dhis2_server import small_mapping
 
 Targets = dict[str, str]
@@ -359,6 +360,14 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/admin/roles/{assignment_id}/withdraw"): Rule(
         ADMINISTRATORS, scoped=True, form=lambda t: {"reason": "a changé de poste"}
+    ),
+    ("GET", "/account/password"): Rule(SIGNED_IN),
+    ("POST", "/account/password"): Rule(
+        SIGNED_IN,
+        expect=400,
+        code="doit être différent",
+        because="the matrix keeps each user's password: the same one again is refused",
+        form=lambda t: {"current_password": PASSWORD, "password": PASSWORD},
     ),
     ("GET", "/admin/users/{user_id}/password"): Rule(ADMINISTRATORS, scoped=True),
     ("POST", "/admin/users/{user_id}/password"): Rule(

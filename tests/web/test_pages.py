@@ -79,6 +79,7 @@ class Page:
 #: `{...}` in the query and in `shows` are filled from the walk's values.
 PAGES: dict[str, Page] = {
     "/": Page("clinician_a", ("{patient_identifier}",)),
+    "/account/password": Page("clinician_a", ('name="current_password"', 'name="password"')),
     "/admin/users": Page("administrator", ("{clinician_a}", 'href="/admin/users/{user_id}"')),
     "/admin/users/{user_id}": Page("administrator", ("{clinician_a}", 'id="roles"')),
     "/admin/users/new": Page("administrator", ('action="/admin/users/new"', "{facility_a_code}")),

@@ -89,6 +89,14 @@ class CoreError(ErrorCode):
         "account deactivated",
         N_("This account is deactivated: reactivate it before creating an API token."),
     )
+    CORE_025 = Detail(
+        "current password wrong",
+        N_("This is not your current password."),
+    )
+    CORE_026 = Detail(
+        "same password",
+        N_("The new password must differ from the current one."),
+    )
 
 
 class AlimaError(Exception):

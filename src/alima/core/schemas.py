@@ -237,6 +237,15 @@ class PasswordReset(BaseModel):
     password: Password
 
 
+class PasswordChange(BaseModel):
+    """A user's own new password, given with the current one (their other sessions end)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Password
+    password: Password
+
+
 class ApiTokenCreate(BaseModel):
     """An API token to create for a user: what it is for and how long it lasts."""
 

@@ -42,3 +42,10 @@ class TokenShownContext:
     actor: Actor
     account: AccountRow
     created: TokenCreated
+
+
+@dataclass
+class OwnPasswordContext(FormContext):
+    """The signed-in user's own password form; ``saved`` once it was changed."""
+
+    saved: bool = False

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from alima.core import repository
@@ -25,7 +26,7 @@ from alima.core.errors import (
 )
 from alima.core.models import ApiToken, LoginAttempt, RoleAssignment, User, UserSession
 from alima.core.policy import apply_actor_policies
-from alima.core.schemas import TokenCreated
+from alima.core.schemas import PasswordChange, TokenCreated
 from alima.core.security import (
     hash_password,
     is_common_password,
@@ -241,6 +242,58 @@ def sign_out(session: Session, token: str, actor: Actor) -> None:
         if live is not None:
             live.revoked_at = utcnow()
         record(session, actor, AuditAction.SIGN_OUT, entity_type="user", entity_id=actor.id)
+
+
+def change_own_password(
+    session: Session,
+    data: PasswordChange,
+    *,
+    actor: Actor,
+    token: str,
+    ip: str | None,
+    settings: Settings,
+) -> None:
+    """The signed-in user sets a new password, proving the current one first.
+
+    A wrong current password counts as a failed sign-in (throttled and audited like one), so a
+    session left open on a shared laptop cannot be used to guess it. The new password meets the
+    same policy as any other; the user's other sessions end, the one in use stays open.
+    The password itself is never recorded.
+    """
+    with session.begin():
+        user = session.get(User, actor.id)
+        name = user.username if user is not None and user.active else None
+    if name is None:
+        raise Unauthenticated(CoreError.CORE_005)
+    check_password_policy(data.password, settings, username=name)
+    if data.password == data.current_password:
+        raise BadRequest(CoreError.CORE_026, field="password")
+    client = _claim_attempt(session, name, ip, utcnow(), settings)
+    with session.begin():
+        checked = _checked_user(session, name, data.current_password, ip)
+        if checked is not None:
+            repository.clear_sign_in_failures(session, username=name, client=client)
+            checked.password_hash = hash_password(data.password)
+            session.execute(
+                update(UserSession)
+                .where(
+                    UserSession.user_id == checked.id,
+                    UserSession.revoked_at.is_(None),
+                    UserSession.token_hash != token_hash(token),
+                )
+                .values(revoked_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                entity_type="user",
+                entity_id=checked.id,
+                detail="own password changed",
+            )
+    if checked is None:
+        raise BadRequest(CoreError.CORE_025, field="current_password")
 
 
 def set_locale(session: Session, actor: Actor, locale: str) -> None:
