@@ -30,7 +30,7 @@ from alima.core.enums import AuditAction, Role
 from alima.core.models import AuditEvent, Place, PlacePopulation
 from alima.outbreaks import service
 from alima.outbreaks.defaults import default_rules
-from alima.outbreaks.enums import Disease, Level, Unit
+from alima.outbreaks.enums import Level, Unit
 from alima.outbreaks.models import Alert, LineListCase, ThresholdSet, WeeklyCount, WeeklyReport
 from alima.outbreaks.rules.epiweeks import EpiWeek
 from alima.outbreaks.rules.thresholds import Counts, ThresholdRule, evaluate, parse_rules
@@ -98,7 +98,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def _generate(session: Session, world: World, seed: int, last: EpiWeek) -> Country:  # noqa: PLR0914, PLR0915 - one data set, built in order
+def _generate(session: Session, world: World, seed: int, last: EpiWeek) -> Country:  # noqa: PLR0912, PLR0915 - one data set, built in order
     rng = random.Random(seed)
     now = datetime.now(UTC)
     country = Country(code=f"RC{seed}{uuid.uuid4().hex[:4].upper()}")
