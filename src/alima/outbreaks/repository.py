@@ -172,9 +172,20 @@ def unit_counts(
     def of_weeks(y: Any, w: Any, weeks: dict[int, set[int]]) -> ColumnElement[bool]:
         return or_(*(and_(y == year, w.in_(sorted(ws))) for year, ws in sorted(weeks.items())))
 
+    def wanted(disease: Any, y: Any, w: Any) -> ColumnElement[bool]:
+        """Each disease's own weeks."""
+        terms = []
+        for diseases, weeks in groups:
+            by_year: dict[int, set[int]] = {}
+            for year, week, _ in weeks:
+                by_year.setdefault(year, set()).add(week)
+            when = of_weeks(y, w, by_year)
+            terms.append(when if diseases is None else and_(disease.in_(sorted(diseases)), when))
+        return or_(*terms)
+
     reports = (
         select(
-            place.path.label("path"),
+            report.place_id.label("place_id"),
             line.disease.label("disease"),
             report.epi_year.label("y"),
             report.epi_week.label("w"),
@@ -189,11 +200,15 @@ def unit_counts(
             report.deleted_at.is_(None),
             report.week_start.in_(every_start),
         )
-        .group_by(place.path, line.disease, report.epi_year, report.epi_week)
+        .group_by(report.place_id, line.disease, report.epi_year, report.epi_week)
+        # After grouping, on the group's disease (an aggregate, so that SQLite does not move
+        # it into the WHERE, where it would read every line of the disease instead of the
+        # reports of the weeks).
+        .having(wanted(func.max(line.disease), report.epi_year, report.epi_week))
     )
     cases = (
         select(
-            place.path,
+            listed.place_id,
             listed.disease,
             listed.epi_year,
             listed.epi_week,
@@ -205,14 +220,14 @@ def unit_counts(
         .where(
             place.path.startswith(path, autoescape=True),
             listed.deleted_at.is_(None),
-            of_weeks(listed.epi_year, listed.epi_week, every_week),
+            wanted(listed.disease, listed.epi_year, listed.epi_week),
         )
-        .group_by(place.path, listed.disease, listed.epi_year, listed.epi_week)
+        .group_by(listed.place_id, listed.disease, listed.epi_year, listed.epi_week)
     )
     both = union_all(reports, cases).subquery("both")
-    facility_weeks = (
+    grouped = (
         select(
-            both.c.path,
+            both.c.place_id,
             both.c.disease,
             both.c.y,
             both.c.w,
@@ -220,19 +235,23 @@ def unit_counts(
             func.max(both.c.deaths).label("deaths"),
             func.max(both.c.confirmed).label("confirmed"),
         )
-        .group_by(both.c.path, both.c.disease, both.c.y, both.c.w)
+        .group_by(both.c.place_id, both.c.disease, both.c.y, both.c.w)
+        .subquery("grouped")
+    )
+    facility_weeks = (
+        select(
+            place.path,
+            grouped.c.disease,
+            grouped.c.y,
+            grouped.c.w,
+            grouped.c.cases,
+            grouped.c.deaths,
+            grouped.c.confirmed,
+        )
+        .join(place, place.id == grouped.c.place_id)
         .cte("facility_week")
     )
-    # Each disease's own weeks, once the facilities' weeks are grouped (on the reports, a
-    # condition on the disease would lead SQLite to read every line of the disease).
     fw = facility_weeks.c
-    wanted = []
-    for diseases, weeks in groups:
-        by_year: dict[int, set[int]] = {}
-        for y, w, _ in weeks:
-            by_year.setdefault(y, set()).add(w)
-        when = of_weeks(fw.y, fw.w, by_year)
-        wanted.append(when if diseases is None else and_(fw.disease.in_(sorted(diseases)), when))
     per_unit = []
     for length in lengths:
         unit = func.substr(facility_weeks.c.path, 1, length)
@@ -246,7 +265,7 @@ def unit_counts(
                 func.sum(facility_weeks.c.deaths),
                 func.sum(facility_weeks.c.confirmed),
             )
-            .where(func.length(fw.path) >= length, or_(*wanted))
+            .where(func.length(fw.path) >= length)
             .group_by(unit, facility_weeks.c.disease, facility_weeks.c.y, facility_weeks.c.w)
         )
     stmt = per_unit[0] if len(per_unit) == 1 else union_all(*per_unit)
