@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal
@@ -423,6 +424,18 @@ def append(session: Session, entries: list[dict[str, Any]]) -> None:
         session.connection().execute(insert(Change), entries)
 
 
+def _default_of(column: Column[Any]) -> Callable[[], Any]:
+    """What an ``insert()`` puts in ``column`` when a row does not give it (Python defaults)."""
+    default: Any = column.default
+    if default is None:
+        return lambda: None
+    if default.is_callable:
+        make: Callable[[Any], Any] = default.arg
+        return lambda: make(None)
+    value = default.arg
+    return lambda: value
+
+
 def insert_new(
     session: Session, model: type[Any], rows: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -442,15 +455,7 @@ def insert_new(
     dotted = [d for d in (spec.place, spec.shared_place, spec.patient) if d] if spec else []
     if spec is None or any("." in d for d in dotted) or hasattr(model, "__period_lock__"):
         raise ValueError(f"{table.name}: rows written through the unit of work only")
-    defaults = []
-    for column in table.columns:
-        default: Any = column.default
-        if default is None:
-            defaults.append((column.key, lambda: None))
-        elif default.is_callable:
-            defaults.append((column.key, lambda f=default.arg: f(None)))
-        else:
-            defaults.append((column.key, lambda v=default.arg: v))
+    defaults = [(column.key, _default_of(column)) for column in table.columns]
     full = [{key: row[key] if key in row else make() for key, make in defaults} for row in rows]
     bulk_insert(session, table, full)
     if spec.kind == "local" or session.info.get(CAPTURE) is False:

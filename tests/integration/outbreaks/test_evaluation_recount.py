@@ -277,9 +277,9 @@ def recount(country: Country, week: EpiWeek, units: list[uuid.UUID]) -> list[tup
                 unit=UNITS[country.kind(unit)],
             )
             for firing in fired:
-                key = (unit, disease, firing.rule.level.value)
-                if key not in country.open:
-                    country.open.add(key)
+                opened = (unit, disease, firing.rule.level.value)
+                if opened not in country.open:
+                    country.open.add(opened)
                     expected.append(
                         (
                             unit,
