@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor
+from alima.core.changelog import insert_new
 from alima.core.enums import AuditAction
 from alima.core.models import AuditEvent
 
@@ -56,6 +57,36 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_many(
+    session: Session,
+    actor: Actor | None,
+    action: AuditAction,
+    *,
+    entity_type: str,
+    events: Iterable[dict[str, Any]],
+) -> None:
+    """:func:`record` for many events at once, written in bulk with their change log.
+
+    Each event gives some of ``entity_id``, ``patient_id``, ``place_id``, ``before``,
+    ``after``, ``detail``; the actor, action and channel are the same for all. For a use case
+    that writes many rows at once (``alima.core.changelog.insert_new``). Inside the caller's
+    transaction.
+    """
+    fields = ("entity_id", "patient_id", "place_id", "before", "after", "detail")
+    rows = [
+        {
+            "actor_id": actor.id if actor else None,
+            "action": action.value,
+            "entity_type": entity_type,
+            "channel": actor.channel if actor else "system",
+            "ip": actor.ip if actor else None,
+            **{key: event.get(key) for key in fields},
+        }
+        for event in events
+    ]
+    insert_new(session, AuditEvent, rows)
 
 
 #: Prefix of the detail of a read made by showing a list (search results, a caseload...): such

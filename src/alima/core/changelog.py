@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal
@@ -45,7 +46,7 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.schema import Table
 
-from alima.core.db import Base, UTCDateTime
+from alima.core.db import Base, UTCDateTime, bulk_insert
 from alima.core.time import utcnow
 
 #: What a table's rows are to sync.
@@ -421,6 +422,70 @@ def append(session: Session, entries: list[dict[str, Any]]) -> None:
     """Insert change log rows made by :func:`entry` (the caller has taken ``serialise``)."""
     if entries:
         session.connection().execute(insert(Change), entries)
+
+
+def _default_of(column: Column[Any]) -> Callable[[], Any]:
+    """What an ``insert()`` puts in ``column`` when a row does not give it (Python defaults)."""
+    default: Any = column.default
+    if default is None:
+        return lambda: None
+    if default.is_callable:
+        make: Callable[[Any], Any] = default.arg
+        return lambda: make(None)
+    value = default.arg
+    return lambda: value
+
+
+def insert_new(
+    session: Session, model: type[Any], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Insert new rows of a synced model at once, with their change log, without the unit of work.
+
+    For the writes of many rows a use case makes at once (the alerts of a country's week and
+    their audit events): the same rows and change-log rows as a flush would write, at a
+    fraction of the cost of building each object. Each row gets every column: the values
+    given, else the column's Python default, else ``None``. Only for models owned through
+    their own columns (``place_id``, not ``relation.attribute``) and not locked with a month
+    (a flush checks the approved months, this does not). Returns the rows as written.
+    """
+    if not rows:
+        return []
+    spec = spec_of(model)
+    table: Table = model.__table__
+    dotted = [d for d in (spec.place, spec.shared_place, spec.patient) if d] if spec else []
+    if spec is None or any("." in d for d in dotted) or hasattr(model, "__period_lock__"):
+        raise ValueError(f"{table.name}: rows written through the unit of work only")
+    defaults = [(column.key, _default_of(column)) for column in table.columns]
+    full = [{key: row[key] if key in row else make() for key, make in defaults} for row in rows]
+    bulk_insert(session, table, full)
+    if spec.kind == "local" or session.info.get(CAPTURE) is False:
+        return full
+    owners = {
+        v
+        for row in full
+        for v in (row.get(spec.place or ""), row.get(spec.shared_place or ""))
+        if isinstance(v, uuid.UUID)
+    }
+    paths = _paths(session, owners)
+    origin = session.info.get(ORIGIN)
+    entries = []
+    for row in full:
+        owner = row.get(spec.place) if spec.place else None
+        shared = row.get(spec.shared_place) if spec.shared_place else None
+        entries.append(
+            entry(
+                table.name,
+                spec.kind,
+                {key: to_json(value) for key, value in row.items()},
+                scope_path=paths.get(owner) if owner else None,
+                shared_path=paths.get(shared) if shared else None,
+                patient_id=row.get(spec.patient) if spec.patient else None,
+                origin=origin,
+            )
+        )
+    serialise(session)
+    bulk_insert(session, Change.__table__, entries)  # type: ignore[arg-type]
+    return full
 
 
 def serialise(session: Session) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from alima.core.models import Place, PlacePopulation
@@ -137,6 +138,140 @@ def case_counts(
         (p, d, y, w, int(n), int(dead or 0), int(pos or 0))
         for p, d, y, w, n, dead, pos in session.execute(stmt)
         if (y, w) in keep
+    ]
+
+
+#: Diseases (``None``: every disease) and the weeks to count them, as (year, week, start).
+WeekGroup = tuple[Sequence[str] | None, Sequence[tuple[int, int, date]]]
+
+
+def unit_counts(
+    session: Session, path: str, unit_path_lengths: Iterable[int], groups: Sequence[WeekGroup]
+) -> list[tuple[str, str, int, int, int, int, int]]:
+    """(unit path, disease, year, week, cases, deaths, confirmed) of the units under ``path``.
+
+    A facility's week is the larger of its live report's count and its live line list's (the
+    line list is the detail of reported cases), confirmed cases are the line-listed ones with a
+    positive result; the facilities' weeks are summed into every place above them whose path
+    is as long as one of ``unit_path_lengths`` (a unit's path is the start of its facilities'
+    paths). One query, grouped in the database.
+    """
+    lengths = sorted(set(unit_path_lengths))
+    if not groups or not lengths:
+        return []
+    report, line, place = WeeklyReport, WeeklyCount, Place
+    listed = LineListCase
+    every_week: dict[int, set[int]] = {}
+    for _, weeks in groups:
+        for y, w, _ in weeks:
+            every_week.setdefault(y, set()).add(w)
+    if not every_week:
+        return []
+    every_start = sorted({start for _, weeks in groups for _, _, start in weeks})
+
+    def of_weeks(y: Any, w: Any, weeks: dict[int, set[int]]) -> ColumnElement[bool]:
+        return or_(*(and_(y == year, w.in_(sorted(ws))) for year, ws in sorted(weeks.items())))
+
+    def wanted(disease: Any, y: Any, w: Any) -> ColumnElement[bool]:
+        """Each disease's own weeks."""
+        terms = []
+        for diseases, weeks in groups:
+            by_year: dict[int, set[int]] = {}
+            for year, week, _ in weeks:
+                by_year.setdefault(year, set()).add(week)
+            when = of_weeks(y, w, by_year)
+            terms.append(when if diseases is None else and_(disease.in_(sorted(diseases)), when))
+        return or_(*terms)
+
+    reports = (
+        select(
+            report.place_id.label("place_id"),
+            line.disease.label("disease"),
+            report.epi_year.label("y"),
+            report.epi_week.label("w"),
+            func.sum(line.cases).label("cases"),
+            func.sum(line.deaths).label("deaths"),
+            literal(0).label("confirmed"),
+        )
+        .join(line, line.report_id == report.id)
+        .join(place, place.id == report.place_id)
+        .where(
+            place.path.startswith(path, autoescape=True),
+            report.deleted_at.is_(None),
+            report.week_start.in_(every_start),
+        )
+        .group_by(report.place_id, line.disease, report.epi_year, report.epi_week)
+        # After grouping, on the group's disease (an aggregate, so that SQLite does not move
+        # it into the WHERE, where it would read every line of the disease instead of the
+        # reports of the weeks).
+        .having(wanted(func.max(line.disease), report.epi_year, report.epi_week))
+    )
+    cases = (
+        select(
+            listed.place_id,
+            listed.disease,
+            listed.epi_year,
+            listed.epi_week,
+            func.count(),
+            func.sum(case((listed.outcome == "dead", 1), else_=0)),
+            func.sum(case((listed.lab_result == "positive", 1), else_=0)),
+        )
+        .join(place, place.id == listed.place_id)
+        .where(
+            place.path.startswith(path, autoescape=True),
+            listed.deleted_at.is_(None),
+            wanted(listed.disease, listed.epi_year, listed.epi_week),
+        )
+        .group_by(listed.place_id, listed.disease, listed.epi_year, listed.epi_week)
+    )
+    both = union_all(reports, cases).subquery("both")
+    grouped = (
+        select(
+            both.c.place_id,
+            both.c.disease,
+            both.c.y,
+            both.c.w,
+            func.max(both.c.cases).label("cases"),
+            func.max(both.c.deaths).label("deaths"),
+            func.max(both.c.confirmed).label("confirmed"),
+        )
+        .group_by(both.c.place_id, both.c.disease, both.c.y, both.c.w)
+        .subquery("grouped")
+    )
+    facility_weeks = (
+        select(
+            place.path,
+            grouped.c.disease,
+            grouped.c.y,
+            grouped.c.w,
+            grouped.c.cases,
+            grouped.c.deaths,
+            grouped.c.confirmed,
+        )
+        .join(place, place.id == grouped.c.place_id)
+        .cte("facility_week")
+    )
+    fw = facility_weeks.c
+    per_unit = []
+    for length in lengths:
+        unit = func.substr(facility_weeks.c.path, 1, length)
+        per_unit.append(
+            select(
+                unit,
+                facility_weeks.c.disease,
+                facility_weeks.c.y,
+                facility_weeks.c.w,
+                func.sum(facility_weeks.c.cases),
+                func.sum(facility_weeks.c.deaths),
+                func.sum(facility_weeks.c.confirmed),
+            )
+            .where(func.length(fw.path) >= length)
+            .group_by(unit, facility_weeks.c.disease, facility_weeks.c.y, facility_weeks.c.w)
+        )
+    stmt = per_unit[0] if len(per_unit) == 1 else union_all(*per_unit)
+    return [
+        (u, d, y, w, int(c or 0), int(x or 0), int(p or 0))
+        for u, d, y, w, c, x, p in session.execute(stmt)
     ]
 
 

@@ -134,7 +134,7 @@ def evaluate_country(
     with session.begin():
         country = place_in_scope(session, actor, country_code, RESPOND, field="country_code")
         raised = evaluate_under(session, actor, country, week, config)
-        return [alert_read(a) for a in raised]
+        return raised
 
 
 def _country(session: Session, actor: Actor, code: str, permission: Permission) -> Place:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -198,6 +199,26 @@ def alert_read(
         created_at=alert.created_at,
         actions=actions,
         allowed=allowed_actions(alert, actor, district) if actor is not None else [],
+    )
+
+
+def new_alert_read(row: dict[str, Any], place: Place) -> AlertRead:
+    """The DTO of an alert just raised, from its row as written (no log, no actions yet)."""
+    return AlertRead(
+        id=row["id"],
+        place_code=place.code,
+        place_name=place.name,
+        place_kind=place.kind,
+        disease=Disease(row["disease"]),
+        epi_year=row["epi_year"],
+        epi_week=row["epi_week"],
+        level=Level(row["level"]),
+        rule_code=row["rule_code"],
+        rule=row["rule"],
+        threshold_version=row["threshold_version"],
+        figures=row["figures"],
+        status=AlertStatus(row["status"]),
+        created_at=row["created_at"],
     )
 
 

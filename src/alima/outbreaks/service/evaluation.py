@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor
-from alima.core.audit import record
+from alima.core.audit import record_many
+from alima.core.changelog import insert_new
 from alima.core.db import new_id
 from alima.core.enums import AuditAction, PlaceKind
 from alima.core.models import Place
@@ -34,7 +37,8 @@ from alima.outbreaks.rules.thresholds import (
     parse_rules,
     weeks_needed,
 )
-from alima.outbreaks.service.common import ALERT, ancestor_ids
+from alima.outbreaks.schemas import AlertRead
+from alima.outbreaks.service.common import ALERT, ancestor_ids, new_alert_read
 
 UNIT_OF_KIND = {
     PlaceKind.HEALTH_AREA.value: Unit.HEALTH_AREA,
@@ -78,47 +82,39 @@ def unit_series(
     session: Session,
     root: Place,
     units: Sequence[Place],
-    weeks: Iterable[EpiWeek],
+    weeks: Iterable[EpiWeek] | Mapping[Disease, Iterable[EpiWeek]],
     calendar: EpiCalendar,
 ) -> UnitSeries:
-    """Each unit's figures of the weeks, from the reports and line list under ``root``."""
-    wanted = set(weeks)
-    starts = [calendar.start(w) for w in wanted]
-    per_facility: dict[tuple[uuid.UUID, str, int, int], list[int]] = {}
-    for place_id, disease, y, w, cases, deaths in repository.report_counts(
-        session, root.path, starts
-    ):
-        per_facility[(place_id, disease, y, w)] = [cases, deaths, 0]
-    for place_id, disease, y, w, n, dead, positive in repository.case_counts(
-        session, root.path, wanted, None
-    ):
-        figures = per_facility.setdefault((place_id, disease, y, w), [0, 0, 0])
-        figures[0] = max(figures[0], n)
-        figures[1] = max(figures[1], dead)
-        figures[2] = positive
-    unit_ids = {u.id for u in units}
-    facilities = repository.places_by_id(session, {key[0] for key in per_facility})
-    units_of_facility = {
-        f.id: [a for a in ancestor_ids(f) if a in unit_ids] for f in facilities.values()
-    }
-    flat: dict[tuple[uuid.UUID, str, int, int], list[int]] = {}
-    for (place_id, disease, y, w), figures in per_facility.items():
-        for unit_id in units_of_facility.get(place_id, ()):
-            total = flat.get((unit_id, disease, y, w))
-            if total is None:
-                flat[(unit_id, disease, y, w)] = list(figures)
-            else:
-                total[0] += figures[0]
-                total[1] += figures[1]
-                total[2] += figures[2]
+    """Each unit's figures of the weeks, from the reports and line list under ``root``.
+
+    ``weeks`` are the same for every disease, or given per disease (the weeks its rules
+    read): a disease not named is not counted. Summed into the units by the database.
+    """
+    if isinstance(weeks, Mapping):
+        by_weeks: dict[frozenset[EpiWeek], list[str]] = defaultdict(list)
+        for disease, its_weeks in weeks.items():
+            by_weeks[frozenset(its_weeks)].append(disease.value)
+        groups: list[repository.WeekGroup] = [
+            (diseases, _dated(its_weeks, calendar)) for its_weeks, diseases in by_weeks.items()
+        ]
+    else:
+        groups = [(None, _dated(set(weeks), calendar))]
+    unit_of_path = {u.path: u.id for u in units}
+    rows = repository.unit_counts(session, root.path, {len(p) for p in unit_of_path}, groups)
     result: UnitSeries = {}
     diseases = {d.value: d for d in Disease}
-    for (unit_id, disease, y, w), figures in flat.items():
-        week = EpiWeek(y, w)
-        if week in wanted:
+    for path, disease, y, w, cases, deaths, confirmed in rows:
+        unit_id = unit_of_path.get(path)
+        if unit_id is not None:
             by_disease = result.setdefault(unit_id, {})
-            by_disease.setdefault(diseases[disease], {})[week] = Counts(*figures)
+            by_disease.setdefault(diseases[disease], {})[EpiWeek(y, w)] = Counts(
+                cases, deaths, confirmed
+            )
     return result
+
+
+def _dated(weeks: Iterable[EpiWeek], calendar: EpiCalendar) -> list[tuple[int, int, date]]:
+    return [(w.year, w.week, calendar.start(w)) for w in sorted(weeks)]
 
 
 def raise_alerts(  # noqa: PLR0917 - the pieces of one evaluation, in order
@@ -129,11 +125,16 @@ def raise_alerts(  # noqa: PLR0917 - the pieces of one evaluation, in order
     week: EpiWeek,
     book: RuleBook,
     config: Surveillance,
-) -> list[Alert]:
-    """Raise an alert per unit, disease and level crossed in ``week``, unless one is open."""
+) -> list[AlertRead]:
+    """Raise an alert per unit, disease and level crossed in ``week``, unless one is open.
+
+    The alerts, their audit events and their change log are written in bulk (one insert per
+    table), in the caller's transaction.
+    """
     populations = repository.populations(session, [u.id for u in units], week.year)
     already = repository.open_alert_levels(session, [u.id for u in units], OPEN_STATUSES)
-    raised: list[Alert] = []
+    rows: list[dict[str, Any]] = []
+    places: list[Place] = []
     for unit in units:
         kind = UNIT_OF_KIND[unit.kind]
         by_disease = series.get(unit.id, {})
@@ -154,9 +155,25 @@ def raise_alerts(  # noqa: PLR0917 - the pieces of one evaluation, in order
                 if key in already:
                     continue
                 already.add(key)
-                raised.append(_alert(session, actor, unit, firing, book.versions.get(disease, 0)))
-    session.flush()
-    return raised
+                rows.append(_alert_row(actor, unit, firing, book.versions.get(disease, 0)))
+                places.append(unit)
+    session.flush()  # whatever the caller changed, before the rows written around the ORM
+    written = insert_new(session, Alert, rows)
+    record_many(
+        session,
+        actor,
+        AuditAction.CREATE,
+        entity_type=ALERT,
+        events=[
+            {
+                "entity_id": row["id"],
+                "place_id": row["place_id"],
+                "after": {"rule": row["rule_code"], "figures": dict(row["figures"])},
+            }
+            for row in written
+        ],
+    )
+    return [new_alert_read(row, place) for row, place in zip(written, places, strict=True)]
 
 
 def _first_per_level(firings: Sequence[Firing]) -> list[Firing]:
@@ -169,64 +186,55 @@ def _first_per_level(firings: Sequence[Firing]) -> list[Firing]:
     return kept
 
 
-def _alert(
-    session: Session, actor: Actor | None, unit: Place, firing: Firing, version: int
-) -> Alert:
-    alert = Alert(
-        id=new_id(),
-        place_id=unit.id,
-        place=unit,
-        disease=firing.rule.disease.value,
-        epi_year=firing.week.year,
-        epi_week=firing.week.week,
-        level=firing.rule.level.value,
-        rule_code=firing.rule.code,
-        rule=firing.rule.as_data(),
-        threshold_version=version,
-        figures=dict(firing.figures),
-        status=AlertStatus.RAISED.value,
-        created_by_id=actor.id if actor else None,
-    )
-    session.add(alert)  # flushed with the others: one insert of many rows
-    record(
-        session,
-        actor,
-        AuditAction.CREATE,
-        entity_type=ALERT,
-        entity_id=alert.id,
-        place_id=unit.id,
-        after={"rule": firing.rule.code, "figures": dict(firing.figures)},
-    )
-    return alert
+def _alert_row(actor: Actor | None, unit: Place, firing: Firing, version: int) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "place_id": unit.id,
+        "disease": firing.rule.disease.value,
+        "epi_year": firing.week.year,
+        "epi_week": firing.week.week,
+        "level": firing.rule.level.value,
+        "rule_code": firing.rule.code,
+        "rule": firing.rule.as_data(),
+        "threshold_version": version,
+        "figures": dict(firing.figures),
+        "status": AlertStatus.RAISED.value,
+        "created_by_id": actor.id if actor else None,
+    }
+
+
+def weeks_of(book: RuleBook, week: EpiWeek, config: Surveillance) -> dict[Disease, set[EpiWeek]]:
+    """The weeks each disease's rules read to judge ``week``."""
+    return {
+        disease: weeks_needed(rules, week, config.calendar) for disease, rules in book.rules.items()
+    }
 
 
 def evaluate_for(
     session: Session, actor: Actor | None, place: Place, week: EpiWeek, config: Surveillance
-) -> list[Alert]:
+) -> list[AlertRead]:
     """Evaluate the health area and district of ``place`` for ``week``.
 
     In the caller's transaction, after its figures are flushed.
     """
     lineage = repository.places_by_id(session, ancestor_ids(place))
-    units = [p for p in lineage.values() if p.kind in UNIT_OF_KIND]
+    units = sorted((p for p in lineage.values() if p.kind in UNIT_OF_KIND), key=lambda p: p.path)
     if not units:
         return []
     country = next((p for p in lineage.values() if p.kind == PlaceKind.COUNTRY.value), None)
     root = min(units, key=lambda p: p.depth)
     book = rule_book(session, country, config)
-    weeks = weeks_needed(book.all, week, config.calendar)
-    series = unit_series(session, root, units, weeks, config.calendar)
+    series = unit_series(session, root, units, weeks_of(book, week, config), config.calendar)
     return raise_alerts(session, actor, units, series, week, book, config)
 
 
 def evaluate_under(
     session: Session, actor: Actor | None, root: Place, week: EpiWeek, config: Surveillance
-) -> list[Alert]:
+) -> list[AlertRead]:
     """Evaluate every health area and district under ``root`` (a country...) for ``week``."""
     lineage = repository.places_by_id(session, ancestor_ids(root))
     country = next((p for p in lineage.values() if p.kind == PlaceKind.COUNTRY.value), None)
     units = repository.units_under(session, root.path, list(UNIT_OF_KIND))
     book = rule_book(session, country, config)
-    weeks = weeks_needed(book.all, week, config.calendar)
-    series = unit_series(session, root, units, weeks, config.calendar)
+    series = unit_series(session, root, units, weeks_of(book, week, config), config.calendar)
     return raise_alerts(session, actor, units, series, week, book, config)

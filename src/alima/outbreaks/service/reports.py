@@ -34,7 +34,6 @@ from alima.outbreaks.service.common import (
     CASE,
     REPORT,
     WRITE_PERMISSION,
-    alert_read,
     case_read,
     report_read,
     writable_facility,
@@ -183,7 +182,7 @@ def record_weekly_report(
             after=_lines_snapshot(report),
         )
         raised = evaluate_for(session, actor, place, week, config)
-        return report_read(report, config, [alert_read(a) for a in raised])
+        return report_read(report, config, raised)
 
 
 def record_case(
@@ -237,7 +236,7 @@ def record_case(
             after=snapshot(row, CASE_FIELDS),
         )
         raised = evaluate_for(session, actor, place, week, config)
-        return case_read(row, actor, [alert_read(a) for a in raised])
+        return case_read(row, actor, raised)
 
 
 def update_case(
@@ -290,6 +289,6 @@ def update_case(
             )
             week = EpiWeek(row.epi_year, row.epi_week)
             raised = evaluate_for(session, actor, row.place, week, config)
-            return case_read(row, actor, [alert_read(a) for a in raised])
+            return case_read(row, actor, raised)
     assert refused  # noqa: S101 - the block returned otherwise
     raise NotFound(CoreError.CORE_001)
