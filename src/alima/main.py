@@ -6,13 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -59,9 +57,8 @@ from alima.web.routes import (
     stock,
     sync,
 )
+from alima.web.static import STATIC_DIR, VersionedStaticFiles
 from alima.web.templating import make_templates
-
-STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 log = logging.getLogger("alima")
 
@@ -167,7 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sync_transport = http_transport
 
     _include_routers(app)
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(AlimaError)
     def _alima_error(request: Request, exc: AlimaError) -> Response:

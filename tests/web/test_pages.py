@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from alima.core.time import today
 from alima.interop.dhis2 import service as dhis2_service
 from alima.interop.dhis2.schemas import MappingFile
-from alima.main import STATIC_DIR
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from alima.web.inventory import iter_routes
+from alima.web.static import STATIC_DIR
 from tests.factories.alliance import alliance_page_values
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.dhis2_server import small_mapping

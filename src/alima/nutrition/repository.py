@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Final
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
@@ -337,21 +337,12 @@ def sachets_given_by_day(
     return [(p, d, int(n)) for p, d, n in session.execute(stmt)]
 
 
-def daily_sachets_of_caseload(
-    session: Session,
-    paths: Sequence[str],
-    *,
-    on: date,
-    today: date,
-    product: str | None = None,
-) -> float:
-    """Sum of the current daily ration of every child in treatment at the end of day ``on``.
+def _in_treatment(paths: Sequence[str], *, on: date, today: date) -> Subquery:
+    """The episodes in treatment at the end of day ``on`` in the subtrees ``paths``.
 
-    As read on ``today``: defaulted children are out. With ``product``, only the rations of
-    that product (RUTF or RUSF).
-
-    The ration in force is the one decided at each child's latest visit on or before ``on``,
-    found per episode through the (episode, date) index rather than by scanning all visits.
+    As read on ``today``, with their place and the date of their latest visit on or before
+    ``on``; the latest visit is found per episode through the (episode, date) index rather than by
+    scanning all visits.
     """
     latest_on = (
         select(func.max(Visit.visit_on))
@@ -363,8 +354,12 @@ def daily_sachets_of_caseload(
         .correlate(Episode)
         .scalar_subquery()
     )
-    in_treatment = (
-        select(Episode.id.label("episode_id"), latest_on.label("latest_on"))
+    return (
+        select(
+            Episode.id.label("episode_id"),
+            Episode.place_id.label("place_id"),
+            latest_on.label("latest_on"),
+        )
         .where(
             Episode.place_id.in_(_place_ids(paths)),
             _live(),
@@ -374,6 +369,23 @@ def daily_sachets_of_caseload(
         )
         .subquery()
     )
+
+
+def daily_sachets_of_caseload(
+    session: Session,
+    paths: Sequence[str],
+    *,
+    on: date,
+    today: date,
+    product: str | None = None,
+) -> float:
+    """Sum of the current daily ration of every child in treatment at the end of day ``on``.
+
+    As read on ``today``: defaulted children are out. With ``product``, only the rations of
+    that product (RUTF or RUSF). The ration in force is the one decided at each child's latest
+    visit on or before ``on``.
+    """
+    in_treatment = _in_treatment(paths, on=on, today=today)
     stmt = select(func.coalesce(func.sum(Visit.sachets_per_day), 0.0)).join(
         in_treatment,
         and_(
@@ -384,6 +396,36 @@ def daily_sachets_of_caseload(
     if product is not None:
         stmt = stmt.where(Visit.product == product)
     return float(session.scalar(stmt) or 0.0)
+
+
+def daily_sachets_by_place(
+    session: Session,
+    paths: Sequence[str],
+    *,
+    on: date,
+    today: date,
+    product: str,
+) -> dict[str, float]:
+    """:func:`daily_sachets_of_caseload` of ``product`` for every place of the subtrees at once.
+
+    Place path -> daily sachets, in one query (places without a child in treatment are
+    absent). A subtree's figure is the sum over the paths it holds (the stock overview of many sites).
+    """
+    in_treatment = _in_treatment(paths, on=on, today=today)
+    stmt = (
+        select(Place.path, func.sum(Visit.sachets_per_day))
+        .join(
+            in_treatment,
+            and_(
+                Visit.episode_id == in_treatment.c.episode_id,
+                Visit.visit_on == in_treatment.c.latest_on,
+            ),
+        )
+        .join(Place, Place.id == in_treatment.c.place_id)
+        .where(Visit.product == product)
+        .group_by(Place.path)
+    )
+    return {path: float(total or 0.0) for path, total in session.execute(stmt)}
 
 
 def _place_ids(paths: Sequence[str]) -> Select[uuid.UUID]:

@@ -104,7 +104,9 @@ class RequestContextMiddleware:
         set_locale(locale or self.default_locale)
         nonce = cookies.get(self.csrf_cookie, "")
         new_csrf = None
-        if not is_api and len(nonce) not in CSRF_LENGTHS:
+        # A static file is kept by caches for a year (alima.web.static): it never sets a cookie.
+        is_static = path.startswith("/static/")
+        if not is_api and not is_static and len(nonce) not in CSRF_LENGTHS:
             new_csrf = secrets.token_urlsafe(32)
             nonce = new_csrf
         state = scope.setdefault("state", {})
@@ -122,7 +124,8 @@ class RequestContextMiddleware:
                 if self.secure:
                     headers.setdefault("strict-transport-security", STRICT_TRANSPORT_SECURITY)
                 headers.setdefault("x-request-id", state["request_id"])
-                # Pages and API responses carry patient data: never kept by a browser or proxy.
+                # Pages and API responses carry patient data: never kept by a browser or proxy
+                # (the static files set their own policy).
                 headers.setdefault("cache-control", "no-store")
                 rotated: str | None = state.get("csrf_rotated")
                 cookie_value = rotated or new_csrf

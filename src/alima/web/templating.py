@@ -14,6 +14,7 @@ from alima.core.i18n import get_locale, translations
 from alima.core.labels import label_text
 from alima.core.time import age_in_months, today
 from alima.web.cards import PageTemplate
+from alima.web.static import static_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -119,4 +120,5 @@ def make_templates() -> Jinja2Templates:
     # A source string kept as data (a protocol file's title), marked elsewhere with N_().
     env.filters["translated"] = _gettext
     env.globals["get_locale"] = get_locale
+    env.globals["static_url"] = static_url
     return templates

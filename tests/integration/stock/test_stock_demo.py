@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from alima.core import repository as core_repository
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.migrate import upgrade
 from alima.core.models import User
@@ -11,8 +13,10 @@ from alima.core.service.auth import actor_for
 from alima.core.time import today
 from alima.demo import core, nutrition
 from alima.demo import stock as demo
+from alima.nutrition.enums import Product
 from alima.stock import service
 from alima.stock.enums import StockLevel
+from alima.stock.service.common import daily_need, daily_needs, sites_in
 
 
 def test_demo_sites_have_stock_and_the_short_site_is_alerted(tmp_path: Path) -> None:
@@ -42,5 +46,18 @@ def test_demo_sites_have_stock_and_the_short_site_is_alerted(tmp_path: Path) -> 
     # One missed delivery, not a country out of stock.
     assert sum(a.level in {StockLevel.LOW, StockLevel.OUT} for a in overview) <= 3
     assert all(a.usable > 0 for a in overview if a.place_code != demo.SHORT_SITE)
+    # The overview reads every site's need in one query: the same need as each site's page
+    # (and as a whole district's, whose subtree holds many sites).
+    with session.begin():
+        sites = sites_in(session, ["/"])
+        places = [*sites, *core_repository.list_places(session, ["/"], kinds=["district"])]
+        needs = daily_needs(session, places, on=today(), today=today(), product=Product.RUTF)
+        one_by_one = {
+            p.id: daily_need(session, p, on=today(), today=today(), product=Product.RUTF)
+            for p in places
+        }
+    assert len(places) > len(sites) > 20
+    assert sum(one_by_one.values()) > 0
+    assert needs == pytest.approx(one_by_one)
     session.close()
     engine.dispose()

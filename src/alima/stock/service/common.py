@@ -144,6 +144,19 @@ def daily_need(session: Session, place: Place, *, on: date, today: date, product
     )
 
 
+def daily_needs(
+    session: Session, places: Sequence[Place], *, on: date, today: date, product: str
+) -> dict[uuid.UUID, float]:
+    """:func:`daily_need` of each site, in one query (the overview of a district's sites)."""
+    by_path = nutrition_repository.daily_sachets_by_place(
+        session, [p.path for p in places], on=on, today=today, product=product
+    )
+    return {
+        place.id: sum(total for path, total in by_path.items() if path.startswith(place.path))
+        for place in places
+    }
+
+
 def movement_read(
     m: StockMovement,
     actor: Actor,

@@ -34,6 +34,7 @@ from alima.stock.service.common import (
     WRITE_PERMISSION,
     can_read,
     daily_need,
+    daily_needs,
     ledgers,
     movement_read,
     not_a_place,
@@ -152,10 +153,11 @@ def stock_overview(
     with session.begin():
         places = sites_in(session, read_paths(actor))
         books = ledgers(session, places, product=product, until=on)
+        needs = daily_needs(session, places, on=on, today=on, product=product)
         result = []
         for place in places:
-            state = _state(
-                session, place, books[place.id], on=on, alert_weeks=alert_weeks, product=product
+            state = rules.read_stock(
+                books[place.id], on=on, daily_need=needs[place.id], alert_weeks=alert_weeks
             )
             result.append(
                 StockAlert(
