@@ -6,6 +6,10 @@ Each output row gets ``clenhei, cbmi, zlen, zwei, zwfl, zbmi, zac, flen, fwei, f
 fac`` and ``zscore_note``. Numbers are written as WHO's R package writes them
 (``write.csv``: 15 significant digits, z-scores rounded to 2 decimals), empty when missing.
 A row with a bad value gets empty z-scores and a note; it never stops the conversion.
+
+Plain files (UTF-8, no quotes, every line complete: what spreadsheets usually write) take
+a fast path that works on bytes with numpy (:mod:`alima.growth.fastcsv`); any other file,
+or ``fast=False``, goes through pandas' CSV reader. Both write the same bytes.
 """
 
 from __future__ import annotations
@@ -17,17 +21,20 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from alima.core.errors import RuleViolation
 from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
+from alima.growth.fastcsv import NotPlain, blocks, convert_block, plain_header
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
 from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
+
+if TYPE_CHECKING:  # imported where used: plain files never need pandas
+    import pandas as pd
 
 DEFAULT_CHUNK_ROWS: Final = 100_000
 ENCODING: Final = "utf-8-sig"
@@ -79,6 +86,8 @@ def _format_general(values: FloatArray) -> ObjectArray:
 
 def _format_repeated(values: FloatArray) -> ObjectArray:
     """Like :func:`_format_general`, formatting each distinct value once."""
+    import pandas as pd  # noqa: PLC0415
+
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = _format_general(np.asarray(uniques, dtype=np.float64))
@@ -130,6 +139,8 @@ def _output_columns(result: GrowthResult, notes: NDArray[np.uint32]) -> list[Obj
 
 
 def _chunks(handle: IO[bytes], chunk_size: int, summary: ConvertSummary) -> Iterator[pd.DataFrame]:
+    import pandas as pd  # noqa: PLC0415
+
     reader = pd.read_csv(
         handle,
         dtype=str,
@@ -163,10 +174,12 @@ def convert_csv(
     chunk_size: int = DEFAULT_CHUNK_ROWS,
     on_progress: ProgressCallback | None = None,
     threads: int | None = None,
+    fast: bool = True,
 ) -> ConvertSummary:
     """Write ``target``: every row of ``source`` plus WHO z-scores, flags and a note.
 
-    ``on_progress(bytes_read, rows_done)`` is called after each chunk.
+    ``on_progress(bytes_read, rows_done)`` is called after each chunk. ``fast=False``
+    skips the fast path for plain files (the output is the same; tests compare them).
 
     Raises:
         MissingColumns: when an input column is absent (nothing is written).
@@ -178,6 +191,13 @@ def convert_csv(
     missing = missing_columns(header)
     if missing:
         raise MissingColumns(missing)
+    if fast:
+        try:
+            return _convert_plain(
+                source, target, chunk_size=chunk_size, on_progress=on_progress, threads=threads
+            )
+        except NotPlain:
+            pass  # the general path below reads the file again and rewrites ``target``
     added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
     summary = ConvertSummary()
     with source.open("rb") as handle, target.open("w", encoding="utf-8", newline="") as out:
@@ -207,4 +227,36 @@ def convert_csv(
                 on_progress(handle.tell(), summary.rows)
         if first:  # header only: still write the output header
             out.write(",".join(_quote(c) for c in (*header, *added)) + "\n")
+    return summary
+
+
+def _convert_plain(
+    source: Path,
+    target: Path,
+    *,
+    chunk_size: int,
+    on_progress: ProgressCallback | None,
+    threads: int | None,
+) -> ConvertSummary:
+    """:func:`convert_csv` for a plain file, or :class:`NotPlain` (``target`` then partial)."""
+    added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
+    summary = ConvertSummary()
+    with source.open("rb") as handle:
+        header = plain_header(handle.readline(), added)
+        if header.names != read_header(source):
+            raise NotPlain
+        with target.open("wb") as out:
+            out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
+            for block in blocks(handle, chunk_size):
+                lines, cleaned = convert_block(
+                    block, header.names, INPUT_COLUMNS, _quote, threads=threads
+                )
+                out.write(b"".join(lines))
+                summary.rows += len(lines)
+                summary.noted_rows += int(np.count_nonzero(cleaned.notes))
+                summary.bad_rows += int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW)))
+                if on_progress is not None:
+                    on_progress(handle.tell(), summary.rows)
+    if summary.rows == 0:
+        raise NotPlain  # header only: the general path writes what it always wrote
     return summary
