@@ -6,16 +6,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
 from alima.cli import dhis2, growth
 from alima.cli import sync as sync_cli
-from alima.core.config import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from alima.core.config import Settings
 
 app = typer.Typer(help="alima: field health platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -36,6 +39,13 @@ app.add_typer(
 )
 
 console = Console()
+
+
+def get_settings() -> Settings:
+    """The settings, read on first use: ``alima growth`` needs neither them nor pydantic."""
+    from alima.core.config import get_settings as read_settings
+
+    return read_settings()
 
 
 def _sessionmaker() -> sessionmaker[Session]:

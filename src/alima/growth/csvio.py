@@ -86,7 +86,7 @@ def _format_general(values: FloatArray) -> ObjectArray:
 
 def _format_repeated(values: FloatArray) -> ObjectArray:
     """Like :func:`_format_general`, formatting each distinct value once."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
@@ -139,7 +139,7 @@ def _output_columns(result: GrowthResult, notes: NDArray[np.uint32]) -> list[Obj
 
 
 def _chunks(handle: IO[bytes], chunk_size: int, summary: ConvertSummary) -> Iterator[pd.DataFrame]:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     reader = pd.read_csv(
         handle,

@@ -1,7 +1,7 @@
 """The fast path of the CSV conversion: plain files parsed and written with numpy, no pandas.
 
-A *plain* file is what spreadsheets and ``write.csv`` usually produce: UTF-8, no quote
-character, lines ending in ``\\n`` or ``\\r\\n``, every line with as many fields as the
+A *plain* file is what spreadsheets and most programs write: UTF-8, no quote
+character, lines ending in LF or CR LF, every line with as many fields as the
 header, a header of distinct, non-empty names. For such a file a field is exactly the
 text between two commas, so the converter can work on bytes:
 
@@ -23,7 +23,7 @@ again with the general path: the output is the same text either way
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Final
@@ -31,10 +31,9 @@ from typing import IO, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
+from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, Int8Array, compute
 from alima.growth.inputs import (
     CleanInput,
-    Int8Array,
     clean_arrays,
     factorized_text,
     measure_code,
@@ -57,8 +56,9 @@ _ZERO: Final = 48
 _NINE: Final = 57
 #: A plain decimal of at most this many digits converts exactly as ``m / 10**k``.
 _MAX_DIGITS: Final = 15
+_HALF: Final = 0.5
 #: Exact powers of ten as doubles (10**22 is the largest exact one).
-_POW10: Final = 10.0 ** np.arange(23)
+_POW10: Final[FloatArray] = 10.0 ** np.arange(23, dtype=np.float64)
 #: Veltkamp's split constant for doubles: 2**27 + 1.
 _SPLITTER: Final = 134217729.0
 #: Values formatted by vectorised code: 1 <= |x| < 1e15 (fixed notation in ``.15g``).
@@ -67,7 +67,7 @@ _FIXED_LIMIT: Final = 1e15
 TWO_DECIMAL_LIMIT: Final = 100_000
 
 
-class NotPlain(Exception):  # noqa: N818 - a signal to the caller, not an error shown to anyone
+class NotPlain(Exception):
     """The file needs the general CSV reader (quotes, ragged lines, another encoding...)."""
 
 
@@ -103,7 +103,7 @@ class Block:
 
 
 def _check_plain(data: bytes) -> bytes:
-    """``data`` with ``\\r\\n`` as ``\\n``, or :class:`NotPlain`."""
+    """``data`` with CR LF line ends as LF, or :class:`NotPlain`."""
     if b'"' in data or b"\0" in data:
         raise NotPlain
     if b"\r" in data:
@@ -168,6 +168,7 @@ class Fields:
 
     @property
     def width(self) -> int:
+        """Bytes per item."""
         return int(self.values.dtype.itemsize)
 
     def chars(self) -> UInt8Array:
@@ -211,14 +212,16 @@ def parse_decimals(fields: Fields) -> FloatArray | None:
         return None
     mantissa = np.zeros(chars.shape[0], dtype=np.float64)
     for column in range(fields.width):  # exact: every partial value is below 10**15
-        mantissa = np.where(digit[:, column], mantissa * 10.0 + (chars[:, column] - _ZERO), mantissa)
+        mantissa = np.where(
+            digit[:, column], mantissa * 10.0 + (chars[:, column] - _ZERO), mantissa
+        )
     decimals = np.where(dots > 0, fields.lengths - np.argmax(dot, axis=1) - 1, 0)
     values = mantissa / _POW10[decimals]
     values[fields.lengths == 0] = np.nan
     return values
 
 
-def _codes(fields: Fields, code_of: Callable[[str], int]) -> Int8Array:
+def _codes(fields: Fields, code_of: Callable[[Hashable], int]) -> Int8Array:
     """Each field's code, ``code_of`` called once per distinct text."""
     if fields.width > 2:  # noqa: PLR2004 - codes are one or two bytes; longer: general path
         return factorized_text(fields.texts(), code_of)
@@ -311,19 +314,21 @@ def format_g15(values: FloatArray) -> tuple[BytesArray, IntArray]:
 def _format_fixed(
     values: FloatArray, rows: IntArray, out: UInt8Array, all_lengths: IntArray, other: IntArray
 ) -> IntArray:
-    """Write rows ``rows`` (``1 <= value < 1e15``) of ``out``; returns ``other`` plus the
-    rows that round to 1e15 (Python writes them in exponent form)."""
+    """Write rows ``rows`` (``1 <= value < 1e15``) of ``out`` and their lengths.
+
+    Returns ``other`` plus the rows that round to 1e15 (Python writes them as ``1e+15``).
+    """
     x = values[rows]
     exponent = np.floor(np.log10(x)).astype(np.intp)
     exponent -= x < _POW10[exponent]
     exponent += x >= _POW10[exponent + 1]
-    scale = _POW10[14 - exponent]
+    scale = np.asarray(_POW10[14 - exponent], dtype=np.float64)
     product = x * scale
     error = _two_product_error(x, scale, product)
     whole = np.floor(product)
     half = product - whole  # exact
-    up = half > 0.5
-    tie = np.flatnonzero(half == 0.5)  # rare: the product's error decides, else half to even
+    up = half > _HALF
+    tie = np.flatnonzero(half == _HALF)  # rare: the product's error decides, else half to even
     if tie.size:
         err, low = error[tie], whole[tie]
         up[tie] = (err > 0.0) | ((err == 0.0) & (np.fmod(low, 2.0) == 1.0))
@@ -450,7 +455,7 @@ def convert_block(
     *,
     threads: int | None,
 ) -> tuple[list[bytes], CleanInput]:
-    """Output lines of one block (each ending in ``\\n``) and its cleaned input."""
+    """Output lines of one block (each ending in a line feed) and its cleaned input."""
     data = block.data
     starts, ends = block.starts, block.ends
     n = starts.shape[0]
@@ -481,8 +486,10 @@ def convert_block(
     parts = _added_columns(result)
     codes, texts = note_categories(cleaned.notes)
     notes = np.array([f",{quote(t)}\n".encode() for t in texts] or [b""])
-    width = longest_line + sum(int(items.dtype.itemsize) for items, _ in parts)
-    width += max(int(notes.dtype.itemsize), 2) + 8
+    # Room for the line, then for whichever is longer: the zeros that clear the rest of the
+    # line's item, or the added columns at their widest.
+    added = sum(int(items.dtype.itemsize) for items, _ in parts) + max(notes.dtype.itemsize, 2)
+    width = longest_line + max(longest_line, int(added)) + 8
     out = _Rows(n, width)
     out.put(_window(padded, longest_line)[starts], ends - starts)
     out.clear(longest_line)

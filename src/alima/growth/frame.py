@@ -70,7 +70,7 @@ def zscores(df: pd.DataFrame, *, rounded: bool = True, threads: int | None = Non
     Raises:
         MissingColumns: when an input column is absent.
     """
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     missing = missing_columns([str(c) for c in df.columns])
     if missing:

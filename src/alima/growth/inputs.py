@@ -127,7 +127,7 @@ def _is_missing_text(value: object) -> bool:
 
 def _factorized(values: pd.Series, code_of: Callable[[Hashable], int]) -> Int8Array:
     """Map each value through ``code_of``, calling it once per distinct value."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     dtype = values.dtype
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
@@ -206,7 +206,7 @@ def _parse_plain_numbers(raw: ObjectArray) -> FloatArray | None:
     Returns None (the caller then parses value by value) when any value is something else,
     so that a bad value is never silently accepted.
     """
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     try:
         missing = np.asarray(pd.Series(raw, copy=False).isin(_MISSING_SPELLINGS), dtype=np.bool_)
@@ -224,7 +224,7 @@ def _parse_plain_numbers(raw: ObjectArray) -> FloatArray | None:
 
 def _numeric(values: pd.Series) -> tuple[FloatArray, BoolArray]:
     """Float64 values (NaN when missing) and the mask of values that are not numbers."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
@@ -254,14 +254,14 @@ def _numeric(values: pd.Series) -> tuple[FloatArray, BoolArray]:
 
 def factorized_text(texts: ObjectArray, code_of: Callable[[Hashable], int]) -> Int8Array:
     """:func:`clean`'s codes for a column of text (an object array of ``str``)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     return _factorized(pd.Series(texts, dtype=object, copy=False), code_of)
 
 
 def numeric_text(texts: ObjectArray) -> tuple[FloatArray, BoolArray]:
     """:func:`clean`'s numbers and bad-value mask for a column of text (``str`` objects)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     return _numeric(pd.Series(texts, dtype=object, copy=False))
 
@@ -334,7 +334,7 @@ def clean_arrays(
 
 def _numeric_one(value: object) -> tuple[float, bool]:
     """One value as :func:`_numeric` reads it: (float or NaN, not a number)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     if value is None or value is pd.NA:
         return math.nan, False
@@ -356,8 +356,7 @@ def clean_one(values: Mapping[str, object]) -> CleanInput:
     Same codes, numbers and notes as :func:`clean` on a one-row frame of ``dtype=object``
     columns (``tests/unit/growth`` compares the two on the WHO truth files).
     """
-
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     def code(value: Hashable, code_of: Callable[[Hashable], int]) -> int:
         missing = (
