@@ -14,12 +14,15 @@ or ``fast=False``, goes through pandas' CSV reader. Both write the same bytes.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import re
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 
@@ -27,11 +30,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alima.core.errors import RuleViolation
-from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
+from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute, default_threads
 from alima.growth.errors import GrowthError
 from alima.growth.fastcsv import NotPlain, blocks, convert_block, plain_header
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
-from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
+from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, CleanInput, clean, note_categories
 
 if TYPE_CHECKING:  # imported where used: plain files never need pandas
     import pandas as pd
@@ -238,25 +241,44 @@ def _convert_plain(
     on_progress: ProgressCallback | None,
     threads: int | None,
 ) -> ConvertSummary:
-    """:func:`convert_csv` for a plain file, or :class:`NotPlain` (``target`` then partial)."""
+    """:func:`convert_csv` for a plain file, or :class:`NotPlain` (``target`` then partial).
+
+    Blocks are converted on ``threads`` threads (default: the engine's, one per CPU; numpy
+    releases the GIL in its loops) and written in the file's order.
+    """
     added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
     summary = ConvertSummary()
+    workers = threads if threads is not None else default_threads()
     with source.open("rb") as handle:
         header = plain_header(handle.readline(), added)
         if header.names != read_header(source):
             raise NotPlain
-        with target.open("wb") as out:
+        with target.open("wb") as out, ThreadPoolExecutor(max_workers=workers) as pool:
             out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
-            for block in blocks(handle, chunk_size):
-                lines, cleaned = convert_block(
-                    block, header.names, INPUT_COLUMNS, _quote, threads=threads
-                )
+            pending: deque[Future[tuple[list[bytes], CleanInput]]] = deque()
+
+            def write_next() -> None:
+                lines, cleaned = pending.popleft().result()
                 out.write(b"".join(lines))
                 summary.rows += len(lines)
                 summary.noted_rows += int(np.count_nonzero(cleaned.notes))
                 summary.bad_rows += int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW)))
                 if on_progress is not None:
                     on_progress(handle.tell(), summary.rows)
+
+            try:
+                for block in blocks(handle, chunk_size):
+                    convert = partial(convert_block, block, header.names, INPUT_COLUMNS, _quote)
+                    # In the caller's context: the notes are written in its locale.
+                    context = contextvars.copy_context()
+                    pending.append(pool.submit(context.run, convert, threads=1))
+                    if len(pending) >= workers:  # at most ``workers`` blocks in memory
+                        write_next()
+                while pending:
+                    write_next()
+            except NotPlain:
+                pool.shutdown(cancel_futures=True)
+                raise
     if summary.rows == 0:
         raise NotPlain  # header only: the general path writes what it always wrote
     return summary

@@ -23,6 +23,7 @@ again with the general path: the output is the same text either way
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -53,10 +54,23 @@ _NL: Final = 10
 _COMMA: Final = 44
 _DOT: Final = 46
 _ZERO: Final = 48
-_NINE: Final = 57
 #: A plain decimal of at most this many digits converts exactly as ``m / 10**k``.
 _MAX_DIGITS: Final = 15
 _HALF: Final = 0.5
+#: Fields of at most this many bytes are read as one uint64 each.
+_WORD: Final = 8
+#: For k = 0..8: a uint64 with its k low bytes set (little-endian: the first k characters).
+_LOW_BYTES: Final = np.array(
+    [(1 << (8 * k)) - 1 for k in range(_WORD)] + [2**64 - 1], dtype=np.uint64
+)
+#: Byte classes for plain decimals: padding, digit, dot, anything else.
+_PAD, _DIGIT, _DOT_KIND, _OTHER = 0, 1, 2, 3
+_KIND: Final = np.full(256, _OTHER, dtype=np.uint8)
+_KIND[0] = _PAD
+_KIND[ord("0") : ord("9") + 1] = _DIGIT
+_KIND[ord(".")] = _DOT_KIND
+#: Zeros after a block's bytes, so that fields are read as fixed-width items past its end.
+_PADDING: Final = 64
 #: Exact powers of ten as doubles (10**22 is the largest exact one).
 _POW10: Final[FloatArray] = 10.0 ** np.arange(23, dtype=np.float64)
 #: Veltkamp's split constant for doubles: 2**27 + 1.
@@ -81,6 +95,8 @@ class Header:
 
 def plain_header(first_line: bytes, added: Sequence[str]) -> Header:
     """The header of a plain file from its first line, or :class:`NotPlain`."""
+    if sys.byteorder != "little":  # fields and digits are read as little-endian words
+        raise NotPlain
     line = first_line.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
     if b'"' in line or b"\r" in line or b"\0" in line:
         raise NotPlain
@@ -95,7 +111,7 @@ def plain_header(first_line: bytes, added: Sequence[str]) -> Header:
 
 @dataclass(frozen=True)
 class Block:
-    """``rows`` lines of a plain file: the bytes and each line's first and last+1 offsets."""
+    """Lines of a plain file: their bytes (then zeros) and each line's first and end offsets."""
 
     data: bytes
     starts: IntArray
@@ -149,7 +165,10 @@ def blocks(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterat
             if last > starts.size and not eof:  # wait for the rest of this block
                 carry = body[int(starts[first]) :] + carry
                 break
-            yield Block(data=body, starts=starts[first:last], ends=ends[first:last])
+            begin, stop = int(starts[first]), int(ends[min(last, starts.size) - 1]) + 1
+            # The block's own bytes, then zeros: room for reading fields as fixed-width items.
+            data = body[begin:stop] + bytes(_PADDING)
+            yield Block(data=data, starts=starts[first:last] - begin, ends=ends[first:last] - begin)
             first = last
 
 
@@ -165,6 +184,7 @@ class Fields:
 
     values: BytesArray
     lengths: IntArray
+    longest: int
 
     @property
     def width(self) -> int:
@@ -184,11 +204,15 @@ class Fields:
 
 def _fields(padded: bytes, first: IntArray, stop: IntArray) -> Fields:
     lengths = stop - first
-    width = max(int(lengths.max(initial=0)), 1)
-    values = _window(padded, width)[first]
-    chars = values.view(np.uint8).reshape(values.shape[0], width)
-    chars[np.arange(width) >= lengths[:, None]] = 0
-    return Fields(values=values, lengths=lengths)
+    longest = int(lengths.max(initial=0))
+    if longest <= _WORD:  # one uint64 per field: cut after its length with a mask
+        values = _window(padded, _WORD)[first]
+        values.view(np.uint64)[:] &= _LOW_BYTES[lengths]
+        return Fields(values=values, lengths=lengths, longest=longest)
+    values = _window(padded, longest)[first]
+    chars = values.view(np.uint8).reshape(values.shape[0], longest)
+    chars[np.arange(longest) >= lengths[:, None]] = 0
+    return Fields(values=values, lengths=lengths, longest=longest)
 
 
 def parse_decimals(fields: Fields) -> FloatArray | None:
@@ -198,24 +222,27 @@ def parse_decimals(fields: Fields) -> FloatArray | None:
     ``k <= 15`` is one correctly rounded division of two exact doubles, so the value is
     the one ``float(text)`` gives.
     """
-    if fields.width > _MAX_DIGITS + 1:
+    if fields.longest > _MAX_DIGITS + 1:
         return None
-    chars = fields.chars()
-    digit = (chars >= _ZERO) & (chars <= _NINE)
-    dot = chars == _DOT
-    inside = np.arange(fields.width) < fields.lengths[:, None]
-    if not np.all(digit | dot | ~inside):
+    chars = fields.chars()[:, : fields.longest]
+    kind = _KIND[chars]
+    if np.any(kind == _OTHER):
         return None
-    dots = np.count_nonzero(dot, axis=1)
-    digits = np.count_nonzero(digit, axis=1)
-    if np.any(dots > 1) or np.any((fields.lengths > 0) & (digits == 0)):
+    n = chars.shape[0]
+    mantissa = np.zeros(n, dtype=np.float64)
+    digits = np.zeros(n, dtype=np.intp)
+    dots = np.zeros(n, dtype=np.intp)
+    decimals = np.zeros(n, dtype=np.intp)
+    for column in range(fields.longest):  # exact: every partial value is below 10**15
+        digit = kind[:, column] == _DIGIT
+        mantissa = np.where(digit, mantissa * 10.0 + (chars[:, column] - _ZERO), mantissa)
+        digits += digit
+        decimals += digit & (dots > 0)
+        dots += kind[:, column] == _DOT_KIND
+    if np.any(dots > 1) or np.any(digits > _MAX_DIGITS):
         return None
-    mantissa = np.zeros(chars.shape[0], dtype=np.float64)
-    for column in range(fields.width):  # exact: every partial value is below 10**15
-        mantissa = np.where(
-            digit[:, column], mantissa * 10.0 + (chars[:, column] - _ZERO), mantissa
-        )
-    decimals = np.where(dots > 0, fields.lengths - np.argmax(dot, axis=1) - 1, 0)
+    if np.any((fields.lengths > 0) & (digits == 0)):  # "." alone
+        return None
     values = mantissa / _POW10[decimals]
     values[fields.lengths == 0] = np.nan
     return values
@@ -223,10 +250,10 @@ def parse_decimals(fields: Fields) -> FloatArray | None:
 
 def _codes(fields: Fields, code_of: Callable[[Hashable], int]) -> Int8Array:
     """Each field's code, ``code_of`` called once per distinct text."""
-    if fields.width > 2:  # noqa: PLR2004 - codes are one or two bytes; longer: general path
+    if fields.longest > 2:  # noqa: PLR2004 - codes are one or two bytes; longer: general path
         return factorized_text(fields.texts(), code_of)
     chars = fields.chars().astype(np.intp)
-    keys = chars[:, 0] if fields.width == 1 else chars[:, 0] | (chars[:, 1] << 8)
+    keys = chars[:, 0] | (chars[:, 1] << 8) if fields.width > 1 else chars[:, 0]
     lookup = np.zeros(1 << 16, dtype=np.int8)
     for key in np.flatnonzero(np.bincount(keys, minlength=1)).tolist():
         text = bytes([key & 0xFF, key >> 8]).rstrip(b"\0").decode("utf-8")
@@ -408,13 +435,16 @@ def format_two_decimals(values: FloatArray) -> tuple[BytesArray, IntArray]:
 
 @cache
 def _flag_table() -> tuple[BytesArray, IntArray]:
-    """``",f1,f2,f3,f4,f5"`` for each of the 3**5 combinations of 0, 1 and missing."""
+    """``,f1,f2,f3,f4,f5,`` and a line feed for the 3**5 combinations of 0, 1 and missing.
+
+    The last comma opens the note column, empty unless the row has a note.
+    """
     texts = ["0", "1", ""]
     table = []
     for code in range(3 ** len(INDICATORS)):
         parts = [texts[(code // 3**i) % 3] for i in range(len(INDICATORS))]
-        table.append("".join("," + p for p in parts))
-    items = np.array(table, dtype="S10")
+        table.append("".join("," + p for p in parts) + ",\n")
+    items = np.array(table, dtype="S12")
     return items, np.strings.str_len(items).astype(np.intp)
 
 
@@ -467,7 +497,7 @@ def convert_block(
         raise NotPlain
     commas = commas_at[first[:, None] + np.arange(separators)]
     longest_line = int((ends - starts).max())
-    padded = data + bytes(max(longest_line, _MAX_DIGITS + 2))
+    padded = data if longest_line < _PADDING else data + bytes(longest_line)
 
     def column(name: str) -> Fields:
         j = names.index(name)
@@ -484,28 +514,34 @@ def convert_block(
     )
     result = compute(cleaned.arrays, threads=threads)
     parts = _added_columns(result)
-    codes, texts = note_categories(cleaned.notes)
-    notes = np.array([f",{quote(t)}\n".encode() for t in texts] or [b""])
-    # Room for the line, then for whichever is longer: the zeros that clear the rest of the
-    # line's item, or the added columns at their widest.
-    added = sum(int(items.dtype.itemsize) for items, _ in parts) + max(notes.dtype.itemsize, 2)
-    width = longest_line + max(longest_line, int(added)) + 8
+    lengths = ends - starts
+    # Each row: the line, zeros over the rest of the line's item (the bytes after the line
+    # in the file), then the added columns; the row is long enough for either.
+    rest = longest_line - int(lengths.min())
+    width = longest_line + max(rest, sum(int(items.dtype.itemsize) for items, _ in parts)) + 8
     out = _Rows(n, width)
-    out.put(_window(padded, longest_line)[starts], ends - starts)
-    out.clear(longest_line)
-    for items, lengths in parts:
-        out.put(items, lengths)
-    noted = np.flatnonzero(codes >= 0)
-    if noted.size:
-        note_codes = codes[noted]
-        out.put(notes[note_codes], np.strings.str_len(notes)[note_codes], noted)
-    quiet = np.flatnonzero(codes < 0)
-    out.put(np.full(quiet.size, b",\n"), np.full(quiet.size, 2, dtype=np.intp), quiet)
-    return out.lines(), cleaned
+    out.put(_window(padded, longest_line)[starts], lengths)
+    if rest:
+        out.clear(rest)
+    for items, item_lengths in parts:
+        out.put(items, item_lengths)
+    lines = out.lines()
+    codes, texts = note_categories(cleaned.notes)
+    if texts:  # rows with a note: the note goes before the line feed
+        notes = [f"{quote(t)}\n".encode() for t in texts]
+        for row, code in zip(
+            np.flatnonzero(codes >= 0).tolist(), codes[codes >= 0].tolist(), strict=True
+        ):
+            lines[row] = lines[row][:-1] + notes[code]
+    return lines, cleaned
 
 
 def _added_columns(result: GrowthResult) -> list[tuple[BytesArray, IntArray]]:
-    """``clenhei, cbmi, z..., f...`` as items with a leading comma (the note comes after)."""
+    """``clenhei, cbmi, z..., f...`` as items with a leading comma.
+
+    The last item ends with the comma of the note column and the line feed: a row's note
+    goes in before the line feed.
+    """
     parts = [format_g15(result.clenhei), format_g15(result.cbmi)]
     parts += [format_two_decimals(result.z2[name]) for name in INDICATORS]
     combined = np.zeros(result.clenhei.shape[0], dtype=np.intp)

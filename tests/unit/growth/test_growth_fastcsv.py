@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alima.growth import csvio
+from alima.growth import csvio, fastcsv
 from alima.growth.csvio import convert_csv
-from alima.growth.fastcsv import NotPlain, format_g15, format_two_decimals
+from alima.growth.fastcsv import NotPlain, format_g15, format_two_decimals, parse_decimals
 
 ADDED = {
     "clenhei", "cbmi", "zlen", "zwei", "zwfl", "zbmi", "zac",
@@ -88,7 +88,12 @@ def generated_rows(n: int, seed: int) -> list[list[str]]:
         f"{v:.{d}f}" for v, d in zip(rng.uniform(40, 125, n), rng.integers(0, 3, n), strict=True)
     ]
     muac = [f"{v:.1f}" for v in rng.uniform(8, 20, n)]
-    long_digits = ["12.3456789012345678", "99999999999999999", "3.14159265358979"]
+    long_digits = [
+        "12.3456789012345678",
+        "99999999999999999",
+        "3.14159265358979",
+        "1234567890123457",
+    ]
     columns = {
         "id": [str(i) for i in range(1, n + 1)],
         "village": pick(["Zinder", "Kantché", "Dogo 2", "Mirriah"], ["", " padded ", "Ségou"], 0.1),
@@ -258,3 +263,32 @@ def test_progress_and_summary_of_the_fast_path(tmp_path: Path) -> None:
     assert summary.rows == 250
     assert summary.skipped_lines == []
     assert io.BytesIO((tmp_path / "out.csv").read_bytes()).read().count(b"\n") == 251
+
+
+def parsed(texts: list[str]) -> np.ndarray | None:
+    data = "\n".join(texts).encode() + bytes(64)
+    stops = np.cumsum([len(t) + 1 for t in texts]) - 1
+    firsts = stops - np.array([len(t) for t in texts])
+    return parse_decimals(fastcsv._fields(data, firsts, stops))
+
+
+def test_plain_decimals_are_read_as_float_reads_them() -> None:
+    rng = np.random.default_rng(9)
+    texts = ["0", "007", "12.", ".5", "", "1826", "3.3", "999999999999999", "9.46858501775486"]
+    for _ in range(3_000):
+        digits = "".join(rng.choice(list("0123456789"), int(rng.integers(1, 16))))
+        dot = int(rng.integers(0, len(digits) + 1))
+        texts.append(digits[:dot] + "." + digits[dot:] if rng.random() < 0.8 else digits)
+    texts = [t for t in texts if t != "."]
+    values = parsed(texts)
+    assert values is not None
+    expected = [float(t) if t else np.nan for t in texts]
+    np.testing.assert_array_equal(values, expected)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    ["1.2.3", ".", "-1", "1e5", " 12", "NA", "1234567890123456", "95.74890682883607"],
+)
+def test_other_spellings_are_left_to_the_general_parser(odd: str) -> None:
+    assert parsed(["12.5", odd, "3"]) is None
