@@ -32,7 +32,14 @@ from typing import IO, Final
 import numpy as np
 from numpy.typing import NDArray
 
-from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, Int8Array, compute
+from alima.growth.engine import (
+    INDICATORS,
+    FloatArray,
+    GrowthInput,
+    GrowthResult,
+    Int8Array,
+    compute,
+)
 from alima.growth.inputs import (
     CleanInput,
     clean_arrays,
@@ -48,6 +55,8 @@ UInt8Array = NDArray[np.uint8]
 IntArray = NDArray[np.intp]
 BytesArray = NDArray[np.bytes_]
 
+#: Rows computed and written at a time within a block (the engine makes many arrays).
+SLICE_ROWS: Final = 25_000
 #: Bytes read from the file at a time (the block of rows is cut from them).
 READ_BYTES: Final = 1 << 23
 _NL: Final = 10
@@ -512,14 +521,51 @@ def convert_block(
         oedema=_codes(fields["oedema"], oedema_code),
         numbers={name: _numbers(fields[name]) for name in ("age_days", "weight", "lenhei", "muac")},
     )
+    lines: list[bytes] = []
+    for first_row in range(0, n, SLICE_ROWS):  # bounded memory: the engine's arrays are many
+        rows = slice(first_row, min(n, first_row + SLICE_ROWS))
+        lines += _slice_lines(
+            padded, starts[rows], ends[rows], _input_rows(cleaned, rows), quote, threads=threads
+        )
+    return lines, cleaned
+
+
+def _input_rows(cleaned: CleanInput, rows: slice) -> CleanInput:
+    arrays = cleaned.arrays
+    return CleanInput(
+        arrays=GrowthInput(
+            sex=arrays.sex[rows],
+            age_days=arrays.age_days[rows],
+            weight=arrays.weight[rows],
+            lenhei=arrays.lenhei[rows],
+            measure=arrays.measure[rows],
+            muac=arrays.muac[rows],
+            oedema=arrays.oedema[rows],
+            exclude=None if arrays.exclude is None else arrays.exclude[rows],
+        ),
+        notes=cleaned.notes[rows],
+    )
+
+
+def _slice_lines(
+    padded: bytes,
+    starts: IntArray,
+    ends: IntArray,
+    cleaned: CleanInput,
+    quote: Callable[[str], str],
+    *,
+    threads: int | None,
+) -> list[bytes]:
+    """Output lines of rows ``starts``/``ends`` of a block, given their cleaned input."""
     result = compute(cleaned.arrays, threads=threads)
     parts = _added_columns(result)
     lengths = ends - starts
+    longest_line = int(lengths.max())
     # Each row: the line, zeros over the rest of the line's item (the bytes after the line
     # in the file), then the added columns; the row is long enough for either.
     rest = longest_line - int(lengths.min())
     width = longest_line + max(rest, sum(int(items.dtype.itemsize) for items, _ in parts)) + 8
-    out = _Rows(n, width)
+    out = _Rows(starts.shape[0], width)
     out.put(_window(padded, longest_line)[starts], lengths)
     if rest:
         out.clear(rest)
@@ -533,7 +579,7 @@ def convert_block(
             np.flatnonzero(codes >= 0).tolist(), codes[codes >= 0].tolist(), strict=True
         ):
             lines[row] = lines[row][:-1] + notes[code]
-    return lines, cleaned
+    return lines
 
 
 def _added_columns(result: GrowthResult) -> list[tuple[BytesArray, IntArray]]:

@@ -115,7 +115,10 @@ def generated_rows(n: int, seed: int) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("chunk_size", [1, 50, 100_000])
-def test_generated_file_with_odd_values(chunk_size: int, tmp_path: Path) -> None:
+def test_generated_file_with_odd_values(
+    chunk_size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastcsv, "SLICE_ROWS", 64)  # blocks computed in several slices
     source = write_plain(generated_rows(1_500, seed=chunk_size), tmp_path / "in.csv")
     fast, general = fast_and_general(source, tmp_path, chunk_size)
     assert fast == general
