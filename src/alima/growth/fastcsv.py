@@ -57,6 +57,8 @@ BytesArray = NDArray[np.bytes_]
 
 #: Rows computed and written at a time within a block (the engine makes many arrays).
 SLICE_ROWS: Final = 25_000
+#: About this many bytes of output rows are assembled at a time (fewer rows if lines are long).
+_SLICE_BYTES: Final = 8_000_000
 #: Bytes read from the file at a time (the block of rows is cut from them).
 READ_BYTES: Final = 1 << 23
 _NL: Final = 10
@@ -194,6 +196,8 @@ class Fields:
     values: BytesArray
     lengths: IntArray
     longest: int
+    #: The fields as text, for fields too long to be numbers or codes (``values`` is empty).
+    strings: NDArray[np.object_] | None = None
 
     @property
     def width(self) -> int:
@@ -206,6 +210,8 @@ class Fields:
 
     def texts(self) -> NDArray[np.object_]:
         """The fields as Python strings (an object array)."""
+        if self.strings is not None:
+            return self.strings
         out = np.empty(self.values.shape[0], dtype=object)
         out[:] = [value.decode("utf-8") for value in self.values.tolist()]
         return out
@@ -218,6 +224,13 @@ def _fields(padded: bytes, first: IntArray, stop: IntArray) -> Fields:
         values = _window(padded, _WORD)[first]
         values.view(np.uint64)[:] &= _LOW_BYTES[lengths]
         return Fields(values=values, lengths=lengths, longest=longest)
+    if longest > _MAX_DIGITS + 1:  # neither a plain decimal nor a code: only its text is read
+        strings = np.empty(first.shape[0], dtype=object)
+        strings[:] = [
+            padded[a:b].decode("utf-8") for a, b in zip(first.tolist(), stop.tolist(), strict=True)
+        ]
+        empty = np.zeros(0, dtype="S1")
+        return Fields(values=empty, lengths=lengths, longest=longest, strings=strings)
     values = _window(padded, longest)[first]
     chars = values.view(np.uint8).reshape(values.shape[0], longest)
     chars[np.arange(longest) >= lengths[:, None]] = 0
@@ -522,8 +535,11 @@ def convert_block(
         numbers={name: _numbers(fields[name]) for name in ("age_days", "weight", "lenhei", "muac")},
     )
     lines: list[bytes] = []
-    for first_row in range(0, n, SLICE_ROWS):  # bounded memory: the engine's arrays are many
-        rows = slice(first_row, min(n, first_row + SLICE_ROWS))
+    # Bounded memory: the engine makes many arrays, and each output row takes about twice
+    # the longest line; long lines (a text column) mean fewer rows at a time.
+    step = max(64, min(SLICE_ROWS, _SLICE_BYTES // (2 * longest_line + 256)))
+    for first_row in range(0, n, step):
+        rows = slice(first_row, min(n, first_row + step))
         lines += _slice_lines(
             padded, starts[rows], ends[rows], _input_rows(cleaned, rows), quote, threads=threads
         )

@@ -147,7 +147,15 @@ def test_columns_without_odd_values_take_the_vectorised_parser(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "variant",
-    ["crlf", "blank lines", "bom", "no final newline", "header only then rows", "one column more"],
+    [
+        "crlf",
+        "blank lines",
+        "bom",
+        "no final newline",
+        "header only then rows",
+        "one column more",
+        "long text",
+    ],
 )
 def test_plain_variants(variant: str, tmp_path: Path) -> None:
     rows = generated_rows(300, seed=7)
@@ -163,6 +171,12 @@ def test_plain_variants(variant: str, tmp_path: Path) -> None:
         source.write_bytes(write_plain(rows, source).read_bytes().rstrip(b"\n"))
     elif variant == "header only then rows":
         write_plain([rows[0], *rows[1:3]], source)
+    elif variant == "long text":  # a long comment, and long values in the input columns
+        long_rows = [rows[0], *([*r[:-1], "é" * (i * 37 % 3000)] for i, r in enumerate(rows[1:]))]
+        long_rows[5][3] = "12.5" + "0" * 40
+        long_rows[9][2] = "x" * 500
+        long_rows[12][6] = "l" * 30
+        write_plain(long_rows, source)
     else:
         write_plain([[*r, f"x{i}"] for i, r in enumerate(rows)], source)
     fast, general = fast_and_general(source, tmp_path, 64)
