@@ -24,17 +24,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from alima.core.errors import RuleViolation
-from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute, default_threads
+from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
 from alima.growth.fastcsv import NotPlain, blocks, convert_block, plain_header
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
-from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, CleanInput, clean, note_categories
+from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
 
 if TYPE_CHECKING:  # imported where used: plain files never need pandas
     import pandas as pd
@@ -45,6 +45,7 @@ ENCODING: Final = "utf-8-sig"
 _TABLE_LIMIT: Final = 100_000
 
 ObjectArray = NDArray[np.object_]
+_T = TypeVar("_T")
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -243,42 +244,49 @@ def _convert_plain(
 ) -> ConvertSummary:
     """:func:`convert_csv` for a plain file, or :class:`NotPlain` (``target`` then partial).
 
-    Blocks are converted on ``threads`` threads (default: the engine's, one per CPU; numpy
-    releases the GIL in its loops) and written in the file's order.
+    Blocks are converted one at a time unless ``threads`` says more: with two threads the
+    many short numpy calls compete for the GIL and a 1M-row file took more CPU and more
+    time (benchmarks/README.md).
     """
     added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
     summary = ConvertSummary()
-    workers = threads if threads is not None else default_threads()
     with source.open("rb") as handle:
         header = plain_header(handle.readline(), added)
         if header.names != read_header(source):
             raise NotPlain
-        with target.open("wb") as out, ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = (
+            partial(convert_block, block, header.names, INPUT_COLUMNS, _quote, threads=1)
+            for block in blocks(handle, chunk_size)
+        )
+        with target.open("wb") as out:
             out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
-            pending: deque[Future[tuple[list[bytes], CleanInput]]] = deque()
-
-            def write_next() -> None:
-                lines, cleaned = pending.popleft().result()
+            for lines, cleaned in _in_order(jobs, threads or 1):
                 out.write(b"".join(lines))
                 summary.rows += len(lines)
                 summary.noted_rows += int(np.count_nonzero(cleaned.notes))
                 summary.bad_rows += int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW)))
                 if on_progress is not None:
                     on_progress(handle.tell(), summary.rows)
-
-            try:
-                for block in blocks(handle, chunk_size):
-                    convert = partial(convert_block, block, header.names, INPUT_COLUMNS, _quote)
-                    # In the caller's context: the notes are written in its locale.
-                    context = contextvars.copy_context()
-                    pending.append(pool.submit(context.run, convert, threads=1))
-                    if len(pending) >= workers:  # at most ``workers`` blocks in memory
-                        write_next()
-                while pending:
-                    write_next()
-            except NotPlain:
-                pool.shutdown(cancel_futures=True)
-                raise
     if summary.rows == 0:
         raise NotPlain  # header only: the general path writes what it always wrote
     return summary
+
+
+def _in_order(jobs: Iterator[Callable[[], _T]], workers: int) -> Iterator[_T]:
+    """Each job's result in order, with up to ``workers`` jobs running at a time."""
+    if workers <= 1:
+        for job in jobs:
+            yield job()
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[_T]] = deque()
+        try:
+            for job in jobs:
+                # In the caller's context: the notes are written in its locale.
+                pending.append(pool.submit(contextvars.copy_context().run, job))
+                if len(pending) >= workers:  # at most ``workers`` blocks in memory
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(cancel_futures=True)

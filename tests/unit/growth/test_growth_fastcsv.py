@@ -309,3 +309,16 @@ def test_plain_decimals_are_read_as_float_reads_them() -> None:
 )
 def test_other_spellings_are_left_to_the_general_parser(odd: str) -> None:
     assert parsed(["12.5", odd, "3"]) is None
+
+
+def test_blocks_on_two_threads_write_the_same_bytes_in_the_callers_locale(tmp_path: Path) -> None:
+    source = write_plain(generated_rows(600, seed=13), tmp_path / "in.csv")
+    outputs = []
+    for threads in (None, 2):
+        target = tmp_path / f"out{threads}.csv"
+        csvio._convert_plain(
+            source, target, chunk_size=50, on_progress=None, threads=threads
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"is not a number" in outputs[1]  # English, as the test's locale (not French)
