@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from alima.cli import dhis2, growth
 from alima.cli import sync as sync_cli
@@ -205,6 +204,8 @@ def demo_load(
 
 
 def _print_logins(logins: list) -> None:  # type: ignore[type-arg]  # DemoLogin list
+    from rich.table import Table
+
     table = Table(title="Demo logins (password for all: alima-demo-2026)")
     table.add_column("user name")
     table.add_column("password")
@@ -279,6 +280,8 @@ def token_create(
 @token_app.command("list")
 def token_list(username: str) -> None:
     """List a user's API tokens (id, name, expiry, revocation); never the tokens themselves."""
+    from rich.table import Table
+
     from alima.core.service import accounts
 
     with _service_session() as session:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from alima.core.i18n import N_, gettext, set_locale
 
@@ -165,6 +164,8 @@ def print_push(result: PushRead) -> None:
     if result.dry_run:
         console.print(gettext(MSG_DRY_RUN))
     if result.conflicts:
+        from rich.table import Table
+
         console.print(gettext(MSG_CONFLICTS, count=len(result.conflicts)))
         table = Table(
             gettext("Figure"),
