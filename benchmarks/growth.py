@@ -7,6 +7,10 @@ Usage (from the repository root, with the project's virtualenv):
     .venv/bin/python benchmarks/growth.py --cli            # the CLI on a 1M-row CSV
     .venv/bin/python benchmarks/growth.py --cli --rows 10000000
 
+``--cli`` then converts the same file in process with the general (pandas) path of
+``convert_csv(..., fast=False)`` and stops with an error unless the CLI's output has the
+same bytes (sha256); ``--no-check`` skips that.
+
 alima computes all five indicators with flags through ``alima.growth.zscores`` on a DataFrame
 of ``--rows`` synthetic children. The packages compute the same five indicators per child on
 a sample (``--sample`` rows), scaled to rows per second. Each timing is the best of
@@ -16,6 +20,7 @@ a sample (``--sample`` rows), scaled to rows per second. Each timing is the best
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import shlex
@@ -232,6 +237,7 @@ def bench_cli(args: argparse.Namespace) -> None:
         print("command:", shlex.join(cmd))
         runs = []
         for _ in range(args.repeat):
+            load = os.getloadavg()[0]
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _, status, usage = os.wait4(proc.pid, 0)
@@ -240,8 +246,12 @@ def bench_cli(args: argparse.Namespace) -> None:
             proc.returncode = os.waitstatus_to_exitcode(status)
             if proc.returncode != 0:
                 raise SystemExit(f"CLI failed ({proc.returncode}): {stderr}")
+            cpu = usage.ru_utime + usage.ru_stime
             runs.append((elapsed, usage.ru_maxrss / 1024))
-            print(f"  run: {elapsed:.2f} s, peak RSS {usage.ru_maxrss / 1024:,.0f} MiB")
+            print(
+                f"  run: {elapsed:.2f} s ({cpu:.2f} s CPU), peak RSS "
+                f"{usage.ru_maxrss / 1024:,.0f} MiB, load average {load:.1f}"
+            )
         with dst.open("rb") as handle:
             lines = sum(1 for _ in handle)
         seconds = min(elapsed for elapsed, _ in runs)
@@ -250,6 +260,33 @@ def bench_cli(args: argparse.Namespace) -> None:
             f"peak RSS {max(r for _, r in runs):,.0f} MiB; output {lines - 1:,} rows "
             f"+ header, {dst.stat().st_size / 1e6:,.0f} MB"
         )
+        if not args.no_check:
+            check_cli_output(src, dst, Path(tmp) / "general.csv")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_cli_output(src: Path, dst: Path, reference: Path) -> None:
+    """The CLI's output must be the bytes the general (pandas) path writes for the file."""
+    from alima.growth.csvio import convert_csv
+
+    start = time.perf_counter()
+    try:
+        convert_csv(src, reference, fast=False)  # type: ignore[call-arg, unused-ignore]
+    except TypeError:  # code from before the fast path: it only has the general path
+        convert_csv(src, reference)
+    took = time.perf_counter() - start
+    ours, general = sha256(dst), sha256(reference)
+    print(f"general path in process: {took:.2f} s; sha256 {general}")
+    if ours != general:
+        raise SystemExit(f"CLI output differs from the general path: sha256 {ours}")
+    print("CLI output identical to the general path's")
 
 
 def main() -> None:
@@ -261,6 +298,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="alima threads (default: CPUs)")
     parser.add_argument("--cli", action="store_true", help="time the CLI on a generated CSV")
     parser.add_argument("--truth", type=Path, help="also compare accuracy on a truth CSV")
+    parser.add_argument(
+        "--no-check", action="store_true", help="--cli: skip comparing with the general path"
+    )
     args = parser.parse_args()
 
     print("command:", shlex.join([Path(sys.executable).name, *sys.argv]))

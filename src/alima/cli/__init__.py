@@ -6,16 +6,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
 from alima.cli import dhis2, growth
 from alima.cli import sync as sync_cli
-from alima.core.config import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from alima.core.config import Settings
 
 app = typer.Typer(help="alima: field health platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -36,6 +38,13 @@ app.add_typer(
 )
 
 console = Console()
+
+
+def get_settings() -> Settings:
+    """The settings, read on first use: ``alima growth`` needs neither them nor pydantic."""
+    from alima.core.config import get_settings as read_settings
+
+    return read_settings()
 
 
 def _sessionmaker() -> sessionmaker[Session]:
@@ -195,6 +204,8 @@ def demo_load(
 
 
 def _print_logins(logins: list) -> None:  # type: ignore[type-arg]  # DemoLogin list
+    from rich.table import Table
+
     table = Table(title="Demo logins (password for all: alima-demo-2026)")
     table.add_column("user name")
     table.add_column("password")
@@ -269,6 +280,8 @@ def token_create(
 @token_app.command("list")
 def token_list(username: str) -> None:
     """List a user's API tokens (id, name, expiry, revocation); never the tokens themselves."""
+    from rich.table import Table
+
     from alima.core.service import accounts
 
     with _service_session() as session:

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from alima.core.config import get_settings
 from alima.core.i18n import N_, gettext, set_locale
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from alima.core.config import Settings
     from alima.interop.dhis2.schemas import PushRead
 
 app = typer.Typer(
@@ -48,6 +47,13 @@ MSG_PUSHED = N_(
 MSG_DRY_RUN = N_("Dry run: DHIS2 saved nothing.")
 MSG_CONFLICTS = N_("{count} value(s) refused by DHIS2:")
 MSG_UNANSWERED = N_("DHIS2 gave no import summary: {reason}")
+
+
+def get_settings() -> Settings:
+    """The settings, read on first use (importing them loads pydantic)."""
+    from alima.core.config import get_settings as read_settings
+
+    return read_settings()
 
 
 @contextmanager
@@ -158,6 +164,8 @@ def print_push(result: PushRead) -> None:
     if result.dry_run:
         console.print(gettext(MSG_DRY_RUN))
     if result.conflicts:
+        from rich.table import Table
+
         console.print(gettext(MSG_CONFLICTS, count=len(result.conflicts)))
         table = Table(
             gettext("Figure"),

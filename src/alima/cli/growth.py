@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from alima.core.i18n import N_, gettext, ngettext
 from alima.growth.csvio import DEFAULT_CHUNK_ROWS, OutputIsInput, convert_csv
@@ -56,32 +50,15 @@ def zscores(
     ] = DEFAULT_CHUNK_ROWS,
 ) -> None:
     """Add clenhei, cbmi, zlen, zwei, zwfl, zbmi, zac, their flags and a note to each row."""
-    err = Console(stderr=True)
 
     def say(text: str) -> None:
-        err.print(text, markup=False, highlight=False, soft_wrap=True)
+        typer.echo(text, err=True)
 
-    progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[rows]:,} rows"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
-    with progress:
-        task = progress.add_task(gettext(MSG_PROGRESS), total=input.stat().st_size, rows=0)
-
-        def advance(done_bytes: int, rows: int) -> None:
-            progress.update(task, completed=done_bytes, rows=rows)
-
+    with _progress(input.stat().st_size) as advance:
         try:
             summary = convert_csv(input, output, chunk_size=chunk_size, on_progress=advance)
         except (MissingColumns, OutputIsInput) as exc:
-            progress.stop()
+            advance.stop()
             say(exc.message)
             raise typer.Exit(code=2) from exc
     say(gettext(MSG_DONE, rows=summary.rows, path=output))
@@ -99,3 +76,52 @@ def zscores(
         say(gettext(MSG_SKIPPED, count=len(summary.skipped_lines)))
         for line in summary.skipped_lines[:20]:
             say(f"  {line}")
+
+
+class _Advance:
+    """``on_progress`` for :func:`convert_csv`: a progress bar on a terminal, else nothing."""
+
+    def __init__(self, update: Callable[[int, int], None] | None = None) -> None:
+        self.update = update
+        self.stop: Callable[[], None] = lambda: None
+
+    def __call__(self, done_bytes: int, rows: int) -> None:
+        if self.update is not None:
+            self.update(done_bytes, rows)
+
+
+@contextmanager
+def _progress(total_bytes: int) -> Iterator[_Advance]:
+    """A transient progress bar on stderr when it is a terminal (rich is loaded only then)."""
+    if not sys.stderr.isatty():
+        yield _Advance()
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(gettext(MSG_PROGRESS), total=total_bytes, rows=0)
+
+        def update(done_bytes: int, rows: int) -> None:
+            progress.update(task, completed=done_bytes, rows=rows)
+
+        advance = _Advance(update)
+        advance.stop = progress.stop
+        yield advance

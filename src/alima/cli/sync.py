@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -94,6 +92,8 @@ def node_retire(
 @node_app.command("list")
 def node_list() -> None:
     """On the hub: enrolled laptops, last contact, lag, conflicts and quarantined records."""
+    from rich.table import Table
+
     from alima.sync import hub
 
     with _factory()() as session:
@@ -115,6 +115,8 @@ def node_list() -> None:
 
 
 def _run_sync(factory: sessionmaker[Session], transport: Transport) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
     from alima.sync import node
 
     with Progress(

@@ -32,8 +32,26 @@ Glossary:
   the tape colour. **SAM / MAM** - severe / moderate acute malnutrition.
 """
 
-from alima.growth.frame import ChildZScores, MissingColumns, child_zscores, zscores
-from alima.growth.muac import MuacBand, MuacCutoffs, muac_band
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alima.growth.frame import ChildZScores, MissingColumns, child_zscores, zscores
+    from alima.growth.muac import MuacBand, MuacCutoffs, muac_band
+
+#: Where each public name lives; imported on first use, so that ``alima growth zscores``
+#: on a plain file loads neither pandas (frame) nor pydantic (muac).
+_EXPORTS = {
+    "ChildZScores": "alima.growth.frame",
+    "MissingColumns": "alima.growth.frame",
+    "child_zscores": "alima.growth.frame",
+    "zscores": "alima.growth.frame",
+    "MuacBand": "alima.growth.muac",
+    "MuacCutoffs": "alima.growth.muac",
+    "muac_band": "alima.growth.muac",
+}
 
 __all__ = [
     "ChildZScores",
@@ -44,3 +62,12 @@ __all__ = [
     "muac_band",
     "zscores",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -6,28 +6,38 @@ Each output row gets ``clenhei, cbmi, zlen, zwei, zwfl, zbmi, zac, flen, fwei, f
 fac`` and ``zscore_note``. Numbers are written as WHO's R package writes them
 (``write.csv``: 15 significant digits, z-scores rounded to 2 decimals), empty when missing.
 A row with a bad value gets empty z-scores and a note; it never stops the conversion.
+
+Plain files (UTF-8, no quotes, every line complete: what spreadsheets usually write) take
+a fast path that works on bytes with numpy (:mod:`alima.growth.fastcsv`); any other file,
+or ``fast=False``, goes through pandas' CSV reader. Both write the same bytes.
 """
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import re
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from alima.core.errors import RuleViolation
 from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
+from alima.growth.fastcsv import NotPlain, blocks, convert_block, plain_header
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
 from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
+
+if TYPE_CHECKING:  # imported where used: plain files never need pandas
+    import pandas as pd
 
 DEFAULT_CHUNK_ROWS: Final = 100_000
 ENCODING: Final = "utf-8-sig"
@@ -35,6 +45,7 @@ ENCODING: Final = "utf-8-sig"
 _TABLE_LIMIT: Final = 100_000
 
 ObjectArray = NDArray[np.object_]
+_T = TypeVar("_T")
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -79,6 +90,8 @@ def _format_general(values: FloatArray) -> ObjectArray:
 
 def _format_repeated(values: FloatArray) -> ObjectArray:
     """Like :func:`_format_general`, formatting each distinct value once."""
+    import pandas as pd
+
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = _format_general(np.asarray(uniques, dtype=np.float64))
@@ -130,6 +143,8 @@ def _output_columns(result: GrowthResult, notes: NDArray[np.uint32]) -> list[Obj
 
 
 def _chunks(handle: IO[bytes], chunk_size: int, summary: ConvertSummary) -> Iterator[pd.DataFrame]:
+    import pandas as pd
+
     reader = pd.read_csv(
         handle,
         dtype=str,
@@ -163,10 +178,12 @@ def convert_csv(
     chunk_size: int = DEFAULT_CHUNK_ROWS,
     on_progress: ProgressCallback | None = None,
     threads: int | None = None,
+    fast: bool = True,
 ) -> ConvertSummary:
     """Write ``target``: every row of ``source`` plus WHO z-scores, flags and a note.
 
-    ``on_progress(bytes_read, rows_done)`` is called after each chunk.
+    ``on_progress(bytes_read, rows_done)`` is called after each chunk. ``fast=False``
+    skips the fast path for plain files (the output is the same; tests compare them).
 
     Raises:
         MissingColumns: when an input column is absent (nothing is written).
@@ -178,6 +195,13 @@ def convert_csv(
     missing = missing_columns(header)
     if missing:
         raise MissingColumns(missing)
+    if fast:
+        try:
+            return _convert_plain(
+                source, target, chunk_size=chunk_size, on_progress=on_progress, threads=threads
+            )
+        except NotPlain:
+            pass  # the general path below reads the file again and rewrites ``target``
     added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
     summary = ConvertSummary()
     with source.open("rb") as handle, target.open("w", encoding="utf-8", newline="") as out:
@@ -208,3 +232,61 @@ def convert_csv(
         if first:  # header only: still write the output header
             out.write(",".join(_quote(c) for c in (*header, *added)) + "\n")
     return summary
+
+
+def _convert_plain(
+    source: Path,
+    target: Path,
+    *,
+    chunk_size: int,
+    on_progress: ProgressCallback | None,
+    threads: int | None,
+) -> ConvertSummary:
+    """:func:`convert_csv` for a plain file, or :class:`NotPlain` (``target`` then partial).
+
+    Blocks are converted one at a time unless ``threads`` says more: with two threads the
+    many short numpy calls compete for the GIL and a 1M-row file took more CPU and more
+    time (benchmarks/README.md).
+    """
+    added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
+    summary = ConvertSummary()
+    with source.open("rb") as handle:
+        header = plain_header(handle.readline(), added)
+        if header.names != read_header(source):
+            raise NotPlain
+        jobs = (
+            partial(convert_block, block, header.names, INPUT_COLUMNS, _quote, threads=1)
+            for block in blocks(handle, chunk_size)
+        )
+        with target.open("wb") as out:
+            out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
+            for lines, cleaned in _in_order(jobs, threads or 1):
+                out.write(b"".join(lines))
+                summary.rows += len(lines)
+                summary.noted_rows += int(np.count_nonzero(cleaned.notes))
+                summary.bad_rows += int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW)))
+                if on_progress is not None:
+                    on_progress(handle.tell(), summary.rows)
+    if summary.rows == 0:
+        raise NotPlain  # header only: the general path writes what it always wrote
+    return summary
+
+
+def _in_order(jobs: Iterator[Callable[[], _T]], workers: int) -> Iterator[_T]:
+    """Each job's result in order, with up to ``workers`` jobs running at a time."""
+    if workers <= 1:
+        for job in jobs:
+            yield job()
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[_T]] = deque()
+        try:
+            for job in jobs:
+                # In the caller's context: the notes are written in its locale.
+                pending.append(pool.submit(contextvars.copy_context().run, job))
+                if len(pending) >= workers:  # at most ``workers`` blocks in memory
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(cancel_futures=True)

@@ -357,7 +357,8 @@ def _compute_block(tables: GrowthTables, inp: GrowthInput, out: GrowthResult, ro
     out.c9mo_flag[rows] = c9mo
 
 
-def _threads() -> int:
+def default_threads() -> int:
+    """Threads used when a caller does not say: one per CPU, at most 8."""
     return max(1, min(os.cpu_count() or 1, 8))
 
 
@@ -374,7 +375,7 @@ def compute(inp: GrowthInput, *, threads: int | None = None) -> GrowthResult:
         z2={name: np.empty(n) for name in INDICATORS},
         flags={name: np.empty(n, dtype=np.int8) for name in INDICATORS},
     )
-    workers = threads if threads is not None else _threads()
+    workers = threads if threads is not None else default_threads()
     parts = max(1, min(workers, n // (PARALLEL_MIN_ROWS // 2)))
     if parts == 1:
         _compute_block(tables, inp, out, slice(0, n))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
 
 from alima.core.errors import RuleViolation
 from alima.growth.engine import (
@@ -26,6 +25,9 @@ from alima.growth.inputs import (
     note_categories,
     note_text,
 )
+
+if TYPE_CHECKING:  # imported where used: the CSV command reads plain files without pandas
+    import pandas as pd
 
 #: Columns added by :func:`zscores`, in WHO Anthro's order.
 OUTPUT_COLUMNS: Final = ("clenhei", "cbmi", *Z_COLUMNS, *FLAG_COLUMNS)
@@ -68,6 +70,8 @@ def zscores(df: pd.DataFrame, *, rounded: bool = True, threads: int | None = Non
     Raises:
         MissingColumns: when an input column is absent.
     """
+    import pandas as pd
+
     missing = missing_columns([str(c) for c in df.columns])
     if missing:
         raise MissingColumns(missing)

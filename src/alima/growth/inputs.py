@@ -17,10 +17,9 @@ import math
 import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from alima.core.i18n import N_, gettext
@@ -34,6 +33,9 @@ from alima.growth.engine import (
     Int8Array,
     Measure,
 )
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the plain CSV path never needs it
+    import pandas as pd
 
 INPUT_COLUMNS: Final = ("sex", "age_days", "weight", "lenhei", "measure", "muac", "oedema")
 NUMERIC_COLUMNS: Final = ("age_days", "weight", "lenhei", "muac")
@@ -125,6 +127,8 @@ def _is_missing_text(value: object) -> bool:
 
 def _factorized(values: pd.Series, code_of: Callable[[Hashable], int]) -> Int8Array:
     """Map each value through ``code_of``, calling it once per distinct value."""
+    import pandas as pd
+
     dtype = values.dtype
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         numbers = np.asarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
@@ -148,7 +152,7 @@ _SEX_TEXT: Final = {"m": 1, "1": 1, "f": 2, "2": 2}
 _SEX_NUMBER: Final = {1.0: 1, 2.0: 2}
 
 
-def _sex_code(value: Hashable) -> int:
+def sex_code(value: Hashable) -> int:
     """1 male, 2 female, 0 missing, -1 invalid (WHO: 1/m/M and 2/f/F)."""
     if _is_missing_text(value):
         return 0
@@ -165,7 +169,8 @@ def _sex_code(value: Hashable) -> int:
     return _SEX_NUMBER.get(float(value), _INVALID)
 
 
-def _measure_code(value: Hashable) -> int:
+def measure_code(value: Hashable) -> int:
+    """1 lying (l), 2 standing (h), 0 missing, -1 invalid."""
     if _is_missing_text(value):
         return Measure.UNKNOWN
     if isinstance(value, str):
@@ -177,7 +182,7 @@ def _measure_code(value: Hashable) -> int:
     return _INVALID
 
 
-def _oedema_code(value: Hashable) -> int:
+def oedema_code(value: Hashable) -> int:
     """1 for oedema, 0 for none (missing counts as none, as in WHO Anthro), -1 if invalid."""
     if _is_missing_text(value):
         return 0
@@ -201,6 +206,8 @@ def _parse_plain_numbers(raw: ObjectArray) -> FloatArray | None:
     Returns None (the caller then parses value by value) when any value is something else,
     so that a bad value is never silently accepted.
     """
+    import pandas as pd
+
     try:
         missing = np.asarray(pd.Series(raw, copy=False).isin(_MISSING_SPELLINGS), dtype=np.bool_)
         present = raw[~missing] if missing.any() else raw
@@ -217,6 +224,8 @@ def _parse_plain_numbers(raw: ObjectArray) -> FloatArray | None:
 
 def _numeric(values: pd.Series) -> tuple[FloatArray, BoolArray]:
     """Float64 values (NaN when missing) and the mask of values that are not numbers."""
+    import pandas as pd
+
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         bad = np.ones(len(values), dtype=np.bool_)
@@ -243,12 +252,43 @@ def _numeric(values: pd.Series) -> tuple[FloatArray, BoolArray]:
     return out, bad
 
 
+def factorized_text(texts: ObjectArray, code_of: Callable[[Hashable], int]) -> Int8Array:
+    """:func:`clean`'s codes for a column of text (an object array of ``str``)."""
+    import pandas as pd
+
+    return _factorized(pd.Series(texts, dtype=object, copy=False), code_of)
+
+
+def numeric_text(texts: ObjectArray) -> tuple[FloatArray, BoolArray]:
+    """:func:`clean`'s numbers and bad-value mask for a column of text (``str`` objects)."""
+    import pandas as pd
+
+    return _numeric(pd.Series(texts, dtype=object, copy=False))
+
+
 def clean(columns: Mapping[str, pd.Series]) -> CleanInput:
     """Convert the seven WHO Anthro columns to engine arrays and per-row notes."""
-    sex = _factorized(columns["sex"], _sex_code)
-    measure = _factorized(columns["measure"], _measure_code)
-    oedema_code = _factorized(columns["oedema"], _oedema_code)
-    numbers = {name: _numeric(columns[name]) for name in NUMERIC_COLUMNS}
+    return clean_arrays(
+        sex=_factorized(columns["sex"], sex_code),
+        measure=_factorized(columns["measure"], measure_code),
+        oedema=_factorized(columns["oedema"], oedema_code),
+        numbers={name: _numeric(columns[name]) for name in NUMERIC_COLUMNS},
+    )
+
+
+def clean_arrays(
+    *,
+    sex: Int8Array,
+    measure: Int8Array,
+    oedema: Int8Array,
+    numbers: Mapping[str, tuple[FloatArray, BoolArray]],
+) -> CleanInput:
+    """Engine arrays and notes from the columns' codes and numbers (as :func:`clean` makes them).
+
+    ``sex``, ``measure`` and ``oedema`` are the codes of :func:`sex_code`,
+    :func:`measure_code` and :func:`oedema_code`; ``numbers`` maps each of
+    ``NUMERIC_COLUMNS`` to its values (NaN when missing) and the mask of bad values.
+    """
     age, age_bad = numbers["age_days"]
     n = sex.shape[0]
 
@@ -273,7 +313,7 @@ def clean(columns: Mapping[str, pd.Series]) -> CleanInput:
         note(invalid, bad)
         note(not_positive, values <= 0)
     note(Note.MEASURE_INVALID, measure < 0)
-    note(Note.OEDEMA_INVALID, oedema_code < 0)
+    note(Note.OEDEMA_INVALID, oedema < 0)
     note(
         Note.STANDING_UNDER_9_MONTHS,
         (measure == Measure.STANDING) & (months < STANDING_FROM_MONTHS),
@@ -286,7 +326,7 @@ def clean(columns: Mapping[str, pd.Series]) -> CleanInput:
         lenhei=numbers["lenhei"][0],
         measure=np.where(measure > 0, measure, Measure.UNKNOWN).astype(np.int8),
         muac=numbers["muac"][0],
-        oedema=oedema_code > 0,
+        oedema=oedema > 0,
         exclude=exclude,
     )
     return CleanInput(arrays=arrays, notes=notes)
@@ -294,6 +334,8 @@ def clean(columns: Mapping[str, pd.Series]) -> CleanInput:
 
 def _numeric_one(value: object) -> tuple[float, bool]:
     """One value as :func:`_numeric` reads it: (float or NaN, not a number)."""
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return math.nan, False
     if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
@@ -314,6 +356,7 @@ def clean_one(values: Mapping[str, object]) -> CleanInput:
     Same codes, numbers and notes as :func:`clean` on a one-row frame of ``dtype=object``
     columns (``tests/unit/growth`` compares the two on the WHO truth files).
     """
+    import pandas as pd
 
     def code(value: Hashable, code_of: Callable[[Hashable], int]) -> int:
         missing = (
@@ -321,9 +364,9 @@ def clean_one(values: Mapping[str, object]) -> CleanInput:
         )
         return code_of(None if missing else value)
 
-    sex = code(values["sex"], _sex_code)
-    measure = code(values["measure"], _measure_code)
-    oedema_code = code(values["oedema"], _oedema_code)
+    sex = code(values["sex"], sex_code)
+    measure = code(values["measure"], measure_code)
+    oedema_value = code(values["oedema"], oedema_code)
     age, age_bad = _numeric_one(values["age_days"])
     note = Note(0)
     if sex <= 0:
@@ -349,7 +392,7 @@ def clean_one(values: Mapping[str, object]) -> CleanInput:
             note |= not_positive
     if measure < 0:
         note |= Note.MEASURE_INVALID
-    if oedema_code < 0:
+    if oedema_value < 0:
         note |= Note.OEDEMA_INVALID
     if measure == Measure.STANDING and months < STANDING_FROM_MONTHS:
         note |= Note.STANDING_UNDER_9_MONTHS
@@ -360,7 +403,7 @@ def clean_one(values: Mapping[str, object]) -> CleanInput:
         lenhei=np.array([numbers["lenhei"]], dtype=np.float64),
         measure=np.array([measure if measure > 0 else Measure.UNKNOWN], dtype=np.int8),
         muac=np.array([numbers["muac"]], dtype=np.float64),
-        oedema=np.array([oedema_code > 0], dtype=np.bool_),
+        oedema=np.array([oedema_value > 0], dtype=np.bool_),
         exclude=np.array([bool(note & BAD_ROW)], dtype=np.bool_),
     )
     return CleanInput(arrays=arrays, notes=np.array([int(note)], dtype=np.uint32))

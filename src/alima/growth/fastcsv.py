@@ -1,0 +1,654 @@
+"""The fast path of the CSV conversion: plain files parsed and written with numpy, no pandas.
+
+A *plain* file is what spreadsheets and most programs write: UTF-8, no quote
+character, lines ending in LF or CR LF, every line with as many fields as the
+header, a header of distinct, non-empty names. For such a file a field is exactly the
+text between two commas, so the converter can work on bytes:
+
+* the lines are cut in blocks of ``chunk_size`` rows (the rows pandas reads in one chunk,
+  so that each column is converted with the same per-chunk rules as
+  :func:`alima.growth.csvio.convert_csv`'s general path);
+* the seven input fields are parsed by vectorised code when they are plain decimals (at
+  most 15 digits, which ``m / 10**k`` converts to the correctly rounded double, as
+  ``float()`` does) or short codes; any other spelling in a column sends that column of
+  the block through :mod:`alima.growth.inputs` exactly as the general path does;
+* each output row is the input line unchanged, then the added columns, formatted by
+  vectorised code that gives the same text as Python's ``format(value, ".15g")`` (the
+  15-significant-digit rounding is done on the exact product, see :func:`format_g15`).
+
+Anything else raises :class:`NotPlain` before or while converting, and the caller starts
+again with the general path: the output is the same text either way
+(``tests/unit/growth/test_growth_fastcsv.py`` compares the two paths byte for byte).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import IO, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from alima.growth.engine import (
+    INDICATORS,
+    FloatArray,
+    GrowthInput,
+    GrowthResult,
+    Int8Array,
+    compute,
+)
+from alima.growth.inputs import (
+    CleanInput,
+    clean_arrays,
+    factorized_text,
+    measure_code,
+    note_categories,
+    numeric_text,
+    oedema_code,
+    sex_code,
+)
+
+UInt8Array = NDArray[np.uint8]
+IntArray = NDArray[np.intp]
+BytesArray = NDArray[np.bytes_]
+
+#: Rows computed and written at a time within a block (the engine makes many arrays).
+SLICE_ROWS: Final = 25_000
+#: About this many bytes of output rows are assembled at a time (fewer rows if lines are long).
+_SLICE_BYTES: Final = 8_000_000
+#: Bytes read from the file at a time (the block of rows is cut from them).
+READ_BYTES: Final = 1 << 23
+_NL: Final = 10
+_COMMA: Final = 44
+_DOT: Final = 46
+_ZERO: Final = 48
+#: A plain decimal of at most this many digits converts exactly as ``m / 10**k``.
+_MAX_DIGITS: Final = 15
+_HALF: Final = 0.5
+#: Fields of at most this many bytes are read as one uint64 each.
+_WORD: Final = 8
+#: For k = 0..8: a uint64 with its k low bytes set (little-endian: the first k characters).
+_LOW_BYTES: Final = np.array(
+    [(1 << (8 * k)) - 1 for k in range(_WORD)] + [2**64 - 1], dtype=np.uint64
+)
+#: Byte classes for plain decimals: padding, digit, dot, anything else.
+_PAD, _DIGIT, _DOT_KIND, _OTHER = 0, 1, 2, 3
+_KIND: Final = np.full(256, _OTHER, dtype=np.uint8)
+_KIND[0] = _PAD
+_KIND[ord("0") : ord("9") + 1] = _DIGIT
+_KIND[ord(".")] = _DOT_KIND
+#: Zeros after a block's bytes, so that fields are read as fixed-width items past its end.
+_PADDING: Final = 64
+#: Exact powers of ten as doubles (10**22 is the largest exact one).
+_POW10: Final[FloatArray] = 10.0 ** np.arange(23, dtype=np.float64)
+#: Veltkamp's split constant for doubles: 2**27 + 1.
+_SPLITTER: Final = 134217729.0
+#: Values formatted by vectorised code: 1 <= |x| < 1e15 (fixed notation in ``.15g``).
+_FIXED_LIMIT: Final = 1e15
+#: Two-decimal z-scores up to this many hundredths in absolute value come from a table.
+TWO_DECIMAL_LIMIT: Final = 100_000
+
+
+class NotPlain(Exception):
+    """The file needs the general CSV reader (quotes, ragged lines, another encoding...)."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header line of a plain file: its raw bytes (without line end) and its names."""
+
+    line: bytes
+    names: list[str]
+
+
+def plain_header(first_line: bytes, added: Sequence[str]) -> Header:
+    """The header of a plain file from its first line, or :class:`NotPlain`."""
+    if sys.byteorder != "little":  # fields and digits are read as little-endian words
+        raise NotPlain
+    line = first_line.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
+    if b'"' in line or b"\r" in line or b"\0" in line:
+        raise NotPlain
+    try:
+        names = line.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        raise NotPlain from None
+    if "" in names or len(set(names)) != len(names) or set(names) & set(added):
+        raise NotPlain
+    return Header(line=line, names=names)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines of a plain file: their bytes (then zeros) and each line's first and end offsets."""
+
+    data: bytes
+    starts: IntArray
+    ends: IntArray
+
+
+def _check_plain(data: bytes) -> bytes:
+    """``data`` with CR LF line ends as LF, or :class:`NotPlain`."""
+    if b'"' in data or b"\0" in data:
+        raise NotPlain
+    if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):
+            raise NotPlain
+        data = data.replace(b"\r\n", b"\n")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotPlain from None
+    return data
+
+
+def blocks(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterator[Block]:
+    """Blocks of ``rows`` non-blank lines (fewer in the last one) from ``handle``.
+
+    ``handle`` is positioned after the header. Blank lines are skipped, as pandas does.
+    """
+    carry = b""
+    eof = False
+    while not eof:
+        piece = handle.read(read_bytes)
+        eof = not piece
+        data = carry + piece
+        if eof and data and not data.endswith(b"\n"):
+            data += b"\n"
+        cut = data.rfind(b"\n") + 1
+        body, carry = data[:cut], data[cut:]
+        if not body:
+            continue
+        body = _check_plain(body)
+        buf = np.frombuffer(body, dtype=np.uint8)
+        ends = np.flatnonzero(buf == _NL)
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+        filled = ends > starts
+        starts, ends = starts[filled], ends[filled]
+        first = 0
+        while first < starts.size:
+            last = first + rows
+            if last > starts.size and not eof:  # wait for the rest of this block
+                carry = body[int(starts[first]) :] + carry
+                break
+            begin, stop = int(starts[first]), int(ends[min(last, starts.size) - 1]) + 1
+            # The block's own bytes, then zeros: room for reading fields as fixed-width items.
+            data = body[begin:stop] + bytes(_PADDING)
+            yield Block(data=data, starts=starts[first:last] - begin, ends=ends[first:last] - begin)
+            first = last
+
+
+def _window(data: bytes | UInt8Array, width: int) -> BytesArray:
+    """Overlapping ``S{width}`` items starting at every byte of ``data`` (zero-padded)."""
+    size = len(data) if isinstance(data, bytes) else data.size
+    return np.ndarray(shape=(size - width + 1,), dtype=f"S{width}", buffer=data, strides=(1,))
+
+
+@dataclass(frozen=True)
+class Fields:
+    """One column of a block: each field's bytes (NUL-padded to ``width``) and length."""
+
+    values: BytesArray
+    lengths: IntArray
+    longest: int
+    #: The fields as text, for fields too long to be numbers or codes (``values`` is empty).
+    strings: NDArray[np.object_] | None = None
+
+    @property
+    def width(self) -> int:
+        """Bytes per item."""
+        return int(self.values.dtype.itemsize)
+
+    def chars(self) -> UInt8Array:
+        """The fields as an ``(n, width)`` array of bytes, 0 after each field's end."""
+        return self.values.view(np.uint8).reshape(self.values.shape[0], self.width)
+
+    def texts(self) -> NDArray[np.object_]:
+        """The fields as Python strings (an object array)."""
+        if self.strings is not None:
+            return self.strings
+        out = np.empty(self.values.shape[0], dtype=object)
+        out[:] = [value.decode("utf-8") for value in self.values.tolist()]
+        return out
+
+
+def _fields(padded: bytes, first: IntArray, stop: IntArray) -> Fields:
+    lengths = stop - first
+    longest = int(lengths.max(initial=0))
+    if longest <= _WORD:  # one uint64 per field: cut after its length with a mask
+        values = _window(padded, _WORD)[first]
+        values.view(np.uint64)[:] &= _LOW_BYTES[lengths]
+        return Fields(values=values, lengths=lengths, longest=longest)
+    if longest > _MAX_DIGITS + 1:  # neither a plain decimal nor a code: only its text is read
+        strings = np.empty(first.shape[0], dtype=object)
+        strings[:] = [
+            padded[a:b].decode("utf-8") for a, b in zip(first.tolist(), stop.tolist(), strict=True)
+        ]
+        empty = np.zeros(0, dtype="S1")
+        return Fields(values=empty, lengths=lengths, longest=longest, strings=strings)
+    values = _window(padded, longest)[first]
+    chars = values.view(np.uint8).reshape(values.shape[0], longest)
+    chars[np.arange(longest) >= lengths[:, None]] = 0
+    return Fields(values=values, lengths=lengths, longest=longest)
+
+
+def parse_decimals(fields: Fields) -> FloatArray | None:
+    """Plain decimals (digits, at most one dot, at most 15 digits) as doubles; empty is NaN.
+
+    Returns None when a field is anything else. ``m / 10**k`` with ``m < 10**15`` and
+    ``k <= 15`` is one correctly rounded division of two exact doubles, so the value is
+    the one ``float(text)`` gives.
+    """
+    if fields.longest > _MAX_DIGITS + 1:
+        return None
+    if fields.longest <= _WORD:
+        return _parse_word_decimals(fields)
+    chars = fields.chars()[:, : fields.longest]
+    kind = _KIND[chars]
+    if np.any(kind == _OTHER):
+        return None
+    n = chars.shape[0]
+    mantissa = np.zeros(n, dtype=np.float64)
+    digits = np.zeros(n, dtype=np.intp)
+    dots = np.zeros(n, dtype=np.intp)
+    decimals = np.zeros(n, dtype=np.intp)
+    for column in range(fields.longest):  # exact: every partial value is below 10**15
+        digit = kind[:, column] == _DIGIT
+        mantissa = np.where(digit, mantissa * 10.0 + (chars[:, column] - _ZERO), mantissa)
+        digits += digit
+        decimals += digit & (dots > 0)
+        dots += kind[:, column] == _DOT_KIND
+    if np.any(dots > 1) or np.any(digits > _MAX_DIGITS):
+        return None
+    if np.any((fields.lengths > 0) & (digits == 0)):  # "." alone
+        return None
+    values = mantissa / _POW10[decimals]
+    values[fields.lengths == 0] = np.nan
+    return values
+
+
+_ONES: Final = np.uint64(0x0101010101010101)
+
+
+def _parse_word_decimals(fields: Fields) -> FloatArray | None:
+    """:func:`parse_decimals` for fields of at most 8 bytes, each read as one uint64.
+
+    Character j is byte j (little-endian). The dot is squeezed out, the digits are moved to
+    the high bytes (leading zeros) and combined in three multiplications (the "eight digits
+    at once" method): at most 8 digits, so the integer is exact.
+    """
+    words = fields.values.view(np.uint64)
+    kind = _KIND[fields.chars()].view(np.uint64).reshape(-1)  # a class byte per character
+    if np.any(kind & (kind >> np.uint64(1)) & _ONES):  # class 3: neither digit, dot nor pad
+        return None
+    dot_bits = (kind >> np.uint64(1)) & ~kind & _ONES  # class 2: the dot
+    dots = np.bitwise_count(dot_bits)
+    lengths = fields.lengths
+    digits = lengths - dots
+    if np.any(dots > 1) or np.any((lengths > 0) & (digits == 0)):  # two dots, or "." alone
+        return None
+    # Byte position of the dot (8 when there is none): dot_bits is 0 or 1 << (8 * position).
+    position = np.where(dots > 0, np.log2(np.maximum(dot_bits, 1).astype(np.float64)) / 8, 8)
+    at = position.astype(np.intp)
+    low = _LOW_BYTES[at]
+    squeezed = (words & low) | ((words >> np.uint64(8)) & ~low)
+    values = (squeezed - (np.uint64(0x3030303030303030) & _LOW_BYTES[digits])) & _LOW_BYTES[digits]
+    shift = (8 * (_WORD - digits)).astype(np.uint64)
+    values = np.where(digits > 0, values << np.minimum(shift, np.uint64(56)), 0).astype(np.uint64)
+    values = ((values & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
+    values = ((values & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
+    values = ((values & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)
+    decimals = np.where(dots > 0, lengths - at - 1, 0)
+    out = values.astype(np.float64) / _POW10[decimals]
+    out[lengths == 0] = np.nan
+    return out
+
+
+def _codes(fields: Fields, code_of: Callable[[Hashable], int]) -> Int8Array:
+    """Each field's code, ``code_of`` called once per distinct text."""
+    if fields.longest > 2:  # noqa: PLR2004 - codes are one or two bytes; longer: general path
+        return factorized_text(fields.texts(), code_of)
+    chars = fields.chars().astype(np.intp)
+    keys = chars[:, 0] | (chars[:, 1] << 8) if fields.width > 1 else chars[:, 0]
+    lookup = np.zeros(1 << 16, dtype=np.int8)
+    for key in np.flatnonzero(np.bincount(keys, minlength=1)).tolist():
+        text = bytes([key & 0xFF, key >> 8]).rstrip(b"\0").decode("utf-8")
+        lookup[key] = code_of(text)
+    return np.asarray(lookup[keys], dtype=np.int8)
+
+
+def _numbers(fields: Fields) -> tuple[FloatArray, NDArray[np.bool_]]:
+    fast = parse_decimals(fields)
+    if fast is not None:
+        return fast, np.zeros(fast.shape[0], dtype=np.bool_)
+    return numeric_text(fields.texts())
+
+
+def _two_product_error(a: FloatArray, b: FloatArray, product: FloatArray) -> FloatArray:
+    """``a * b - product`` exactly (Dekker's product with Veltkamp's split)."""
+
+    def split(x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        c = _SPLITTER * x
+        high = c - (c - x)
+        return high, x - high
+
+    a_high, a_low = split(a)
+    b_high, b_low = split(b)
+    return ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+@cache
+def _four_digits() -> tuple[NDArray[np.uint32], IntArray]:
+    """``"0000"`` ... ``"9999"`` as 4-byte items, and each one's trailing zero digits."""
+    text = np.array([f"{k:04d}".encode() for k in range(10_000)], dtype="S4")
+    zeros = np.array([4 - len(f"{k:04d}".rstrip("0")) for k in range(10_000)], dtype=np.intp)
+    return text.view(np.uint32), zeros
+
+
+@cache
+def _dot_masks() -> tuple[NDArray[np.uint64], ...]:
+    """For k = 0..17: bytes 0..k-1 set (low and high uint64), and a dot at byte k."""
+    full = (1 << 128) - 1
+    masks = [((1 << (8 * k)) - 1) & full for k in range(18)]
+    dots = [(_DOT << (8 * k)) & full if k < 16 else 0 for k in range(18)]  # noqa: PLR2004
+
+    def halves(values: list[int]) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+        low = np.array([v & (2**64 - 1) for v in values], dtype=np.uint64)
+        high = np.array([v >> 64 for v in values], dtype=np.uint64)
+        return low, high
+
+    mask_low, mask_high = halves(masks)
+    dot_low, dot_high = halves(dots)
+    return mask_low, mask_high, dot_low, dot_high
+
+
+def format_g15(values: FloatArray) -> tuple[BytesArray, IntArray]:
+    """``"," + format(v, ".15g")`` for each value (just ``","`` for NaN and infinities).
+
+    Returns NUL-padded items and their lengths. Values ``1 <= v < 1e15`` are formatted by
+    vectorised code: ``v * 10**(14 - e)`` (``e`` the decimal exponent) is rounded to an
+    integer of 15 digits half to even on its exact value (the product's rounding error is
+    computed exactly), which is the correctly rounded decimal Python prints; its digits get
+    a dot after ``e + 1`` of them and lose their trailing zeros, as ``%g`` writes them.
+    Other finite values (rare: negative, below 1, huge) are formatted by Python.
+    """
+    n = values.shape[0]
+    with np.errstate(invalid="ignore"):
+        fixed = (values >= 1.0) & (values < _FIXED_LIMIT)
+    other = np.flatnonzero(~fixed & np.isfinite(values))
+    rows = np.flatnonzero(fixed)
+    width = 17
+    out = np.zeros((n, width), dtype=np.uint8)
+    out[:, 0] = _COMMA
+    all_lengths = np.ones(n, dtype=np.intp)
+    if rows.size:
+        other = _format_fixed(values, rows, out, all_lengths, other)
+    items = out.view(f"S{width}").reshape(n)
+    if other.size:
+        texts = ["," + format(v, ".15g") for v in values[other].tolist()]
+        longest = max(len(t) for t in texts)
+        if longest > width:
+            items = items.astype(f"S{longest}")
+        items[other] = texts
+        all_lengths[other] = [len(t) for t in texts]
+    return items, all_lengths
+
+
+def _format_fixed(
+    values: FloatArray, rows: IntArray, out: UInt8Array, all_lengths: IntArray, other: IntArray
+) -> IntArray:
+    """Write rows ``rows`` (``1 <= value < 1e15``) of ``out`` and their lengths.
+
+    Returns ``other`` plus the rows that round to 1e15 (Python writes them as ``1e+15``).
+    """
+    x = values[rows]
+    exponent = np.floor(np.log10(x)).astype(np.intp)
+    exponent -= x < _POW10[exponent]
+    exponent += x >= _POW10[exponent + 1]
+    scale = np.asarray(_POW10[14 - exponent], dtype=np.float64)
+    product = x * scale
+    error = _two_product_error(x, scale, product)
+    whole = np.floor(product)
+    half = product - whole  # exact
+    up = half > _HALF
+    tie = np.flatnonzero(half == _HALF)  # rare: the product's error decides, else half to even
+    if tie.size:
+        err, low = error[tie], whole[tie]
+        up[tie] = (err > 0.0) | ((err == 0.0) & (np.fmod(low, 2.0) == 1.0))
+    mantissa = whole + up
+    carry = mantissa == _POW10[15]  # 9.99...95 rounded up to 10.0000...
+    mantissa[carry] = _POW10[14]
+    exponent += carry
+    exponent_form = exponent >= _MAX_DIGITS  # ".15g" switches to 1e+15: Python formats it
+    if exponent_form.any():
+        other = np.union1d(other, rows[exponent_form])
+        keep = ~exponent_form
+        rows, mantissa, exponent = rows[keep], mantissa[keep], exponent[keep]
+    # 15 digits as 4 groups of 4 characters from a table: "0ddd" "dddd" "dddd" "dddd", read
+    # as a 128-bit little-endian number in two uint64 halves (character j is byte j).
+    digits4, zeros4 = _four_digits()
+    groups = np.empty((rows.size, 4), dtype=np.uint32)
+    trailing = np.zeros(rows.size, dtype=np.intp)  # trailing zero digits of the mantissa
+    rest = mantissa
+    for column, power in enumerate((12, 8, 4, 0)):
+        group = np.floor(rest / _POW10[power])  # exact: rest < 10**(power + 4) < 2**53
+        rest = rest - group * _POW10[power]
+        index = group.astype(np.intp)
+        groups[:, column] = digits4[index]
+        # Trailing zeros: those of the last non-zero group plus 4 per zero group after it.
+        trailing = np.where(index > 0, zeros4[index], trailing + 4)
+    halves = groups.view(np.uint64)
+    low, high = halves[:, 0], halves[:, 1]
+    before = exponent + 1  # digits before the dot (1 to 15)
+    after = np.maximum(14 - trailing - exponent, 0)  # digits after the dot, zeros dropped
+    lengths = 1 + before + np.where(after > 0, after + 1, 0)  # with the leading comma
+    # Characters 0..b-1: digits 0..b-1 (bytes 1..b, shifted down one); character b: the dot;
+    # characters after b: digits b.. (bytes b+1.., in place). Then cut at the length.
+    mask_low, mask_high, dot_low, dot_high = _dot_masks()
+    at, cut = before, lengths - 1
+    down_low = (low >> np.uint64(8)) | (high << np.uint64(56))
+    down_high = high >> np.uint64(8)
+    text_low = (down_low & mask_low[at]) | dot_low[at] | (low & ~mask_low[at + 1])
+    text_high = (down_high & mask_high[at]) | dot_high[at] | (high & ~mask_high[at + 1])
+    text = np.empty((rows.size, 2), dtype=np.uint64)
+    text[:, 0] = text_low & mask_low[cut]
+    text[:, 1] = text_high & mask_high[cut]
+    out[rows, 1:] = text.view(np.uint8).reshape(rows.size, 16)
+    all_lengths[rows] = lengths
+    return other
+
+
+@cache
+def _two_decimal_table() -> tuple[BytesArray, IntArray]:
+    """``"," + format(k / 100, ".15g")`` for ``|k| <= TWO_DECIMAL_LIMIT`` (index ``k + limit``)."""
+    keys = np.arange(-TWO_DECIMAL_LIMIT, TWO_DECIMAL_LIMIT + 1)
+    magnitude = np.abs(keys)
+    units = np.array([f"{k}" for k in range(TWO_DECIMAL_LIMIT // 100 + 1)], dtype="S8")
+    cents = np.array([("." + f"{k:02d}".rstrip("0")) if k else "" for k in range(100)], dtype="S3")
+    sign = np.where(keys < 0, b",-", b",").astype("S2")
+    table = np.strings.add(np.strings.add(sign, units[magnitude // 100]), cents[magnitude % 100])
+    return table, np.strings.str_len(table).astype(np.intp)
+
+
+def format_two_decimals(values: FloatArray) -> tuple[BytesArray, IntArray]:
+    """``","`` + a 2-decimal z-score as :func:`alima.growth.csvio.format_two_decimals` writes it."""
+    table, table_lengths = _two_decimal_table()
+    with np.errstate(invalid="ignore"):
+        hundredths = np.rint(values * 100.0)
+        inside = np.abs(hundredths) <= TWO_DECIMAL_LIMIT  # False for NaN
+    keys = np.where(inside, hundredths + TWO_DECIMAL_LIMIT, 0).astype(np.intp)
+    items = table[keys]
+    lengths = table_lengths[keys]
+    outside = np.flatnonzero(~inside)
+    if outside.size:
+        general, general_lengths = format_g15(values[outside])
+        if general.dtype.itemsize > items.dtype.itemsize:
+            items = items.astype(general.dtype)
+        items[outside] = general
+        lengths[outside] = general_lengths
+    return items, lengths
+
+
+@cache
+def _flag_table() -> tuple[BytesArray, IntArray]:
+    """``,f1,f2,f3,f4,f5,`` and a line feed for the 3**5 combinations of 0, 1 and missing.
+
+    The last comma opens the note column, empty unless the row has a note.
+    """
+    texts = ["0", "1", ""]
+    table = []
+    for code in range(3 ** len(INDICATORS)):
+        parts = [texts[(code // 3**i) % 3] for i in range(len(INDICATORS))]
+        table.append("".join("," + p for p in parts) + ",\n")
+    items = np.array(table, dtype="S12")
+    return items, np.strings.str_len(items).astype(np.intp)
+
+
+class _Rows:
+    """Output rows of a block, each written left to right into its own slice of a buffer."""
+
+    def __init__(self, n: int, width: int) -> None:
+        self.width = width
+        self.buffer = np.zeros(n * width + 64, dtype=np.uint8)
+        self.position = np.arange(n, dtype=np.intp) * width
+
+    def put(self, items: BytesArray, lengths: IntArray, rows: IntArray | None = None) -> None:
+        """Append ``items`` (of ``lengths``) to every row, or to ``rows`` only."""
+        size = int(items.dtype.itemsize)
+        window = _window(self.buffer, size)
+        if rows is None:
+            window[self.position] = items
+            self.position += lengths
+        else:
+            window[self.position[rows]] = items
+            self.position[rows] += lengths
+
+    def clear(self, size: int) -> None:
+        """Zero ``size`` bytes from each row's position (the position does not move)."""
+        _window(self.buffer, size)[self.position] = b""
+
+    def lines(self) -> list[bytes]:
+        """Each row's bytes (rows end at their first NUL of the padding)."""
+        n = self.position.shape[0]
+        return self.buffer[: n * self.width].view(f"S{self.width}").tolist()  # type: ignore[no-any-return]
+
+
+def convert_block(
+    block: Block,
+    names: Sequence[str],
+    input_columns: Sequence[str],
+    quote: Callable[[str], str],
+    *,
+    threads: int | None,
+) -> tuple[list[bytes], CleanInput]:
+    """Output lines of one block (each ending in a line feed) and its cleaned input."""
+    data = block.data
+    starts, ends = block.starts, block.ends
+    n = starts.shape[0]
+    commas_at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _COMMA)
+    first = np.searchsorted(commas_at, starts)
+    count = np.searchsorted(commas_at, ends) - first
+    separators = len(names) - 1
+    if np.any(count != separators):
+        raise NotPlain
+    commas = commas_at[first[:, None] + np.arange(separators)]
+    longest_line = int((ends - starts).max())
+    padded = data if longest_line < _PADDING else data + bytes(longest_line)
+
+    def column(name: str) -> Fields:
+        j = names.index(name)
+        begin = starts if j == 0 else commas[:, j - 1] + 1
+        stop = ends if j == separators else commas[:, j]
+        return _fields(padded, begin, stop)
+
+    fields = {name: column(name) for name in input_columns}
+    cleaned = clean_arrays(
+        sex=_codes(fields["sex"], sex_code),
+        measure=_codes(fields["measure"], measure_code),
+        oedema=_codes(fields["oedema"], oedema_code),
+        numbers={name: _numbers(fields[name]) for name in ("age_days", "weight", "lenhei", "muac")},
+    )
+    lines: list[bytes] = []
+    # Bounded memory: the engine makes many arrays, and each output row takes about twice
+    # the longest line; long lines (a text column) mean fewer rows at a time.
+    step = max(64, min(SLICE_ROWS, _SLICE_BYTES // (2 * longest_line + 256)))
+    for first_row in range(0, n, step):
+        rows = slice(first_row, min(n, first_row + step))
+        lines += _slice_lines(
+            padded, starts[rows], ends[rows], _input_rows(cleaned, rows), quote, threads=threads
+        )
+    return lines, cleaned
+
+
+def _input_rows(cleaned: CleanInput, rows: slice) -> CleanInput:
+    arrays = cleaned.arrays
+    return CleanInput(
+        arrays=GrowthInput(
+            sex=arrays.sex[rows],
+            age_days=arrays.age_days[rows],
+            weight=arrays.weight[rows],
+            lenhei=arrays.lenhei[rows],
+            measure=arrays.measure[rows],
+            muac=arrays.muac[rows],
+            oedema=arrays.oedema[rows],
+            exclude=None if arrays.exclude is None else arrays.exclude[rows],
+        ),
+        notes=cleaned.notes[rows],
+    )
+
+
+def _slice_lines(
+    padded: bytes,
+    starts: IntArray,
+    ends: IntArray,
+    cleaned: CleanInput,
+    quote: Callable[[str], str],
+    *,
+    threads: int | None,
+) -> list[bytes]:
+    """Output lines of rows ``starts``/``ends`` of a block, given their cleaned input."""
+    result = compute(cleaned.arrays, threads=threads)
+    parts = _added_columns(result)
+    lengths = ends - starts
+    longest_line = int(lengths.max())
+    # Each row: the line, zeros over the rest of the line's item (the bytes after the line
+    # in the file), then the added columns; the row is long enough for either.
+    rest = longest_line - int(lengths.min())
+    width = longest_line + max(rest, sum(int(items.dtype.itemsize) for items, _ in parts)) + 8
+    out = _Rows(starts.shape[0], width)
+    out.put(_window(padded, longest_line)[starts], lengths)
+    if rest:
+        out.clear(rest)
+    for items, item_lengths in parts:
+        out.put(items, item_lengths)
+    lines = out.lines()
+    codes, texts = note_categories(cleaned.notes)
+    if texts:  # rows with a note: the note goes before the line feed
+        notes = [f"{quote(t)}\n".encode() for t in texts]
+        for row, code in zip(
+            np.flatnonzero(codes >= 0).tolist(), codes[codes >= 0].tolist(), strict=True
+        ):
+            lines[row] = lines[row][:-1] + notes[code]
+    return lines
+
+
+def _added_columns(result: GrowthResult) -> list[tuple[BytesArray, IntArray]]:
+    """``clenhei, cbmi, z..., f...`` as items with a leading comma.
+
+    The last item ends with the comma of the note column and the line feed: a row's note
+    goes in before the line feed.
+    """
+    parts = [format_g15(result.clenhei), format_g15(result.cbmi)]
+    parts += [format_two_decimals(result.z2[name]) for name in INDICATORS]
+    combined = np.zeros(result.clenhei.shape[0], dtype=np.intp)
+    for i, name in enumerate(INDICATORS):
+        code = np.where(result.flag_mask(name), 2, result.flags[name]).astype(np.intp)
+        combined += code * 3**i
+    items, lengths = _flag_table()
+    parts.append((items[combined], lengths[combined]))
+    return parts
