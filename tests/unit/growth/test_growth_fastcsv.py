@@ -16,7 +16,8 @@ import pytest
 
 from alima.growth import csvio, fastcsv
 from alima.growth.csvio import convert_csv
-from alima.growth.fastcsv import NotPlain, format_g15, format_two_decimals, parse_decimals
+from alima.growth.fastcsv import NotPlain, parse_decimals
+from alima.growth.numtext import format_g15, format_two_decimals
 
 ADDED = {
     "clenhei", "cbmi", "zlen", "zwei", "zwfl", "zbmi", "zac",
