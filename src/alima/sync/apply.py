@@ -32,7 +32,7 @@ from alima.core.changelog import (
     value_of,
     values_of,
 )
-from alima.core.db import Base, bulk_insert
+from alima.core.db import Base, among, bulk_insert
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError
 from alima.core.models import Patient, Place
@@ -292,12 +292,14 @@ def _apply_batch(
     session: Session, node: SyncNode, site_path: str, changes: list[dict[str, Any]]
 ) -> int:
     paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).all())
-    known = _existing_ids(session, changes)
+    ids = [_id(change) for change in changes]
+    known = _existing_ids(session, changes, ids)
     conflicts = 0
-    if _insert_new(session, node, site_path, [c for c in changes if _id(c) not in known], paths):
+    new = [c for c, row_id in zip(changes, ids, strict=True) if row_id not in known]
+    if _insert_new(session, node, site_path, new, paths):
         # The rows the hub already has are merged one by one, after the new ones.
-        for change in changes:
-            if _id(change) in known:
+        for change, row_id in zip(changes, ids, strict=True):
+            if row_id in known:
                 conflicts += _apply(session, node, site_path, change)
         for change in changes:
             _share(session, str(change.get("entity")), change.get("row") or {})
@@ -427,7 +429,8 @@ def _parents_in_hub(
     for parent, keys in wanted.items():
         if keys:
             table = parent.__table__
-            for row in session.execute(select(table).where(table.c.id.in_(keys))).mappings():
+            query = select(table).where(among(session, table.c.id, keys))
+            for row in session.execute(query).mappings():
                 found[(parent, row["id"])] = dict(row)
     return found
 
@@ -438,17 +441,22 @@ def _id(change: dict[str, Any]) -> uuid.UUID | None:
     return uuid.UUID(str(row["id"])) if isinstance(row, dict) and "id" in row else None
 
 
-def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.UUID]:
-    """The ids of the batch's rows the hub already has (one query per table)."""
+def _existing_ids(
+    session: Session, changes: list[dict[str, Any]], ids: list[uuid.UUID | None]
+) -> set[uuid.UUID]:
+    """The ids (``ids``, the changes' own) of the batch's rows the hub already has.
+
+    One query per table.
+    """
     by_entity: dict[str, list[uuid.UUID]] = {}
-    for change in changes:
-        if (row_id := _id(change)) is not None:
+    for change, row_id in zip(changes, ids, strict=True):
+        if row_id is not None:
             by_entity.setdefault(str(change.get("entity")), []).append(row_id)
     found: set[uuid.UUID] = set()
-    for entity, ids in by_entity.items():
+    for entity, wanted in by_entity.items():
         model = model_for(entity)
         if model is not None:
-            found.update(session.scalars(select(model.id).where(model.id.in_(ids))))
+            found.update(session.scalars(select(model.id).where(among(session, model.id, wanted))))
     return found
 
 
