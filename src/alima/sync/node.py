@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Text, Uuid, cast, func, select, text
+from sqlalchemy import JSON, Text, Uuid, cast, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -220,14 +221,19 @@ def _uuid_hex(value: Any) -> Any:
     return None
 
 
-def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any]:
-    """The function turning a JSON value of ``column`` into what SQLite stores.
+def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The function turning a JSON value of ``column`` into what SQLite stores (None: as is).
 
     What ``values_of`` and the column type's bind processor make, composed once per column;
-    the usual shapes of UUIDs and UTC timestamps are rewritten as text directly.
+    the usual shapes of UUIDs and UTC timestamps are rewritten as text directly, JSON values
+    written by orjson.
     """
+    if isinstance(column.type, JSON):
+        return lambda value: orjson.dumps(value).decode()
     read = reader_of(column)
     process = column.type._cached_bind_processor(dialect)  # what a statement uses
+    if read is None and process is None:
+        return None
 
     def general(value: Any) -> Any:
         if value is not None and read is not None:
@@ -251,7 +257,23 @@ def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any]:
     return quick
 
 
-_SQLITE_UPSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[str, Any]]]] = {}
+@dataclass(frozen=True)
+class _Upsert:
+    """A table's upsert on SQLite: its statement, and how to make its parameters from rows."""
+
+    sql: str
+    values: Callable[[dict[str, Any]], Any]
+    converters: list[tuple[int, Callable[[Any], Any]]]
+
+    def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """A row's parameters, in the statement's order."""
+        values = list(self.values(row))
+        for i, convert in self.converters:
+            values[i] = convert(values[i])
+        return tuple(values)
+
+
+_SQLITE_UPSERTS: dict[tuple[str, tuple[str, ...]], _Upsert] = {}
 
 
 def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> bool:
@@ -260,8 +282,8 @@ def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
     if any(len(row) != len(keys) or row.keys() != rows[0].keys() for row in rows):
         return False
     dialect = session.get_bind().dialect
-    cached = _SQLITE_UPSERTS.get((table.name, keys))
-    if cached is None:
+    upsert = _SQLITE_UPSERTS.get((table.name, keys))
+    if upsert is None:
         columns = {c.key: c for c in table.columns if c.key in rows[0]}
         insert = sqlite.insert(table)
         statement = insert.on_conflict_do_update(
@@ -270,16 +292,15 @@ def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
         )
         compiled = statement.compile(dialect=dialect, column_keys=list(columns))
         order = list(compiled.positiontup or [])
-        if sorted(order) != sorted(columns):
+        if sorted(order) != sorted(columns) or len(order) < 2:  # noqa: PLR2004 - id and a column
             return False  # a parameter that is not a column sent (a default): the general path
-        cached = _SQLITE_UPSERTS[(table.name, keys)] = (
+        converters = [(i, _sqlite_column(columns[key], dialect)) for i, key in enumerate(order)]
+        upsert = _SQLITE_UPSERTS[(table.name, keys)] = _Upsert(
             str(compiled),
-            [(key, _sqlite_column(columns[key], dialect)) for key in order],
+            itemgetter(*order),
+            [(i, convert) for i, convert in converters if convert is not None],
         )
-    sql, pairs = cached
-    session.connection().exec_driver_sql(
-        sql, [tuple(convert(row[key]) for key, convert in pairs) for row in rows]
-    )
+    session.connection().exec_driver_sql(upsert.sql, [upsert.parameters(row) for row in rows])
     return True
 
 
