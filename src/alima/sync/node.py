@@ -310,6 +310,12 @@ def _upsert(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite" and _sqlite_upsert(session, table, rows):
         return
+    _core_upsert(session, table, rows)
+
+
+def _core_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """The hub's rows through a Core statement (each value as ``values_of`` reads it)."""
+    dialect = session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = insert.on_conflict_do_update(
         index_elements=[table.c.id],
