@@ -40,16 +40,16 @@ def http_transport(
 
     def carry(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
-            body = wire.encode(payload)
+            sent = wire.encode(payload)
             response = client.post(
                 path,
-                content=body,
+                content=sent,
                 headers={"Authorization": f"Bearer {credential}"} if credential else {},
             )
         except httpx.HTTPError as error:
             raise LinkError(f"{type(error).__name__}: {error}") from None
         if meter is not None:
-            meter(len(body), response.num_bytes_downloaded)
+            meter(len(sent), response.num_bytes_downloaded)
         if response.is_error:
             try:
                 body = response.json()

@@ -42,7 +42,7 @@ def _uuid(key: str, shape: int, n: int) -> str:
 
 #: A JSON value of each column type for the ``n``th row; ``shape`` varies its form (seconds
 #: without a fraction, upper case, ...).
-MAKERS: list[tuple[type, Any]] = [
+MAKERS: list[tuple[Any, Any]] = [
     (Uuid, _uuid),
     (
         UTCDateTime,
