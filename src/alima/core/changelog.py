@@ -145,7 +145,7 @@ def row_of(obj: object) -> dict[str, Any]:
     return {attr.key: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
-def _reader(column: Column[Any]) -> Any:
+def reader_of(column: Column[Any]) -> Any:
     """The function turning a JSON value of ``column`` into its Python value (None: as is)."""
     kind = column.type
     if isinstance(kind, Uuid):
@@ -164,7 +164,7 @@ def values_of(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """A JSON row back into column values for ``table`` (unknown keys are dropped)."""
     readers = _READERS.get(table)
     if readers is None:
-        readers = _READERS[table] = [(c.key, _reader(c)) for c in table.columns]
+        readers = _READERS[table] = [(c.key, reader_of(c)) for c in table.columns]
     values: dict[str, Any] = {}
     for key, read in readers:
         if key in row:

@@ -32,7 +32,7 @@ from alima.core.changelog import (
     value_of,
     values_of,
 )
-from alima.core.db import Base, bulk_insert
+from alima.core.db import Base, among, bulk_insert
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError
 from alima.core.models import Patient, Place
@@ -70,9 +70,11 @@ class _Refused(Exception):
         self.out_of_scope = out_of_scope
 
 
-def _paths_of(session: Session, obj: object, spec: Any) -> tuple[str | None, str | None]:
+def _paths_of(
+    session: Session, obj: object, spec: Any, known: dict[Any, str] | None = None
+) -> tuple[str | None, str | None]:
     ids = (attribute_of(session, obj, spec.place), attribute_of(session, obj, spec.shared_place))
-    paths = repository.place_paths(session, {i for i in ids if i is not None})
+    paths = known if known is not None else repository.place_paths(session, set(ids) - {None})
     return paths.get(ids[0]) if ids[0] else None, paths.get(ids[1]) if ids[1] else None
 
 
@@ -86,15 +88,20 @@ def _ensure_within(site_path: str, owner: str | None, shared: str | None) -> Non
         raise _Refused("outside this laptop's site", out_of_scope=True)
 
 
-def _check_scope(session: Session, obj: object, spec: Any, site_path: str) -> bool:
-    """Whether the node's site owns the row (True) or only shares it (False); else refuse."""
-    owner, shared = _paths_of(session, obj, spec)
+def _check_scope(
+    session: Session, obj: object, spec: Any, site_path: str, paths: dict[Any, str] | None = None
+) -> bool:
+    """Whether the node's site owns the row (True) or only shares it (False); else refuse.
+
+    ``paths``: every place's path, when the caller has read them.
+    """
+    owner, shared = _paths_of(session, obj, spec, paths)
     _ensure_within(site_path, owner, shared)
     return _within(site_path, owner)
 
 
-def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, Any]) -> int:
-    """Apply one pushed change; returns the number of conflicts it raised."""
+def _target(change: dict[str, Any]) -> tuple[type[Any], Sync, dict[str, Any], dict[str, Any]]:
+    """A pushed change's model, its sync declaration, its row and the row's column values."""
     model = model_for(str(change.get("entity")))
     spec = spec_of(model) if model is not None else None
     if model is None or spec is None or spec.kind not in {"site", "upload"}:
@@ -102,19 +109,34 @@ def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, A
     row = change.get("row")
     if not isinstance(row, dict) or "id" not in row:
         raise _Refused("no row")
-    values = values_of(model.__table__, row)
-    existing = session.get(model, values["id"])
-    session.info[ORIGIN] = node.id
-    if existing is None:
-        obj = model(**values)
-        session.add(obj)
-        session.flush()
-        if spec.kind == "site":
-            _check_scope(session, obj, spec, site_path)
-        return 0
-    if spec.kind == "upload":
-        return 0  # append-only: already here
-    owns = _check_scope(session, existing, spec, site_path)
+    return model, spec, row, values_of(model.__table__, row)
+
+
+@dataclass
+class _Merged:
+    """What merging a pushed row into the hub's gives, before anything of the row is written."""
+
+    conflicts: int
+    #: The column values to set on the hub's row.
+    new: dict[str, Any]
+    #: The node that need not receive the result (``ORIGIN``): None when it differs from its own.
+    origin: uuid.UUID | None
+
+
+def _merge(
+    session: Session,
+    node: SyncNode,
+    site_path: str,
+    existing: Any,
+    change: dict[str, Any],
+    *,
+    paths: dict[Any, str] | None = None,
+) -> _Merged:
+    """Three-way merge of a pushed row into the hub's ``existing`` row (conflicts recorded)."""
+    model = type(existing)
+    spec = spec_of(model)
+    row = change["row"]
+    owns = _check_scope(session, existing, spec, site_path, paths)
     ours = row_of(existing)
     base = change.get("base") or {}
     merge = three_way(base, row, ours, theirs_own_it=owns)
@@ -149,18 +171,90 @@ def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, A
                 status="auto",
             )
         )
-    new = values_of(model.__table__, merge.apply)
-    for key, value in new.items():
-        setattr(existing, key, value)
     result = {**ours, **merge.apply}
-    if any(result.get(k) != row.get(k) for k in result if k != "updated_at"):
-        # The node must receive the hub's version: it is not the one it sent.
-        session.info[ORIGIN] = None
-        if not new:
-            publish(session, [existing])
+    # The node must receive the hub's version when it is not the one it sent.
+    differs = any(result.get(k) != row.get(k) for k in result if k != "updated_at")
+    return _Merged(conflicts, values_of(model.__table__, merge.apply), None if differs else node.id)
+
+
+def _apply(session: Session, node: SyncNode, site_path: str, change: dict[str, Any]) -> int:
+    """Apply one pushed change; returns the number of conflicts it raised."""
+    model, spec, _row, values = _target(change)
+    existing = session.get(model, values["id"])
+    session.info[ORIGIN] = node.id
+    if existing is None:
+        obj = model(**values)
+        session.add(obj)
+        session.flush()
+        if spec.kind == "site":
+            _check_scope(session, obj, spec, site_path)
+        return 0
+    if spec.kind == "upload":
+        return 0  # append-only: already here
+    merged = _merge(session, node, site_path, existing, change)
+    for key, value in merged.new.items():
+        setattr(existing, key, value)
+    session.info[ORIGIN] = merged.origin
+    if merged.origin is None and not merged.new:
+        publish(session, [existing])
     session.flush()
-    if new:
+    if merged.new:
         _check_scope(session, existing, spec, site_path)
+    return merged.conflicts
+
+
+def _merge_known(
+    session: Session,
+    node: SyncNode,
+    site_path: str,
+    changes: list[dict[str, Any]],
+    paths: dict[Any, str],
+) -> int:
+    """Merge, in order, a batch's rows the hub already has; returns the conflicts raised.
+
+    As ``_apply`` change by change, but the hub's rows are read in one query per table and
+    written in one flush for each run of rows with the same ``ORIGIN`` (a row changed twice
+    in the batch is flushed between its two changes). The caller's savepoint holds it all.
+    """
+    targets = [_target(change) for change in changes]
+    wanted: dict[type[Any], list[Any]] = {}
+    for model, _spec, _row, values in targets:
+        wanted.setdefault(model, []).append(values["id"])
+    loaded = [  # held here: the identity map only keeps referenced objects
+        obj
+        for model, ids in wanted.items()
+        for obj in session.scalars(select(model).where(among(session, model.id, ids)))
+    ]
+    conflicts = 0
+    run: set[tuple[type[Any], Any]] = set()
+    to_check: list[tuple[Any, Sync]] = []
+    for change, (model, spec, _row, values) in zip(changes, targets, strict=True):
+        existing = session.get(model, values["id"])
+        if existing is None:
+            session.flush()
+            conflicts += _apply(session, node, site_path, change)
+            run.clear()
+            continue
+        if spec.kind == "upload":
+            continue  # append-only: already here
+        merged = _merge(session, node, site_path, existing, change, paths=paths)
+        key = (model, values["id"])
+        if run and (session.info.get(ORIGIN, node.id) != merged.origin or key in run):
+            session.flush()
+            run.clear()
+        session.info[ORIGIN] = merged.origin
+        if merged.origin is None and not merged.new:
+            publish(session, [existing])
+        for name, value in merged.new.items():
+            setattr(existing, name, value)
+        if merged.new:
+            run.add(key)
+            to_check.append((existing, spec))
+        conflicts += merged.conflicts
+    session.flush()
+    for obj, spec in to_check:
+        _check_scope(session, obj, spec, site_path, paths)
+    del loaded
     return conflicts
 
 
@@ -292,13 +386,15 @@ def _apply_batch(
     session: Session, node: SyncNode, site_path: str, changes: list[dict[str, Any]]
 ) -> int:
     paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).all())
-    known = _existing_ids(session, changes)
+    ids = [_id(change) for change in changes]
+    known = _existing_ids(session, changes, ids)
     conflicts = 0
-    if _insert_new(session, node, site_path, [c for c in changes if _id(c) not in known], paths):
-        # The rows the hub already has are merged one by one, after the new ones.
-        for change in changes:
-            if _id(change) in known:
-                conflicts += _apply(session, node, site_path, change)
+    new = [c for c, row_id in zip(changes, ids, strict=True) if row_id not in known]
+    if _insert_new(session, node, site_path, new, paths):
+        # The rows the hub already has are merged after the new ones.
+        old = [c for c, row_id in zip(changes, ids, strict=True) if row_id in known]
+        if old:
+            conflicts += _merge_known(session, node, site_path, old, paths)
         for change in changes:
             _share(session, str(change.get("entity")), change.get("row") or {})
         return conflicts
@@ -427,7 +523,8 @@ def _parents_in_hub(
     for parent, keys in wanted.items():
         if keys:
             table = parent.__table__
-            for row in session.execute(select(table).where(table.c.id.in_(keys))).mappings():
+            query = select(table).where(among(session, table.c.id, keys))
+            for row in session.execute(query).mappings():
                 found[(parent, row["id"])] = dict(row)
     return found
 
@@ -438,17 +535,22 @@ def _id(change: dict[str, Any]) -> uuid.UUID | None:
     return uuid.UUID(str(row["id"])) if isinstance(row, dict) and "id" in row else None
 
 
-def _existing_ids(session: Session, changes: list[dict[str, Any]]) -> set[uuid.UUID]:
-    """The ids of the batch's rows the hub already has (one query per table)."""
+def _existing_ids(
+    session: Session, changes: list[dict[str, Any]], ids: list[uuid.UUID | None]
+) -> set[uuid.UUID]:
+    """The ids (``ids``, the changes' own) of the batch's rows the hub already has.
+
+    One query per table.
+    """
     by_entity: dict[str, list[uuid.UUID]] = {}
-    for change in changes:
-        if (row_id := _id(change)) is not None:
+    for change, row_id in zip(changes, ids, strict=True):
+        if row_id is not None:
             by_entity.setdefault(str(change.get("entity")), []).append(row_id)
     found: set[uuid.UUID] = set()
-    for entity, ids in by_entity.items():
+    for entity, wanted in by_entity.items():
         model = model_for(entity)
         if model is not None:
-            found.update(session.scalars(select(model.id).where(model.id.in_(ids))))
+            found.update(session.scalars(select(model.id).where(among(session, model.id, wanted))))
     return found
 
 

@@ -42,7 +42,7 @@ import alima.all_models  # noqa: F401 - every model with a patient must be mappe
 from alima.core import audit
 from alima.core.access import Actor, Permission
 from alima.core.changelog import ORIGIN, model_for, publish
-from alima.core.db import Base
+from alima.core.db import Base, among
 from alima.core.enums import AuditAction
 from alima.core.errors import BadRequest, Conflict, CoreError, Forbidden, NotFound
 from alima.core.models import Patient, Place
@@ -620,7 +620,7 @@ def _targets(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID
             break
         rows = session.execute(
             select(Patient.id, Patient.merged_into_id).where(
-                Patient.id.in_(wanted), Patient.merged_into_id.is_not(None)
+                among(session, Patient.id, wanted), Patient.merged_into_id.is_not(None)
             )
         )
         found = {row[0]: row[1] for row in rows}

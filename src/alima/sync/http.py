@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -14,8 +15,17 @@ from alima.sync.node import HubError, LinkError, Transport, schema
 TIMEOUT = 120.0
 
 
-def http_transport(hub_url: str, *, language: str = "fr", timeout: float = TIMEOUT) -> Transport:
-    """A transport posting to ``hub_url``; answers in ``language``."""
+def http_transport(
+    hub_url: str,
+    *,
+    language: str = "fr",
+    timeout: float = TIMEOUT,
+    meter: Callable[[int, int], None] | None = None,
+) -> Transport:
+    """A transport posting to ``hub_url``; answers in ``language``.
+
+    ``meter`` receives the bytes of each request's body and of its answer, as on the wire.
+    """
     client = httpx.Client(
         base_url=hub_url.rstrip("/"),
         timeout=timeout,
@@ -30,13 +40,16 @@ def http_transport(hub_url: str, *, language: str = "fr", timeout: float = TIMEO
 
     def carry(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
+            sent = wire.encode(payload)
             response = client.post(
                 path,
-                content=wire.encode(payload),
+                content=sent,
                 headers={"Authorization": f"Bearer {credential}"} if credential else {},
             )
         except httpx.HTTPError as error:
             raise LinkError(f"{type(error).__name__}: {error}") from None
+        if meter is not None:
+            meter(len(sent), response.num_bytes_downloaded)
         if response.is_error:
             try:
                 body = response.json()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -292,8 +293,10 @@ def serve(session: Session, credential: str, schema_head: str, cursor: int, limi
         with_password = repository.users_with_role_in_lineage(session, site_path)
         changes = []
         for change in rows:
-            row = dict(change.row)
-            if change.kind == "users" and uuid.UUID(row["id"]) not in with_password:
+            # The row as stored (JSON text), sent without being decoded and encoded again.
+            row: Any = orjson.Fragment(change.row)
+            if change.kind == "users" and change.row_id not in with_password:
+                row = orjson.loads(change.row)
                 row["password_hash"] = (
                     UNUSABLE_PASSWORD  # not a user of this site: cannot sign in here
                 )

@@ -13,15 +13,17 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, text
+import orjson
+from sqlalchemy import JSON, Text, Uuid, cast, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
-from alima.core.changelog import CAPTURE, Change, values_of
-from alima.core.db import Base
+from alima.core.changelog import CAPTURE, Change, reader_of, values_of
+from alima.core.db import Base, UTCDateTime
 from alima.core.errors import AlimaError, Conflict, NotFound
 from alima.core.migrate import head_revision
 from alima.core.time import utcnow
@@ -154,10 +156,23 @@ def push(factory: sessionmaker[Session], transport: Transport, summary: Summary)
         with factory() as session, session.begin():
             peer = _peer(session)
             credential, since = peer.credential, peer.pushed_seq
+            # The rows as stored (JSON text), sent without being decoded and encoded again.
             batch: list[dict[str, Any]] = [
-                {"seq": seq, "entity": entity, "row": row, "base": base, "hlc": hlc}
+                {
+                    "seq": seq,
+                    "entity": entity,
+                    "row": orjson.Fragment(row),
+                    "base": None if base is None else orjson.Fragment(base),
+                    "hlc": hlc,
+                }
                 for seq, entity, row, base, hlc in session.execute(
-                    select(Change.seq, Change.entity, Change.row, Change.base, Change.hlc)
+                    select(
+                        Change.seq,
+                        Change.entity,
+                        cast(Change.row, Text),
+                        cast(Change.base, Text),
+                        Change.hlc,
+                    )
                     .where(Change.seq > since, Change.kind.in_(("site", "upload")))
                     .order_by(Change.seq)
                     .limit(PUSH_BATCH)
@@ -179,9 +194,127 @@ def push(factory: sessionmaker[Session], transport: Transport, summary: Summary)
             return  # the hub is behind us (restored): the next sync resends from there
 
 
+#: Lengths of ``2026-11-28T04:12:00.123456+00:00`` and of a UUID's text.
+_ISO_UTC_LENGTH, _UUID_LENGTH = 32, 36
+
+
+def _iso_utc(value: Any) -> Any:
+    """A UTC timestamp as JSON carries it, as SQLite stores it; None if not that shape."""
+    if (
+        isinstance(value, str)
+        and len(value) == _ISO_UTC_LENGTH
+        and value[10] == "T"
+        and value[26:] == "+00:00"
+    ):
+        return f"{value[:10]} {value[11:26]}"
+    return None
+
+
+def _uuid_hex(value: Any) -> Any:
+    """A UUID as JSON carries it, as SQLite stores it; None if not that shape."""
+    if (
+        isinstance(value, str)
+        and len(value) == _UUID_LENGTH
+        and value[8] == value[13] == value[18] == value[23] == "-"
+    ):
+        return value.replace("-", "").lower()
+    return None
+
+
+def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The function turning a JSON value of ``column`` into what SQLite stores (None: as is).
+
+    What ``values_of`` and the column type's bind processor make, composed once per column;
+    the usual shapes of UUIDs and UTC timestamps are rewritten as text directly, JSON values
+    written by orjson.
+    """
+    if isinstance(column.type, JSON):
+        return lambda value: orjson.dumps(value).decode()
+    read = reader_of(column)
+    process = column.type._cached_bind_processor(dialect)  # what a statement uses
+    if read is None and process is None:
+        return None
+
+    def general(value: Any) -> Any:
+        if value is not None and read is not None:
+            value = read(str(value))
+        return process(value) if process is not None else value
+
+    fast = (
+        _uuid_hex
+        if isinstance(column.type, Uuid)
+        else _iso_utc
+        if isinstance(column.type, UTCDateTime)
+        else None
+    )
+    if fast is None:
+        return general
+
+    def quick(value: Any) -> Any:
+        stored = fast(value)
+        return stored if stored is not None else general(value)
+
+    return quick
+
+
+@dataclass(frozen=True)
+class _Upsert:
+    """A table's upsert on SQLite: its statement, and how to make its parameters from rows."""
+
+    sql: str
+    values: Callable[[dict[str, Any]], Any]
+    converters: list[tuple[int, Callable[[Any], Any]]]
+
+    def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """A row's parameters, in the statement's order."""
+        values = list(self.values(row))
+        for i, convert in self.converters:
+            values[i] = convert(values[i])
+        return tuple(values)
+
+
+_SQLITE_UPSERTS: dict[tuple[str, tuple[str, ...]], _Upsert] = {}
+
+
+def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> bool:
+    """The hub's rows in one ``executemany`` of the driver; False when their keys differ."""
+    keys = tuple(rows[0])
+    if any(len(row) != len(keys) or row.keys() != rows[0].keys() for row in rows):
+        return False
+    dialect = session.get_bind().dialect
+    upsert = _SQLITE_UPSERTS.get((table.name, keys))
+    if upsert is None:
+        columns = {c.key: c for c in table.columns if c.key in rows[0]}
+        insert = sqlite.insert(table)
+        statement = insert.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={key: insert.excluded[key] for key in columns if key != "id"},
+        )
+        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+        order = list(compiled.positiontup or [])
+        if sorted(order) != sorted(columns) or len(order) < 2:  # noqa: PLR2004 - id and a column
+            return False  # a parameter that is not a column sent (a default): the general path
+        converters = [(i, _sqlite_column(columns[key], dialect)) for i, key in enumerate(order)]
+        upsert = _SQLITE_UPSERTS[(table.name, keys)] = _Upsert(
+            str(compiled),
+            itemgetter(*order),
+            [(i, convert) for i, convert in converters if convert is not None],
+        )
+    session.connection().exec_driver_sql(upsert.sql, [upsert.parameters(row) for row in rows])
+    return True
+
+
 def _upsert(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
     """Write the hub's rows as they are (insert, or replace the whole row)."""
     table = Base.metadata.tables[entity]
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and _sqlite_upsert(session, table, rows):
+        return
+    _core_upsert(session, table, rows)
+
+
+def _core_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """The hub's rows through a Core statement (each value as ``values_of`` reads it)."""
     dialect = session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = insert.on_conflict_do_update(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Row, and_, func, literal, not_, or_, select
+from sqlalchemy import Row, Text, and_, cast, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
@@ -196,7 +196,9 @@ def _in_scope(node_id: uuid.UUID, site_path: str) -> Any:
             ),
         ),
     )
-    return select(Change.seq, Change.entity, Change.kind, Change.row_id, Change.row).where(
+    return select(
+        Change.seq, Change.entity, Change.kind, Change.row_id, cast(Change.row, Text).label("row")
+    ).where(
         Change.kind.in_(("all", "users", "lineage", "site")),
         or_(Change.origin_node_id.is_(None), Change.origin_node_id != node_id),
         or_(
