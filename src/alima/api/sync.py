@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from alima.api.deps import get_session
-from alima.sync import wire
+from alima.sync import versions, wire
 
 router = APIRouter(tags=["sync"], include_in_schema=False)
 
@@ -27,6 +27,7 @@ async def sync_endpoint(
     action: str, request: Request, session: Annotated[Session, Depends(get_session)]
 ) -> Response:
     """Enrol, push or pull (see ``alima.sync.wire``)."""
+    versions.check_protocol(request.headers.get(wire.PROTOCOL_HEADER))
     body = await request.body()
     payload = wire.decode(body[:MAX_BODY] if len(body) <= MAX_BODY else b"")
     credential = request.headers.get("authorization", "").removeprefix("Bearer ").strip()

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from alima.core.errors import AlimaError
-from alima.sync import wire
+from alima.sync import versions, wire
 from alima.sync.node import HubError, LinkError, Transport, schema
 
 #: Seconds to wait for the hub; a 2G link with a page of changes needs patience.
@@ -34,7 +34,7 @@ def http_transport(
             "Content-Type": "application/json",
             "Content-Encoding": "gzip",
             wire.SCHEMA_HEADER: schema(),
-            wire.PROTOCOL_HEADER: "1",
+            wire.PROTOCOL_HEADER: str(versions.PROTOCOL),
         },
     )
 
