@@ -27,18 +27,14 @@ class ResearchError(ErrorCode):
     RES_005 = Detail(
         "witness", N_("A thumbprint consent needs the name of a witness who can read.")
     )
-    RES_006 = Detail(
-        "form version", N_("Choose a consent form version approved for this study.")
-    )
+    RES_006 = Detail("form version", N_("Choose a consent form version approved for this study."))
     RES_007 = Detail("withdrawn", N_("Consent was withdrawn: the child takes no further part."))
     RES_008 = Detail("not screened", N_("This child was not screened for {study}."))
     RES_009 = Detail(
         "sequence exists",
         N_("The allocation sequence of {study} is already generated: it is fixed at set-up."),
     )
-    RES_010 = Detail(
-        "arms", N_("A study needs at least two arms, each with a positive ratio.")
-    )
+    RES_010 = Detail("arms", N_("A study needs at least two arms, each with a positive ratio."))
     RES_011 = Detail(
         "episode visited",
         N_(
@@ -49,6 +45,4 @@ class ResearchError(ErrorCode):
     RES_012 = Detail("not recruiting", N_("{study} is not recruiting."))
     RES_013 = Detail("date in future", N_("The date cannot be in the future."))
     RES_014 = Detail("no open episode", N_("This child has no open nutrition episode."))
-    RES_015 = Detail(
-        "sequence size", N_("Give a sequence size between 1 and 100000 per stratum.")
-    )
+    RES_015 = Detail("sequence size", N_("Give a sequence size between 1 and 100000 per stratum."))

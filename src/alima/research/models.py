@@ -107,7 +107,7 @@ class StudyPartner(RecordMixin, Base):
     study: Mapped[Study] = relationship(back_populates="partners")
     organisation: Mapped[Organisation] = relationship()
 
-    __table_args__ = (UniqueConstraint("study_id", "organisation_id", name="study_org"),)
+    __table_args__ = (UniqueConstraint("study_id", "organisation_id"),)
 
 
 class StudyArm(RecordMixin, Base):
@@ -126,7 +126,7 @@ class StudyArm(RecordMixin, Base):
     study: Mapped[Study] = relationship(back_populates="arms")
 
     __table_args__ = (
-        UniqueConstraint("study_id", "code", name="study_code"),
+        UniqueConstraint("study_id", "code"),
         CheckConstraint("ratio >= 1", name="ratio_positive"),
     )
 
@@ -144,7 +144,7 @@ class StudySite(RecordMixin, Base):
     study: Mapped[Study] = relationship(back_populates="sites")
     place: Mapped[Place] = relationship()
 
-    __table_args__ = (UniqueConstraint("study_id", "place_id", name="study_place"),)
+    __table_args__ = (UniqueConstraint("study_id", "place_id"),)
 
 
 class EthicsApproval(RecordMixin, Base):
@@ -174,7 +174,7 @@ class ProtocolVersion(RecordMixin, Base):
     dated_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
 
-    __table_args__ = (UniqueConstraint("study_id", "version", name="study_version"),)
+    __table_args__ = (UniqueConstraint("study_id", "version"),)
 
 
 class ConsentForm(RecordMixin, Base):
@@ -193,7 +193,7 @@ class ConsentForm(RecordMixin, Base):
     current: Mapped[bool] = mapped_column(Boolean, default=True)
 
     __table_args__ = (
-        UniqueConstraint("study_id", "kind", "version", "language", name="study_form"),
+        UniqueConstraint("study_id", "kind", "version", "language"),
         CheckConstraint("kind IN ('information', 'consent')", name="kind"),
     )
 
@@ -215,9 +215,7 @@ class SequenceEntry(RecordMixin, Base):
 
     arm: Mapped[StudyArm] = relationship()
 
-    __table_args__ = (
-        UniqueConstraint("study_id", "stratum", "position", name="study_stratum_position"),
-    )
+    __table_args__ = (UniqueConstraint("study_id", "stratum", "position"),)
 
 
 class Screening(RecordMixin, Base):
@@ -246,7 +244,7 @@ class Screening(RecordMixin, Base):
     place: Mapped[Place] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("study_id", "patient_id", name="study_patient"),
+        UniqueConstraint("study_id", "patient_id"),
         CheckConstraint("eligible OR NOT consented", name="consent_needs_eligible"),
         CheckConstraint("consented OR NOT included", name="inclusion_needs_consent"),
         CheckConstraint(
@@ -278,6 +276,7 @@ class Consent(RecordMixin, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     form: Mapped[ConsentForm] = relationship()
+    place: Mapped[Place] = relationship()
 
     __table_args__ = (
         CheckConstraint("method IN ('signed', 'thumbprint')", name="method"),
@@ -323,8 +322,9 @@ class Allocation(RecordMixin, Base):
     revealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     arm: Mapped[StudyArm] = relationship()
+    place: Mapped[Place] = relationship()
 
-    __table_args__ = (UniqueConstraint("study_id", "patient_id", name="study_patient"),)
+    __table_args__ = (UniqueConstraint("study_id", "patient_id"),)
 
 
 @event.listens_for(Allocation, "before_update")

@@ -11,6 +11,7 @@ seed cannot).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -36,7 +37,17 @@ PER_STRATUM = N // len(STRATA)  # 1,000 in each of the 10 strata
 SEED = 20_261_128
 
 # Upper 0.1 % points of the chi-square distribution (df 1 to 9).
-CHI2_999 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52, 6: 22.46, 7: 24.32, 8: 26.12, 9: 27.88}
+CHI2_999 = {
+    1: 10.83,
+    2: 13.82,
+    3: 16.27,
+    4: 18.47,
+    5: 20.52,
+    6: 22.46,
+    7: 24.32,
+    8: 26.12,
+    9: 27.88,
+}
 
 
 def _by_stratum(entries: Sequence[Entry]) -> dict[str, list[Entry]]:
@@ -116,9 +127,9 @@ def test_strata_are_independent_of_each_other(entries: list[Entry]) -> None:
     strata = _by_stratum(entries)
     pairs: Counter[tuple[str, str]] = Counter()
     names = sorted(strata)
-    for left, right in zip(names, names[1:], strict=False):
-        for a, b in zip(strata[left][:PER_STRATUM], strata[right][:PER_STRATUM], strict=True):
-            pairs[(a.arm, b.arm)] += 1
+    for left, right in itertools.pairwise(names):
+        for one, other in zip(strata[left][:PER_STRATUM], strata[right][:PER_STRATUM], strict=True):
+            pairs[(one.arm, other.arm)] += 1
     total = sum(pairs.values())
     chi2 = 0.0
     for a in ARMS:
@@ -128,6 +139,10 @@ def test_strata_are_independent_of_each_other(entries: list[Entry]) -> None:
             expected = row * col / total
             chi2 += (pairs[(a, b)] - expected) ** 2 / expected
     assert chi2 < CHI2_999[1], (pairs, chi2)
+
+
+#: An attacker's hidden state: the current block's size and the arms it has used so far.
+_State = tuple[int, tuple[int, ...]]
 
 
 def posterior_guesses(
@@ -142,12 +157,11 @@ def posterior_guesses(
     """
     arms = sorted(ratios)
     total = sum(ratios.values())
-    State = tuple[int, tuple[int, ...]]  # block size, arms used so far in the block
 
-    def fresh(weight: float) -> dict[State, float]:
+    def fresh(weight: float) -> dict[_State, float]:
         return {(s, (0,) * len(arms)): weight * w for s, w in sizes_weights.items()}
 
-    belief: dict[State, float] = fresh(1.0)
+    belief: dict[_State, float] = fresh(1.0)
     right = certain = 0
     for seen in arms_seen:
         p_next = dict.fromkeys(arms, 0.0)
@@ -160,7 +174,7 @@ def posterior_guesses(
         right += best == seen
         certain += p_next[best] / norm > 1 - 1e-12
         k = arms.index(seen)
-        updated: dict[State, float] = defaultdict(float)
+        updated: dict[_State, float] = defaultdict(float)
         ended = 0.0
         for (size, used), w in belief.items():
             left = size - sum(used)
@@ -190,7 +204,7 @@ def test_the_next_allocation_cannot_be_predicted_from_those_revealed(
     4, 8 and 12 drawn at random, of about 3 % (after a long run in a large block), and guesses
     right about two times in three.
     """
-    weights = {s: 1 / 3 for s in block_sizes(ARMS, DEFAULT_MULTIPLIERS)}
+    weights = dict.fromkeys(block_sizes(ARMS, DEFAULT_MULTIPLIERS), 1 / 3)
     hits = sure = 0.0
     strata = _by_stratum(entries)
     for rows in strata.values():

@@ -3,6 +3,7 @@
 from alima.research.rules.eligibility import Admission, Criteria, Result, evaluate
 from alima.research.rules.randomisation import (
     DEFAULT_MULTIPLIERS,
+    MIN_ARMS,
     Entry,
     Stream,
     block_sizes,
@@ -16,6 +17,7 @@ from alima.research.rules.randomisation import (
 
 __all__ = [
     "DEFAULT_MULTIPLIERS",
+    "MIN_ARMS",
     "Admission",
     "Criteria",
     "Entry",

@@ -78,8 +78,12 @@ def block_sizes(ratios: Mapping[str, int], multipliers: Sequence[int]) -> tuple[
     return tuple(sorted({total * m for m in multipliers}))
 
 
+#: A randomised study compares two arms or more.
+MIN_ARMS = 2
+
+
 def _validate(ratios: Mapping[str, int], multipliers: Sequence[int]) -> None:
-    if len(ratios) < 2 or any(r < 1 for r in ratios.values()):
+    if len(ratios) < MIN_ARMS or any(r < 1 for r in ratios.values()):
         raise ValueError("a sequence needs two arms or more, each with a ratio of 1 or more")
     if not multipliers or any(m < 1 for m in multipliers):
         raise ValueError("block multipliers must be positive")

@@ -5,14 +5,13 @@ screening log keeps the CONSORT flow, consent records name the approved form ver
 withdrawal, and the allocation sequence is drawn in advance (its seed never stored) and used
 once per child. One allocation per child and study, one active consent per child and study.
 
-Revision 5b668b2ec86d, after dc30777d7013; written 2026-11-28 04:18.
+Revision e6fced60ec95, after dc30777d7013; written 2026-11-28 04:18.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-
-revision, down_revision = "5b668b2ec86d", "dc30777d7013"
+revision, down_revision = "e6fced60ec95", "dc30777d7013"
 branch_labels = depends_on = None
 
 
@@ -117,7 +116,13 @@ def upgrade() -> None:
             name=op.f("fk_research_consent_form_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_consent_form")),
-        sa.UniqueConstraint("study_id", "kind", "version", "language", name="study_form"),
+        sa.UniqueConstraint(
+            "study_id",
+            "kind",
+            "version",
+            "language",
+            name=op.f("uq_research_consent_form_study_id"),
+        ),
     )
     with op.batch_alter_table("research_consent_form", schema=None) as batch_op:
         batch_op.create_index(
@@ -192,7 +197,9 @@ def upgrade() -> None:
             name=op.f("fk_research_protocol_version_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_protocol_version")),
-        sa.UniqueConstraint("study_id", "version", name="study_version"),
+        sa.UniqueConstraint(
+            "study_id", "version", name=op.f("uq_research_protocol_version_study_id")
+        ),
     )
     with op.batch_alter_table("research_protocol_version", schema=None) as batch_op:
         batch_op.create_index(
@@ -229,7 +236,7 @@ def upgrade() -> None:
             name=op.f("fk_research_study_arm_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_study_arm")),
-        sa.UniqueConstraint("study_id", "code", name="study_code"),
+        sa.UniqueConstraint("study_id", "code", name=op.f("uq_research_study_arm_study_id")),
     )
     with op.batch_alter_table("research_study_arm", schema=None) as batch_op:
         batch_op.create_index(
@@ -270,7 +277,9 @@ def upgrade() -> None:
             name=op.f("fk_research_study_partner_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_study_partner")),
-        sa.UniqueConstraint("study_id", "organisation_id", name="study_org"),
+        sa.UniqueConstraint(
+            "study_id", "organisation_id", name=op.f("uq_research_study_partner_study_id")
+        ),
     )
     with op.batch_alter_table("research_study_partner", schema=None) as batch_op:
         batch_op.create_index(
@@ -303,7 +312,7 @@ def upgrade() -> None:
             name=op.f("fk_research_study_site_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_study_site")),
-        sa.UniqueConstraint("study_id", "place_id", name="study_place"),
+        sa.UniqueConstraint("study_id", "place_id", name=op.f("uq_research_study_site_study_id")),
     )
     with op.batch_alter_table("research_study_site", schema=None) as batch_op:
         batch_op.create_index(
@@ -446,7 +455,7 @@ def upgrade() -> None:
             name=op.f("fk_research_screening_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_screening")),
-        sa.UniqueConstraint("study_id", "patient_id", name="study_patient"),
+        sa.UniqueConstraint("study_id", "patient_id", name=op.f("uq_research_screening_study_id")),
     )
     with op.batch_alter_table("research_screening", schema=None) as batch_op:
         batch_op.create_index(
@@ -494,7 +503,9 @@ def upgrade() -> None:
             name=op.f("fk_research_sequence_entry_study_id_research_study"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_research_sequence_entry")),
-        sa.UniqueConstraint("study_id", "stratum", "position", name="study_stratum_position"),
+        sa.UniqueConstraint(
+            "study_id", "stratum", "position", name=op.f("uq_research_sequence_entry_study_id")
+        ),
     )
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.create_index(
@@ -561,7 +572,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "sequence_entry_id", name=op.f("uq_research_allocation_sequence_entry_id")
         ),
-        sa.UniqueConstraint("study_id", "patient_id", name="study_patient"),
+        sa.UniqueConstraint("study_id", "patient_id", name=op.f("uq_research_allocation_study_id")),
     )
     with op.batch_alter_table("research_allocation", schema=None) as batch_op:
         batch_op.create_index(
