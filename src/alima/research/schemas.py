@@ -188,6 +188,8 @@ class PatientStudy(BaseModel):
 
     study_code: str
     study_title: str
+    patient_id: uuid.UUID
+    episode_id: uuid.UUID | None
     screened_on: date
     eligible: bool
     reasons: list[str]

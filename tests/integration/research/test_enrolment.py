@@ -3,76 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alima.core.enums import OrganisationKind, PartnerRole
 from alima.core.errors import NotFound, RuleViolation
 from alima.core.models import AuditEvent
-from alima.core.time import today
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.models import Episode
 from alima.nutrition.schemas import AdmissionCreate
 from alima.research import service
-from alima.research.enums import ConsentMethod, FormKind, WithdrawalUse
+from alima.research.enums import ConsentMethod, WithdrawalUse
 from alima.research.errors import ResearchError
 from alima.research.models import Allocation, SequenceEntry
 from alima.research.schemas import (
-    ArmIn,
     ConsentCreate,
-    ConsentFormIn,
     DeclineCreate,
-    StudyCreate,
     WithdrawalCreate,
 )
-from tests.factories.alliance import make_organisation, make_project
 from tests.factories.core import World
 from tests.factories.nutrition import make_child
-
-SEED = 918_273
+from tests.factories.research import SEED, SIZE, make_study
 
 
 @pytest.fixture
 def study(session: Session, world: World) -> str:
-    code = f"OPT-{uuid.uuid4().hex[:5].upper()}"
-    with session.begin():
-        alima = make_organisation(session, f"A{code}", OrganisationKind.INTERNATIONAL_NGO)
-        make_organisation(session, f"I{code}", OrganisationKind.RESEARCH_INSTITUTE)
-        project = make_project(
-            session, world.country, [world.facility_a], [(alima, PartnerRole.LEAD)]
-        )
-        project_code = project.code
-    service.create_study(
-        session,
-        StudyCreate(
-            code=code,
-            title="OptiMA versus standard",
-            project_code=project_code,
-            sponsor_code=f"A{code}",
-            partner_codes=[f"I{code}"],
-            registry_number="NCT00000000",
-            starts_on=today() - timedelta(days=30),
-            target_size=200,
-            stratify_muac_mm=115,
-            site_codes=[world.facility_a.code],
-            arms=[
-                ArmIn(code="optima", label="OptiMA", protocol_code="optima"),
-                ArmIn(code="standard", label="Standard", protocol_code="standard-who-2013"),
-            ],
-            muac_below_mm=120,  # stricter than the OptiMA admission (125 mm)
-            forms=[
-                ConsentFormIn(
-                    kind=FormKind.CONSENT, version="1.0", language="fr", approved_on=today()
-                ),
-            ],
-        ),
-        actor=world.actors["administrator"],
-    )
-    service.generate_sequence(session, code, seed=SEED, size=24, actor=None)
-    return code
+    return make_study(session, world)
 
 
 def admit(session: Session, world: World, *, muac: int = 113, age_days: int = 400) -> uuid.UUID:
@@ -191,10 +148,10 @@ def test_the_arms_follow_the_sequence_drawn_at_setup(
             .limit(4)
         ).all()
         assert arms == [e.arm.code for e in expected]
-    assert service.sequence_matches(session, study, seed=SEED, size=24)
-    assert not service.sequence_matches(session, study, seed=SEED + 1, size=24)
+    assert service.sequence_matches(session, study, seed=SEED, size=SIZE)
+    assert not service.sequence_matches(session, study, seed=SEED + 1, size=SIZE)
     with pytest.raises(RuleViolation) as twice:
-        service.generate_sequence(session, study, seed=SEED, size=24, actor=None)
+        service.generate_sequence(session, study, seed=SEED, size=SIZE, actor=None)
     assert twice.value.code is ResearchError.RES_009
 
 

@@ -1,6 +1,7 @@
 """Research use cases (each public function is one transaction, except the admission hook)."""
 
 from alima.research.service.enrolment import (
+    child_in_study,
     decline,
     randomise,
     record_consent,
@@ -17,6 +18,7 @@ from alima.research.service.studies import (
 )
 
 __all__ = [
+    "child_in_study",
     "create_study",
     "decline",
     "generate_sequence",

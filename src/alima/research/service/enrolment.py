@@ -150,6 +150,8 @@ def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy
     return PatientStudy(
         study_code=study.code,
         study_title=study.title,
+        patient_id=screening.patient_id,
+        episode_id=screening.episode_id,
         screened_on=screening.screened_on,
         eligible=screening.eligible,
         reasons=list(screening.reasons),
@@ -201,6 +203,43 @@ def study_panel(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> lis
                 place_id=patient.place_id,
             )
         return out
+
+
+def child_in_study(
+    session: Session, patient_id: uuid.UUID, study_code: str, *, actor: Actor
+) -> PatientStudy:
+    """One child's place in one study (its page); outside the reader's scope, 404 audited."""
+    with session.begin():
+        study = repository.find_study(session, study_code)
+        screening = repository.find_screening(session, study.id, patient_id) if study else None
+        readable = screening is not None and actor.can_at(
+            Permission.PATIENT_READ, screening.place.path
+        )
+        if screening is None or not readable:
+            record(
+                session,
+                actor,
+                AuditAction.READ_DENIED,
+                entity_type=SCREENING,
+                entity_id=patient_id,
+                patient_id=patient_id,
+            )
+            denied = True
+        else:
+            record(
+                session,
+                actor,
+                AuditAction.READ,
+                entity_type=SCREENING,
+                entity_id=screening.id,
+                patient_id=patient_id,
+                place_id=screening.place_id,
+            )
+            panel = _panel(session, actor, screening)
+            denied = False
+    if denied:
+        raise not_found()
+    return panel
 
 
 def _not_future(on: date) -> date:
