@@ -62,7 +62,9 @@ def test_a_nurse_sees_the_notice_records_consent_and_randomises(
     assert refused.status_code == 422
     assert "témoin" in refused.text
     saved = client.post(
-        f"{child_url}/consent", data=consent | {"witness_name": "Oumar Sanogo"}, follow_redirects=False
+        f"{child_url}/consent",
+        data=consent | {"witness_name": "Oumar Sanogo"},
+        follow_redirects=False,
     )
     assert saved.status_code == 303
     randomised = client.post(

@@ -46,3 +46,7 @@ class ResearchError(ErrorCode):
     RES_013 = Detail("date in future", N_("The date cannot be in the future."))
     RES_014 = Detail("no open episode", N_("This child has no open nutrition episode."))
     RES_015 = Detail("sequence size", N_("Give a sequence size between 1 and 100000 per stratum."))
+    RES_016 = Detail(
+        "consent given",
+        N_("The caregiver consented: record a withdrawal of consent instead."),
+    )

@@ -182,27 +182,43 @@ def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy
 
 
 def study_panel(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> list[PatientStudy]:
-    """The child's studies on the card (read with the patient's record, audited)."""
+    """The child's studies on the card (read with the patient's record, audited; else 404)."""
     with session.begin():
         patient = core_repository.find_patient(session, patient_id)
-        if patient is None or not actor.can_at(Permission.PATIENT_READ, patient.place.path):
-            return []
-        out = [
-            _panel(session, actor, s)
-            for s in repository.screenings_of_patient(session, patient_id)
-            if actor.can_at(Permission.PATIENT_READ, s.place.path)
-        ]
-        if out:
+        if (
+            patient is None
+            or patient.deleted_at is not None
+            or not actor.can_at(Permission.PATIENT_READ, patient.place.path)
+        ):
             record(
                 session,
                 actor,
-                AuditAction.READ,
+                AuditAction.READ_DENIED,
                 entity_type=SCREENING,
                 entity_id=patient_id,
                 patient_id=patient_id,
-                place_id=patient.place_id,
             )
-        return out
+            denied = True
+        else:
+            out = [
+                _panel(session, actor, s)
+                for s in repository.screenings_of_patient(session, patient_id)
+                if actor.can_at(Permission.PATIENT_READ, s.place.path)
+            ]
+            if out:
+                record(
+                    session,
+                    actor,
+                    AuditAction.READ,
+                    entity_type=SCREENING,
+                    entity_id=patient_id,
+                    patient_id=patient_id,
+                    place_id=patient.place_id,
+                )
+            denied = False
+    if denied:
+        raise not_found()
+    return out
 
 
 def child_in_study(
@@ -325,6 +341,9 @@ def decline(
         study, screening = _site_screening(session, actor, patient_id, study_code)
         if screening.included:
             raise RuleViolation(ResearchError.RES_003, study=study.code)
+        consent = repository.latest_consent(session, study.id, patient_id)
+        if consent is not None and consent.status == ConsentStatus.ACTIVE.value:
+            raise RuleViolation(ResearchError.RES_016)
         before = {"not_included_reason": screening.not_included_reason}
         screening.approached = data.reason != NotIncluded.NOT_APPROACHED.value
         screening.consented = False

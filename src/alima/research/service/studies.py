@@ -54,7 +54,10 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
         if project is None or sponsor is None:
             raise NotFound(CoreError.CORE_001)
         sites = [core_repository.find_place_by_code(session, c) for c in data.site_codes]
-        if any(s is None for s in sites):
+        if any(
+            s is None or (actor is not None and not actor.can_at(SETUP_PERMISSION, s.path))
+            for s in sites
+        ):
             raise NotFound(CoreError.CORE_001)
         country_id = project.country_id
         author = actor.id if actor else None
