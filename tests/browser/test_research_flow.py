@@ -21,9 +21,8 @@ PROTOCOL_OF_ARM = {
 }
 
 
-def test_an_eligible_child_is_consented_randomised_and_treated_by_the_arm(
-    page: Page, live_server: str
-) -> None:
+def admit_an_eligible_child(page: Page, live_server: str) -> str:
+    """Sign in as the demo's nurse, register a child, admit it; the card's URL."""
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server}/login")
     page.fill("#username", "clinicien")
@@ -51,10 +50,16 @@ def test_an_eligible_child_is_consented_randomised_and_treated_by_the_arm(
     page.press("#muac_mm", "Enter")
     notice = page.locator("#study-OPTIMA-ML")
     expect(notice).to_contain_text("Éligible pour OPTIMA-ML : demander le consentement")
-    card_url = page.url.split("?")[0]
     expect(page.locator("h1 + p.muted")).to_contain_text("ComPAS")
-    fits(page)
 
+    fits(page)
+    return page.url.split("?")[0]
+
+
+def test_an_eligible_child_is_consented_randomised_and_treated_by_the_arm(
+    page: Page, live_server: str
+) -> None:
+    card_url = admit_an_eligible_child(page, live_server)
     page.click("#study-consent")
     expect(page.locator("#eligible")).to_be_visible()
     expect(page.locator("#randomise-form")).to_have_count(0)
