@@ -1157,12 +1157,7 @@ def _study_json(t: Targets) -> dict[str, object]:
 
 
 _BECAUSE_016 = "the matrix's child has consented: a withdrawal then, not a refusal"
-_RES_016 = {"expect": 422, "code": "RES_016", "because": _BECAUSE_016}
-_RES_016_PAGE = {
-    "expect": 422,
-    "code": "a consenti : enregistrez plutôt un retrait",
-    "because": _BECAUSE_016,
-}
+_PAGE_016 = "a consenti : enregistrez plutôt un retrait"
 
 RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/research"): Rule(SIGNED_IN),
@@ -1170,7 +1165,12 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", RESEARCH_CHILD): Rule(PATIENT_READERS, scoped=True),
     ("POST", RESEARCH_CHILD + "/consent"): Rule(RESEARCH_WRITERS, scoped=True, form=_consent),
     ("POST", RESEARCH_CHILD + "/decline"): Rule(
-        RESEARCH_WRITERS, scoped=True, form=lambda t: {"reason": "declined"}, **_RES_016_PAGE
+        RESEARCH_WRITERS,
+        scoped=True,
+        form=lambda t: {"reason": "declined"},
+        expect=422,
+        code=_PAGE_016,
+        because=_BECAUSE_016,
     ),
     ("POST", RESEARCH_CHILD + "/withdrawal"): Rule(
         RESEARCH_WRITERS,
@@ -1184,7 +1184,12 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/research/patients/{patient_id}/studies"): Rule(PATIENT_READERS, scoped=True),
     ("POST", API_RESEARCH_CHILD + "/consent"): Rule(RESEARCH_WRITERS, scoped=True, json=_consent),
     ("POST", API_RESEARCH_CHILD + "/decline"): Rule(
-        RESEARCH_WRITERS, scoped=True, json=lambda t: {"reason": "declined"}, **_RES_016
+        RESEARCH_WRITERS,
+        scoped=True,
+        json=lambda t: {"reason": "declined"},
+        expect=422,
+        code="RES_016",
+        because=_BECAUSE_016,
     ),
     ("POST", API_RESEARCH_CHILD + "/withdrawal"): Rule(
         RESEARCH_WRITERS, scoped=True, json=lambda t: {"use": "collected"}
