@@ -10,6 +10,7 @@ from alima.interop.dhis2 import models as dhis2_models
 from alima.interop.openrosa import models as openrosa_models
 from alima.nutrition import models as nutrition_models
 from alima.outbreaks import models as outbreaks_models
+from alima.research import models as research_models
 from alima.smc import models as smc_models
 from alima.stock import models as stock_models
 from alima.sync import models as sync_models
@@ -25,6 +26,7 @@ __all__ = [
     "nutrition_models",
     "openrosa_models",
     "outbreaks_models",
+    "research_models",
     "smc_models",
     "stock_models",
     "sync_models",

@@ -23,6 +23,7 @@ from alima.api.v1 import community as community_api
 from alima.api.v1 import dhis2 as dhis2_api
 from alima.api.v1 import impact as impact_api
 from alima.api.v1 import outbreaks as outbreaks_api
+from alima.api.v1 import research as research_api
 from alima.api.v1 import router as api_router
 from alima.api.v1 import smc as smc_api
 from alima.api.v1 import stock as stock_api
@@ -53,6 +54,7 @@ from alima.web.routes import (
     openrosa,
     outbreaks,
     patients,
+    research,
     smc,
     stock,
     sync,
@@ -94,7 +96,16 @@ def _audit_refusal(request: Request) -> None:
 def _include_routers(app: FastAPI) -> None:
     """The API, the devices' protocols (their own authentication, no cookie) and the pages."""
     app.include_router(api_router)
-    for api in (community_api, care_api, impact_api, stock_api, smc_api, dhis2_api, outbreaks_api):
+    for api in (
+        community_api,
+        care_api,
+        impact_api,
+        stock_api,
+        smc_api,
+        dhis2_api,
+        outbreaks_api,
+        research_api,
+    ):
         app.include_router(api.router, prefix="/api/v1")
     app.include_router(sync_api.router)
     app.include_router(fhir.router)
@@ -117,6 +128,7 @@ def _include_routers(app: FastAPI) -> None:
         smc,
         dhis2,
         outbreaks,
+        research,
         sync,
     ):
         app.include_router(page.router, dependencies=web_dependencies, include_in_schema=False)

@@ -58,9 +58,20 @@ MAIN_SCREENS = {
     "stock-report": r"^/stock/reports/monthly",
     "sync": r"^/sync$",
     "impact": r"^/impact$",
+    "studies": r"^/research$",
+    "study": r"^/research/studies/[^/?]+$",
 }
 #: Screens each role's crawl must meet, or it missed the pages behind the demo's records.
-SHARED = ("child", "mobile-clinics", "monthly-report", "stock", "stock-site", "stock-report")
+SHARED = (
+    "child",
+    "mobile-clinics",
+    "monthly-report",
+    "stock",
+    "stock-site",
+    "stock-report",
+    "studies",
+    "study",
+)
 MUST_MEET = {
     "clinician": (*SHARED, "episode", "exit-form", "child-care", "consultation-form", "sync"),
     "data_manager": (*SHARED, "sync"),

@@ -25,6 +25,7 @@ from tests.factories.core import PASSWORD, World, make_patient, make_user
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
 from tests.factories.outbreaks import outbreak_targets
+from tests.factories.research import research_targets
 from tests.factories.smc import smc_targets
 from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
@@ -215,6 +216,24 @@ def targets(session: Session, world: World, alliance: Alliance) -> dict[str, Tar
         area_code=alliance.elsewhere_facility.code.removesuffix("-CS"),
         site=alliance.elsewhere_facility,
         writer=elsewhere_admin,
+    )
+    inside |= research_targets(
+        session,
+        world.actors["administrator"],
+        project_code=alliance.project.code,
+        sponsor_code=alliance.lead.code,
+        site=world.facility_a,
+        patient_id=world.patient_a.id,
+        episode_id=inside["episode_id"],
+    )
+    outside |= research_targets(
+        session,
+        elsewhere_admin,
+        project_code=alliance.elsewhere_project.code,
+        sponsor_code=alliance.lead.code,
+        site=alliance.elsewhere_facility,
+        patient_id=alliance.elsewhere_patient.id,
+        episode_id=outside["episode_id"],
     )
     inside |= sync_targets(session, world.facility_a, world.patient_a.id)
     outside |= sync_targets(session, alliance.elsewhere_facility, alliance.elsewhere_patient.id)

@@ -1130,3 +1130,80 @@ SMC_MATRIX: dict[tuple[str, str], Rule] = {
 }
 
 MATRIX |= SMC_MATRIX
+
+
+# --- research (alima.research) ----------------------------------------------------------------
+#: A study's list and dashboard are counts (aggregates or patient readers over one of its sites);
+#: a child in a study is part of the patient's record; writers of patients at the site record
+#: consent, withdrawal and randomisation; administrators set studies up.
+RESEARCH_READERS = SIGNED_IN
+RESEARCH_WRITERS = PATIENT_WRITERS
+RESEARCH_CHILD = "/research/studies/{study_code}/patients/{patient_id}"
+API_RESEARCH_CHILD = "/api/v1" + RESEARCH_CHILD
+
+
+def _consent(t: Targets) -> dict[str, object]:
+    return {
+        "form_id": t["consent_form_id"],
+        "caregiver_name": "Awa Matrice",
+        "caregiver_relation": "mère",
+        "method": "signed",
+        "consented_on": t["past_day"],
+    }
+
+
+def _study_json(t: Targets) -> dict[str, object]:
+    return {
+        "code": "MX-NEW",
+        "title": "Nouvelle étude",
+        "project_code": t["project_code"],
+        "sponsor_code": t["organisation_code"],
+        "starts_on": t["past_day"],
+        "target_size": 20,
+        "site_codes": [t["place_code"]],
+        "arms": [{"code": "arm-a", "label": "A"}, {"code": "arm-b", "label": "B"}],
+    }
+
+
+_BECAUSE_016 = "the matrix's child has consented: a withdrawal then, not a refusal"
+_PAGE_016 = "a consenti : enregistrez plutôt un retrait"
+
+RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
+    ("GET", "/research"): Rule(SIGNED_IN),
+    ("GET", "/research/studies/{study_code}"): Rule(RESEARCH_READERS, scoped=True),
+    ("GET", RESEARCH_CHILD): Rule(PATIENT_READERS, scoped=True),
+    ("POST", RESEARCH_CHILD + "/consent"): Rule(RESEARCH_WRITERS, scoped=True, form=_consent),
+    ("POST", RESEARCH_CHILD + "/decline"): Rule(
+        RESEARCH_WRITERS,
+        scoped=True,
+        form=lambda t: {"reason": "declined"},
+        expect=422,
+        code=_PAGE_016,
+        because=_BECAUSE_016,
+    ),
+    ("POST", RESEARCH_CHILD + "/withdrawal"): Rule(
+        RESEARCH_WRITERS,
+        scoped=True,
+        form=lambda t: {"use": "collected", "withdrawn_on": t["past_day"]},
+    ),
+    ("POST", RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+    ("GET", "/api/v1/research/studies"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/research/studies"): Rule(ADMINISTRATORS, scoped=True, json=_study_json),
+    ("GET", "/api/v1/research/studies/{study_code}"): Rule(RESEARCH_READERS, scoped=True),
+    ("GET", "/api/v1/research/patients/{patient_id}/studies"): Rule(PATIENT_READERS, scoped=True),
+    ("POST", API_RESEARCH_CHILD + "/consent"): Rule(RESEARCH_WRITERS, scoped=True, json=_consent),
+    ("POST", API_RESEARCH_CHILD + "/decline"): Rule(
+        RESEARCH_WRITERS,
+        scoped=True,
+        json=lambda t: {"reason": "declined"},
+        expect=422,
+        code="RES_016",
+        because=_BECAUSE_016,
+    ),
+    ("POST", API_RESEARCH_CHILD + "/withdrawal"): Rule(
+        RESEARCH_WRITERS, scoped=True, json=lambda t: {"use": "collected"}
+    ),
+    ("POST", API_RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+}
+
+MATRIX |= RESEARCH_MATRIX

@@ -3,6 +3,7 @@
 import gzip
 import io
 import re
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
 
+from alima.core.enums import OrganisationKind, PartnerRole
 from alima.core.time import today
 from alima.interop.dhis2 import service as dhis2_service
 from alima.interop.dhis2.schemas import MappingFile
@@ -20,11 +22,12 @@ from alima.nutrition import service as nutrition_service
 from alima.nutrition.schemas import AdmissionCreate
 from alima.web.inventory import iter_routes
 from alima.web.static import STATIC_DIR
-from tests.factories.alliance import alliance_page_values
+from tests.factories.alliance import alliance_page_values, make_organisation, make_project
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.dhis2_server import small_mapping
 from tests.factories.openrosa import refused_submission
 from tests.factories.outbreaks import cholera_case
+from tests.factories.research import research_targets
 from tests.factories.smc import smc_targets
 from tests.factories.stock import make_receipt
 from tests.factories.sync import sync_targets
@@ -189,6 +192,11 @@ PAGES: dict[str, Page] = {
     "/outbreaks/cases": Page("clinician_a", ("{facility_a_name}",)),
     "/outbreaks/alerts/{alert_id}": Page("data_manager", ('id="alert-figures"',)),
     "/outbreaks/districts/{district_code}": Page("data_manager", ('id="completeness"',)),
+    "/research": Page("researcher", ("{study_code}",)),
+    "/research/studies/{study_code}": Page("researcher", ("{study_code}", 'id="consort"')),
+    "/research/studies/{study_code}/patients/{patient_id}": Page(
+        "clinician_a", ("{study_code}", 'id="randomise-form"', 'id="withdrawal-form"')
+    ),
     "/smc": Page("clinician_a", ("CPS matrice",)),
     "/smc/campaigns/new": Page("data_manager", ("{smc_area_code}",)),
     "/smc/campaigns/{smc_campaign_id}": Page("clinician_a", ("CPS matrice", 'id="figures-1"')),
@@ -307,6 +315,22 @@ def page_walk_values(client: TestClient, session: Session, world: World) -> dict
         area_code=world.area_a.code,
         site=world.facility_a,
         writer=world.actors["clinician_a"],
+    )
+    with session.begin():
+        sponsor = make_organisation(
+            session, f"PAGES-{uuid.uuid4().hex[:6]}", OrganisationKind.RESEARCH_INSTITUTE
+        )
+        project = make_project(
+            session, world.country, [world.facility_a], [(sponsor, PartnerRole.LEAD)]
+        )
+        study_owner = {"project_code": project.code, "sponsor_code": sponsor.code}
+    values |= research_targets(
+        session,
+        world.actors["administrator"],
+        **study_owner,
+        site=world.facility_a,
+        patient_id=world.patient_a.id,
+        episode_id=values["episode_id"],
     )
     # A read of the record, so that the read audit has a line to show.
     sign_in(client, world.users["clinician_a"].username)

@@ -30,6 +30,10 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 nutrition_app = typer.Typer(help="CMAM protocols and programme jobs.", no_args_is_help=True)
 app.add_typer(nutrition_app, name="nutrition")
+research_app = typer.Typer(
+    help="Studies: the statistician's allocation sequence.", no_args_is_help=True
+)
+app.add_typer(research_app, name="research")
 app.add_typer(growth.app, name="growth", help="WHO 2006 growth standards: z-scores for a CSV file.")
 app.add_typer(sync_cli.node_app, name="node")
 app.command("sync")(sync_cli.sync_command)
@@ -387,3 +391,47 @@ def nutrition_close_defaulters(
     with _service_session() as session:
         closed = nutrition_service.close_defaulters_at(session, place_code=place)
     console.print(f"{closed} episode(s) closed as defaulted.")
+
+
+@research_app.command("sequence")
+def research_sequence(
+    study: Annotated[str, typer.Option("--study", help="The study's code, e.g. OPTIMA-ML.")],
+    size: Annotated[int, typer.Option("--size", help="Positions per stratum (at least).")],
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            prompt=True,
+            hide_input=True,
+            help="The statistician's secret seed (asked for when not given); never stored.",
+        ),
+    ],
+) -> None:
+    """Draw a study's whole allocation sequence once, at set-up (the statistician only)."""
+    from alima.research import service as research_service
+
+    with _service_session() as session:
+        summary = research_service.generate_sequence(
+            session, study, seed=seed, size=size, actor=None
+        )
+    console.print(
+        f"[green]{summary.study_code}: {summary.entries} positions in "
+        f"{len(summary.strata)} strata; fingerprint {summary.fingerprint}[/green]"
+    )
+
+
+@research_app.command("verify")
+def research_verify(
+    study: Annotated[str, typer.Option("--study", help="The study's code.")],
+    size: Annotated[int, typer.Option("--size", help="The size given when it was drawn.")],
+    seed: Annotated[int, typer.Option("--seed", prompt=True, hide_input=True)],
+) -> None:
+    """Check that a seed re-draws the study's stored sequence (exit 1 when it does not)."""
+    from alima.research import service as research_service
+
+    with _service_session() as session:
+        same = research_service.sequence_matches(session, study, seed=seed, size=size)
+    if not same:
+        console.print(f"[red]{study}: this seed does not give the stored sequence.[/red]")
+        raise typer.Exit(1)
+    console.print(f"[green]{study}: the stored sequence is the one this seed gives.[/green]")

@@ -331,6 +331,20 @@ LABELS: dict[str, str] = {
     "indicators_context_figure": N_("Context figure"),
     "interop_submission": N_("Form submission"),
     "interop_submission_file": N_("Submission attachment"),
+    # Research (alima.research): study and consent states, reasons not included, records.
+    "setup": N_("Being set up"),
+    "recruiting": N_("Recruiting"),
+    "active": N_("Given"),
+    "withdrawn": N_("Withdrawn"),
+    "superseded": N_("Replaced by a re-consent"),
+    "declined": N_("Caregiver declined"),
+    "not_approached": N_("Caregiver not approached"),
+    "ineligible": N_("Not eligible"),
+    "research_study": N_("Study"),
+    "research_sequence": N_("Allocation sequence"),
+    "research_screening": N_("Study screening"),
+    "research_consent": N_("Study consent"),
+    "research_allocation": N_("Randomisation"),
 }
 
 

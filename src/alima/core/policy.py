@@ -9,6 +9,10 @@ to co-management (``alima.alliance``) and are plugged in here when that package 
 - a *period guard* refuses a write dated in a reporting month that partners have approved
   (``ensure_period_open``), so an approved month cannot change under anyone's feet.
 
+A third kind, *record hooks*, lets a domain read what another just wrote in the same
+transaction without either importing the other: research screens every nutrition admission
+for its studies' eligibility (``alima.research.hooks``).
+
 Fail closed: the plug-ins the platform cannot run without are declared in ``PLUGINS`` and
 loaded by the core itself before the first actor is built or the first dated write is checked,
 so a worker, a script or a command that never imports ``alima.alliance`` still applies partner
@@ -39,11 +43,15 @@ ActorPolicy = Callable[["Session", "User", Actor], Actor]
 #: ``guard(session, place_id, on)``: raises an ``AlimaError`` when writing there then is refused.
 PeriodGuard = Callable[["Session", uuid.UUID, date], None]
 
+#: ``hook(session, row, actor)``: reads a record another domain just wrote, in its transaction.
+RecordHook = Callable[["Session", object, Actor | None], None]
+
 #: Modules plugged into the core: each has a ``register()`` that registers its policies/guards.
-PLUGINS: tuple[str, ...] = ("alima.alliance.governance",)
+PLUGINS: tuple[str, ...] = ("alima.alliance.governance", "alima.research.hooks")
 
 _actor_policies: list[ActorPolicy] = []
 _period_guards: list[PeriodGuard] = []
+_record_hooks: dict[str, list[RecordHook]] = {}
 _loaded = False
 _lock = threading.Lock()
 
@@ -61,18 +69,37 @@ def load_plugins() -> None:
         if _loaded:
             return
         for name in PLUGINS:
-            before = len(_actor_policies) + len(_period_guards)
+            before = _registered_count()
             module = importlib.import_module(name)
             register = getattr(module, "register", None)
             if not callable(register):
                 raise PluginError(f"plug-in {name} has no register()")
             register()
-            registered = {*_actor_policies, *_period_guards}
-            if len(_actor_policies) + len(_period_guards) == before and not any(
+            hooks = [h for kind in _record_hooks.values() for h in kind]
+            registered = {*_actor_policies, *_period_guards, *hooks}
+            if _registered_count() == before and not any(
                 getattr(f, "__module__", None) == name for f in registered
             ):
                 raise PluginError(f"plug-in {name} registered no policy or guard")
         _loaded = True
+
+
+def _registered_count() -> int:
+    return len(_actor_policies) + len(_period_guards) + sum(map(len, _record_hooks.values()))
+
+
+def register_record_hook(kind: str, hook: RecordHook) -> None:
+    """Call ``hook`` whenever a record of ``kind`` (``"nutrition.admission"``) is written."""
+    hooks = _record_hooks.setdefault(kind, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def run_record_hooks(session: Session, kind: str, row: object, actor: Actor | None) -> None:
+    """Run the hooks of ``kind`` on ``row``, inside the writer's transaction."""
+    load_plugins()
+    for hook in _record_hooks.get(kind, ()):
+        hook(session, row, actor)
 
 
 def register_actor_policy(policy: ActorPolicy) -> None:

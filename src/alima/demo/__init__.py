@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from alima.demo import alliance, core, nutrition, outbreaks, smc, stock, treat
+from alima.demo import alliance, core, nutrition, outbreaks, research, smc, stock, treat
 from alima.interop.dhis2 import demo as dhis2_demo
 
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
@@ -24,6 +24,7 @@ DOMAIN_LOADERS: list[DomainLoader] = [
     stock.load,
     outbreaks.load,
     smc.load,
+    research.load,
     dhis2_demo.load,
     alliance.load,
 ]

@@ -13,6 +13,7 @@ from alima.core.schemas import (
     PlaceRead,
 )
 from alima.nutrition.schemas import CaseloadRead, EpisodeRead, MonthlyReport, TracingRow
+from alima.research.schemas import PatientStudy
 from alima.stock.schemas import StockAlert
 from alima.web.charts import Chart
 from alima.web.nutrition_format import RationView
@@ -158,6 +159,8 @@ class EpisodeContext(FormState):
     awaited: list[str] = field(default_factory=list)
     referral_pending: bool = False
     referral_choices: list[tuple[str, str]] = field(default_factory=list)
+    #: The studies that screened the child (alima.research): the eligibility notice.
+    studies: list[PatientStudy] = field(default_factory=list)
 
 
 @dataclass

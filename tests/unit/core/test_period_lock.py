@@ -38,6 +38,14 @@ EXEMPT: dict[str, str] = {
     "alliance_break_glass": "emergency access window: access control",
     "alliance_funding_grant": "grant dates: finance, not reported activity",
     "nutrition_protocol_override": "a protocol's effective date: configuration",
+    "research_study": "a study's dates and its sequence's drawing: set-up, not activity",
+    "research_ethics_approval": "an approval's dates: study governance",
+    "research_protocol_version": "a protocol version's date: study governance",
+    "research_consent_form": "a form version's approval date: study governance",
+    "research_sequence_entry": "when a concealed arm was used: the randomisation's own record",
+    "research_screening": "the study's log, outside the monthly reports; the care it reads is locked",
+    "research_consent": "consent and its withdrawal, which a caregiver may give at any time",
+    "research_allocation": "an arm revealed once and never changed, whatever the month",
 }
 
 

@@ -13,6 +13,7 @@ from alima.core.errors import (
     Conflict,
     RuleViolation,
 )
+from alima.core.policy import run_record_hooks
 from alima.core.service.common import (
     audit_denied,
     audit_event,
@@ -44,6 +45,7 @@ from alima.nutrition.service.episodes import (
     materialise_default,
     not_future,
     state_on,
+    visit_facts,
 )
 from alima.nutrition.service.measures import (
     anthropometry,
@@ -75,6 +77,18 @@ def _refusal(
             max_months=p.eligibility.age_max_months,
         )
     return RuleViolation(NutritionError.NUT_003)
+
+
+def _admitted(
+    session: Session, episode: Episode, actor: Actor, then: Callable[[Episode], None]
+) -> None:
+    """What follows a written admission, in its transaction.
+
+    The caller's ``then``, then the other domains' record hooks (a study screens the child,
+    ``alima.core.policy``).
+    """
+    then(episode)
+    run_record_hooks(session, "nutrition.admission", episode, actor)
 
 
 def admit_child(
@@ -212,5 +226,86 @@ def admit_child(
                 "type": admission_type,
             },
         )
-        then(episode)
+        _admitted(session, episode, actor, then)
         return visit_result(episode, visit, decided)
+
+
+def govern_by_protocol(
+    session: Session, episode: Episode, protocol_code: str, *, actor: Actor, why: str
+) -> None:
+    """Put a just-admitted episode under another protocol (a study arm's), inside the caller's transaction.
+
+    Only before the first follow-up visit: the admission is decided again under the new
+    protocol (criteria, band, first ration, next visit), so the child is treated from the start
+    as that protocol says. A protocol that would not admit the child refuses the change.
+    """
+    if episode.status != "open" or episode.visits_count != 1:
+        msg = "only an open episode without follow-up visit changes protocol"
+        raise ValueError(msg)
+    if episode.protocol_code == protocol_code:
+        return
+    first = next(v for v in episode.visits if v.is_admission)
+    facts = visit_facts(first)
+    before = f"{episode.protocol_code} {episode.protocol_version}"
+    p, overrides = protocol_for_admission(
+        session, protocol_code, episode.place, episode.admitted_on
+    )
+    age_months = first.age_days / DAYS_PER_MONTH
+    assessment = assess_admission(
+        age_months=age_months,
+        m=facts.measurement,
+        appetite_test_passed=facts.appetite_test_passed,
+        complications=facts.complications,
+        danger_signs=facts.danger_signs,
+        p=p,
+    )
+    if assessment.decision is not AdmissionDecision.ADMIT_OUTPATIENT or assessment.severity is None:
+        raise _refusal(assessment.decision, assessment.reasons, age_months, p)
+    on = episode.admitted_on
+    decided = assess_visit(
+        admission=AdmissionFacts(
+            admitted_on=on,
+            criteria=assessment.criteria,
+            measurement=facts.measurement,
+            temperature_c=facts.temperature_c,
+        ),
+        visits=[],
+        p=p,
+    )
+    interval = (decided.next_visit_on - on).days if decided.next_visit_on else 7
+    main = next(c for c in CRITERION_PRIORITY if c in assessment.criteria)
+    episode.protocol_code = p.code
+    episode.protocol_version = p.version
+    episode.protocol_fingerprint = p.fingerprint()
+    episode.protocol_overrides = overrides
+    episode.admission_criteria = sorted(c.value for c in assessment.criteria)
+    episode.main_criterion = main.value
+    episode.severity = assessment.severity.value
+    episode.amoxicillin_given = assessment.amoxicillin
+    episode.band = decided.band.value
+    episode.next_visit_on = decided.next_visit_on
+    episode.visit_interval_days = interval
+    episode.defaults_on = defaults_on(decided.next_visit_on, interval, p)
+    episode.sachets_total = decided.ration.sachets_for_period if decided.ration else 0
+    episode.sachets_per_week = decided.ration.sachets_per_week if decided.ration else 0
+    given = decided.ration
+    first.band = decided.band.value
+    first.product = given.product.value if given else None
+    first.kcal_per_kg_day = (
+        float(given.kcal_per_kg_day) if given and given.kcal_per_kg_day else None
+    )
+    first.sachets_per_day = float(given.sachets_per_day) if given else None
+    first.ration_days = given.days if given else 0
+    first.sachets_given = given.sachets_for_period if given else 0
+    first.next_visit_on = decided.next_visit_on
+    first.alerts = [al.kind.value for al in decided.alerts]
+    session.flush()
+    audit_event(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        "nutrition_episode",
+        episode,
+        before={"protocol": before},
+        after={"protocol": f"{p.code} {p.version}", "band": episode.band, "why": why},
+    )

@@ -27,6 +27,7 @@ from alima.nutrition.schemas import (
     ReferralResolve,
     VisitCreate,
 )
+from alima.research import service as research_service
 from alima.web import nutrition_format as fmt
 from alima.web.contexts import (
     AdmissionContext,
@@ -264,9 +265,9 @@ def episode(
 ) -> HTMLResponse:
     """The child's card: trajectory, visits, current ration and the visit form."""
     e = service.get_episode(session, episode_id, actor=actor)
-    return render(
-        request, "nutrition/episode.html", _episode_context(actor, e, just_saved=saved == 1)
-    )
+    context = _episode_context(actor, e, just_saved=saved == 1)
+    context.studies = research_service.study_panel(session, e.patient_id, actor=actor)
+    return render(request, "nutrition/episode.html", context)
 
 
 @dataclass(frozen=True)

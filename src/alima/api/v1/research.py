@@ -1,0 +1,101 @@
+"""Research: studies, the CONSORT flow, a child's studies, consent, randomisation."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from alima.api.deps import ApiActor, SessionDep
+from alima.api.v1.common import error_responses
+from alima.research import service
+from alima.research.schemas import (
+    AllocationRead,
+    ConsentCreate,
+    DeclineCreate,
+    PatientStudy,
+    StudyCreate,
+    StudyDashboard,
+    StudyListItem,
+    StudyRead,
+    WithdrawalCreate,
+)
+
+router = APIRouter(
+    prefix="/research",
+    tags=["research"],
+    responses=error_responses(not_found="No such study, or child screened for it, in your scope"),
+)
+
+
+@router.get("/studies")
+def studies(session: SessionDep, actor: ApiActor) -> list[StudyListItem]:
+    """The studies with a site in your scope, with their inclusions."""
+    return service.list_studies(session, actor=actor)
+
+
+@router.post("/studies", status_code=status.HTTP_201_CREATED)
+def create_study(body: StudyCreate, session: SessionDep, actor: ApiActor) -> StudyRead:
+    """Set up a study (administrators); its sequence is drawn by the statistician's command."""
+    return service.create_study(session, body, actor=actor)
+
+
+@router.get("/studies/{study_code}")
+def dashboard(study_code: str, session: SessionDep, actor: ApiActor) -> StudyDashboard:
+    """Recruitment against target and the CONSORT flow, overall and per site (aggregates)."""
+    return service.study_dashboard(session, study_code, actor=actor)
+
+
+@router.get("/patients/{patient_id}/studies")
+def patient_studies(
+    patient_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> list[PatientStudy]:
+    """The studies that screened a child, and what may be done next."""
+    return service.study_panel(session, patient_id, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/consent", status_code=status.HTTP_201_CREATED
+)
+def consent(
+    study_code: str,
+    patient_id: uuid.UUID,
+    body: ConsentCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> PatientStudy:
+    """Record the caregiver's consent on an approved form version."""
+    return service.record_consent(session, patient_id, study_code, body, actor=actor)
+
+
+@router.post("/studies/{study_code}/patients/{patient_id}/decline")
+def decline(
+    study_code: str,
+    patient_id: uuid.UUID,
+    body: DeclineCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> PatientStudy:
+    """An eligible child not included (declined, not approached, other)."""
+    return service.decline(session, patient_id, study_code, body, actor=actor)
+
+
+@router.post("/studies/{study_code}/patients/{patient_id}/withdrawal")
+def withdrawal(
+    study_code: str,
+    patient_id: uuid.UUID,
+    body: WithdrawalCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> PatientStudy:
+    """Withdraw consent; ``use`` says what the study may still use."""
+    return service.withdraw(session, patient_id, study_code, body, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/randomisation",
+    status_code=status.HTTP_201_CREATED,
+)
+def randomise(
+    study_code: str, patient_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> AllocationRead:
+    """Reveal the child's arm, once; the arm's protocol then governs the episode."""
+    return service.randomise(session, patient_id, study_code, actor=actor)

@@ -1,0 +1,52 @@
+"""Error catalogue of research (``RES_001`` ...)."""
+
+from __future__ import annotations
+
+from alima.core.errors import Detail, ErrorCode
+from alima.core.i18n import N_
+
+
+class ResearchError(ErrorCode):
+    """Errors of studies, consent and randomisation."""
+
+    RES_001 = Detail("not eligible", N_("This child is not eligible for {study}."))
+    RES_002 = Detail(
+        "no consent", N_("Record the caregiver's consent before randomising this child.")
+    )
+    RES_003 = Detail(
+        "already randomised",
+        N_("This child was already randomised in {study}: the arm cannot change."),
+    )
+    RES_004 = Detail(
+        "no sequence",
+        N_(
+            "The allocation sequence of {study} has no arm left for this stratum: "
+            "ask the study's statistician."
+        ),
+    )
+    RES_005 = Detail(
+        "witness", N_("A thumbprint consent needs the name of a witness who can read.")
+    )
+    RES_006 = Detail("form version", N_("Choose a consent form version approved for this study."))
+    RES_007 = Detail("withdrawn", N_("Consent was withdrawn: the child takes no further part."))
+    RES_008 = Detail("not screened", N_("This child was not screened for {study}."))
+    RES_009 = Detail(
+        "sequence exists",
+        N_("The allocation sequence of {study} is already generated: it is fixed at set-up."),
+    )
+    RES_010 = Detail("arms", N_("A study needs at least two arms, each with a positive ratio."))
+    RES_011 = Detail(
+        "episode visited",
+        N_(
+            "The arm's protocol can only be applied before the first follow-up visit "
+            "of the episode."
+        ),
+    )
+    RES_012 = Detail("not recruiting", N_("{study} is not recruiting."))
+    RES_013 = Detail("date in future", N_("The date cannot be in the future."))
+    RES_014 = Detail("no open episode", N_("This child has no open nutrition episode."))
+    RES_015 = Detail("sequence size", N_("Give a sequence size between 1 and 100000 per stratum."))
+    RES_016 = Detail(
+        "consent given",
+        N_("The caregiver consented: record a withdrawal of consent instead."),
+    )

@@ -1,0 +1,334 @@
+"""ORM models of research: studies and their set-up, the screening log, consent, allocation.
+
+Set-up rows (study, arms, sites, ethics approvals, protocol and consent form versions,
+eligibility, the allocation sequence) are the hub's data bound to the study's country and sent
+to the sites below it (``lineage``); the screening log, consent records and allocations are
+care records of the site that wrote them (``site``).
+"""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alima.core.changelog import Sync
+from alima.core.db import Base, SoftDeleteMixin, UTCDateTime
+from alima.core.models import (
+    Organisation,
+    OrganisationRef,
+    Patient,
+    PatientRef,
+    Place,
+    PlaceRef,
+    Project,
+    ProjectRef,
+    RecordMixin,
+)
+
+StudyRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("research_study.id"), index=True)]
+
+
+class Study(RecordMixin, SoftDeleteMixin, Base):
+    """A study run inside routine care, governed by its project's partner agreements.
+
+    ``place_id`` is the country it runs in. The allocation sequence's seed is never stored:
+    ``sequence_fingerprint`` lets the statistician show that the sequence in use is the one
+    drawn from the seed at set-up.
+    """
+
+    __tablename__ = "research_study"
+    __sync__ = Sync("lineage", place="place_id")
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    place_id: Mapped[PlaceRef]  # the country
+    project_id: Mapped[ProjectRef]  # whose agreements govern who sees what
+    sponsor_id: Mapped[OrganisationRef]
+    registry_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    target_size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="setup")
+    blinded: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The declared stratification factor: MUAC below this cut-off (mm) or not; None: none.
+    stratify_muac_mm: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    block_multipliers: Mapped[list[int]] = mapped_column(JSON, default=lambda: [2, 4, 6])
+    sequence_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    sequence_generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Eligibility as data (rules.eligibility.Criteria).
+    age_min_months: Mapped[float] = mapped_column()
+    age_max_months: Mapped[float] = mapped_column()
+    muac_below_mm: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    no_complication: Mapped[bool] = mapped_column(Boolean, default=True)
+    exclude_oedema: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    place: Mapped[Place] = relationship()
+    project: Mapped[Project] = relationship()
+    sponsor: Mapped[Organisation] = relationship()
+    arms: Mapped[list["StudyArm"]] = relationship(back_populates="study", order_by="StudyArm.code")
+    sites: Mapped[list["StudySite"]] = relationship(back_populates="study")
+    partners: Mapped[list["StudyPartner"]] = relationship(back_populates="study")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('setup', 'recruiting', 'closed')", name="status"),
+        CheckConstraint("target_size > 0", name="target_positive"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),
+        CheckConstraint("age_max_months >= age_min_months", name="age_range"),
+    )
+
+
+class StudyPartner(RecordMixin, Base):
+    """A partner institute of a study (the alliance's organisations, research partners)."""
+
+    __tablename__ = "research_study_partner"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]  # the study's country
+    organisation_id: Mapped[OrganisationRef]
+    role: Mapped[str] = mapped_column(String(40))  # investigator, data centre, laboratory...
+
+    study: Mapped[Study] = relationship(back_populates="partners")
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (UniqueConstraint("study_id", "organisation_id"),)
+
+
+class StudyArm(RecordMixin, Base):
+    """An arm, its allocation ratio and the nutrition protocol it selects for the episode."""
+
+    __tablename__ = "research_study_arm"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    ratio: Mapped[int] = mapped_column(Integer, default=1)
+    protocol_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+
+    study: Mapped[Study] = relationship(back_populates="arms")
+
+    __table_args__ = (
+        UniqueConstraint("study_id", "code"),
+        CheckConstraint("ratio >= 1", name="ratio_positive"),
+    )
+
+
+class StudySite(RecordMixin, Base):
+    """A site recruiting for a study (its catchment), with its own target."""
+
+    __tablename__ = "research_study_site"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]  # the recruiting site
+    target_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    study: Mapped[Study] = relationship(back_populates="sites")
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (UniqueConstraint("study_id", "place_id"),)
+
+
+class EthicsApproval(RecordMixin, Base):
+    """An ethics committee's approval of a protocol version."""
+
+    __tablename__ = "research_ethics_approval"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]
+    committee: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(100))
+    protocol_version: Mapped[str] = mapped_column(String(20))
+    approved_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class ProtocolVersion(RecordMixin, Base):
+    """A version of the study protocol (its history: amendments and their dates)."""
+
+    __tablename__ = "research_protocol_version"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]
+    version: Mapped[str] = mapped_column(String(20))
+    dated_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (UniqueConstraint("study_id", "version"),)
+
+
+class ConsentForm(RecordMixin, Base):
+    """An approved information sheet or consent form, in one language and version."""
+
+    __tablename__ = "research_consent_form"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]
+    kind: Mapped[str] = mapped_column(String(12))
+    version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(10))  # fr, bm (Bambara), ff (Fulfulde)...
+    approved_on: Mapped[date] = mapped_column(Date)
+    #: The version in force: consents on an earlier version call for a re-consent.
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        UniqueConstraint("study_id", "kind", "version", "language"),
+        CheckConstraint("kind IN ('information', 'consent')", name="kind"),
+    )
+
+
+class SequenceEntry(RecordMixin, Base):
+    """One pre-drawn position of a stratum's allocation sequence, concealed until used."""
+
+    __tablename__ = "research_sequence_entry"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]  # the stratum's site
+    stratum: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    block: Mapped[int] = mapped_column(Integer)
+    block_size: Mapped[int] = mapped_column(Integer)
+    arm_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_study_arm.id"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    arm: Mapped[StudyArm] = relationship()
+
+    __table_args__ = (UniqueConstraint("study_id", "stratum", "position"),)
+
+
+class Screening(RecordMixin, Base):
+    """A child's line of the screening log: screened, eligible, approached, consented, included."""
+
+    __tablename__ = "research_screening"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    episode_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), nullable=True
+    )
+    screened_on: Mapped[date] = mapped_column(Date)
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    muac_mm: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    approached: Mapped[bool] = mapped_column(Boolean, default=False)
+    consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    included: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_included_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+    study: Mapped[Study] = relationship()
+    patient: Mapped[Patient] = relationship()
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("study_id", "patient_id"),
+        CheckConstraint("eligible OR NOT consented", name="consent_needs_eligible"),
+        CheckConstraint("consented OR NOT included", name="inclusion_needs_consent"),
+        CheckConstraint(
+            "not_included_reason IS NULL OR not_included_reason IN "
+            "('ineligible', 'not_approached', 'declined', 'other')",
+            name="not_included_reason",
+        ),
+    )
+
+
+class Consent(RecordMixin, Base):
+    """The caregiver's consent on one form version, and its withdrawal."""
+
+    __tablename__ = "research_consent"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    form_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_consent_form.id"))
+    consented_on: Mapped[date] = mapped_column(Date)
+    caregiver_name: Mapped[str] = mapped_column(String(200))
+    caregiver_relation: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(12))
+    witness_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    withdrawal_use: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    form: Mapped[ConsentForm] = relationship()
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("method IN ('signed', 'thumbprint')", name="method"),
+        CheckConstraint("method = 'signed' OR witness_name IS NOT NULL", name="witness"),
+        CheckConstraint("status IN ('active', 'withdrawn', 'superseded')", name="status"),
+        CheckConstraint(
+            "(status = 'withdrawn') = (withdrawn_on IS NOT NULL AND withdrawal_use IS NOT NULL)",
+            name="withdrawal",
+        ),
+        CheckConstraint(
+            "withdrawal_use IS NULL OR withdrawal_use IN ('collected', 'none')",
+            name="withdrawal_use",
+        ),
+        Index(
+            "uq_research_consent_active",
+            "study_id",
+            "patient_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+
+class Allocation(RecordMixin, Base):
+    """The arm revealed once for one child: never changed, never deleted."""
+
+    __tablename__ = "research_allocation"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    screening_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_screening.id"))
+    sequence_entry_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("research_sequence_entry.id"), unique=True
+    )
+    arm_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_study_arm.id"))
+    stratum: Mapped[str] = mapped_column(String(100))
+    episode_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), nullable=True
+    )
+    revealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    arm: Mapped[StudyArm] = relationship()
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (UniqueConstraint("study_id", "patient_id"),)
+
+
+@event.listens_for(Allocation, "before_update")
+@event.listens_for(Allocation, "before_delete")
+def _allocation_is_final(*_args: object) -> None:
+    msg = "an allocation is revealed once and never changed"
+    raise RuntimeError(msg)

@@ -1,0 +1,247 @@
+"""Pydantic schemas of research: study set-up, consent, withdrawal, what pages show."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from alima.core.types import Name, Note, PlaceCode, ShortText
+from alima.research.enums import ConsentMethod, FormKind, WithdrawalUse
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{2,40}$")]
+
+
+class ArmIn(BaseModel):
+    """An arm at set-up."""
+
+    code: Code
+    label: ShortText
+    ratio: Annotated[int, Field(ge=1, le=10)] = 1
+    protocol_code: Annotated[str, Field(pattern=r"^[a-z0-9-]{2,40}$")] | None = None
+
+
+class EthicsApprovalIn(BaseModel):
+    """An ethics committee's approval at set-up."""
+
+    committee: ShortText
+    reference: Annotated[str, Field(min_length=1, max_length=100)]
+    protocol_version: Annotated[str, Field(min_length=1, max_length=20)]
+    approved_on: date
+    expires_on: date | None = None
+
+
+class ProtocolVersionIn(BaseModel):
+    """A protocol version of the study."""
+
+    version: Annotated[str, Field(min_length=1, max_length=20)]
+    dated_on: date
+    summary: Note | None = None
+
+
+class ConsentFormIn(BaseModel):
+    """An approved information sheet or consent form."""
+
+    kind: FormKind
+    version: Annotated[str, Field(min_length=1, max_length=20)]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+    approved_on: date
+
+
+class StudyCreate(BaseModel):
+    """A study as its set-up declares it."""
+
+    code: Code
+    title: ShortText
+    project_code: Code
+    sponsor_code: Code
+    partner_codes: list[Code] = []
+    registry_number: Annotated[str, Field(max_length=60)] | None = None
+    starts_on: date
+    ends_on: date | None = None
+    target_size: Annotated[int, Field(ge=1, le=1_000_000)]
+    blinded: bool = False
+    stratify_muac_mm: Annotated[int, Field(ge=60, le=200)] | None = None
+    site_codes: Annotated[list[PlaceCode], Field(min_length=1)]
+    arms: Annotated[list[ArmIn], Field(min_length=2)]
+    age_min_months: Annotated[float, Field(ge=0, le=240)] = 6
+    age_max_months: Annotated[float, Field(ge=0, le=240)] = 59
+    muac_below_mm: Annotated[int, Field(ge=60, le=250)] | None = None
+    no_complication: bool = True
+    exclude_oedema: bool = False
+    ethics: list[EthicsApprovalIn] = []
+    protocol_versions: list[ProtocolVersionIn] = []
+    forms: list[ConsentFormIn] = []
+    recruiting: bool = True
+
+
+class ConsentCreate(BaseModel):
+    """The caregiver's consent, as the nurse records it."""
+
+    form_id: uuid.UUID
+    consented_on: date | None = None
+    caregiver_name: Name
+    caregiver_relation: Annotated[str, Field(min_length=1, max_length=40)]
+    method: ConsentMethod
+    witness_name: Name | None = None
+
+
+class DeclineCreate(BaseModel):
+    """The caregiver was asked and declined (or another reason not to include)."""
+
+    reason: Annotated[str, Field(pattern=r"^(declined|not_approached|other)$")] = "declined"
+
+
+class WithdrawalCreate(BaseModel):
+    """A withdrawal of consent: when, and what the study may still use."""
+
+    withdrawn_on: date | None = None
+    use: WithdrawalUse
+    reason: Note | None = None
+
+
+class ArmRead(BaseModel):
+    """An arm as pages show it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    label: str
+    ratio: int
+    protocol_code: str | None
+
+
+class FormRead(BaseModel):
+    """A form version as the consent page offers it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    version: str
+    language: str
+    approved_on: date
+    current: bool
+
+
+class StudyRead(BaseModel):
+    """A study's set-up."""
+
+    id: uuid.UUID
+    code: str
+    title: str
+    sponsor: str
+    partners: list[str]
+    registry_number: str | None
+    starts_on: date
+    ends_on: date | None
+    target_size: int
+    status: str
+    blinded: bool
+    stratify_muac_mm: int | None
+    arms: list[ArmRead]
+    sites: list[str]
+    sequence_fingerprint: str | None
+
+
+class SequenceSummary(BaseModel):
+    """What the statistician gets back after drawing a sequence (never the seed)."""
+
+    study_code: str
+    fingerprint: str
+    strata: list[str]
+    entries: int
+
+
+class ConsentRead(BaseModel):
+    """A consent record."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    consented_on: date
+    caregiver_name: str
+    caregiver_relation: str
+    method: str
+    witness_name: str | None
+    status: str
+    withdrawn_on: date | None
+    withdrawal_use: str | None
+
+
+class AllocationRead(BaseModel):
+    """A child's allocation: the arm is shown only in an open (unblinded) study."""
+
+    study_code: str
+    arm_code: str | None
+    arm_label: str | None
+    protocol_code: str | None
+    stratum: str
+    revealed_at: datetime
+
+
+class PatientStudy(BaseModel):
+    """One study on a child's card: where the child stands and what the nurse may do."""
+
+    study_code: str
+    study_title: str
+    patient_id: uuid.UUID
+    episode_id: uuid.UUID | None
+    screened_on: date
+    eligible: bool
+    reasons: list[str]
+    approached: bool
+    consented: bool
+    included: bool
+    not_included_reason: str | None
+    consent: ConsentRead | None
+    reconsent_needed: bool
+    allocation: AllocationRead | None
+    forms: list[FormRead]
+    may_consent: bool
+    may_randomise: bool
+    may_withdraw: bool
+
+
+class ConsortCounts(BaseModel):
+    """The CONSORT flow of a study, at one site or overall."""
+
+    screened: int = 0
+    eligible: int = 0
+    approached: int = 0
+    consented: int = 0
+    included: int = 0
+    withdrawn: int = 0
+    not_included: dict[str, int] = {}
+
+
+class SiteRecruitment(BaseModel):
+    """A site's flow and target."""
+
+    place_code: str
+    place_name: str
+    target_size: int | None
+    counts: ConsortCounts
+
+
+class StudyDashboard(BaseModel):
+    """Recruitment against target, and the CONSORT flow (aggregates only)."""
+
+    study: StudyRead
+    counts: ConsortCounts
+    sites: list[SiteRecruitment]
+    included_per_arm: dict[str, int]
+    percent_of_target: float
+
+
+class StudyListItem(BaseModel):
+    """A study in the list."""
+
+    code: str
+    title: str
+    status: str
+    target_size: int
+    included: int

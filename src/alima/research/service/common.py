@@ -1,0 +1,70 @@
+"""What the research use cases share: who may do what, DTOs.
+
+Permissions (reused, no new role): a study is set up and its sequence drawn by an
+administrator (the statistician works through the command line, which has no site role); the
+site's nurses screen, record consent and randomise with the right to write patients there
+(``PATIENT_WRITE``); a study's list and dashboard are aggregates, read with ``AGGREGATE_READ``
+or ``PATIENT_READ`` over one of its sites (researchers see counts, never a patient); the
+child's study panel is part of the patient's record (``PATIENT_READ``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from alima.core.access import Actor, Permission
+from alima.core.errors import CoreError, NotFound
+from alima.research import repository
+from alima.research.models import Allocation, Study
+from alima.research.schemas import AllocationRead, ArmRead, StudyRead
+
+SETUP_PERMISSION = Permission.ADMINISTER
+SITE_PERMISSION = Permission.PATIENT_WRITE
+READ_PERMISSIONS = (Permission.AGGREGATE_READ, Permission.PATIENT_READ)
+
+
+def study_visible(actor: Actor, study: Study) -> bool:
+    """Whether one of the study's sites lies in the actor's aggregate or patient scope."""
+    return any(actor.can_at(p, s.place.path) for s in study.sites for p in READ_PERMISSIONS)
+
+
+def visible_study(session: Session, actor: Actor, code: str) -> Study:
+    """The study if the actor sees it; else ``NotFound``."""
+    study = repository.find_study(session, code)
+    if study is None or not study_visible(actor, study):
+        raise NotFound(CoreError.CORE_001)
+    return study
+
+
+def study_read(study: Study) -> StudyRead:
+    """A study's set-up as pages and the API show it."""
+    return StudyRead(
+        id=study.id,
+        code=study.code,
+        title=study.title,
+        sponsor=study.sponsor.name,
+        partners=sorted(p.organisation.name for p in study.partners),
+        registry_number=study.registry_number,
+        starts_on=study.starts_on,
+        ends_on=study.ends_on,
+        target_size=study.target_size,
+        status=study.status,
+        blinded=study.blinded,
+        stratify_muac_mm=study.stratify_muac_mm,
+        arms=[ArmRead.model_validate(a) for a in study.arms],
+        sites=sorted(s.place.code for s in study.sites),
+        sequence_fingerprint=study.sequence_fingerprint,
+    )
+
+
+def allocation_read(study: Study, allocation: Allocation) -> AllocationRead:
+    """An allocation; a blinded study's arm stays hidden from the pages."""
+    arm = allocation.arm
+    return AllocationRead(
+        study_code=study.code,
+        arm_code=None if study.blinded else arm.code,
+        arm_label=None if study.blinded else arm.label,
+        protocol_code=arm.protocol_code,
+        stratum=allocation.stratum,
+        revealed_at=allocation.revealed_at,
+    )

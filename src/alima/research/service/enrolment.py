@@ -1,0 +1,472 @@
+"""A child in a study: screened at admission, consent, randomisation, withdrawal.
+
+``screen_admission`` runs inside the nutrition admission's transaction (a record hook of
+``alima.core.policy``): every study recruiting at the site evaluates its eligibility rules on
+what the nurse just recorded, and the child gets a line in its screening log. The other use
+cases are one transaction each, audited against the child and the site.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from alima.core import repository as core_repository
+from alima.core.access import Actor, Permission
+from alima.core.audit import record
+from alima.core.enums import AuditAction
+from alima.core.errors import NotFound, RuleViolation
+from alima.core.service.common import add_audited, audit_denied, audit_event, not_found
+from alima.core.time import today as utc_today
+from alima.core.time import utcnow
+from alima.growth.engine import DAYS_PER_MONTH
+from alima.nutrition import repository as nutrition_repository
+from alima.nutrition.models import Episode
+from alima.nutrition.service.admission import govern_by_protocol
+from alima.research import repository, rules
+from alima.research.enums import ConsentMethod, ConsentStatus, NotIncluded
+from alima.research.errors import ResearchError
+from alima.research.models import Allocation, Consent, Screening, Study
+from alima.research.schemas import (
+    AllocationRead,
+    ConsentCreate,
+    ConsentRead,
+    DeclineCreate,
+    FormRead,
+    PatientStudy,
+    WithdrawalCreate,
+)
+from alima.research.service.common import SITE_PERMISSION, allocation_read
+
+SCREENING = "research_screening"
+
+
+def criteria_of(study: Study) -> rules.Criteria:
+    """A study's eligibility rules as the pure evaluation takes them."""
+    return rules.Criteria(
+        age_min_months=study.age_min_months,
+        age_max_months=study.age_max_months,
+        muac_below_mm=study.muac_below_mm,
+        no_complication=study.no_complication,
+        exclude_oedema=study.exclude_oedema,
+        site_codes=frozenset(s.place.code for s in study.sites),
+    )
+
+
+def screen_admission(session: Session, row: object, actor: Actor | None) -> None:
+    """Screen a just-admitted child for every study recruiting at the site (a record hook)."""
+    if not isinstance(row, Episode):
+        return
+    first = next((v for v in row.visits if v.is_admission), None)
+    if first is None:
+        return
+    for study in repository.recruiting_at(session, row.place_id):
+        if repository.find_screening(session, study.id, row.patient_id) is not None:
+            continue  # screened at an earlier admission: one line per child and study
+        result = rules.evaluate(
+            criteria_of(study),
+            rules.Admission(
+                age_months=first.age_days / DAYS_PER_MONTH,
+                muac_mm=first.muac_mm,
+                oedema=first.oedema != "none",
+                complicated=first.complications or first.danger_signs,
+                site_code=row.place.code,
+            ),
+        )
+        screening = Screening(
+            study_id=study.id,
+            patient_id=row.patient_id,
+            place_id=row.place_id,
+            episode_id=row.id,
+            screened_on=row.admitted_on,
+            eligible=result.eligible,
+            reasons=[r.value for r in result.reasons],
+            muac_mm=first.muac_mm,
+            not_included_reason=None if result.eligible else NotIncluded.INELIGIBLE.value,
+            created_by_id=actor.id if actor else None,
+        )
+        if actor is not None:
+            add_audited(session, actor, screening, SCREENING, ("eligible", "reasons"))
+        else:
+            session.add(screening)
+            session.flush()
+
+
+def _site_screening(
+    session: Session, actor: Actor, patient_id: uuid.UUID, study_code: str
+) -> tuple[Study, Screening]:
+    """The child's screening line, if the actor writes patients at its site; else 404, audited."""
+    study = repository.find_study(session, study_code)
+    screening = (
+        repository.find_screening(session, study.id, patient_id) if study is not None else None
+    )
+    patient = core_repository.find_patient(session, patient_id)
+    if (
+        study is None
+        or screening is None
+        or patient is None
+        or patient.deleted_at is not None
+        or not actor.can_at(SITE_PERMISSION, screening.place.path)
+    ):
+        raise not_found()
+    return study, screening
+
+
+def _refuse_outside(session: Session, actor: Actor, patient_id: uuid.UUID, study_code: str) -> None:
+    """Commit a refused attempt's audit event before the use case raises ``NotFound``."""
+    with session.begin():
+        try:
+            _site_screening(session, actor, patient_id, study_code)
+        except NotFound:
+            audit_denied(
+                session, actor, entity_type=SCREENING, entity_id=patient_id, patient_id=patient_id
+            )
+            denied = True
+        else:
+            denied = False
+    if denied:
+        raise not_found()
+
+
+def _current_consent(study: Study, consent: Consent | None) -> bool:
+    return (
+        consent is not None
+        and consent.status == ConsentStatus.ACTIVE.value
+        and consent.form.current
+        and consent.form.study_id == study.id
+    )
+
+
+def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy:
+    study = screening.study
+    consent = repository.latest_consent(session, study.id, screening.patient_id)
+    allocation = repository.find_allocation(session, study.id, screening.patient_id)
+    writable = actor.can_at(SITE_PERMISSION, screening.place.path)
+    withdrawn = consent is not None and consent.status == ConsentStatus.WITHDRAWN.value
+    active = consent is not None and consent.status == ConsentStatus.ACTIVE.value
+    recruiting = study.status == "recruiting"
+    return PatientStudy(
+        study_code=study.code,
+        study_title=study.title,
+        patient_id=screening.patient_id,
+        episode_id=screening.episode_id,
+        screened_on=screening.screened_on,
+        eligible=screening.eligible,
+        reasons=list(screening.reasons),
+        approached=screening.approached,
+        consented=screening.consented,
+        included=screening.included,
+        not_included_reason=screening.not_included_reason,
+        consent=ConsentRead.model_validate(consent) if consent else None,
+        reconsent_needed=active and not _current_consent(study, consent),
+        allocation=allocation_read(study, allocation) if allocation else None,
+        forms=[
+            FormRead.model_validate(f)
+            for f in repository.forms_of(session, study.id)
+            if f.current and f.kind == "consent"
+        ],
+        may_consent=writable
+        and screening.eligible
+        and recruiting
+        and not withdrawn
+        and (not active or not _current_consent(study, consent)),
+        may_randomise=writable
+        and screening.eligible
+        and recruiting
+        and allocation is None
+        and _current_consent(study, consent),
+        may_withdraw=writable and active,
+    )
+
+
+def study_panel(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> list[PatientStudy]:
+    """The child's studies on the card (read with the patient's record, audited; else 404)."""
+    with session.begin():
+        patient = core_repository.find_patient(session, patient_id)
+        if (
+            patient is None
+            or patient.deleted_at is not None
+            or not actor.can_at(Permission.PATIENT_READ, patient.place.path)
+        ):
+            record(
+                session,
+                actor,
+                AuditAction.READ_DENIED,
+                entity_type=SCREENING,
+                entity_id=patient_id,
+                patient_id=patient_id,
+            )
+            denied = True
+        else:
+            out = [
+                _panel(session, actor, s)
+                for s in repository.screenings_of_patient(session, patient_id)
+                if actor.can_at(Permission.PATIENT_READ, s.place.path)
+            ]
+            if out:
+                record(
+                    session,
+                    actor,
+                    AuditAction.READ,
+                    entity_type=SCREENING,
+                    entity_id=patient_id,
+                    patient_id=patient_id,
+                    place_id=patient.place_id,
+                )
+            denied = False
+    if denied:
+        raise not_found()
+    return out
+
+
+def child_in_study(
+    session: Session, patient_id: uuid.UUID, study_code: str, *, actor: Actor
+) -> PatientStudy:
+    """One child's place in one study (its page); outside the reader's scope, 404 audited."""
+    with session.begin():
+        study = repository.find_study(session, study_code)
+        screening = repository.find_screening(session, study.id, patient_id) if study else None
+        readable = screening is not None and actor.can_at(
+            Permission.PATIENT_READ, screening.place.path
+        )
+        if screening is None or not readable:
+            record(
+                session,
+                actor,
+                AuditAction.READ_DENIED,
+                entity_type=SCREENING,
+                entity_id=patient_id,
+                patient_id=patient_id,
+            )
+            denied = True
+        else:
+            record(
+                session,
+                actor,
+                AuditAction.READ,
+                entity_type=SCREENING,
+                entity_id=screening.id,
+                patient_id=patient_id,
+                place_id=screening.place_id,
+            )
+            panel = _panel(session, actor, screening)
+            denied = False
+    if denied:
+        raise not_found()
+    return panel
+
+
+def _not_future(on: date) -> date:
+    if on > utc_today():
+        raise RuleViolation(ResearchError.RES_013, field="date")
+    return on
+
+
+def record_consent(
+    session: Session,
+    patient_id: uuid.UUID,
+    study_code: str,
+    data: ConsentCreate,
+    *,
+    actor: Actor,
+) -> PatientStudy:
+    """Record the caregiver's consent on an approved form version (a re-consent supersedes)."""
+    on = _not_future(data.consented_on or utc_today())
+    if data.method is ConsentMethod.THUMBPRINT and not data.witness_name:
+        raise RuleViolation(ResearchError.RES_005, field="witness_name")
+    _refuse_outside(session, actor, patient_id, study_code)
+    with session.begin():
+        study, screening = _site_screening(session, actor, patient_id, study_code)
+        if not screening.eligible:
+            raise RuleViolation(ResearchError.RES_001, study=study.code)
+        if study.status != "recruiting" and not screening.included:
+            raise RuleViolation(ResearchError.RES_012, study=study.code)
+        form = next(
+            (
+                f
+                for f in repository.forms_of(session, study.id)
+                if f.id == data.form_id and f.current and f.kind == "consent"
+            ),
+            None,
+        )
+        if form is None:
+            raise RuleViolation(ResearchError.RES_006, field="form_id")
+        previous = repository.latest_consent(session, study.id, patient_id)
+        if previous is not None and previous.status == ConsentStatus.WITHDRAWN.value:
+            raise RuleViolation(ResearchError.RES_007)
+        if previous is not None and previous.status == ConsentStatus.ACTIVE.value:
+            previous.status = ConsentStatus.SUPERSEDED.value
+            session.flush()
+        consent = Consent(
+            study_id=study.id,
+            patient_id=patient_id,
+            place_id=screening.place_id,
+            form_id=form.id,
+            consented_on=on,
+            caregiver_name=data.caregiver_name,
+            caregiver_relation=data.caregiver_relation,
+            method=data.method.value,
+            witness_name=data.witness_name,
+            status=ConsentStatus.ACTIVE.value,
+            created_by_id=actor.id,
+        )
+        add_audited(
+            session,
+            actor,
+            consent,
+            "research_consent",
+            ("consented_on", "method", "form_id", "status"),
+        )
+        screening.approached = True
+        screening.consented = True
+        if not screening.included:
+            screening.not_included_reason = None
+        session.flush()
+        return _panel(session, actor, screening)
+
+
+def decline(
+    session: Session,
+    patient_id: uuid.UUID,
+    study_code: str,
+    data: DeclineCreate,
+    *,
+    actor: Actor,
+) -> PatientStudy:
+    """An eligible child not included: the caregiver declined, or was not asked."""
+    _refuse_outside(session, actor, patient_id, study_code)
+    with session.begin():
+        study, screening = _site_screening(session, actor, patient_id, study_code)
+        if screening.included:
+            raise RuleViolation(ResearchError.RES_003, study=study.code)
+        consent = repository.latest_consent(session, study.id, patient_id)
+        if consent is not None and consent.status == ConsentStatus.ACTIVE.value:
+            raise RuleViolation(ResearchError.RES_016)
+        before = {"not_included_reason": screening.not_included_reason}
+        screening.approached = data.reason != NotIncluded.NOT_APPROACHED.value
+        screening.consented = False
+        screening.not_included_reason = (
+            data.reason if screening.eligible else NotIncluded.INELIGIBLE.value
+        )
+        session.flush()
+        audit_event(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            SCREENING,
+            screening,
+            before=before,
+            after={"not_included_reason": screening.not_included_reason},
+        )
+        return _panel(session, actor, screening)
+
+
+def withdraw(
+    session: Session,
+    patient_id: uuid.UUID,
+    study_code: str,
+    data: WithdrawalCreate,
+    *,
+    actor: Actor,
+) -> PatientStudy:
+    """Withdraw consent: nothing more enters the study; ``use`` says what may still be used."""
+    on = _not_future(data.withdrawn_on or utc_today())
+    _refuse_outside(session, actor, patient_id, study_code)
+    with session.begin():
+        study, screening = _site_screening(session, actor, patient_id, study_code)
+        consent = repository.latest_consent(session, study.id, patient_id)
+        if consent is None or consent.status != ConsentStatus.ACTIVE.value:
+            raise RuleViolation(ResearchError.RES_002)
+        consent.status = ConsentStatus.WITHDRAWN.value
+        consent.withdrawn_on = on
+        consent.withdrawal_use = data.use.value
+        consent.withdrawal_reason = data.reason
+        session.flush()
+        audit_event(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            "research_consent",
+            consent,
+            before={"status": ConsentStatus.ACTIVE.value},
+            after={"status": consent.status, "withdrawn_on": on.isoformat(), "use": data.use.value},
+        )
+        return _panel(session, actor, screening)
+
+
+def randomise(
+    session: Session, patient_id: uuid.UUID, study_code: str, *, actor: Actor
+) -> AllocationRead:
+    """Reveal the next concealed arm of the child's stratum, once; the arm's protocol governs the episode.
+
+    Refused for a child not eligible, without an active consent on the current form version,
+    or already randomised (the arm never changes). The allocation, the sequence position and
+    the episode's new protocol are written and audited together.
+    """
+    _refuse_outside(session, actor, patient_id, study_code)
+    with session.begin():
+        study, screening = _site_screening(session, actor, patient_id, study_code)
+        if repository.find_allocation(session, study.id, patient_id) is not None:
+            raise RuleViolation(ResearchError.RES_003, study=study.code)
+        if not screening.eligible:
+            raise RuleViolation(ResearchError.RES_001, study=study.code)
+        if study.status != "recruiting":
+            raise RuleViolation(ResearchError.RES_012, study=study.code)
+        consent = repository.latest_consent(session, study.id, patient_id)
+        if not _current_consent(study, consent):
+            raise RuleViolation(ResearchError.RES_002)
+        level = rules.muac_level(screening.muac_mm, study.stratify_muac_mm)
+        stratum = rules.stratum_of(screening.place.code, level)
+        entry = repository.next_entry(session, study.id, stratum)
+        if entry is None:
+            raise RuleViolation(ResearchError.RES_004, study=study.code)
+        episode = (
+            nutrition_repository.find_open_episode(session, patient_id)
+            if entry.arm.protocol_code
+            else None
+        )
+        if entry.arm.protocol_code:
+            if episode is None or episode.status != "open":
+                raise RuleViolation(ResearchError.RES_014)
+            if episode.visits_count != 1:
+                raise RuleViolation(ResearchError.RES_011)
+        now = utcnow()
+        entry.used_at = now
+        allocation = Allocation(
+            study_id=study.id,
+            patient_id=patient_id,
+            place_id=screening.place_id,
+            screening_id=screening.id,
+            sequence_entry_id=entry.id,
+            arm_id=entry.arm_id,
+            stratum=stratum,
+            episode_id=episode.id if episode else None,
+            revealed_at=now,
+            created_by_id=actor.id,
+        )
+        add_audited(
+            session,
+            actor,
+            allocation,
+            "research_allocation",
+            ("arm_id", "stratum", "sequence_entry_id", "revealed_at"),
+        )
+        screening.included = True
+        screening.not_included_reason = None
+        session.flush()
+        if episode is not None and entry.arm.protocol_code:
+            govern_by_protocol(
+                session,
+                episode,
+                entry.arm.protocol_code,
+                actor=actor,
+                why=f"{study.code} arm {entry.arm.code}",
+            )
+        return allocation_read(study, allocation)
+
+
+def patient_in_study(session: Session, study: Study, patient_id: uuid.UUID) -> bool:
+    """Whether a child is included in a study (a researcher's reads stop at these children)."""
+    return repository.find_allocation(session, study.id, patient_id) is not None

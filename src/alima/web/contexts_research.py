@@ -1,0 +1,44 @@
+"""Page contexts of the research pages (``web/routes/research.py``)."""
+
+from dataclasses import dataclass, field
+
+from alima.core.access import Actor
+from alima.research.schemas import PatientStudy, StudyDashboard, StudyListItem
+from alima.web.contexts import FormState
+from alima.web.contexts_treat import Option
+
+
+@dataclass
+class StudiesContext:
+    """The studies with a site in the reader's scope."""
+
+    actor: Actor
+    studies: list[StudyListItem]
+
+
+@dataclass
+class StudyContext:
+    """A study's dashboard: recruitment against target and the CONSORT flow."""
+
+    actor: Actor
+    board: StudyDashboard
+    #: The CONSORT steps in order: (label, count).
+    flow: list[tuple[str, int]]
+    #: Reasons not included: (label, count).
+    not_included: list[tuple[str, str, int]]
+    arms: list[tuple[str, int]]
+
+
+@dataclass
+class ChildStudyContext(FormState):
+    """One child in one study: eligibility, consent form, randomisation, withdrawal."""
+
+    actor: Actor | None = None
+    patient_id: str = ""
+    study: PatientStudy | None = None
+    reasons: list[str] = field(default_factory=list)
+    options: dict[str, list[Option]] = field(default_factory=dict)
+    #: Which form was refused (``consent``, ``withdrawal``, ``decline``; empty: none).
+    failed: str = ""
+    saved: str = ""
+    episode_id: str = ""

@@ -1,0 +1,129 @@
+"""Builders for research tests: a study recruiting at facility A, its sequence drawn."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alima.core.access import Actor
+from alima.core.enums import OrganisationKind, PartnerRole
+from alima.core.models import Place
+from alima.core.time import today
+from alima.research import service
+from alima.research.enums import FormKind
+from alima.research.models import Consent, ConsentForm, Screening, Study
+from alima.research.schemas import ArmIn, ConsentFormIn, StudyCreate
+from tests.factories.alliance import make_organisation, make_project
+from tests.factories.core import World
+
+SEED = 918_273
+SIZE = 24
+
+
+def make_study(session: Session, world: World, *, blinded: bool = False) -> str:
+    """OptiMA against the standard protocol at facility A (MUAC below 120 mm); its code."""
+    code = f"OPT-{uuid.uuid4().hex[:5].upper()}"
+    with session.begin():
+        alima = make_organisation(session, f"A{code}", OrganisationKind.INTERNATIONAL_NGO)
+        make_organisation(session, f"I{code}", OrganisationKind.RESEARCH_INSTITUTE)
+        project = make_project(
+            session, world.country, [world.facility_a], [(alima, PartnerRole.LEAD)]
+        )
+        project_code = project.code
+    service.create_study(
+        session,
+        StudyCreate(
+            code=code,
+            title="OptiMA versus standard",
+            project_code=project_code,
+            sponsor_code=f"A{code}",
+            partner_codes=[f"I{code}"],
+            registry_number="NCT00000000",
+            starts_on=today() - timedelta(days=30),
+            target_size=200,
+            blinded=blinded,
+            stratify_muac_mm=115,
+            site_codes=[world.facility_a.code],
+            arms=[
+                ArmIn(code="optima", label="OptiMA", protocol_code="optima"),
+                ArmIn(code="standard", label="Standard", protocol_code="standard-who-2013"),
+            ],
+            muac_below_mm=120,  # stricter than the OptiMA admission (125 mm)
+            forms=[
+                ConsentFormIn(
+                    kind=FormKind.CONSENT, version="1.0", language="fr", approved_on=today()
+                ),
+            ],
+        ),
+        actor=world.actors["administrator"],
+    )
+    service.generate_sequence(session, code, seed=SEED, size=SIZE, actor=None)
+    return code
+
+
+def research_targets(
+    session: Session,
+    setup: Actor,
+    *,
+    project_code: str,
+    sponsor_code: str,
+    site: Place,
+    patient_id: uuid.UUID,
+    episode_id: str,
+) -> dict[str, str]:
+    """A study recruiting at ``site`` with ``patient_id`` screened eligible and consented (for
+    the permission matrix: every route of a child in a study has something to act on)."""
+    code = f"MX-{uuid.uuid4().hex[:5].upper()}"
+    service.create_study(
+        session,
+        StudyCreate(
+            code=code,
+            title="Étude matrice",
+            project_code=project_code,
+            sponsor_code=sponsor_code,
+            starts_on=today() - timedelta(days=30),
+            target_size=10,
+            site_codes=[site.code],
+            arms=[ArmIn(code="arm-a", label="A"), ArmIn(code="arm-b", label="B")],
+            forms=[
+                ConsentFormIn(
+                    kind=FormKind.CONSENT, version="1", language="fr", approved_on=today()
+                )
+            ],
+        ),
+        actor=setup,
+    )
+    service.generate_sequence(session, code, seed=1, size=4, actor=None)
+    with session.begin():
+        study = session.scalars(select(Study).where(Study.code == code)).one()
+        form = session.scalars(select(ConsentForm).where(ConsentForm.study_id == study.id)).one()
+        screening = Screening(
+            study_id=study.id,
+            patient_id=patient_id,
+            place_id=site.id,
+            episode_id=uuid.UUID(episode_id),
+            screened_on=today(),
+            eligible=True,
+            reasons=[],
+            muac_mm=112,
+            approached=True,
+            consented=True,
+        )
+        session.add(screening)
+        session.add(
+            Consent(
+                study_id=study.id,
+                patient_id=patient_id,
+                place_id=site.id,
+                form_id=form.id,
+                consented_on=today(),
+                caregiver_name="Awa Matrice",
+                caregiver_relation="mère",
+                method="signed",
+            )
+        )
+        form_id = str(form.id)
+    return {"study_code": code, "consent_form_id": form_id}
