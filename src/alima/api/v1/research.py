@@ -1,8 +1,9 @@
 """Research: studies, the CONSORT flow, a child's studies, consent, randomisation."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
 from alima.api.deps import ApiActor, SessionDep
 from alima.api.v1.common import error_responses
@@ -24,6 +25,21 @@ router = APIRouter(
     tags=["research"],
     responses=error_responses(not_found="No such study, or child screened for it, in your scope"),
 )
+
+
+def _child_in_reach(
+    study_code: str, patient_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> uuid.UUID:
+    """The child, once screened for the study in your scope.
+
+    Read before any request body, so that a child elsewhere is a 404 (audited) whatever was sent.
+    """
+    service.refuse_outside(session, actor, patient_id, study_code)
+    return patient_id
+
+
+#: A child of a study's write routes, checked before the body.
+ChildInReach = Annotated[uuid.UUID, Depends(_child_in_reach)]
 
 
 @router.get("/studies")
@@ -57,7 +73,7 @@ def patient_studies(
 )
 def consent(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildInReach,
     body: ConsentCreate,
     session: SessionDep,
     actor: ApiActor,
@@ -69,7 +85,7 @@ def consent(
 @router.post("/studies/{study_code}/patients/{patient_id}/decline")
 def decline(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildInReach,
     body: DeclineCreate,
     session: SessionDep,
     actor: ApiActor,
@@ -81,7 +97,7 @@ def decline(
 @router.post("/studies/{study_code}/patients/{patient_id}/withdrawal")
 def withdrawal(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildInReach,
     body: WithdrawalCreate,
     session: SessionDep,
     actor: ApiActor,

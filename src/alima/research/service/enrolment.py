@@ -114,8 +114,13 @@ def _site_screening(
     return study, screening
 
 
-def _refuse_outside(session: Session, actor: Actor, patient_id: uuid.UUID, study_code: str) -> None:
-    """Commit a refused attempt's audit event before the use case raises ``NotFound``."""
+def refuse_outside(session: Session, actor: Actor, patient_id: uuid.UUID, study_code: str) -> None:
+    """``NotFound`` unless the child was screened for the study at a site in the actor's scope.
+
+    The refused attempt's audit event is committed before the error. Each use case on a child
+    starts with it; the API also calls it before reading a request's body, so that a child
+    elsewhere is a 404 whatever was sent.
+    """
     with session.begin():
         try:
             _site_screening(session, actor, patient_id, study_code)
@@ -273,10 +278,10 @@ def record_consent(
     actor: Actor,
 ) -> PatientStudy:
     """Record the caregiver's consent on an approved form version (a re-consent supersedes)."""
+    refuse_outside(session, actor, patient_id, study_code)
     on = _not_future(data.consented_on or utc_today())
     if data.method is ConsentMethod.THUMBPRINT and not data.witness_name:
         raise RuleViolation(ResearchError.RES_005, field="witness_name")
-    _refuse_outside(session, actor, patient_id, study_code)
     with session.begin():
         study, screening = _site_screening(session, actor, patient_id, study_code)
         if not screening.eligible:
@@ -336,7 +341,7 @@ def decline(
     actor: Actor,
 ) -> PatientStudy:
     """An eligible child not included: the caregiver declined, or was not asked."""
-    _refuse_outside(session, actor, patient_id, study_code)
+    refuse_outside(session, actor, patient_id, study_code)
     with session.begin():
         study, screening = _site_screening(session, actor, patient_id, study_code)
         if screening.included:
@@ -373,7 +378,7 @@ def withdraw(
 ) -> PatientStudy:
     """Withdraw consent: nothing more enters the study; ``use`` says what may still be used."""
     on = _not_future(data.withdrawn_on or utc_today())
-    _refuse_outside(session, actor, patient_id, study_code)
+    refuse_outside(session, actor, patient_id, study_code)
     with session.begin():
         study, screening = _site_screening(session, actor, patient_id, study_code)
         consent = repository.latest_consent(session, study.id, patient_id)
@@ -405,7 +410,7 @@ def randomise(
     or already randomised (the arm never changes). The allocation, the sequence position and
     the episode's new protocol are written and audited together.
     """
-    _refuse_outside(session, actor, patient_id, study_code)
+    refuse_outside(session, actor, patient_id, study_code)
     with session.begin():
         study, screening = _site_screening(session, actor, patient_id, study_code)
         if repository.find_allocation(session, study.id, patient_id) is not None:
