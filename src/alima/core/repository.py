@@ -344,6 +344,21 @@ def clear_sign_in_failures(session: Session, *, username: str, client: str) -> N
     )
 
 
+def end_sessions(
+    session: Session, user_id: uuid.UUID, now: datetime, *, keep: str | None = None
+) -> None:
+    """Revoke the user's live sign-in sessions, all but the one whose token hash is ``keep``."""
+    live = [UserSession.user_id == user_id, UserSession.revoked_at.is_(None)]
+    if keep is not None:
+        live.append(UserSession.token_hash != keep)
+    session.execute(
+        update(UserSession)
+        .where(*live)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 # --- patients ---------------------------------------------------------------------------------
 
 

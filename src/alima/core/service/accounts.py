@@ -25,7 +25,7 @@ from alima.core.audit import record
 from alima.core.config import Settings
 from alima.core.enums import AuditAction
 from alima.core.errors import BadRequest, Conflict, CoreError, Forbidden, NotFound
-from alima.core.models import ApiToken, Place, Project, RoleAssignment, User, UserSession
+from alima.core.models import ApiToken, Place, Project, RoleAssignment, User
 from alima.core.schemas import (
     AccountCreate,
     ApiTokenCreate,
@@ -243,12 +243,7 @@ def set_active(
         before = {"active": user.active}
         user.active = active
         if not active:
-            session.execute(
-                update(UserSession)
-                .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-                .values(revoked_at=now)
-                .execution_options(synchronize_session=False)
-            )
+            repository.end_sessions(session, user.id, now)
             session.execute(
                 update(ApiToken)
                 .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
@@ -456,12 +451,7 @@ def reset_password(
     with session.begin():
         user = session.get_one(User, user_id)
         user.password_hash = hash_password(data.password)
-        session.execute(
-            update(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        repository.end_sessions(session, user.id, utcnow())
         record(
             session,
             actor,

@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from alima.core import repository
@@ -274,16 +273,7 @@ def change_own_password(
         if checked is not None:
             repository.clear_sign_in_failures(session, username=name, client=client)
             checked.password_hash = hash_password(data.password)
-            session.execute(
-                update(UserSession)
-                .where(
-                    UserSession.user_id == checked.id,
-                    UserSession.revoked_at.is_(None),
-                    UserSession.token_hash != token_hash(token),
-                )
-                .values(revoked_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
+            repository.end_sessions(session, checked.id, utcnow(), keep=token_hash(token))
             record(
                 session,
                 actor,
@@ -409,6 +399,8 @@ def issue_api_token(
 MIN_DISTINCT_CHARACTERS = 5
 #: User names shorter than this are not searched for inside the password.
 MIN_NAME_IN_PASSWORD = 3
+#: The refusals of :func:`check_password_policy` (forms show them at the password field).
+PASSWORD_POLICY_CODES = frozenset({CoreError.CORE_015, CoreError.CORE_018, CoreError.CORE_019})
 
 
 def check_password_policy(password: str, settings: Settings, *, username: str = "") -> None:

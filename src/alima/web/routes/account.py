@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep, SettingsDep, client_ip
-from alima.core.errors import AlimaError, CoreError
+from alima.core.errors import AlimaError
 from alima.core.i18n import gettext
 from alima.core.schemas import PasswordChange
 from alima.core.service import auth
@@ -19,12 +19,10 @@ from alima.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
 
-#: Refusals of the password policy, shown next to the new password.
-POLICY_CODES = {CoreError.CORE_015, CoreError.CORE_018, CoreError.CORE_019}
-
 
 def _refused(exc: AlimaError) -> dict[str, str]:
-    if exc.code in POLICY_CODES:
+    """A refusal of the password policy next to the new password, any other at its field."""
+    if exc.code in auth.PASSWORD_POLICY_CODES:
         return {"password": exc.message}
     return rule_errors(exc)
 

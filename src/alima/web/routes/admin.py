@@ -22,7 +22,7 @@ from alima.core.schemas import (
     RoleGrant,
     RoleWithdrawal,
 )
-from alima.core.service import accounts
+from alima.core.service import accounts, auth
 from alima.web.contexts_admin import (
     AccountContext,
     AccountFormContext,
@@ -36,13 +36,10 @@ from alima.web.rendering import redirect, render
 
 router = APIRouter(default_response_class=HTMLResponse)
 
-#: Refusals of the password policy, shown next to the password field.
-PASSWORD_CODES = {CoreError.CORE_015, CoreError.CORE_018, CoreError.CORE_019}
-
 
 def _account_errors(exc: AlimaError) -> dict[str, str]:
     """A refusal next to the field it is about: password, user name, or place."""
-    if exc.code in PASSWORD_CODES:
+    if exc.code in auth.PASSWORD_POLICY_CODES:
         return {"password": exc.message}
     if exc.code == CoreError.CORE_014:
         return {"username": exc.message}
