@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,14 @@ def zscores(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", min=1, help="Rows read and computed at a time.")
     ] = DEFAULT_CHUNK_ROWS,
+    processes: Annotated[
+        int,
+        typer.Option(
+            "--processes",
+            min=1,
+            help="Processes converting blocks of rows at the same time (default: the CPUs).",
+        ),
+    ] = min(4, len(os.sched_getaffinity(0))),
 ) -> None:
     """Add clenhei, cbmi, zlen, zwei, zwfl, zbmi, zac, their flags and a note to each row."""
 
@@ -56,7 +65,9 @@ def zscores(
 
     with _progress(input.stat().st_size) as advance:
         try:
-            summary = convert_csv(input, output, chunk_size=chunk_size, on_progress=advance)
+            summary = convert_csv(
+                input, output, chunk_size=chunk_size, on_progress=advance, processes=processes
+            )
         except (MissingColumns, OutputIsInput) as exc:
             advance.stop()
             say(exc.message)

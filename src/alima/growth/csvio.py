@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import contextvars
 import csv
+import multiprocessing
+import os
 import re
+import shutil
+import tempfile
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -30,9 +35,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alima.core.errors import RuleViolation
+from alima.core.i18n import get_locale, reset_locale, set_locale, translations
 from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
-from alima.growth.fastcsv import NotPlain, blocks, convert_block, plain_header
+from alima.growth.fastcsv import Block, NotPlain, blocks, convert_block, plain_header
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
 from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
 
@@ -178,12 +184,16 @@ def convert_csv(
     chunk_size: int = DEFAULT_CHUNK_ROWS,
     on_progress: ProgressCallback | None = None,
     threads: int | None = None,
+    processes: int = 1,
     fast: bool = True,
 ) -> ConvertSummary:
     """Write ``target``: every row of ``source`` plus WHO z-scores, flags and a note.
 
     ``on_progress(bytes_read, rows_done)`` is called after each chunk. ``fast=False``
     skips the fast path for plain files (the output is the same; tests compare them).
+    ``processes`` > 1 converts the blocks of a plain file in that many forked worker
+    processes (for a command-line program: forking a process that runs threads, such as a
+    web server, is not safe).
 
     Raises:
         MissingColumns: when an input column is absent (nothing is written).
@@ -198,7 +208,12 @@ def convert_csv(
     if fast:
         try:
             return _convert_plain(
-                source, target, chunk_size=chunk_size, on_progress=on_progress, threads=threads
+                source,
+                target,
+                chunk_size=chunk_size,
+                on_progress=on_progress,
+                threads=threads,
+                processes=processes,
             )
         except NotPlain:
             pass  # the general path below reads the file again and rewrites ``target``
@@ -241,12 +256,17 @@ def _convert_plain(
     chunk_size: int,
     on_progress: ProgressCallback | None,
     threads: int | None,
+    processes: int = 1,
 ) -> ConvertSummary:
     """:func:`convert_csv` for a plain file, or :class:`NotPlain` (``target`` then partial).
 
-    Blocks are converted one at a time unless ``threads`` says more: with two threads the
-    many short numpy calls compete for the GIL and a 1M-row file took more CPU and more
-    time (benchmarks/README.md).
+    Blocks are converted one at a time unless ``threads`` or ``processes`` say more. Threads
+    do not help: the many short numpy calls compete for the GIL, and a 1M-row file took more
+    CPU and more time with two (benchmarks/README.md). Forked processes do: each converts
+    whole blocks while the parent reads the next blocks and writes the results in order.
+    A worker leaves its block's output in a file of a temporary folder beside ``target``,
+    which the parent appends to ``target`` with a copy inside the kernel: sending 100 MB of
+    output back through pipes cost more CPU than the conversion saved.
     """
     added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
     summary = ConvertSummary()
@@ -254,17 +274,23 @@ def _convert_plain(
         header = plain_header(handle.readline(), added)
         if header.names != read_header(source):
             raise NotPlain
-        jobs = (
-            partial(convert_block, block, header.names, INPUT_COLUMNS, _quote, threads=1)
-            for block in blocks(handle, chunk_size)
-        )
-        with target.open("wb") as out:
+        names = tuple(header.names)
+        locale = get_locale()
+        translations(locale)  # compiled once, before the workers are forked
+        with target.open("wb") as out, _spill_folder(target, processes) as spill:
+            jobs = (
+                partial(_convert_block, block, names, locale, spill)
+                for block in blocks(handle, chunk_size)
+            )
             out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
-            for lines, cleaned in _in_order(jobs, threads or 1):
-                out.write(b"".join(lines))
-                summary.rows += len(lines)
-                summary.noted_rows += int(np.count_nonzero(cleaned.notes))
-                summary.bad_rows += int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW)))
+            for converted in _in_order(jobs, threads or 1, processes):
+                if converted.spilled is None:
+                    out.write(converted.data)
+                else:
+                    _append_file(out, converted.spilled)
+                summary.rows += converted.rows
+                summary.noted_rows += converted.noted_rows
+                summary.bad_rows += converted.bad_rows
                 if on_progress is not None:
                     on_progress(handle.tell(), summary.rows)
     if summary.rows == 0:
@@ -272,19 +298,94 @@ def _convert_plain(
     return summary
 
 
-def _in_order(jobs: Iterator[Callable[[], _T]], workers: int) -> Iterator[_T]:
-    """Each job's result in order, with up to ``workers`` jobs running at a time."""
+@dataclass(frozen=True)
+class _Converted:
+    """The output of one block (its bytes, or the file holding them) and its counts."""
+
+    data: bytes
+    spilled: str | None
+    rows: int
+    noted_rows: int
+    bad_rows: int
+
+
+def _convert_block(
+    block: Block, names: tuple[str, ...], locale: str, spill: str | None
+) -> _Converted:
+    """One block converted, its notes in ``locale`` (a worker process has its own context).
+
+    With ``spill`` (a folder), the output is left in a new file there instead of returned.
+    """
+    token = set_locale(locale)
+    try:
+        lines, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
+    finally:
+        reset_locale(token)
+    data, spilled = b"".join(lines), None
+    if spill is not None:
+        handle, spilled = tempfile.mkstemp(dir=spill, suffix=".csv")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        data = b""
+    return _Converted(
+        data=data,
+        spilled=spilled,
+        rows=len(lines),
+        noted_rows=int(np.count_nonzero(cleaned.notes)),
+        bad_rows=int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW))),
+    )
+
+
+@contextmanager
+def _spill_folder(target: Path, processes: int) -> Iterator[str | None]:
+    """A temporary folder beside ``target`` for the workers' output, removed at the end."""
+    if processes <= 1:
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix=".alima-growth-", dir=target.resolve().parent)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _append_file(out: IO[bytes], path: str) -> None:
+    """Append the file ``path`` to ``out`` (a copy inside the kernel where it can), then delete it."""
+    out.flush()
+    with open(path, "rb") as source:
+        left = os.fstat(source.fileno()).st_size
+        try:
+            while left > 0 and (copied := os.copy_file_range(source.fileno(), out.fileno(), left)):
+                left -= copied  # both files' positions move with the copy
+        except OSError:  # not on this file system or kernel: what is left, through memory
+            pass
+        shutil.copyfileobj(source, out)
+        out.flush()
+    os.unlink(path)
+
+
+def _in_order(jobs: Iterator[Callable[[], _T]], threads: int, processes: int = 1) -> Iterator[_T]:
+    """Each job's result in order, with up to ``threads`` or ``processes`` jobs at a time."""
+    workers = max(threads, processes)
     if workers <= 1:
         for job in jobs:
             yield job()
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool: Executor
+    if processes > 1:
+        # Forked: the workers start at once with everything imported; jobs are picklable.
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ThreadPoolExecutor(max_workers=threads)
+    with pool:
         pending: deque[Future[_T]] = deque()
         try:
             for job in jobs:
-                # In the caller's context: the notes are written in its locale.
-                pending.append(pool.submit(contextvars.copy_context().run, job))
-                if len(pending) >= workers:  # at most ``workers`` blocks in memory
+                if processes > 1:
+                    pending.append(pool.submit(job))
+                else:  # in the caller's context: the notes are written in its locale
+                    pending.append(pool.submit(contextvars.copy_context().run, job))
+                if len(pending) > workers:  # bounded memory: a block per worker, one waiting
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()

@@ -315,12 +315,37 @@ def test_other_spellings_are_left_to_the_general_parser(odd: str) -> None:
     assert parsed(["12.5", odd, "3"]) is None
 
 
-def test_blocks_on_two_threads_write_the_same_bytes_in_the_callers_locale(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("threads", "processes"), [(2, 1), (1, 2), (1, 3)])
+def test_blocks_in_threads_or_processes_write_the_same_bytes_in_the_callers_locale(
+    tmp_path: Path, threads: int, processes: int
+) -> None:
     source = write_plain(generated_rows(600, seed=13), tmp_path / "in.csv")
-    outputs = []
-    for threads in (None, 2):
-        target = tmp_path / f"out{threads}.csv"
-        csvio._convert_plain(source, target, chunk_size=50, on_progress=None, threads=threads)
-        outputs.append(target.read_bytes())
-    assert outputs[0] == outputs[1]
-    assert b"is not a number" in outputs[1]  # English, as the test's locale (not French)
+    serial, parallel = tmp_path / "serial.csv", tmp_path / "parallel.csv"
+    one = csvio._convert_plain(source, serial, chunk_size=50, on_progress=None, threads=None)
+    many = csvio._convert_plain(
+        source,
+        parallel,
+        chunk_size=50,
+        on_progress=None,
+        threads=threads,
+        processes=processes,
+    )
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert (many.rows, many.noted_rows, many.bad_rows) == (one.rows, one.noted_rows, one.bad_rows)
+    assert b"is not a number" in parallel.read_bytes()  # English, as the test's locale
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "parallel.csv", "serial.csv"]
+
+
+def test_a_file_that_stops_being_plain_in_a_worker_leaves_no_spill_behind(tmp_path: Path) -> None:
+    rows = generated_rows(400, seed=5)
+    rows[350][0] = '"quoted"'  # a quote in the last block: not plain, found by a worker
+    source = write_plain(rows, tmp_path / "in.csv")
+    with pytest.raises(NotPlain):
+        csvio._convert_plain(
+            source, tmp_path / "out.csv", chunk_size=50, on_progress=None, threads=1, processes=2
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+    summary = convert_csv(source, tmp_path / "out.csv", chunk_size=50, processes=2)
+    general = convert_csv(source, tmp_path / "general.csv", chunk_size=50, fast=False)
+    assert summary.rows == general.rows
+    assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "general.csv").read_bytes()
