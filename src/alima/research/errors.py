@@ -50,3 +50,12 @@ class ResearchError(ErrorCode):
         "consent given",
         N_("The caregiver consented: record a withdrawal of consent instead."),
     )
+    # --- exports for analysis (RES_030-049) ---
+    RES_030 = Detail(
+        "export not allowed",
+        N_(
+            "You may not export the data of {study}: a study's export needs the right to export "
+            "its pseudonymised data at one of its sites, which your agreement does not give."
+        ),
+    )
+    RES_031 = Detail("export format", N_("Choose an export format: CSV files or CDISC ODM XML."))
