@@ -195,7 +195,7 @@ PAGES: dict[str, Page] = {
     "/research": Page("researcher", ("{study_code}",)),
     "/research/studies/{study_code}": Page("researcher", ("{study_code}", 'id="consort"')),
     "/research/studies/{study_code}/participants": Page(
-        "researcher", ("{study_code}", "Enfants inclus")
+        "researcher", ("{study_code}", 'id="included"')
     ),
     "/research/studies/{study_code}/export.zip": Page(
         "researcher", (), media_type="application/zip"
