@@ -54,8 +54,9 @@ class ResearchError(ErrorCode):
     RES_030 = Detail(
         "export not allowed",
         N_(
-            "You may not export the data of {study}: a study's export needs the right to export "
-            "its pseudonymised data at one of its sites, which your agreement does not give."
+            "You may not export the data of {study}: it needs the right to export its "
+            "pseudonymised data at one of its sites (researchers and coordinators, when their "
+            "organisation's agreement allows patient-level exports)."
         ),
     )
     RES_031 = Detail("export format", N_("Choose an export format: CSV files or CDISC ODM XML."))

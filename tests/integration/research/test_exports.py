@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alima.alliance.enums import DataAccess, ExportLevel
 from alima.core.access import Actor
 from alima.core.enums import OrganisationKind, PartnerRole, Role
-from alima.core.errors import Forbidden, NotFound
+from alima.core.errors import Forbidden, NotFound, RuleViolation
 from alima.core.models import (
     AuditEvent,
     Place,
@@ -33,6 +33,7 @@ from alima.nutrition.models import Episode
 from alima.nutrition.schemas import AdmissionCreate, ExitCreate, VisitCreate
 from alima.research import service
 from alima.research.enums import ConsentMethod, WithdrawalUse
+from alima.research.errors import ResearchError
 from alima.research.models import Study
 from alima.research.rules import export as rules
 from alima.research.schemas import ConsentCreate, WithdrawalCreate
@@ -299,6 +300,9 @@ def test_who_may_export(session: Session, world: World, study: str) -> None:
             export(session, world, study, "csv", who)
     with pytest.raises(NotFound):
         export(session, world, "NO-SUCH-STUDY", "csv")
+    with pytest.raises(RuleViolation) as refused:
+        export(session, world, study, "pdf")
+    assert refused.value.code is ResearchError.RES_031
 
 
 def _partner_researcher(
@@ -342,7 +346,7 @@ def test_the_agreement_decides(session: Session, world: World, study: str) -> No
     )
     with pytest.raises(Forbidden) as refused:
         service.export_study(session, study, "odm", actor=aggregates, secret=SECRET)
-    assert refused.value.code.name == "RES_030"
+    assert refused.value.code is ResearchError.RES_030
     with pytest.raises(Forbidden):
         service.participants(session, study, actor=aggregates, secret=SECRET)
     allowed = _partner_researcher(
