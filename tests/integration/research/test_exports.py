@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 import zipfile
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -40,6 +41,7 @@ from alima.research.schemas import ConsentCreate, WithdrawalCreate
 from tests.factories.alliance import make_agreement, make_organisation
 from tests.factories.core import World, make_patient
 from tests.factories.research import make_study
+from tests.integration.nutrition.test_visit_statements import statements
 from tests.unit.research.odm_schema import odm_errors
 
 SECRET = "clé-de-test-des-exports"
@@ -379,3 +381,20 @@ def test_every_export_is_audited_without_a_name(session: Session, world: World, 
             .where(AuditEvent.actor_id == researcher.id, AuditEvent.action != "export")
         )
         assert writes == 0
+
+
+def test_the_export_reads_the_same_statements_however_many_children(
+    session: Session, world: World, study: str
+) -> None:
+    def counted() -> Counter[str]:
+        with statements(session) as seen:
+            export(session, world, study, "odm")
+        return seen
+
+    child = enrol(session, world, study, 80)
+    visit(session, world, child, 7)
+    one = counted()
+    for n in (81, 82, 83):
+        visit(session, world, enrol(session, world, study, n), 7)
+    assert counted() == one  # batched reads: no statement per child (audit rows in bulk)
+    assert one["SELECT"] <= 14, one  # study, sites, places, arms, allocations, patients, log...
