@@ -309,6 +309,8 @@ USED_AS = {
     "packaging": "from packaging",
     "fhirpy": "from fhirpy",
     "fhir-resources": "from fhir.resources",
+    "odmlib": "import odmlib",
+    "xmlschema": "import xmlschema",
 }
 
 

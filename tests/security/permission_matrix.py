@@ -1205,5 +1205,13 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("POST", API_RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
 }
+#: A study's pseudonymised data (its exports and its list of included children): the right to
+#: export it at one of its sites (``STUDY_EXPORT``), which an aggregates-only agreement withholds.
+STUDY_EXPORTERS = frozenset({"coordinator", "researcher", "administrator"})
+for _prefix in ("", "/api/v1"):
+    for _tail in ("export.zip", "export.xml", "participants"):
+        RESEARCH_MATRIX[("GET", f"{_prefix}/research/studies/{{study_code}}/{_tail}")] = Rule(
+            STUDY_EXPORTERS, scoped=True
+        )
 
 MATRIX |= RESEARCH_MATRIX

@@ -194,6 +194,17 @@ PAGES: dict[str, Page] = {
     "/outbreaks/districts/{district_code}": Page("data_manager", ('id="completeness"',)),
     "/research": Page("researcher", ("{study_code}",)),
     "/research/studies/{study_code}": Page("researcher", ("{study_code}", 'id="consort"')),
+    "/research/studies/{study_code}/participants": Page(
+        "researcher", ("{study_code}", 'id="included"')
+    ),
+    "/research/studies/{study_code}/export.zip": Page(
+        "researcher", (), media_type="application/zip"
+    ),
+    "/research/studies/{study_code}/export.xml": Page(
+        "researcher",
+        ("http://www.cdisc.org/ns/odm/v1.3", "{study_code}"),
+        media_type="application/xml",
+    ),
     "/research/studies/{study_code}/patients/{patient_id}": Page(
         "clinician_a", ("{study_code}", 'id="randomise-form"', 'id="withdrawal-form"')
     ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
@@ -10,6 +13,8 @@ from alima.core.time import today
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.nutrition import make_child
 from tests.factories.research import make_study
+from tests.integration.research.test_exports import enrol
+from tests.unit.research.odm_schema import odm_errors
 
 
 def admit(client: TestClient, session: Session, world: World, muac: str = "112") -> str:
@@ -104,3 +109,33 @@ def test_the_dashboard_counts_without_naming_a_child(
     # The researcher does not see the child's study page.
     child_page = client.get(f"/research/studies/{code}/patients/{world.patient_a.id}")
     assert child_page.status_code == 404
+
+
+def test_a_researcher_downloads_the_exports_from_the_study_page(
+    client: TestClient, session: Session, world: World
+) -> None:
+    code = make_study(session, world)
+    enrol(session, world, code, 70)
+    sign_in(client, world.users["clinician_a"].username)
+    assert HTMLParser(client.get(f"/research/studies/{code}").text).css_first("#exports") is None
+    assert client.get(f"/research/studies/{code}/export.zip").status_code == 403
+    client.cookies.clear()
+    sign_in(client, world.users["researcher"].username)
+    page = HTMLParser(client.get(f"/research/studies/{code}").text)
+    links = [str(a.attributes["href"]) for a in page.css("#exports a")]
+    assert links == [
+        f"/research/studies/{code}/participants",
+        f"/research/studies/{code}/export.zip",
+        f"/research/studies/{code}/export.xml",
+    ]
+    zipped = client.get(links[1])
+    assert zipped.headers["content-type"] == "application/zip"
+    assert f'filename="{code}-' in zipped.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        assert sorted(archive.namelist()) == ["dictionary.csv", "subjects.csv", "visits.csv"]
+        assert len(archive.read("subjects.csv").decode().splitlines()) == 2
+    odm = client.get(links[2])
+    assert odm.headers["content-type"].startswith("application/xml")
+    assert odm_errors(odm.content) == []
+    listed = HTMLParser(client.get(links[0]).text)
+    assert len(listed.css("#participants tbody tr")) == 1

@@ -48,6 +48,7 @@ PATIENT_LEVEL_PERMISSIONS = frozenset(
         Permission.AUDIT_READ,
         Permission.BREAK_GLASS,
         Permission.PATIENT_EXPORT,
+        Permission.STUDY_EXPORT,  # pseudonymised, yet one row per child
     }
 )
 #: Data entry: registrations and care records, monthly submissions, trainings, funding.
@@ -63,8 +64,10 @@ CAPTURE_PERMISSIONS = frozenset(
 )
 APPROVAL_PERMISSIONS = frozenset({Permission.DATA_APPROVE, Permission.PERIOD_UNLOCK})
 EXPORT_WITHHELD: dict[ExportLevel, frozenset[Permission]] = {
-    ExportLevel.NONE: frozenset({Permission.AGGREGATE_EXPORT, Permission.PATIENT_EXPORT}),
-    ExportLevel.AGGREGATES: frozenset({Permission.PATIENT_EXPORT}),
+    ExportLevel.NONE: frozenset(
+        {Permission.AGGREGATE_EXPORT, Permission.PATIENT_EXPORT, Permission.STUDY_EXPORT}
+    ),
+    ExportLevel.AGGREGATES: frozenset({Permission.PATIENT_EXPORT, Permission.STUDY_EXPORT}),
     ExportLevel.PATIENT_LEVEL: frozenset(),
 }
 

@@ -39,6 +39,8 @@ class Permission(StrEnum):
     CONTEXT_FIGURE_WRITE = "context_figure_write"
     # Outbreaks (alima.outbreaks): verify, investigate, declare or discard an alert.
     OUTBREAK_RESPOND = "outbreak_respond"
+    # Research (alima.research): a study's pseudonymised, patient-level data for analysis.
+    STUDY_EXPORT = "study_export"
 
 
 #: Least privilege: partners and researchers get aggregates, never patient-level pages.
@@ -79,10 +81,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FUNDING_WRITE,
             Permission.CONTEXT_FIGURE_WRITE,  # coordinators publish the impact page's context
             Permission.OUTBREAK_RESPOND,
+            Permission.STUDY_EXPORT,
         }
     ),
     Role.RESEARCHER: frozenset(
-        {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}
+        {
+            Permission.PLACE_READ,
+            Permission.AGGREGATE_READ,
+            Permission.AGGREGATE_EXPORT,
+            Permission.STUDY_EXPORT,  # pseudonymised, the study's included children only
+        }
     ),
     Role.PARTNER_VIEWER: frozenset(
         {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}

@@ -50,3 +50,13 @@ class ResearchError(ErrorCode):
         "consent given",
         N_("The caregiver consented: record a withdrawal of consent instead."),
     )
+    # --- exports for analysis (RES_030-049) ---
+    RES_030 = Detail(
+        "export not allowed",
+        N_(
+            "You may not export the data of {study}: it needs the right to export its "
+            "pseudonymised data at one of its sites (researchers and coordinators, when their "
+            "organisation's agreement allows patient-level exports)."
+        ),
+    )
+    RES_031 = Detail("export format", N_("Choose an export format: CSV files or CDISC ODM XML."))

@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from alima.core.models import Organisation
+from alima.core.models import Organisation, Patient
+from alima.nutrition.models import Episode
 from alima.research.models import (
     Allocation,
     Consent,
@@ -150,3 +151,40 @@ def has_sequence(session: Session, study_id: uuid.UUID) -> bool:
 def find_organisation(session: Session, code: str) -> Organisation | None:
     """An organisation by code."""
     return session.scalars(select(Organisation).where(Organisation.code == code)).one_or_none()
+
+
+def allocations_at(
+    session: Session, study_id: uuid.UUID, place_ids: Sequence[uuid.UUID]
+) -> Sequence[Allocation]:
+    """A study's allocations at some of its sites, in the order they were revealed."""
+    return session.scalars(
+        select(Allocation)
+        .where(Allocation.study_id == study_id, Allocation.place_id.in_(place_ids))
+        .order_by(Allocation.revealed_at, Allocation.id)
+    ).all()
+
+
+def latest_consents(session: Session, study_id: uuid.UUID) -> dict[uuid.UUID, Consent]:
+    """Each child's most recent consent record for a study."""
+    latest: dict[uuid.UUID, Consent] = {}
+    for consent in session.scalars(
+        select(Consent).where(Consent.study_id == study_id).order_by(Consent.created_at)
+    ):
+        latest[consent.patient_id] = consent
+    return latest
+
+
+def episodes_with_visits(
+    session: Session, episode_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Episode]:
+    """Nutrition episodes by id, their visits loaded (the care the study reads)."""
+    rows = session.scalars(
+        select(Episode).where(Episode.id.in_(episode_ids)).options(selectinload(Episode.visits))
+    ).all()
+    return {e.id: e for e in rows}
+
+
+def patients_by_id(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Patient]:
+    """Patients by id (deleted ones included: the caller decides)."""
+    rows = session.scalars(select(Patient).where(Patient.id.in_(patient_ids))).all()
+    return {p.id: p for p in rows}

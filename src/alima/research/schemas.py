@@ -245,3 +245,26 @@ class StudyListItem(BaseModel):
     status: str
     target_size: int
     included: int
+
+
+class Participant(BaseModel):
+    """An included child as the study's researchers see it: a research id, never a name."""
+
+    research_id: str
+    site: str
+    arm: str | None  # None in a blinded study until it closes
+    included_on: date
+    withdrawn: bool
+    visits: int
+    outcome: str | None
+
+
+class Participants(BaseModel):
+    """A study's included children at the sites whose data the reader may export."""
+
+    study_code: str
+    blinded: bool
+    sites: list[str]
+    items: list[Participant]
+    #: Children withdrawn with nothing usable: counted here, never listed.
+    left_out: int

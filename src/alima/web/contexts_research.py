@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from alima.core.access import Actor
-from alima.research.schemas import PatientStudy, StudyDashboard, StudyListItem
+from alima.research.schemas import Participants, PatientStudy, StudyDashboard, StudyListItem
 from alima.web.contexts import FormState
 from alima.web.contexts_treat import Option
 
@@ -27,6 +27,8 @@ class StudyContext:
     #: Reasons not included: (label, count).
     not_included: list[tuple[str, str, int]]
     arms: list[tuple[str, int]]
+    #: Whether the reader may export the study's pseudonymised data (the download links).
+    may_export: bool = False
 
 
 @dataclass
@@ -42,3 +44,11 @@ class ChildStudyContext(FormState):
     failed: str = ""
     saved: str = ""
     episode_id: str = ""
+
+
+@dataclass
+class ParticipantsContext:
+    """A study's included children as its researchers see them (research ids only)."""
+
+    actor: Actor
+    participants: Participants

@@ -3,15 +3,16 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 
-from alima.api.deps import ApiActor, SessionDep
+from alima.api.deps import ApiActor, SessionDep, SettingsDep
 from alima.api.v1.common import error_responses
 from alima.research import service
 from alima.research.schemas import (
     AllocationRead,
     ConsentCreate,
     DeclineCreate,
+    Participants,
     PatientStudy,
     StudyCreate,
     StudyDashboard,
@@ -115,3 +116,49 @@ def randomise(
 ) -> AllocationRead:
     """Reveal the child's arm, once; the arm's protocol then governs the episode."""
     return service.randomise(session, patient_id, study_code, actor=actor)
+
+
+# --- exports for analysis (pseudonymised, audited) -------------------------------------------
+
+
+def _download(file: service.ExportFile) -> Response:
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"content-disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
+@router.get(
+    "/studies/{study_code}/export.zip",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export_csv(
+    study_code: str, session: SessionDep, settings: SettingsDep, actor: ApiActor
+) -> Response:
+    """The study's data for analysis: ``subjects.csv``, ``visits.csv``, ``dictionary.csv``."""
+    secret = settings.secret_key.get_secret_value()
+    return _download(service.export_study(session, study_code, "csv", actor=actor, secret=secret))
+
+
+@router.get(
+    "/studies/{study_code}/export.xml",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def export_odm(
+    study_code: str, session: SessionDep, settings: SettingsDep, actor: ApiActor
+) -> Response:
+    """The study's data for analysis as one CDISC ODM 1.3.2 document."""
+    secret = settings.secret_key.get_secret_value()
+    return _download(service.export_study(session, study_code, "odm", actor=actor, secret=secret))
+
+
+@router.get("/studies/{study_code}/participants")
+def participants(
+    study_code: str, session: SessionDep, settings: SettingsDep, actor: ApiActor
+) -> Participants:
+    """The study's included children under their research ids (never a name)."""
+    secret = settings.secret_key.get_secret_value()
+    return service.participants(session, study_code, actor=actor, secret=secret)

@@ -10,6 +10,14 @@ from alima.research.service.enrolment import (
     study_panel,
     withdraw,
 )
+from alima.research.service.exports import (
+    FORMATS,
+    ExportFile,
+    export_allowed,
+    export_study,
+    may_export,
+    participants,
+)
 from alima.research.service.studies import (
     create_study,
     generate_sequence,
@@ -19,11 +27,17 @@ from alima.research.service.studies import (
 )
 
 __all__ = [
+    "FORMATS",
+    "ExportFile",
     "child_in_study",
     "create_study",
     "decline",
+    "export_allowed",
+    "export_study",
     "generate_sequence",
     "list_studies",
+    "may_export",
+    "participants",
     "randomise",
     "record_consent",
     "refuse_outside",

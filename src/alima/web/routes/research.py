@@ -8,14 +8,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from alima.api.deps import SessionDep
+from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor
 from alima.core.i18n import N_, gettext
 from alima.core.time import today
 from alima.research import service
 from alima.research.enums import ConsentMethod, Ineligible, NotIncluded, WithdrawalUse
 from alima.research.schemas import ConsentCreate, DeclineCreate, PatientStudy, WithdrawalCreate
-from alima.web.contexts_research import ChildStudyContext, StudiesContext, StudyContext
+from alima.web.contexts_research import (
+    ChildStudyContext,
+    ParticipantsContext,
+    StudiesContext,
+    StudyContext,
+)
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
 from alima.web.forms import Posted, WebForm, is_refusal, submit
@@ -85,6 +90,7 @@ def study(request: Request, study_code: str, session: SessionDep, actor: WebActo
             (next((a.label for a in board.study.arms if a.code == code), code), n)
             for code, n in board.included_per_arm.items()
         ],
+        may_export=service.export_allowed(session, study_code, actor=actor),
     )
     return render(request, "research/study.html", context)
 
@@ -232,3 +238,48 @@ def randomise(
     """Reveal the child's arm once; the page then shows it."""
     service.randomise(session, patient_id, study_code, actor=actor)
     return redirect(_child_url(study_code, patient_id, "randomised"))
+
+
+# --- exports for analysis and the researchers' list (pseudonymised) -------------------------
+
+
+def _download(file: service.ExportFile) -> Response:
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"content-disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
+@router.get("/studies/{study_code}/export.zip", name="research:export_csv")
+def export_csv(
+    study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
+) -> Response:
+    """The study's data for analysis as CSV files with their dictionary (audited)."""
+    secret = settings.secret_key.get_secret_value()
+    return _download(service.export_study(session, study_code, "csv", actor=actor, secret=secret))
+
+
+@router.get("/studies/{study_code}/export.xml", name="research:export_odm")
+def export_odm(
+    study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
+) -> Response:
+    """The study's data for analysis as one CDISC ODM 1.3.2 document (audited)."""
+    secret = settings.secret_key.get_secret_value()
+    return _download(service.export_study(session, study_code, "odm", actor=actor, secret=secret))
+
+
+@router.get("/studies/{study_code}/participants", name="research:participants")
+def participants(
+    request: Request,
+    study_code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: WebActor,
+) -> HTMLResponse:
+    """The study's included children under their research ids (never a name)."""
+    secret = settings.secret_key.get_secret_value()
+    listed = service.participants(session, study_code, actor=actor, secret=secret)
+    return render(
+        request, "research/participants.html", ParticipantsContext(actor, participants=listed)
+    )
