@@ -15,7 +15,7 @@ from alima.core.time import today
 from alima.research import service
 from alima.research.enums import FormKind
 from alima.research.models import Consent, ConsentForm, Screening, Study
-from alima.research.schemas import ArmIn, ConsentFormIn, StudyCreate
+from alima.research.schemas import ArmIn, ConsentFormIn, StudyCreate, StudyEventIn
 from tests.factories.alliance import make_organisation, make_project
 from tests.factories.core import World
 
@@ -23,7 +23,13 @@ SEED = 918_273
 SIZE = 24
 
 
-def make_study(session: Session, world: World, *, blinded: bool = False) -> str:
+def make_study(
+    session: Session,
+    world: World,
+    *,
+    blinded: bool = False,
+    schedule: list[StudyEventIn] | None = None,
+) -> str:
     """OptiMA against the standard protocol at facility A (MUAC below 120 mm); its code."""
     code = f"OPT-{uuid.uuid4().hex[:5].upper()}"
     with session.begin():
@@ -57,6 +63,7 @@ def make_study(session: Session, world: World, *, blinded: bool = False) -> str:
                     kind=FormKind.CONSENT, version="1.0", language="fr", approved_on=today()
                 ),
             ],
+            schedule=schedule or [],
         ),
         actor=world.actors["administrator"],
     )

@@ -76,7 +76,7 @@ def test_the_window_is_counted_from_inclusion() -> None:
         ),
     ],
 )
-def test_event_status(
+def test_event_status(  # noqa: PLR0917 - one parameter per column of the table
     today: date,
     routine: list[date],
     study: list[date],

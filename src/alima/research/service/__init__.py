@@ -10,6 +10,14 @@ from alima.research.service.enrolment import (
     study_panel,
     withdraw,
 )
+from alima.research.service.followup import (
+    child_follow_up,
+    mark_reported,
+    missed_windows,
+    record_study_visit,
+    report_adverse_event,
+    study_safety,
+)
 from alima.research.service.studies import (
     create_study,
     generate_sequence,
@@ -19,17 +27,23 @@ from alima.research.service.studies import (
 )
 
 __all__ = [
+    "child_follow_up",
     "child_in_study",
     "create_study",
     "decline",
     "generate_sequence",
     "list_studies",
+    "mark_reported",
+    "missed_windows",
     "randomise",
     "record_consent",
+    "record_study_visit",
     "refuse_outside",
+    "report_adverse_event",
     "screen_admission",
     "sequence_matches",
     "study_dashboard",
     "study_panel",
+    "study_safety",
     "withdraw",
 ]
