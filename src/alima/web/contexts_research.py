@@ -3,7 +3,14 @@
 from dataclasses import dataclass, field
 
 from alima.core.access import Actor
-from alima.research.schemas import PatientStudy, StudyDashboard, StudyListItem
+from alima.research.schemas import (
+    ChildFollowUp,
+    MissedEvent,
+    PatientStudy,
+    StudyDashboard,
+    StudyListItem,
+    StudySafety,
+)
 from alima.web.contexts import FormState
 from alima.web.contexts_treat import Option
 
@@ -42,3 +49,26 @@ class ChildStudyContext(FormState):
     failed: str = ""
     saved: str = ""
     episode_id: str = ""
+    #: The child's follow-up: the schedule with statuses, SAEs, deaths to report.
+    follow: ChildFollowUp | None = None
+    #: What each stored follow-up code reads as (statuses, categories, outcomes).
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class MissedContext:
+    """A study's missed windows, at its sites in the reader's scope."""
+
+    actor: Actor
+    study_code: str
+    rows: list[MissedEvent]
+
+
+@dataclass
+class SafetyContext:
+    """A study's serious adverse events, overdue first, and routine deaths to report."""
+
+    actor: Actor
+    safety: StudySafety
+    labels: dict[str, str]
+    saved: str = ""
