@@ -180,15 +180,20 @@ def _child(
 
 
 def _follow_up(
-    session: Session, actor: Actor, study: Study, allocation: Allocation | None, today: date
+    session: Session,
+    actor: Actor,
+    study: Study,
+    pid: uuid.UUID,
+    allocation: Allocation | None,
+    *,
+    today: date,
 ) -> ChildFollowUp:
-    pid = allocation.patient_id if allocation else None
-    consent = repository.latest_consent(session, study.id, pid) if pid else None
+    consent = repository.latest_consent(session, study.id, pid)
     withdrawn_on = consent.withdrawn_on if consent is not None else None
-    if allocation is None or pid is None:
+    if allocation is None:  # screened, not randomised: the study does not follow the child
         return ChildFollowUp(
             study_code=study.code,
-            patient_id=uuid.UUID(int=0) if pid is None else pid,
+            patient_id=pid,
             included_on=None,
             withdrawn_on=withdrawn_on,
             events=[],
@@ -261,8 +266,7 @@ def child_follow_up(
                 patient_id=patient_id,
                 place_id=getattr(found[2], "place_id", None),
             )
-            out = _follow_up(session, actor, study, allocation, on)
-            out.patient_id = patient_id
+            out = _follow_up(session, actor, study, patient_id, allocation, today=on)
             denied = False
     if denied:
         raise not_found()
@@ -339,7 +343,7 @@ def record_study_visit(
             STUDY_VISIT,
             ("event_id", "visit_on", "weight_kg", "muac_mm", "oedema"),
         )
-        return _follow_up(session, actor, study, allocation, utc_today())
+        return _follow_up(session, actor, study, patient_id, allocation, today=utc_today())
 
 
 def report_adverse_event(
