@@ -198,10 +198,10 @@ PAGES: dict[str, Page] = {
         "clinician_a", ("{study_code}", 'id="randomise-form"', 'id="withdrawal-form"')
     ),
     "/research/studies/{study_code}/missed": Page(
-        "clinician_a", ('id="missed"', "Kadiatou Suivie", "Jour 7")
+        "clinician_a", ('id="missed"', "Kadiatou Suivie")
     ),
     "/research/studies/{study_code}/safety": Page(
-        "clinician_a", ('id="adverse-events"', "Kadiatou Suivie", "En retard")
+        "clinician_a", ('id="adverse-events"', "Kadiatou Suivie", 'class="report-overdue"')
     ),
     "/smc": Page("clinician_a", ("CPS matrice",)),
     "/smc/campaigns/new": Page("data_manager", ("{smc_area_code}",)),
