@@ -30,7 +30,14 @@ from alima.nutrition.models import Episode
 from alima.research import repository, rules
 from alima.research.enums import EventStatus, ReportStatus, SaeCategory, SaeOutcome
 from alima.research.errors import ResearchError
-from alima.research.models import AdverseEvent, Allocation, Study, StudyEvent, StudyVisit
+from alima.research.models import (
+    AdverseEvent,
+    Allocation,
+    Screening,
+    Study,
+    StudyEvent,
+    StudyVisit,
+)
 from alima.research.schemas import (
     AdverseEventCreate,
     AdverseEventRead,
@@ -170,7 +177,7 @@ def _deaths(
 
 def _child(
     session: Session, actor: Actor, patient_id: uuid.UUID, study_code: str, permission: Permission
-) -> tuple[Study, Allocation | None, object] | None:
+) -> tuple[Study, Allocation | None, Screening] | None:
     """The study, the child's allocation and screening if the actor holds ``permission`` there."""
     study = repository.find_study(session, study_code)
     screening = repository.find_screening(session, study.id, patient_id) if study else None
@@ -256,7 +263,7 @@ def child_follow_up(
             )
             denied = True
         else:
-            study, allocation, _ = found
+            study, allocation, screening = found
             record(
                 session,
                 actor,
@@ -264,7 +271,7 @@ def child_follow_up(
                 entity_type=FOLLOW_UP,
                 entity_id=study.id,
                 patient_id=patient_id,
-                place_id=getattr(found[2], "place_id", None),
+                place_id=screening.place_id,
             )
             out = _follow_up(session, actor, study, patient_id, allocation, today=on)
             denied = False
