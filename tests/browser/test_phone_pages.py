@@ -60,6 +60,8 @@ MAIN_SCREENS = {
     "impact": r"^/impact$",
     "studies": r"^/research$",
     "study": r"^/research/studies/[^/?]+$",
+    "study-missed": r"^/research/studies/[^/?]+/missed$",
+    "study-safety": r"^/research/studies/[^/?]+/safety$",
 }
 #: Screens each role's crawl must meet, or it missed the pages behind the demo's records.
 SHARED = (
@@ -71,6 +73,8 @@ SHARED = (
     "stock-report",
     "studies",
     "study",
+    "study-missed",
+    "study-safety",
 )
 MUST_MEET = {
     "clinician": (*SHARED, "episode", "exit-form", "child-care", "consultation-form", "sync"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,16 +14,30 @@ from alima.core.models import Place
 from alima.core.time import today
 from alima.research import service
 from alima.research.enums import FormKind
-from alima.research.models import Consent, ConsentForm, Screening, Study
-from alima.research.schemas import ArmIn, ConsentFormIn, StudyCreate
+from alima.research.models import (
+    AdverseEvent,
+    Allocation,
+    Consent,
+    ConsentForm,
+    Screening,
+    SequenceEntry,
+    Study,
+)
+from alima.research.schemas import ArmIn, ConsentFormIn, StudyCreate, StudyEventIn
 from tests.factories.alliance import make_organisation, make_project
-from tests.factories.core import World
+from tests.factories.core import World, make_patient
 
 SEED = 918_273
 SIZE = 24
 
 
-def make_study(session: Session, world: World, *, blinded: bool = False) -> str:
+def make_study(
+    session: Session,
+    world: World,
+    *,
+    blinded: bool = False,
+    schedule: list[StudyEventIn] | None = None,
+) -> str:
     """OptiMA against the standard protocol at facility A (MUAC below 120 mm); its code."""
     code = f"OPT-{uuid.uuid4().hex[:5].upper()}"
     with session.begin():
@@ -57,6 +71,7 @@ def make_study(session: Session, world: World, *, blinded: bool = False) -> str:
                     kind=FormKind.CONSENT, version="1.0", language="fr", approved_on=today()
                 ),
             ],
+            schedule=schedule or [],
         ),
         actor=world.actors["administrator"],
     )
@@ -93,6 +108,7 @@ def research_targets(
                     kind=FormKind.CONSENT, version="1", language="fr", approved_on=today()
                 )
             ],
+            schedule=MATRIX_SCHEDULE,
         ),
         actor=setup,
     )
@@ -126,4 +142,95 @@ def research_targets(
             )
         )
         form_id = str(form.id)
-    return {"study_code": code, "consent_form_id": form_id}
+        followed = _included_child(session, study, site, form)
+    return {"study_code": code, "consent_form_id": form_id} | followed
+
+
+#: Day 7 (no window: missed 13 days after a 20-day-old inclusion) and month 1 (due today).
+MATRIX_SCHEDULE = [
+    StudyEventIn(
+        code="D7",
+        label_fr="Jour 7",
+        label_en="Day 7",
+        day_offset=7,
+        window_before_days=0,
+        window_after_days=0,
+    ),
+    StudyEventIn(
+        code="M1",
+        label_fr="Mois 1",
+        label_en="Month 1",
+        day_offset=30,
+        window_before_days=14,
+        window_after_days=14,
+    ),
+]
+
+
+def _included_child(
+    session: Session, study: Study, site: Place, form: ConsentForm
+) -> dict[str, str]:
+    """A child randomised 20 days ago with no routine visit since, and an SAE not yet reported:
+    the follow-up routes' targets (``followup_patient_id``, ``sae_id``)."""
+    child = make_patient(session, site, given="Kadiatou", family="Suivie")
+    included = today() - timedelta(days=20)
+    screening = Screening(
+        study_id=study.id,
+        patient_id=child.id,
+        place_id=site.id,
+        screened_on=included,
+        eligible=True,
+        reasons=[],
+        muac_mm=112,
+        approached=True,
+        consented=True,
+        included=True,
+    )
+    session.add(screening)
+    session.add(
+        Consent(
+            study_id=study.id,
+            patient_id=child.id,
+            place_id=site.id,
+            form_id=form.id,
+            consented_on=included,
+            caregiver_name="Awa Suivie",
+            caregiver_relation="mère",
+            method="signed",
+        )
+    )
+    session.flush()
+    entry = session.scalars(
+        select(SequenceEntry)
+        .where(SequenceEntry.study_id == study.id, SequenceEntry.used_at.is_(None))
+        .order_by(SequenceEntry.position.desc())
+        .limit(1)
+    ).one()
+    revealed = datetime.combine(included, time(9), tzinfo=UTC)
+    entry.used_at = revealed
+    session.add(
+        Allocation(
+            study_id=study.id,
+            patient_id=child.id,
+            place_id=site.id,
+            screening_id=screening.id,
+            sequence_entry_id=entry.id,
+            arm_id=entry.arm_id,
+            stratum=entry.stratum,
+            revealed_at=revealed,
+        )
+    )
+    sae = AdverseEvent(
+        study_id=study.id,
+        patient_id=child.id,
+        place_id=site.id,
+        onset_on=today() - timedelta(days=3),
+        aware_on=today() - timedelta(days=2),
+        category="hospitalisation",
+        outcome="recovering",
+        relatedness="not_related",
+        report_due_on=today() - timedelta(days=1),
+    )
+    session.add(sae)
+    session.flush()
+    return {"followup_patient_id": str(child.id), "sae_id": str(sae.id)}

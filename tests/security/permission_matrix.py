@@ -1215,3 +1215,53 @@ for _prefix in ("", "/api/v1"):
         )
 
 MATRIX |= RESEARCH_MATRIX
+
+#: Follow-up: a child's schedule is part of the record; the site's writers record study visits
+#: and SAEs and mark an SAE reported; the study lists name children (patient readers; a
+#: researcher sees the page, without rows). The matrix's followed child was randomised 20 days
+#: ago: month 1 is due, with no routine visit (tests/factories/research.py).
+_FOLLOWED = {"patient_id": "followup_patient_id"}
+
+
+def _study_visit(t: Targets) -> dict[str, object]:
+    return {"event_code": "M1", "visit_on": t["past_day"], "weight_kg": "6.4", "muac_mm": "118"}
+
+
+def _sae(t: Targets) -> dict[str, object]:
+    return {
+        "onset_on": t["past_day"],
+        "category": "other_important",
+        "outcome": "recovering",
+        "relatedness": "possibly",
+    }
+
+
+MATRIX |= {
+    ("POST", RESEARCH_CHILD + "/study-visit"): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_FOLLOWED, form=_study_visit
+    ),
+    ("POST", RESEARCH_CHILD + "/adverse-events"): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_FOLLOWED, form=_sae
+    ),
+    ("GET", "/research/studies/{study_code}/missed"): Rule(RESEARCH_READERS, scoped=True),
+    ("GET", "/research/studies/{study_code}/safety"): Rule(RESEARCH_READERS, scoped=True),
+    ("POST", "/research/studies/{study_code}/adverse-events/{sae_id}/reported"): Rule(
+        RESEARCH_WRITERS, scoped=True
+    ),
+    ("GET", API_RESEARCH_CHILD + "/follow-up"): Rule(
+        PATIENT_READERS, scoped=True, values=_FOLLOWED
+    ),
+    ("POST", API_RESEARCH_CHILD + "/study-visits"): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_FOLLOWED, json=_study_visit
+    ),
+    ("POST", API_RESEARCH_CHILD + "/adverse-events"): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_FOLLOWED, json=_sae
+    ),
+    ("GET", "/api/v1/research/studies/{study_code}/missed"): Rule(RESEARCH_READERS, scoped=True),
+    ("GET", "/api/v1/research/studies/{study_code}/adverse-events"): Rule(
+        RESEARCH_READERS, scoped=True
+    ),
+    ("POST", "/api/v1/research/studies/{study_code}/adverse-events/{sae_id}/reported"): Rule(
+        RESEARCH_WRITERS, scoped=True
+    ),
+}

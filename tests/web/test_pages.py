@@ -208,6 +208,12 @@ PAGES: dict[str, Page] = {
     "/research/studies/{study_code}/patients/{patient_id}": Page(
         "clinician_a", ("{study_code}", 'id="randomise-form"', 'id="withdrawal-form"')
     ),
+    "/research/studies/{study_code}/missed": Page(
+        "clinician_a", ('id="missed"', "Kadiatou Suivie")
+    ),
+    "/research/studies/{study_code}/safety": Page(
+        "clinician_a", ('id="adverse-events"', "Kadiatou Suivie", 'class="report-overdue"')
+    ),
     "/smc": Page("clinician_a", ("CPS matrice",)),
     "/smc/campaigns/new": Page("data_manager", ("{smc_area_code}",)),
     "/smc/campaigns/{smc_campaign_id}": Page("clinician_a", ("CPS matrice", 'id="figures-1"')),

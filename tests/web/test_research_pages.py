@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
+from datetime import UTC, date, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from alima.core.time import today
+from alima.research.models import Allocation
+from alima.research.schemas import StudyEventIn
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.nutrition import make_child
 from tests.factories.research import make_study
@@ -17,13 +22,15 @@ from tests.integration.research.test_exports import enrol
 from tests.unit.research.odm_schema import odm_errors
 
 
-def admit(client: TestClient, session: Session, world: World, muac: str = "112") -> str:
+def admit(
+    client: TestClient, session: Session, world: World, muac: str = "112", on: date | None = None
+) -> str:
     child = make_child(session, world.facility_a, age_days=400)
     saved = client.post(
         f"/patients/{child.id}/nutrition/admit",
         data={
             "csrf_token": csrf(client),
-            "admitted_on": today().isoformat(),
+            "admitted_on": (on or today()).isoformat(),
             "protocol_code": "optima",
             "weight_kg": "6,0",
             "height_cm": "67,5",
@@ -139,3 +146,98 @@ def test_a_researcher_downloads_the_exports_from_the_study_page(
     assert odm_errors(odm.content) == []
     listed = HTMLParser(client.get(links[0]).text)
     assert len(listed.css("#participants tbody tr")) == 1
+
+
+def test_the_child_page_shows_the_schedule_takes_a_study_visit_and_an_sae(
+    client: TestClient, session: Session, world: World
+) -> None:
+    schedule = [
+        StudyEventIn(
+            code="M1",
+            label_fr="Mois 1",
+            label_en="Month 1",
+            day_offset=30,
+            window_before_days=7,
+            window_after_days=14,
+        )
+    ]
+    code = make_study(session, world, schedule=schedule)
+    sign_in(client, world.users["clinician_a"].username)
+    card_url = admit(client, session, world, on=today() - timedelta(10))
+    child_url = str(
+        HTMLParser(client.get(card_url).text).css_first("#study-consent").attributes["href"]  # type: ignore[union-attr]
+    )
+    page = HTMLParser(client.get(child_url).text)
+    form_id = page.css_first("#form_id option").attributes["value"]  # type: ignore[union-attr]
+    client.post(
+        f"{child_url}/consent",
+        data={
+            "csrf_token": csrf(client),
+            "form_id": str(form_id),
+            "caregiver_name": "Mariam Diarra",
+            "caregiver_relation": "mère",
+            "method": "signed",
+            "consented_on": today().isoformat(),
+        },
+    )
+    client.post(f"{child_url}/randomisation", data={"csrf_token": csrf(client)})
+    page = HTMLParser(client.get(child_url).text)
+    status = page.css_first("#event-M1 td:last-child")
+    assert status is not None and status.text() == "À venir"
+    assert page.css_first("#study-visit-form") is None
+    patient_id = child_url.rsplit("/", 1)[1]
+    with session.begin():  # month 1 opened 7 days ago, after the admission: no routine data
+        session.execute(
+            update(Allocation)
+            .where(Allocation.patient_id == uuid.UUID(patient_id))
+            .values(revealed_at=datetime.combine(today() - timedelta(30), time(9), tzinfo=UTC)),
+            execution_options={"synchronize_session": False},
+        )
+    page = HTMLParser(client.get(child_url).text)
+    assert page.css_first("#event-M1 td:last-child").text() == "À faire : fenêtre ouverte"  # type: ignore[union-attr]
+    assert page.css_first("#study-visit-form") is not None
+    visit = {
+        "csrf_token": csrf(client),
+        "event_code": "M1",
+        "visit_on": today().isoformat(),
+        "weight_kg": "6,4",
+        "muac_mm": "118",
+        "oedema": "none",
+    }
+    saved = client.post(f"{child_url}/study-visit", data=visit, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    page = HTMLParser(client.get(saved.headers["location"]).text)
+    filled = page.css_first("#event-M1 td:last-child").text()  # type: ignore[union-attr]
+    assert filled.startswith("Rempli par une visite d'étude")
+    sae = {
+        "csrf_token": csrf(client),
+        "onset_on": today().isoformat(),
+        "aware_on": (today() - timedelta(1)).isoformat(),
+        "category": "hospitalisation",
+        "outcome": "recovering",
+        "relatedness": "not_related",
+    }
+    refused = client.post(f"{child_url}/adverse-events", data=sae)
+    assert refused.status_code == 422
+    assert "avant son début" in refused.text
+    saved = client.post(
+        f"{child_url}/adverse-events",
+        data=sae | {"aware_on": today().isoformat()},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    listed = HTMLParser(client.get(f"/research/studies/{code}/safety").text)
+    row = listed.css_first("#adverse-events tbody tr")
+    assert row is not None and "À déclarer" in row.text()
+    button = row.css_first("form")
+    assert button is not None
+    done = client.post(
+        str(button.attributes["action"]),
+        data={"csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    listed = HTMLParser(client.get(done.headers["location"]).text)
+    row = listed.css_first("#adverse-events tbody tr")
+    assert row is not None and "Déclaré dans le délai" in row.text()
+    assert row.css_first("form") is None

@@ -345,6 +345,9 @@ LABELS: dict[str, str] = {
     "research_screening": N_("Study screening"),
     "research_consent": N_("Study consent"),
     "research_allocation": N_("Randomisation"),
+    "research_study_visit": N_("Study visit"),
+    "research_adverse_event": N_("Serious adverse event"),
+    "research_followup": N_("Study follow-up"),
 }
 
 

@@ -60,3 +60,40 @@ class ResearchError(ErrorCode):
         ),
     )
     RES_031 = Detail("export format", N_("Choose an export format: CSV files or CDISC ODM XML."))
+    # --- follow-up: the schedule, study visits, serious adverse events (RES_050-069) ---
+    RES_050 = Detail(
+        "not included",
+        N_("This child is not randomised in {study}: the study does not follow the child."),
+    )
+    RES_051 = Detail(
+        "outside window",
+        N_("The date must lie inside the window of this event: from {opens} to {closes}."),
+    )
+    RES_052 = Detail(
+        "routine data",
+        N_(
+            "A nutrition visit recorded weight and MUAC inside this window: routine care "
+            "already fills the event, no study visit is needed."
+        ),
+    )
+    RES_053 = Detail("visit recorded", N_("A study visit is already recorded for this event."))
+    RES_054 = Detail(
+        "awareness before onset",
+        N_("The site cannot have learnt of the event before its onset."),
+    )
+    RES_055 = Detail(
+        "already reported",
+        N_("This serious adverse event was already reported to the sponsor."),
+    )
+    RES_056 = Detail("death outcome", N_("A death's outcome is fatal."))
+    RES_057 = Detail(
+        "schedule",
+        N_(
+            "Each scheduled event needs its own code and a window that opens after inclusion "
+            "(fewer days before than its day after inclusion)."
+        ),
+    )
+    RES_058 = Detail(
+        "death reported",
+        N_("This death is already recorded as a serious adverse event."),
+    )

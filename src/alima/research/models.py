@@ -77,6 +77,8 @@ class Study(RecordMixin, SoftDeleteMixin, Base):
     muac_below_mm: Mapped[int | None] = mapped_column(Integer, nullable=True)
     no_complication: Mapped[bool] = mapped_column(Boolean, default=True)
     exclude_oedema: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Days after the site learnt of a serious adverse event within which it reaches the sponsor.
+    sae_report_days: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     place: Mapped[Place] = relationship()
     project: Mapped[Project] = relationship()
@@ -90,6 +92,7 @@ class Study(RecordMixin, SoftDeleteMixin, Base):
         CheckConstraint("target_size > 0", name="target_positive"),
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),
         CheckConstraint("age_max_months >= age_min_months", name="age_range"),
+        CheckConstraint("sae_report_days BETWEEN 0 AND 30", name="sae_report_days"),
     )
 
 
@@ -332,3 +335,106 @@ class Allocation(RecordMixin, Base):
 def _allocation_is_final(*_args: object) -> None:
     msg = "an allocation is revealed once and never changed"
     raise RuntimeError(msg)
+
+
+# --- follow-up: the schedule, study visits, serious adverse events ---------------------------
+
+
+class StudyEvent(RecordMixin, Base):
+    """A scheduled study event: a day after inclusion and its window (set-up data)."""
+
+    __tablename__ = "research_study_event"
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef]
+    place_id: Mapped[PlaceRef]  # the study's country
+    code: Mapped[str] = mapped_column(String(40))
+    label_fr: Mapped[str] = mapped_column(String(100))
+    label_en: Mapped[str] = mapped_column(String(100))
+    day_offset: Mapped[int] = mapped_column(Integer)
+    window_before_days: Mapped[int] = mapped_column(Integer)
+    window_after_days: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("study_id", "code"),
+        CheckConstraint("day_offset > 0", name="day_offset"),
+        CheckConstraint(
+            "window_before_days >= 0 AND window_after_days >= 0 "
+            "AND window_before_days < day_offset",
+            name="window",
+        ),
+    )
+
+
+class StudyVisit(RecordMixin, Base):
+    """A visit for the study when routine care recorded nothing in an event's window."""
+
+    __tablename__ = "research_study_visit"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_study_event.id"))
+    visit_on: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float] = mapped_column()
+    muac_mm: Mapped[int] = mapped_column(Integer)
+    oedema: Mapped[str] = mapped_column(String(10), default="none")
+
+    event: Mapped[StudyEvent] = relationship()
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("study_id", "patient_id", "event_id"),
+        CheckConstraint("oedema IN ('none', 'plus1', 'plus2', 'plus3')", name="oedema"),
+    )
+
+
+class AdverseEvent(RecordMixin, Base):
+    """A serious adverse event of an included child, and when it reached the sponsor.
+
+    ``report_due_on`` is fixed when the site records it (awareness plus the study's delay in
+    force); whether it is on time, late or overdue is computed when read.
+    """
+
+    __tablename__ = "research_adverse_event"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    #: The nutrition episode whose exit recorded the death, for a death seen in routine care.
+    episode_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("nutrition_episode.id"), nullable=True
+    )
+    onset_on: Mapped[date] = mapped_column(Date)
+    aware_on: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+    relatedness: Mapped[str] = mapped_column(String(12))
+    summary: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    report_due_on: Mapped[date] = mapped_column(Date)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reported_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_user.id"), nullable=True
+    )
+
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("aware_on >= onset_on", name="aware_after_onset"),
+        CheckConstraint(
+            "category IN ('death', 'life_threatening', 'hospitalisation', 'disability', "
+            "'congenital_anomaly', 'other_important')",
+            name="category",
+        ),
+        CheckConstraint(
+            "outcome IN ('recovered', 'recovering', 'not_recovered', 'sequelae', 'fatal', "
+            "'unknown')",
+            name="outcome",
+        ),
+        CheckConstraint(
+            "relatedness IN ('related', 'possibly', 'not_related')", name="relatedness"
+        ),
+        CheckConstraint("category <> 'death' OR outcome = 'fatal'", name="death_fatal"),
+    )

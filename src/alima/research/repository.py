@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from alima.core.models import Organisation, Patient
-from alima.nutrition.models import Episode
+from alima.nutrition.models import Episode, Visit
 from alima.research.models import (
+    AdverseEvent,
     Allocation,
     Consent,
     ConsentForm,
     Screening,
     SequenceEntry,
     Study,
+    StudyEvent,
     StudySite,
+    StudyVisit,
 )
 
 
@@ -184,7 +188,106 @@ def episodes_with_visits(
     return {e.id: e for e in rows}
 
 
-def patients_by_id(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Patient]:
-    """Patients by id (deleted ones included: the caller decides)."""
-    rows = session.scalars(select(Patient).where(Patient.id.in_(patient_ids))).all()
+# --- follow-up ------------------------------------------------------------------------------
+
+
+def events_of(session: Session, study_id: uuid.UUID) -> Sequence[StudyEvent]:
+    """A study's schedule, in order of days after inclusion."""
+    return session.scalars(
+        select(StudyEvent)
+        .where(StudyEvent.study_id == study_id)
+        .order_by(StudyEvent.day_offset, StudyEvent.code)
+    ).all()
+
+
+def allocations_of(session: Session, study_id: uuid.UUID) -> Sequence[Allocation]:
+    """Every child included in a study."""
+    return session.scalars(
+        select(Allocation).where(Allocation.study_id == study_id).order_by(Allocation.revealed_at)
+    ).all()
+
+
+def withdrawals(session: Session, study_id: uuid.UUID) -> dict[uuid.UUID, date]:
+    """The withdrawal date of each child who withdrew from a study."""
+    rows = session.execute(
+        select(Consent.patient_id, Consent.withdrawn_on).where(
+            Consent.study_id == study_id, Consent.status == "withdrawn"
+        )
+    ).all()
+    return {pid: on for pid, on in rows if on is not None}
+
+
+def measured_visit_days(
+    session: Session, patient_ids: Collection[uuid.UUID], since: date
+) -> dict[uuid.UUID, list[date]]:
+    """Days of each child's nutrition visits recording weight and MUAC, from ``since`` on."""
+    out: dict[uuid.UUID, list[date]] = {p: [] for p in patient_ids}
+    if not patient_ids:
+        return out
+    rows = session.execute(
+        select(Episode.patient_id, Visit.visit_on)
+        .join(Episode, Episode.id == Visit.episode_id)
+        .where(
+            Episode.patient_id.in_(list(patient_ids)),
+            Visit.visit_on >= since,
+            Visit.weight_kg.is_not(None),
+            Visit.muac_mm.is_not(None),
+            Visit.deleted_at.is_(None),
+            Episode.deleted_at.is_(None),
+        )
+    ).all()
+    for pid, on in rows:
+        out[pid].append(on)
+    return out
+
+
+def study_visits(
+    session: Session, study_id: uuid.UUID, patient_ids: Collection[uuid.UUID] | None = None
+) -> Sequence[StudyVisit]:
+    """A study's visits (of some children)."""
+    query = select(StudyVisit).where(StudyVisit.study_id == study_id)
+    if patient_ids is not None:
+        query = query.where(StudyVisit.patient_id.in_(list(patient_ids)))
+    return session.scalars(query).all()
+
+
+def adverse_events(
+    session: Session, study_id: uuid.UUID, patient_id: uuid.UUID | None = None
+) -> Sequence[AdverseEvent]:
+    """A study's serious adverse events (of one child)."""
+    query = select(AdverseEvent).where(AdverseEvent.study_id == study_id)
+    if patient_id is not None:
+        query = query.where(AdverseEvent.patient_id == patient_id)
+    return session.scalars(query.order_by(AdverseEvent.aware_on)).all()
+
+
+def find_adverse_event(
+    session: Session, study_id: uuid.UUID, event_id: uuid.UUID
+) -> AdverseEvent | None:
+    """One serious adverse event of a study."""
+    return session.scalars(
+        select(AdverseEvent).where(AdverseEvent.study_id == study_id, AdverseEvent.id == event_id)
+    ).one_or_none()
+
+
+def deaths_in_care(session: Session, patient_ids: Collection[uuid.UUID]) -> Sequence[Episode]:
+    """Nutrition episodes of these children that closed with the child's death."""
+    if not patient_ids:
+        return []
+    return session.scalars(
+        select(Episode).where(
+            Episode.patient_id.in_(list(patient_ids)),
+            Episode.outcome == "died",
+            Episode.deleted_at.is_(None),
+        )
+    ).all()
+
+
+def patients_by_id(
+    session: Session, patient_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Patient]:
+    """Patients by id (the follow-up lists name the children)."""
+    if not patient_ids:
+        return {}
+    rows = session.scalars(select(Patient).where(Patient.id.in_(list(patient_ids)))).all()
     return {p.id: p for p in rows}

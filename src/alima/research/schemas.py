@@ -9,7 +9,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from alima.core.types import Name, Note, PlaceCode, ShortText
-from alima.research.enums import ConsentMethod, FormKind, WithdrawalUse
+from alima.nutrition.enums import Oedema
+from alima.research.enums import (
+    ConsentMethod,
+    EventStatus,
+    FormKind,
+    Relatedness,
+    ReportStatus,
+    SaeCategory,
+    SaeOutcome,
+    WithdrawalUse,
+)
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{2,40}$")]
 
@@ -75,6 +85,8 @@ class StudyCreate(BaseModel):
     protocol_versions: list[ProtocolVersionIn] = []
     forms: list[ConsentFormIn] = []
     recruiting: bool = True
+    schedule: list[StudyEventIn] = []
+    sae_report_days: Annotated[int, Field(ge=0, le=30)] = 1
 
 
 class ConsentCreate(BaseModel):
@@ -268,3 +280,122 @@ class Participants(BaseModel):
     items: list[Participant]
     #: Children withdrawn with nothing usable: counted here, never listed.
     left_out: int
+
+
+# --- follow-up: the schedule, study visits, serious adverse events ---------------------------
+
+
+class StudyEventIn(BaseModel):
+    """A scheduled study event at set-up: its day after inclusion and its window."""
+
+    code: Code
+    label_fr: Annotated[str, Field(min_length=1, max_length=100)]
+    label_en: Annotated[str, Field(min_length=1, max_length=100)]
+    day_offset: Annotated[int, Field(ge=1, le=3650)]
+    window_before_days: Annotated[int, Field(ge=0, le=365)]
+    window_after_days: Annotated[int, Field(ge=0, le=365)]
+
+
+class StudyVisitCreate(BaseModel):
+    """A study visit for an event routine care left empty: measures only, no free text."""
+
+    event_code: Code
+    visit_on: date | None = None
+    weight_kg: Annotated[float, Field(ge=0.5, le=60)]
+    muac_mm: Annotated[int, Field(ge=60, le=250)]
+    oedema: Oedema = Oedema.NONE
+
+
+class AdverseEventCreate(BaseModel):
+    """A serious adverse event as the site reports it (coded; the summary names nobody)."""
+
+    onset_on: date
+    aware_on: date | None = None
+    category: SaeCategory
+    outcome: SaeOutcome
+    relatedness: Relatedness
+    summary: ShortText | None = None
+    #: The nutrition episode whose exit recorded the death (a death seen in routine care).
+    episode_id: uuid.UUID | None = None
+
+
+class ScheduledEvent(BaseModel):
+    """A child's scheduled event with its window and status, computed when read."""
+
+    code: str
+    label: str
+    day_offset: int
+    target_on: date
+    opens_on: date
+    closes_on: date
+    status: EventStatus
+    filled_on: date | None = None
+    #: A study visit may be recorded now (window open, no routine data, the reader writes).
+    may_record: bool = False
+
+
+class AdverseEventRead(BaseModel):
+    """A serious adverse event and where its report stands."""
+
+    id: uuid.UUID
+    study_code: str
+    patient_id: uuid.UUID
+    patient_name: str = ""
+    place_code: str
+    onset_on: date
+    aware_on: date
+    category: str
+    outcome: str
+    relatedness: str
+    summary: str | None
+    report_due_on: date
+    reported_at: datetime | None
+    report_status: ReportStatus
+    from_routine: bool = False
+    may_report: bool = False
+
+
+class DeathToReport(BaseModel):
+    """A death of an included child recorded by routine care, not yet an SAE: to report."""
+
+    patient_id: uuid.UUID
+    patient_name: str
+    place_code: str
+    episode_id: uuid.UUID
+    died_on: date
+    report_due_on: date
+    report_status: ReportStatus
+
+
+class ChildFollowUp(BaseModel):
+    """A child's follow-up in a study: the schedule and the SAEs."""
+
+    study_code: str
+    patient_id: uuid.UUID
+    included_on: date | None
+    withdrawn_on: date | None
+    events: list[ScheduledEvent]
+    adverse_events: list[AdverseEventRead]
+    deaths_to_report: list[DeathToReport]
+    may_report_sae: bool
+
+
+class MissedEvent(BaseModel):
+    """A child's event whose window closed with nothing recorded."""
+
+    patient_id: uuid.UUID
+    patient_name: str
+    place_code: str
+    event_code: str
+    event_label: str
+    opens_on: date
+    closes_on: date
+
+
+class StudySafety(BaseModel):
+    """A study's serious adverse events, overdue first, and routine deaths still to report."""
+
+    study_code: str
+    report_days: int
+    adverse_events: list[AdverseEventRead]
+    deaths_to_report: list[DeathToReport]

@@ -3,7 +3,15 @@
 from dataclasses import dataclass, field
 
 from alima.core.access import Actor
-from alima.research.schemas import Participants, PatientStudy, StudyDashboard, StudyListItem
+from alima.research.schemas import (
+    ChildFollowUp,
+    MissedEvent,
+    Participants,
+    PatientStudy,
+    StudyDashboard,
+    StudyListItem,
+    StudySafety,
+)
 from alima.web.contexts import FormState
 from alima.web.contexts_treat import Option
 
@@ -44,6 +52,10 @@ class ChildStudyContext(FormState):
     failed: str = ""
     saved: str = ""
     episode_id: str = ""
+    #: The child's follow-up: the schedule with statuses, SAEs, deaths to report.
+    follow: ChildFollowUp | None = None
+    #: What each stored follow-up code reads as (statuses, categories, outcomes).
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,3 +64,22 @@ class ParticipantsContext:
 
     actor: Actor
     participants: Participants
+
+
+@dataclass
+class MissedContext:
+    """A study's missed windows, at its sites in the reader's scope."""
+
+    actor: Actor
+    study_code: str
+    rows: list[MissedEvent]
+
+
+@dataclass
+class SafetyContext:
+    """A study's serious adverse events, overdue first, and routine deaths to report."""
+
+    actor: Actor
+    safety: StudySafety
+    labels: dict[str, str]
+    saved: str = ""

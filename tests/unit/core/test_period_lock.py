@@ -46,6 +46,8 @@ EXEMPT: dict[str, str] = {
     "research_screening": "the study's log, outside the monthly reports; the care it reads is locked",
     "research_consent": "consent and its withdrawal, which a caregiver may give at any time",
     "research_allocation": "an arm revealed once and never changed, whatever the month",
+    "research_study_visit": "a study's own follow-up measures, outside the monthly reports",
+    "research_adverse_event": "safety reporting to the sponsor, due whatever the month",
 }
 
 

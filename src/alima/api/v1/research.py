@@ -9,15 +9,21 @@ from alima.api.deps import ApiActor, SessionDep, SettingsDep
 from alima.api.v1.common import error_responses
 from alima.research import service
 from alima.research.schemas import (
+    AdverseEventCreate,
+    AdverseEventRead,
     AllocationRead,
+    ChildFollowUp,
     ConsentCreate,
     DeclineCreate,
+    MissedEvent,
     Participants,
     PatientStudy,
     StudyCreate,
     StudyDashboard,
     StudyListItem,
     StudyRead,
+    StudySafety,
+    StudyVisitCreate,
     WithdrawalCreate,
 )
 
@@ -162,3 +168,64 @@ def participants(
     """The study's included children under their research ids (never a name)."""
     secret = settings.secret_key.get_secret_value()
     return service.participants(session, study_code, actor=actor, secret=secret)
+
+
+# --- follow-up: the schedule, study visits, serious adverse events ---------------------------
+
+
+@router.get("/studies/{study_code}/patients/{patient_id}/follow-up")
+def follow_up(
+    study_code: str, patient_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> ChildFollowUp:
+    """A child's schedule with each event's status (computed now), SAEs and deaths to report."""
+    return service.child_follow_up(session, patient_id, study_code, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/study-visits",
+    status_code=status.HTTP_201_CREATED,
+)
+def study_visit(
+    study_code: str,
+    patient_id: ChildInReach,
+    body: StudyVisitCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> ChildFollowUp:
+    """Record a study visit for a due event that routine care left without weight and MUAC."""
+    return service.record_study_visit(session, patient_id, study_code, body, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/adverse-events",
+    status_code=status.HTTP_201_CREATED,
+)
+def adverse_event(
+    study_code: str,
+    patient_id: ChildInReach,
+    body: AdverseEventCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> AdverseEventRead:
+    """Record a serious adverse event of an included child; its report is then due."""
+    return service.report_adverse_event(session, patient_id, study_code, body, actor=actor)
+
+
+@router.get("/studies/{study_code}/missed")
+def missed(study_code: str, session: SessionDep, actor: ApiActor) -> list[MissedEvent]:
+    """Events whose window closed with nothing recorded, at the study's sites in your scope."""
+    return service.missed_windows(session, study_code, actor=actor)
+
+
+@router.get("/studies/{study_code}/adverse-events")
+def adverse_events(study_code: str, session: SessionDep, actor: ApiActor) -> StudySafety:
+    """The study's SAEs, overdue first, and deaths in routine care still to report."""
+    return service.study_safety(session, study_code, actor=actor)
+
+
+@router.post("/studies/{study_code}/adverse-events/{sae_id}/reported")
+def sae_reported(
+    study_code: str, sae_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> AdverseEventRead:
+    """Record that the SAE reached the sponsor now (once)."""
+    return service.mark_reported(session, study_code, sae_id, actor=actor)

@@ -1,6 +1,16 @@
-"""Pure research rules: eligibility over admission data, allocation sequences."""
+"""Pure research rules: eligibility, allocation sequences, follow-up windows and SAE delays."""
 
 from alima.research.rules.eligibility import Admission, Criteria, Result, evaluate
+from alima.research.rules.followup import (
+    Dates,
+    Status,
+    Window,
+    closest,
+    dates_of,
+    event_status,
+    report_due,
+    report_status,
+)
 from alima.research.rules.randomisation import (
     DEFAULT_MULTIPLIERS,
     MIN_ARMS,
@@ -20,15 +30,23 @@ __all__ = [
     "MIN_ARMS",
     "Admission",
     "Criteria",
+    "Dates",
     "Entry",
     "Result",
+    "Status",
     "Stream",
+    "Window",
     "block_sizes",
+    "closest",
+    "dates_of",
     "evaluate",
+    "event_status",
     "factor_levels",
     "fingerprint",
     "generate",
     "muac_level",
+    "report_due",
+    "report_status",
     "stratum_blocks",
     "stratum_of",
 ]

@@ -18,6 +18,14 @@ from alima.research.service.exports import (
     may_export,
     participants,
 )
+from alima.research.service.followup import (
+    child_follow_up,
+    mark_reported,
+    missed_windows,
+    record_study_visit,
+    report_adverse_event,
+    study_safety,
+)
 from alima.research.service.studies import (
     create_study,
     generate_sequence,
@@ -29,6 +37,7 @@ from alima.research.service.studies import (
 __all__ = [
     "FORMATS",
     "ExportFile",
+    "child_follow_up",
     "child_in_study",
     "create_study",
     "decline",
@@ -36,14 +45,19 @@ __all__ = [
     "export_study",
     "generate_sequence",
     "list_studies",
+    "mark_reported",
     "may_export",
+    "missed_windows",
     "participants",
     "randomise",
     "record_consent",
+    "record_study_visit",
     "refuse_outside",
+    "report_adverse_event",
     "screen_admission",
     "sequence_matches",
     "study_dashboard",
     "study_panel",
+    "study_safety",
     "withdraw",
 ]

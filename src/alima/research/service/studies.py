@@ -21,6 +21,7 @@ from alima.research.models import (
     SequenceEntry,
     Study,
     StudyArm,
+    StudyEvent,
     StudyPartner,
     StudySite,
 )
@@ -48,6 +49,11 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
     """Set up a study: its arms, sites, partners, approvals and forms (administrators)."""
     if actor is not None and not actor.can(SETUP_PERMISSION):
         raise Forbidden(CoreError.CORE_002)
+    codes = [e.code for e in data.schedule]
+    if len(set(codes)) != len(codes) or any(
+        e.window_before_days >= e.day_offset for e in data.schedule
+    ):
+        raise RuleViolation(ResearchError.RES_057, field="schedule")
     with session.begin():
         project = core_repository.find_project_by_code(session, data.project_code)
         sponsor = repository.find_organisation(session, data.sponsor_code)
@@ -80,6 +86,7 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
             muac_below_mm=data.muac_below_mm,
             no_complication=data.no_complication,
             exclude_oedema=data.exclude_oedema,
+            sae_report_days=data.sae_report_days,
             created_by_id=author,
         )
         session.add(study)
@@ -100,6 +107,8 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
             session.add(ProtocolVersion(**common, **version.model_dump()))
         for form in data.forms:
             session.add(ConsentForm(**common, **form.model_dump(), current=True))
+        for event in data.schedule:
+            session.add(StudyEvent(**common, **event.model_dump()))
         session.flush()
         session.refresh(study)
         record(
