@@ -29,6 +29,7 @@ from alima.core.changelog import (
     row_of,
     serialise,
     spec_of,
+    uuid_of,
     value_of,
     values_of,
 )
@@ -489,6 +490,7 @@ def _insert_new(
                     shared_path=shared,
                     patient_id=value_of(model, values, spec.patient, parents),
                     origin=node.id,
+                    row_id=values["id"],
                 )
             )
         period_lock.ensure_open(session, period_lock.months_of_new_rows(model, versions[model]))
@@ -532,7 +534,7 @@ def _parents_in_hub(
 def _id(change: dict[str, Any]) -> uuid.UUID | None:
     """The id of a change's row (``ValueError`` for one that is not an id)."""
     row = change.get("row")
-    return uuid.UUID(str(row["id"])) if isinstance(row, dict) and "id" in row else None
+    return uuid_of(str(row["id"])) if isinstance(row, dict) and "id" in row else None
 
 
 def _existing_ids(
