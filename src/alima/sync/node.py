@@ -10,6 +10,7 @@ a row twice writes the same row).
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,6 +37,11 @@ from alima.sync.models import SyncPeer
 #: Changes per push request and per pull page (a few hundred rows compress well).
 PUSH_BATCH = 500
 PULL_PAGE = 2000
+#: On a fast link (a batch answered within ``FAST_BATCH_S``) the batches grow, doubling up to
+#: ``PUSH_BATCH_MAX`` changes: fewer requests and transactions for a first push; a slow link
+#: keeps small batches, each of which is progress kept.
+PUSH_BATCH_MAX = 2000
+FAST_BATCH_S = 1.0
 
 
 class HubError(Exception):
@@ -197,16 +203,20 @@ def push(factory: sessionmaker[Session], transport: Transport, summary: Summary)
     saved; when the hub acknowledged something else, the batch read ahead is dropped and read
     again from what the hub has.
     """
-    since = _acknowledged(factory)
-    credential, batch = _batch(factory, since, PUSH_BATCH)
+    since, size = _acknowledged(factory), PUSH_BATCH
+    credential, batch = _batch(factory, since, size)
+    full = len(batch) == size
     with ThreadPoolExecutor(1, thread_name_prefix="alima-push") as carrier:
         while batch:
+            sent_at = time.monotonic()
             request = carrier.submit(
                 transport, wire.PUSH, credential, {"since": since, "changes": batch}
             )
             last = int(batch[-1]["seq"] or 0)
-            ahead = _batch(factory, last, PUSH_BATCH)
+            ahead, ahead_size = _batch(factory, last, size), size
             answer = request.result()
+            if full and time.monotonic() - sent_at < FAST_BATCH_S:
+                size = min(2 * size, max(PUSH_BATCH_MAX, PUSH_BATCH))
             acked = int(answer["acked"])
             with factory() as session, session.begin():
                 peer = _peer(session)
@@ -220,7 +230,9 @@ def push(factory: sessionmaker[Session], transport: Transport, summary: Summary)
             if acked < last and acked <= since:
                 return  # the hub is behind us (restored): the next sync resends from there
             since = saved
-            credential, batch = ahead if saved == last else _batch(factory, saved, PUSH_BATCH)
+            if saved != last:
+                ahead, ahead_size = _batch(factory, saved, size), size
+            (credential, batch), full = ahead, len(ahead[1]) == ahead_size
 
 
 #: Lengths of ``2026-11-28T04:12:00.123456+00:00`` and of a UUID's text.

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import itertools
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
 
+from alima.core.changelog import Change
 from alima.core.models import Patient
+from alima.core.time import today
 from alima.sync import node as node_service
 from alima.sync.models import SyncPeer
 from tests.conftest import BACKENDS
@@ -48,6 +51,7 @@ def test_batches_read_ahead_follow_each_other_without_gap_or_overlap(
     hub: Hub, laptop: Node, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(node_service, "PUSH_BATCH", 3)
+    monkeypatch.setattr(node_service, "PUSH_BATCH_MAX", 3)
     _register(laptop, hub, 5)  # a patient and its audit event each: 10 changes, 4 batches
     sent: list[tuple[int, list[int]]] = []
 
@@ -73,6 +77,7 @@ def test_a_batch_read_ahead_is_dropped_when_the_hub_acknowledged_less(
     hub: Hub, laptop: Node, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(node_service, "PUSH_BATCH", 4)
+    monkeypatch.setattr(node_service, "PUSH_BATCH_MAX", 4)
     _register(laptop, hub, 4)  # 8 changes
     sent: list[tuple[int, list[int]]] = []
 
@@ -94,6 +99,33 @@ def test_a_batch_read_ahead_is_dropped_when_the_hub_acknowledged_less(
     assert sent[1][1][:2] == first[2:]
     with laptop.factory() as session, session.begin():
         assert session.scalars(select(SyncPeer)).one().pushed_seq == sent[-1][1][-1]
+
+
+@pytest.mark.parametrize(("fast_s", "sizes"), [(60.0, [2, 2, 4, 2]), (0.0, [2, 2, 2, 2, 2])])
+def test_batches_grow_on_a_fast_link_only(
+    hub: Hub,
+    laptop: Node,
+    monkeypatch: pytest.MonkeyPatch,
+    fast_s: float,
+    sizes: list[int],
+) -> None:
+    monkeypatch.setattr(node_service, "PUSH_BATCH", 2)
+    monkeypatch.setattr(node_service, "PUSH_BATCH_MAX", 8)
+    monkeypatch.setattr(node_service, "FAST_BATCH_S", fast_s)
+    _register(laptop, hub, 5)  # 10 changes
+    sent: list[int] = []
+
+    def link(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if path.endswith("/push"):
+            sent.append(len(payload["changes"]))
+        return laptop.transport(path, credential, payload)
+
+    assert node_service.sync(laptop.factory, link).error is None
+    # The batch read ahead while the first one travels still has the first one's size.
+    assert sent == sizes
+    assert _patients(hub.factory, hub.world.facility_a.id) == _patients(
+        laptop.factory, hub.world.facility_a.id
+    )
 
 
 def test_the_next_page_is_asked_for_before_this_one_is_applied(
@@ -183,3 +215,33 @@ def test_a_page_is_not_applied_when_another_sync_moved_the_cursor_meanwhile(
     assert moved_to and moved_to[0] in asked[1:]
     assert asked.count(start) == 1
     assert summary.pulled == 3  # the first page's 2 rows were the other sync's
+
+
+def test_the_hub_logs_a_batch_parents_first_whatever_order_the_laptop_wrote_it(
+    hub: Hub, laptop: Node
+) -> None:
+    """A visit of an older episode, then a new child, its episode and its visit, in one batch.
+
+    The hub writes new rows table by table; its change log must list them parents first too,
+    or a laptop pulling them in pages may get a visit in one page and its episode in the next
+    (a foreign key failing at the page's commit).
+    """
+    username = hub.world.users["clinician_a"].username
+    on = today() - timedelta(days=14)
+    older = laptop.register(username, "Awa")
+    older_episode = laptop.admit(username, older.id, on).episode_id
+    laptop.sync()
+    laptop.visit(username, older_episode, on + timedelta(days=7))
+    child = laptop.register(username, "Fanta")
+    episode = laptop.admit(username, child.id, on).episode_id
+    visit = laptop.visit(username, episode, on + timedelta(days=7)).visit
+    laptop.sync()
+    with hub.factory() as session, session.begin():
+        seq = dict(
+            session.execute(
+                select(Change.row_id, func.min(Change.seq))
+                .where(Change.row_id.in_([child.id, episode, visit.id]))
+                .group_by(Change.row_id)
+            ).all()
+        )
+    assert seq[child.id] < seq[episode] < seq[visit.id]
