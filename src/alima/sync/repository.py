@@ -138,9 +138,7 @@ def changes_for(
     cursor), never beyond the last committed change.
 
     A change superseded by a later change of the same row (not a copy for one audience) is
-    skipped, the later one carrying the row as it is now, unless it is the row's first change
-    after ``cursor``: a row's children logged after it (an episode's visits, before the
-    episode's last change) must find it in their page or an earlier one.
+    skipped: the later one carries the row as it is now.
     """
     head = head_seq(session)
     found: list[Row[Any]] = []
@@ -149,7 +147,7 @@ def changes_for(
         high = min(low + WINDOW * limit, head)
         found.extend(
             session.execute(
-                _in_scope(node_id, site_path, cursor)
+                _in_scope(node_id, site_path)
                 .where(Change.seq > low, Change.seq <= high)
                 .order_by(Change.seq)
                 .limit(limit - len(found))
@@ -161,15 +159,15 @@ def changes_for(
     return found, low
 
 
-def _in_scope(node_id: uuid.UUID, site_path: str, cursor: int) -> Any:
-    """The hub's changes after ``cursor`` a node of ``site_path`` receives (``changes_for``)."""
+def _in_scope(node_id: uuid.UUID, site_path: str) -> Any:
+    """The hub's changes a node of ``site_path`` receives (see ``changes_for``)."""
     shared = (
         select(SyncShare.patient_id)
         .join(Place, Place.id == SyncShare.place_id)
         .where(Place.path.startswith(site_path))
     )
-    later, earlier = aliased(Change), aliased(Change)
-    superseded = and_(
+    later = aliased(Change)
+    superseded = (
         select(later.seq)
         .where(
             later.row_id == Change.row_id,
@@ -177,16 +175,7 @@ def _in_scope(node_id: uuid.UUID, site_path: str, cursor: int) -> Any:
             later.audience_path.is_(None),
             later.kind != "upload",
         )
-        .exists(),
-        select(earlier.seq)
-        .where(
-            earlier.row_id == Change.row_id,
-            earlier.seq > cursor,
-            earlier.seq < Change.seq,
-            earlier.audience_path.is_(None),
-            earlier.kind != "upload",
-        )
-        .exists(),
+        .exists()
     )
     in_scope = or_(
         Change.kind.in_(("all", "users")),
