@@ -3,7 +3,8 @@
 The hub's code runs in this process on PostgreSQL (``node.local_transport``: the same wire
 encoding as over HTTP, without the server), so that ``cProfile`` sees the laptop and the hub
 together; the CPU time printed is both. ``--profile DIR`` writes ``push.prof``, ``pull.prof``
-and ``day.prof`` there (read them with ``python -m pstats``).
+and ``day.prof`` there, the laptop's thread, and ``push-hub.prof``, ... the hub's requests,
+which the laptop sends from a thread of its own (read them with ``python -m pstats``).
 
     PYTHONPATH=src:. .venv/bin/python benchmarks/sync_profile.py --cases 2000 --profile /tmp/p
 """
@@ -16,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.sync import _cases, _hub, _visits
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,7 +39,14 @@ def main() -> None:
     args = parser.parse_args()
     hub, world = _hub(args.database_url)
     directory = Path(tempfile.mkdtemp(prefix="alima-sync-profile-"))
-    link = node_service.local_transport(hub)
+    local = node_service.local_transport(hub)
+    hub_profile: list[cProfile.Profile] = []
+
+    def link(path: str, credential: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """The hub's side, profiled in the thread that carries the request."""
+        if not hub_profile:
+            return local(path, credential, payload)
+        return hub_profile[0].runcall(local, path, credential, payload)  # type: ignore[no-any-return]
 
     def laptop(name: str) -> sessionmaker[Session]:
         url = f"sqlite:///{directory / name}.db"
@@ -50,11 +59,14 @@ def main() -> None:
 
     def timed(label: str, action: Callable[[], object]) -> None:
         profile = cProfile.Profile() if args.profile else None
+        hub_profile[:] = [cProfile.Profile()] if args.profile else []
         cpu, began = time.process_time(), time.perf_counter()
         if profile is not None:
             profile.runcall(action)
             args.profile.mkdir(parents=True, exist_ok=True)
             profile.dump_stats(args.profile / f"{label}.prof")
+            hub_profile[0].dump_stats(args.profile / f"{label}-hub.prof")
+            hub_profile.clear()
         else:
             action()
         wall, used = time.perf_counter() - began, time.process_time() - cpu

@@ -145,11 +145,28 @@ def row_of(obj: object) -> dict[str, Any]:
     return {attr.key: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
+#: UUIDs read from JSON text, by their text: a batch names the same place, user, patient or
+#: episode in many rows (emptied when it grows large).
+_UUIDS: dict[str, uuid.UUID] = {}
+_UUIDS_KEPT = 50_000
+
+
+def uuid_of(text: str) -> uuid.UUID:
+    """``uuid.UUID(text)``, parsed once for text seen recently (``ValueError`` if not one)."""
+    found = _UUIDS.get(text)
+    if found is None:
+        found = uuid.UUID(text)
+        if len(_UUIDS) >= _UUIDS_KEPT:
+            _UUIDS.clear()
+        _UUIDS[text] = found
+    return found
+
+
 def reader_of(column: Column[Any]) -> Any:
     """The function turning a JSON value of ``column`` into its Python value (None: as is)."""
     kind = column.type
     if isinstance(kind, Uuid):
-        return uuid.UUID
+        return uuid_of
     if isinstance(kind, UTCDateTime):
         return datetime.fromisoformat
     if isinstance(kind, Date):
@@ -218,11 +235,17 @@ class _Pending:
     base: dict[str, Any] | None
 
 
+_PARENTS: dict[tuple[type, str], tuple[type, str]] = {}
+
+
 def parent_of(model: type, relation: str) -> tuple[type, str]:
     """The model ``relation`` points to, and the column of ``model`` holding its key."""
-    prop: Any = inspect(model).relationships[relation]
-    (local,) = prop.local_columns
-    return prop.mapper.class_, local.key
+    found = _PARENTS.get((model, relation))
+    if found is None:
+        prop: Any = inspect(model).relationships[relation]
+        (local,) = prop.local_columns
+        found = _PARENTS[(model, relation)] = (prop.mapper.class_, local.key)
+    return found
 
 
 def parent_key(obj: object, relation: str) -> tuple[type, Any]:
@@ -400,11 +423,12 @@ def entry(
     patient_id: uuid.UUID | None = None,
     origin: uuid.UUID | None = None,
     audience_path: str | None = None,
+    row_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """One change log row for ``row`` (the row as JSON), stamped with the hub's clock."""
+    """One change log row for ``row`` (the row as JSON, ``row_id`` its id if already read)."""
     return {
         "entity": entity,
-        "row_id": uuid.UUID(str(row["id"])),
+        "row_id": row_id if row_id is not None else uuid.UUID(str(row["id"])),
         "kind": kind,
         "row": row,
         "base": base,

@@ -10,13 +10,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     JSON,
+    Boolean,
     ColumnElement,
     DateTime,
+    Float,
     ForeignKey,
     MetaData,
     String,
@@ -195,6 +198,26 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def _copy_processors(columns: list[Any], dialect: Dialect) -> list[tuple[int, Any, type | None]]:
+    """Each column's conversion for ``COPY``: its position, function, and the type needing none.
+
+    JSON is written as text; a bool or a float is already a Boolean's or a Float's value.
+    """
+    processors: list[tuple[int, Any, type | None]] = []
+    for i, c in enumerate(columns):
+        process = _json_text if isinstance(c.type, JSON) else c.type.bind_processor(dialect)
+        if process is not None:
+            ready = (
+                bool
+                if isinstance(c.type, Boolean)
+                else float
+                if isinstance(c.type, Float)
+                else None
+            )
+            processors.append((i, process, ready))
+    return processors
+
+
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows of ``table`` at once: ``COPY`` on PostgreSQL, one executemany elsewhere.
 
@@ -220,22 +243,30 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         filled = [{**{k: f() for k, f in defaults.items() if k not in row}, **row} for row in rows]
         connection.execute(table.insert(), filled)
         return
-    processors = [
-        _json_text if isinstance(c.type, JSON) else c.type.bind_processor(dialect) for c in columns
-    ]
-    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     keys = [c.key for c in columns]
+    # Each row's values by one C call; a default only for a key a row lacks, a bind processor
+    # only for a value that needs one (JSON as text; a bool or a float is already a value of
+    # a Boolean or Float column).
+    missing = [(i, key, defaults[key]) for i, key in enumerate(keys) if key in defaults]
+    processors = _copy_processors(columns, dialect)
+    values_of = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
-                values = []
-                for key, process in zip(keys, processors, strict=True):
-                    value = row[key] if key in row else defaults[key]()
-                    values.append(
-                        process(value) if process is not None and value is not None else value
-                    )
+                try:
+                    values = list(values_of(row))
+                except KeyError:
+                    values = [row.get(key) for key in keys]
+                    for i, key, default in missing:
+                        if key not in row:
+                            values[i] = default()
+                for i, process, ready in processors:
+                    value = values[i]
+                    if value is not None and type(value) is not ready:
+                        values[i] = process(value)
                 copy.write_row(values)
     except dialect.loaded_dbapi.Error as error:
         # As SQLAlchemy reports a refused statement (an IntegrityError for a constraint).

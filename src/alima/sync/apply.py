@@ -29,6 +29,7 @@ from alima.core.changelog import (
     row_of,
     serialise,
     spec_of,
+    uuid_of,
     value_of,
     values_of,
 )
@@ -472,9 +473,14 @@ def _insert_new(
         batch.setdefault(model, []).append(item)
     fresh = {key: values for key, (_, values) in latest.items()}
     parents = {**_parents_in_hub(session, batch, specs, fresh), **fresh}
+    # Parents' tables first, in the rows' inserts and in the change log alike: a laptop pulling
+    # these changes in pages must find a row's parent in its page or an earlier one, whatever
+    # order the laptop's own changes came in (a visit of an older episode, then a new child).
+    order = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
+    tables = sorted(batch, key=lambda m: order[m.__table__])
     entries: list[dict[str, Any]] = []
-    for model, items in batch.items():
-        spec = specs[model]
+    for model in tables:
+        items, spec = batch[model], specs[model]
         for row, values in items:
             owner = paths.get(value_of(model, values, spec.place, parents))
             shared = paths.get(value_of(model, values, spec.shared_place, parents))
@@ -489,11 +495,11 @@ def _insert_new(
                     shared_path=shared,
                     patient_id=value_of(model, values, spec.patient, parents),
                     origin=node.id,
+                    row_id=values["id"],
                 )
             )
         period_lock.ensure_open(session, period_lock.months_of_new_rows(model, versions[model]))
-    order = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
-    for model in sorted(batch, key=lambda m: order[m.__table__]):
+    for model in tables:
         bulk_insert(session, model.__table__, [v for _, v in batch[model]])
     serialise(session)
     bulk_insert(session, Change.__table__, entries)  # type: ignore[arg-type]
@@ -532,7 +538,7 @@ def _parents_in_hub(
 def _id(change: dict[str, Any]) -> uuid.UUID | None:
     """The id of a change's row (``ValueError`` for one that is not an id)."""
     row = change.get("row")
-    return uuid.UUID(str(row["id"])) if isinstance(row, dict) and "id" in row else None
+    return uuid_of(str(row["id"])) if isinstance(row, dict) and "id" in row else None
 
 
 def _existing_ids(

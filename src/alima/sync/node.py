@@ -9,20 +9,23 @@ a row twice writes the same row).
 
 from __future__ import annotations
 
+import contextlib
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import JSON, Text, Uuid, cast, func, select, text
+from sqlalchemy import JSON, Boolean, Date, Float, Text, Uuid, cast, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
-from alima.core.changelog import CAPTURE, Change, reader_of, values_of
+from alima.core.changelog import CAPTURE, Change, reader_of, uuid_of, values_of
 from alima.core.db import Base, UTCDateTime
 from alima.core.errors import AlimaError, Conflict, NotFound
 from alima.core.migrate import head_revision
@@ -34,6 +37,11 @@ from alima.sync.models import SyncPeer
 #: Changes per push request and per pull page (a few hundred rows compress well).
 PUSH_BATCH = 500
 PULL_PAGE = 2000
+#: On a fast link (a batch answered within ``FAST_BATCH_S``) the batches grow, doubling up to
+#: ``PUSH_BATCH_MAX`` changes: fewer requests and transactions for a first push; a slow link
+#: keeps small batches, each of which is progress kept.
+PUSH_BATCH_MAX = 2000
+FAST_BATCH_S = 1.0
 
 
 class HubError(Exception):
@@ -150,48 +158,81 @@ def enrol(
     return str(answer["site_code"])
 
 
-def push(factory: sessionmaker[Session], transport: Transport, summary: Summary) -> None:
-    """Send every change not yet acknowledged, batch after batch."""
-    while True:
-        with factory() as session, session.begin():
-            peer = _peer(session)
-            credential, since = peer.credential, peer.pushed_seq
-            # The rows as stored (JSON text), sent without being decoded and encoded again.
-            batch: list[dict[str, Any]] = [
-                {
-                    "seq": seq,
-                    "entity": entity,
-                    "row": orjson.Fragment(row),
-                    "base": None if base is None else orjson.Fragment(base),
-                    "hlc": hlc,
-                }
-                for seq, entity, row, base, hlc in session.execute(
-                    select(
-                        Change.seq,
-                        Change.entity,
-                        cast(Change.row, Text),
-                        cast(Change.base, Text),
-                        Change.hlc,
-                    )
-                    .where(Change.seq > since, Change.kind.in_(("site", "upload")))
-                    .order_by(Change.seq)
-                    .limit(PUSH_BATCH)
+def _batch(
+    factory: sessionmaker[Session], since: int, size: int
+) -> tuple[str, list[dict[str, Any]]]:
+    """The laptop's credential and its changes after ``since`` (at most ``size``), as sent."""
+    with factory() as session, session.begin():
+        credential = _peer(session).credential
+        # The rows as stored (JSON text), sent without being decoded and encoded again.
+        batch: list[dict[str, Any]] = [
+            {
+                "seq": seq,
+                "entity": entity,
+                "row": orjson.Fragment(row),
+                "base": None if base is None else orjson.Fragment(base),
+                "hlc": hlc,
+            }
+            for seq, entity, row, base, hlc in session.execute(
+                select(
+                    Change.seq,
+                    Change.entity,
+                    cast(Change.row, Text),
+                    cast(Change.base, Text),
+                    Change.hlc,
                 )
-            ]
-        if not batch:
-            return
-        answer = transport(wire.PUSH, credential, {"since": since, "changes": batch})
-        acked, last = int(answer["acked"]), int(batch[-1]["seq"] or 0)
-        with factory() as session, session.begin():
-            peer = _peer(session)
-            peer.pushed_seq = max(peer.pushed_seq, acked)
-            peer.quarantined += len(answer.get("quarantined", []))
-            peer.conflicts += int(answer.get("conflicts", 0))
-        summary.pushed += int(answer.get("applied", 0))
-        summary.quarantined.extend(answer.get("quarantined", []))
-        summary.conflicts += int(answer.get("conflicts", 0))
-        if acked < last and acked <= since:
-            return  # the hub is behind us (restored): the next sync resends from there
+                .where(Change.seq > since, Change.kind.in_(("site", "upload")))
+                .order_by(Change.seq)
+                .limit(size)
+            )
+        ]
+    return credential, batch
+
+
+def _acknowledged(factory: sessionmaker[Session]) -> int:
+    with factory() as session, session.begin():
+        return int(_peer(session).pushed_seq)
+
+
+def push(factory: sessionmaker[Session], transport: Transport, summary: Summary) -> None:
+    """Send every change not yet acknowledged, batch after batch.
+
+    While the hub applies a batch, the laptop reads the next one (from the last change sent,
+    as if the hub acknowledged the whole batch, which it does unless it is behind): the two
+    overlap. The next batch is sent only once the answer came, with the acknowledgement
+    saved; when the hub acknowledged something else, the batch read ahead is dropped and read
+    again from what the hub has.
+    """
+    since, size = _acknowledged(factory), PUSH_BATCH
+    credential, batch = _batch(factory, since, size)
+    full = len(batch) == size
+    with ThreadPoolExecutor(1, thread_name_prefix="alima-push") as carrier:
+        while batch:
+            sent_at = time.monotonic()
+            request = carrier.submit(
+                transport, wire.PUSH, credential, {"since": since, "changes": batch}
+            )
+            last = int(batch[-1]["seq"] or 0)
+            ahead, ahead_size = _batch(factory, last, size), size
+            answer = request.result()
+            if full and time.monotonic() - sent_at < FAST_BATCH_S:
+                size = min(2 * size, max(PUSH_BATCH_MAX, PUSH_BATCH))
+            acked = int(answer["acked"])
+            with factory() as session, session.begin():
+                peer = _peer(session)
+                peer.pushed_seq = max(peer.pushed_seq, acked)
+                peer.quarantined += len(answer.get("quarantined", []))
+                peer.conflicts += int(answer.get("conflicts", 0))
+                saved = int(peer.pushed_seq)
+            summary.pushed += int(answer.get("applied", 0))
+            summary.quarantined.extend(answer.get("quarantined", []))
+            summary.conflicts += int(answer.get("conflicts", 0))
+            if acked < last and acked <= since:
+                return  # the hub is behind us (restored): the next sync resends from there
+            since = saved
+            if saved != last:
+                ahead, ahead_size = _batch(factory, saved, size), size
+            (credential, batch), full = ahead, len(ahead[1]) == ahead_size
 
 
 #: Lengths of ``2026-11-28T04:12:00.123456+00:00`` and of a UUID's text.
@@ -221,6 +262,24 @@ def _uuid_hex(value: Any) -> Any:
     return None
 
 
+#: Length of ``2026-11-28``.
+_ISO_DATE_LENGTH = 10
+
+
+def _iso_date(value: Any) -> Any:
+    """A date as JSON carries it, as SQLite stores it (the same text); None if not that shape."""
+    if (
+        isinstance(value, str)
+        and len(value) == _ISO_DATE_LENGTH
+        and value[4] == value[7] == "-"
+        and value[:4].isdigit()
+        and value[5:7].isdigit()
+        and value[8:].isdigit()
+    ):
+        return value
+    return None
+
+
 def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """The function turning a JSON value of ``column`` into what SQLite stores (None: as is).
 
@@ -245,6 +304,8 @@ def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
         if isinstance(column.type, Uuid)
         else _iso_utc
         if isinstance(column.type, UTCDateTime)
+        else _iso_date
+        if isinstance(column.type, Date)
         else None
     )
     if fast is None:
@@ -257,18 +318,37 @@ def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     return quick
 
 
+def _ready(column: Any) -> type | None:
+    """The Python type a column's value is stored as it is by SQLite (None: always convert)."""
+    return (
+        bool
+        if isinstance(column.type, Boolean)
+        else float
+        if isinstance(column.type, Float)
+        else None
+    )
+
+
 @dataclass(frozen=True)
 class _Upsert:
     """A table's upsert on SQLite: its statement, and how to make its parameters from rows."""
 
     sql: str
     values: Callable[[dict[str, Any]], Any]
-    converters: list[tuple[int, Callable[[Any], Any]]]
+    #: The position of each value to convert, how, and the type it needs no converting in
+    #: (a bool for a Boolean column, a float for a Float one: SQLite stores them as they are).
+    converters: list[tuple[int, Callable[[Any], Any], type | None]]
+    #: JSON columns, whose value is always written as JSON text (None too, as ``null``).
+    documents: list[tuple[int, Callable[[Any], Any]]]
 
     def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
         """A row's parameters, in the statement's order."""
         values = list(self.values(row))
-        for i, convert in self.converters:
+        for i, convert, ready in self.converters:
+            value = values[i]
+            if value is not None and type(value) is not ready:
+                values[i] = convert(value)
+        for i, convert in self.documents:
             values[i] = convert(values[i])
         return tuple(values)
 
@@ -298,7 +378,12 @@ def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
         upsert = _SQLITE_UPSERTS[(table.name, keys)] = _Upsert(
             str(compiled),
             itemgetter(*order),
-            [(i, convert) for i, convert in converters if convert is not None],
+            [
+                (i, convert, _ready(columns[order[i]]))
+                for i, convert in converters
+                if convert and not isinstance(columns[order[i]].type, JSON)
+            ],
+            [(i, c) for i, c in converters if c and isinstance(columns[order[i]].type, JSON)],
         )
     session.connection().exec_driver_sql(upsert.sql, [upsert.parameters(row) for row in rows])
     return True
@@ -335,7 +420,7 @@ def _apply_page(session: Session, changes: list[dict[str, Any]], summary: Summar
     entity = ""
     for change in changes:
         row = change["row"]
-        if uuid.UUID(row["id"]) in pending_rows:
+        if pending_rows and uuid_of(row["id"]) in pending_rows:
             # Changed here since the last push: the hub will merge our change and send back
             # the result, which we apply then.
             summary.skipped_pending += 1
@@ -350,6 +435,12 @@ def _apply_page(session: Session, changes: list[dict[str, Any]], summary: Summar
         _upsert(session, entity, run)
 
 
+def _pull_position(factory: sessionmaker[Session]) -> tuple[str, int]:
+    with factory() as session, session.begin():
+        peer = _peer(session)
+        return peer.credential, int(peer.pull_cursor or 0)
+
+
 def pull(
     factory: sessionmaker[Session],
     transport: Transport,
@@ -357,24 +448,44 @@ def pull(
     *,
     after_page: Callable[[], None] | None = None,
 ) -> None:
-    """Apply the hub's pages until there is no more; each page with its cursor, atomically."""
-    while True:
-        with factory() as session, session.begin():
-            peer = _peer(session)
-            credential, cursor = peer.credential, int(peer.pull_cursor or 0)
-        page = transport(wire.PULL, credential, {"cursor": cursor, "limit": PULL_PAGE})
-        with factory() as session:
-            session.info[CAPTURE] = False
-            with session.begin():
-                peer = _peer(session)
-                if int(peer.pull_cursor or 0) != cursor:
-                    continue  # another sync moved on meanwhile: ask again from there
-                _apply_page(session, page["changes"], summary)
-                peer.pull_cursor = str(page["cursor"])
-        if after_page is not None:
-            after_page()
-        if not page["more"]:
-            return
+    """Apply the hub's pages until there is no more; each page with its cursor, atomically.
+
+    The next page is asked for as soon as a page has arrived, so that the hub prepares it
+    while the laptop applies this one; a page is applied only after the one before it
+    committed, and only if the cursor saved is still the one it was asked from.
+    """
+
+    def ask(credential: str, cursor: int) -> Future[dict[str, Any]]:
+        return carrier.submit(
+            transport, wire.PULL, credential, {"cursor": cursor, "limit": PULL_PAGE}
+        )
+
+    with ThreadPoolExecutor(1, thread_name_prefix="alima-pull") as carrier:
+        credential, cursor = _pull_position(factory)
+        request = ask(credential, cursor)
+        while True:
+            page = request.result()
+            following = ask(credential, int(page["cursor"])) if page["more"] else None
+            with factory() as session:
+                session.info[CAPTURE] = False
+                with session.begin():
+                    peer = _peer(session)
+                    moved = int(peer.pull_cursor or 0) != cursor
+                    if not moved:
+                        _apply_page(session, page["changes"], summary)
+                        peer.pull_cursor = str(page["cursor"])
+            if moved:  # another sync moved on meanwhile: ask again from there
+                if following is not None:
+                    with contextlib.suppress(HubError, LinkError):
+                        following.result()
+                credential, cursor = _pull_position(factory)
+                request = ask(credential, cursor)
+                continue
+            if after_page is not None:
+                after_page()
+            if following is None:
+                return
+            cursor, request = int(page["cursor"]), following
 
 
 def sync(
