@@ -50,3 +50,14 @@ class ResearchError(ErrorCode):
         "consent given",
         N_("The caregiver consented: record a withdrawal of consent instead."),
     )
+    RES_070 = Detail(
+        "randomise on the hub",
+        N_(
+            "Randomisation for {study} is done online, on the country server: the upcoming "
+            "arms never leave it. Synchronise this computer, then randomise on the server."
+        ),
+    )
+    RES_071 = Detail("not blinded", N_("{study} is not blinded: the child's arm is already shown."))
+    RES_072 = Detail(
+        "not randomised", N_("This child is not randomised in {study}: there is no arm to reveal.")
+    )

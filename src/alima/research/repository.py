@@ -15,8 +15,10 @@ from alima.research.models import (
     ConsentForm,
     Screening,
     SequenceEntry,
+    SequenceSeal,
     Study,
     StudySite,
+    Unblinding,
 )
 
 
@@ -150,3 +152,51 @@ def has_sequence(session: Session, study_id: uuid.UUID) -> bool:
 def find_organisation(session: Session, code: str) -> Organisation | None:
     """An organisation by code."""
     return session.scalars(select(Organisation).where(Organisation.code == code)).one_or_none()
+
+
+def find_seal(session: Session, entry_id: uuid.UUID) -> SequenceSeal | None:
+    """The hub's sealed arm of a sequence position (none on a laptop)."""
+    return session.get(SequenceSeal, entry_id)
+
+
+def holds_seals(session: Session, study_id: uuid.UUID) -> bool:
+    """Whether this database holds the study's sealed arms (the hub that drew the sequence)."""
+    return (
+        session.scalar(
+            select(SequenceSeal.entry_id)
+            .join(SequenceEntry, SequenceEntry.id == SequenceSeal.entry_id)
+            .where(SequenceEntry.study_id == study_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def unblinded_for(
+    session: Session, study_id: uuid.UUID, patient_id: uuid.UUID, user_id: uuid.UUID
+) -> bool:
+    """Whether this person unblinded this child's arm."""
+    return (
+        session.scalar(
+            select(Unblinding.id)
+            .where(
+                Unblinding.study_id == study_id,
+                Unblinding.patient_id == patient_id,
+                Unblinding.created_by_id == user_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def unblinded_children(session: Session, study_id: uuid.UUID) -> int:
+    """Children of a study whose arm someone unblinded."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(Unblinding.patient_id))).where(
+                Unblinding.study_id == study_id
+            )
+        )
+        or 0
+    )

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.research.enums import ConsentMethod, FormKind, WithdrawalUse
@@ -204,6 +204,10 @@ class PatientStudy(BaseModel):
     may_consent: bool
     may_randomise: bool
     may_withdraw: bool
+    #: Randomisable, but this server holds no arm to come: it is done on the hub, online.
+    randomise_on_hub: bool = False
+    #: A blinded study's arm may be revealed to this reader in an emergency (with a reason).
+    may_unblind: bool = False
 
 
 class ConsortCounts(BaseModel):
@@ -235,6 +239,8 @@ class StudyDashboard(BaseModel):
     sites: list[SiteRecruitment]
     included_per_arm: dict[str, int]
     percent_of_target: float
+    #: Children whose arm was revealed in an emergency (blinded studies).
+    unblinded: int = 0
 
 
 class StudyListItem(BaseModel):
@@ -245,3 +251,13 @@ class StudyListItem(BaseModel):
     status: str
     target_size: int
     included: int
+
+
+#: A reason someone must give (an unblinding, a query, its answer): not empty.
+Reason = Annotated[Note, StringConstraints(min_length=3)]
+
+
+class UnblindCreate(BaseModel):
+    """An emergency unblinding: why the arm must be known now."""
+
+    reason: Reason

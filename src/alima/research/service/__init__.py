@@ -10,6 +10,7 @@ from alima.research.service.enrolment import (
     study_panel,
     withdraw,
 )
+from alima.research.service.oversight import unblind
 from alima.research.service.studies import (
     create_study,
     generate_sequence,
@@ -31,5 +32,6 @@ __all__ = [
     "sequence_matches",
     "study_dashboard",
     "study_panel",
+    "unblind",
     "withdraw",
 ]

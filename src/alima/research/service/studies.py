@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from alima.research.models import (
     EthicsApproval,
     ProtocolVersion,
     SequenceEntry,
+    SequenceSeal,
     Study,
     StudyArm,
     StudyPartner,
@@ -129,7 +131,7 @@ def generate_sequence(
         raise RuleViolation(ResearchError.RES_015, field="size")
     with session.begin():
         study = repository.find_study(session, study_code)
-        if study is None:
+        if study is None or not _administers_every_site(actor, study):
             raise NotFound(CoreError.CORE_001)
         if study.sequence_fingerprint or repository.has_sequence(session, study.id):
             raise RuleViolation(ResearchError.RES_009, study=study.code)
@@ -137,18 +139,25 @@ def generate_sequence(
         entries = rules.generate(seed, strata, ratios, size, study.block_multipliers)
         arm_ids = {a.code: a.id for a in study.arms}
         author = actor.id if actor else None
-        session.add_all(
+        rows = [
             SequenceEntry(
+                id=uuid.uuid4(),
                 study_id=study.id,
                 place_id=site_of[e.stratum],
                 stratum=e.stratum,
                 position=e.position,
                 block=e.block,
                 block_size=e.block_size,
-                arm_id=arm_ids[e.arm],
+                arm_id=None,  # concealed: the arm stays in the hub's seal until used
                 created_by_id=author,
             )
             for e in entries
+        ]
+        session.add_all(rows)
+        session.flush()
+        session.add_all(
+            SequenceSeal(entry_id=row.id, arm_id=arm_ids[e.arm])
+            for row, e in zip(rows, entries, strict=True)
         )
         study.sequence_fingerprint = rules.fingerprint(entries)
         study.sequence_generated_at = utcnow()
@@ -168,6 +177,13 @@ def generate_sequence(
             strata=list(strata),
             entries=len(entries),
         )
+
+
+def _administers_every_site(actor: Actor | None, study: Study) -> bool:
+    """Whether the actor administers every site of the study (the command line: always)."""
+    return actor is None or (
+        bool(study.sites) and all(actor.can_at(SETUP_PERMISSION, s.place.path) for s in study.sites)
+    )
 
 
 def sequence_matches(session: Session, study_code: str, *, seed: int, size: int) -> bool:
@@ -257,4 +273,5 @@ def study_dashboard(session: Session, study_code: str, *, actor: Actor) -> Study
             sites=sites,
             included_per_arm={a.code: per_arm.get(a.id, 0) for a in study.arms},
             percent_of_target=round(100 * counts.included / study.target_size, 1),
+            unblinded=repository.unblinded_children(session, study.id),
         )
