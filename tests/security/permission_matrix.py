@@ -1166,6 +1166,9 @@ def _study_json(t: Targets) -> dict[str, object]:
 
 
 _BECAUSE_016 = "the matrix's child has consented: a withdrawal then, not a refusal"
+#: Emergency unblinding is a break-the-glass on the arm: clinicians of the site, administrators.
+RESEARCH_UNBLINDERS = EMERGENCY_OPENERS
+_BECAUSE_071 = "the matrix's study is open-label: there is no hidden arm to reveal"
 _PAGE_016 = "a consenti : enregistrez plutôt un retrait"
 
 RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
@@ -1187,6 +1190,14 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
         form=lambda t: {"use": "collected", "withdrawn_on": t["past_day"]},
     ),
     ("POST", RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+    ("POST", RESEARCH_CHILD + "/unblinding"): Rule(
+        RESEARCH_UNBLINDERS,
+        scoped=True,
+        form=lambda t: {"reason": "réaction sévère"},
+        expect=422,
+        code="pas en aveugle",
+        because=_BECAUSE_071,
+    ),
     ("GET", "/api/v1/research/studies"): Rule(SIGNED_IN),
     ("POST", "/api/v1/research/studies"): Rule(ADMINISTRATORS, scoped=True, json=_study_json),
     ("GET", "/api/v1/research/studies/{study_code}"): Rule(RESEARCH_READERS, scoped=True),
@@ -1204,6 +1215,14 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
         RESEARCH_WRITERS, scoped=True, json=lambda t: {"use": "collected"}
     ),
     ("POST", API_RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+    ("POST", API_RESEARCH_CHILD + "/unblinding"): Rule(
+        RESEARCH_UNBLINDERS,
+        scoped=True,
+        json=lambda t: {"reason": "réaction sévère"},
+        expect=422,
+        code="RES_071",
+        because=_BECAUSE_071,
+    ),
 }
 
 MATRIX |= RESEARCH_MATRIX

@@ -17,6 +17,7 @@ from alima.research.schemas import (
     StudyDashboard,
     StudyListItem,
     StudyRead,
+    UnblindCreate,
     WithdrawalCreate,
 )
 
@@ -115,3 +116,18 @@ def randomise(
 ) -> AllocationRead:
     """Reveal the child's arm, once; the arm's protocol then governs the episode."""
     return service.randomise(session, patient_id, study_code, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/unblinding",
+    status_code=status.HTTP_201_CREATED,
+)
+def unblind(
+    study_code: str,
+    patient_id: ChildInReach,
+    body: UnblindCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> PatientStudy:
+    """Reveal a blinded child's arm to you, with the reason, for good (an emergency)."""
+    return service.unblind(session, patient_id, study_code, body, actor=actor)

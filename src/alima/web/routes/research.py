@@ -14,7 +14,13 @@ from alima.core.i18n import N_, gettext
 from alima.core.time import today
 from alima.research import service
 from alima.research.enums import ConsentMethod, Ineligible, NotIncluded, WithdrawalUse
-from alima.research.schemas import ConsentCreate, DeclineCreate, PatientStudy, WithdrawalCreate
+from alima.research.schemas import (
+    ConsentCreate,
+    DeclineCreate,
+    PatientStudy,
+    UnblindCreate,
+    WithdrawalCreate,
+)
 from alima.web.contexts_research import ChildStudyContext, StudiesContext, StudyContext
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
@@ -94,6 +100,7 @@ def study(request: Request, study_code: str, session: SessionDep, actor: WebActo
 CONSENT = WebForm(ConsentCreate, error_page=is_refusal)
 DECLINE = WebForm(DeclineCreate, error_page=is_refusal)
 WITHDRAWAL = WebForm(WithdrawalCreate, error_page=is_refusal)
+UNBLINDING = WebForm(UnblindCreate, error_page=is_refusal)
 
 
 def _options(panel: PatientStudy) -> dict[str, list[Option]]:
@@ -146,7 +153,7 @@ def child(
     saved: str = "",
 ) -> HTMLResponse:
     """A child in a study: why eligible or not, the consent form, the randomisation."""
-    shown = saved if saved in {"consent", "decline", "withdrawal", "randomised"} else ""
+    shown = saved if saved in {"consent", "decline", "withdrawal", "randomised", "unblinding"} else ""
     context = _child_context(session, actor, patient_id, study_code, saved=shown)
     return render(request, "research/child.html", context)
 
@@ -156,6 +163,7 @@ SAVES: dict[str, Callable[..., PatientStudy]] = {
     "consent": service.record_consent,
     "decline": service.decline,
     "withdrawal": service.withdraw,
+    "unblinding": service.unblind,
 }
 
 
@@ -232,3 +240,16 @@ def randomise(
     """Reveal the child's arm once; the page then shows it."""
     service.randomise(session, patient_id, study_code, actor=actor)
     return redirect(_child_url(study_code, patient_id, "randomised"))
+
+
+@router.post("/studies/{study_code}/patients/{patient_id}/unblinding", name="research:unblind")
+def unblinding(
+    request: Request,
+    study_code: str,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(UNBLINDING)],
+) -> Response:
+    """Reveal a blinded child's arm to the clinician, with the reason (emergency)."""
+    return _post(request, session, actor, study_code, patient_id, posted, UNBLINDING, "unblinding")
