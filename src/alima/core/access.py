@@ -39,6 +39,8 @@ class Permission(StrEnum):
     CONTEXT_FIGURE_WRITE = "context_figure_write"
     # Outbreaks (alima.outbreaks): verify, investigate, declare or discard an alert.
     OUTBREAK_RESPOND = "outbreak_respond"
+    # Research (alima.research): a monitor's source data verification of included children.
+    STUDY_MONITOR = "study_monitor"
 
 
 #: Least privilege: partners and researchers get aggregates, never patient-level pages.
@@ -88,6 +90,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}
     ),
     Role.ADMINISTRATOR: frozenset(Permission),
+    # Read-only: the included children of the studies at its places, never other patients.
+    Role.MONITOR: frozenset({Permission.PLACE_READ, Permission.STUDY_MONITOR}),
 }
 
 

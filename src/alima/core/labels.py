@@ -14,6 +14,7 @@ LABELS: dict[str, str] = {
     "researcher": N_("Researcher"),
     "partner_viewer": N_("Partner (aggregates)"),
     "administrator": N_("Administrator"),
+    "monitor": N_("Study monitor (read-only)"),
     # place kinds
     "country": N_("Country"),
     "region": N_("Region"),

@@ -61,3 +61,7 @@ class ResearchError(ErrorCode):
     RES_072 = Detail(
         "not randomised", N_("This child is not randomised in {study}: there is no arm to reveal.")
     )
+    RES_073 = Detail("query closed", N_("This query is closed: it cannot be answered any more."))
+    RES_074 = Detail(
+        "query not answered", N_("The site has not answered this query yet: it cannot be closed.")
+    )

@@ -330,6 +330,7 @@ class Allocation(RecordMixin, Base):
 
     arm: Mapped[StudyArm] = relationship()
     place: Mapped[Place] = relationship()
+    patient: Mapped[Patient] = relationship()
 
     __table_args__ = (UniqueConstraint("study_id", "patient_id"),)
 
@@ -402,6 +403,7 @@ class SdvQuery(RecordMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     place: Mapped[Place] = relationship()
+    study: Mapped[Study] = relationship()
 
     __table_args__ = (
         CheckConstraint("status IN ('open', 'answered', 'closed')", name="status"),

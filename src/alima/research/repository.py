@@ -14,6 +14,7 @@ from alima.research.models import (
     Consent,
     ConsentForm,
     Screening,
+    SdvQuery,
     SequenceEntry,
     SequenceSeal,
     Study,
@@ -200,3 +201,12 @@ def unblinded_children(session: Session, study_id: uuid.UUID) -> int:
         )
         or 0
     )
+
+
+def queries_of(session: Session, study_id: uuid.UUID, patient_id: uuid.UUID) -> Sequence[SdvQuery]:
+    """A child's monitoring queries in a study, oldest first."""
+    return session.scalars(
+        select(SdvQuery)
+        .where(SdvQuery.study_id == study_id, SdvQuery.patient_id == patient_id)
+        .order_by(SdvQuery.created_at)
+    ).all()

@@ -208,6 +208,9 @@ class PatientStudy(BaseModel):
     randomise_on_hub: bool = False
     #: A blinded study's arm may be revealed to this reader in an emergency (with a reason).
     may_unblind: bool = False
+    #: The monitor's queries on this child, and whether this reader may answer them (the site).
+    queries: list[QueryRead] = []
+    may_answer: bool = False
 
 
 class ConsortCounts(BaseModel):
@@ -261,3 +264,80 @@ class UnblindCreate(BaseModel):
     """An emergency unblinding: why the arm must be known now."""
 
     reason: Reason
+
+
+class QueryCreate(BaseModel):
+    """A monitor's query on one data point: which record and field, and the question."""
+
+    reference: Annotated[ShortText, StringConstraints(min_length=2)]
+    text: Reason
+
+
+class QueryAnswer(BaseModel):
+    """The site's answer to a query."""
+
+    answer: Reason
+
+
+class QueryRead(BaseModel):
+    """A query as the monitor and the site read it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    reference: str
+    text: str
+    status: str
+    answer: str | None
+    created_at: datetime
+    answered_at: datetime | None
+    closed_at: datetime | None
+
+
+class MonitoredChild(BaseModel):
+    """An included child in the monitor's list."""
+
+    patient_id: uuid.UUID
+    identifier: str
+    name: str
+    site: str
+    randomised_on: date
+    open_queries: int
+
+
+class SourceVisit(BaseModel):
+    """One visit of the care record, as entered (source data verification)."""
+
+    visit_on: date
+    is_admission: bool
+    weight_kg: float | None
+    height_cm: float | None
+    muac_mm: int | None
+    oedema: str
+    band: str
+    product: str | None
+    sachets_given: int
+    next_visit_on: date | None
+
+
+class SourceRecord(BaseModel):
+    """An included child's record for the monitor: read-only, audited."""
+
+    study_code: str
+    patient_id: uuid.UUID
+    identifier: str
+    name: str
+    sex: str
+    birth_date: date | None
+    village: str | None
+    site: str
+    panel: PatientStudy
+    protocol_code: str | None
+    admitted_on: date | None
+    episode_status: str | None
+    visits: list[SourceVisit]
+    queries: list[QueryRead]
+    may_query: bool
+
+
+PatientStudy.model_rebuild()

@@ -10,6 +10,14 @@ from alima.research.service.enrolment import (
     study_panel,
     withdraw,
 )
+from alima.research.service.monitoring import (
+    answer_query,
+    close_query,
+    monitored_children,
+    queries_of,
+    raise_query,
+    source_record,
+)
 from alima.research.service.oversight import unblind
 from alima.research.service.studies import (
     create_study,
@@ -20,16 +28,22 @@ from alima.research.service.studies import (
 )
 
 __all__ = [
+    "answer_query",
     "child_in_study",
+    "close_query",
     "create_study",
     "decline",
     "generate_sequence",
     "list_studies",
+    "monitored_children",
+    "queries_of",
+    "raise_query",
     "randomise",
     "record_consent",
     "refuse_outside",
     "screen_admission",
     "sequence_matches",
+    "source_record",
     "study_dashboard",
     "study_panel",
     "unblind",

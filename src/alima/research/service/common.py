@@ -20,7 +20,7 @@ from alima.research.schemas import AllocationRead, ArmRead, StudyRead
 
 SETUP_PERMISSION = Permission.ADMINISTER
 SITE_PERMISSION = Permission.PATIENT_WRITE
-READ_PERMISSIONS = (Permission.AGGREGATE_READ, Permission.PATIENT_READ)
+READ_PERMISSIONS = (Permission.AGGREGATE_READ, Permission.PATIENT_READ, Permission.STUDY_MONITOR)
 #: Emergency unblinding is a break-the-glass on the arm: the clinicians of the child's site
 #: (and administrators) hold it, researchers and monitors never.
 UNBLIND_PERMISSION = Permission.BREAK_GLASS

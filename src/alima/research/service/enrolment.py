@@ -36,6 +36,7 @@ from alima.research.schemas import (
     DeclineCreate,
     FormRead,
     PatientStudy,
+    QueryRead,
     WithdrawalCreate,
 )
 from alima.research.service.common import (
@@ -198,6 +199,11 @@ def panel_of(session: Session, actor: Actor, screening: Screening) -> PatientStu
         may_randomise=randomisable and sealed,
         may_withdraw=writable and active,
         randomise_on_hub=randomisable and not sealed,
+        queries=[
+            QueryRead.model_validate(q)
+            for q in repository.queries_of(session, study.id, screening.patient_id)
+        ],
+        may_answer=writable,
         may_unblind=study.blinded
         and allocation is not None
         and not unblinded

@@ -153,7 +153,9 @@ def child(
     saved: str = "",
 ) -> HTMLResponse:
     """A child in a study: why eligible or not, the consent form, the randomisation."""
-    shown = saved if saved in {"consent", "decline", "withdrawal", "randomised", "unblinding"} else ""
+    shown = (
+        saved if saved in {"consent", "decline", "withdrawal", "randomised", "unblinding"} else ""
+    )
     context = _child_context(session, actor, patient_id, study_code, saved=shown)
     return render(request, "research/child.html", context)
 
