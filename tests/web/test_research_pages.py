@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.orm import Session
 
+from alima.core.enums import OrganisationKind, PartnerRole
 from alima.core.time import today
+from tests.factories.alliance import make_organisation, make_project
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.nutrition import make_child
 from tests.factories.research import make_study
@@ -104,3 +106,60 @@ def test_the_dashboard_counts_without_naming_a_child(
     # The researcher does not see the child's study page.
     child_page = client.get(f"/research/studies/{code}/patients/{world.patient_a.id}")
     assert child_page.status_code == 404
+
+
+def test_an_administrator_sets_a_study_up_then_adds_a_form_version(
+    client: TestClient, session: Session, world: World
+) -> None:
+    with session.begin():
+        sponsor = make_organisation(session, "WEB-SPONSOR", OrganisationKind.RESEARCH_INSTITUTE)
+        project = make_project(
+            session, world.country, [world.facility_a], [(sponsor, PartnerRole.LEAD)]
+        )
+        project_code = project.code
+    sign_in(client, world.users["administrator"].username)
+    form = {
+        "csrf_token": csrf(client),
+        "code": "WEB-STUDY",
+        "title": "Étude web",
+        "project_code": project_code,
+        "sponsor_code": "WEB-SPONSOR",
+        "starts_on": today().isoformat(),
+        "target_size": "40",
+        "site_list": world.facility_a.code,
+        "blinded": "yes",
+        "arm1_code": "optima",
+        "arm1_label": "OptiMA",
+        "arm1_protocol": "optima",
+        "arm2_code": "standard",
+        "arm2_label": "Standard",
+        "age_min_months": "6",
+        "age_max_months": "59",
+        "no_complication": "yes",
+        "form_version": "1.0",
+        "form_language": "fr",
+    }
+    saved = client.post("/research/studies/new", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == "/research/studies/WEB-STUDY/setup"
+    setup = HTMLParser(client.get("/research/studies/WEB-STUDY/setup").text)
+    assert setup.css_first("#setup-arms") is not None and "OptiMA" in setup.text()
+    again = client.post("/research/studies/new", data=form, follow_redirects=False)
+    assert again.status_code == 422 and "déjà ce code" in again.text
+    added = client.post(
+        "/research/studies/WEB-STUDY/forms",
+        data={
+            "csrf_token": csrf(client),
+            "kind": "consent",
+            "version": "2.0",
+            "language": "fr",
+            "approved_on": today().isoformat(),
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    rows = HTMLParser(client.get("/research/studies/WEB-STUDY/setup").text).css("#forms tbody tr")
+    in_force = {r.css("td")[2].text(): r.css("td")[4].text() for r in rows}
+    assert in_force == {"2.0": "oui", "1.0": "non"}
+    sign_in(client, world.users["clinician_a"].username)
+    assert client.get("/research/studies/new").status_code == 403

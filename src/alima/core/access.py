@@ -90,8 +90,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}
     ),
     Role.ADMINISTRATOR: frozenset(Permission),
-    # Read-only: the included children of the studies at its places, never other patients.
-    Role.MONITOR: frozenset({Permission.PLACE_READ, Permission.STUDY_MONITOR}),
+    # Read-only: the included children of the studies at its places (never another patient)
+    # and, like a researcher, the places' counts.
+    Role.MONITOR: frozenset(
+        {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.STUDY_MONITOR}
+    ),
 }
 
 

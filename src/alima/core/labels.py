@@ -346,6 +346,14 @@ LABELS: dict[str, str] = {
     "research_screening": N_("Study screening"),
     "research_consent": N_("Study consent"),
     "research_allocation": N_("Randomisation"),
+    "research_unblinding": N_("Emergency unblinding"),
+    "research_query": N_("Monitoring query"),
+    "research_monitoring": N_("Monitoring list"),
+    "research_source_record": N_("Source data verification"),
+    "open": N_("Open"),
+    "consent": N_("Consent form"),
+    "information": N_("Information sheet"),
+    "answered": N_("Answered"),
 }
 
 

@@ -65,3 +65,9 @@ class ResearchError(ErrorCode):
     RES_074 = Detail(
         "query not answered", N_("The site has not answered this query yet: it cannot be closed.")
     )
+    RES_075 = Detail(
+        "form version exists",
+        N_("This version of the form is already recorded for this language: give a new version."),
+    )
+    RES_076 = Detail("approval dates", N_("The approval cannot expire before it was given."))
+    RES_077 = Detail("study code taken", N_("A study already has this code: choose another."))

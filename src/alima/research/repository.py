@@ -210,3 +210,8 @@ def queries_of(session: Session, study_id: uuid.UUID, patient_id: uuid.UUID) -> 
         .where(SdvQuery.study_id == study_id, SdvQuery.patient_id == patient_id)
         .order_by(SdvQuery.created_at)
     ).all()
+
+
+def code_taken(session: Session, code: str) -> bool:
+    """Whether a study (even deleted) already has this code."""
+    return session.scalar(select(Study.id).where(Study.code == code).limit(1)) is not None

@@ -244,6 +244,8 @@ class StudyDashboard(BaseModel):
     percent_of_target: float
     #: Children whose arm was revealed in an emergency (blinded studies).
     unblinded: int = 0
+    #: The reader monitors one of the study's sites (source data verification).
+    may_monitor: bool = False
 
 
 class StudyListItem(BaseModel):
@@ -341,3 +343,34 @@ class SourceRecord(BaseModel):
 
 
 PatientStudy.model_rebuild()
+
+
+class EthicsRead(BaseModel):
+    """An ethics committee's approval as the set-up page lists it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    committee: str
+    reference: str
+    protocol_version: str
+    approved_on: date
+    expires_on: date | None
+
+
+class SiteRead(BaseModel):
+    """A recruiting site and its target."""
+
+    code: str
+    name: str
+    target_size: int | None
+
+
+class StudySetup(BaseModel):
+    """A study's set-up page: sites, arms, approvals and form versions."""
+
+    study: StudyRead
+    sites: list[SiteRead]
+    ethics: list[EthicsRead]
+    forms: list[FormRead]
+    #: The reader administers every site of the study: may add approvals and form versions.
+    may_edit: bool

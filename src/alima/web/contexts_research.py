@@ -3,7 +3,15 @@
 from dataclasses import dataclass, field
 
 from alima.core.access import Actor
-from alima.research.schemas import PatientStudy, StudyDashboard, StudyListItem
+from alima.research.schemas import (
+    MonitoredChild,
+    PatientStudy,
+    SourceRecord,
+    StudyDashboard,
+    StudyListItem,
+    StudySetup,
+)
+from alima.web.consort_figure import ConsortFigure
 from alima.web.contexts import FormState
 from alima.web.contexts_treat import Option
 
@@ -14,6 +22,7 @@ class StudiesContext:
 
     actor: Actor
     studies: list[StudyListItem]
+    may_create: bool = False
 
 
 @dataclass
@@ -27,6 +36,12 @@ class StudyContext:
     #: Reasons not included: (label, count).
     not_included: list[tuple[str, str, int]]
     arms: list[tuple[str, int]]
+    #: The CONSORT flow as a figure (geometry from ``web.consort_figure``).
+    figure: ConsortFigure | None = None
+    #: Recruitment against target per site: (name, randomised, target or None, percent or None).
+    site_targets: list[tuple[str, int, int | None, float | None]] = field(default_factory=list)
+    #: Per arm (open-label only): (label, randomised, target from the ratio, percent).
+    arm_targets: list[tuple[str, int, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -42,3 +57,46 @@ class ChildStudyContext(FormState):
     failed: str = ""
     saved: str = ""
     episode_id: str = ""
+
+
+@dataclass
+class MonitoringContext:
+    """A monitor's list of the study's included children at its sites."""
+
+    actor: Actor
+    study_code: str
+    children: list[MonitoredChild]
+
+
+@dataclass
+class SourceContext(FormState):
+    """An included child's record for source data verification, and its queries."""
+
+    actor: Actor | None = None
+    record: SourceRecord | None = None
+    saved: str = ""
+
+
+@dataclass
+class SetupContext(FormState):
+    """A study's set-up: sites, arms, approvals, form versions; forms to add the last two."""
+
+    actor: Actor | None = None
+    setup: StudySetup | None = None
+    options: dict[str, list[Option]] = field(default_factory=dict)
+    #: Which form was refused (``ethics``, ``form``; empty: none).
+    failed: str = ""
+    saved: str = ""
+
+
+@dataclass
+class NewStudyContext(FormState):
+    """The form that sets a study up (administrators)."""
+
+    actor: Actor | None = None
+    #: Each arm's inputs: (number, code field, label field, protocol field).
+    arms: list[tuple[int, str, str, str]] = field(
+        default_factory=lambda: [
+            (i, f"arm{i}_code", f"arm{i}_label", f"arm{i}_protocol") for i in (1, 2, 3)
+        ]
+    )

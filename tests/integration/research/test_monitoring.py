@@ -79,27 +79,47 @@ def test_a_query_is_raised_answered_by_the_site_and_closed(session: Session, wor
     monitor, nurse = world.actors["monitor"], world.actors["clinician_a"]
     query = service.raise_query(session, code, child, ASK, actor=monitor)
     assert query.status == "open"
+    included_elsewhere = _included(session, world, code)
     with pytest.raises(NotFound):
         service.raise_query(session, code, child, ASK, actor=nurse)  # staff do not raise
     with pytest.raises(RuleViolation) as early:
-        service.close_query(session, query.id, actor=monitor)
+        service.close_query(session, code, child, query.id, actor=monitor)
     assert early.value.code is ResearchError.RES_074
     with pytest.raises(NotFound):
-        service.answer_query(session, query.id, QueryAnswer(answer="x" * 5), actor=monitor)
+        service.answer_query(
+            session, code, child, query.id, QueryAnswer(answer="x" * 5), actor=monitor
+        )
     with pytest.raises(NotFound):
         service.answer_query(
-            session, query.id, QueryAnswer(answer="corrigé"), actor=world.actors["clinician_b"]
+            session,
+            code,
+            child,
+            query.id,
+            QueryAnswer(answer="corrigé"),
+            actor=world.actors["clinician_b"],
         )
     [panel] = service.study_panel(session, child, actor=nurse)
     assert [q.id for q in panel.queries] == [query.id] and panel.may_answer
-    assert service.answer_query(
-        session, query.id, QueryAnswer(answer="Erreur de saisie, corrigé : 6,2 kg"), actor=nurse
-    ) == (code, child)
-    service.close_query(session, query.id, actor=monitor)
+    answered = service.answer_query(
+        session,
+        code,
+        child,
+        query.id,
+        QueryAnswer(answer="Erreur de saisie, corrigé : 6,2 kg"),
+        actor=nurse,
+    )
+    assert answered.status == "answered"
+    with pytest.raises(NotFound):  # a query is reached through its own child and study
+        service.answer_query(
+            session, code, included_elsewhere, query.id, QueryAnswer(answer="non"), actor=nurse
+        )
+    service.close_query(session, code, child, query.id, actor=monitor)
     [closed] = service.source_record(session, code, child, actor=monitor).queries
     assert closed.status == "closed" and closed.answer and closed.closed_at
     with pytest.raises(RuleViolation) as late:
-        service.answer_query(session, query.id, QueryAnswer(answer="encore"), actor=nurse)
+        service.answer_query(
+            session, code, child, query.id, QueryAnswer(answer="encore"), actor=nurse
+        )
     assert late.value.code is ResearchError.RES_073
     with pytest.raises(ValidationError):
         QueryCreate(reference="poids", text=" ")
@@ -109,5 +129,5 @@ def test_a_query_is_raised_answered_by_the_site_and_closed(session: Session, wor
                 AuditEvent.entity_type == "research_query", AuditEvent.entity_id == query.id
             )
         ).all()
-    # Raised, answered, closed; the monitor's and the other site's answers refused.
-    assert sorted(changes) == ["create", "update", "update", "write_denied", "write_denied"]
+    # Raised, answered, closed; the monitor's, the other site's and the wrong child's refused.
+    assert sorted(changes) == ["create", "update", "update"] + ["write_denied"] * 3

@@ -19,6 +19,13 @@ from alima.research.service.monitoring import (
     source_record,
 )
 from alima.research.service.oversight import unblind
+from alima.research.service.setup import (
+    add_consent_form,
+    add_ethics_approval,
+    may_set_up,
+    require_setup_right,
+    study_setup,
+)
 from alima.research.service.studies import (
     create_study,
     generate_sequence,
@@ -28,6 +35,8 @@ from alima.research.service.studies import (
 )
 
 __all__ = [
+    "add_consent_form",
+    "add_ethics_approval",
     "answer_query",
     "child_in_study",
     "close_query",
@@ -35,17 +44,20 @@ __all__ = [
     "decline",
     "generate_sequence",
     "list_studies",
+    "may_set_up",
     "monitored_children",
     "queries_of",
     "raise_query",
     "randomise",
     "record_consent",
     "refuse_outside",
+    "require_setup_right",
     "screen_admission",
     "sequence_matches",
     "source_record",
     "study_dashboard",
     "study_panel",
+    "study_setup",
     "unblind",
     "withdraw",
 ]

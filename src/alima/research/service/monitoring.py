@@ -211,19 +211,28 @@ def raise_query(
     return result
 
 
-def _query(session: Session, query_id: uuid.UUID) -> SdvQuery | None:
-    return session.get(SdvQuery, query_id)
+def _query(
+    session: Session, study_code: str, patient_id: uuid.UUID, query_id: uuid.UUID
+) -> SdvQuery | None:
+    """The query, if it is about this child in this study."""
+    query = session.get(SdvQuery, query_id)
+    if query is None or query.patient_id != patient_id or query.study.code != study_code:
+        return None
+    return query
 
 
 def answer_query(
-    session: Session, query_id: uuid.UUID, data: QueryAnswer, *, actor: Actor
-) -> tuple[str, uuid.UUID]:
-    """The site answers a query (or corrects its answer before it is closed); audited.
-
-    Returns the study's code and the child, for the page to go back to.
-    """
+    session: Session,
+    study_code: str,
+    patient_id: uuid.UUID,
+    query_id: uuid.UUID,
+    data: QueryAnswer,
+    *,
+    actor: Actor,
+) -> QueryRead:
+    """The site answers a query (or corrects its answer before it is closed); audited."""
     with session.begin():
-        query = _query(session, query_id)
+        query = _query(session, study_code, patient_id, query_id)
         if query is None or not actor.can_at(SITE_PERMISSION, query.place.path):
             audit_denied(session, actor, entity_type=QUERY, entity_id=query_id, patient_id=None)
             denied = True
@@ -246,16 +255,18 @@ def answer_query(
                 before=before,
                 after={"status": query.status, "answer": query.answer},
             )
-            where = (query.study.code, query.patient_id)
+            result = QueryRead.model_validate(query)
     if denied:
         raise not_found()
-    return where
+    return result
 
 
-def close_query(session: Session, query_id: uuid.UUID, *, actor: Actor) -> tuple[str, uuid.UUID]:
+def close_query(
+    session: Session, study_code: str, patient_id: uuid.UUID, query_id: uuid.UUID, *, actor: Actor
+) -> QueryRead:
     """The monitor closes an answered query (audited); an open one cannot be closed."""
     with session.begin():
-        query = _query(session, query_id)
+        query = _query(session, study_code, patient_id, query_id)
         if query is None or not actor.can_at(MONITOR_PERMISSION, query.place.path):
             audit_denied(session, actor, entity_type=QUERY, entity_id=query_id, patient_id=None)
             denied = True
@@ -276,7 +287,7 @@ def close_query(session: Session, query_id: uuid.UUID, *, actor: Actor) -> tuple
                 before={"status": "answered"},
                 after={"status": "closed"},
             )
-            where = (query.study.code, query.patient_id)
+            result = QueryRead.model_validate(query)
     if denied:
         raise not_found()
-    return where
+    return result

@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
-from alima.core.access import Actor
+from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
@@ -51,6 +51,8 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
     if actor is not None and not actor.can(SETUP_PERMISSION):
         raise Forbidden(CoreError.CORE_002)
     with session.begin():
+        if repository.code_taken(session, data.code):
+            raise RuleViolation(ResearchError.RES_077, field="code")
         project = core_repository.find_project_by_code(session, data.project_code)
         sponsor = repository.find_organisation(session, data.sponsor_code)
         if project is None or sponsor is None:
@@ -131,7 +133,7 @@ def generate_sequence(
         raise RuleViolation(ResearchError.RES_015, field="size")
     with session.begin():
         study = repository.find_study(session, study_code)
-        if study is None or not _administers_every_site(actor, study):
+        if study is None or not administers_every_site(actor, study):
             raise NotFound(CoreError.CORE_001)
         if study.sequence_fingerprint or repository.has_sequence(session, study.id):
             raise RuleViolation(ResearchError.RES_009, study=study.code)
@@ -179,7 +181,7 @@ def generate_sequence(
         )
 
 
-def _administers_every_site(actor: Actor | None, study: Study) -> bool:
+def administers_every_site(actor: Actor | None, study: Study) -> bool:
     """Whether the actor administers every site of the study (the command line: always)."""
     return actor is None or (
         bool(study.sites) and all(actor.can_at(SETUP_PERMISSION, s.place.path) for s in study.sites)
@@ -274,4 +276,7 @@ def study_dashboard(session: Session, study_code: str, *, actor: Actor) -> Study
             included_per_arm={a.code: per_arm.get(a.id, 0) for a in study.arms},
             percent_of_target=round(100 * counts.included / study.target_size, 1),
             unblinded=repository.unblinded_children(session, study.id),
+            may_monitor=any(
+                actor.can_at(Permission.STUDY_MONITOR, s.place.path) for s in study.sites
+            ),
         )

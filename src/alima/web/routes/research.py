@@ -13,18 +13,33 @@ from alima.core.access import Actor
 from alima.core.i18n import N_, gettext
 from alima.core.time import today
 from alima.research import service
-from alima.research.enums import ConsentMethod, Ineligible, NotIncluded, WithdrawalUse
+from alima.research.enums import ConsentMethod, FormKind, Ineligible, NotIncluded, WithdrawalUse
 from alima.research.schemas import (
     ConsentCreate,
+    ConsentFormIn,
     DeclineCreate,
+    EthicsApprovalIn,
     PatientStudy,
+    QueryAnswer,
+    QueryCreate,
+    StudyCreate,
+    StudyDashboard,
     UnblindCreate,
     WithdrawalCreate,
 )
-from alima.web.contexts_research import ChildStudyContext, StudiesContext, StudyContext
+from alima.web.consort_figure import build_consort
+from alima.web.contexts_research import (
+    ChildStudyContext,
+    MonitoringContext,
+    NewStudyContext,
+    SetupContext,
+    SourceContext,
+    StudiesContext,
+    StudyContext,
+)
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, is_refusal, submit
+from alima.web.forms import Posted, WebForm, again, is_refusal, submit
 from alima.web.rendering import redirect, render, show
 
 router = APIRouter(prefix="/research", default_response_class=HTMLResponse)
@@ -66,8 +81,89 @@ def reason_text(code: str) -> str:
 @router.get("", name="research:studies")
 def studies(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """The studies with a site in your scope."""
-    context = StudiesContext(actor=actor, studies=service.list_studies(session, actor=actor))
+    context = StudiesContext(
+        actor=actor,
+        studies=service.list_studies(session, actor=actor),
+        may_create=service.may_set_up(actor),
+    )
     return render(request, "research/studies.html", context)
+
+
+#: A study has two arms at least; the form offers a third, used when its code is given.
+REQUIRED_ARMS, OFFERED_ARMS = 2, 3
+ARM_FIELDS = tuple(
+    f"arm{i}_{part}" for i in range(1, OFFERED_ARMS + 1) for part in ("code", "label", "protocol")
+)
+
+
+def _compose_study(posted: Posted) -> dict[str, object]:
+    """The lists of a new study from the form: sites, arms (two or three), first consent form."""
+    arms = [
+        {
+            "code": posted.text(f"arm{i}_code"),
+            "label": posted.text(f"arm{i}_label"),
+            "protocol_code": posted.text(f"arm{i}_protocol") or None,
+        }
+        for i in range(1, OFFERED_ARMS + 1)
+        if i <= REQUIRED_ARMS or posted.text(f"arm{i}_code")
+    ]
+    sites = [c for c in posted.text("site_list").replace(",", " ").split() if c]
+    out: dict[str, object] = {"arms": arms, "site_codes": sites}
+    if posted.text("form_version"):
+        out["forms"] = [
+            {
+                "kind": FormKind.CONSENT.value,
+                "version": posted.text("form_version"),
+                "language": posted.text("form_language") or "fr",
+                "approved_on": posted.text("starts_on"),
+            }
+        ]
+    return out
+
+
+NEW_STUDY = WebForm(
+    StudyCreate,
+    extra=("site_list", *ARM_FIELDS, "form_version", "form_language"),
+    omit=("recruiting",),
+    compose=_compose_study,
+)
+
+
+def _new_study_values() -> dict[str, str]:
+    return {
+        "starts_on": today().isoformat(),
+        "age_min_months": "6",
+        "age_max_months": "59",
+        "no_complication": "yes",
+        "form_language": "fr",
+        "form_version": "1.0",
+    }
+
+
+@router.get("/studies/new", name="research:new_study")
+def new_study(request: Request, actor: WebActor) -> HTMLResponse:
+    """The form that sets a study up (administrators of its sites)."""
+    service.require_setup_right(actor)
+    context = NewStudyContext(actor=actor, values=_new_study_values())
+    return render(request, "research/new.html", context)
+
+
+@router.post("/studies/new", name="research:create_study")
+def create_study(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(NEW_STUDY)],
+) -> Response:
+    """Set the study up; its sequence is then drawn by the statistician's command."""
+    service.require_setup_right(actor)
+    return submit(
+        NEW_STUDY,
+        posted,
+        lambda data: service.create_study(session, data, actor=actor),
+        again(request, "research/new.html", NewStudyContext(actor=actor, values=posted.values)),
+        then=lambda study: f"/research/studies/{study.code}/setup",
+    )
 
 
 @router.get("/studies/{study_code}", name="research:study")
@@ -91,8 +187,30 @@ def study(request: Request, study_code: str, session: SessionDep, actor: WebActo
             (next((a.label for a in board.study.arms if a.code == code), code), n)
             for code, n in board.included_per_arm.items()
         ],
+        figure=build_consort(board, {code: reason_text(code) for code in REASONS}),
+        site_targets=[
+            (
+                s.place_name,
+                s.counts.included,
+                s.target_size,
+                round(100 * s.counts.included / s.target_size, 1) if s.target_size else None,
+            )
+            for s in board.sites
+        ],
+        arm_targets=[] if board.study.blinded else _arm_targets(board),
     )
     return render(request, "research/study.html", context)
+
+
+def _arm_targets(board: StudyDashboard) -> list[tuple[str, int, float, float]]:
+    """Each arm's share of the study's target (by its ratio) and how far it got."""
+    total = sum(a.ratio for a in board.study.arms) or 1
+    out = []
+    for arm in board.study.arms:
+        target = round(board.study.target_size * arm.ratio / total, 1)
+        done = board.included_per_arm.get(arm.code, 0)
+        out.append((arm.label, done, target, round(100 * done / target, 1) if target else 0.0))
+    return out
 
 
 # --- one child in one study -----------------------------------------------------------------
@@ -255,3 +373,208 @@ def unblinding(
 ) -> Response:
     """Reveal a blinded child's arm to the clinician, with the reason (emergency)."""
     return _post(request, session, actor, study_code, patient_id, posted, UNBLINDING, "unblinding")
+
+
+# --- the monitor: source data verification and queries --------------------------------------
+
+QUERY = WebForm(QueryCreate, error_page=is_refusal)
+ANSWER = WebForm(QueryAnswer, error_page=is_refusal)
+
+
+@router.get("/studies/{study_code}/monitoring", name="research:monitoring")
+def monitoring(
+    request: Request, study_code: str, session: SessionDep, actor: WebActor
+) -> HTMLResponse:
+    """The monitor's list: the children included at its sites, with their open queries."""
+    children = service.monitored_children(session, study_code, actor=actor)
+    context = MonitoringContext(actor=actor, study_code=study_code, children=children)
+    return render(request, "research/monitoring.html", context)
+
+
+def _source_url(study_code: str, patient_id: uuid.UUID, saved: str) -> str:
+    return f"/research/studies/{study_code}/patients/{patient_id}/source?saved={saved}"
+
+
+@router.get("/studies/{study_code}/patients/{patient_id}/source", name="research:source")
+def source(
+    request: Request,
+    study_code: str,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    saved: str = "",
+) -> HTMLResponse:
+    """An included child's record, read-only, for the monitor; its queries."""
+    record = service.source_record(session, study_code, patient_id, actor=actor)
+    shown = saved if saved in {"query", "closed"} else ""
+    context = SourceContext(actor=actor, record=record, saved=shown)
+    return render(request, "research/source.html", context)
+
+
+@router.post("/studies/{study_code}/patients/{patient_id}/queries", name="research:query")
+def raise_query(
+    request: Request,
+    study_code: str,
+    patient_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(QUERY)],
+) -> Response:
+    """The monitor raises a query on a data point, or sees the form again."""
+
+    def page(posted: Posted) -> HTMLResponse:
+        record = service.source_record(session, study_code, patient_id, actor=actor)
+        context = SourceContext(
+            actor=actor, record=record, values=posted.values, errors=posted.errors
+        )
+        return show(request, "research/source.html", context, posted)
+
+    return submit(
+        QUERY,
+        posted,
+        lambda data: service.raise_query(session, study_code, patient_id, data, actor=actor),
+        page,
+        then=_source_url(study_code, patient_id, "query"),
+    )
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/queries/{query_id}/answer",
+    name="research:answer",
+)
+def answer_query(
+    request: Request,
+    study_code: str,
+    patient_id: uuid.UUID,
+    query_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(ANSWER)],
+) -> Response:
+    """The site answers a monitor's query on the child's study page."""
+
+    def page(posted: Posted) -> HTMLResponse:
+        context = _child_context(
+            session, actor, patient_id, study_code, values=posted.values, failed="answer"
+        )
+        return show(request, "research/child.html", context, posted)
+
+    return submit(
+        ANSWER,
+        posted,
+        lambda data: service.answer_query(
+            session, study_code, patient_id, query_id, data, actor=actor
+        ),
+        page,
+        then=_child_url(study_code, patient_id, "answer"),
+    )
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/queries/{query_id}/close",
+    name="research:close_query",
+)
+def close_query(
+    study_code: str,
+    patient_id: uuid.UUID,
+    query_id: uuid.UUID,
+    session: SessionDep,
+    actor: WebActor,
+) -> Response:
+    """The monitor closes an answered query."""
+    service.close_query(session, study_code, patient_id, query_id, actor=actor)
+    return redirect(_source_url(study_code, patient_id, "closed"))
+
+
+# --- set-up after the start: ethics approvals, form versions -------------------------------
+
+ETHICS = WebForm(EthicsApprovalIn, error_page=is_refusal)
+FORM = WebForm(ConsentFormIn, error_page=is_refusal)
+KINDS = {FormKind.CONSENT: N_("Consent form"), FormKind.INFORMATION: N_("Information sheet")}
+SETUP_SAVES: dict[str, Callable[..., object]] = {
+    "ethics": service.add_ethics_approval,
+    "form": service.add_consent_form,
+}
+
+
+def _setup_context(
+    session: Session,
+    actor: Actor,
+    study_code: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    failed: str = "",
+    saved: str = "",
+) -> SetupContext:
+    setup = service.study_setup(session, study_code, actor=actor)
+    return SetupContext(
+        actor=actor,
+        setup=setup,
+        options={"kind": [Option(k.value, gettext(text)) for k, text in KINDS.items()]},
+        values=values if values is not None else {"approved_on": today().isoformat()},
+        errors=errors or {},
+        failed=failed,
+        saved=saved,
+    )
+
+
+@router.get("/studies/{study_code}/setup", name="research:setup")
+def setup(
+    request: Request, study_code: str, session: SessionDep, actor: WebActor, saved: str = ""
+) -> HTMLResponse:
+    """A study's sites, arms, ethics approvals and form versions; administrators add the last two."""
+    shown = saved if saved in SETUP_SAVES else ""
+    return render(
+        request, "research/setup.html", _setup_context(session, actor, study_code, saved=shown)
+    )
+
+
+def _setup_post(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    study_code: str,
+    posted: Posted,
+    form: WebForm[Any],
+    name: str,
+) -> Response:
+    save = SETUP_SAVES[name]
+
+    def page(posted: Posted) -> HTMLResponse:
+        context = _setup_context(
+            session, actor, study_code, values=posted.values, errors=posted.errors, failed=name
+        )
+        return show(request, "research/setup.html", context, posted)
+
+    return submit(
+        form,
+        posted,
+        lambda data: save(session, study_code, data, actor=actor),
+        page,
+        then=f"/research/studies/{study_code}/setup?saved={name}",
+    )
+
+
+@router.post("/studies/{study_code}/ethics", name="research:ethics")
+def add_ethics(
+    request: Request,
+    study_code: str,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(ETHICS)],
+) -> Response:
+    """Record an ethics approval (administrators of every site of the study)."""
+    return _setup_post(request, session, actor, study_code, posted, ETHICS, "ethics")
+
+
+@router.post("/studies/{study_code}/forms", name="research:form")
+def add_form(
+    request: Request,
+    study_code: str,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(FORM)],
+) -> Response:
+    """A new approved form version, in force from now on (consents on older ones: re-consent)."""
+    return _setup_post(request, session, actor, study_code, posted, FORM, "form")
