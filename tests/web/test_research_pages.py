@@ -163,3 +163,57 @@ def test_an_administrator_sets_a_study_up_then_adds_a_form_version(
     assert in_force == {"2.0": "oui", "1.0": "non"}
     sign_in(client, world.users["clinician_a"].username)
     assert client.get("/research/studies/new").status_code == 403
+
+
+def test_a_monitor_queries_the_site_answers_and_the_monitor_closes(
+    client: TestClient, session: Session, world: World
+) -> None:
+    from tests.factories.research import monitored_targets
+
+    with session.begin():
+        sponsor = make_organisation(session, "WEB-MON", OrganisationKind.RESEARCH_INSTITUTE)
+        project = make_project(
+            session, world.country, [world.facility_a], [(sponsor, PartnerRole.LEAD)]
+        )
+        owner = {"project_code": project.code, "sponsor_code": "WEB-MON"}
+    t = monitored_targets(session, world.actors["administrator"], **owner, site=world.facility_a)
+    code, child = t["monitored_study_code"], t["included_patient_id"]
+    sign_in(client, world.users["monitor"].username)
+    listed = HTMLParser(client.get(f"/research/studies/{code}/monitoring").text)
+    link = listed.css_first("#included a")
+    assert link is not None
+    source_url = str(link.attributes["href"])
+    assert client.get(f"/patients/{child}").status_code == 404  # the care card: not a monitor's
+    raised = client.post(
+        source_url.replace("/source", "/queries"),
+        data={"csrf_token": csrf(client), "reference": "admission : PB", "text": "112 mm ?"},
+        follow_redirects=False,
+    )
+    assert raised.status_code == 303, raised.text
+    sign_in(client, world.users["clinician_a"].username)
+    child_page = HTMLParser(client.get(f"/research/studies/{code}/patients/{child}").text)
+    forms = [f for f in child_page.css("form") if "/answer" in str(f.attributes.get("action"))]
+    assert len(forms) == 2  # the factory's answered query, and the new one
+    answered = client.post(
+        str(forms[-1].attributes["action"]),
+        data={"csrf_token": csrf(client), "answer": "Corrigé dans le registre."},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303, answered.text
+    sign_in(client, world.users["monitor"].username)
+    page = HTMLParser(client.get(source_url).text)
+    closes = [f for f in page.css("form") if "/close" in str(f.attributes.get("action"))]
+    assert len(closes) == 2
+    for form in closes:
+        token = form.css_first('input[name="csrf_token"]')
+        assert token is not None
+        closed = client.post(
+            str(form.attributes["action"]),
+            data={"csrf_token": str(token.attributes["value"])},
+            follow_redirects=False,
+        )
+        assert closed.status_code == 303, closed.text
+    final = HTMLParser(client.get(source_url).text)
+    assert not [f for f in final.css("form") if "/close" in str(f.attributes.get("action"))]
+    statuses = [r.css("td")[3].text() for r in final.css("#queries tbody tr")]
+    assert statuses == ["Clôturé", "Clôturé"]
