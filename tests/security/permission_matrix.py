@@ -1280,6 +1280,28 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
         RESEARCH_WRITERS, scoped=True, json=lambda t: {"use": "collected"}
     ),
     ("POST", API_RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+    ("GET", "/api/v1" + RESEARCH_MONITORED + "/monitoring"): Rule(
+        MONITORS, scoped=True, values=_MONITORED
+    ),
+    ("GET", "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/source"): Rule(
+        MONITORS, scoped=True, values=_MONITORED
+    ),
+    ("POST", "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/queries"): Rule(
+        MONITORS,
+        scoped=True,
+        values=_MONITORED,
+        json=lambda t: {"reference": "visite : PB", "text": "Le registre indique 112 mm."},
+    ),
+    (
+        "POST",
+        "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/queries/{query_id}/answer",
+    ): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_MONITORED, json=lambda t: {"answer": "Corrigé."}
+    ),
+    (
+        "POST",
+        "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/queries/{query_id}/close",
+    ): Rule(MONITORS, scoped=True, values=_MONITORED),
     ("POST", API_RESEARCH_CHILD + "/unblinding"): Rule(
         RESEARCH_UNBLINDERS,
         scoped=True,
