@@ -31,8 +31,8 @@ pytestmark = pytest.mark.browser
 MAX_HEADER_PX = 80
 MIN_TOUCH_PX = 44
 MIN_CHART_LABEL_PX = 11
-#: The demo users of the two roles that work on a phone.
-ROLES = {"clinician": "clinicien", "data_manager": "gestionnaire"}
+#: The demo users of the roles that work on a phone (a study's monitor visits sites too).
+ROLES = {"clinician": "clinicien", "data_manager": "gestionnaire", "monitor": "moniteur"}
 #: Pages opened in Chromium per link shape (the crawl itself reads a few more).
 BROWSER_PER_PATTERN = 1
 REPO = Path(__file__).resolve().parents[2]
@@ -62,6 +62,7 @@ MAIN_SCREENS = {
     "study": r"^/research/studies/[^/?]+$",
     "study-missed": r"^/research/studies/[^/?]+/missed$",
     "study-safety": r"^/research/studies/[^/?]+/safety$",
+    "monitoring": r"^/research/studies/[^/?]+/monitoring$",
 }
 #: Screens each role's crawl must meet, or it missed the pages behind the demo's records.
 SHARED = (
@@ -79,6 +80,7 @@ SHARED = (
 MUST_MEET = {
     "clinician": (*SHARED, "episode", "exit-form", "child-care", "consultation-form", "sync"),
     "data_manager": (*SHARED, "sync"),
+    "monitor": ("studies", "study", "monitoring"),
 }
 #: A place's code in a path or any query value: one shape for all places, months, pages.
 CODE = re.compile(r"/[A-Z][A-Z0-9_.-]+(?=/|\?|$)")

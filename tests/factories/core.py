@@ -114,6 +114,7 @@ def build_world(session: Session) -> World:
             "administrator": make_user(
                 session, f"admin_{suffix}".lower(), Role.ADMINISTRATOR, country
             ),
+            "monitor": make_user(session, f"mon_{suffix}".lower(), Role.MONITOR, district),
         }
         patient_a = make_patient(session, facility_a, given="Aïssata", family="Coulibaly")
         patient_b = make_patient(session, facility_b, given="Moussa", family="Keïta", sex="M")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from alima.core.access import Actor
 from alima.core.enums import OrganisationKind, PartnerRole
 from alima.core.models import Place
-from alima.core.time import today
+from alima.core.time import today, utcnow
 from alima.research import service
 from alima.research.enums import FormKind
 from alima.research.models import (
@@ -20,7 +20,9 @@ from alima.research.models import (
     Consent,
     ConsentForm,
     Screening,
+    SdvQuery,
     SequenceEntry,
+    SequenceSeal,
     Study,
 )
 from alima.research.schemas import ArmIn, ConsentFormIn, StudyCreate, StudyEventIn
@@ -143,7 +145,10 @@ def research_targets(
         )
         form_id = str(form.id)
         followed = _included_child(session, study, site, form)
-    return {"study_code": code, "consent_form_id": form_id} | followed
+    monitored = monitored_targets(
+        session, setup, project_code=project_code, sponsor_code=sponsor_code, site=site
+    )
+    return {"study_code": code, "consent_form_id": form_id} | followed | monitored
 
 
 #: Day 7 (no window: missed 13 days after a 20-day-old inclusion) and month 1 (due today).
@@ -200,14 +205,16 @@ def _included_child(
         )
     )
     session.flush()
-    entry = session.scalars(
-        select(SequenceEntry)
+    entry, seal = session.execute(
+        select(SequenceEntry, SequenceSeal)
+        .join(SequenceSeal, SequenceSeal.entry_id == SequenceEntry.id)
         .where(SequenceEntry.study_id == study.id, SequenceEntry.used_at.is_(None))
         .order_by(SequenceEntry.position.desc())
         .limit(1)
     ).one()
     revealed = datetime.combine(included, time(9), tzinfo=UTC)
     entry.used_at = revealed
+    entry.arm_id = seal.arm_id  # opened, as the hub's randomisation does
     session.add(
         Allocation(
             study_id=study.id,
@@ -234,3 +241,97 @@ def _included_child(
     session.add(sae)
     session.flush()
     return {"followup_patient_id": str(child.id), "sae_id": str(sae.id)}
+
+
+def monitored_targets(
+    session: Session, setup: Actor, *, project_code: str, sponsor_code: str, site: Place
+) -> dict[str, str]:
+    """A study with one child included at ``site`` and an answered query on it (the monitor's
+    routes of the permission matrix)."""
+    code = f"MN-{uuid.uuid4().hex[:5].upper()}"
+    service.create_study(
+        session,
+        StudyCreate(
+            code=code,
+            title="Étude surveillée",
+            project_code=project_code,
+            sponsor_code=sponsor_code,
+            starts_on=today() - timedelta(days=30),
+            target_size=10,
+            site_codes=[site.code],
+            arms=[ArmIn(code="arm-a", label="A"), ArmIn(code="arm-b", label="B")],
+            forms=[
+                ConsentFormIn(
+                    kind=FormKind.CONSENT, version="1", language="fr", approved_on=today()
+                )
+            ],
+        ),
+        actor=setup,
+    )
+    service.generate_sequence(session, code, seed=2, size=4, actor=None)
+    with session.begin():
+        study = session.scalars(select(Study).where(Study.code == code)).one()
+        form = session.scalars(select(ConsentForm).where(ConsentForm.study_id == study.id)).one()
+        child = make_patient(session, site, given="Inclus")
+        screening = Screening(
+            study_id=study.id,
+            patient_id=child.id,
+            place_id=site.id,
+            screened_on=today(),
+            eligible=True,
+            reasons=[],
+            approached=True,
+            consented=True,
+            included=True,
+        )
+        session.add(screening)
+        session.add(
+            Consent(
+                study_id=study.id,
+                patient_id=child.id,
+                place_id=site.id,
+                form_id=form.id,
+                consented_on=today(),
+                caregiver_name="Awa Inclus",
+                caregiver_relation="mère",
+                method="signed",
+            )
+        )
+        entry, seal = session.execute(
+            select(SequenceEntry, SequenceSeal)
+            .join(SequenceSeal, SequenceSeal.entry_id == SequenceEntry.id)
+            .where(SequenceEntry.study_id == study.id)
+            .order_by(SequenceEntry.position)
+            .limit(1)
+        ).one()
+        entry.used_at = utcnow()
+        entry.arm_id = seal.arm_id
+        session.flush()
+        session.add(
+            Allocation(
+                study_id=study.id,
+                patient_id=child.id,
+                place_id=site.id,
+                screening_id=screening.id,
+                sequence_entry_id=entry.id,
+                arm_id=seal.arm_id,
+                stratum=entry.stratum,
+                revealed_at=utcnow(),
+            )
+        )
+        query = SdvQuery(
+            study_id=study.id,
+            patient_id=child.id,
+            place_id=site.id,
+            reference="admission : poids",
+            text="Le registre indique 6,2 kg.",
+            status="answered",
+            answer="Corrigé.",
+        )
+        session.add(query)
+        session.flush()
+        return {
+            "monitored_study_code": code,
+            "included_patient_id": str(child.id),
+            "query_id": str(query.id),
+        }

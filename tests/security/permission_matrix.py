@@ -47,12 +47,14 @@ ROLES = (
     "partner_viewer",
     "administrator",
     "partner_coordinator",  # coordinator of a national NGO whose agreement says aggregates only
+    "monitor",  # a study's monitor (of the district): included children, read-only, queries
 )
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
 AGGREGATE_READERS = frozenset(
     {
+        "monitor",
         "data_manager",
         "coordinator",
         "researcher",
@@ -1165,7 +1167,34 @@ def _study_json(t: Targets) -> dict[str, object]:
     }
 
 
+def _study_form(t: Targets) -> dict[str, object]:
+    return {
+        "code": f"MX-W{uuid.uuid4().hex[:4].upper()}",
+        "title": "Nouvelle étude",
+        "project_code": t["project_code"],
+        "sponsor_code": t["organisation_code"],
+        "starts_on": t["past_day"],
+        "target_size": "20",
+        "site_list": t["place_code"],
+        "arm1_code": "arm-a",
+        "arm1_label": "A",
+        "arm2_code": "arm-b",
+        "arm2_label": "B",
+        "age_min_months": "6",
+        "age_max_months": "59",
+        "form_version": "1",
+        "form_language": "fr",
+    }
+
+
 _BECAUSE_016 = "the matrix's child has consented: a withdrawal then, not a refusal"
+#: Emergency unblinding is a break-the-glass on the arm: clinicians of the site, administrators.
+RESEARCH_UNBLINDERS = EMERGENCY_OPENERS
+_BECAUSE_071 = "the matrix's study is open-label: there is no hidden arm to reveal"
+#: A study's monitor: its included children (read-only) and queries; staff answer them.
+MONITORS = frozenset({"monitor", "administrator"})
+RESEARCH_MONITORED = "/research/studies/{study_code}"
+_MONITORED = {"study_code": "monitored_study_code", "patient_id": "included_patient_id"}
 _PAGE_016 = "a consenti : enregistrez plutôt un retrait"
 
 RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
@@ -1187,6 +1216,53 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
         form=lambda t: {"use": "collected", "withdrawn_on": t["past_day"]},
     ),
     ("POST", RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+    ("POST", RESEARCH_CHILD + "/unblinding"): Rule(
+        RESEARCH_UNBLINDERS,
+        scoped=True,
+        form=lambda t: {"reason": "réaction sévère"},
+        expect=422,
+        code="pas en aveugle",
+        because=_BECAUSE_071,
+    ),
+    ("GET", RESEARCH_MONITORED + "/monitoring"): Rule(MONITORS, scoped=True, values=_MONITORED),
+    ("GET", RESEARCH_MONITORED + "/patients/{patient_id}/source"): Rule(
+        MONITORS, scoped=True, values=_MONITORED
+    ),
+    ("POST", RESEARCH_MONITORED + "/patients/{patient_id}/queries"): Rule(
+        MONITORS,
+        scoped=True,
+        values=_MONITORED,
+        form=lambda t: {"reference": "visite : PB", "text": "Le registre indique 112 mm."},
+    ),
+    ("POST", RESEARCH_MONITORED + "/patients/{patient_id}/queries/{query_id}/answer"): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_MONITORED, form=lambda t: {"answer": "Corrigé."}
+    ),
+    ("POST", RESEARCH_MONITORED + "/patients/{patient_id}/queries/{query_id}/close"): Rule(
+        MONITORS, scoped=True, values=_MONITORED
+    ),
+    ("GET", "/research/studies/{study_code}/setup"): Rule(RESEARCH_READERS, scoped=True),
+    ("GET", "/research/studies/new"): Rule(ADMINISTRATORS),
+    ("POST", "/research/studies/new"): Rule(ADMINISTRATORS, scoped=True, form=_study_form),
+    ("POST", "/research/studies/{study_code}/ethics"): Rule(
+        ADMINISTRATORS,
+        scoped=True,
+        form=lambda t: {
+            "committee": "CNESS",
+            "reference": "2026/42",
+            "protocol_version": "2.0",
+            "approved_on": t["past_day"],
+        },
+    ),
+    ("POST", "/research/studies/{study_code}/forms"): Rule(
+        ADMINISTRATORS,
+        scoped=True,
+        form=lambda t: {
+            "kind": "consent",
+            "version": "2",
+            "language": "fr",
+            "approved_on": t["past_day"],
+        },
+    ),
     ("GET", "/api/v1/research/studies"): Rule(SIGNED_IN),
     ("POST", "/api/v1/research/studies"): Rule(ADMINISTRATORS, scoped=True, json=_study_json),
     ("GET", "/api/v1/research/studies/{study_code}"): Rule(RESEARCH_READERS, scoped=True),
@@ -1204,6 +1280,36 @@ RESEARCH_MATRIX: dict[tuple[str, str], Rule] = {
         RESEARCH_WRITERS, scoped=True, json=lambda t: {"use": "collected"}
     ),
     ("POST", API_RESEARCH_CHILD + "/randomisation"): Rule(RESEARCH_WRITERS, scoped=True),
+    ("GET", "/api/v1" + RESEARCH_MONITORED + "/monitoring"): Rule(
+        MONITORS, scoped=True, values=_MONITORED
+    ),
+    ("GET", "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/source"): Rule(
+        MONITORS, scoped=True, values=_MONITORED
+    ),
+    ("POST", "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/queries"): Rule(
+        MONITORS,
+        scoped=True,
+        values=_MONITORED,
+        json=lambda t: {"reference": "visite : PB", "text": "Le registre indique 112 mm."},
+    ),
+    (
+        "POST",
+        "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/queries/{query_id}/answer",
+    ): Rule(
+        RESEARCH_WRITERS, scoped=True, values=_MONITORED, json=lambda t: {"answer": "Corrigé."}
+    ),
+    (
+        "POST",
+        "/api/v1" + RESEARCH_MONITORED + "/patients/{patient_id}/queries/{query_id}/close",
+    ): Rule(MONITORS, scoped=True, values=_MONITORED),
+    ("POST", API_RESEARCH_CHILD + "/unblinding"): Rule(
+        RESEARCH_UNBLINDERS,
+        scoped=True,
+        json=lambda t: {"reason": "réaction sévère"},
+        expect=422,
+        code="RES_071",
+        because=_BECAUSE_071,
+    ),
 }
 #: A study's pseudonymised data (its exports and its list of included children): the right to
 #: export it at one of its sites (``STUDY_EXPORT``), which an aggregates-only agreement withholds.

@@ -53,6 +53,7 @@ def clients(
         "partner_viewer": world.users["partner_viewer"].username,
         "administrator": world.users["administrator"].username,
         "partner_coordinator": alliance.partner_coordinator.username,
+        "monitor": world.users["monitor"].username,
     }
     result: dict[str, tuple[TestClient, str | None]] = {}
     for role in ROLES:

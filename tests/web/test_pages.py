@@ -76,6 +76,8 @@ class Page:
     shows: tuple[str, ...]
     query: str = ""
     media_type: str = "text/html"
+    #: Path parameters taken from another of the walk's values (``{"patient_id": "x"}``).
+    values: tuple[tuple[str, str], ...] = ()
 
 
 #: Every GET page of the web app: it renders (200) for `viewer` with the records of the walk.
@@ -213,6 +215,21 @@ PAGES: dict[str, Page] = {
     ),
     "/research/studies/{study_code}/safety": Page(
         "clinician_a", ('id="adverse-events"', "Kadiatou Suivie", 'class="report-overdue"')
+    ),
+    "/research/studies/new": Page("administrator", ('id="study-form"', 'name="arm3_code"')),
+    "/research/studies/{study_code}/setup": Page(
+        "administrator",
+        ("{study_code}", 'id="ethics-form"', 'id="form-version-form"', 'id="forms"'),
+    ),
+    "/research/studies/{study_code}/monitoring": Page(
+        "monitor",
+        ('href="/research/studies/{monitored_study_code}/patients/{included_patient_id}/source"',),
+        values=(("study_code", "monitored_study_code"),),
+    ),
+    "/research/studies/{study_code}/patients/{patient_id}/source": Page(
+        "monitor",
+        ('id="queries"', 'id="query-form"', "Corrigé."),
+        values=(("study_code", "monitored_study_code"), ("patient_id", "included_patient_id")),
     ),
     "/smc": Page("clinician_a", ("CPS matrice",)),
     "/smc/campaigns/new": Page("data_manager", ("{smc_area_code}",)),
@@ -385,7 +402,7 @@ def test_every_page_renders_its_data_light_and_self_contained(
             for path, expected in PAGES.items():
                 if expected.viewer != viewer:
                     continue
-                page = fill(path, values) + (
+                page = fill(path, values | {k: values[v] for k, v in expected.values}) + (
                     f"?{fill(expected.query, values)}" if expected.query else ""
                 )
                 response = client.get(page, headers={"Accept-Encoding": "gzip"})

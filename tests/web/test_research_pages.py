@@ -12,9 +12,11 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from alima.core.enums import OrganisationKind, PartnerRole
 from alima.core.time import today
 from alima.research.models import Allocation
 from alima.research.schemas import StudyEventIn
+from tests.factories.alliance import make_organisation, make_project
 from tests.factories.core import World, csrf, sign_in
 from tests.factories.nutrition import make_child
 from tests.factories.research import make_study
@@ -241,3 +243,114 @@ def test_the_child_page_shows_the_schedule_takes_a_study_visit_and_an_sae(
     row = listed.css_first("#adverse-events tbody tr")
     assert row is not None and "Déclaré dans le délai" in row.text()
     assert row.css_first("form") is None
+
+
+def test_an_administrator_sets_a_study_up_then_adds_a_form_version(
+    client: TestClient, session: Session, world: World
+) -> None:
+    with session.begin():
+        sponsor = make_organisation(session, "WEB-SPONSOR", OrganisationKind.RESEARCH_INSTITUTE)
+        project = make_project(
+            session, world.country, [world.facility_a], [(sponsor, PartnerRole.LEAD)]
+        )
+        project_code = project.code
+    sign_in(client, world.users["administrator"].username)
+    form = {
+        "csrf_token": csrf(client),
+        "code": "WEB-STUDY",
+        "title": "Étude web",
+        "project_code": project_code,
+        "sponsor_code": "WEB-SPONSOR",
+        "starts_on": today().isoformat(),
+        "target_size": "40",
+        "site_list": world.facility_a.code,
+        "blinded": "yes",
+        "arm1_code": "optima",
+        "arm1_label": "OptiMA",
+        "arm1_protocol": "optima",
+        "arm2_code": "standard",
+        "arm2_label": "Standard",
+        "age_min_months": "6",
+        "age_max_months": "59",
+        "no_complication": "yes",
+        "form_version": "1.0",
+        "form_language": "fr",
+    }
+    saved = client.post("/research/studies/new", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == "/research/studies/WEB-STUDY/setup"
+    setup = HTMLParser(client.get("/research/studies/WEB-STUDY/setup").text)
+    assert setup.css_first("#setup-arms") is not None and "OptiMA" in setup.text()
+    again = client.post("/research/studies/new", data=form, follow_redirects=False)
+    assert again.status_code == 422 and "déjà ce code" in again.text
+    added = client.post(
+        "/research/studies/WEB-STUDY/forms",
+        data={
+            "csrf_token": csrf(client),
+            "kind": "consent",
+            "version": "2.0",
+            "language": "fr",
+            "approved_on": today().isoformat(),
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    rows = HTMLParser(client.get("/research/studies/WEB-STUDY/setup").text).css("#forms tbody tr")
+    in_force = {r.css("td")[2].text(): r.css("td")[4].text() for r in rows}
+    assert in_force == {"2.0": "oui", "1.0": "non"}
+    sign_in(client, world.users["clinician_a"].username)
+    assert client.get("/research/studies/new").status_code == 403
+
+
+def test_a_monitor_queries_the_site_answers_and_the_monitor_closes(
+    client: TestClient, session: Session, world: World
+) -> None:
+    from tests.factories.research import monitored_targets
+
+    with session.begin():
+        sponsor = make_organisation(session, "WEB-MON", OrganisationKind.RESEARCH_INSTITUTE)
+        project = make_project(
+            session, world.country, [world.facility_a], [(sponsor, PartnerRole.LEAD)]
+        )
+        owner = {"project_code": project.code, "sponsor_code": "WEB-MON"}
+    t = monitored_targets(session, world.actors["administrator"], **owner, site=world.facility_a)
+    code, child = t["monitored_study_code"], t["included_patient_id"]
+    sign_in(client, world.users["monitor"].username)
+    listed = HTMLParser(client.get(f"/research/studies/{code}/monitoring").text)
+    link = listed.css_first("#included a")
+    assert link is not None
+    source_url = str(link.attributes["href"])
+    assert client.get(f"/patients/{child}").status_code == 404  # the care card: not a monitor's
+    raised = client.post(
+        source_url.replace("/source", "/queries"),
+        data={"csrf_token": csrf(client), "reference": "admission : PB", "text": "112 mm ?"},
+        follow_redirects=False,
+    )
+    assert raised.status_code == 303, raised.text
+    sign_in(client, world.users["clinician_a"].username)
+    child_page = HTMLParser(client.get(f"/research/studies/{code}/patients/{child}").text)
+    forms = [f for f in child_page.css("form") if "/answer" in str(f.attributes.get("action"))]
+    assert len(forms) == 2  # the factory's answered query, and the new one
+    answered = client.post(
+        str(forms[-1].attributes["action"]),
+        data={"csrf_token": csrf(client), "answer": "Corrigé dans le registre."},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303, answered.text
+    sign_in(client, world.users["monitor"].username)
+    page = HTMLParser(client.get(source_url).text)
+    closes = [f for f in page.css("form") if "/close" in str(f.attributes.get("action"))]
+    assert len(closes) == 2
+    for form in closes:
+        token = form.css_first('input[name="csrf_token"]')
+        assert token is not None
+        closed = client.post(
+            str(form.attributes["action"]),
+            data={"csrf_token": str(token.attributes["value"])},
+            follow_redirects=False,
+        )
+        assert closed.status_code == 303, closed.text
+    final = HTMLParser(client.get(source_url).text)
+    assert not [f for f in final.css("form") if "/close" in str(f.attributes.get("action"))]
+    statuses = [r.css("td")[3].text() for r in final.css("#queries tbody tr")]
+    assert statuses == ["Clôturé", "Clôturé"]

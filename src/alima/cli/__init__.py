@@ -192,7 +192,7 @@ def demo_load(
                 _print_logins(
                     [
                         demo.DemoLogin(u, demo.DEMO_PASSWORD, r.value, p or prj or "")
-                        for u, _n, r, p, prj, _o in demo.DEMO_USERS
+                        for u, _n, r, p, prj, _o in demo.DEMO_USERS + demo.LATER_USERS
                     ]
                 )
                 return

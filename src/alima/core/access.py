@@ -41,6 +41,8 @@ class Permission(StrEnum):
     OUTBREAK_RESPOND = "outbreak_respond"
     # Research (alima.research): a study's pseudonymised, patient-level data for analysis.
     STUDY_EXPORT = "study_export"
+    # Research (alima.research): a monitor's source data verification of included children.
+    STUDY_MONITOR = "study_monitor"
 
 
 #: Least privilege: partners and researchers get aggregates, never patient-level pages.
@@ -96,6 +98,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.AGGREGATE_EXPORT}
     ),
     Role.ADMINISTRATOR: frozenset(Permission),
+    # Read-only: the included children of the studies at its places (never another patient)
+    # and, like a researcher, the places' counts.
+    Role.MONITOR: frozenset(
+        {Permission.PLACE_READ, Permission.AGGREGATE_READ, Permission.STUDY_MONITOR}
+    ),
 }
 
 

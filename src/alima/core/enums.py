@@ -63,6 +63,8 @@ class Role(StrEnum):
     RESEARCHER = "researcher"
     PARTNER_VIEWER = "partner_viewer"
     ADMINISTRATOR = "administrator"
+    #: A study's monitor: reads the included children's records at their sites, raises queries.
+    MONITOR = "monitor"
 
 
 class Sex(StrEnum):

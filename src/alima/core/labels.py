@@ -14,6 +14,7 @@ LABELS: dict[str, str] = {
     "researcher": N_("Researcher"),
     "partner_viewer": N_("Partner (aggregates)"),
     "administrator": N_("Administrator"),
+    "monitor": N_("Study monitor (read-only)"),
     # place kinds
     "country": N_("Country"),
     "region": N_("Region"),
@@ -348,6 +349,14 @@ LABELS: dict[str, str] = {
     "research_study_visit": N_("Study visit"),
     "research_adverse_event": N_("Serious adverse event"),
     "research_followup": N_("Study follow-up"),
+    "research_unblinding": N_("Emergency unblinding"),
+    "research_query": N_("Monitoring query"),
+    "research_monitoring": N_("Monitoring list"),
+    "research_source_record": N_("Source data verification"),
+    "open": N_("Open"),
+    "consent": N_("Consent form"),
+    "information": N_("Information sheet"),
+    "answered": N_("Answered"),
 }
 
 

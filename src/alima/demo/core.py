@@ -58,6 +58,10 @@ DEMO_USERS: list[tuple[str, str, Role, str | None, str | None, str]] = [
     ("partenaire", "Mariam Sangaré", Role.PARTNER_VIEWER, None, PROJECT_CODE, "AMCP-SP"),
     ("admin", "Boubacar Touré", Role.ADMINISTRATOR, "ML", None, "ALIMA"),
 ]
+#: Accounts added later, drawn from their own generator so that the children stay the same.
+LATER_USERS: list[tuple[str, str, Role, str | None, str | None, str]] = [
+    ("moniteur", "Awa Dembélé", Role.MONITOR, "ML-SEG-NIO", None, "INSERM"),  # a study's monitor
+]
 
 
 def is_empty(session: Session) -> bool:
@@ -192,6 +196,20 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
             users[username] = add_user(
                 session,
                 rng,
+                (username, full_name),
+                orgs[org_code],
+                role,
+                password_hash,
+                place=places[place_code] if place_code else None,
+                project=project if project_code else None,
+            )
+            scope = places[place_code].name if place_code else project.name
+            logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))
+        later = random.Random(SEED + 1)
+        for username, full_name, role, place_code, project_code, org_code in LATER_USERS:
+            users[username] = add_user(
+                session,
+                later,
                 (username, full_name),
                 orgs[org_code],
                 role,

@@ -197,15 +197,20 @@ def _include(session: Session, study: Study, episode: Episode, form: ConsentForm
     if entry is None:
         msg = f"the demo sequence of {stratum} is exhausted"
         raise RuntimeError(msg)
+    seal = repository.find_seal(session, entry.id)
+    if seal is None:
+        msg = f"the demo sequence of {study.code} is not sealed on this database"
+        raise RuntimeError(msg)
     revealed = datetime.combine(on, time(10), tzinfo=UTC)
     entry.used_at = revealed
+    entry.arm_id = seal.arm_id  # opened as the hub's randomisation opens it
     allocation = Allocation(
         study_id=study.id,
         patient_id=episode.patient_id,
         place_id=episode.place_id,
         screening_id=screening.id,
         sequence_entry_id=entry.id,
-        arm_id=entry.arm_id,
+        arm_id=seal.arm_id,
         stratum=stratum,
         episode_id=episode.id,
         revealed_at=revealed,

@@ -1,5 +1,7 @@
 """Alembic environment: URL from settings (or a connection passed by tests), batch mode for SQLite."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from alembic import context
@@ -28,8 +30,29 @@ def _configure(connection: Connection) -> None:
         render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
     )
-    with context.begin_transaction():
+    with _sqlite_foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite changes a column by rebuilding its table (copy, drop, rename): with foreign keys
+    enforced, dropping a table that other rows point to fails, so the migrations run with
+    them off (SQLite's documented procedure) and every reference is checked afterwards.
+    Only on a connection of our own, outside a transaction, where the pragma takes effect."""
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite" or connection.in_transaction() or raw is None:
+        yield
+        return
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            msg = f"the migration broke references: {broken[:5]}"
+            raise RuntimeError(msg)
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def run_migrations_offline() -> None:

@@ -97,3 +97,24 @@ class ResearchError(ErrorCode):
         "death reported",
         N_("This death is already recorded as a serious adverse event."),
     )
+    RES_070 = Detail(
+        "randomise on the hub",
+        N_(
+            "Randomisation for {study} is done online, on the country server: the upcoming "
+            "arms never leave it. Synchronise this computer, then randomise on the server."
+        ),
+    )
+    RES_071 = Detail("not blinded", N_("{study} is not blinded: the child's arm is already shown."))
+    RES_072 = Detail(
+        "not randomised", N_("This child is not randomised in {study}: there is no arm to reveal.")
+    )
+    RES_073 = Detail("query closed", N_("This query is closed: it cannot be answered any more."))
+    RES_074 = Detail(
+        "query not answered", N_("The site has not answered this query yet: it cannot be closed.")
+    )
+    RES_075 = Detail(
+        "form version exists",
+        N_("This version of the form is already recorded for this language: give a new version."),
+    )
+    RES_076 = Detail("approval dates", N_("The approval cannot expire before it was given."))
+    RES_077 = Detail("study code taken", N_("A study already has this code: choose another."))

@@ -202,7 +202,11 @@ class ConsentForm(RecordMixin, Base):
 
 
 class SequenceEntry(RecordMixin, Base):
-    """One pre-drawn position of a stratum's allocation sequence, concealed until used."""
+    """One pre-drawn position of a stratum's allocation sequence, concealed until used.
+
+    The entry travels to the sites without its arm: ``arm_id`` stays empty until the hub uses
+    the position, the arm waiting meanwhile in the hub's own ``SequenceSeal`` (never synced).
+    """
 
     __tablename__ = "research_sequence_entry"
     __sync__ = Sync("lineage", place="place_id")
@@ -213,10 +217,13 @@ class SequenceEntry(RecordMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     block: Mapped[int] = mapped_column(Integer)
     block_size: Mapped[int] = mapped_column(Integer)
-    arm_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_study_arm.id"))
+    #: Empty until the position is used: a site never holds an upcoming arm.
+    arm_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("research_study_arm.id"), nullable=True
+    )
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    arm: Mapped[StudyArm] = relationship()
+    arm: Mapped[StudyArm | None] = relationship()
 
     __table_args__ = (UniqueConstraint("study_id", "stratum", "position"),)
 
@@ -326,6 +333,7 @@ class Allocation(RecordMixin, Base):
 
     arm: Mapped[StudyArm] = relationship()
     place: Mapped[Place] = relationship()
+    patient: Mapped[Patient] = relationship()
 
     __table_args__ = (UniqueConstraint("study_id", "patient_id"),)
 
@@ -438,3 +446,79 @@ class AdverseEvent(RecordMixin, Base):
         ),
         CheckConstraint("category <> 'death' OR outcome = 'fatal'", name="death_fatal"),
     )
+
+
+class SequenceSeal(Base):
+    """The arm of one sequence position, kept by the hub that drew the sequence.
+
+    Never synced: a laptop receives the positions without their arms, so nobody at a site
+    can read the upcoming allocations; the hub copies the arm onto the position when it
+    randomises a child (``randomise``), and only then does it travel.
+    """
+
+    __tablename__ = "research_sequence_seal"
+    __sync__ = Sync.local("the allocation sequence's arms stay on the hub until used")
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("research_sequence_entry.id"), primary_key=True
+    )
+    arm_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_study_arm.id"))
+
+    arm: Mapped[StudyArm] = relationship()
+
+
+class Unblinding(RecordMixin, Base):
+    """An emergency unblinding: one person learnt one child's arm, with a reason. Final."""
+
+    __tablename__ = "research_unblinding"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    allocation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_allocation.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    unblinded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    place: Mapped[Place] = relationship()
+
+    __table_args__ = (UniqueConstraint("study_id", "patient_id", "created_by_id"),)
+
+
+class SdvQuery(RecordMixin, Base):
+    """A monitor's query on one data point of an included child (source data verification)."""
+
+    __tablename__ = "research_query"
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef]
+    patient_id: Mapped[PatientRef]
+    place_id: Mapped[PlaceRef]
+    #: What the query is about: a record and its field, e.g. ``visit 2026-03-04: weight``.
+    reference: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_user.id"), nullable=True
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("core_user.id"), nullable=True
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    place: Mapped[Place] = relationship()
+    study: Mapped[Study] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'answered', 'closed')", name="status"),
+        CheckConstraint("status = 'open' OR answer IS NOT NULL", name="answered"),
+    )
+
+
+@event.listens_for(Unblinding, "before_update")
+@event.listens_for(Unblinding, "before_delete")
+def _unblinding_is_final(*_args: object) -> None:
+    msg = "an unblinding is recorded once and never changed"
+    raise RuntimeError(msg)

@@ -17,11 +17,14 @@ from alima.research.models import (
     Consent,
     ConsentForm,
     Screening,
+    SdvQuery,
     SequenceEntry,
+    SequenceSeal,
     Study,
     StudyEvent,
     StudySite,
     StudyVisit,
+    Unblinding,
 )
 
 
@@ -291,3 +294,65 @@ def patients_by_id(
         return {}
     rows = session.scalars(select(Patient).where(Patient.id.in_(list(patient_ids)))).all()
     return {p.id: p for p in rows}
+
+
+def find_seal(session: Session, entry_id: uuid.UUID) -> SequenceSeal | None:
+    """The hub's sealed arm of a sequence position (none on a laptop)."""
+    return session.get(SequenceSeal, entry_id)
+
+
+def holds_seals(session: Session, study_id: uuid.UUID) -> bool:
+    """Whether this database holds the study's sealed arms (the hub that drew the sequence)."""
+    return (
+        session.scalar(
+            select(SequenceSeal.entry_id)
+            .join(SequenceEntry, SequenceEntry.id == SequenceSeal.entry_id)
+            .where(SequenceEntry.study_id == study_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def unblinded_for(
+    session: Session, study_id: uuid.UUID, patient_id: uuid.UUID, user_id: uuid.UUID
+) -> bool:
+    """Whether this person unblinded this child's arm."""
+    return (
+        session.scalar(
+            select(Unblinding.id)
+            .where(
+                Unblinding.study_id == study_id,
+                Unblinding.patient_id == patient_id,
+                Unblinding.created_by_id == user_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def unblinded_children(session: Session, study_id: uuid.UUID) -> int:
+    """Children of a study whose arm someone unblinded."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(Unblinding.patient_id))).where(
+                Unblinding.study_id == study_id
+            )
+        )
+        or 0
+    )
+
+
+def queries_of(session: Session, study_id: uuid.UUID, patient_id: uuid.UUID) -> Sequence[SdvQuery]:
+    """A child's monitoring queries in a study, oldest first."""
+    return session.scalars(
+        select(SdvQuery)
+        .where(SdvQuery.study_id == study_id, SdvQuery.patient_id == patient_id)
+        .order_by(SdvQuery.created_at)
+    ).all()
+
+
+def code_taken(session: Session, code: str) -> bool:
+    """Whether a study (even deleted) already has this code."""
+    return session.scalar(select(Study.id).where(Study.code == code).limit(1)) is not None

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.nutrition.enums import Oedema
@@ -216,6 +216,13 @@ class PatientStudy(BaseModel):
     may_consent: bool
     may_randomise: bool
     may_withdraw: bool
+    #: Randomisable, but this server holds no arm to come: it is done on the hub, online.
+    randomise_on_hub: bool = False
+    #: A blinded study's arm may be revealed to this reader in an emergency (with a reason).
+    may_unblind: bool = False
+    #: The monitor's queries on this child, and whether this reader may answer them (the site).
+    queries: list[QueryRead] = []
+    may_answer: bool = False
 
 
 class ConsortCounts(BaseModel):
@@ -247,6 +254,10 @@ class StudyDashboard(BaseModel):
     sites: list[SiteRecruitment]
     included_per_arm: dict[str, int]
     percent_of_target: float
+    #: Children whose arm was revealed in an emergency (blinded studies).
+    unblinded: int = 0
+    #: The reader monitors one of the study's sites (source data verification).
+    may_monitor: bool = False
 
 
 class StudyListItem(BaseModel):
@@ -399,3 +410,121 @@ class StudySafety(BaseModel):
     report_days: int
     adverse_events: list[AdverseEventRead]
     deaths_to_report: list[DeathToReport]
+
+
+#: A reason someone must give (an unblinding, a query, its answer): not empty.
+Reason = Annotated[Note, StringConstraints(min_length=3)]
+
+
+class UnblindCreate(BaseModel):
+    """An emergency unblinding: why the arm must be known now."""
+
+    reason: Reason
+
+
+class QueryCreate(BaseModel):
+    """A monitor's query on one data point: which record and field, and the question."""
+
+    reference: Annotated[ShortText, StringConstraints(min_length=2)]
+    text: Reason
+
+
+class QueryAnswer(BaseModel):
+    """The site's answer to a query."""
+
+    answer: Reason
+
+
+class QueryRead(BaseModel):
+    """A query as the monitor and the site read it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    reference: str
+    text: str
+    status: str
+    answer: str | None
+    created_at: datetime
+    answered_at: datetime | None
+    closed_at: datetime | None
+
+
+class MonitoredChild(BaseModel):
+    """An included child in the monitor's list."""
+
+    patient_id: uuid.UUID
+    identifier: str
+    name: str
+    site: str
+    randomised_on: date
+    open_queries: int
+
+
+class SourceVisit(BaseModel):
+    """One visit of the care record, as entered (source data verification)."""
+
+    visit_on: date
+    is_admission: bool
+    weight_kg: float | None
+    height_cm: float | None
+    muac_mm: int | None
+    oedema: str
+    band: str
+    product: str | None
+    sachets_given: int
+    next_visit_on: date | None
+
+
+class SourceRecord(BaseModel):
+    """An included child's record for the monitor: read-only, audited."""
+
+    study_code: str
+    patient_id: uuid.UUID
+    identifier: str
+    name: str
+    sex: str
+    birth_date: date | None
+    village: str | None
+    site: str
+    panel: PatientStudy
+    protocol_code: str | None
+    admitted_on: date | None
+    episode_status: str | None
+    visits: list[SourceVisit]
+    queries: list[QueryRead]
+    may_query: bool
+
+
+PatientStudy.model_rebuild()
+
+
+class EthicsRead(BaseModel):
+    """An ethics committee's approval as the set-up page lists it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    committee: str
+    reference: str
+    protocol_version: str
+    approved_on: date
+    expires_on: date | None
+
+
+class SiteRead(BaseModel):
+    """A recruiting site and its target."""
+
+    code: str
+    name: str
+    target_size: int | None
+
+
+class StudySetup(BaseModel):
+    """A study's set-up page: sites, arms, approvals and form versions."""
+
+    study: StudyRead
+    sites: list[SiteRead]
+    ethics: list[EthicsRead]
+    forms: list[FormRead]
+    #: The reader administers every site of the study: may add approvals and form versions.
+    may_edit: bool

@@ -6,12 +6,16 @@ from alima.core.access import Actor
 from alima.research.schemas import (
     ChildFollowUp,
     MissedEvent,
+    MonitoredChild,
     Participants,
     PatientStudy,
+    SourceRecord,
     StudyDashboard,
     StudyListItem,
     StudySafety,
+    StudySetup,
 )
+from alima.web.consort_figure import ConsortFigure
 from alima.web.contexts import FormState
 from alima.web.contexts_treat import Option
 
@@ -22,6 +26,7 @@ class StudiesContext:
 
     actor: Actor
     studies: list[StudyListItem]
+    may_create: bool = False
 
 
 @dataclass
@@ -37,6 +42,12 @@ class StudyContext:
     arms: list[tuple[str, int]]
     #: Whether the reader may export the study's pseudonymised data (the download links).
     may_export: bool = False
+    #: The CONSORT flow as a figure (geometry from ``web.consort_figure``).
+    figure: ConsortFigure | None = None
+    #: Recruitment against target per site: (name, randomised, target or None, percent or None).
+    site_targets: list[tuple[str, int, int | None, float | None]] = field(default_factory=list)
+    #: Per arm (open-label only): (label, randomised, target from the ratio, percent).
+    arm_targets: list[tuple[str, int, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,3 +94,46 @@ class SafetyContext:
     safety: StudySafety
     labels: dict[str, str]
     saved: str = ""
+
+
+@dataclass
+class MonitoringContext:
+    """A monitor's list of the study's included children at its sites."""
+
+    actor: Actor
+    study_code: str
+    children: list[MonitoredChild]
+
+
+@dataclass
+class SourceContext(FormState):
+    """An included child's record for source data verification, and its queries."""
+
+    actor: Actor | None = None
+    record: SourceRecord | None = None
+    saved: str = ""
+
+
+@dataclass
+class SetupContext(FormState):
+    """A study's set-up: sites, arms, approvals, form versions; forms to add the last two."""
+
+    actor: Actor | None = None
+    setup: StudySetup | None = None
+    options: dict[str, list[Option]] = field(default_factory=dict)
+    #: Which form was refused (``ethics``, ``form``; empty: none).
+    failed: str = ""
+    saved: str = ""
+
+
+@dataclass
+class NewStudyContext(FormState):
+    """The form that sets a study up (administrators)."""
+
+    actor: Actor | None = None
+    #: Each arm's inputs: (number, code field, label field, protocol field).
+    arms: list[tuple[int, str, str, str]] = field(
+        default_factory=lambda: [
+            (i, f"arm{i}_code", f"arm{i}_label", f"arm{i}_protocol") for i in (1, 2, 3)
+        ]
+    )

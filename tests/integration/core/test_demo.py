@@ -76,6 +76,7 @@ def test_demo_is_the_mali_of_the_seeds_and_deterministic(session: Session) -> No
         assert assignments == {
             ("clinicien", "clinician", "ML-SEG-NIO-NC-CS", None),
             ("gestionnaire", "data_manager", "ML-SEG-NIO", None),
+            ("moniteur", "monitor", "ML-SEG-NIO", None),
             ("coordinateur", "coordinator", None, "ML-NUT-2026"),
             ("chercheur", "researcher", None, "ML-NUT-2026"),
             ("partenaire", "partner_viewer", None, "ML-NUT-2026"),

@@ -16,14 +16,20 @@ from alima.research.schemas import (
     ConsentCreate,
     DeclineCreate,
     MissedEvent,
+    MonitoredChild,
     Participants,
     PatientStudy,
+    QueryAnswer,
+    QueryCreate,
+    QueryRead,
+    SourceRecord,
     StudyCreate,
     StudyDashboard,
     StudyListItem,
     StudyRead,
     StudySafety,
     StudyVisitCreate,
+    UnblindCreate,
     WithdrawalCreate,
 )
 
@@ -229,3 +235,74 @@ def sae_reported(
 ) -> AdverseEventRead:
     """Record that the SAE reached the sponsor now (once)."""
     return service.mark_reported(session, study_code, sae_id, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/unblinding",
+    status_code=status.HTTP_201_CREATED,
+)
+def unblind(
+    study_code: str,
+    patient_id: ChildInReach,
+    body: UnblindCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> PatientStudy:
+    """Reveal a blinded child's arm to you, with the reason, for good (an emergency)."""
+    return service.unblind(session, patient_id, study_code, body, actor=actor)
+
+
+# --- the monitor: included children, their source record, queries -------------------------
+
+
+@router.get("/studies/{study_code}/monitoring")
+def monitoring(study_code: str, session: SessionDep, actor: ApiActor) -> list[MonitoredChild]:
+    """The children included at the sites you monitor (each listed child audited)."""
+    return service.monitored_children(session, study_code, actor=actor)
+
+
+@router.get("/studies/{study_code}/patients/{patient_id}/source")
+def source(
+    study_code: str, patient_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> SourceRecord:
+    """An included child's record, read-only, for source data verification."""
+    return service.source_record(session, study_code, patient_id, actor=actor)
+
+
+@router.post(
+    "/studies/{study_code}/patients/{patient_id}/queries", status_code=status.HTTP_201_CREATED
+)
+def raise_query(
+    study_code: str,
+    patient_id: uuid.UUID,
+    body: QueryCreate,
+    session: SessionDep,
+    actor: ApiActor,
+) -> QueryRead:
+    """Raise a query on a data point of an included child (monitors)."""
+    return service.raise_query(session, study_code, patient_id, body, actor=actor)
+
+
+@router.post("/studies/{study_code}/patients/{patient_id}/queries/{query_id}/answer")
+def answer_query(
+    study_code: str,
+    patient_id: uuid.UUID,
+    query_id: uuid.UUID,
+    body: QueryAnswer,
+    session: SessionDep,
+    actor: ApiActor,
+) -> QueryRead:
+    """Answer a monitor's query (the child's site)."""
+    return service.answer_query(session, study_code, patient_id, query_id, body, actor=actor)
+
+
+@router.post("/studies/{study_code}/patients/{patient_id}/queries/{query_id}/close")
+def close_query(
+    study_code: str,
+    patient_id: uuid.UUID,
+    query_id: uuid.UUID,
+    session: SessionDep,
+    actor: ApiActor,
+) -> QueryRead:
+    """Close an answered query (monitors)."""
+    return service.close_query(session, study_code, patient_id, query_id, actor=actor)

@@ -5,14 +5,14 @@ visit records weight and MUAC when routine care has none in a window (one per ch
 event); a serious adverse event keeps its awareness date, the day it is due at the sponsor
 and when it was reported. ``research_study.sae_report_days`` is the study's reporting delay.
 
-Revision bbbcde62d512, after e6fced60ec95; written 2026-11-28 06:40.
+Revision bbbcde62d512, after 2620665c5627; written 2026-11-28 06:40.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 
-revision, down_revision = "bbbcde62d512", "e6fced60ec95"
+revision, down_revision = "bbbcde62d512", "2620665c5627"
 branch_labels = depends_on = None
 
 

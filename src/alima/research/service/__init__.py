@@ -26,6 +26,22 @@ from alima.research.service.followup import (
     report_adverse_event,
     study_safety,
 )
+from alima.research.service.monitoring import (
+    answer_query,
+    close_query,
+    monitored_children,
+    queries_of,
+    raise_query,
+    source_record,
+)
+from alima.research.service.oversight import unblind
+from alima.research.service.setup import (
+    add_consent_form,
+    add_ethics_approval,
+    may_set_up,
+    require_setup_right,
+    study_setup,
+)
 from alima.research.service.studies import (
     create_study,
     generate_sequence,
@@ -37,8 +53,12 @@ from alima.research.service.studies import (
 __all__ = [
     "FORMATS",
     "ExportFile",
+    "add_consent_form",
+    "add_ethics_approval",
+    "answer_query",
     "child_follow_up",
     "child_in_study",
+    "close_query",
     "create_study",
     "decline",
     "export_allowed",
@@ -47,17 +67,25 @@ __all__ = [
     "list_studies",
     "mark_reported",
     "may_export",
+    "may_set_up",
     "missed_windows",
+    "monitored_children",
     "participants",
+    "queries_of",
+    "raise_query",
     "randomise",
     "record_consent",
     "record_study_visit",
     "refuse_outside",
     "report_adverse_event",
+    "require_setup_right",
     "screen_admission",
     "sequence_matches",
+    "source_record",
     "study_dashboard",
     "study_panel",
     "study_safety",
+    "study_setup",
+    "unblind",
     "withdraw",
 ]

@@ -20,7 +20,10 @@ from alima.research.schemas import AllocationRead, ArmRead, StudyRead
 
 SETUP_PERMISSION = Permission.ADMINISTER
 SITE_PERMISSION = Permission.PATIENT_WRITE
-READ_PERMISSIONS = (Permission.AGGREGATE_READ, Permission.PATIENT_READ)
+READ_PERMISSIONS = (Permission.AGGREGATE_READ, Permission.PATIENT_READ, Permission.STUDY_MONITOR)
+#: Emergency unblinding is a break-the-glass on the arm: the clinicians of the child's site
+#: (and administrators) hold it, researchers and monitors never.
+UNBLIND_PERMISSION = Permission.BREAK_GLASS
 
 
 def study_visible(actor: Actor, study: Study) -> bool:
@@ -57,13 +60,16 @@ def study_read(study: Study) -> StudyRead:
     )
 
 
-def allocation_read(study: Study, allocation: Allocation) -> AllocationRead:
-    """An allocation; a blinded study's arm stays hidden from the pages."""
+def allocation_read(
+    study: Study, allocation: Allocation, *, unblinded: bool = False
+) -> AllocationRead:
+    """An allocation; a blinded study hides the arm unless the reader unblinded the child."""
     arm = allocation.arm
+    hidden = study.blinded and not unblinded
     return AllocationRead(
         study_code=study.code,
-        arm_code=None if study.blinded else arm.code,
-        arm_label=None if study.blinded else arm.label,
+        arm_code=None if hidden else arm.code,
+        arm_label=None if hidden else arm.label,
         protocol_code=arm.protocol_code,
         stratum=allocation.stratum,
         revealed_at=allocation.revealed_at,

@@ -36,9 +36,14 @@ from alima.research.schemas import (
     DeclineCreate,
     FormRead,
     PatientStudy,
+    QueryRead,
     WithdrawalCreate,
 )
-from alima.research.service.common import SITE_PERMISSION, allocation_read
+from alima.research.service.common import (
+    SITE_PERMISSION,
+    UNBLIND_PERMISSION,
+    allocation_read,
+)
 
 SCREENING = "research_screening"
 
@@ -144,7 +149,8 @@ def _current_consent(study: Study, consent: Consent | None) -> bool:
     )
 
 
-def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy:
+def panel_of(session: Session, actor: Actor, screening: Screening) -> PatientStudy:
+    """The child's place in the study as the actor may see and act on it."""
     study = screening.study
     consent = repository.latest_consent(session, study.id, screening.patient_id)
     allocation = repository.find_allocation(session, study.id, screening.patient_id)
@@ -152,6 +158,19 @@ def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy
     withdrawn = consent is not None and consent.status == ConsentStatus.WITHDRAWN.value
     active = consent is not None and consent.status == ConsentStatus.ACTIVE.value
     recruiting = study.status == "recruiting"
+    randomisable = (
+        writable
+        and screening.eligible
+        and recruiting
+        and allocation is None
+        and _current_consent(study, consent)
+    )
+    sealed = randomisable and repository.holds_seals(session, study.id)
+    unblinded = (
+        study.blinded
+        and allocation is not None
+        and repository.unblinded_for(session, study.id, screening.patient_id, actor.id)
+    )
     return PatientStudy(
         study_code=study.code,
         study_title=study.title,
@@ -166,7 +185,7 @@ def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy
         not_included_reason=screening.not_included_reason,
         consent=ConsentRead.model_validate(consent) if consent else None,
         reconsent_needed=active and not _current_consent(study, consent),
-        allocation=allocation_read(study, allocation) if allocation else None,
+        allocation=allocation_read(study, allocation, unblinded=unblinded) if allocation else None,
         forms=[
             FormRead.model_validate(f)
             for f in repository.forms_of(session, study.id)
@@ -177,12 +196,18 @@ def _panel(session: Session, actor: Actor, screening: Screening) -> PatientStudy
         and recruiting
         and not withdrawn
         and (not active or not _current_consent(study, consent)),
-        may_randomise=writable
-        and screening.eligible
-        and recruiting
-        and allocation is None
-        and _current_consent(study, consent),
+        may_randomise=randomisable and sealed,
         may_withdraw=writable and active,
+        randomise_on_hub=randomisable and not sealed,
+        queries=[
+            QueryRead.model_validate(q)
+            for q in repository.queries_of(session, study.id, screening.patient_id)
+        ],
+        may_answer=writable,
+        may_unblind=study.blinded
+        and allocation is not None
+        and not unblinded
+        and actor.can_at(UNBLIND_PERMISSION, screening.place.path),
     )
 
 
@@ -206,7 +231,7 @@ def study_panel(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> lis
             denied = True
         else:
             out = [
-                _panel(session, actor, s)
+                panel_of(session, actor, s)
                 for s in repository.screenings_of_patient(session, patient_id)
                 if actor.can_at(Permission.PATIENT_READ, s.place.path)
             ]
@@ -256,7 +281,7 @@ def child_in_study(
                 patient_id=patient_id,
                 place_id=screening.place_id,
             )
-            panel = _panel(session, actor, screening)
+            panel = panel_of(session, actor, screening)
             denied = False
     if denied:
         raise not_found()
@@ -329,7 +354,7 @@ def record_consent(
         if not screening.included:
             screening.not_included_reason = None
         session.flush()
-        return _panel(session, actor, screening)
+        return panel_of(session, actor, screening)
 
 
 def decline(
@@ -365,7 +390,7 @@ def decline(
             before=before,
             after={"not_included_reason": screening.not_included_reason},
         )
-        return _panel(session, actor, screening)
+        return panel_of(session, actor, screening)
 
 
 def withdraw(
@@ -398,7 +423,7 @@ def withdraw(
             before={"status": ConsentStatus.ACTIVE.value},
             after={"status": consent.status, "withdrawn_on": on.isoformat(), "use": data.use.value},
         )
-        return _panel(session, actor, screening)
+        return panel_of(session, actor, screening)
 
 
 def randomise(
@@ -427,25 +452,30 @@ def randomise(
         entry = repository.next_entry(session, study.id, stratum)
         if entry is None:
             raise RuleViolation(ResearchError.RES_004, study=study.code)
+        seal = repository.find_seal(session, entry.id)
+        if seal is None:  # a laptop: the arms stay on the hub until used
+            raise RuleViolation(ResearchError.RES_070, study=study.code)
+        arm = seal.arm
         episode = (
             nutrition_repository.find_open_episode(session, patient_id)
-            if entry.arm.protocol_code
+            if arm.protocol_code
             else None
         )
-        if entry.arm.protocol_code:
+        if arm.protocol_code:
             if episode is None or episode.status != "open":
                 raise RuleViolation(ResearchError.RES_014)
             if episode.visits_count != 1:
                 raise RuleViolation(ResearchError.RES_011)
         now = utcnow()
         entry.used_at = now
+        entry.arm_id = arm.id
         allocation = Allocation(
             study_id=study.id,
             patient_id=patient_id,
             place_id=screening.place_id,
             screening_id=screening.id,
             sequence_entry_id=entry.id,
-            arm_id=entry.arm_id,
+            arm_id=arm.id,
             stratum=stratum,
             episode_id=episode.id if episode else None,
             revealed_at=now,
@@ -461,13 +491,13 @@ def randomise(
         screening.included = True
         screening.not_included_reason = None
         session.flush()
-        if episode is not None and entry.arm.protocol_code:
+        if episode is not None and arm.protocol_code:
             govern_by_protocol(
                 session,
                 episode,
-                entry.arm.protocol_code,
+                arm.protocol_code,
                 actor=actor,
-                why=f"{study.code} arm {entry.arm.code}",
+                why=f"{study.code} arm {arm.code}",
             )
         return allocation_read(study, allocation)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
 from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
-from alima.core.access import Actor
+from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
+from alima.core.models import Place
 from alima.core.time import utcnow
 from alima.research import repository, rules
 from alima.research.errors import ResearchError
@@ -19,6 +21,7 @@ from alima.research.models import (
     EthicsApproval,
     ProtocolVersion,
     SequenceEntry,
+    SequenceSeal,
     Study,
     StudyArm,
     StudyEvent,
@@ -55,6 +58,8 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
     ):
         raise RuleViolation(ResearchError.RES_057, field="schedule")
     with session.begin():
+        if repository.code_taken(session, data.code):
+            raise RuleViolation(ResearchError.RES_077, field="code")
         project = core_repository.find_project_by_code(session, data.project_code)
         sponsor = repository.find_organisation(session, data.sponsor_code)
         if project is None or sponsor is None:
@@ -91,24 +96,7 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
         )
         session.add(study)
         session.flush()
-        common = {"study_id": study.id, "place_id": country_id, "created_by_id": author}
-        for arm in data.arms:
-            session.add(StudyArm(**common, **arm.model_dump()))
-        for place in filter(None, sites):
-            session.add(StudySite(study_id=study.id, place_id=place.id, created_by_id=author))
-        for code in data.partner_codes:
-            org = repository.find_organisation(session, code)
-            if org is None:
-                raise NotFound(CoreError.CORE_001)
-            session.add(StudyPartner(**common, organisation_id=org.id, role="partner"))
-        for approval in data.ethics:
-            session.add(EthicsApproval(**common, **approval.model_dump()))
-        for version in data.protocol_versions:
-            session.add(ProtocolVersion(**common, **version.model_dump()))
-        for form in data.forms:
-            session.add(ConsentForm(**common, **form.model_dump(), current=True))
-        for event in data.schedule:
-            session.add(StudyEvent(**common, **event.model_dump()))
+        _add_set_up_rows(session, study, data, [s for s in sites if s is not None], author)
         session.flush()
         session.refresh(study)
         record(
@@ -121,6 +109,34 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
             after={"code": study.code, "arms": [a.code for a in data.arms]},
         )
         return study_read(study)
+
+
+def _add_set_up_rows(
+    session: Session,
+    study: Study,
+    data: StudyCreate,
+    sites: list[Place],
+    author: uuid.UUID | None,
+) -> None:
+    """A new study's arms, sites, partners, approvals, protocol versions, forms and schedule."""
+    common = {"study_id": study.id, "place_id": study.place_id, "created_by_id": author}
+    for arm in data.arms:
+        session.add(StudyArm(**common, **arm.model_dump()))
+    for place in sites:
+        session.add(StudySite(study_id=study.id, place_id=place.id, created_by_id=author))
+    for code in data.partner_codes:
+        org = repository.find_organisation(session, code)
+        if org is None:
+            raise NotFound(CoreError.CORE_001)
+        session.add(StudyPartner(**common, organisation_id=org.id, role="partner"))
+    for approval in data.ethics:
+        session.add(EthicsApproval(**common, **approval.model_dump()))
+    for version in data.protocol_versions:
+        session.add(ProtocolVersion(**common, **version.model_dump()))
+    for form in data.forms:
+        session.add(ConsentForm(**common, **form.model_dump(), current=True))
+    for event in data.schedule:
+        session.add(StudyEvent(**common, **event.model_dump()))
 
 
 def generate_sequence(
@@ -138,7 +154,7 @@ def generate_sequence(
         raise RuleViolation(ResearchError.RES_015, field="size")
     with session.begin():
         study = repository.find_study(session, study_code)
-        if study is None:
+        if study is None or not administers_every_site(actor, study):
             raise NotFound(CoreError.CORE_001)
         if study.sequence_fingerprint or repository.has_sequence(session, study.id):
             raise RuleViolation(ResearchError.RES_009, study=study.code)
@@ -146,18 +162,25 @@ def generate_sequence(
         entries = rules.generate(seed, strata, ratios, size, study.block_multipliers)
         arm_ids = {a.code: a.id for a in study.arms}
         author = actor.id if actor else None
-        session.add_all(
+        rows = [
             SequenceEntry(
+                id=uuid.uuid4(),
                 study_id=study.id,
                 place_id=site_of[e.stratum],
                 stratum=e.stratum,
                 position=e.position,
                 block=e.block,
                 block_size=e.block_size,
-                arm_id=arm_ids[e.arm],
+                arm_id=None,  # concealed: the arm stays in the hub's seal until used
                 created_by_id=author,
             )
             for e in entries
+        ]
+        session.add_all(rows)
+        session.flush()
+        session.add_all(
+            SequenceSeal(entry_id=row.id, arm_id=arm_ids[e.arm])
+            for row, e in zip(rows, entries, strict=True)
         )
         study.sequence_fingerprint = rules.fingerprint(entries)
         study.sequence_generated_at = utcnow()
@@ -177,6 +200,13 @@ def generate_sequence(
             strata=list(strata),
             entries=len(entries),
         )
+
+
+def administers_every_site(actor: Actor | None, study: Study) -> bool:
+    """Whether the actor administers every site of the study (the command line: always)."""
+    return actor is None or (
+        bool(study.sites) and all(actor.can_at(SETUP_PERMISSION, s.place.path) for s in study.sites)
+    )
 
 
 def sequence_matches(session: Session, study_code: str, *, seed: int, size: int) -> bool:
@@ -266,4 +296,8 @@ def study_dashboard(session: Session, study_code: str, *, actor: Actor) -> Study
             sites=sites,
             included_per_arm={a.code: per_arm.get(a.id, 0) for a in study.arms},
             percent_of_target=round(100 * counts.included / study.target_size, 1),
+            unblinded=repository.unblinded_children(session, study.id),
+            may_monitor=any(
+                actor.can_at(Permission.STUDY_MONITOR, s.place.path) for s in study.sites
+            ),
         )

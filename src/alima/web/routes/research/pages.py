@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from alima.api.deps import SessionDep, SettingsDep
+from alima.api.deps import SessionDep
 from alima.core.access import Actor
 from alima.core.i18n import N_, gettext
 from alima.core.time import today
@@ -18,6 +18,7 @@ from alima.research import service
 from alima.research.enums import (
     ConsentMethod,
     EventStatus,
+    FormKind,
     Ineligible,
     NotIncluded,
     Relatedness,
@@ -32,20 +33,24 @@ from alima.research.schemas import (
     ConsentCreate,
     DeclineCreate,
     PatientStudy,
+    StudyCreate,
+    StudyDashboard,
     StudyVisitCreate,
+    UnblindCreate,
     WithdrawalCreate,
 )
+from alima.web.consort_figure import build_consort
 from alima.web.contexts_research import (
     ChildStudyContext,
     MissedContext,
-    ParticipantsContext,
+    NewStudyContext,
     SafetyContext,
     StudiesContext,
     StudyContext,
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, is_refusal, submit
+from alima.web.forms import Posted, WebForm, again, is_refusal, submit
 from alima.web.nutrition_format import oedema_label
 from alima.web.rendering import redirect, render, show
 
@@ -88,8 +93,89 @@ def reason_text(code: str) -> str:
 @router.get("", name="research:studies")
 def studies(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """The studies with a site in your scope."""
-    context = StudiesContext(actor=actor, studies=service.list_studies(session, actor=actor))
+    context = StudiesContext(
+        actor=actor,
+        studies=service.list_studies(session, actor=actor),
+        may_create=service.may_set_up(actor),
+    )
     return render(request, "research/studies.html", context)
+
+
+#: A study has two arms at least; the form offers a third, used when its code is given.
+REQUIRED_ARMS, OFFERED_ARMS = 2, 3
+ARM_FIELDS = tuple(
+    f"arm{i}_{part}" for i in range(1, OFFERED_ARMS + 1) for part in ("code", "label", "protocol")
+)
+
+
+def _compose_study(posted: Posted) -> dict[str, object]:
+    """The lists of a new study from the form: sites, arms (two or three), first consent form."""
+    arms = [
+        {
+            "code": posted.text(f"arm{i}_code"),
+            "label": posted.text(f"arm{i}_label"),
+            "protocol_code": posted.text(f"arm{i}_protocol") or None,
+        }
+        for i in range(1, OFFERED_ARMS + 1)
+        if i <= REQUIRED_ARMS or posted.text(f"arm{i}_code")
+    ]
+    sites = [c for c in posted.text("site_list").replace(",", " ").split() if c]
+    out: dict[str, object] = {"arms": arms, "site_codes": sites}
+    if posted.text("form_version"):
+        out["forms"] = [
+            {
+                "kind": FormKind.CONSENT.value,
+                "version": posted.text("form_version"),
+                "language": posted.text("form_language") or "fr",
+                "approved_on": posted.text("starts_on"),
+            }
+        ]
+    return out
+
+
+NEW_STUDY = WebForm(
+    StudyCreate,
+    extra=("site_list", *ARM_FIELDS, "form_version", "form_language"),
+    omit=("recruiting",),
+    compose=_compose_study,
+)
+
+
+def _new_study_values() -> dict[str, str]:
+    return {
+        "starts_on": today().isoformat(),
+        "age_min_months": "6",
+        "age_max_months": "59",
+        "no_complication": "yes",
+        "form_language": "fr",
+        "form_version": "1.0",
+    }
+
+
+@router.get("/studies/new", name="research:new_study")
+def new_study(request: Request, actor: WebActor) -> HTMLResponse:
+    """The form that sets a study up (administrators of its sites)."""
+    service.require_setup_right(actor)
+    context = NewStudyContext(actor=actor, values=_new_study_values())
+    return render(request, "research/new.html", context)
+
+
+@router.post("/studies/new", name="research:create_study")
+def create_study(
+    request: Request,
+    session: SessionDep,
+    actor: WebActor,
+    posted: Annotated[Posted, Depends(NEW_STUDY)],
+) -> Response:
+    """Set the study up; its sequence is then drawn by the statistician's command."""
+    service.require_setup_right(actor)
+    return submit(
+        NEW_STUDY,
+        posted,
+        lambda data: service.create_study(session, data, actor=actor),
+        again(request, "research/new.html", NewStudyContext(actor=actor, values=posted.values)),
+        then=lambda study: f"/research/studies/{study.code}/setup",
+    )
 
 
 @router.get("/studies/{study_code}", name="research:study")
@@ -114,8 +200,30 @@ def study(request: Request, study_code: str, session: SessionDep, actor: WebActo
             for code, n in board.included_per_arm.items()
         ],
         may_export=service.export_allowed(session, study_code, actor=actor),
+        figure=build_consort(board, {code: reason_text(code) for code in REASONS}),
+        site_targets=[
+            (
+                s.place_name,
+                s.counts.included,
+                s.target_size,
+                round(100 * s.counts.included / s.target_size, 1) if s.target_size else None,
+            )
+            for s in board.sites
+        ],
+        arm_targets=[] if board.study.blinded else _arm_targets(board),
     )
     return render(request, "research/study.html", context)
+
+
+def _arm_targets(board: StudyDashboard) -> list[tuple[str, int, float, float]]:
+    """Each arm's share of the study's target (by its ratio) and how far it got."""
+    total = sum(a.ratio for a in board.study.arms) or 1
+    out = []
+    for arm in board.study.arms:
+        target = round(board.study.target_size * arm.ratio / total, 1)
+        done = board.included_per_arm.get(arm.code, 0)
+        out.append((arm.label, done, target, round(100 * done / target, 1) if target else 0.0))
+    return out
 
 
 # --- one child in one study -----------------------------------------------------------------
@@ -123,6 +231,7 @@ def study(request: Request, study_code: str, session: SessionDep, actor: WebActo
 CONSENT = WebForm(ConsentCreate, error_page=is_refusal)
 DECLINE = WebForm(DeclineCreate, error_page=is_refusal)
 WITHDRAWAL = WebForm(WithdrawalCreate, error_page=is_refusal)
+UNBLINDING = WebForm(UnblindCreate, error_page=is_refusal)
 
 
 def _options(panel: PatientStudy) -> dict[str, list[Option]]:
@@ -134,7 +243,7 @@ def _options(panel: PatientStudy) -> dict[str, list[Option]]:
     } | _follow_up_options()
 
 
-def _child_context(
+def child_context(
     session: Session,
     actor: Actor,
     patient_id: uuid.UUID,
@@ -144,6 +253,7 @@ def _child_context(
     failed: str = "",
     saved: str = "",
 ) -> ChildStudyContext:
+    """The context of a child's study page (the forms keep ``values`` after a refusal)."""
     panel = service.child_in_study(session, patient_id, study_code, actor=actor)
     start = {"consented_on": today().isoformat(), "withdrawn_on": today().isoformat()}
     if panel.forms:
@@ -166,7 +276,8 @@ def _child_context(
     )
 
 
-def _child_url(study_code: str, patient_id: uuid.UUID, saved: str) -> str:
+def child_url(study_code: str, patient_id: uuid.UUID, saved: str) -> str:
+    """The child's study page, saying what was just saved."""
     return f"/research/studies/{study_code}/patients/{patient_id}?saved={saved}"
 
 
@@ -180,8 +291,8 @@ def child(
     saved: str = "",
 ) -> HTMLResponse:
     """A child in a study: why eligible or not, the consent form, the randomisation."""
-    shown = saved if saved in {*SAVES, "randomised"} else ""
-    context = _child_context(session, actor, patient_id, study_code, saved=shown)
+    shown = saved if saved in {*SAVES, "randomised", "unblinding"} else ""
+    context = child_context(session, actor, patient_id, study_code, saved=shown)
     return render(request, "research/child.html", context)
 
 
@@ -190,6 +301,7 @@ SAVES: dict[str, Callable[..., object]] = {
     "consent": service.record_consent,
     "decline": service.decline,
     "withdrawal": service.withdraw,
+    "unblinding": service.unblind,
 }
 
 
@@ -206,7 +318,7 @@ def _post(
     save = SAVES[name]
 
     def page(posted: Posted) -> HTMLResponse:
-        context = _child_context(
+        context = child_context(
             session, actor, patient_id, study_code, values=posted.values, failed=name
         )
         return show(request, "research/child.html", context, posted)
@@ -216,7 +328,7 @@ def _post(
         posted,
         lambda data: save(session, patient_id, study_code, data, actor=actor),
         page,
-        then=_child_url(study_code, patient_id, name),
+        then=child_url(study_code, patient_id, name),
     )
 
 
@@ -265,52 +377,23 @@ def randomise(
 ) -> Response:
     """Reveal the child's arm once; the page then shows it."""
     service.randomise(session, patient_id, study_code, actor=actor)
-    return redirect(_child_url(study_code, patient_id, "randomised"))
+    return redirect(child_url(study_code, patient_id, "randomised"))
 
 
-# --- exports for analysis and the researchers' list (pseudonymised) -------------------------
-
-
-def _download(file: service.ExportFile) -> Response:
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={"content-disposition": f'attachment; filename="{file.filename}"'},
-    )
-
-
-@router.get("/studies/{study_code}/export.zip", name="research:export_csv")
-def export_csv(
-    study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
-) -> Response:
-    """The study's data for analysis as CSV files with their dictionary (audited)."""
-    secret = settings.secret_key.get_secret_value()
-    return _download(service.export_study(session, study_code, "csv", actor=actor, secret=secret))
-
-
-@router.get("/studies/{study_code}/export.xml", name="research:export_odm")
-def export_odm(
-    study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
-) -> Response:
-    """The study's data for analysis as one CDISC ODM 1.3.2 document (audited)."""
-    secret = settings.secret_key.get_secret_value()
-    return _download(service.export_study(session, study_code, "odm", actor=actor, secret=secret))
-
-
-@router.get("/studies/{study_code}/participants", name="research:participants")
-def participants(
+@router.post("/studies/{study_code}/patients/{patient_id}/unblinding", name="research:unblind")
+def unblinding(
     request: Request,
     study_code: str,
+    patient_id: uuid.UUID,
     session: SessionDep,
-    settings: SettingsDep,
     actor: WebActor,
-) -> HTMLResponse:
-    """The study's included children under their research ids (never a name)."""
-    secret = settings.secret_key.get_secret_value()
-    listed = service.participants(session, study_code, actor=actor, secret=secret)
-    return render(
-        request, "research/participants.html", ParticipantsContext(actor, participants=listed)
-    )
+    posted: Annotated[Posted, Depends(UNBLINDING)],
+) -> Response:
+    """Reveal a blinded child's arm to the clinician, with the reason (emergency)."""
+    return _post(request, session, actor, study_code, patient_id, posted, UNBLINDING, "unblinding")
+
+
+# --- the monitor: source data verification and queries --------------------------------------
 
 
 # --- follow-up: the schedule, study visits, serious adverse events ---------------------------

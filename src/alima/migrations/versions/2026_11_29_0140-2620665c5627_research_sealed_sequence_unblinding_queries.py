@@ -1,0 +1,235 @@
+"""research: the sequence's arms sealed on the hub, emergency unblinding, monitors' queries
+
+The allocation sequence travelled to the laptops with its arms, so a site could read the arms
+to come. The arm of each position now lives in ``research_sequence_seal``, a table that never
+leaves the hub, and the synced position carries its arm only once used. On the hub the
+existing arms move into the seal; on a laptop (a ``sync_peer`` row) they are simply erased.
+The change log's copies of unused positions lose their arm too, so a laptop pulling later
+never receives one. ``research_unblinding`` records each emergency unblinding (who, when,
+why), ``research_query`` a monitor's source data verification queries.
+
+Revision 2620665c5627, after e6fced60ec95; written 2026-11-28 06:42.
+"""
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+revision, down_revision = "2620665c5627", "e6fced60ec95"
+branch_labels = depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "research_query",
+        sa.Column("study_id", sa.Uuid(), nullable=False),
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("place_id", sa.Uuid(), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_by_id", sa.Uuid(), nullable=True),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.CheckConstraint(
+            "status = 'open' OR answer IS NOT NULL", name=op.f("ck_research_query_answered")
+        ),
+        sa.CheckConstraint(
+            "status IN ('open', 'answered', 'closed')", name=op.f("ck_research_query_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["answered_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_research_query_answered_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_research_query_closed_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_research_query_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["core_patient.id"],
+            name=op.f("fk_research_query_patient_id_core_patient"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_research_query_place_id_core_place")
+        ),
+        sa.ForeignKeyConstraint(
+            ["study_id"],
+            ["research_study.id"],
+            name=op.f("fk_research_query_study_id_research_study"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_research_query")),
+    )
+    with op.batch_alter_table("research_query", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_research_query_patient_id"), ["patient_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_research_query_place_id"), ["place_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_research_query_study_id"), ["study_id"], unique=False)
+
+    op.create_table(
+        "research_sequence_seal",
+        sa.Column("entry_id", sa.Uuid(), nullable=False),
+        sa.Column("arm_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["arm_id"],
+            ["research_study_arm.id"],
+            name=op.f("fk_research_sequence_seal_arm_id_research_study_arm"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["research_sequence_entry.id"],
+            name=op.f("fk_research_sequence_seal_entry_id_research_sequence_entry"),
+        ),
+        sa.PrimaryKeyConstraint("entry_id", name=op.f("pk_research_sequence_seal")),
+    )
+    op.create_table(
+        "research_unblinding",
+        sa.Column("study_id", sa.Uuid(), nullable=False),
+        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        sa.Column("place_id", sa.Uuid(), nullable=False),
+        sa.Column("allocation_id", sa.Uuid(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["allocation_id"],
+            ["research_allocation.id"],
+            name=op.f("fk_research_unblinding_allocation_id_research_allocation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["core_user.id"],
+            name=op.f("fk_research_unblinding_created_by_id_core_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["core_patient.id"],
+            name=op.f("fk_research_unblinding_patient_id_core_patient"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_research_unblinding_place_id_core_place")
+        ),
+        sa.ForeignKeyConstraint(
+            ["study_id"],
+            ["research_study.id"],
+            name=op.f("fk_research_unblinding_study_id_research_study"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_research_unblinding")),
+        sa.UniqueConstraint(
+            "study_id", "patient_id", "created_by_id", name=op.f("uq_research_unblinding_study_id")
+        ),
+    )
+    with op.batch_alter_table("research_unblinding", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_research_unblinding_patient_id"), ["patient_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_research_unblinding_place_id"), ["place_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_research_unblinding_study_id"), ["study_id"], unique=False
+        )
+
+    with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
+        batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=True)
+    _seal()
+
+
+_ENTRY = sa.table(
+    "research_sequence_entry",
+    sa.column("id", sa.Uuid()),
+    sa.column("arm_id", sa.Uuid()),
+    sa.column("used_at", sa.DateTime(timezone=True)),
+)
+_SEAL = sa.table(
+    "research_sequence_seal", sa.column("entry_id", sa.Uuid()), sa.column("arm_id", sa.Uuid())
+)
+_CHANGE = sa.table(
+    "sync_change",
+    sa.column("seq", sa.Integer()),
+    sa.column("entity", sa.String()),
+    sa.column("row_id", sa.Uuid()),
+    sa.column("row", sa.JSON()),
+    sa.column("base", sa.JSON()),
+)
+
+
+def _seal() -> None:
+    bind = op.get_bind()
+    laptop = bool(bind.scalar(sa.text("SELECT count(*) FROM sync_peer")))
+    if not laptop:
+        bind.execute(
+            _SEAL.insert().from_select(
+                ["entry_id", "arm_id"],
+                sa.select(_ENTRY.c.id, _ENTRY.c.arm_id).where(_ENTRY.c.arm_id.is_not(None)),
+            )
+        )
+    bind.execute(_ENTRY.update().where(_ENTRY.c.used_at.is_(None)).values(arm_id=None))
+    unused = {
+        str(i) for i in bind.scalars(sa.select(_ENTRY.c.id).where(_ENTRY.c.used_at.is_(None)))
+    }
+    changes = bind.execute(
+        sa.select(_CHANGE.c.seq, _CHANGE.c.row_id, _CHANGE.c.row, _CHANGE.c.base).where(
+            _CHANGE.c.entity == "research_sequence_entry"
+        )
+    ).all()
+    for seq, row_id, raw_row, raw_base in changes:
+        if str(row_id) not in unused:
+            continue
+        row = json.loads(raw_row) if isinstance(raw_row, str) else dict(raw_row)
+        row["arm_id"] = None
+        values: dict[str, object] = {"row": row}
+        if raw_base:
+            base = json.loads(raw_base) if isinstance(raw_base, str) else dict(raw_base)
+            base.pop("arm_id", None)
+            values["base"] = base
+        bind.execute(_CHANGE.update().where(_CHANGE.c.seq == seq).values(**values))
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    bind.execute(
+        _ENTRY.update()
+        .where(_ENTRY.c.arm_id.is_(None))
+        .values(
+            arm_id=sa.select(_SEAL.c.arm_id)
+            .where(_SEAL.c.entry_id == _ENTRY.c.id)
+            .scalar_subquery()
+        )
+    )
+    # A laptop has no seal: its unused positions cannot get an arm back; they go.
+    bind.execute(_ENTRY.delete().where(_ENTRY.c.arm_id.is_(None)))
+    with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
+        batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=False)
+
+    with op.batch_alter_table("research_unblinding", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_research_unblinding_study_id"))
+        batch_op.drop_index(batch_op.f("ix_research_unblinding_place_id"))
+        batch_op.drop_index(batch_op.f("ix_research_unblinding_patient_id"))
+
+    op.drop_table("research_unblinding")
+    op.drop_table("research_sequence_seal")
+    with op.batch_alter_table("research_query", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_research_query_study_id"))
+        batch_op.drop_index(batch_op.f("ix_research_query_place_id"))
+        batch_op.drop_index(batch_op.f("ix_research_query_patient_id"))
+
+    op.drop_table("research_query")
