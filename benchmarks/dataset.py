@@ -187,7 +187,7 @@ INSERT INTO care_consultation (id, patient_id, place_id, consulted_on, kind, age
   cough, chest_indrawing, stridor, fever_history, stiff_neck, unable_to_drink, vomits_everything, convulsions,
   lethargic, convulsing_now, urgency, classifications, actions, fever, rdt_result, malaria_treatment, oedema,
   referred, created_at, updated_at)
-SELECT gen_random_uuid(), patient_id, place_id, DATE '{start}' + (g * 7919 % {days}),
+SELECT gen_random_uuid(), patient_id, place_id, DATE '{start}' + (g::bigint * 7919 % {days})::int,
   CASE WHEN g % 3 = 0 THEN 'general' ELSE 'paediatric' END, 6 + g % 50, 9.5, 37.0 + (g % 30) / 10.0,
   g % 10 < 3, false, false, g % 10 < 4, false, false, false, false, false, false,
   CASE WHEN g % 33 = 0 THEN 'urgent_referral' WHEN g % 10 < 4 THEN 'treat' ELSE 'home_care' END,
@@ -199,7 +199,7 @@ SELECT gen_random_uuid(), patient_id, place_id, DATE '{start}' + (g * 7919 % {da
 FROM plan WHERE random() < {consultations};
 INSERT INTO care_delivery (id, patient_id, place_id, delivered_on, setting, attendant, mode, mother_outcome,
   created_at, updated_at)
-SELECT episode_id, patient_id, place_id, DATE '{start}' + (g * 6007 % {days}),
+SELECT episode_id, patient_id, place_id, DATE '{start}' + (g::bigint * 6007 % {days})::int,
   CASE WHEN g % 100 < 88 THEN 'facility' ELSE 'home' END,
   CASE WHEN g % 100 < 88 THEN 'midwife' ELSE 'relative' END,
   CASE WHEN g % 100 < 5 THEN 'caesarean' ELSE 'spontaneous_vaginal' END,
@@ -212,7 +212,7 @@ SELECT gen_random_uuid(), d.id, 1, 'F', CASE WHEN random() < 0.02 THEN 'fresh_st
 FROM care_delivery d;
 INSERT INTO community_screening (id, place_id, screened_on, screener_type, child_given_name, child_age_months,
   village, muac_mm, oedema, muac_band, created_at, updated_at)
-SELECT gen_random_uuid(), place_id, DATE '{start}' + (g * 4001 % {days}),
+SELECT gen_random_uuid(), place_id, DATE '{start}' + (g::bigint * 4001 % {days})::int,
   CASE WHEN g % 4 = 0 THEN 'chw' ELSE 'mother' END, 'Enfant', 6 + g % 50, 'village',
   100 + g % 60, 'none', CASE WHEN g % 60 < 15 THEN 'red' WHEN g % 60 < 25 THEN 'yellow' ELSE 'green' END,
   now(), now()
@@ -256,7 +256,8 @@ def generate(scale: Scale) -> None:
     build_places(session, scale)
     session.close()
     began = time.perf_counter()
-    with engine.begin() as conn:
+    # One statement a transaction: a failure late in the load keeps what went before.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("SET maintenance_work_mem = '512MB'")
         first, last = _saved_indexes(conn, BIG_TABLES)
         for statement in GENERATE.split(";\n"):

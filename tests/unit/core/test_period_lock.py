@@ -46,6 +46,9 @@ EXEMPT: dict[str, str] = {
     "research_screening": "the study's log, outside the monthly reports; the care it reads is locked",
     "research_consent": "consent and its withdrawal, which a caregiver may give at any time",
     "research_allocation": "an arm revealed once and never changed, whatever the month",
+    "nutrition_month_figure": "figures derived from locked care, rewritten from it by the refresh",
+    "nutrition_month_dirty": "marks of derived figures to rewrite, set by every write",
+    "nutrition_month_state": "how far the derived figures go: bookkeeping of the summary",
 }
 
 

@@ -1,0 +1,55 @@
+"""nutrition: the monthly report's figures per site and complete month, and their dirty marks
+
+A country's monthly report sums its sites' figures instead of recounting millions of
+episodes and visits (issue 16). ``nutrition_month_figure`` holds the figures of complete
+months, ``nutrition_month_dirty`` the (site, month) pairs written since (read live until the
+refresh rewrites them), ``nutrition_month_state`` the last month covered. Empty at upgrade:
+``alima summaries refresh`` fills them; until then every report is recounted live.
+
+Revision 3b8e5f0c2a71, after e6fced60ec95; written 2026-11-28 07:00.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision, down_revision = "3b8e5f0c2a71", "e6fced60ec95"
+branch_labels = depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "nutrition_month_figure",
+        sa.Column("place_id", sa.Uuid(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("figure", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_month_figure_place_id_core_place")
+        ),
+        sa.PrimaryKeyConstraint("place_id", "month", "figure", name=op.f("pk_nutrition_month_figure")),
+    )
+    op.create_index(
+        "ix_nutrition_month_figure_month",
+        "nutrition_month_figure",
+        ["month", "figure", "place_id", "value"],
+    )
+    op.create_table(
+        "nutrition_month_dirty",
+        sa.Column("place_id", sa.Uuid(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("marks", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("place_id", "month", name=op.f("pk_nutrition_month_dirty")),
+    )
+    op.create_table(
+        "nutrition_month_state",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("through", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_month_state")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("nutrition_month_state")
+    op.drop_table("nutrition_month_dirty")
+    op.drop_index("ix_nutrition_month_figure_month", table_name="nutrition_month_figure")
+    op.drop_table("nutrition_month_figure")
