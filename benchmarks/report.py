@@ -13,11 +13,13 @@ proportions of the OptiMA Burkina pilot. The report is the service the page and 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 
 from benchmarks.dataset import SCALES, Scale, create_database, generate, url
 from sqlalchemy import Engine, func, select
@@ -27,8 +29,15 @@ from sqlalchemy.pool import NullPool
 from alima.core.access import Actor, Grant
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.enums import Role
+from alima.core.migrate import upgrade
 from alima.core.models import Place
-from alima.nutrition import service
+from alima.core.time import today
+from alima.indicators import service as indicators
+from alima.interop.dhis2 import demo as dhis2_demo
+from alima.interop.dhis2.models import Dhis2Mapping
+from alima.interop.dhis2.service.exchange import build_export
+from alima.interop.dhis2.service.mapping import import_mapping
+from alima.nutrition import service, summary
 from alima.nutrition.models import Episode, Visit
 
 SCALE = SCALES["national"]
@@ -74,40 +83,112 @@ def time_report(
     return times[0], statistics.median(times)
 
 
+def timed(scale: Scale, label: str, call: Callable[[Session], str]) -> float:
+    """Run ``call`` once on a cold session; print and return its wall time."""
+    engine, session = cold_session(scale)
+    began = time.perf_counter()
+    cpu = time.process_time()
+    what = call(session)
+    elapsed = time.perf_counter() - began
+    print(
+        f"  {label}: {elapsed:.2f} s cold (client CPU {time.process_time() - cpu:.2f} s) - {what}",
+        flush=True,
+    )
+    session.close()
+    engine.dispose()
+    return elapsed
+
+
+def refresh_summary(scale: Scale) -> None:
+    """Bring the monthly summary up to date (what ``alima nutrition refresh-summary`` runs)."""
+    engine = make_engine(url(scale))
+    session = make_sessionmaker(engine)()
+    began = time.perf_counter()
+    with session.begin():
+        count, through = summary.refresh(session, today=today())
+    print(
+        f"summary refreshed: {count:,} (site, month) pairs through {through} in "
+        f"{time.perf_counter() - began:.0f} s",
+        flush=True,
+    )
+    session.close()
+    engine.dispose()
+
+
+def map_dhis2(scale: Scale, country: str) -> None:
+    """The demo's DHIS2 mapping (every figure at every site) over the country's sites."""
+    engine = make_engine(url(scale))
+    session = make_sessionmaker(engine)()
+    with session.begin():
+        codes = list(
+            session.scalars(
+                select(Place.code)
+                .where(Place.code.startswith(f"{country}-"), Place.kind == "facility")
+                .order_by(Place.code)
+            )
+        )
+    mapping = dhis2_demo.demo_mapping(codes).model_copy(update={"country": country})
+    import_mapping(session, mapping, actor=None)
+    session.close()
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="national")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--refresh", action="store_true", help="refresh the monthly summary first")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--month", default="2026-09")
     args = parser.parse_args()
     scale = SCALES[args.scale]
     print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv), flush=True)
+    print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     if create_database(scale, args.rebuild):
         print(f"generating {scale.episodes:,} episodes x {scale.visits_per_episode} visits ...")
         generate(scale)
     if args.generate_only:
         return
+    upgrade(url(scale))
+    if args.refresh:
+        refresh_summary(scale)
     engine = make_engine(url(scale))
     with make_sessionmaker(engine)() as session, session.begin():
         episodes = session.scalar(select(func.count()).select_from(Episode))
         visits = session.scalar(select(func.count()).select_from(Visit))
+        mapped = session.scalar(select(func.count()).select_from(Dhis2Mapping))
     engine.dispose()
     print(
         f"data set: {episodes:,} episodes, {visits:,} visits (PostgreSQL database {scale.database})"
     )
     country = scale.countries[0]
+    if not mapped:
+        map_dhis2(scale, country)
+    month = args.month
     for label, place, project in (
         ("country", country, None),
         ("project (half the districts)", None, f"{country}-NUT"),
         ("one district", f"{country}-R03-D04", None),
     ):
-        first, median = time_report(
-            scale, "2026-09", place=place, project=project, repeat=args.repeat
-        )
+        first, median = time_report(scale, month, place=place, project=project, repeat=args.repeat)
         print(
-            f"  monthly report, {label}: first {first:.2f} s, median of {args.repeat} {median:.2f} s"
+            f"  monthly report, {label}: first {first:.2f} s, median of {args.repeat} {median:.2f} s",
+            flush=True,
         )
+    year = int(month[:4]) - 1
+
+    def impact(session: Session) -> str:
+        read = indicators.impact(session, country, year=year)
+        return ", ".join(f"{a.code} {a.value}" for a in read.activity[:3])
+
+    def dhis2(session: Session) -> str:
+        export = build_export(session, month=month, country_code=country)
+        return f"{len(export.values):,} values"
+
+    timed(scale, f"impact page {country} {year}", impact)
+    timed(scale, f"DHIS2 export {country} {month} (every site)", dhis2)
+    print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
 
 
 if __name__ == "__main__":

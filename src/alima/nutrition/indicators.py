@@ -22,6 +22,13 @@ def children_treated(session: Session, *, paths: Sequence[str], start: date, end
     return repository.count_admissions(session, paths, start, end)
 
 
+def children_treated_by_path(
+    session: Session, *, paths: Sequence[str], start: date, end: date
+) -> dict[str, int]:
+    """Admissions for acute malnutrition, by place path of the episodes."""
+    return repository.admissions_by_path(session, paths, start, end)
+
+
 def children_treated_monthly(
     session: Session, *, paths: Sequence[str], start: date, end: date
 ) -> dict[date, int]:
@@ -40,6 +47,7 @@ CHILDREN_TREATED = register(
         domain="nutrition",
         count=children_treated,
         monthly=children_treated_monthly,
+        by_path=children_treated_by_path,
         order=10,
     )
 )

@@ -128,9 +128,7 @@ def _place_filter(column: Any, places: Sequence[uuid.UUID] | None) -> Any:
     return literal(True) if places is None else column.in_(places)
 
 
-def figure_queries(
-    first: date, last: date, places: Sequence[uuid.UUID] | None
-) -> list[Any]:
+def figure_queries(first: date, last: date, places: Sequence[uuid.UUID] | None) -> list[Any]:
     """(place, month, figure, value) queries over the months ``first``..``last`` (firsts of month).
 
     ``places``: only these sites (``None``: all). The ration at the month's end is apart
@@ -359,6 +357,78 @@ def scope_figures(session: Session, paths: Sequence[str], month: date) -> dict[s
                 totals[figure] += value
             elif figure == "net":
                 totals["at_start"] += value
+    return totals
+
+
+def common_root(paths: Sequence[str]) -> str:
+    """The deepest place path that holds every one of ``paths``."""
+    first = min(paths)
+    last = max(paths)
+    end = 0
+    while end < min(len(first), len(last)) and first[end] == last[end]:
+        end += 1
+    return first[: first.rfind("/", 0, end + 1) + 1] if end < len(first) else first
+
+
+def scope_figures_by_path(
+    session: Session, paths: Sequence[str], month: date
+) -> dict[str, dict[str, float]]:
+    """:func:`scope_figures` of each subtree ``paths`` (organisation units), in a few queries.
+
+    The sites' figures are read once under the subtrees' common ancestor, then each site's
+    figures are added to every subtree it lies in (one LIKE, not one per subtree).
+    """
+    places = _scope_places([common_root(paths)])
+    clean_pair = ~(
+        select(literal(1))
+        .where(MonthDirty.place_id == MonthFigure.place_id, MonthDirty.month == MonthFigure.month)
+        .exists()
+    )
+    by_site: dict[uuid.UUID, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for place_id, figure, value in session.execute(
+        select(MonthFigure.place_id, MonthFigure.figure, MonthFigure.value).where(
+            MonthFigure.month == month, MonthFigure.place_id.in_(places), clean_pair
+        )
+    ):
+        by_site[place_id][figure] += float(value or 0)
+    for place_id, value in session.execute(
+        select(MonthFigure.place_id, func.sum(MonthFigure.value))
+        .where(
+            MonthFigure.figure == "net",
+            MonthFigure.month < month,
+            MonthFigure.place_id.in_(places),
+            clean_pair,
+        )
+        .group_by(MonthFigure.place_id)
+    ):
+        by_site[place_id]["at_start"] += float(value or 0)
+    dirty = {
+        (p, _as_date(m))
+        for p, m in session.execute(
+            select(MonthDirty.place_id, MonthDirty.month).where(
+                MonthDirty.place_id.in_(places), MonthDirty.month <= month
+            )
+        )
+    }
+    for (place_id, on), figures in compute_keys(session, dirty).items():
+        for figure, value in figures.items():
+            if on == month:
+                by_site[place_id][figure] += value
+            elif figure == "net":
+                by_site[place_id]["at_start"] += value
+    site_paths = dict(
+        session.execute(select(Place.id, Place.path).where(Place.id.in_(places))).all()
+    )
+    wanted = set(paths)
+    totals: dict[str, dict[str, float]] = {p: defaultdict(float) for p in paths}
+    for place_id, figures in by_site.items():
+        path = site_paths.get(place_id, "")
+        # Every subtree holding the site: the prefixes of its path that end a segment.
+        for end, char in enumerate(path):
+            prefix = path[: end + 1]
+            if char == "/" and prefix in wanted:
+                for figure, value in figures.items():
+                    totals[prefix][figure] += value
     return totals
 
 

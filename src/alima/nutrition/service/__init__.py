@@ -37,6 +37,7 @@ from alima.nutrition.service.protocols import (
 )
 from alima.nutrition.service.report import (
     monthly_report,
+    monthly_reports,
     report_scopes,
 )
 from alima.nutrition.service.tracing import children_to_trace, record_tracing
@@ -54,6 +55,7 @@ __all__ = [
     "exit_episode",
     "get_episode",
     "monthly_report",
+    "monthly_reports",
     "muac_cutoffs",
     "nutrition_sites",
     "patient_episodes",
