@@ -38,6 +38,7 @@ from alima.nutrition.service.protocols import (
 from alima.nutrition.service.report import (
     monthly_report,
     monthly_reports,
+    refresh_summary,
     report_scopes,
 )
 from alima.nutrition.service.tracing import children_to_trace, record_tracing
@@ -62,6 +63,7 @@ __all__ = [
     "ration_read",
     "record_tracing",
     "record_visit",
+    "refresh_summary",
     "report_scopes",
     "resolve_referral",
     "set_protocol_override",

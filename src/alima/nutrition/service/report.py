@@ -250,6 +250,17 @@ def _from_summary(figures: dict[str, float]) -> Figures:
     )
 
 
+def refresh_summary(session: Session, *, today: date | None = None) -> tuple[int, date | None]:
+    """Rewrite the summary's dirty (site, month) pairs and extend it to the last complete month.
+
+    Run by ``alima serve`` in the background and by ``alima nutrition refresh-summary``; a
+    report never needs it to be right, only to be fast. Returns (pairs rewritten, month
+    covered through).
+    """
+    with session.begin():
+        return summary.refresh(session, today=today or utc_today())
+
+
 def report_scopes(
     session: Session, *, actor: Actor
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
