@@ -13,8 +13,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from alima.core.i18n import N_
+from alima.core.time import today
 from alima.indicators.registry import Indicator, register
-from alima.nutrition import repository
+from alima.nutrition import repository, summary
 
 
 def children_treated(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
@@ -32,7 +33,9 @@ def children_treated_by_path(
 def children_treated_monthly(
     session: Session, *, paths: Sequence[str], start: date, end: date
 ) -> dict[date, int]:
-    """Admissions for acute malnutrition, by month."""
+    """Admissions for acute malnutrition, by month (whole past months from the summary)."""
+    if summary.covers_months(session, start, end, today()):
+        return summary.monthly_admissions(session, paths, start, end)
     return repository.monthly_admissions(session, paths, start, end)
 
 

@@ -432,6 +432,54 @@ def scope_figures_by_path(
     return totals
 
 
+def covers_months(session: Session, start: date, end: date, today: date) -> bool:
+    """Whether ``start``..``end`` is whole months that can all be read from the summary."""
+    return (
+        start == first_of(start)
+        and end == month_end(end)
+        and start <= end
+        and covers(session, first_of(end), today)
+    )
+
+
+def monthly_admissions(
+    session: Session, paths: Sequence[str], start: date, end: date
+) -> dict[date, int]:
+    """Admissions by month of the subtrees (``repository.monthly_admissions``), from the summary.
+
+    For whole months the summary covers (:func:`covers_months`); dirty pairs recounted live.
+    """
+    places = _scope_places(paths)
+    clean_pair = ~(
+        select(literal(1))
+        .where(MonthDirty.place_id == MonthFigure.place_id, MonthDirty.month == MonthFigure.month)
+        .exists()
+    )
+    totals: dict[date, float] = defaultdict(float)
+    for month, value in session.execute(
+        select(MonthFigure.month, func.sum(MonthFigure.value))
+        .where(
+            MonthFigure.month.between(start, end),
+            MonthFigure.figure.startswith("adm:"),
+            MonthFigure.place_id.in_(places),
+            clean_pair,
+        )
+        .group_by(MonthFigure.month)
+    ):
+        totals[_as_date(month)] += float(value or 0)
+    dirty = {
+        (p, _as_date(m))
+        for p, m in session.execute(
+            select(MonthDirty.place_id, MonthDirty.month).where(
+                MonthDirty.place_id.in_(places), MonthDirty.month.between(start, end)
+            )
+        )
+    }
+    for (_, month), figures in compute_keys(session, dirty).items():
+        totals[month] += sum(v for f, v in figures.items() if f.startswith("adm:"))
+    return {month: round(value) for month, value in totals.items() if round(value)}
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

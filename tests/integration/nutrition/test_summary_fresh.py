@@ -25,10 +25,11 @@ from alima.alliance.schemas import UnlockRequest
 from alima.alliance.service import periods
 from alima.core.access import Actor
 from alima.core.errors import Conflict
+from alima.core.models import Place
 from alima.core.time import today
-from alima.nutrition import freshness, service, summary
+from alima.nutrition import freshness, repository, service, summary
 from alima.nutrition.models import Episode, MonthDirty, MonthSummaryState
-from alima.nutrition.rules.report import last_complete_month
+from alima.nutrition.rules.report import last_complete_month, month_end
 from alima.nutrition.schemas import AdmissionCreate, ExitCreate, MonthlyReport, VisitCreate
 from tests.conftest import BACKENDS
 from tests.factories.alliance import build_alliance, last_month
@@ -77,6 +78,13 @@ def assert_summary_equals_recount(
         used = [m for m in months if summary.covers(session, m, today())]
     assert used, "no month read from the summary: the comparison would prove nothing"
     read = _reports(session, actor, codes, months)
+    # The impact page's admissions by month, over the whole months the summary covers.
+    with session.begin():
+        country = session.scalars(select(Place.path).where(Place.code == codes[0])).one()
+        first, last = used[0], month_end(used[-1])
+        assert summary.monthly_admissions(session, [country], first, last) == (
+            repository.monthly_admissions(session, [country], first, last)
+        )
     # The batch the DHIS2 export reads (every unit at once) gives the same reports.
     batched = [
         service.monthly_reports(session, month=f"{m:%Y-%m}", place_codes=codes, actor=actor)[code]

@@ -1,5 +1,7 @@
 """nutrition: the monthly report's figures per site and complete month, and their dirty marks
 
+Also two covering indexes for the impact page's yearly counts of consultations and deliveries.
+
 A country's monthly report sums its sites' figures instead of recounting millions of
 episodes and visits (issue 16). ``nutrition_month_figure`` holds the figures of complete
 months, ``nutrition_month_dirty`` the (site, month) pairs written since (read live until the
@@ -46,9 +48,24 @@ def upgrade() -> None:
         sa.Column("through", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_month_state")),
     )
+    # The impact page's yearly counts by month, read from the index alone on PostgreSQL.
+    op.create_index(
+        "ix_care_consultation_on_place",
+        "care_consultation",
+        ["consulted_on", "place_id"],
+        postgresql_include=["deleted_at", "patient_id"],
+    )
+    op.create_index(
+        "ix_care_delivery_on_place",
+        "care_delivery",
+        ["delivered_on", "place_id"],
+        postgresql_include=["deleted_at", "patient_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_care_delivery_on_place", table_name="care_delivery")
+    op.drop_index("ix_care_consultation_on_place", table_name="care_consultation")
     op.drop_table("nutrition_month_state")
     op.drop_table("nutrition_month_dirty")
     op.drop_index("ix_nutrition_month_figure_month", table_name="nutrition_month_figure")
