@@ -38,7 +38,7 @@ from alima.interop.dhis2.models import Dhis2Mapping
 from alima.interop.dhis2.service.exchange import build_export
 from alima.interop.dhis2.service.mapping import import_mapping
 from alima.nutrition import service, summary
-from alima.nutrition.models import Episode, Visit
+from alima.nutrition.models import Episode, MonthSummaryState, Visit
 
 SCALE = SCALES["national"]
 
@@ -106,6 +106,8 @@ def refresh_summary(scale: Scale) -> None:
     began = time.perf_counter()
     with session.begin():
         count, through = summary.refresh(session, today=today())
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE nutrition_month_figure")
     print(
         f"summary refreshed: {count:,} (site, month) pairs through {through} in "
         f"{time.perf_counter() - began:.0f} s",
@@ -133,6 +135,48 @@ def map_dhis2(scale: Scale, country: str) -> None:
     engine.dispose()
 
 
+def check_recount(scale: Scale, months: list[str]) -> None:
+    """Every report read from the summary equals the same report recounted from the tables."""
+    engine = make_engine(url(scale))
+    session = make_sessionmaker(engine)()
+    with session.begin():
+        paths = session.scalars(select(Place.path).where(Place.depth == 0)).all()
+        kept = summary.through(session)
+    actor = administrator(*paths)
+    country = scale.countries[0]
+    scopes = [(country, None), (None, f"{country}-NUT"), (f"{country}-R03-D04", None)]
+    sites = [f"{country}-R03-D04-S{s:02d}" for s in range(20)]
+    compared = 0
+    for month in months:
+        read = [
+            service.monthly_report(session, month=month, place_code=p, project_code=j, actor=actor)
+            for p, j in scopes
+        ]
+        batch = service.monthly_reports(session, month=month, place_codes=sites, actor=actor)
+        with session.begin():
+            session.get(MonthSummaryState, summary.STATE_ID).through = None  # type: ignore[union-attr]
+        try:
+            recounted = [
+                service.monthly_report(
+                    session, month=month, place_code=p, project_code=j, actor=actor
+                )
+                for p, j in scopes
+            ]
+            recounted_sites = [
+                service.monthly_report(session, month=month, place_code=c, actor=actor)
+                for c in sites
+            ]
+        finally:
+            with session.begin():
+                session.get(MonthSummaryState, summary.STATE_ID).through = kept  # type: ignore[union-attr]
+        if read != recounted or [batch[c] for c in sites] != recounted_sites:
+            raise SystemExit(f"{month}: the summary and the recount differ")
+        compared += len(read) + len(sites)
+    print(f"recount: {compared} reports from the summary equal the recount ({', '.join(months)})")
+    session.close()
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="national")
@@ -141,6 +185,9 @@ def main() -> None:
     parser.add_argument("--refresh", action="store_true", help="refresh the monthly summary first")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--month", default="2026-09")
+    parser.add_argument(
+        "--check", nargs="*", metavar="MONTH", help="compare summary and recount for these months"
+    )
     args = parser.parse_args()
     scale = SCALES[args.scale]
     print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv), flush=True)
@@ -162,6 +209,9 @@ def main() -> None:
     print(
         f"data set: {episodes:,} episodes, {visits:,} visits (PostgreSQL database {scale.database})"
     )
+    if args.check is not None:
+        check_recount(scale, args.check or [args.month])
+        return
     country = scale.countries[0]
     if not mapped:
         map_dhis2(scale, country)
