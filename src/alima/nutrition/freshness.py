@@ -27,12 +27,13 @@ from typing import Any
 from sqlalchemy import Delete, Update, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm.base import NO_VALUE
 
 from alima.core.db import on_bulk_insert
 from alima.core.models import Patient
 from alima.core.time import today
 from alima.nutrition.models import Episode, MonthDirty, Visit
-from alima.nutrition.rules.report import first_of, last_complete_month, next_month
+from alima.nutrition.rules.report import first_of, next_month
 
 #: The tables the monthly figures are computed from.
 SOURCES: frozenset[str] = frozenset(
@@ -105,6 +106,25 @@ def _of_object(obj: Any) -> dict[str, Any]:
     return {c: getattr(obj, c) for c in EPISODE_COLUMNS}
 
 
+def _committed(obj: Any) -> dict[str, Any] | None:
+    """The episode's columns as last flushed, from the session (``None``: some not loaded)."""
+    state = inspect(obj)
+    values: dict[str, Any] = {}
+    for column in EPISODE_COLUMNS:
+        history = state.attrs[column].history
+        if history.deleted:
+            values[column] = history.deleted[0]
+        elif history.unchanged:
+            values[column] = history.unchanged[0]
+        else:
+            # Set over a loaded None, or never loaded (then the stored row must be read).
+            before = state.committed_state.get(column, NO_VALUE)
+            if before is NO_VALUE:
+                return None
+            values[column] = before
+    return values
+
+
 def _changed(obj: Any, keys: Iterable[str]) -> bool:
     state = inspect(obj)
     return any(state.attrs[k].history.has_changes() for k in keys)
@@ -147,7 +167,10 @@ def pending_keys(session: Session, until: date) -> set[Key]:
             stored = inspect(obj).has_identity
             if isinstance(obj, Episode):
                 keys |= episode_keys(_of_object(obj), until)
-                if stored:
+                before = _committed(obj) if stored else None
+                if before is not None:
+                    keys |= episode_keys(before, until)
+                elif stored:
                     old_episodes.add(obj.id)
             elif isinstance(obj, Visit):
                 keys |= _visit_pending(session, obj, until, old_episodes)
@@ -180,21 +203,30 @@ def mark(session: Session, keys: Iterable[Key]) -> None:
         session.connection().execute(statement)
 
 
+def marked_until() -> date:
+    """The last month a write marks: the month in progress too.
+
+    A write still uncommitted when its month ends and a refresh adds that month must leave a
+    mark the refresh waits for (or finds afterwards), not rely on the refresh seeing it.
+    """
+    return first_of(today())
+
+
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if any(
         isinstance(o, (Episode, Visit, Patient))
         for o in (*session.new, *session.dirty, *session.deleted)
     ):
-        mark(session, pending_keys(session, last_complete_month(today())))
+        mark(session, pending_keys(session, marked_until()))
 
 
 def _episodes_inserted(session: Session, rows: list[dict[str, Any]]) -> None:
-    until = last_complete_month(today())
+    until = marked_until()
     mark(session, {k for row in rows for k in episode_keys(row, until)})
 
 
 def _visits_inserted(session: Session, rows: list[dict[str, Any]]) -> None:
-    until = last_complete_month(today())
+    until = marked_until()
     keys: set[Key] = set()
     for row in rows:
         keys |= _month_key(row["place_id"], row.get("visit_on"), until)
