@@ -240,11 +240,20 @@ def _patients_inserted(session: Session, rows: list[dict[str, Any]]) -> None:
     del session, rows
 
 
+def _columns_set(statement: Update) -> set[str]:
+    values = getattr(statement, "_values", None) or {}
+    return {str(getattr(k, "key", getattr(k, "name", k))) for k in values}
+
+
 def _refuse_bulk_statements(state: ORMExecuteState) -> None:
     statement = state.statement
     if isinstance(statement, (Update, Delete)):
         table = getattr(statement.table, "name", None)
-        if table in SOURCES:
+        # Of a patient, only the deletion counts (a deleted child counts nowhere).
+        patient_fact = table == Patient.__tablename__ and (
+            isinstance(statement, Delete) or "deleted_at" in _columns_set(statement)
+        )
+        if table in SOURCES - {Patient.__tablename__} or patient_fact:
             raise RuntimeError(
                 f"a bulk {type(statement).__name__.upper()} of {table} would bypass the monthly "
                 "summary's dirty marks (alima.nutrition.freshness)"

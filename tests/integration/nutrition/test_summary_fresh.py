@@ -25,7 +25,7 @@ from alima.alliance.schemas import UnlockRequest
 from alima.alliance.service import periods
 from alima.core.access import Actor
 from alima.core.errors import Conflict
-from alima.core.models import Place
+from alima.core.models import Patient, Place
 from alima.core.time import today
 from alima.nutrition import freshness, repository, service, summary
 from alima.nutrition.models import Episode, MonthDirty, MonthSummaryState
@@ -239,3 +239,8 @@ def test_every_table_the_summary_reads_marks_its_writes() -> None:
 def test_a_bulk_update_of_a_source_table_is_refused(session: Session) -> None:
     with session.begin(), pytest.raises(RuntimeError, match="dirty marks"):
         session.execute(update(Episode).values(status="closed"))
+    with session.begin(), pytest.raises(RuntimeError, match="dirty marks"):
+        session.execute(update(Patient).values(deleted_at=func.now()))
+    with rolled_back(session), session.begin():
+        # A patient's name or site counts in no monthly figure.
+        session.execute(update(Patient).where(Patient.id.is_(None)).values(village="Siby"))
