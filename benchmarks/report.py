@@ -13,188 +13,60 @@ proportions of the OptiMA Burkina pilot. The report is the service the page and 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import statistics
 import sys
 import time
 import uuid
-from datetime import date
+from collections.abc import Callable
 
-import psycopg
-from sqlalchemy import func, select, text
+from benchmarks.dataset import SCALES, Scale, create_database, generate, url
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
-from alima.core.access import Actor, Grant, child_path
+from alima.core.access import Actor, Grant
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.enums import Role
 from alima.core.migrate import upgrade
-from alima.core.models import Place, Project, ProjectPlace
-from alima.nutrition import service
-from alima.nutrition.models import Episode, Visit
+from alima.core.models import Place
+from alima.core.time import today
+from alima.indicators import service as indicators
+from alima.interop.dhis2 import demo as dhis2_demo
+from alima.interop.dhis2.models import Dhis2Mapping
+from alima.interop.dhis2.service.exchange import build_export
+from alima.interop.dhis2.service.mapping import import_mapping
+from alima.nutrition import service, summary
+from alima.nutrition.models import Episode, MonthSummaryState, Visit
 
-DATABASE = "alima_national"
-URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
-REGIONS, DISTRICTS_PER_REGION, SITES_PER_DISTRICT = 12, 8, 20
-END = date(2026, 10, 31)
-
-
-def create_database(rebuild: bool) -> bool:
-    """Create the benchmark database; True if it must be filled."""
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
-        ).fetchone()
-        if exists and not rebuild:
-            return False
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    upgrade(URL)
-    return True
+SCALE = SCALES["national"]
 
 
-def build_places(session: Session) -> None:
-    with session.begin():
-        country_id = uuid.uuid4()
-        country = Place(
-            id=country_id,
-            code="BN",
-            name="Country",
-            kind="country",
-            path=child_path(None, country_id),
-            depth=0,
-        )
-        session.add(country)
-        project = Project(
-            code="BN-NUT",
-            name="National nutrition project",
-            country_id=country_id,
-            start_on=date(2024, 1, 1),
-        )
-        session.add(project)
-        session.flush()
-        for r in range(REGIONS):
-            rid = uuid.uuid4()
-            region = Place(
-                id=rid,
-                code=f"BN-R{r:02d}",
-                name=f"Region {r}",
-                kind="region",
-                parent_id=country_id,
-                path=child_path(country.path, rid),
-                depth=1,
-            )
-            session.add(region)
-            for d in range(DISTRICTS_PER_REGION):
-                did = uuid.uuid4()
-                district = Place(
-                    id=did,
-                    code=f"BN-R{r:02d}-D{d:02d}",
-                    name=f"District {r}.{d}",
-                    kind="district",
-                    parent_id=rid,
-                    path=child_path(region.path, did),
-                    depth=2,
-                )
-                session.add(district)
-                if r < REGIONS // 2:
-                    session.add(ProjectPlace(project_id=project.id, place_id=did))
-                for s in range(SITES_PER_DISTRICT):
-                    sid = uuid.uuid4()
-                    session.add(
-                        Place(
-                            id=sid,
-                            code=f"BN-R{r:02d}-D{d:02d}-S{s:02d}",
-                            name=f"Site {r}.{d}.{s}",
-                            kind="facility",
-                            parent_id=did,
-                            path=child_path(district.path, sid),
-                            depth=3,
-                        )
-                    )
-
-
-GENERATE = """
-CREATE TEMP TABLE site AS
-  SELECT row_number() OVER (ORDER BY code) - 1 AS n, id FROM core_place WHERE kind = 'facility';
-INSERT INTO core_patient (id, identifier, given_name, family_name, sex, birth_date, birth_date_estimated,
-  place_id, search_name, search_village, version, created_at, updated_at)
-SELECT gen_random_uuid(), 'BN-' || g, 'Enfant', 'N' || g, CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END,
-  DATE '2021-06-01' + (g % 1400), false, site.id, 'enfant n' || g, 'village', 1, now(), now()
-FROM generate_series(1, {episodes}) AS g JOIN site ON site.n = g % (SELECT count(*) FROM site);
-CREATE TEMP TABLE plan AS
-  SELECT p.id AS patient_id, p.place_id,
-    DATE '{start}' + (random() * 700)::int AS admitted_on, random() AS fate, random() AS crit
-  FROM core_patient p;
-INSERT INTO nutrition_episode (id, patient_id, place_id, protocol_code, protocol_version, protocol_fingerprint,
-  admitted_on, admission_type, admission_criteria, main_criterion, severity, age_months_at_admission,
-  amoxicillin_given, status, band, last_visit_on, next_visit_on, visit_interval_days, visits_count,
-  sachets_total, sachets_per_week, outcome, closed_on, created_at, updated_at)
-SELECT gen_random_uuid(), patient_id, place_id, 'optima', '1.0', 'bench', admitted_on,
-  CASE WHEN crit < 0.03 THEN 'relapse' ELSE 'new' END,
-  CASE WHEN crit < 0.05 THEN '["oedema"]'::json ELSE '["muac"]'::json END,
-  CASE WHEN crit < 0.05 THEN 'oedema' ELSE 'muac' END,
-  CASE WHEN crit < 0.2 THEN 'sam' ELSE 'mam' END, 12.0, crit < 0.2,
-  CASE WHEN admitted_on + 49 > DATE '{end}' THEN 'open' ELSE 'closed' END,
-  'moderate_high', admitted_on + 49, NULL, 7, 8, 8 * 12, 0,
-  CASE WHEN admitted_on + 49 > DATE '{end}' THEN NULL
-       WHEN fate < 0.86 THEN 'cured' WHEN fate < 0.905 THEN 'defaulted'
-       WHEN fate < 0.94 THEN 'non_responder' WHEN fate < 0.945 THEN 'died'
-       WHEN fate < 0.99 THEN 'medical_transfer' ELSE 'transfer_out' END,
-  CASE WHEN admitted_on + 49 > DATE '{end}' THEN NULL ELSE admitted_on + 49 END,
-  now(), now()
-FROM plan;
-INSERT INTO nutrition_visit (id, episode_id, place_id, is_admission, visit_on, weight_kg, height_cm, muac_mm, oedema,
-  danger_signs, complications, age_days, who_flags, confirmed_unusual, band, sachets_per_day, ration_days,
-  sachets_given, alerts, created_at, updated_at)
-SELECT gen_random_uuid(), e.id, e.place_id, k = 0, e.admitted_on + 7 * k, 7.0 + k * 0.1, 70.0, 113 + k * 2, 'none',
-  false, false, 400, '[]'::json, false, CASE WHEN k < 1 THEN 'severe' ELSE 'moderate_high' END,
-  CASE WHEN k < 1 THEN 2.5 ELSE 1.5 END, 7, CASE WHEN k < 1 THEN 18 ELSE 11 END, '[]'::json, now(), now()
-FROM nutrition_episode e CROSS JOIN generate_series(0, {visits_per_episode} - 1) AS k;
-"""
-
-
-def generate(episodes: int, visits_per_episode: int) -> None:
-    engine = make_engine(URL)
-    session = make_sessionmaker(engine)()
-    build_places(session)
-    began = time.perf_counter()
-    with engine.begin() as conn:
-        for statement in GENERATE.split(";\n"):
-            if statement.strip():
-                # Utility statements (CREATE TABLE AS) take no bound parameters; these are
-                # integers and dates of our own, formatted in.
-                sql = statement.format(
-                    episodes=int(episodes),
-                    visits_per_episode=int(visits_per_episode),
-                    start="2024-11-01",
-                    end=END.isoformat(),
-                )
-                conn.exec_driver_sql(sql.replace("%", "%%"))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
-    print(f"  generated in {time.perf_counter() - began:.0f} s")
-    session.close()
-    engine.dispose()
-
-
-def administrator(country_path: str) -> Actor:
+def administrator(*country_paths: str) -> Actor:
     return Actor(
         id=uuid.uuid4(),
         username="bench",
         full_name="Bench",
-        grants=(Grant(Role.ADMINISTRATOR, (country_path,)),),
+        grants=(Grant(Role.ADMINISTRATOR, tuple(country_paths)),),
     )
 
 
+def cold_session(scale: Scale) -> tuple[Engine, Session]:
+    """A new server process with empty caches of its own (the OS page cache is not dropped)."""
+    engine = make_engine(url(scale), poolclass=NullPool)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("DISCARD ALL")
+    return engine, make_sessionmaker(engine)()
+
+
 def time_report(
-    month: str, *, place: str | None, project: str | None, repeat: int
+    scale: Scale, month: str, *, place: str | None, project: str | None, repeat: int
 ) -> tuple[float, float]:
-    engine = make_engine(URL)
-    factory = make_sessionmaker(engine)
-    session = factory()
+    engine, session = cold_session(scale)
     with session.begin():
-        country_path = session.scalars(select(Place.path).where(Place.code == "BN")).one()
-    actor = administrator(country_path)
+        paths = session.scalars(select(Place.path).where(Place.depth == 0)).all()
+    actor = administrator(*paths)
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
@@ -211,32 +83,162 @@ def time_report(
     return times[0], statistics.median(times)
 
 
+def timed(scale: Scale, label: str, call: Callable[[Session], str]) -> float:
+    """Run ``call`` once on a cold session; print and return its wall time."""
+    engine, session = cold_session(scale)
+    began = time.perf_counter()
+    cpu = time.process_time()
+    what = call(session)
+    elapsed = time.perf_counter() - began
+    print(
+        f"  {label}: {elapsed:.2f} s cold (client CPU {time.process_time() - cpu:.2f} s) - {what}",
+        flush=True,
+    )
+    session.close()
+    engine.dispose()
+    return elapsed
+
+
+def refresh_summary(scale: Scale) -> None:
+    """Bring the monthly summary up to date (what ``alima nutrition refresh-summary`` runs)."""
+    engine = make_engine(url(scale))
+    session = make_sessionmaker(engine)()
+    began = time.perf_counter()
+    with session.begin():
+        count, through = summary.refresh(session, today=today())
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE nutrition_month_figure")
+    print(
+        f"summary refreshed: {count:,} (site, month) pairs through {through} in "
+        f"{time.perf_counter() - began:.0f} s",
+        flush=True,
+    )
+    session.close()
+    engine.dispose()
+
+
+def map_dhis2(scale: Scale, country: str) -> None:
+    """The demo's DHIS2 mapping (every figure at every site) over the country's sites."""
+    engine = make_engine(url(scale))
+    session = make_sessionmaker(engine)()
+    with session.begin():
+        codes = list(
+            session.scalars(
+                select(Place.code)
+                .where(Place.code.startswith(f"{country}-"), Place.kind == "facility")
+                .order_by(Place.code)
+            )
+        )
+    mapping = dhis2_demo.demo_mapping(codes).model_copy(update={"country": country})
+    import_mapping(session, mapping, actor=None)
+    session.close()
+    engine.dispose()
+
+
+def check_recount(scale: Scale, months: list[str]) -> None:
+    """Every report read from the summary equals the same report recounted from the tables."""
+    engine = make_engine(url(scale))
+    session = make_sessionmaker(engine)()
+    with session.begin():
+        paths = session.scalars(select(Place.path).where(Place.depth == 0)).all()
+        kept = summary.through(session)
+    actor = administrator(*paths)
+    country = scale.countries[0]
+    scopes = [(country, None), (None, f"{country}-NUT"), (f"{country}-R03-D04", None)]
+    sites = [f"{country}-R03-D04-S{s:02d}" for s in range(20)]
+    compared = 0
+    for month in months:
+        read = [
+            service.monthly_report(session, month=month, place_code=p, project_code=j, actor=actor)
+            for p, j in scopes
+        ]
+        batch = service.monthly_reports(session, month=month, place_codes=sites, actor=actor)
+        with session.begin():
+            session.get(MonthSummaryState, summary.STATE_ID).through = None  # type: ignore[union-attr]
+        try:
+            recounted = [
+                service.monthly_report(
+                    session, month=month, place_code=p, project_code=j, actor=actor
+                )
+                for p, j in scopes
+            ]
+            recounted_sites = [
+                service.monthly_report(session, month=month, place_code=c, actor=actor)
+                for c in sites
+            ]
+        finally:
+            with session.begin():
+                session.get(MonthSummaryState, summary.STATE_ID).through = kept  # type: ignore[union-attr]
+        if read != recounted or [batch[c] for c in sites] != recounted_sites:
+            raise SystemExit(f"{month}: the summary and the recount differ")
+        compared += len(read) + len(sites)
+    print(f"recount: {compared} reports from the summary equal the recount ({', '.join(months)})")
+    session.close()
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--episodes", type=int, default=1_000_000)
-    parser.add_argument("--visits-per-episode", type=int, default=8)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="national")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--refresh", action="store_true", help="refresh the monthly summary first")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--month", default="2026-09")
+    parser.add_argument(
+        "--check", nargs="*", metavar="MONTH", help="compare summary and recount for these months"
+    )
     args = parser.parse_args()
-    print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv))
-    if create_database(args.rebuild):
-        print(f"generating {args.episodes:,} episodes x {args.visits_per_episode} visits ...")
-        generate(args.episodes, args.visits_per_episode)
-    engine = make_engine(URL)
+    scale = SCALES[args.scale]
+    print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv), flush=True)
+    print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+    if create_database(scale, args.rebuild):
+        print(f"generating {scale.episodes:,} episodes x {scale.visits_per_episode} visits ...")
+        generate(scale)
+    if args.generate_only:
+        return
+    upgrade(url(scale))
+    if args.refresh:
+        refresh_summary(scale)
+    engine = make_engine(url(scale))
     with make_sessionmaker(engine)() as session, session.begin():
         episodes = session.scalar(select(func.count()).select_from(Episode))
         visits = session.scalar(select(func.count()).select_from(Visit))
+        mapped = session.scalar(select(func.count()).select_from(Dhis2Mapping))
     engine.dispose()
-    print(f"data set: {episodes:,} episodes, {visits:,} visits (PostgreSQL database {DATABASE})")
+    print(
+        f"data set: {episodes:,} episodes, {visits:,} visits (PostgreSQL database {scale.database})"
+    )
+    if args.check is not None:
+        check_recount(scale, args.check or [args.month])
+        return
+    country = scale.countries[0]
+    if not mapped:
+        map_dhis2(scale, country)
+    month = args.month
     for label, place, project in (
-        ("country", "BN", None),
-        ("project (half the districts)", None, "BN-NUT"),
-        ("one district", "BN-R03-D04", None),
+        ("country", country, None),
+        ("project (half the districts)", None, f"{country}-NUT"),
+        ("one district", f"{country}-R03-D04", None),
     ):
-        first, median = time_report("2026-09", place=place, project=project, repeat=args.repeat)
+        first, median = time_report(scale, month, place=place, project=project, repeat=args.repeat)
         print(
-            f"  monthly report, {label}: first {first:.2f} s, median of {args.repeat} {median:.2f} s"
+            f"  monthly report, {label}: first {first:.2f} s, median of {args.repeat} {median:.2f} s",
+            flush=True,
         )
+    year = int(month[:4]) - 1
+
+    def impact(session: Session) -> str:
+        read = indicators.impact(session, country, year=year)
+        return ", ".join(f"{a.code} {a.value}" for a in read.activity[:3])
+
+    def dhis2(session: Session) -> str:
+        export = build_export(session, month=month, country_code=country)
+        return f"{len(export.values):,} values"
+
+    timed(scale, f"impact page {country} {year}", impact)
+    timed(scale, f"DHIS2 export {country} {month} (every site)", dhis2)
+    print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from alima.core.i18n import gettext
 from alima.core.service.patients import DuplicateSuspected
 from alima.interop.fhir import routes as fhir
 from alima.interop.openrosa import server as openrosa_server
+from alima.nutrition.background import refresh_periodically
 from alima.sync.background import run_periodically
 from alima.sync.http import http_transport
 from alima.web import errors as web_errors
@@ -136,17 +137,26 @@ def _include_routers(app: FastAPI) -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background sync while the server runs, on an enrolled laptop (docs/sync-pages.md)."""
+    """Background sync while the server runs, on an enrolled laptop (docs/sync-pages.md).
+
+    And the monthly summary's refresh (``nutrition.summary``), every
+    ``summary_refresh_minutes``.
+    """
     minutes = app.state.settings.sync_interval_minutes
-    task = None
+    tasks = []
     if minutes > 0:
-        task = asyncio.create_task(
-            run_periodically(app.state.sessionmaker, minutes, lambda: app.state.sync_transport)
+        tasks.append(
+            asyncio.create_task(
+                run_periodically(app.state.sessionmaker, minutes, lambda: app.state.sync_transport)
+            )
         )
+    refresh = app.state.settings.summary_refresh_minutes
+    if refresh > 0:
+        tasks.append(asyncio.create_task(refresh_periodically(app.state.sessionmaker, refresh)))
     try:
         yield
     finally:
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

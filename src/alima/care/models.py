@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -84,6 +85,13 @@ class Consultation(PatientRecordMixin, Base):
     )
 
     __table_args__ = (
+        # Covering on PostgreSQL: a country's consultations of a year by month, index only.
+        Index(
+            "ix_care_consultation_on_place",
+            "consulted_on",
+            "place_id",
+            postgresql_include=["deleted_at", "patient_id"],
+        ),
         CheckConstraint("age_months >= 0", name="age_positive"),
         CheckConstraint("muac_mm IS NULL OR (muac_mm >= 50 AND muac_mm <= 300)", name="muac"),
         CheckConstraint(
@@ -158,6 +166,15 @@ class Delivery(PatientRecordMixin, Base):
     place: Mapped[Place] = relationship()
     newborns: Mapped[list["Newborn"]] = relationship(
         back_populates="delivery", order_by="Newborn.position"
+    )
+
+    __table_args__ = (
+        Index(
+            "ix_care_delivery_on_place",
+            "delivered_on",
+            "place_id",
+            postgresql_include=["deleted_at", "patient_id"],
+        ),
     )
 
 

@@ -54,8 +54,10 @@ PEOPLE_REACHED_AT_SITES = Tally(
 
 count_consultations = CONSULTATIONS.total
 monthly_consultations = CONSULTATIONS.monthly
+consultations_by_path = CONSULTATIONS.by_path
 count_deliveries = DELIVERIES.total
 monthly_deliveries = DELIVERIES.monthly
+deliveries_by_path = DELIVERIES.by_path
 count_emergency_surgeries = EMERGENCY_SURGERIES.total
 monthly_emergency_surgeries = EMERGENCY_SURGERIES.monthly
 people_reached_at_sites = PEOPLE_REACHED_AT_SITES.total

@@ -393,6 +393,16 @@ def nutrition_close_defaulters(
     console.print(f"{closed} episode(s) closed as defaulted.")
 
 
+@nutrition_app.command("refresh-summary")
+def nutrition_refresh_summary() -> None:
+    """Bring the monthly reports' summary up to date (dirty site-months, last complete month)."""
+    from alima.nutrition import service as nutrition_service
+
+    with _service_session() as session:
+        count, through = nutrition_service.refresh_summary(session)
+    console.print(f"{count} site-month(s) written; summary through {through}.")
+
+
 @research_app.command("sequence")
 def research_sequence(
     study: Annotated[str, typer.Option("--study", help="The study's code, e.g. OPTIMA-ML.")],

@@ -180,6 +180,13 @@ class Settings(BaseSettings):
         description="On an enrolled laptop, minutes between background syncs of alima serve "
         "(0: only when someone presses Sync now).",
     )
+    summary_refresh_minutes: float = Field(
+        15,
+        ge=0,
+        le=1440,
+        description="Minutes between the background refreshes of the monthly reports' summary "
+        "by alima serve (0: only alima nutrition refresh-summary).",
+    )
 
     dhis2_url: str = Field(
         "",

@@ -8,7 +8,7 @@ foreign keys on, which is what a health-centre laptop needs (readers never block
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -218,6 +218,21 @@ def _copy_processors(columns: list[Any], dialect: Dialect) -> list[tuple[int, An
     return processors
 
 
+#: Table name -> functions called with the rows after every :func:`bulk_insert` into it.
+_after_bulk_insert: dict[str, list[Callable[[Session, list[dict[str, Any]]], None]]] = {}
+
+
+def on_bulk_insert(table: str, hook: Callable[[Session, list[dict[str, Any]]], None]) -> None:
+    """Call ``hook(session, rows)`` after every :func:`bulk_insert` into ``table`` (idempotent).
+
+    For state derived from the rows that the unit of work's events would otherwise maintain
+    (the monthly summaries' dirty marks): a bulk write bypasses those events, not this.
+    """
+    hooks = _after_bulk_insert.setdefault(table, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows of ``table`` at once: ``COPY`` on PostgreSQL, one executemany elsewhere.
 
@@ -228,6 +243,12 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     """
     if not rows:
         return
+    _bulk_insert(session, table, rows)
+    for hook in _after_bulk_insert.get(table.name, ()):
+        hook(session, rows)
+
+
+def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     connection = session.connection()
     dialect = connection.dialect
     given = {key for row in rows for key in row}

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -303,6 +304,14 @@ class Patient(LockedRecordMixin, Base):
     __table_args__ = (
         CheckConstraint("sex IN ('M', 'F')", name="sex"),
         Index("ix_core_patient_place_name", "place_id", "search_name"),
+        # The few deleted children, which every count leaves out (``patient_not_deleted``):
+        # read from this small index instead of a scan of every patient.
+        Index(
+            "ix_core_patient_deleted",
+            "id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+            sqlite_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
 

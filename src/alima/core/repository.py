@@ -157,6 +157,31 @@ class Tally:
         )
         return {month_start(y, m): int(n or 0) for y, m, n in session.execute(stmt)}
 
+    def by_path(
+        self, session: Session, paths: Sequence[str], start: date, end: date
+    ) -> dict[str, int]:
+        """The figure by place path of the records (places without rows absent)."""
+        measure = func.count() if self.value is None else func.sum(self.value)
+        stmt = (
+            select(Place.path, measure)
+            .select_from(self.model)
+            .join(Place, Place.id == self.model.place_id)
+            .where(*self._conditions(paths, start, end))
+            .group_by(Place.path)
+        )
+        return {path: int(n or 0) for path, n in session.execute(stmt)}
+
+
+def roll_up(by_path: dict[str, int], paths: Sequence[str]) -> dict[str, int]:
+    """Figures by place path added up into each subtree of ``paths`` that holds the place."""
+    wanted = set(paths)
+    totals = dict.fromkeys(paths, 0)
+    for path, value in by_path.items():
+        for end, char in enumerate(path):
+            if char == "/" and path[: end + 1] in wanted:
+                totals[path[: end + 1]] += value
+    return totals
+
 
 # --- places -------------------------------------------------------------------------------
 
@@ -164,6 +189,15 @@ class Tally:
 def find_place_by_code(session: Session, code: str) -> Place | None:
     """The place with ``code``, if any."""
     return session.scalars(select(Place).where(Place.code == code)).one_or_none()
+
+
+def find_places_by_codes(session: Session, codes: Sequence[str]) -> list[Place]:
+    """The places with these codes (the missing ones are left out)."""
+    found: list[Place] = []
+    codes = list(dict.fromkeys(codes))
+    for start in range(0, len(codes), 500):
+        found += session.scalars(select(Place).where(Place.code.in_(codes[start : start + 500])))
+    return found
 
 
 def get_place_by_code(session: Session, code: str) -> Place:

@@ -51,6 +51,16 @@ class MonthlyFunction(Protocol):
         ...
 
 
+class ByPathFunction(Protocol):
+    """The value of an indicator by place path of the records, within subtrees and a period."""
+
+    def __call__(
+        self, session: Session, *, paths: Sequence[str], start: date, end: date
+    ) -> dict[str, int]:
+        """Compute the values by place path."""
+        ...
+
+
 @dataclass(frozen=True)
 class Indicator:
     """An activity indicator: metadata and the functions that compute it.
@@ -69,6 +79,9 @@ class Indicator:
     order: int = 100
     public: bool = True
     additive: bool = True
+    #: For an additive count: the value by place path, summed into many subtrees at once
+    #: (a DHIS2 export's organisation units) instead of one count per subtree.
+    by_path: ByPathFunction | None = None
 
 
 _REGISTRY: dict[str, Indicator] = {}

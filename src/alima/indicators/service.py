@@ -91,7 +91,10 @@ def impact(session: Session, country_code: str, *, year: int | None = None) -> I
                     code=indicator.code,
                     label=gettext(indicator.label),
                     definition=gettext(indicator.definition),
-                    value=indicator.count(session, paths=paths, start=start, end=end),
+                    # An additive count over a year is the sum of its months (one query, not two).
+                    value=sum(series.values())
+                    if indicator.additive
+                    else indicator.count(session, paths=paths, start=start, end=end),
                     monthly=[series.get(m, 0) for m in months],
                     additive=indicator.additive,
                 )

@@ -89,6 +89,7 @@ CONSULTATIONS = register(
         count=_keywords(care.count_consultations),
         monthly=_keywords(care.monthly_consultations),
         order=30,
+        by_path=_keywords(care.consultations_by_path),
     )
 )
 DELIVERIES = register(
@@ -98,6 +99,7 @@ DELIVERIES = register(
         definition=N_("Deliveries recorded in the period, one per mother whatever the babies."),
         domain="care",
         count=_keywords(care.count_deliveries),
+        by_path=_keywords(care.deliveries_by_path),
         monthly=_keywords(care.monthly_deliveries),
         order=40,
     )

@@ -13,8 +13,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from alima.core.i18n import N_
+from alima.core.time import today
 from alima.indicators.registry import Indicator, register
-from alima.nutrition import repository
+from alima.nutrition import repository, summary
 
 
 def children_treated(session: Session, *, paths: Sequence[str], start: date, end: date) -> int:
@@ -22,10 +23,19 @@ def children_treated(session: Session, *, paths: Sequence[str], start: date, end
     return repository.count_admissions(session, paths, start, end)
 
 
+def children_treated_by_path(
+    session: Session, *, paths: Sequence[str], start: date, end: date
+) -> dict[str, int]:
+    """Admissions for acute malnutrition, by place path of the episodes."""
+    return repository.admissions_by_path(session, paths, start, end)
+
+
 def children_treated_monthly(
     session: Session, *, paths: Sequence[str], start: date, end: date
 ) -> dict[date, int]:
-    """Admissions for acute malnutrition, by month."""
+    """Admissions for acute malnutrition, by month (whole past months from the summary)."""
+    if summary.covers_months(session, start, end, today()):
+        return summary.monthly_admissions(session, paths, start, end)
     return repository.monthly_admissions(session, paths, start, end)
 
 
@@ -40,6 +50,7 @@ CHILDREN_TREATED = register(
         domain="nutrition",
         count=children_treated,
         monthly=children_treated_monthly,
+        by_path=children_treated_by_path,
         order=10,
     )
 )

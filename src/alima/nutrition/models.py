@@ -222,3 +222,48 @@ class Tracing(LockedRecordMixin, Base):
         CheckConstraint("outcome IN ('found_back', 'moved', 'died', 'refused')", name="outcome"),
         Index("ix_nutrition_tracing_place_visited", "place_id", "visited_on"),
     )
+
+
+class MonthFigure(Base):
+    """One figure of the monthly report for a site and a complete month (``nutrition.summary``).
+
+    Derived, never entered: rewritten from episodes and visits by the summary refresh. A
+    (site, month) listed in :class:`MonthDirty` is read live instead until it is rewritten.
+    """
+
+    __tablename__ = "nutrition_month_figure"
+    __sync__ = Sync.local("derived on each server from its episodes and visits")
+
+    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("core_place.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    figure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_nutrition_month_figure_month", "month", "figure", "place_id", "value"),
+    )
+
+
+class MonthDirty(Base):
+    """A (site, month) whose figures changed since the summary was written: read it live."""
+
+    __tablename__ = "nutrition_month_dirty"
+    __sync__ = Sync.local("marks of this server's own summary")
+
+    place_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    marks: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MonthSummaryState(Base):
+    """How far the summary goes: every (site, month) up to ``through`` is written or dirty."""
+
+    __tablename__ = "nutrition_month_state"
+    __sync__ = Sync.local("bookkeeping of this server's own summary")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    through: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+# Every session marks the monthly summary's (site, month) pairs its writes change.
+from alima.nutrition import freshness as _freshness  # noqa: E402, F401

@@ -445,6 +445,19 @@ def count_admissions(session: Session, paths: Sequence[str], start: date, end: d
     return int(session.scalar(stmt) or 0)
 
 
+def admissions_by_path(
+    session: Session, paths: Sequence[str], start: date, end: date
+) -> dict[str, int]:
+    """:func:`count_admissions` by place path of the episodes (places without any absent)."""
+    stmt = (
+        select(Place.path, func.count(Episode.id))
+        .join(Place, Place.id == Episode.place_id)
+        .where(_place_in(paths), _live(), Episode.admitted_on.between(start, end))
+        .group_by(Place.path)
+    )
+    return {path: int(n) for path, n in session.execute(stmt)}
+
+
 def monthly_admissions(
     session: Session, paths: Sequence[str], start: date, end: date
 ) -> dict[date, int]:

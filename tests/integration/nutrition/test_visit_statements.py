@@ -1,8 +1,9 @@
 """The visit path issues a fixed, small number of SQL statements (issue 10, speed).
 
-Seven statements a visit, whatever the number of earlier visits: the episode with its child and
+Eight statements a visit, whatever the number of earlier visits: the episode with its child and
 place, the earlier visits' facts, the approved-month check, the visit, the episode's running
-figures, the audit event and the changes for sync (one insert for the three rows); on
+figures, the audit event and the changes for sync (one insert for the three rows), the monthly
+summary's dirty marks (one upsert); on
 PostgreSQL one more, the lock that numbers changes in commit order (``alima.core.changelog``). A new query in the path (or one per earlier visit) fails here.
 """
 
@@ -21,7 +22,9 @@ from alima.nutrition.schemas import VisitCreate
 from tests.factories.core import World
 from tests.factories.nutrition import admit_sam_child
 
-EXPECTED = Counter({"SELECT": 3, "INSERT": 3, "UPDATE": 1})
+# Plus one upsert: the monthly summary's dirty marks of the visit's site and months
+# (``alima.nutrition.freshness``), in the visit's transaction.
+EXPECTED = Counter({"SELECT": 3, "INSERT": 4, "UPDATE": 1})
 
 
 @contextmanager
@@ -42,7 +45,7 @@ def statements(session: Session) -> Iterator[Counter[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def test_a_visit_issues_seven_statements_however_long_the_episode(
+def test_a_visit_issues_eight_statements_however_long_the_episode(
     session: Session, world: World
 ) -> None:
     actor = world.actors["clinician_a"]

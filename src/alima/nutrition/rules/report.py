@@ -12,7 +12,7 @@ import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from alima.core.errors import RuleViolation
@@ -124,3 +124,23 @@ def outcome_rates(exits: Mapping[str, int], *, include_medical_transfers: bool) 
         percent = round(100.0 * count / denominator, 1) if denominator else None
         rates.append(Rate(outcome, count, percent, standards.get(outcome)))
     return rates
+
+
+def first_of(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def month_end(month: date) -> date:
+    """The last day of ``month``'s month."""
+    return next_month(month) - timedelta(days=1)
+
+
+def last_complete_month(today: date) -> date:
+    """The first day of the last month that ended before ``today``."""
+    return first_of(first_of(today) - timedelta(days=1))

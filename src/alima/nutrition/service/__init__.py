@@ -37,6 +37,8 @@ from alima.nutrition.service.protocols import (
 )
 from alima.nutrition.service.report import (
     monthly_report,
+    monthly_reports,
+    refresh_summary,
     report_scopes,
 )
 from alima.nutrition.service.tracing import children_to_trace, record_tracing
@@ -54,12 +56,14 @@ __all__ = [
     "exit_episode",
     "get_episode",
     "monthly_report",
+    "monthly_reports",
     "muac_cutoffs",
     "nutrition_sites",
     "patient_episodes",
     "ration_read",
     "record_tracing",
     "record_visit",
+    "refresh_summary",
     "report_scopes",
     "resolve_referral",
     "set_protocol_override",

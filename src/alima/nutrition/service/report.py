@@ -15,7 +15,7 @@ from alima.core.errors import (
     NotFound,
 )
 from alima.core.time import today as utc_today
-from alima.nutrition import repository
+from alima.nutrition import repository, summary
 from alima.nutrition.enums import Outcome
 from alima.nutrition.rules.report import (
     days_in_next_month,
@@ -75,23 +75,83 @@ def monthly_report(
                 raise NotFound(CoreError.CORE_001)
             paths = project_paths
             scope_kind, scope_code, scope_name = "project", project.code, project.name
-        at_start = repository.count_open_on(session, paths, before=start, today=today)
-        by_criterion: dict[str, int] = {c.value: 0 for c in CRITERION_PRIORITY}
-        by_type = {"new": 0, "relapse": 0, "transfer_in": 0}
-        for admission_type, criterion, count in repository.admissions_by_type_and_criterion(
-            session, paths, start=start, end=end
-        ):
-            by_type[admission_type] = by_type.get(admission_type, 0) + count
-            if admission_type == "new":
-                by_criterion[criterion] = by_criterion.get(criterion, 0) + count
-        exits = repository.exits_by_outcome(session, paths, start=start, end=end, today=today)
-        exits_all = {o.value: exits.get(o.value, 0) for o in Outcome}
-        at_end = repository.count_open_on(
-            session, paths, before=end + timedelta(days=1), today=today
+        if summary.covers(session, start, today):
+            figures = _from_summary(summary.scope_figures(session, paths, start))
+        else:
+            figures = _recounted(session, paths, start=start, end=end, today=today)
+    return _build(
+        (scope_kind, scope_code, scope_name),
+        start,
+        end,
+        figures,
+        include_medical_transfers=include_medical_transfers,
+    )
+
+
+def monthly_reports(
+    session: Session,
+    *,
+    month: str,
+    place_codes: list[str],
+    actor: Actor,
+    include_medical_transfers: bool = True,
+    today: date | None = None,
+) -> dict[str, MonthlyReport]:
+    """The monthly reports of many places at once (a DHIS2 export's organisation units).
+
+    The same reports as :func:`monthly_report` place by place; for a complete month, read from
+    the summary in a few queries for all the places together.
+    """
+    today = today or utc_today()
+    start, end = reportable_month(month, today)
+    with session.begin():
+        covered = summary.covers(session, start, today)
+    if not covered:
+        return {
+            code: monthly_report(
+                session,
+                month=month,
+                place_code=code,
+                actor=actor,
+                include_medical_transfers=include_medical_transfers,
+                today=today,
+            )
+            for code in place_codes
+        }
+    with session.begin():
+        allowed = actor.paths_for(Permission.AGGREGATE_READ) + actor.paths_for(
+            Permission.PATIENT_READ
         )
-        cured = repository.cured_stays(session, paths, start=start, end=end)
-        given = repository.sachets_given(session, paths, start=start, end=end)
-        daily = repository.daily_sachets_of_caseload(session, paths, on=end, today=today)
+        places = {p.code: p for p in core_repository.find_places_by_codes(session, place_codes)}
+        for code in place_codes:
+            place = places.get(code)
+            if place is None or not any(place.path.startswith(a) for a in allowed):
+                raise NotFound(CoreError.CORE_011, code=code)
+        by_path = summary.scope_figures_by_path(
+            session, [places[c].path for c in place_codes], start
+        )
+    return {
+        code: _build(
+            ("place", code, places[code].name),
+            start,
+            end,
+            _from_summary(by_path[places[code].path]),
+            include_medical_transfers=include_medical_transfers,
+        )
+        for code in place_codes
+    }
+
+
+def _build(
+    scope: tuple[str, str, str],
+    start: date,
+    end: date,
+    figures: Figures,
+    *,
+    include_medical_transfers: bool,
+) -> MonthlyReport:
+    scope_kind, scope_code, scope_name = scope
+    at_start, by_type, by_criterion, exits_all, at_end, cured, given, daily = figures
     rates = outcome_rates(exits_all, include_medical_transfers=include_medical_transfers)
     return MonthlyReport(
         scope_kind=scope_kind,  # type: ignore[arg-type]  # one of the two literals above
@@ -120,16 +180,85 @@ def monthly_report(
             )
             for r in rates
         ],
-        average_length_of_stay_days=(
-            round(sum((c - a).days for a, c, _ in cured) / len(cured), 1) if cured else None
-        ),
-        rutf_sachets_per_child_cured=(
-            round(sum(s for _, _, s in cured) / len(cured), 1) if cured else None
-        ),
+        average_length_of_stay_days=round(cured[1] / cured[0], 1) if cured[0] else None,
+        rutf_sachets_per_child_cured=round(cured[2] / cured[0], 1) if cured[0] else None,
         rutf_sachets_given=given,
         next_month_rutf_sachets=math.ceil(round(daily * days_in_next_month(end), 6)),
         medical_transfers_in_denominator=include_medical_transfers,
     )
+
+
+Figures = tuple[
+    int, dict[str, int], dict[str, int], dict[str, int], int, tuple[int, int, int], int, float
+]
+
+
+def _recounted(
+    session: Session, paths: list[str], *, start: date, end: date, today: date
+) -> Figures:
+    """The report's figures counted from the episodes and visits (the month in progress)."""
+    at_start = repository.count_open_on(session, paths, before=start, today=today)
+    by_criterion: dict[str, int] = {c.value: 0 for c in CRITERION_PRIORITY}
+    by_type = {"new": 0, "relapse": 0, "transfer_in": 0}
+    for admission_type, criterion, count in repository.admissions_by_type_and_criterion(
+        session, paths, start=start, end=end
+    ):
+        by_type[admission_type] = by_type.get(admission_type, 0) + count
+        if admission_type == "new":
+            by_criterion[criterion] = by_criterion.get(criterion, 0) + count
+    exits = repository.exits_by_outcome(session, paths, start=start, end=end, today=today)
+    exits_all = {o.value: exits.get(o.value, 0) for o in Outcome}
+    at_end = repository.count_open_on(session, paths, before=end + timedelta(days=1), today=today)
+    stays = repository.cured_stays(session, paths, start=start, end=end)
+    cured = (
+        len(stays),
+        sum((c - a).days for a, c, _ in stays),
+        sum(s for _, _, s in stays),
+    )
+    given = repository.sachets_given(session, paths, start=start, end=end)
+    daily = repository.daily_sachets_of_caseload(session, paths, on=end, today=today)
+    return at_start, by_type, by_criterion, exits_all, at_end, cured, given, daily
+
+
+def _from_summary(figures: dict[str, float]) -> Figures:
+    """The report's figures summed from the sites' monthly summary (a complete month)."""
+
+    def count(name: str) -> int:
+        return round(figures.get(name, 0.0))
+
+    by_criterion: dict[str, int] = {c.value: 0 for c in CRITERION_PRIORITY}
+    by_type = {"new": 0, "relapse": 0, "transfer_in": 0}
+    for name, value in figures.items():
+        if name.startswith("adm:") and round(value):
+            _, admission_type, criterion = name.split(":", 2)
+            by_type[admission_type] = by_type.get(admission_type, 0) + round(value)
+            if admission_type == "new":
+                by_criterion[criterion] = by_criterion.get(criterion, 0) + round(value)
+    exits_all = {o.value: count(f"exit:{o.value}") for o in Outcome}
+    exits_all[Outcome.DEFAULTED.value] += count("default")
+    at_start = count("at_start")
+    cured = (count("cured_n"), count("cured_days"), count("cured_sachets"))
+    return (
+        at_start,
+        by_type,
+        by_criterion,
+        exits_all,
+        at_start + count("net"),
+        cured,
+        count("sachets"),
+        figures.get("ration", 0.0),
+    )
+
+
+def refresh_summary(session: Session, *, today: date | None = None) -> tuple[int, date | None]:
+    """Rewrite the summary's dirty (site, month) pairs and extend it to the last complete month.
+
+    Run by ``alima serve`` in the background and by ``alima nutrition refresh-summary``; a
+    report never needs it to be right, only to be fast. Returns (pairs rewritten, month
+    covered through).
+    """
+    with session.begin():
+        return summary.refresh(session, today=today or utc_today())
 
 
 def report_scopes(

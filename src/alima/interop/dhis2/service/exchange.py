@@ -21,6 +21,7 @@ from alima.core.access import Actor, Grant, Permission
 from alima.core.config import Settings
 from alima.core.enums import Role
 from alima.core.errors import BadRequest, CoreError, Forbidden, NotFound, RuleViolation
+from alima.core.repository import roll_up
 from alima.core.service.common import add_created
 from alima.core.time import today
 from alima.indicators.registry import get as get_indicator
@@ -47,7 +48,7 @@ from alima.interop.dhis2.schemas import (
 from alima.interop.dhis2.service.common import country, mapping_file, push_read, sees_pushes
 from alima.interop.dhis2.summary import UNREACHABLE, Conflict, ImportSummary, parse_import_summary
 from alima.nutrition.rules.report import month_bounds
-from alima.nutrition.service import monthly_report
+from alima.nutrition.service import monthly_reports
 
 Format = Literal["json", "adx"]
 
@@ -141,24 +142,33 @@ def build_export(
         raise RuleViolation(Dhis2Error.DHIS_003, figure=min(unknown), option="")
     by_place: dict[str, dict[str, dict[str, int]]] = {code: {} for code, _, _ in plan.org_units}
     if figures & set(REPORT_FIGURE_CODES):
-        for code, _path, _unit in plan.org_units:
-            report = monthly_report(
-                session,
-                month=month,
-                place_code=code,
-                actor=reader,
-                include_medical_transfers=include_medical_transfers,
-            )
+        reports = monthly_reports(
+            session,
+            month=month,
+            place_codes=[code for code, _, _ in plan.org_units],
+            actor=reader,
+            include_medical_transfers=include_medical_transfers,
+        )
+        for code, report in reports.items():
             for figure in figures & set(REPORT_FIGURE_CODES):
                 by_place[code][figure] = REPORT_FIGURE_CODES[figure].read(report)
     counted = sorted(figures & indicators - set(REPORT_FIGURE_CODES))
     if counted:
+        unit_paths = [path for _, path, _ in plan.org_units]
         with session.begin():
-            for code, path, _unit in plan.org_units:
-                for figure in counted:
-                    count = get_indicator(figure).count(
-                        session, paths=(path,), start=start, end=end
+            for figure in counted:
+                indicator = get_indicator(figure)
+                if indicator.by_path is not None and indicator.additive:
+                    # One query for every unit: the counts by place, added into each unit.
+                    counts = indicator.by_path(
+                        session, paths=(plan.country_path,), start=start, end=end
                     )
+                    rolled = roll_up(counts, unit_paths)
+                    for code, path, _unit in plan.org_units:
+                        by_place[code][figure] = {TOTAL: rolled[path]}
+                    continue
+                for code, path, _unit in plan.org_units:
+                    count = indicator.count(session, paths=(path,), start=start, end=end)
                     by_place[code][figure] = {TOTAL: count}
     values = [
         ValueRead(
