@@ -55,6 +55,18 @@ def _child_in_reach(
 ChildInReach = Annotated[uuid.UUID, Depends(_child_in_reach)]
 
 
+def _child_watched(
+    study_code: str, patient_id: uuid.UUID, session: SessionDep, actor: ApiActor
+) -> uuid.UUID:
+    """An included child its monitor or its site may query about, read before any body."""
+    service.refuse_unwatched(session, actor, patient_id, study_code)
+    return patient_id
+
+
+#: A child of the query routes (monitors and the child's site), checked before the body.
+ChildWatched = Annotated[uuid.UUID, Depends(_child_watched)]
+
+
 @router.get("/studies")
 def studies(session: SessionDep, actor: ApiActor) -> list[StudyListItem]:
     """The studies with a site in your scope, with their inclusions."""
@@ -274,7 +286,7 @@ def source(
 )
 def raise_query(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildWatched,
     body: QueryCreate,
     session: SessionDep,
     actor: ApiActor,
@@ -286,7 +298,7 @@ def raise_query(
 @router.post("/studies/{study_code}/patients/{patient_id}/queries/{query_id}/answer")
 def answer_query(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildWatched,
     query_id: uuid.UUID,
     body: QueryAnswer,
     session: SessionDep,
@@ -299,7 +311,7 @@ def answer_query(
 @router.post("/studies/{study_code}/patients/{patient_id}/queries/{query_id}/close")
 def close_query(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildWatched,
     query_id: uuid.UUID,
     session: SessionDep,
     actor: ApiActor,

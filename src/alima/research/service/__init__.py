@@ -32,6 +32,7 @@ from alima.research.service.monitoring import (
     monitored_children,
     queries_of,
     raise_query,
+    refuse_unwatched,
     source_record,
 )
 from alima.research.service.oversight import unblind
@@ -77,6 +78,7 @@ __all__ = [
     "record_consent",
     "record_study_visit",
     "refuse_outside",
+    "refuse_unwatched",
     "report_adverse_event",
     "require_setup_right",
     "screen_admission",

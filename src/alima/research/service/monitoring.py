@@ -111,6 +111,35 @@ def _included(
     return study, screening, allocation
 
 
+def refuse_unwatched(
+    session: Session, actor: Actor, patient_id: uuid.UUID, study_code: str
+) -> None:
+    """``NotFound`` unless the child is included at a site the actor monitors or works at.
+
+    For the query routes of the API, before the request's body is read: a child elsewhere is a
+    404 (audited) whatever was sent. The use case then checks its own side (monitor or site).
+    """
+    with session.begin():
+        try:
+            _included(session, actor, study_code, patient_id)
+        except NotFound:
+            study = repository.find_study(session, study_code)
+            allocation = (
+                repository.find_allocation(session, study.id, patient_id) if study else None
+            )
+            if allocation is None or not actor.can_at(SITE_PERMISSION, allocation.place.path):
+                audit_denied(
+                    session, actor, entity_type=QUERY, entity_id=patient_id, patient_id=patient_id
+                )
+                denied = True
+            else:
+                denied = False
+        else:
+            denied = False
+    if denied:
+        raise not_found()
+
+
 def _denied(session: Session, actor: Actor, patient_id: uuid.UUID, action: AuditAction) -> None:
     record(session, actor, action, entity_type=QUERY, entity_id=patient_id, patient_id=patient_id)
 

@@ -97,6 +97,20 @@ def raise_query(
     )
 
 
+def _child_watched(
+    study_code: str, patient_id: uuid.UUID, session: SessionDep, actor: WebActor
+) -> uuid.UUID:
+    """An included child its monitor or its site may query about, checked first.
+
+    Before the rest of the request: a child elsewhere is a 404 (audited) whatever was sent.
+    """
+    service.refuse_unwatched(session, actor, patient_id, study_code)
+    return patient_id
+
+
+ChildWatched = Annotated[uuid.UUID, Depends(_child_watched)]
+
+
 @router.post(
     "/studies/{study_code}/patients/{patient_id}/queries/{query_id}/answer",
     name="research:answer",
@@ -104,7 +118,7 @@ def raise_query(
 def answer_query(
     request: Request,
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildWatched,
     query_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
@@ -135,7 +149,7 @@ def answer_query(
 )
 def close_query(
     study_code: str,
-    patient_id: uuid.UUID,
+    patient_id: ChildWatched,
     query_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
