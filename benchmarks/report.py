@@ -16,11 +16,13 @@ import argparse
 import os
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable
 
+import psycopg
 from benchmarks.dataset import SCALES, Scale, create_database, generate, url
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -52,8 +54,24 @@ def administrator(*country_paths: str) -> Actor:
     )
 
 
+#: A shell command run before each timed figure (``--before-each``), e.g. one that restarts
+#: PostgreSQL and drops the operating system's page cache: cold for the server and the disk.
+BEFORE_EACH: list[str] = []
+
+
 def cold_session(scale: Scale) -> tuple[Engine, Session]:
-    """A new server process with empty caches of its own (the OS page cache is not dropped)."""
+    """A new server process with empty caches of its own.
+
+    The OS page cache is dropped only by a ``--before-each`` command that does it.
+    """
+    for command in BEFORE_EACH:
+        subprocess.run(command, shell=True, check=True)  # noqa: S602 - the operator's own command
+        for _ in range(100):  # the restarted server accepts connections again
+            try:
+                psycopg.connect(url(scale).replace("+psycopg", "")).close()
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
     engine = make_engine(url(scale), poolclass=NullPool)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("DISCARD ALL")
@@ -186,10 +204,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--month", default="2026-09")
     parser.add_argument(
+        "--before-each",
+        metavar="COMMAND",
+        help="shell command run before each timed figure (restart the server, drop caches)",
+    )
+    parser.add_argument(
         "--check", nargs="*", metavar="MONTH", help="compare summary and recount for these months"
     )
     args = parser.parse_args()
     scale = SCALES[args.scale]
+    if args.before_each:
+        BEFORE_EACH.append(args.before_each)
     print("command:", "python " + " ".join(shlex.quote(a) for a in sys.argv), flush=True)
     print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     if create_database(scale, args.rebuild):
