@@ -83,6 +83,6 @@ def test_the_study_export_names_no_child_and_follows_the_agreement(
 
     sign_in_as(page, live_server, "chercheur")
     page.goto(f"{live_server}{STUDY}")
-    expect(page.locator("#consort")).to_be_visible()
+    expect(page.locator("#consort-figure")).to_be_visible()
     expect(page.locator("#exports")).to_have_count(0)
     assert page.request.get(f"{live_server}{STUDY}/export.xml").status == 403

@@ -37,6 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from alima.core import policy
 from alima.core.period_lock import PeriodLock, PeriodLocked, install
 from alima.core.time import utcnow
 
@@ -170,7 +171,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that never begin a transaction implicitly."""
+    """Sessions that never begin a transaction implicitly.
+
+    The core's plug-ins are loaded first: the modules they import add flush listeners (the
+    monthly summary's marks), and SQLAlchemy refuses a listener added while a flush runs the
+    others ("deque mutated during iteration"), which a first load during a flush would do.
+    """
+    policy.load_plugins()
     return sessionmaker(engine, autobegin=False, expire_on_commit=False)
 
 

@@ -48,6 +48,8 @@ EXEMPT: dict[str, str] = {
     "research_allocation": "an arm revealed once and never changed, whatever the month",
     "research_study_visit": "a study's own follow-up measures, outside the monthly reports",
     "research_adverse_event": "safety reporting to the sponsor, due whatever the month",
+    "research_query": "a monitor's question on the data and the site's answer, whatever the month",
+    "research_unblinding": "an emergency unblinding, recorded when it happens, never changed",
     "nutrition_month_figure": "figures derived from locked care, rewritten from it by the refresh",
     "nutrition_month_dirty": "marks of derived figures to rewrite, set by every write",
     "nutrition_month_state": "how far the derived figures go: bookkeeping of the summary",
