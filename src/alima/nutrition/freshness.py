@@ -102,8 +102,19 @@ def _visit_keys(session: Session, episode_ids: set[uuid.UUID], until: date) -> s
     return keys
 
 
+def _place_of(obj: Any) -> Any:
+    """The place id of a row about to be flushed, set directly or through its relationship.
+
+    The foreign key is filled only by the flush; ids are made in Python, so the related
+    object already has its own.
+    """
+    if obj.place_id is None and getattr(obj, "place", None) is not None:
+        return obj.place.id
+    return obj.place_id
+
+
 def _of_object(obj: Any) -> dict[str, Any]:
-    return {c: getattr(obj, c) for c in EPISODE_COLUMNS}
+    return {c: getattr(obj, c) for c in EPISODE_COLUMNS} | {"place_id": _place_of(obj)}
 
 
 def _committed(obj: Any) -> dict[str, Any] | None:
@@ -139,8 +150,9 @@ def _visit_pending(
     session: Session, visit: Visit, until: date, old_episodes: set[uuid.UUID]
 ) -> set[Key]:
     """A visit's own month (sachets), before and after, and its episode's months (ration)."""
-    keys = _month_key(visit.place_id, visit.visit_on, until)
-    episode = session.get(Episode, visit.episode_id)
+    keys = _month_key(_place_of(visit), visit.visit_on, until)
+    # A visit added through its episode's relationship has no episode id before the flush.
+    episode = visit.episode if visit.episode_id is None else session.get(Episode, visit.episode_id)
     if episode is not None:
         keys |= episode_keys(_of_object(episode), until)
     if inspect(visit).has_identity:

@@ -11,6 +11,7 @@ read from the summary must equal the same report recounted from the episodes and
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
 
@@ -28,7 +30,7 @@ from alima.core.errors import Conflict
 from alima.core.models import Patient, Place
 from alima.core.time import today
 from alima.nutrition import freshness, repository, service, summary
-from alima.nutrition.models import Episode, MonthDirty, MonthSummaryState
+from alima.nutrition.models import Episode, MonthDirty, MonthSummaryState, Visit
 from alima.nutrition.rules.report import last_complete_month, month_end
 from alima.nutrition.schemas import AdmissionCreate, ExitCreate, MonthlyReport, VisitCreate
 from tests.conftest import BACKENDS
@@ -244,3 +246,38 @@ def test_a_bulk_update_of_a_source_table_is_refused(session: Session) -> None:
     with rolled_back(session), session.begin():
         # A patient's name or site counts in no monthly figure.
         session.execute(update(Patient).where(Patient.id.is_(None)).values(village="Siby"))
+
+
+def test_a_visit_added_through_its_episode_marks_its_month(session: Session, world: World) -> None:
+    """Before the flush a visit appended to ``episode.visits`` has no episode id yet."""
+    child = make_child(session, world.facility_a, age_days=700)
+    admitted = service.admit_child(
+        session,
+        AdmissionCreate.model_validate(
+            {
+                "patient_id": child.id,
+                "admitted_on": last_month() + timedelta(days=2),
+                "weight_kg": 7.0,
+                "height_cm": 72.0,
+                "muac_mm": 112,
+                "appetite_test_passed": True,
+            }
+        ),
+        actor=world.actors["clinician_a"],
+    )
+    _refresh(session)
+    with session.begin(), warnings.catch_warnings():
+        warnings.simplefilter("error", SAWarning)  # no look-up of a missing episode id
+        episode = session.get_one(Episode, admitted.episode_id)
+        episode.visits.append(
+            Visit(
+                place_id=world.facility_a.id,
+                visit_on=last_month() + timedelta(days=9),
+                age_days=707,
+                band="severe",
+                sachets_given=14,
+            )
+        )
+        session.flush()
+        dirty = set(session.execute(select(MonthDirty.place_id, MonthDirty.month)))
+    assert (world.facility_a.id, last_month().replace(day=1)) in dirty
