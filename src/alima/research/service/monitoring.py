@@ -120,23 +120,17 @@ def refuse_unwatched(
     404 (audited) whatever was sent. The use case then checks its own side (monitor or site).
     """
     with session.begin():
-        try:
-            _included(session, actor, study_code, patient_id)
-        except NotFound:
-            study = repository.find_study(session, study_code)
-            allocation = (
-                repository.find_allocation(session, study.id, patient_id) if study else None
+        study = repository.find_study(session, study_code)
+        allocation = repository.find_allocation(session, study.id, patient_id) if study else None
+        watched = allocation is not None and any(
+            actor.can_at(permission, allocation.place.path)
+            for permission in (MONITOR_PERMISSION, SITE_PERMISSION)
+        )
+        if not watched:
+            audit_denied(
+                session, actor, entity_type=QUERY, entity_id=patient_id, patient_id=patient_id
             )
-            if allocation is None or not actor.can_at(SITE_PERMISSION, allocation.place.path):
-                audit_denied(
-                    session, actor, entity_type=QUERY, entity_id=patient_id, patient_id=patient_id
-                )
-                denied = True
-            else:
-                denied = False
-        else:
-            denied = False
-    if denied:
+    if not watched:
         raise not_found()
 
 

@@ -291,7 +291,7 @@ def child(
     saved: str = "",
 ) -> HTMLResponse:
     """A child in a study: why eligible or not, the consent form, the randomisation."""
-    shown = saved if saved in {*SAVES, "randomised", "unblinding"} else ""
+    shown = saved if saved in {*SAVES, "randomised"} else ""
     context = child_context(session, actor, patient_id, study_code, saved=shown)
     return render(request, "research/child.html", context)
 
@@ -302,6 +302,8 @@ SAVES: dict[str, Callable[..., object]] = {
     "decline": service.decline,
     "withdrawal": service.withdraw,
     "unblinding": service.unblind,
+    "study-visit": service.record_study_visit,
+    "adverse-event": service.report_adverse_event,
 }
 
 
@@ -467,10 +469,6 @@ def _follow_up_start(follow: ChildFollowUp) -> dict[str, str]:
 
 STUDY_VISIT = WebForm(StudyVisitCreate, error_page=is_refusal, decimal_comma=True)
 ADVERSE_EVENT = WebForm(AdverseEventCreate, error_page=is_refusal)
-SAVES |= {
-    "study-visit": service.record_study_visit,
-    "adverse-event": service.report_adverse_event,
-}
 
 
 @router.post("/studies/{study_code}/patients/{patient_id}/study-visit", name="research:study-visit")
