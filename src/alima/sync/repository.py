@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Text, and_, cast, func, literal, not_, or_, select
+from sqlalchemy import Row, Text, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
 from alima.core.changelog import Change, model_for, spec_of
-from alima.core.db import Base
+from alima.core.db import Base, among
 from alima.core.models import Patient, Place, RoleAssignment
 from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine, SyncShare
 
@@ -128,54 +128,118 @@ def users_with_role_in_lineage(session: Session, site_path: str) -> set[uuid.UUI
 #: key, whatever the planner thinks of the scope filter).
 WINDOW = 4
 
+#: Row ids or change numbers named in one query (SQLite's limit on placeholders is far above).
+_CHUNK = 1000
+
+
+class PageChange(NamedTuple):
+    """A row in a pull page: its version (``row``, JSON text) and its place (``seq``)."""
+
+    seq: int
+    entity: str
+    kind: str
+    row_id: uuid.UUID
+    row: str
+
 
 def changes_for(
     session: Session, node_id: uuid.UUID, site_path: str, cursor: int, limit: int
-) -> tuple[list[Row[Any]], int]:
+) -> tuple[list[PageChange], int]:
     """The hub's changes after ``cursor`` for the node's scope, and where the next page starts.
 
-    The changes come in order; the second value is the change number examined up to (the next
-    cursor), never beyond the last committed change.
+    A page covers the changes numbered from ``cursor`` to the cursor it returns (never beyond
+    the last committed change) and holds each row changed there once: as its last change in
+    that range, at the place of its first. A page is then whole by itself: a row's version
+    names only rows written before it, which the laptop has or which are in the same page
+    (written with deferred foreign keys), whatever changed later. Sending every row at its
+    last change instead would put an episode changed after its visits in a later page than
+    the visits.
 
-    A change superseded by a later change of the same row (not a copy for one audience) is
-    skipped: the later one carries the row as it is now.
+    Each row carries the number of its first change in the page: a cursor taken from a row of
+    the page never passes over another row of the page.
+
+    A row is left out of the page when the laptop must not take this version:
+
+    * its latest change on the hub is out of the node's scope (the row moved elsewhere: it
+      never reaches the node, as before it moved);
+    * the node itself wrote a change of the row at or after this version (it has a newer one;
+      the hub's later change, if any, comes in the page that covers it).
     """
     head = head_seq(session)
-    found: list[Row[Any]] = []
+    visible = _in_scope(site_path)
+    first: dict[uuid.UUID, int] = {}
+    last: dict[uuid.UUID, Row[Any]] = {}
     low = cursor
     while low < head:
         high = min(low + WINDOW * limit, head)
-        found.extend(
-            session.execute(
-                _in_scope(node_id, site_path)
-                .where(Change.seq > low, Change.seq <= high)
-                .order_by(Change.seq)
-                .limit(limit - len(found))
+        rows = session.execute(
+            visible.where(Change.seq > low, Change.seq <= high).order_by(Change.seq).limit(limit)
+        ).all()
+        for change in rows:
+            if change.row_id not in last:
+                if len(last) >= limit:
+                    return _keep(session, node_id, site_path, first, last), low
+                first[change.row_id] = change.seq
+            last[change.row_id] = change
+            low = change.seq
+        if len(rows) < limit:
+            low = high
+    return _keep(session, node_id, site_path, first, last), low
+
+
+def _keep(
+    session: Session,
+    node_id: uuid.UUID,
+    site_path: str,
+    first: dict[uuid.UUID, int],
+    last: dict[uuid.UUID, Row[Any]],
+) -> list[PageChange]:
+    """The versions in ``last`` the node takes (see ``changes_for``), in their page order."""
+    ids = list(last)
+    latest: dict[uuid.UUID, tuple[int, int | None]] = {}
+    own = case((Change.origin_node_id == node_id, Change.seq))
+    for chunk in _chunks(ids):
+        latest.update(
+            (row_id, (newest, mine))
+            for row_id, newest, mine in session.execute(
+                select(Change.row_id, func.max(Change.seq), func.max(own))
+                .where(
+                    among(session, Change.row_id, chunk),
+                    or_(
+                        and_(Change.audience_path.is_(None), Change.kind != "upload"),
+                        Change.audience_path.startswith(site_path),
+                    ),
+                )
+                .group_by(Change.row_id)
             )
         )
-        if len(found) >= limit:
-            return found, found[-1].seq
-        low = high
-    return found, low
+    reachable: set[int] = set()
+    for chunk in _chunks([newest for newest, _ in latest.values()]):
+        reachable.update(
+            session.scalars(
+                _in_scope(site_path)
+                .with_only_columns(Change.seq)
+                .where(among(session, Change.seq, chunk))
+            )
+        )
+    kept = []
+    for row_id, change in last.items():
+        newest, mine = latest.get(row_id, (change.seq, None))
+        if newest in reachable and (mine is None or mine < change.seq):
+            kept.append(PageChange(first[row_id], change.entity, change.kind, row_id, change.row))
+    return kept
 
 
-def _in_scope(node_id: uuid.UUID, site_path: str) -> Any:
-    """The hub's changes a node of ``site_path`` receives (see ``changes_for``)."""
+def _chunks(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _in_scope(site_path: str) -> Any:
+    """The hub's changes a node of ``site_path`` may read (see ``changes_for``)."""
     shared = (
         select(SyncShare.patient_id)
         .join(Place, Place.id == SyncShare.place_id)
         .where(Place.path.startswith(site_path))
-    )
-    later = aliased(Change)
-    superseded = (
-        select(later.seq)
-        .where(
-            later.row_id == Change.row_id,
-            later.seq > Change.seq,
-            later.audience_path.is_(None),
-            later.kind != "upload",
-        )
-        .exists()
     )
     in_scope = or_(
         Change.kind.in_(("all", "users")),
@@ -200,12 +264,10 @@ def _in_scope(node_id: uuid.UUID, site_path: str) -> Any:
         Change.seq, Change.entity, Change.kind, Change.row_id, cast(Change.row, Text).label("row")
     ).where(
         Change.kind.in_(("all", "users", "lineage", "site")),
-        or_(Change.origin_node_id.is_(None), Change.origin_node_id != node_id),
         or_(
             and_(Change.audience_path.is_not(None), Change.audience_path.startswith(site_path)),
             and_(Change.audience_path.is_(None), in_scope),
         ),
-        not_(superseded),
     )
 
 

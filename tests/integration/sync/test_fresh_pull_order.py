@@ -1,11 +1,11 @@
 """A replacement laptop pulls a site whose episodes changed after their visits were logged.
 
-The hub skips a change superseded by a later change of the same row
-(``alima.sync.repository.changes_for``): an episode's first version is skipped and the
-episode comes at its last change, after its visits. When a page ends between the visits and
-that last change, the laptop commits visits whose episode it does not have and the page fails
-on the foreign key, at every try: the fresh laptop never finishes its first pull. Found while
-measuring the sync (a benchmark's fresh pull after a day's work); not fixed yet.
+The hub once skipped every change superseded by a later change of the same row, so that an
+episode came at its last change, after its visits. When a page ended between the visits and
+that last change, the laptop committed visits whose episode it did not have and the page
+failed on the foreign key, at every try: the fresh laptop never finished its first pull.
+A page now holds each row at the place of its first change in the page
+(``alima.sync.repository.changes_for``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Hub:
     return make_hub(request.param, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="superseded parents arrive after their children (issue 11, to fix)"
-)
 def test_a_fresh_laptop_pulls_a_site_whose_episode_changed_after_its_visits(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

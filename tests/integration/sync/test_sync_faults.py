@@ -3,10 +3,12 @@
 A faulty link between each laptop and the hub drops a request before or after the hub acts
 on it, delivers it twice, delivers an old push again late (reordered), cuts a page in half,
 garbles an answer; a laptop crashes between applying a page and saving its cursor; laptops'
-clocks are days apart. Hypothesis draws the work and the faults; after the faults stop and
+clocks are days apart; pages are a few rows long, so that a row and the rows it names often
+come in different pages. Hypothesis draws the work and the faults; after the faults stop and
 everyone syncs, every laptop holds the hub's rows of its scope, every acknowledged change is
 on the hub, replaying everything changes nothing, the same field changed on the hub and on a
-laptop gave exactly one conflict, and no laptop holds another site's patient.
+laptop gave exactly one conflict, and no laptop holds another site's patient. Last, a
+replacement laptop for one site gets the same rows from its first sync.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from alima.core.changelog import CAPTURE, Change
 from alima.core.models import Patient
 from alima.core.time import today
 from alima.nutrition.models import Episode, Visit
+from alima.sync import hub as hub_service
 from alima.sync import node as node_service
 from alima.sync.models import SyncConflict, SyncPeer, SyncQuarantine
 from alima.sync.node import LinkError, Transport
@@ -90,13 +93,31 @@ operations = st.lists(
 )
 
 
-@given(ops=operations, skew_days=st.integers(min_value=-3, max_value=3))
+@given(
+    ops=operations,
+    skew_days=st.integers(min_value=-3, max_value=3),
+    page=st.sampled_from([1, 2, 3, 5, node_service.PULL_PAGE]),
+)
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_laptop_converges_and_nothing_is_lost(
+    ops: list[tuple[str, str, str]],
+    skew_days: int,
+    page: int,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    default_page = node_service.PULL_PAGE
+    node_service.PULL_PAGE = page
+    try:
+        _converges(ops, skew_days, tmp_path_factory)
+    finally:
+        node_service.PULL_PAGE = default_page
+
+
+def _converges(
     ops: list[tuple[str, str, str]], skew_days: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     directory = tmp_path_factory.mktemp("faults")
@@ -149,6 +170,10 @@ def test_every_laptop_converges_and_nothing_is_lost(
         )
     assert field_conflicts == shared_edits
     _assert_scope(world, nodes)
+    with hub.factory() as session:
+        hub_service.retire(session, world.facility_a.code, "a replacement laptop")
+    replacement = make_node(hub, world.facility_a, directory, "a2")
+    _assert_converged(hub, {"a": replacement})
 
 
 @dataclass
