@@ -142,6 +142,10 @@ class PageChange(NamedTuple):
     row: str
 
 
+# The columns of a change read for a page, by position (plain tuples: a page is 2,000 rows).
+_SEQ, _ENTITY, _KIND, _ROW_ID, _ROW, _OWN, _LATER = range(7)
+
+
 def changes_for(
     session: Session, node_id: uuid.UUID, site_path: str, cursor: int, limit: int
 ) -> tuple[list[PageChange], int]:
@@ -166,23 +170,29 @@ def changes_for(
       the hub's later change, if any, comes in the page that covers it).
     """
     head = head_seq(session)
-    visible = _in_scope(site_path)
-    first: dict[uuid.UUID, int] = {}
-    last: dict[uuid.UUID, Row[Any]] = {}
+    visible = _in_scope(site_path).add_columns(
+        (Change.origin_node_id == node_id).label("own"), _changed_later(site_path)
+    )
+    connection = session.connection()
+    first: dict[Any, int] = {}
+    last: dict[Any, Row[Any]] = {}
     low = cursor
     while low < head:
         high = min(low + WINDOW * limit, head)
-        rows = session.execute(
-            visible.where(Change.seq > low, Change.seq <= high).order_by(Change.seq).limit(limit)
+        wanted = limit - len(last)  # at most that many new rows: nothing read twice
+        rows = connection.execute(
+            visible.where(Change.seq > low, Change.seq <= high).order_by(Change.seq).limit(wanted)
         ).all()
         for change in rows:
-            if change.row_id not in last:
-                if len(last) >= limit:
-                    return _keep(session, node_id, site_path, first, last), low
-                first[change.row_id] = change.seq
-            last[change.row_id] = change
-            low = change.seq
-        if len(rows) < limit:
+            key = change[_ROW_ID]
+            if key not in last:
+                first[key] = change[_SEQ]
+            last[key] = change
+        if rows:
+            low = rows[-1][_SEQ]
+        if len(last) >= limit:
+            break
+        if len(rows) < wanted:
             low = high
     return _keep(session, node_id, site_path, first, last), low
 
@@ -191,25 +201,23 @@ def _keep(
     session: Session,
     node_id: uuid.UUID,
     site_path: str,
-    first: dict[uuid.UUID, int],
-    last: dict[uuid.UUID, Row[Any]],
+    first: dict[Any, int],
+    last: dict[Any, Row[Any]],
 ) -> list[PageChange]:
-    """The versions in ``last`` the node takes (see ``changes_for``), in their page order."""
-    ids = list(last)
+    """The versions in ``last`` the node takes (see ``changes_for``), in their page order.
+
+    Only a row changed again after its version in the page (rare in a first pull) needs its
+    latest change looked up.
+    """
+    later = [row_id for row_id, change in last.items() if change[_LATER]]
     latest: dict[uuid.UUID, tuple[int, int | None]] = {}
     own = case((Change.origin_node_id == node_id, Change.seq))
-    for chunk in _chunks(ids):
+    for chunk in _chunks(later):
         latest.update(
             (row_id, (newest, mine))
             for row_id, newest, mine in session.execute(
                 select(Change.row_id, func.max(Change.seq), func.max(own))
-                .where(
-                    among(session, Change.row_id, chunk),
-                    or_(
-                        and_(Change.audience_path.is_(None), Change.kind != "upload"),
-                        Change.audience_path.startswith(site_path),
-                    ),
-                )
+                .where(among(session, Change.row_id, chunk), _supersedes(site_path))
                 .group_by(Change.row_id)
             )
         )
@@ -224,14 +232,41 @@ def _keep(
         )
     kept = []
     for row_id, change in last.items():
-        newest, mine = latest.get(row_id, (change.seq, None))
-        if newest in reachable and (mine is None or mine < change.seq):
-            kept.append(PageChange(first[row_id], change.entity, change.kind, row_id, change.row))
+        if change[_OWN]:
+            continue
+        if change[_LATER]:
+            newest, mine = latest[row_id]
+            if newest not in reachable or (mine is not None and mine > change[_SEQ]):
+                continue
+        kept.append(PageChange(first[row_id], change[_ENTITY], change[_KIND], row_id, change[_ROW]))
     return kept
 
 
 def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _supersedes(site_path: str, change: Any = Change) -> Any:
+    """The changes that carry a newer version of a row for a node of ``site_path``."""
+    return or_(
+        and_(change.audience_path.is_(None), change.kind != "upload"),
+        change.audience_path.startswith(site_path),
+    )
+
+
+def _changed_later(site_path: str) -> Any:
+    """Whether a change's row has a newer version for the node (see ``_supersedes``)."""
+    newer = aliased(Change)
+    return (
+        select(newer.seq)
+        .where(
+            newer.row_id == Change.row_id,
+            newer.seq > Change.seq,
+            _supersedes(site_path, newer),
+        )
+        .exists()
+        .label("later")
+    )
 
 
 def _in_scope(site_path: str) -> Any:
