@@ -30,8 +30,8 @@ from alima.community.service.common import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
-from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
+from alima.core.audit import snapshot
+from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.service.common import (
     add_audited,
@@ -145,17 +145,14 @@ def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -
                 patient_id=data.patient_id,
                 created_by_id=actor.id,
             )
-            session.add(referral)
-            session.flush()
-            record(
+            add_created(
                 session,
                 actor,
-                AuditAction.CREATE,
-                entity_type="community_referral",
-                entity_id=referral.id,
-                patient_id=data.patient_id,
-                place_id=destination.id,
+                referral,
+                "community_referral",
                 after={"urgency": referral.urgency, "place": destination.code},
+                place_id=destination.id,
+                patient_id=data.patient_id,
             )
         return screening_read(screening, today())
 

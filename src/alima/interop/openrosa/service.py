@@ -24,7 +24,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError, BadRequest, Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.i18n import N_, gettext
 from alima.core.models import User
-from alima.core.service.common import audit_denied, get_or_404, not_found, or_404
+from alima.core.service.common import add_created, audit_denied, get_or_404, not_found, or_404
 from alima.core.types import is_storable
 from alima.interop.openrosa import repository
 from alima.interop.openrosa.catalogue import find_form
@@ -196,17 +196,14 @@ def _store(
     if refusal is not None:
         _refusal(row, status, refusal)
     _files(row, files or [], actor)
-    session.add(row)
-    session.flush()
-    record(
+    add_created(
         session,
         actor,
-        AuditAction.CREATE,
-        entity_type=ENTITY,
-        entity_id=row.id,
-        patient_id=row.patient_id,
-        place_id=row.place_id,
+        row,
+        ENTITY,
         after={"status": row.status, "form_id": row.form_id, "instance_id": row.instance_id},
+        place_id=row.place_id,
+        patient_id=row.patient_id,
     )
     return row
 

@@ -28,7 +28,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError, Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.schemas import RecordDelete
-from alima.core.service.common import audit_denied, not_found, soft_delete
+from alima.core.service.common import add_created, audit_denied, not_found, soft_delete
 from alima.core.time import age_in_months, today
 from alima.nutrition.enums import Oedema
 from alima.smc import repository, rules
@@ -146,17 +146,14 @@ def _screen(
         muac_band=result.band.value,
         created_by_id=actor.id,
     )
-    session.add(screening)
-    session.flush()
-    record(
+    add_created(
         session,
         actor,
-        AuditAction.CREATE,
-        entity_type="community_screening",
-        entity_id=screening.id,
-        patient_id=patient.id,
-        place_id=place.id,
+        screening,
+        "community_screening",
         after={"muac_mm": data.muac_mm, "band": result.band.value, "detail": "smc"},
+        place_id=place.id,
+        patient_id=patient.id,
     )
     referral = None
     if result.referral is not None:
@@ -171,17 +168,14 @@ def _screen(
             patient_id=patient.id,
             created_by_id=actor.id,
         )
-        session.add(referral)
-        session.flush()
-        record(
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type="community_referral",
-            entity_id=referral.id,
-            patient_id=patient.id,
-            place_id=place.id,
+            referral,
+            "community_referral",
             after={"urgency": referral.urgency, "place": place.code, "from": "smc"},
+            place_id=place.id,
+            patient_id=patient.id,
         )
     severe = result.band.value == "red" or oedema.present
     return severe, screening, referral
