@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from alima.core.access import Actor, Permission
 from alima.core.errors import CoreError, NotFound
+from alima.core.service.common import dto
 from alima.research import repository
 from alima.research.models import Allocation, Study
 from alima.research.schemas import AllocationRead, ArmRead, StudyRead
@@ -41,22 +42,13 @@ def visible_study(session: Session, actor: Actor, code: str) -> Study:
 
 def study_read(study: Study) -> StudyRead:
     """A study's set-up as pages and the API show it."""
-    return StudyRead(
-        id=study.id,
-        code=study.code,
-        title=study.title,
+    return dto(
+        StudyRead,
+        study,
         sponsor=study.sponsor.name,
         partners=sorted(p.organisation.name for p in study.partners),
-        registry_number=study.registry_number,
-        starts_on=study.starts_on,
-        ends_on=study.ends_on,
-        target_size=study.target_size,
-        status=study.status,
-        blinded=study.blinded,
-        stratify_muac_mm=study.stratify_muac_mm,
         arms=[ArmRead.model_validate(a) for a in study.arms],
         sites=sorted(s.place.code for s in study.sites),
-        sequence_fingerprint=study.sequence_fingerprint,
     )
 
 

@@ -18,7 +18,7 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import NotFound, RuleViolation
-from alima.core.service.common import add_audited, audit_denied, audit_event, not_found
+from alima.core.service.common import add_audited, audit_denied, audit_event, dto, not_found
 from alima.core.time import today as utc_today
 from alima.core.time import utcnow
 from alima.growth.engine import DAYS_PER_MONTH
@@ -171,18 +171,11 @@ def panel_of(session: Session, actor: Actor, screening: Screening) -> PatientStu
         and allocation is not None
         and repository.unblinded_for(session, study.id, screening.patient_id, actor.id)
     )
-    return PatientStudy(
+    return dto(
+        PatientStudy,
+        screening,
         study_code=study.code,
         study_title=study.title,
-        patient_id=screening.patient_id,
-        episode_id=screening.episode_id,
-        screened_on=screening.screened_on,
-        eligible=screening.eligible,
-        reasons=list(screening.reasons),
-        approached=screening.approached,
-        consented=screening.consented,
-        included=screening.included,
-        not_included_reason=screening.not_included_reason,
         consent=ConsentRead.model_validate(consent) if consent else None,
         reconsent_needed=active and not _current_consent(study, consent),
         allocation=allocation_read(study, allocation, unblinded=unblinded) if allocation else None,

@@ -23,7 +23,7 @@ from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
-from alima.core.service.common import add_audited, audit_event, not_found
+from alima.core.service.common import add_audited, audit_event, dto, not_found
 from alima.core.time import today as utc_today
 from alima.core.time import utcnow
 from alima.nutrition.models import Episode
@@ -119,20 +119,12 @@ def _sae_read(
     study: Study, sae: AdverseEvent, *, today: date, actor: Actor, name: str = ""
 ) -> AdverseEventRead:
     reported_on = sae.reported_at.date() if sae.reported_at else None
-    return AdverseEventRead(
-        id=sae.id,
+    return dto(
+        AdverseEventRead,
+        sae,
         study_code=study.code,
-        patient_id=sae.patient_id,
         patient_name=name,
         place_code=sae.place.code,
-        onset_on=sae.onset_on,
-        aware_on=sae.aware_on,
-        category=sae.category,
-        outcome=sae.outcome,
-        relatedness=sae.relatedness,
-        summary=sae.summary,
-        report_due_on=sae.report_due_on,
-        reported_at=sae.reported_at,
         report_status=rules.report_status(sae.report_due_on, today=today, reported_on=reported_on),
         from_routine=sae.episode_id is not None,
         may_report=sae.reported_at is None and actor.can_at(SITE_PERMISSION, sae.place.path),

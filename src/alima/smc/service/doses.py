@@ -28,7 +28,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError, Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.schemas import RecordDelete
-from alima.core.service.common import add_created, audit_denied, not_found, soft_delete
+from alima.core.service.common import add_created, audit_denied, audit_event, not_found, soft_delete
 from alima.core.time import age_in_months, today
 from alima.nutrition.enums import Oedema
 from alima.smc import repository, rules
@@ -305,14 +305,12 @@ def report_adherence(
             dose.day3_given = data.day3_given
             dose.adherence_reported_on = on
             session.flush()
-            record(
+            audit_event(
                 session,
                 actor,
                 AuditAction.UPDATE,
-                entity_type=DOSE_ENTITY,
-                entity_id=dose.id,
-                patient_id=dose.patient_id,
-                place_id=dose.place_id,
+                DOSE_ENTITY,
+                dose,
                 before=before,
                 after=snapshot(dose, ("day2_given", "day3_given", "adherence_reported_on")),
             )
