@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from alima.community import repository, rules
-from alima.community.enums import ReferralStatus
 from alima.community.errors import CommunityError
-from alima.community.models import Referral, Screening, Training
+from alima.community.models import Screening, Training
 from alima.community.schemas import (
     PlaceOption,
     RecordDelete,
@@ -20,6 +19,7 @@ from alima.community.schemas import (
     TrainingRead,
 )
 from alima.community.service.common import (
+    add_referral,
     check_date,
     live_at,
     place_option,
@@ -134,26 +134,7 @@ def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -
                 if data.referral_place_code
                 else place
             )
-            referral = Referral(
-                screening_id=screening.id,
-                screening=screening,
-                place_id=destination.id,
-                place=destination,
-                urgency=result.referral.value,
-                status=ReferralStatus.PENDING.value,
-                referred_on=screened_on,
-                patient_id=data.patient_id,
-                created_by_id=actor.id,
-            )
-            add_created(
-                session,
-                actor,
-                referral,
-                "community_referral",
-                after={"urgency": referral.urgency, "place": destination.code},
-                place_id=destination.id,
-                patient_id=data.patient_id,
-            )
+            add_referral(session, actor, screening, destination, result.referral.value)
         return screening_read(screening, today())
 
 

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alima.community import rules as community_rules
-from alima.community.enums import ReferralStatus, ScreenerType
+from alima.community.enums import ScreenerType
 from alima.community.models import Referral, Screening
-from alima.community.service.common import screening_settings
+from alima.community.service.common import add_referral, screening_settings
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record, record_list, snapshot
@@ -157,25 +157,8 @@ def _screen(
     )
     referral = None
     if result.referral is not None:
-        referral = Referral(
-            screening_id=screening.id,
-            screening=screening,
-            place_id=place.id,
-            place=place,
-            urgency=result.referral.value,
-            status=ReferralStatus.PENDING.value,
-            referred_on=on,
-            patient_id=patient.id,
-            created_by_id=actor.id,
-        )
-        add_created(
-            session,
-            actor,
-            referral,
-            "community_referral",
-            after={"urgency": referral.urgency, "place": place.code, "from": "smc"},
-            place_id=place.id,
-            patient_id=patient.id,
+        referral = add_referral(
+            session, actor, screening, place, result.referral.value, source="smc"
         )
     severe = result.band.value == "red" or oedema.present
     return severe, screening, referral
