@@ -10,11 +10,15 @@ child's study panel is part of the patient's record (``PATIENT_READ``).
 
 from __future__ import annotations
 
+import uuid
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor, Permission
 from alima.core.errors import CoreError, NotFound
-from alima.core.service.common import dto
+from alima.core.service.common import PatientRecord, add_audited, dto, new_row
 from alima.research import repository
 from alima.research.models import Allocation, Study
 from alima.research.schemas import AllocationRead, ArmRead, StudyRead
@@ -38,6 +42,39 @@ def visible_study(session: Session, actor: Actor, code: str) -> Study:
     if study is None or not study_visible(actor, study):
         raise NotFound(CoreError.CORE_001)
     return study
+
+
+R = TypeVar("R", bound=PatientRecord)
+
+
+def add_child_record(
+    session: Session,
+    actor: Actor,
+    model: type[R],
+    data: BaseModel,
+    audit: tuple[str, tuple[str, ...]],
+    *,
+    study: Study,
+    patient_id: uuid.UUID,
+    place_id: uuid.UUID,
+    **given: Any,
+) -> R:
+    """A new row of ``study`` about a child at its site, filled from the form's ``data``.
+
+    It is added with its ``CREATE`` audit event (``audit``: the entity type and the fields
+    recorded), inside the caller's transaction.
+    """
+    row = new_row(
+        model,
+        data,
+        study_id=study.id,
+        patient_id=patient_id,
+        place_id=place_id,
+        created_by_id=actor.id,
+        **given,
+    )
+    add_audited(session, actor, row, *audit)
+    return row
 
 
 def study_read(study: Study) -> StudyRead:
