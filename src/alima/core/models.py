@@ -48,6 +48,18 @@ class LockedRecordMixin(RecordMixin, SoftDeleteMixin, PeriodLocked):
     """
 
 
+class AboutNoPatient:
+    """A record about a place, never a patient (a report, a stock movement, an alert).
+
+    The shared audit, deletion and sync helpers ask every record for its ``patient_id``.
+    """
+
+    @property
+    def patient_id(self) -> uuid.UUID | None:
+        """None: the record is about no patient."""
+        return None
+
+
 #: References to the core's places, patients, organisations and projects, declared once.
 PlaceRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("core_place.id"), index=True)]
 PatientRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("core_patient.id"), index=True)]

@@ -192,33 +192,22 @@ def load(session: Session, *, today: date, patient_count: int = PATIENT_COUNT) -
 
         logins: list[DemoLogin] = []
         users: dict[str, User] = {}
-        for username, full_name, role, place_code, project_code, org_code in DEMO_USERS:
-            users[username] = add_user(
-                session,
-                rng,
-                (username, full_name),
-                orgs[org_code],
-                role,
-                password_hash,
-                place=places[place_code] if place_code else None,
-                project=project if project_code else None,
-            )
-            scope = places[place_code].name if place_code else project.name
-            logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))
-        later = random.Random(SEED + 1)
-        for username, full_name, role, place_code, project_code, org_code in LATER_USERS:
-            users[username] = add_user(
-                session,
-                later,
-                (username, full_name),
-                orgs[org_code],
-                role,
-                password_hash,
-                place=places[place_code] if place_code else None,
-                project=project if project_code else None,
-            )
-            scope = places[place_code].name if place_code else project.name
-            logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))
+        # Accounts added later are drawn from their own generator (see ``LATER_USERS``).
+        accounts = [(DEMO_USERS, rng), (LATER_USERS, random.Random(SEED + 1))]
+        for listed, drawn in accounts:
+            for username, full_name, role, place_code, project_code, org_code in listed:
+                users[username] = add_user(
+                    session,
+                    drawn,
+                    (username, full_name),
+                    orgs[org_code],
+                    role,
+                    password_hash,
+                    place=places[place_code] if place_code else None,
+                    project=project if project_code else None,
+                )
+                scope = places[place_code].name if place_code else project.name
+                logins.append(DemoLogin(username, DEMO_PASSWORD, role.value, scope))
 
         service_points = [
             p

@@ -95,15 +95,26 @@ class Site:
     short: bool
 
 
-def _receipt(site: Site, on: date, cartons: int, rng: random.Random) -> StockMovement:
-    per_carton = DEFAULT_SACHETS_PER_CARTON
+def _movement(site: Site, kind: str, on: date, sachets: int, **more: object) -> StockMovement:
+    """A movement of the site's RUTF on a day, written then."""
     return StockMovement(
         **audit_columns(_at(on)),
         place_id=site.place_id,
-        kind="receipt",
+        kind=kind,
         product="rutf",
         moved_on=on,
-        sachets=cartons * per_carton,
+        sachets=sachets,
+        **more,
+    )
+
+
+def _receipt(site: Site, on: date, cartons: int, rng: random.Random) -> StockMovement:
+    per_carton = DEFAULT_SACHETS_PER_CARTON
+    return _movement(
+        site,
+        "receipt",
+        on,
+        cartons * per_carton,
         cartons=cartons,
         sachets_per_carton=per_carton,
         batch=f"RUTF-{on:%y%m}-{rng.randint(100, 999)}",
@@ -141,15 +152,7 @@ def _site_rows(site: Site, today: date, rng: random.Random) -> list[StockMovemen
             if site.short:
                 found = site.weekly * 2 + site.given.get(this_month, 0)
             rows.append(
-                StockMovement(
-                    **audit_columns(_at(counted_on)),
-                    place_id=site.place_id,
-                    kind="stock_count",
-                    product="rutf",
-                    moved_on=counted_on,
-                    sachets=found,
-                    note="Inventaire de fin de mois",
-                )
+                _movement(site, "stock_count", counted_on, found, note="Inventaire de fin de mois")
             )
             balance = found
         if month == _month_start(today, 6) and rng.random() < 0.3:
@@ -157,13 +160,11 @@ def _site_rows(site: Site, today: date, rng: random.Random) -> list[StockMovemen
             if lost:
                 lost_on = month.replace(day=15)
                 rows.append(
-                    StockMovement(
-                        **audit_columns(_at(lost_on)),
-                        place_id=site.place_id,
-                        kind="loss",
-                        product="rutf",
-                        moved_on=lost_on,
-                        sachets=lost,
+                    _movement(
+                        site,
+                        "loss",
+                        lost_on,
+                        lost,
                         reason=rng.choice(["damaged", "expired"]),
                         note="Cartons abîmés par la pluie",
                     )

@@ -29,10 +29,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.changelog import Sync
 from alima.core.db import Base, IdMixin, PeriodLock, PeriodLocked
-from alima.core.models import LockedRecordMixin, Place, PlaceRef, RecordMixin, User
+from alima.core.models import AboutNoPatient, LockedRecordMixin, Place, PlaceRef, RecordMixin, User
 
 
-class WeeklyReport(LockedRecordMixin, Base):
+class WeeklyReport(AboutNoPatient, LockedRecordMixin, Base):
     """A facility's IDSR report of one epi week; a week with nothing to report has no lines.
 
     ``week_start`` is the first day of the week under the country's calendar (it dates the
@@ -54,11 +54,6 @@ class WeeklyReport(LockedRecordMixin, Base):
     lines: Mapped[list["WeeklyCount"]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="WeeklyCount.disease"
     )
-
-    @property
-    def patient_id(self) -> uuid.UUID | None:
-        """A report is about no patient (the shared audit helpers ask)."""
-        return None
 
     __table_args__ = (
         UniqueConstraint("place_id", "epi_year", "epi_week", name="one_per_week"),
@@ -91,7 +86,7 @@ class WeeklyCount(IdMixin, PeriodLocked, Base):
     )
 
 
-class LineListCase(LockedRecordMixin, Base):
+class LineListCase(AboutNoPatient, LockedRecordMixin, Base):
     """A suspected case of an immediately notifiable disease, on the line list of its facility.
 
     No name: the line list identifies a case by its facility, onset, age and sex. The epi week
@@ -118,11 +113,6 @@ class LineListCase(LockedRecordMixin, Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     place: Mapped[Place] = relationship()
-
-    @property
-    def patient_id(self) -> uuid.UUID | None:
-        """A line-listed case is not linked to a registered patient."""
-        return None
 
     __table_args__ = (
         CheckConstraint("age_months >= 0 AND age_months < 1500", name="age"),
@@ -152,7 +142,7 @@ class ThresholdSet(RecordMixin, Base):
     __table_args__ = (UniqueConstraint("place_id", "disease", "version", name="one_version"),)
 
 
-class Alert(RecordMixin, Base):
+class Alert(AboutNoPatient, RecordMixin, Base):
     """A threshold crossed by a health area or a district in an epi week, and its response."""
 
     __tablename__ = "outbreaks_alert"
@@ -174,11 +164,6 @@ class Alert(RecordMixin, Base):
     actions: Mapped[list["AlertActionLog"]] = relationship(
         back_populates="alert", order_by="AlertActionLog.created_at"
     )
-
-    @property
-    def patient_id(self) -> uuid.UUID | None:
-        """An alert is about a place, never a patient."""
-        return None
 
     __table_args__ = (
         CheckConstraint("level IN ('alert', 'epidemic')", name="level"),

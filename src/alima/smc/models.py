@@ -21,7 +21,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.changelog import Sync
 from alima.core.db import Base, PeriodLock, PeriodLocked, SoftDeleteMixin
-from alima.core.models import LockedRecordMixin, Patient, Place, PlaceRef, RecordMixin
+from alima.core.models import (
+    AboutNoPatient,
+    LockedRecordMixin,
+    Patient,
+    Place,
+    PlaceRef,
+    RecordMixin,
+)
 
 
 class SmcCampaign(RecordMixin, SoftDeleteMixin, Base):
@@ -114,7 +121,7 @@ class SmcTeam(RecordMixin, SoftDeleteMixin, Base):
     place: Mapped[Place] = relationship()
 
 
-class SmcSupply(LockedRecordMixin, Base):
+class SmcSupply(AboutNoPatient, LockedRecordMixin, Base):
     """SPAQ blisters a site received for a cycle."""
 
     __tablename__ = "smc_supply"
@@ -130,11 +137,6 @@ class SmcSupply(LockedRecordMixin, Base):
 
     place: Mapped[Place] = relationship()
     cycle: Mapped[SmcCycle] = relationship()
-
-    @property
-    def patient_id(self) -> uuid.UUID | None:
-        """A supply is about no patient (the shared audit helpers ask)."""
-        return None
 
     __table_args__ = (
         CheckConstraint("product IN ('spaq_3_11', 'spaq_12_59')", name="product"),

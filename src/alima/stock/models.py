@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alima.core.changelog import Sync
 from alima.core.db import Base, PeriodLock
-from alima.core.models import LockedRecordMixin, Place, PlaceRef
+from alima.core.models import AboutNoPatient, LockedRecordMixin, Place, PlaceRef
 
 
-class StockMovement(LockedRecordMixin, Base):
+class StockMovement(AboutNoPatient, LockedRecordMixin, Base):
     """A receipt, loss, adjustment or physical count of a product at a site.
 
     ``sachets`` is never negative except for an adjustment (its signed change); a quantity
@@ -43,11 +43,6 @@ class StockMovement(LockedRecordMixin, Base):
     corrected_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     place: Mapped[Place] = relationship()
-
-    @property
-    def patient_id(self) -> uuid.UUID | None:
-        """A movement is about no patient (the shared audit and deletion helpers ask)."""
-        return None
 
     __table_args__ = (
         CheckConstraint("kind IN ('receipt', 'loss', 'adjustment', 'stock_count')", name="kind"),

@@ -12,6 +12,7 @@ from alima.alliance import repository, rules
 from alima.alliance.schemas import TrainingSummary
 from alima.core.access import Actor, Permission, minimal_prefixes
 from alima.core.errors import AlimaError, CoreError, ErrorCode, Forbidden, NotFound
+from alima.core.models import Place
 
 
 def touches(paths: Sequence[str], others: Sequence[str]) -> bool:
@@ -51,6 +52,14 @@ def refusal(
 EPOCH = date(2000, 1, 1)
 #: Months in the dashboards' monthly series (the last one is the current month).
 SERIES_MONTHS = 12
+
+
+def country_fields(country: Place | None) -> dict[str, str]:
+    """A project's country as its summary shows it (empty where it is not known)."""
+    return {
+        "country_code": country.code if country else "",
+        "country_name": country.name if country else "",
+    }
 
 
 def training_summary(

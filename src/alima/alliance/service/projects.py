@@ -32,6 +32,7 @@ from alima.alliance.schemas import (
 )
 from alima.alliance.service.common import (
     EPOCH,
+    country_fields,
     overlap,
     project_visible,
     touches,
@@ -139,14 +140,7 @@ def list_projects(session: Session, *, actor: Actor) -> list[ProjectSummary]:
     with session.begin():
         countries = {p.id: p for p in repository.list_countries(session)}
         return [
-            ProjectSummary(
-                code=p.code,
-                name=p.name,
-                country_code=countries[p.country_id].code if p.country_id in countries else "",
-                country_name=countries[p.country_id].name if p.country_id in countries else "",
-                start_on=p.start_on,
-                end_on=p.end_on,
-            )
+            dto(ProjectSummary, p, **country_fields(countries.get(p.country_id)))
             for p in repository.list_projects(session)
             if project_visible(actor, Permission.AGGREGATE_READ, p.id, _paths(p))
         ]
@@ -161,13 +155,10 @@ def project_overview(
         project = _visible_project(session, code, actor, Permission.AGGREGATE_READ)
         country = session.get(Place, project.country_id)
         grants = repository.list_grants(session, [project.id])
-        return ProjectOverview(
-            code=project.code,
-            name=project.name,
-            country_code=country.code if country else "",
-            country_name=country.name if country else "",
-            start_on=project.start_on,
-            end_on=project.end_on,
+        return dto(
+            ProjectOverview,
+            project,
+            **country_fields(country),
             programme_areas=list(project.programme_areas or []),
             places=sorted(pp.place.name for pp in project.places),
             partners=[

@@ -26,7 +26,7 @@ from alima.alliance.schemas import (
     TrainingList,
     TrainingRead,
 )
-from alima.alliance.service.common import project_visible, training_summary
+from alima.alliance.service.common import country_fields, project_visible, training_summary
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission, sees_free_text
 from alima.core.audit import record
@@ -114,14 +114,7 @@ def training_form(
         ]
         organisations = [(o.code, o.name) for o in repository.list_organisations(session)]
         projects = [
-            ProjectSummary(
-                code=p.code,
-                name=p.name,
-                country_code="",
-                country_name="",
-                start_on=p.start_on,
-                end_on=p.end_on,
-            )
+            dto(ProjectSummary, p, **country_fields(None))
             for p in repository.list_projects(session)
             if project_visible(
                 actor, Permission.TRAINING_WRITE, p.id, [pp.place.path for pp in p.places]

@@ -23,7 +23,7 @@ from alima.core.audit import record_list
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import dto, place_in_scope, record_date
+from alima.core.service.common import add_created, dto, place_in_scope, record_date
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
 from alima.nutrition.enums import Oedema
@@ -38,6 +38,43 @@ def training_read(training: Training) -> TrainingRead:
 
 def _child_name(screening: Screening) -> str:
     return " ".join(n for n in (screening.child_given_name, screening.child_family_name) if n)
+
+
+def add_referral(
+    session: Session,
+    actor: Actor,
+    screening: Screening,
+    destination: Place,
+    urgency: str,
+    *,
+    source: str | None = None,
+) -> Referral:
+    """Refer a screened child to ``destination`` (pending), added with its audit event.
+
+    ``source``: the programme that screened the child, when not the community's form (SMC).
+    """
+    referral = Referral(
+        screening_id=screening.id,
+        screening=screening,
+        place_id=destination.id,
+        place=destination,
+        urgency=urgency,
+        status=ReferralStatus.PENDING.value,
+        referred_on=screening.screened_on,
+        patient_id=screening.patient_id,
+        created_by_id=actor.id,
+    )
+    after = {"urgency": urgency, "place": destination.code}
+    add_created(
+        session,
+        actor,
+        referral,
+        "community_referral",
+        after=after | ({"from": source} if source else {}),
+        place_id=destination.id,
+        patient_id=screening.patient_id,
+    )
+    return referral
 
 
 def referral_read(

@@ -33,7 +33,7 @@ from alima.core.models import Patient
 from alima.core.repository import find_patient
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
-from alima.core.service.common import audit_denied, get_or_404, not_found
+from alima.core.service.common import audit_denied, audit_event, get_or_404, not_found
 from alima.core.time import today
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
@@ -212,14 +212,12 @@ def _audit_update(
     session: Session, actor: Actor, referral: Referral, before: dict[str, object], detail: str
 ) -> None:
     session.flush()
-    record(
+    audit_event(
         session,
         actor,
         AuditAction.UPDATE,
-        entity_type="community_referral",
-        entity_id=referral.id,
-        patient_id=referral.patient_id,
-        place_id=referral.place_id,
+        "community_referral",
+        referral,
         before=before,
         after=snapshot(referral, LINK_FIELDS),
         detail=detail,

@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from alima.community import repository, rules
-from alima.community.enums import ReferralStatus
 from alima.community.errors import CommunityError
-from alima.community.models import Referral, Screening, Training
+from alima.community.models import Screening, Training
 from alima.community.schemas import (
     PlaceOption,
     RecordDelete,
@@ -20,6 +19,7 @@ from alima.community.schemas import (
     TrainingRead,
 )
 from alima.community.service.common import (
+    add_referral,
     check_date,
     live_at,
     place_option,
@@ -30,8 +30,8 @@ from alima.community.service.common import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
-from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
+from alima.core.audit import snapshot
+from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.service.common import (
     add_audited,
@@ -134,29 +134,7 @@ def record_screening(session: Session, data: ScreeningCreate, *, actor: Actor) -
                 if data.referral_place_code
                 else place
             )
-            referral = Referral(
-                screening_id=screening.id,
-                screening=screening,
-                place_id=destination.id,
-                place=destination,
-                urgency=result.referral.value,
-                status=ReferralStatus.PENDING.value,
-                referred_on=screened_on,
-                patient_id=data.patient_id,
-                created_by_id=actor.id,
-            )
-            session.add(referral)
-            session.flush()
-            record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                entity_type="community_referral",
-                entity_id=referral.id,
-                patient_id=data.patient_id,
-                place_id=destination.id,
-                after={"urgency": referral.urgency, "place": destination.code},
-            )
+            add_referral(session, actor, screening, destination, result.referral.value)
         return screening_read(screening, today())
 
 

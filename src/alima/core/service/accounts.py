@@ -36,7 +36,7 @@ from alima.core.schemas import (
 )
 from alima.core.security import hash_password
 from alima.core.service.auth import add_user, check_password_policy, issue_api_token
-from alima.core.service.common import place_in_scope
+from alima.core.service.common import add_created, place_in_scope
 from alima.core.time import utcnow
 
 #: A deactivation says why, like every other destructive act.
@@ -367,15 +367,13 @@ def grant_role(
         if held is not None:
             raise Conflict(CoreError.CORE_023, place=place.name, field="place_code")
         assignment = RoleAssignment(user_id=user_id, role=data.role.value, place_id=place.id)
-        session.add(assignment)
-        session.flush()
-        record(
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type="core_role_assignment",
-            entity_id=assignment.id,
+            assignment,
+            "core_role_assignment",
             after={"user_id": str(user_id), "role": data.role.value, "place": place.code},
+            place_id=None,
         )
         return AssignmentRow(
             id=assignment.id, role=assignment.role, scope_code=place.code, scope_name=place.name

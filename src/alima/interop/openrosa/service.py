@@ -19,12 +19,19 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError, BadRequest, Conflict, CoreError, Forbidden, RuleViolation
 from alima.core.i18n import N_, gettext
 from alima.core.models import User
-from alima.core.service.common import audit_denied, get_or_404, not_found, or_404
+from alima.core.service.common import (
+    add_created,
+    audit_denied,
+    audit_event,
+    dto,
+    get_or_404,
+    not_found,
+    or_404,
+)
 from alima.core.types import is_storable
 from alima.interop.openrosa import repository
 from alima.interop.openrosa.catalogue import find_form
@@ -86,20 +93,14 @@ def reason_of(row: Submission) -> str | None:
 def _read(session: Session, row: Submission) -> SubmissionRead:
     form = find_form(row.form_id or "")
     user = session.get(User, row.created_by_id) if row.created_by_id else None
-    return SubmissionRead(
-        id=row.id,
-        status=SubmissionStatus(row.status),
-        form_id=row.form_id,
+    return dto(
+        SubmissionRead,
+        row,
         form_title=form.title if form else None,
-        instance_id=row.instance_id,
         place_name=row.place.name,
         submitted_by=user.full_name if user else None,
         received_at=row.created_at,
         reason=reason_of(row),
-        entity_type=row.entity_type,
-        entity_id=row.entity_id,
-        attempts=row.attempts,
-        decision_note=row.decision_note,
     )
 
 
@@ -196,17 +197,14 @@ def _store(
     if refusal is not None:
         _refusal(row, status, refusal)
     _files(row, files or [], actor)
-    session.add(row)
-    session.flush()
-    record(
+    add_created(
         session,
         actor,
-        AuditAction.CREATE,
-        entity_type=ENTITY,
-        entity_id=row.id,
-        patient_id=row.patient_id,
-        place_id=row.place_id,
+        row,
+        ENTITY,
         after={"status": row.status, "form_id": row.form_id, "instance_id": row.instance_id},
+        place_id=row.place_id,
+        patient_id=row.patient_id,
     )
     return row
 
@@ -304,14 +302,12 @@ def _apply(
             row.place_id = place.id if place else row.place_id
         elif refusal is not None:
             _refusal(row, SubmissionStatus.REFUSED, refusal)
-        record(
+        audit_event(
             session,
             actor,
             AuditAction.UPDATE,
-            entity_type=ENTITY,
-            entity_id=row.id,
-            patient_id=row.patient_id,
-            place_id=row.place_id,
+            ENTITY,
+            row,
             before=before,
             after={"status": row.status, "reason": row.reason_code, "entity": row.entity_type},
         )
@@ -371,14 +367,12 @@ def _reapplied_xml(
         row.corrected_xml = xml_text
     row.attempts += 1
     row.decided_by_id = actor.id
-    record(
+    audit_event(
         session,
         actor,
         AuditAction.UPDATE,
-        entity_type=ENTITY,
-        entity_id=row.id,
-        patient_id=row.patient_id,
-        place_id=row.place_id,
+        ENTITY,
+        row,
         after={"reapplied": True, "corrected": bool(xml_text)},
     )
     return (row.corrected_xml or row.xml).encode("utf-8"), row.place.code
@@ -416,14 +410,12 @@ def _rejected(
     row.status = SubmissionStatus.REJECTED.value
     row.decision_note = data.reason
     row.decided_by_id = actor.id
-    record(
+    audit_event(
         session,
         actor,
         AuditAction.UPDATE,
-        entity_type=ENTITY,
-        entity_id=row.id,
-        patient_id=row.patient_id,
-        place_id=row.place_id,
+        ENTITY,
+        row,
         before=before,
         after={"status": row.status},
         detail=data.reason[:200],

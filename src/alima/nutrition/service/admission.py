@@ -41,6 +41,7 @@ from alima.nutrition.schemas import (
 )
 from alima.nutrition.service.episodes import (
     CRITERION_PRIORITY,
+    audit_change,
     defaults_on,
     materialise_default,
     not_future,
@@ -299,13 +300,5 @@ def govern_by_protocol(
     first.sachets_given = given.sachets_for_period if given else 0
     first.next_visit_on = decided.next_visit_on
     first.alerts = [al.kind.value for al in decided.alerts]
-    session.flush()
-    audit_event(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        "nutrition_episode",
-        episode,
-        before={"protocol": before},
-        after={"protocol": f"{p.code} {p.version}", "band": episode.band, "why": why},
-    )
+    after = {"protocol": f"{p.code} {p.version}", "band": episode.band, "why": why}
+    audit_change(session, actor, episode, {"protocol": before}, after, detail=None)

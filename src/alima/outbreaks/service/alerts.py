@@ -12,7 +12,7 @@ from alima.core.enums import AuditAction, PlaceKind
 from alima.core.errors import Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
 from alima.core.repository import find_place_by_code
-from alima.core.service.common import place_in_scope
+from alima.core.service.common import add_created, place_in_scope
 from alima.outbreaks import repository
 from alima.outbreaks.config import Surveillance
 from alima.outbreaks.enums import TRANSITIONS, AlertAction, AlertStatus, Disease
@@ -199,16 +199,13 @@ def publish_thresholds(
             source=data.source,
             created_by_id=actor.id,
         )
-        session.add(row)
-        session.flush()
-        record(
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type=THRESHOLDS,
-            entity_id=row.id,
-            place_id=country.id,
+            row,
+            THRESHOLDS,
             after={"disease": row.disease, "version": row.version, "rules": row.rules},
+            place_id=country.id,
         )
         return ThresholdSetRead(
             country_code=country.code,

@@ -21,19 +21,13 @@ from alima.core.access import Actor, Permission, sees_free_text
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import place_in_scope
+from alima.core.service.common import dto, place_in_scope
 from alima.outbreaks import repository
 from alima.outbreaks.config import Surveillance
 from alima.outbreaks.enums import (
     TRANSITIONS,
     AlertAction,
     AlertStatus,
-    Disease,
-    LabResult,
-    Level,
-    Outcome,
-    Sex,
-    Vaccination,
 )
 from alima.outbreaks.errors import OutbreaksError
 from alima.outbreaks.models import Alert, LineListCase, WeeklyReport
@@ -104,50 +98,24 @@ def report_read(
     report: WeeklyReport, config: Surveillance, raised: Sequence[AlertRead] = ()
 ) -> WeeklyReportRead:
     """The DTO of a report (its lines by disease and age group)."""
-    return WeeklyReportRead(
-        id=report.id,
+    return dto(
+        WeeklyReportRead,
+        report,
         place_code=report.place.code,
         place_name=report.place.name,
-        epi_year=report.epi_year,
-        epi_week=report.epi_week,
-        week_start=report.week_start,
-        version=report.version,
-        lines=[
-            CountLine(
-                disease=Disease(line.disease),
-                age_group=line.age_group,
-                cases=line.cases,
-                deaths=line.deaths,
-            )
-            for line in report.lines
-            if line.cases or line.deaths
-        ],
-        note=report.note,
+        lines=[dto(CountLine, line) for line in report.lines if line.cases or line.deaths],
         on_time=on_time(report, config),
-        created_at=report.created_at,
-        updated_at=report.updated_at,
         raised=list(raised),
     )
 
 
 def case_read(row: LineListCase, actor: Actor, raised: Sequence[AlertRead] = ()) -> CaseRead:
     """The DTO of a line-listed case (its note only for readers of the facility's patients)."""
-    return CaseRead(
-        id=row.id,
-        place_code=row.place.code,
-        place_name=row.place.name,
-        disease=Disease(row.disease),
-        onset_on=row.onset_on,
-        epi_year=row.epi_year,
-        epi_week=row.epi_week,
-        village=row.village,
-        age_months=row.age_months,
-        sex=Sex(row.sex),
-        vaccination=Vaccination(row.vaccination) if row.vaccination else None,
-        vaccine_doses=row.vaccine_doses,
-        sample_taken=row.sample_taken,
-        lab_result=LabResult(row.lab_result),
-        outcome=Outcome(row.outcome),
+    return dto(
+        CaseRead,
+        row,
+        **_place_fields(row.place),
+        vaccination=row.vaccination or None,
         note=row.note if sees_free_text(actor, row.place.path) else None,
         raised=list(raised),
     )
@@ -182,44 +150,22 @@ def alert_read(
             )
             for a in alert.actions
         ]
-    return AlertRead(
-        id=alert.id,
-        place_code=alert.place.code,
-        place_name=alert.place.name,
-        place_kind=alert.place.kind,
-        disease=Disease(alert.disease),
-        epi_year=alert.epi_year,
-        epi_week=alert.epi_week,
-        level=Level(alert.level),
-        rule_code=alert.rule_code,
-        rule=alert.rule,
-        threshold_version=alert.threshold_version,
-        figures=alert.figures,
-        status=AlertStatus(alert.status),
-        created_at=alert.created_at,
+    return dto(
+        AlertRead,
+        alert,
+        **_place_fields(alert.place),
         actions=actions,
         allowed=allowed_actions(alert, actor, district) if actor is not None else [],
     )
 
 
+def _place_fields(place: Place) -> dict[str, str]:
+    return {"place_code": place.code, "place_name": place.name, "place_kind": place.kind}
+
+
 def new_alert_read(row: dict[str, Any], place: Place) -> AlertRead:
     """The DTO of an alert just raised, from its row as written (no log, no actions yet)."""
-    return AlertRead(
-        id=row["id"],
-        place_code=place.code,
-        place_name=place.name,
-        place_kind=place.kind,
-        disease=Disease(row["disease"]),
-        epi_year=row["epi_year"],
-        epi_week=row["epi_week"],
-        level=Level(row["level"]),
-        rule_code=row["rule_code"],
-        rule=row["rule"],
-        threshold_version=row["threshold_version"],
-        figures=row["figures"],
-        status=AlertStatus(row["status"]),
-        created_at=row["created_at"],
-    )
+    return AlertRead.model_validate(row | _place_fields(place))
 
 
 def week_of(year: int, week: int) -> EpiWeek:

@@ -15,6 +15,7 @@ from alima.core.access import Actor
 from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import Conflict, CoreError, Forbidden, NotFound, RuleViolation
+from alima.core.service.common import add_created
 from alima.core.time import today
 from alima.outbreaks import repository
 from alima.outbreaks.config import Surveillance
@@ -224,16 +225,13 @@ def record_case(
             note=data.note,
             created_by_id=actor.id,
         )
-        session.add(row)
-        session.flush()
-        record(
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type=CASE,
-            entity_id=row.id,
-            place_id=place.id,
+            row,
+            CASE,
             after=snapshot(row, CASE_FIELDS),
+            place_id=place.id,
         )
         raised = evaluate_for(session, actor, place, week, config)
         return case_read(row, actor, raised)

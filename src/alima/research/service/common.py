@@ -10,10 +10,15 @@ child's study panel is part of the patient's record (``PATIENT_READ``).
 
 from __future__ import annotations
 
+import uuid
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor, Permission
 from alima.core.errors import CoreError, NotFound
+from alima.core.service.common import PatientRecord, add_audited, dto, new_row
 from alima.research import repository
 from alima.research.models import Allocation, Study
 from alima.research.schemas import AllocationRead, ArmRead, StudyRead
@@ -39,24 +44,48 @@ def visible_study(session: Session, actor: Actor, code: str) -> Study:
     return study
 
 
+R = TypeVar("R", bound=PatientRecord)
+
+
+def add_child_record(
+    session: Session,
+    actor: Actor,
+    model: type[R],
+    data: BaseModel,
+    audit: tuple[str, tuple[str, ...]],
+    *,
+    study: Study,
+    patient_id: uuid.UUID,
+    place_id: uuid.UUID,
+    **given: Any,
+) -> R:
+    """A new row of ``study`` about a child at its site, filled from the form's ``data``.
+
+    It is added with its ``CREATE`` audit event (``audit``: the entity type and the fields
+    recorded), inside the caller's transaction.
+    """
+    row = new_row(
+        model,
+        data,
+        study_id=study.id,
+        patient_id=patient_id,
+        place_id=place_id,
+        created_by_id=actor.id,
+        **given,
+    )
+    add_audited(session, actor, row, *audit)
+    return row
+
+
 def study_read(study: Study) -> StudyRead:
     """A study's set-up as pages and the API show it."""
-    return StudyRead(
-        id=study.id,
-        code=study.code,
-        title=study.title,
+    return dto(
+        StudyRead,
+        study,
         sponsor=study.sponsor.name,
         partners=sorted(p.organisation.name for p in study.partners),
-        registry_number=study.registry_number,
-        starts_on=study.starts_on,
-        ends_on=study.ends_on,
-        target_size=study.target_size,
-        status=study.status,
-        blinded=study.blinded,
-        stratify_muac_mm=study.stratify_muac_mm,
         arms=[ArmRead.model_validate(a) for a in study.arms],
         sites=sorted(s.place.code for s in study.sites),
-        sequence_fingerprint=study.sequence_fingerprint,
     )
 
 

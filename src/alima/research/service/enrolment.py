@@ -18,7 +18,13 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import NotFound, RuleViolation
-from alima.core.service.common import add_audited, audit_denied, audit_event, not_found
+from alima.core.service.common import (
+    add_audited,
+    audit_denied,
+    audit_event,
+    dto,
+    not_found,
+)
 from alima.core.time import today as utc_today
 from alima.core.time import utcnow
 from alima.growth.engine import DAYS_PER_MONTH
@@ -42,6 +48,7 @@ from alima.research.schemas import (
 from alima.research.service.common import (
     SITE_PERMISSION,
     UNBLIND_PERMISSION,
+    add_child_record,
     allocation_read,
 )
 
@@ -171,18 +178,11 @@ def panel_of(session: Session, actor: Actor, screening: Screening) -> PatientStu
         and allocation is not None
         and repository.unblinded_for(session, study.id, screening.patient_id, actor.id)
     )
-    return PatientStudy(
+    return dto(
+        PatientStudy,
+        screening,
         study_code=study.code,
         study_title=study.title,
-        patient_id=screening.patient_id,
-        episode_id=screening.episode_id,
-        screened_on=screening.screened_on,
-        eligible=screening.eligible,
-        reasons=list(screening.reasons),
-        approached=screening.approached,
-        consented=screening.consented,
-        included=screening.included,
-        not_included_reason=screening.not_included_reason,
         consent=ConsentRead.model_validate(consent) if consent else None,
         reconsent_needed=active and not _current_consent(study, consent),
         allocation=allocation_read(study, allocation, unblinded=unblinded) if allocation else None,
@@ -329,25 +329,17 @@ def record_consent(
         if previous is not None and previous.status == ConsentStatus.ACTIVE.value:
             previous.status = ConsentStatus.SUPERSEDED.value
             session.flush()
-        consent = Consent(
-            study_id=study.id,
-            patient_id=patient_id,
-            place_id=screening.place_id,
-            form_id=form.id,
-            consented_on=on,
-            caregiver_name=data.caregiver_name,
-            caregiver_relation=data.caregiver_relation,
-            method=data.method.value,
-            witness_name=data.witness_name,
-            status=ConsentStatus.ACTIVE.value,
-            created_by_id=actor.id,
-        )
-        add_audited(
+        add_child_record(
             session,
             actor,
-            consent,
-            "research_consent",
-            ("consented_on", "method", "form_id", "status"),
+            Consent,
+            data,
+            ("research_consent", ("consented_on", "method", "form_id", "status")),
+            study=study,
+            patient_id=patient_id,
+            place_id=screening.place_id,
+            consented_on=on,
+            status=ConsentStatus.ACTIVE.value,
         )
         screening.approached = True
         screening.consented = True

@@ -23,7 +23,7 @@ from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
-from alima.core.service.common import add_audited, audit_event, not_found
+from alima.core.service.common import audit_event, dto, not_found
 from alima.core.time import today as utc_today
 from alima.core.time import utcnow
 from alima.nutrition.models import Episode
@@ -48,7 +48,7 @@ from alima.research.schemas import (
     StudySafety,
     StudyVisitCreate,
 )
-from alima.research.service.common import SITE_PERMISSION, visible_study
+from alima.research.service.common import SITE_PERMISSION, add_child_record, visible_study
 from alima.research.service.enrolment import refuse_outside
 
 FOLLOW_UP = "research_followup"
@@ -119,20 +119,12 @@ def _sae_read(
     study: Study, sae: AdverseEvent, *, today: date, actor: Actor, name: str = ""
 ) -> AdverseEventRead:
     reported_on = sae.reported_at.date() if sae.reported_at else None
-    return AdverseEventRead(
-        id=sae.id,
+    return dto(
+        AdverseEventRead,
+        sae,
         study_code=study.code,
-        patient_id=sae.patient_id,
         patient_name=name,
         place_code=sae.place.code,
-        onset_on=sae.onset_on,
-        aware_on=sae.aware_on,
-        category=sae.category,
-        outcome=sae.outcome,
-        relatedness=sae.relatedness,
-        summary=sae.summary,
-        report_due_on=sae.report_due_on,
-        reported_at=sae.reported_at,
         report_status=rules.report_status(sae.report_due_on, today=today, reported_on=reported_on),
         from_routine=sae.episode_id is not None,
         may_report=sae.reported_at is None and actor.can_at(SITE_PERMISSION, sae.place.path),
@@ -332,25 +324,23 @@ def record_study_visit(
             v.event_id == event.id for v in repository.study_visits(session, study.id, [patient_id])
         ):
             raise RuleViolation(ResearchError.RES_053)
-        visit = StudyVisit(
-            study_id=study.id,
+        add_child_record(
+            session,
+            actor,
+            StudyVisit,
+            data,
+            (STUDY_VISIT, ("event_id", "visit_on", "weight_kg", "muac_mm", "oedema")),
+            study=study,
             patient_id=patient_id,
             place_id=allocation.place_id,
             event_id=event.id,
             visit_on=on,
-            weight_kg=data.weight_kg,
-            muac_mm=data.muac_mm,
-            oedema=data.oedema.value,
-            created_by_id=actor.id,
-        )
-        add_audited(
-            session,
-            actor,
-            visit,
-            STUDY_VISIT,
-            ("event_id", "visit_on", "weight_kg", "muac_mm", "oedema"),
         )
         return _follow_up(session, actor, study, patient_id, allocation, today=utc_today())
+
+
+#: What the audit keeps of a new SAE.
+SAE_FIELDS = ("onset_on", "aware_on", "category", "outcome", "relatedness", "report_due_on")
 
 
 def report_adverse_event(
@@ -380,26 +370,18 @@ def report_adverse_event(
             e.id == data.episode_id for e in repository.deaths_in_care(session, [patient_id])
         ):
             raise NotFound(CoreError.CORE_001)
-        sae = AdverseEvent(
-            study_id=study.id,
-            patient_id=patient_id,
-            place_id=allocation.place_id,
-            episode_id=data.episode_id,
-            onset_on=onset,
-            aware_on=aware,
-            category=data.category.value,
-            outcome=data.outcome.value,
-            relatedness=data.relatedness.value,
-            summary=data.summary or None,
-            report_due_on=rules.report_due(aware, study.sae_report_days),
-            created_by_id=actor.id,
-        )
-        add_audited(
+        sae = add_child_record(
             session,
             actor,
-            sae,
-            ADVERSE_EVENT,
-            ("onset_on", "aware_on", "category", "outcome", "relatedness", "report_due_on"),
+            AdverseEvent,
+            data,
+            (ADVERSE_EVENT, SAE_FIELDS),
+            study=study,
+            patient_id=patient_id,
+            place_id=allocation.place_id,
+            onset_on=onset,
+            aware_on=aware,
+            report_due_on=rules.report_due(aware, study.sae_report_days),
         )
         return _sae_read(study, sae, today=utc_today(), actor=actor)
 

@@ -21,7 +21,7 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import NotFound, RuleViolation
-from alima.core.service.common import add_audited, audit_denied, audit_event, not_found
+from alima.core.service.common import audit_denied, audit_event, not_found
 from alima.core.time import utcnow
 from alima.nutrition.models import Episode
 from alima.research import repository
@@ -35,7 +35,7 @@ from alima.research.schemas import (
     SourceRecord,
     SourceVisit,
 )
-from alima.research.service.common import SITE_PERMISSION
+from alima.research.service.common import SITE_PERMISSION, add_child_record
 from alima.research.service.enrolment import panel_of
 
 MONITOR_PERMISSION = Permission.STUDY_MONITOR
@@ -217,16 +217,17 @@ def raise_query(
             denied = True
         else:
             denied = False
-            query = SdvQuery(
-                study_id=study.id,
+            query = add_child_record(
+                session,
+                actor,
+                SdvQuery,
+                data,
+                (QUERY, ("reference", "text", "status")),
+                study=study,
                 patient_id=patient_id,
                 place_id=allocation.place_id,
-                reference=data.reference,
-                text=data.text,
                 status="open",
-                created_by_id=actor.id,
             )
-            add_audited(session, actor, query, QUERY, ("reference", "text", "status"))
             session.flush()
             result = QueryRead.model_validate(query)
     if denied:

@@ -12,10 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor
-from alima.core.audit import record
-from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, RuleViolation
-from alima.core.service.common import not_found
+from alima.core.service.common import add_created, not_found
 from alima.research import repository
 from alima.research.errors import ResearchError
 from alima.research.models import ConsentForm, EthicsApproval, Study
@@ -73,16 +71,13 @@ def add_ethics_approval(
         row = EthicsApproval(
             study_id=study.id, place_id=study.place_id, created_by_id=actor.id, **data.model_dump()
         )
-        session.add(row)
-        session.flush()
-        record(
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type="research_ethics_approval",
-            entity_id=row.id,
-            place_id=study.place_id,
+            row,
+            "research_ethics_approval",
             after=data.model_dump(mode="json"),
+            place_id=study.place_id,
         )
         return _setup(session, actor, study)
 
@@ -109,16 +104,13 @@ def add_consent_form(
             current=True,
             **data.model_dump(),
         )
-        session.add(row)
-        session.flush()
-        record(
+        add_created(
             session,
             actor,
-            AuditAction.CREATE,
-            entity_type="research_consent_form",
-            entity_id=row.id,
-            place_id=study.place_id,
+            row,
+            "research_consent_form",
             after=data.model_dump(mode="json") | {"replaces": [f.version for f in same]},
+            place_id=study.place_id,
         )
         return _setup(session, actor, study)
 

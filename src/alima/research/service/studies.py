@@ -13,6 +13,7 @@ from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Place
+from alima.core.service.common import dto, new_row
 from alima.core.time import utcnow
 from alima.research import repository, rules
 from alima.research.errors import ResearchError
@@ -72,26 +73,14 @@ def create_study(session: Session, data: StudyCreate, *, actor: Actor | None) ->
             raise NotFound(CoreError.CORE_001)
         country_id = project.country_id
         author = actor.id if actor else None
-        study = Study(
-            code=data.code,
-            title=data.title,
+        study = new_row(
+            Study,
+            data,
             place_id=country_id,
             project_id=project.id,
             sponsor_id=sponsor.id,
-            registry_number=data.registry_number,
-            starts_on=data.starts_on,
-            ends_on=data.ends_on,
-            target_size=data.target_size,
             status="recruiting" if data.recruiting else "setup",
-            blinded=data.blinded,
-            stratify_muac_mm=data.stratify_muac_mm,
             block_multipliers=list(rules.DEFAULT_MULTIPLIERS),
-            age_min_months=data.age_min_months,
-            age_max_months=data.age_max_months,
-            muac_below_mm=data.muac_below_mm,
-            no_complication=data.no_complication,
-            exclude_oedema=data.exclude_oedema,
-            sae_report_days=data.sae_report_days,
             created_by_id=author,
         )
         session.add(study)
@@ -243,15 +232,7 @@ def list_studies(session: Session, *, actor: Actor) -> list[StudyListItem]:
             if not study_visible(actor, study):
                 continue
             included = sum(repository.allocations_per_arm(session, study.id).values())
-            out.append(
-                StudyListItem(
-                    code=study.code,
-                    title=study.title,
-                    status=study.status,
-                    target_size=study.target_size,
-                    included=included,
-                )
-            )
+            out.append(dto(StudyListItem, study, included=included))
         return out
 
 

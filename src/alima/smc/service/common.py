@@ -22,11 +22,11 @@ from alima.core.config import Settings
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import place_in_scope
+from alima.core.service.common import dto, place_in_scope
 from alima.core.text import fold
 from alima.growth.engine import DAYS_PER_MONTH
 from alima.smc import repository, rules
-from alima.smc.enums import AgeBand, Exclusion, Product, TargetSource
+from alima.smc.enums import AgeBand, TargetSource
 from alima.smc.errors import SmcError
 from alima.smc.models import SmcAdministration, SmcCampaign, SmcCampaignArea, SmcCycle, SmcTeam
 from alima.smc.schemas import AreaRead, CampaignRead, CycleRead, DoseRead, TeamRead
@@ -171,16 +171,11 @@ def campaign_read(
 ) -> CampaignRead:
     """The DTO of a campaign with its areas' targets, cycles and teams."""
     areas = sorted(campaign.areas, key=lambda a: a.place.path)
-    return CampaignRead(
-        id=campaign.id,
-        name=campaign.name,
-        season=campaign.season,
+    return dto(
+        CampaignRead,
+        campaign,
         country_code=campaign.place.code,
         country_name=campaign.place.name,
-        cycle_count=campaign.cycle_count,
-        target_source=TargetSource(campaign.target_source),
-        target_share_percent=campaign.target_share_percent,
-        note=campaign.note,
         areas=[
             AreaRead(
                 place_code=a.place.code,
@@ -207,31 +202,20 @@ def dose_read(dose: SmcAdministration, referral_urgency: str | None = None) -> D
     band = AgeBand(dose.age_band)
     given = dose.exclusion is None
     spec = rules.DOSES[band]
-    return DoseRead(
-        id=dose.id,
-        campaign_id=dose.campaign_id,
-        cycle_number=dose.cycle_number,
-        patient_id=dose.patient_id,
+    return dto(
+        DoseRead,
+        dose,
         child_name=child_name(dose.patient.given_name, dose.patient.family_name),
         identifier=dose.patient.identifier,
         place_code=dose.place.code,
-        village=dose.village,
-        given_on=dose.given_on,
         age_months=rules.shown_months(dose.age_days / DAYS_PER_MONTH),
         age_band=band,
         given=given,
-        exclusion=Exclusion(dose.exclusion) if dose.exclusion else None,
-        product=Product(spec.product) if given else None,
+        exclusion=dose.exclusion or None,
+        product=spec.product if given else None,
         aq_mg=spec.aq_mg if given else None,
         sp=f"{spec.sp_sulfadoxine_mg}/{spec.sp_pyrimethamine_mg:g}" if given else None,
-        day1_observed=dose.day1_observed,
-        vomited=dose.vomited,
-        redosed=dose.redosed,
-        blisters=dose.blisters,
-        muac_mm=dose.muac_mm,
         referral_urgency=referral_urgency,
-        day2_given=dose.day2_given,
-        day3_given=dose.day3_given,
         deleted=dose.deleted_at is not None,
     )
 

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alima.community import rules as community_rules
-from alima.community.enums import ReferralStatus, ScreenerType
+from alima.community.enums import ScreenerType
 from alima.community.models import Referral, Screening
-from alima.community.service.common import screening_settings
+from alima.community.service.common import add_referral, screening_settings
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
 from alima.core.audit import record, record_list, snapshot
@@ -28,7 +28,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError, Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.schemas import RecordDelete
-from alima.core.service.common import audit_denied, not_found, soft_delete
+from alima.core.service.common import add_created, audit_denied, audit_event, not_found, soft_delete
 from alima.core.time import age_in_months, today
 from alima.nutrition.enums import Oedema
 from alima.smc import repository, rules
@@ -146,42 +146,19 @@ def _screen(
         muac_band=result.band.value,
         created_by_id=actor.id,
     )
-    session.add(screening)
-    session.flush()
-    record(
+    add_created(
         session,
         actor,
-        AuditAction.CREATE,
-        entity_type="community_screening",
-        entity_id=screening.id,
-        patient_id=patient.id,
-        place_id=place.id,
+        screening,
+        "community_screening",
         after={"muac_mm": data.muac_mm, "band": result.band.value, "detail": "smc"},
+        place_id=place.id,
+        patient_id=patient.id,
     )
     referral = None
     if result.referral is not None:
-        referral = Referral(
-            screening_id=screening.id,
-            screening=screening,
-            place_id=place.id,
-            place=place,
-            urgency=result.referral.value,
-            status=ReferralStatus.PENDING.value,
-            referred_on=on,
-            patient_id=patient.id,
-            created_by_id=actor.id,
-        )
-        session.add(referral)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.CREATE,
-            entity_type="community_referral",
-            entity_id=referral.id,
-            patient_id=patient.id,
-            place_id=place.id,
-            after={"urgency": referral.urgency, "place": place.code, "from": "smc"},
+        referral = add_referral(
+            session, actor, screening, place, result.referral.value, source="smc"
         )
     severe = result.band.value == "red" or oedema.present
     return severe, screening, referral
@@ -311,14 +288,12 @@ def report_adherence(
             dose.day3_given = data.day3_given
             dose.adherence_reported_on = on
             session.flush()
-            record(
+            audit_event(
                 session,
                 actor,
                 AuditAction.UPDATE,
-                entity_type=DOSE_ENTITY,
-                entity_id=dose.id,
-                patient_id=dose.patient_id,
-                place_id=dose.place_id,
+                DOSE_ENTITY,
+                dose,
                 before=before,
                 after=snapshot(dose, ("day2_given", "day3_given", "adherence_reported_on")),
             )

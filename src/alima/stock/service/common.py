@@ -19,10 +19,10 @@ from alima.core.access import Actor, Permission, sees_free_text
 from alima.core.enums import SERVICE_POINTS
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.models import Place
-from alima.core.service.common import place_in_scope
+from alima.core.service.common import dto, place_in_scope
 from alima.nutrition import repository as nutrition_repository
 from alima.stock import repository, rules
-from alima.stock.enums import MovementKind, MovementReason
+from alima.stock.enums import MovementKind
 from alima.stock.errors import StockError
 from alima.stock.models import StockMovement
 from alima.stock.schemas import MovementRead
@@ -166,22 +166,13 @@ def movement_read(
     change: int | None = None,
 ) -> MovementRead:
     """The DTO of a movement (its note only for readers of the site's patients)."""
-    return MovementRead(
-        id=m.id,
+    return dto(
+        MovementRead,
+        m,
         place_code=place.code,
-        kind=MovementKind(m.kind),
-        product=m.product,  # type: ignore[arg-type]  # a stored Product value
-        moved_on=m.moved_on,
-        sachets=m.sachets,
-        cartons=m.cartons,
-        sachets_per_carton=m.sachets_per_carton,
-        batch=m.batch,
-        expires_on=m.expires_on,
-        reason=MovementReason(m.reason) if m.reason else None,
+        reason=m.reason or None,
         note=m.note if sees_free_text(actor, place.path) else None,
-        corrects_id=m.corrects_id,
         corrected=corrected,
         deleted=m.deleted_at is not None,
         change=change,
-        created_at=m.created_at,
     )

@@ -15,7 +15,7 @@ from alima.core import repository as core_repository
 from alima.core.access import Actor
 from alima.core.errors import BadRequest, CoreError
 from alima.core.models import Place
-from alima.core.service.common import audit_read
+from alima.core.service.common import audit_read, dto
 from alima.core.time import today as utc_today
 from alima.nutrition.enums import Product
 from alima.nutrition.rules.report import reportable_month
@@ -115,21 +115,14 @@ def _site_read(
     changes = {p.event.movement_id: p.change for p in ledger.played if p.event.movement_id}
     recent = repository.recent_movements(session, place.id, product=product, limit=RECENT_MOVEMENTS)
     counts = [p.event.on for p in ledger.played if p.event.step is rules.Step.COUNT]
-    return StockRead(
+    return dto(
+        StockRead,
+        state,
         place_code=place.code,
         place_name=place.name,
-        product=product,  # type: ignore[arg-type]  # a Product value
+        product=product,
         on=on,
-        balance=state.balance,
-        usable=state.usable,
-        expired=state.expired,
-        batches=[
-            BatchRead(batch=b.batch, expires_on=b.expires_on, sachets=b.sachets, expired=b.expired)
-            for b in state.batches
-        ],
-        weekly_need=state.weekly_need,
-        weeks_left=state.weeks_left,
-        level=state.level,
+        batches=[dto(BatchRead, b) for b in state.batches],
         alert_weeks=alert_weeks,
         last_count_on=max(counts) if counts else None,
         movements=[
@@ -159,16 +152,7 @@ def stock_overview(
             state = rules.read_stock(
                 books[place.id], on=on, daily_need=needs[place.id], alert_weeks=alert_weeks
             )
-            result.append(
-                StockAlert(
-                    place_code=place.code,
-                    place_name=place.name,
-                    level=state.level,
-                    usable=state.usable,
-                    weekly_need=state.weekly_need,
-                    weeks_left=state.weeks_left,
-                )
-            )
+            result.append(dto(StockAlert, state, place_code=place.code, place_name=place.name))
     order = {StockLevel.OUT: 0, StockLevel.LOW: 1, StockLevel.OK: 2, StockLevel.NO_NEED: 3}
     return sorted(result, key=lambda a: (order[a.level], a.place_name))
 
@@ -240,20 +224,15 @@ def monthly_stock_report(
         start=rules.MonthFigures(0, 0, 0, 0, 0, 0, 0 if lines else None),
     )
     need = sum(s.weekly_need for s in lines)
-    return StockReport(
+    return dto(
+        StockReport,
+        total,
         place_code=place.code,
         place_name=place.name,
         month=f"{start:%Y-%m}",
         start=start,
         end=end,
         product=product,
-        opening=total.opening,
-        received=total.received,
-        dispensed=total.dispensed,
-        losses=total.losses,
-        adjustments=total.adjustments,
-        closing=total.closing,
-        counted=total.counted,
         weekly_need=need,
         usable=sum(s.usable for s in lines),
         weeks_left=rules.weeks_left(sum(s.usable for s in lines), need),
@@ -267,16 +246,11 @@ def _until(ledger: rules.Ledger, on: date) -> rules.Ledger:
 
 
 def _line(site: Place, figures: rules.MonthFigures, state: rules.StockState) -> StockReportSite:
-    return StockReportSite(
+    return dto(
+        StockReportSite,
+        figures,
         place_code=site.code,
         place_name=site.name,
-        opening=figures.opening,
-        received=figures.received,
-        dispensed=figures.dispensed,
-        losses=figures.losses,
-        adjustments=figures.adjustments,
-        closing=figures.closing,
-        counted=figures.counted,
         usable=state.usable,
         weekly_need=state.weekly_need,
         weeks_left=state.weeks_left,

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -291,20 +292,9 @@ def child(
     saved: str = "",
 ) -> HTMLResponse:
     """A child in a study: why eligible or not, the consent form, the randomisation."""
-    shown = saved if saved in {*SAVES, "randomised"} else ""
+    shown = saved if saved in {*CHILD_FORMS, "randomised"} else ""
     context = child_context(session, actor, patient_id, study_code, saved=shown)
     return render(request, "research/child.html", context)
-
-
-#: The service that records each form of the child's study page.
-SAVES: dict[str, Callable[..., object]] = {
-    "consent": service.record_consent,
-    "decline": service.decline,
-    "withdrawal": service.withdraw,
-    "unblinding": service.unblind,
-    "study-visit": service.record_study_visit,
-    "adverse-event": service.report_adverse_event,
-}
 
 
 def _post(
@@ -314,10 +304,9 @@ def _post(
     study_code: str,
     patient_id: uuid.UUID,
     posted: Posted,
-    form: WebForm[Any],
     name: str,
 ) -> Response:
-    save = SAVES[name]
+    child_form = CHILD_FORMS[name]
 
     def page(posted: Posted) -> HTMLResponse:
         context = child_context(
@@ -326,51 +315,12 @@ def _post(
         return show(request, "research/child.html", context, posted)
 
     return submit(
-        form,
+        child_form.form,
         posted,
-        lambda data: save(session, patient_id, study_code, data, actor=actor),
+        lambda data: child_form.save(session, patient_id, study_code, data, actor=actor),
         page,
         then=child_url(study_code, patient_id, name),
     )
-
-
-@router.post("/studies/{study_code}/patients/{patient_id}/consent", name="research:consent")
-def consent(
-    request: Request,
-    study_code: str,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(CONSENT)],
-) -> Response:
-    """Record the caregiver's consent, or show the form again."""
-    return _post(request, session, actor, study_code, patient_id, posted, CONSENT, "consent")
-
-
-@router.post("/studies/{study_code}/patients/{patient_id}/decline", name="research:decline")
-def decline(
-    request: Request,
-    study_code: str,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(DECLINE)],
-) -> Response:
-    """Record why an eligible child is not included."""
-    return _post(request, session, actor, study_code, patient_id, posted, DECLINE, "decline")
-
-
-@router.post("/studies/{study_code}/patients/{patient_id}/withdrawal", name="research:withdrawal")
-def withdrawal(
-    request: Request,
-    study_code: str,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(WITHDRAWAL)],
-) -> Response:
-    """Withdraw consent, or show the form again."""
-    return _post(request, session, actor, study_code, patient_id, posted, WITHDRAWAL, "withdrawal")
 
 
 @router.post("/studies/{study_code}/patients/{patient_id}/randomisation", name="research:randomise")
@@ -380,19 +330,6 @@ def randomise(
     """Reveal the child's arm once; the page then shows it."""
     service.randomise(session, patient_id, study_code, actor=actor)
     return redirect(child_url(study_code, patient_id, "randomised"))
-
-
-@router.post("/studies/{study_code}/patients/{patient_id}/unblinding", name="research:unblind")
-def unblinding(
-    request: Request,
-    study_code: str,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(UNBLINDING)],
-) -> Response:
-    """Reveal a blinded child's arm to the clinician, with the reason (emergency)."""
-    return _post(request, session, actor, study_code, patient_id, posted, UNBLINDING, "unblinding")
 
 
 # --- the monitor: source data verification and queries --------------------------------------
@@ -471,36 +408,72 @@ STUDY_VISIT = WebForm(StudyVisitCreate, error_page=is_refusal, decimal_comma=Tru
 ADVERSE_EVENT = WebForm(AdverseEventCreate, error_page=is_refusal)
 
 
-@router.post("/studies/{study_code}/patients/{patient_id}/study-visit", name="research:study-visit")
-def study_visit(
-    request: Request,
-    study_code: str,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(STUDY_VISIT)],
-) -> Response:
-    """Record a study visit for a due event that routine care left without measures."""
-    return _post(
-        request, session, actor, study_code, patient_id, posted, STUDY_VISIT, "study-visit"
+@dataclass(frozen=True)
+class ChildForm:
+    """A form of the child's study page: the service that records it, where it posts."""
+
+    form: WebForm[Any]
+    save: Callable[..., object]
+    summary: str
+    #: The route's name, when not ``research:<name>``.
+    route: str = ""
+    #: Where it posts under the child's page, when not at its name.
+    path: str = ""
+
+
+#: The forms of the child's study page, by the name its URL and the page's ``saved`` use.
+CHILD_FORMS: dict[str, ChildForm] = {
+    "consent": ChildForm(
+        CONSENT, service.record_consent, "Record the caregiver's consent, or show the form again."
+    ),
+    "decline": ChildForm(DECLINE, service.decline, "Record why an eligible child is not included."),
+    "withdrawal": ChildForm(
+        WITHDRAWAL, service.withdraw, "Withdraw consent, or show the form again."
+    ),
+    "unblinding": ChildForm(
+        UNBLINDING,
+        service.unblind,
+        "Reveal a blinded child's arm to the clinician, with the reason (emergency).",
+        route="research:unblind",
+    ),
+    "study-visit": ChildForm(
+        STUDY_VISIT,
+        service.record_study_visit,
+        "Record a study visit for a due event that routine care left without measures.",
+    ),
+    "adverse-event": ChildForm(
+        ADVERSE_EVENT,
+        service.report_adverse_event,
+        "Record a serious adverse event; its report to the sponsor is then due.",
+        path="adverse-events",
+    ),
+}
+
+
+def _add_child_form(name: str, child_form: ChildForm) -> None:
+    """Register the post of one form of the child's study page."""
+
+    def post(
+        request: Request,
+        study_code: str,
+        patient_id: uuid.UUID,
+        session: SessionDep,
+        actor: WebActor,
+        posted: Annotated[Posted, Depends(child_form.form)],
+    ) -> Response:
+        return _post(request, session, actor, study_code, patient_id, posted, name)
+
+    post.__doc__ = child_form.summary
+    router.add_api_route(
+        f"/studies/{{study_code}}/patients/{{patient_id}}/{child_form.path or name}",
+        post,
+        methods=["POST"],
+        name=child_form.route or f"research:{name}",
     )
 
 
-@router.post(
-    "/studies/{study_code}/patients/{patient_id}/adverse-events", name="research:adverse-event"
-)
-def adverse_event(
-    request: Request,
-    study_code: str,
-    patient_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(ADVERSE_EVENT)],
-) -> Response:
-    """Record a serious adverse event; its report to the sponsor is then due."""
-    return _post(
-        request, session, actor, study_code, patient_id, posted, ADVERSE_EVENT, "adverse-event"
-    )
+for _name, _form in CHILD_FORMS.items():
+    _add_child_form(_name, _form)
 
 
 @router.get("/studies/{study_code}/missed", name="research:missed")
