@@ -266,38 +266,47 @@ def parse_decimals(fields: Fields) -> FloatArray | None:
     return values
 
 
-_ONES: Final = np.uint64(0x0101010101010101)
+_U64: Final = np.uint64
+#: Bytes of a uint64: every byte 0x30 ("0"), 0x7F, 0x80, 0x76 (127 - 9), 0x1E ("." ^ "0").
+_ZEROS: Final = np.uint64(0x3030303030303030)
+_LOW7: Final = np.uint64(0x7F7F7F7F7F7F7F7F)
+_HIGH: Final = np.uint64(0x8080808080808080)
+_ABOVE_NINE: Final = np.uint64(0x7676767676767676)
+_DOT_DIGIT: Final = np.uint64(0x1E1E1E1E1E1E1E1E)
 
 
 def _parse_word_decimals(fields: Fields) -> FloatArray | None:
     """:func:`parse_decimals` for fields of at most 8 bytes, each read as one uint64.
 
-    Character j is byte j (little-endian). The dot is squeezed out, the digits are moved to
-    the high bytes (leading zeros) and combined in three multiplications (the "eight digits
-    at once" method): at most 8 digits, so the integer is exact.
+    Character j is byte j (little-endian). Each character minus "0" is a digit (0 to 9) or,
+    for the dot, 0x1E; the padding stays 0. Both are found for the 8 bytes at once with
+    byte-wise arithmetic that cannot carry from one byte to the next. The dot is squeezed
+    out, the digits are moved to the high bytes (leading zeros) and combined in three
+    multiplications (the "eight digits at once" method): at most 8 digits, so the integer
+    is exact.
     """
-    words = fields.values.view(np.uint64)
-    kind = _KIND[fields.chars()].view(np.uint64).reshape(-1)  # a class byte per character
-    if np.any(kind & (kind >> np.uint64(1)) & _ONES):  # class 3: neither digit, dot nor pad
-        return None
-    dot_bits = (kind >> np.uint64(1)) & ~kind & _ONES  # class 2: the dot
-    dots = np.bitwise_count(dot_bits)
     lengths = fields.lengths
+    y = fields.values.view(np.uint64) ^ (_ZEROS & _LOW_BYTES[lengths])
+    above_nine = (((y & _LOW7) + _ABOVE_NINE) | y) & _HIGH  # the high bit of each byte > 9
+    d = y ^ _DOT_DIGIT
+    dot_bits = ~(((d & _LOW7) + _LOW7) | d) & _HIGH  # the high bit of each byte that was "."
+    if np.any(above_nine ^ dot_bits):  # a byte that is neither a digit, the dot nor padding
+        return None
+    dots = np.bitwise_count(dot_bits)
     digits = lengths - dots
     if np.any(dots > 1) or np.any((lengths > 0) & (digits == 0)):  # two dots, or "." alone
         return None
-    # Byte position of the dot (8 when there is none): dot_bits is 0 or 1 << (8 * position).
-    position = np.where(dots > 0, np.log2(np.maximum(dot_bits, 1).astype(np.float64)) / 8, 8)
-    at = position.astype(np.intp)
+    # Byte position of the dot, 8 when there is none: the bits below the dot's byte, / 8.
+    at = np.bitwise_count((dot_bits >> _U64(7)) - _U64(1)) >> 3
     low = _LOW_BYTES[at]
-    squeezed = (words & low) | ((words >> np.uint64(8)) & ~low)
-    values = (squeezed - (np.uint64(0x3030303030303030) & _LOW_BYTES[digits])) & _LOW_BYTES[digits]
-    shift = (8 * (_WORD - digits)).astype(np.uint64)
-    values = np.where(digits > 0, values << np.minimum(shift, np.uint64(56)), 0).astype(np.uint64)
-    values = ((values & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
-    values = ((values & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
-    values = ((values & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)
-    decimals = np.where(dots > 0, lengths - at - 1, 0)
+    squeezed = (y & low) | ((y >> _U64(8)) & ~low)
+    # At most 8 digits: shift them to the high bytes (no digit: the shift leaves 0 below).
+    shift = np.minimum((_WORD - digits) * 8, 63).astype(np.uint64)
+    values = np.where(digits > 0, squeezed << shift, _U64(0))
+    values = ((values & _U64(0x0F0F0F0F0F0F0F0F)) * _U64(2561)) >> _U64(8)
+    values = ((values & _U64(0x00FF00FF00FF00FF)) * _U64(6553601)) >> _U64(16)
+    values = ((values & _U64(0x0000FFFF0000FFFF)) * _U64(42949672960001)) >> _U64(32)
+    decimals = np.where(dots > 0, lengths - 1 - at.astype(np.intp), 0)
     out = values.astype(np.float64) / POW10[decimals]
     out[lengths == 0] = np.nan
     return out

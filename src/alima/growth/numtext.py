@@ -77,25 +77,37 @@ def _dot_masks() -> tuple[NDArray[np.uint64], ...]:
 def format_g15(values: FloatArray) -> tuple[BytesArray, IntArray]:
     """``"," + format(v, ".15g")`` for each value (just ``","`` for NaN and infinities).
 
-    Returns NUL-padded items and their lengths. Values ``1 <= v < 1e15`` are formatted by
-    vectorised code: ``v * 10**(14 - e)`` (``e`` the decimal exponent) is rounded to an
-    integer of 15 digits half to even on its exact value (the product's rounding error is
-    computed exactly), which is the correctly rounded decimal Python prints; its digits get
-    a dot after ``e + 1`` of them and lose their trailing zeros, as ``%g`` writes them.
-    Other finite values (rare: negative, below 1, huge) are formatted by Python.
+    Returns NUL-padded items and their lengths. A positive value that is exactly a number of
+    hundredths (the double nearest ``k / 100``, as a length measured to the millimetre is)
+    takes its text from the table of :func:`format_two_decimals`. Other values
+    ``1 <= v < 1e15`` are formatted by vectorised code: ``v * 10**(14 - e)`` (``e`` the
+    decimal exponent) is rounded to an integer of 15 digits half to even on its exact value
+    (the product's rounding error is computed exactly), which is the correctly rounded
+    decimal Python prints; its digits get a dot after ``e + 1`` of them and lose their
+    trailing zeros, as ``%g`` writes them. Other finite values (rare: negative, below 1,
+    huge) are formatted by Python.
     """
     n = values.shape[0]
-    with np.errstate(invalid="ignore"):
-        fixed = (values >= 1.0) & (values < _FIXED_LIMIT)
-    other = np.flatnonzero(~fixed & np.isfinite(values))
-    rows = np.flatnonzero(fixed)
     width = 17
+    with np.errstate(invalid="ignore", over="ignore"):
+        hundredths = np.rint(values * 100.0)
+        listed = (hundredths / 100.0 == values) & (values > 0.0)
+        listed &= hundredths <= TWO_DECIMAL_LIMIT
+        fixed = (values >= 1.0) & (values < _FIXED_LIMIT) & ~listed
+    other = np.flatnonzero(~fixed & ~listed & np.isfinite(values))
+    rows = np.flatnonzero(fixed)
     out = np.zeros((n, width), dtype=np.uint8)
     out[:, 0] = COMMA
     all_lengths = np.ones(n, dtype=np.intp)
     if rows.size:
         other = _format_fixed(values, rows, out, all_lengths, other)
     items = out.view(f"S{width}").reshape(n)
+    table_rows = np.flatnonzero(listed)
+    if table_rows.size:
+        table, table_lengths = _two_decimal_table()
+        keys = hundredths[table_rows].astype(np.intp) + TWO_DECIMAL_LIMIT
+        items[table_rows] = table[keys]
+        all_lengths[table_rows] = table_lengths[keys]
     if other.size:
         texts = ["," + format(v, ".15g") for v in values[other].tolist()]
         longest = max(len(t) for t in texts)
