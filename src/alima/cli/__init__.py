@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from alima.cli import dhis2, growth
 from alima.cli import sync as sync_cli
+from alima.cli.console import LazyConsole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -41,7 +41,7 @@ app.add_typer(
     dhis2.app, name="dhis2", help="DHIS2: mapping, monthly export (dataValueSets, ADX) and push."
 )
 
-console = Console()
+console = LazyConsole()
 
 
 def get_settings() -> Settings:

@@ -38,7 +38,7 @@ from alima.core.errors import RuleViolation
 from alima.core.i18n import get_locale, reset_locale, set_locale, translations
 from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
-from alima.growth.fastcsv import Block, NotPlain, blocks, convert_block, plain_header
+from alima.growth.fastcsv import Block, NotPlain, blocks, convert_block, plain_header, prepare
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
 from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
 
@@ -277,6 +277,7 @@ def _convert_plain(
         names = tuple(header.names)
         locale = get_locale()
         translations(locale)  # compiled once, before the workers are forked
+        prepare()
         with target.open("wb") as out, _spill_folder(target, processes) as spill:
             jobs = (
                 partial(_convert_block, block, names, locale, spill)

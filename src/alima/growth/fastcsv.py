@@ -55,10 +55,12 @@ from alima.growth.numtext import (
     POW10,
     BytesArray,
     IntArray,
+    build_tables,
     flag_table,
     format_g15,
     format_two_decimals,
 )
+from alima.growth.tables import load_tables
 
 UInt8Array = NDArray[np.uint8]
 
@@ -84,6 +86,16 @@ _KIND[ord("0") : ord("9") + 1] = _DIGIT
 _KIND[ord(".")] = _DOT_KIND
 #: Zeros after a block's bytes, so that fields are read as fixed-width items past its end.
 _PADDING: Final = 64
+
+
+def prepare() -> None:
+    """Load the WHO tables and build the formatting tables, once.
+
+    Called before worker processes are forked: they then share the tables instead of each
+    building its own.
+    """
+    load_tables()
+    build_tables()
 
 
 class NotPlain(Exception):
@@ -374,12 +386,14 @@ def convert_block(
     starts, ends = block.starts, block.ends
     n = starts.shape[0]
     commas_at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == COMMA)
-    first = np.searchsorted(commas_at, starts)
-    count = np.searchsorted(commas_at, ends) - first
     separators = len(names) - 1
-    if np.any(count != separators):
+    # Every line has its own ``separators`` commas exactly when there are that many per line
+    # in all and each line's share (in order) lies inside it.
+    if commas_at.size != n * separators:
         raise NotPlain
-    commas = commas_at[first[:, None] + np.arange(separators)]
+    commas = commas_at.reshape(n, separators)
+    if separators and (np.any(commas[:, 0] < starts) or np.any(commas[:, -1] >= ends)):
+        raise NotPlain
     longest_line = int((ends - starts).max())
     padded = data if longest_line < _PADDING else data + bytes(longest_line)
 

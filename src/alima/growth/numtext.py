@@ -33,7 +33,7 @@ _SPLITTER: Final = 134217729.0
 #: Values formatted by vectorised code: 1 <= |x| < 1e15 (fixed notation in ``.15g``).
 _FIXED_LIMIT: Final = 1e15
 #: Two-decimal z-scores up to this many hundredths in absolute value come from a table.
-TWO_DECIMAL_LIMIT: Final = 100_000
+TWO_DECIMAL_LIMIT: Final = 30_000
 
 
 def _two_product_error(a: FloatArray, b: FloatArray, product: FloatArray) -> FloatArray:
@@ -52,9 +52,11 @@ def _two_product_error(a: FloatArray, b: FloatArray, product: FloatArray) -> Flo
 @cache
 def _four_digits() -> tuple[NDArray[np.uint32], IntArray]:
     """``"0000"`` ... ``"9999"`` as 4-byte items, and each one's trailing zero digits."""
-    text = np.array([f"{k:04d}".encode() for k in range(10_000)], dtype="S4")
-    zeros = np.array([4 - len(f"{k:04d}".rstrip("0")) for k in range(10_000)], dtype=np.intp)
-    return text.view(np.uint32), zeros
+    k = np.arange(10_000)
+    powers = np.array([1000, 100, 10, 1])
+    text = (k[:, None] // powers % 10 + ord("0")).astype(np.uint8)
+    zeros = sum((k % (10 * p) == 0).astype(np.intp) for p in powers.tolist())
+    return text.view(np.uint32).reshape(k.shape[0]), zeros
 
 
 @cache
@@ -226,3 +228,11 @@ def flag_table() -> tuple[BytesArray, IntArray]:
         table.append("".join("," + p for p in parts) + ",\n")
     items = np.array(table, dtype="S12")
     return items, np.strings.str_len(items).astype(np.intp)
+
+
+def build_tables() -> None:
+    """Build the formatting tables now (worker processes forked afterwards share them)."""
+    _two_decimal_table()
+    _four_digits()
+    _dot_masks()
+    flag_table()
