@@ -319,19 +319,20 @@ def _convert_block(
     """
     token = set_locale(locale)
     try:
-        lines, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
+        pieces, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
     finally:
         reset_locale(token)
-    data, spilled = b"".join(lines), None
-    if spill is not None:
+    data, spilled = b"", None
+    if spill is None:
+        data = b"".join(pieces)
+    else:
         handle, spilled = tempfile.mkstemp(dir=spill, suffix=".csv")
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        data = b""
+            file.writelines(pieces)
     return _Converted(
         data=data,
         spilled=spilled,
-        rows=len(lines),
+        rows=int(cleaned.notes.shape[0]),
         noted_rows=int(np.count_nonzero(cleaned.notes)),
         bad_rows=int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW))),
     )

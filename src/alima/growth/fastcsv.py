@@ -345,12 +345,17 @@ def _numbers(fields: Fields) -> tuple[FloatArray, NDArray[np.bool_]]:
 
 
 class _Rows:
-    """Output rows of a block, each written left to right into its own slice of a buffer."""
+    """Output rows of a slice, each written left to right into its own slot of a buffer.
+
+    A slot is zero after its row's text, and no text has a NUL (plain files have none), so
+    the rows, one after the other, are the buffer's non-zero bytes.
+    """
 
     def __init__(self, n: int, width: int) -> None:
         self.width = width
         self.buffer = np.zeros(n * width + 64, dtype=np.uint8)
-        self.position = np.arange(n, dtype=np.intp) * width
+        self.base = np.arange(n, dtype=np.intp) * width
+        self.position = self.base.copy()
 
     def put(self, items: BytesArray, lengths: IntArray, rows: IntArray | None = None) -> None:
         """Append ``items`` (of ``lengths``) to every row, or to ``rows`` only."""
@@ -367,10 +372,10 @@ class _Rows:
         """Zero ``size`` bytes from each row's position (the position does not move)."""
         _window(self.buffer, size)[self.position] = b""
 
-    def lines(self) -> list[bytes]:
-        """Each row's bytes (rows end at their first NUL of the padding)."""
-        n = self.position.shape[0]
-        return self.buffer[: n * self.width].view(f"S{self.width}").tolist()  # type: ignore[no-any-return]
+    def text(self) -> tuple[UInt8Array, IntArray]:
+        """The rows one after the other, and where each one ends in that text."""
+        slots = self.buffer[: self.base.shape[0] * self.width]
+        return slots[slots != 0], np.cumsum(self.position - self.base)
 
 
 def convert_block(
@@ -380,8 +385,8 @@ def convert_block(
     quote: Callable[[str], str],
     *,
     threads: int | None,
-) -> tuple[list[bytes], CleanInput]:
-    """Output lines of one block (each ending in a line feed) and its cleaned input."""
+) -> tuple[list[bytes | memoryview], CleanInput]:
+    """Output rows of one block (each ending in a line feed), in pieces, and its cleaned input."""
     data = block.data
     starts, ends = block.starts, block.ends
     n = starts.shape[0]
@@ -410,16 +415,16 @@ def convert_block(
         oedema=_codes(fields["oedema"], oedema_code),
         numbers={name: _numbers(fields[name]) for name in ("age_days", "weight", "lenhei", "muac")},
     )
-    lines: list[bytes] = []
+    pieces: list[bytes | memoryview] = []
     # Bounded memory: the engine makes many arrays, and each output row takes about twice
     # the longest line; long lines (a text column) mean fewer rows at a time.
     step = max(64, min(SLICE_ROWS, _SLICE_BYTES // (2 * longest_line + 256)))
     for first_row in range(0, n, step):
         rows = slice(first_row, min(n, first_row + step))
-        lines += _slice_lines(
+        pieces += _slice_text(
             padded, starts[rows], ends[rows], _input_rows(cleaned, rows), quote, threads=threads
         )
-    return lines, cleaned
+    return pieces, cleaned
 
 
 def _input_rows(cleaned: CleanInput, rows: slice) -> CleanInput:
@@ -439,7 +444,7 @@ def _input_rows(cleaned: CleanInput, rows: slice) -> CleanInput:
     )
 
 
-def _slice_lines(
+def _slice_text(
     padded: bytes,
     starts: IntArray,
     ends: IntArray,
@@ -447,8 +452,8 @@ def _slice_lines(
     quote: Callable[[str], str],
     *,
     threads: int | None,
-) -> list[bytes]:
-    """Output lines of rows ``starts``/``ends`` of a block, given their cleaned input."""
+) -> list[bytes | memoryview]:
+    """Output rows of rows ``starts``/``ends`` of a block, in pieces, given their cleaned input."""
     result = compute(cleaned.arrays, threads=threads)
     parts = _added_columns(result)
     lengths = ends - starts
@@ -463,15 +468,21 @@ def _slice_lines(
         out.clear(rest)
     for items, item_lengths in parts:
         out.put(items, item_lengths)
-    lines = out.lines()
+    text, row_ends = out.text()
+    view = memoryview(text)
     codes, texts = note_categories(cleaned.notes)
-    if texts:  # rows with a note: the note goes before the line feed
-        notes = [f"{quote(t)}\n".encode() for t in texts]
-        for row, code in zip(
-            np.flatnonzero(codes >= 0).tolist(), codes[codes >= 0].tolist(), strict=True
-        ):
-            lines[row] = lines[row][:-1] + notes[code]
-    return lines
+    if not texts:
+        return [view]
+    # Rows with a note: the note goes before the line feed that ends the row.
+    notes = [f"{quote(t)}\n".encode() for t in texts]
+    noted = np.flatnonzero(codes >= 0)
+    pieces: list[bytes | memoryview] = []
+    done = 0
+    for end, code in zip((row_ends[noted] - 1).tolist(), codes[noted].tolist(), strict=True):
+        pieces += (view[done:end], notes[code])
+        done = end + 1
+    pieces.append(view[done:])
+    return pieces
 
 
 def _added_columns(result: GrowthResult) -> list[tuple[BytesArray, IntArray]]:
