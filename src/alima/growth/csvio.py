@@ -38,7 +38,15 @@ from alima.core.errors import RuleViolation
 from alima.core.i18n import get_locale, reset_locale, set_locale, translations
 from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
-from alima.growth.fastcsv import Block, NotPlain, blocks, convert_block, plain_header, prepare
+from alima.growth.fastcsv import (
+    NotPlain,
+    Span,
+    convert_block,
+    plain_header,
+    prepare,
+    read_block,
+    spans,
+)
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
 from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
 
@@ -279,9 +287,9 @@ def _convert_plain(
         translations(locale)  # compiled once, before the workers are forked
         prepare()
         with target.open("wb") as out, _spill_folder(target, processes) as spill:
-            jobs = (
-                partial(_convert_block, block, names, locale, spill)
-                for block in blocks(handle, chunk_size)
+            jobs = (  # the line feeds are found here; each block is read where it is converted
+                partial(_convert_block, str(source), span, names, locale, spill)
+                for span in spans(handle, chunk_size)
             )
             out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
             for converted in _in_order(jobs, threads or 1, processes):
@@ -293,7 +301,7 @@ def _convert_plain(
                 summary.noted_rows += converted.noted_rows
                 summary.bad_rows += converted.bad_rows
                 if on_progress is not None:
-                    on_progress(handle.tell(), summary.rows)
+                    on_progress(converted.end, summary.rows)
     if summary.rows == 0:
         raise NotPlain  # header only: the general path writes what it always wrote
     return summary
@@ -305,13 +313,15 @@ class _Converted:
 
     data: bytes
     spilled: str | None
+    #: Where the block ends in the input file.
+    end: int
     rows: int
     noted_rows: int
     bad_rows: int
 
 
 def _convert_block(
-    block: Block, names: tuple[str, ...], locale: str, spill: str | None
+    source: str, span: Span, names: tuple[str, ...], locale: str, spill: str | None
 ) -> _Converted:
     """One block converted, its notes in ``locale`` (a worker process has its own context).
 
@@ -319,6 +329,7 @@ def _convert_block(
     """
     token = set_locale(locale)
     try:
+        block = read_block(source, span)
         pieces, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
     finally:
         reset_locale(token)
@@ -332,6 +343,7 @@ def _convert_block(
     return _Converted(
         data=data,
         spilled=spilled,
+        end=span.end,
         rows=int(cleaned.notes.shape[0]),
         noted_rows=int(np.count_nonzero(cleaned.notes)),
         bad_rows=int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW))),

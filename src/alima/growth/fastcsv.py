@@ -23,6 +23,7 @@ again with the general path: the output is the same text either way
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ _SLICE_BYTES: Final = 8_000_000
 #: Bytes read from the file at a time (the block of rows is cut from them).
 READ_BYTES: Final = 1 << 23
 _NL: Final = 10
+_CR: Final = 13
 _ZERO: Final = 48
 #: Fields of at most this many bytes are read as one uint64 each.
 _WORD: Final = 8
@@ -151,42 +153,78 @@ def _check_plain(data: bytes) -> bytes:
     return data
 
 
-def blocks(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterator[Block]:
-    """Blocks of ``rows`` non-blank lines (fewer in the last one) from ``handle``.
+@dataclass(frozen=True)
+class Span:
+    """Where ``rows`` non-blank lines of a file lie: ``size`` bytes from byte ``offset``."""
 
-    ``handle`` is positioned after the header. Blank lines are skipped, as pandas does.
+    offset: int
+    size: int
+    rows: int
+
+    @property
+    def end(self) -> int:
+        """The offset just after the span."""
+        return self.offset + self.size
+
+
+def spans(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterator[Span]:
+    """Spans of ``rows`` non-blank lines (fewer in the last one) from ``handle``.
+
+    ``handle`` is positioned after the header. A blank line (nothing, or a CR alone, before
+    its line feed) is not counted, as pandas skips it. Only line feeds are looked for here:
+    whether the lines are plain is checked by :func:`read_block`, in the process that
+    converts them.
     """
-    carry = b""
-    eof = False
-    while not eof:
-        piece = handle.read(read_bytes)
-        eof = not piece
-        data = carry + piece
-        if eof and data and not data.endswith(b"\n"):
-            data += b"\n"
-        cut = data.rfind(b"\n") + 1
-        body, carry = data[:cut], data[cut:]
-        if not body:
-            continue
-        body = _check_plain(body)
-        buf = np.frombuffer(body, dtype=np.uint8)
-        ends = np.flatnonzero(buf == _NL)
-        starts = np.empty_like(ends)
-        starts[0] = 0
-        starts[1:] = ends[:-1] + 1
-        filled = ends > starts
-        starts, ends = starts[filled], ends[filled]
-        first = 0
-        while first < starts.size:
-            last = first + rows
-            if last > starts.size and not eof:  # wait for the rest of this block
-                carry = body[int(starts[first]) :] + carry
-                break
-            begin, stop = int(starts[first]), int(ends[min(last, starts.size) - 1]) + 1
-            # The block's own bytes, then zeros: room for reading fields as fixed-width items.
-            data = body[begin:stop] + bytes(_PADDING)
-            yield Block(data=data, starts=starts[first:last] - begin, ends=ends[first:last] - begin)
-            first = last
+    begin = line_start = handle.tell()  # where the current span and line start
+    counted = 0  # non-blank lines of the current span
+    before = 0  # the byte before the piece read
+    while piece := handle.read(read_bytes):
+        at = handle.tell() - len(piece)
+        buf = np.frombuffer(piece, dtype=np.uint8)
+        feeds = np.flatnonzero(buf == _NL)
+        if feeds.size:
+            ends = feeds + at
+            lengths = np.diff(ends, prepend=line_start - 1) - 1
+            previous = buf[np.maximum(feeds - 1, 0)]
+            if feeds[0] == 0:
+                previous[0] = before
+            lengths -= previous == _CR
+            filled = ends[lengths > 0]
+            taken = 0
+            while filled.size - taken >= rows - counted:
+                taken += rows - counted
+                stop = int(filled[taken - 1]) + 1
+                yield Span(begin, stop - begin, rows)
+                begin, counted = stop, 0
+            counted += filled.size - taken
+            line_start = int(ends[-1]) + 1
+        before = int(buf[-1])
+    stop = handle.tell()
+    if stop - line_start - (before == _CR) > 0:  # a last line without its line feed
+        counted += 1
+    if counted:
+        yield Span(begin, stop - begin, counted)
+
+
+def read_block(source: str, span: Span) -> Block:
+    """The lines of ``span`` in the file ``source``, or :class:`NotPlain`."""
+    with open(source, "rb") as handle:
+        data = os.pread(handle.fileno(), span.size, span.offset)
+    if len(data) != span.size:  # the file changed under us
+        raise NotPlain
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    data = _check_plain(data)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == _NL)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    filled = ends > starts
+    if int(np.count_nonzero(filled)) != span.rows:
+        raise NotPlain
+    # The block's bytes, then zeros: room for reading fields as fixed-width items.
+    return Block(data=data + bytes(_PADDING), starts=starts[filled], ends=ends[filled])
 
 
 def _window(data: bytes | UInt8Array, width: int) -> BytesArray:
