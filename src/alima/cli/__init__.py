@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+
+# No command uses numpy's linear algebra: without this, OpenBLAS starts a thread per CPU when
+# numpy is imported (``alima growth``), CPU time taken at every start (benchmarks/README.md).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import typer
 
@@ -111,7 +116,6 @@ def serve(
 ) -> None:
     """Serve the platform (pages and API)."""
     import importlib.util
-    import os
 
     import uvicorn
 
