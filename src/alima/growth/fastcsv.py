@@ -366,8 +366,10 @@ def _codes(fields: Fields, code_of: Callable[[Hashable], int]) -> Int8Array:
     """Each field's code, ``code_of`` called once per distinct text."""
     if fields.longest > 2:  # noqa: PLR2004 - codes are one or two bytes; longer: general path
         return factorized_text(fields.texts(), code_of)
-    chars = fields.chars().astype(np.intp)
-    keys = chars[:, 0] | (chars[:, 1] << 8) if fields.width > 1 else chars[:, 0]
+    chars = fields.chars()
+    keys = chars[:, 0].astype(np.intp)
+    if fields.width > 1:
+        keys |= chars[:, 1].astype(np.intp) << 8
     lookup = np.zeros(1 << 16, dtype=np.int8)
     for key in np.flatnonzero(np.bincount(keys, minlength=1)).tolist():
         text = bytes([key & 0xFF, key >> 8]).rstrip(b"\0").decode("utf-8")

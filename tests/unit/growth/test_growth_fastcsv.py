@@ -243,6 +243,8 @@ def test_g15_formatting_is_pythons() -> None:
         [
             rng.uniform(5, 40, 50_000),  # BMIs
             np.round(rng.uniform(40, 125, 20_000), 1) + 0.7,  # corrected lengths
+            np.round(rng.uniform(40, 125, 20_000), 1),  # lengths as measured: the table's
+            np.round(rng.uniform(0, 400, 20_000), 2),  # hundredths, some beyond the table
             np.exp(rng.uniform(-12, 40, 50_000)),  # every exponent, 1e-5 to 1e17
             -rng.uniform(0, 100, 1_000),
             halves + 0.5,
