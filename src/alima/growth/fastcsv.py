@@ -509,7 +509,7 @@ def _slice_text(
     for items, item_lengths in parts:
         out.put(items, item_lengths)
     text, row_ends = out.text()
-    view = memoryview(text)
+    view = text.data  # the bytes, without a copy
     codes, texts = note_categories(cleaned.notes)
     if not texts:
         return [view]
