@@ -499,9 +499,12 @@ def _slice_text(
     lengths = ends - starts
     longest_line = int(lengths.max())
     # Each row: the line, zeros over the rest of the line's item (the bytes after the line
-    # in the file), then the added columns; the row is long enough for either.
+    # in the file), then the added columns, each written as a whole item; the slot holds
+    # either. The fewer bytes a slot has, the less there is to compact.
     rest = longest_line - int(lengths.min())
-    width = longest_line + max(rest, sum(int(items.dtype.itemsize) for items, _ in parts)) + 8
+    text_lengths = lengths + sum(item_lengths for _, item_lengths in parts)
+    widest = max(int(items.dtype.itemsize) for items, _ in parts)
+    width = max(longest_line + rest, int(text_lengths.max()) + widest)
     out = _Rows(starts.shape[0], width)
     out.put(_window(padded, longest_line)[starts], lengths)
     if rest:
