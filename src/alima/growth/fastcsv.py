@@ -27,7 +27,8 @@ import os
 import sys
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Final
+from io import BufferedIOBase
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -167,7 +168,7 @@ class Span:
         return self.offset + self.size
 
 
-def spans(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterator[Span]:
+def spans(handle: BufferedIOBase, rows: int, read_bytes: int = READ_BYTES) -> Iterator[Span]:
     """Spans of ``rows`` non-blank lines (fewer in the last one) from ``handle``.
 
     ``handle`` is positioned after the header. A blank line (nothing, or a CR alone, before
@@ -178,9 +179,10 @@ def spans(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterato
     begin = line_start = handle.tell()  # where the current span and line start
     counted = 0  # non-blank lines of the current span
     before = 0  # the byte before the piece read
-    while piece := handle.read(read_bytes):
-        at = handle.tell() - len(piece)
-        buf = np.frombuffer(piece, dtype=np.uint8)
+    piece = bytearray(read_bytes)  # one buffer for every read
+    while size := handle.readinto(piece):
+        at = handle.tell() - size
+        buf = np.frombuffer(piece, dtype=np.uint8, count=size)
         feeds = np.flatnonzero(buf == _NL)
         if feeds.size:
             ends = feeds + at
