@@ -270,8 +270,9 @@ def _convert_plain(
 
     Blocks are converted one at a time unless ``threads`` or ``processes`` say more. Threads
     do not help: the many short numpy calls compete for the GIL, and a 1M-row file took more
-    CPU and more time with two (benchmarks/README.md). Forked processes do: each converts
-    whole blocks while the parent reads the next blocks and writes the results in order.
+    CPU and more time with two (benchmarks/README.md). Forked processes do: the parent only
+    finds where each block's lines start and end (:func:`spans`); each worker reads,
+    checks and converts whole blocks, and the parent writes the results in order.
     A worker leaves its block's output in a file of a temporary folder beside ``target``,
     which the parent appends to ``target`` with a copy inside the kernel: sending 100 MB of
     output back through pipes cost more CPU than the conversion saved.

@@ -7,14 +7,16 @@ text between two commas, so the converter can work on bytes:
 
 * the lines are cut in blocks of ``chunk_size`` rows (the rows pandas reads in one chunk,
   so that each column is converted with the same per-chunk rules as
-  :func:`alima.growth.csvio.convert_csv`'s general path);
+  :func:`alima.growth.csvio.convert_csv`'s general path): :func:`spans` only finds where
+  each block starts and ends, :func:`read_block` reads and checks it where it is converted;
 * the seven input fields are parsed by vectorised code when they are plain decimals (at
   most 15 digits, which ``m / 10**k`` converts to the correctly rounded double, as
   ``float()`` does) or short codes; any other spelling in a column sends that column of
   the block through :mod:`alima.growth.inputs` exactly as the general path does;
 * each output row is the input line unchanged, then the added columns, formatted by
   vectorised code that gives the same text as Python's ``format(value, ".15g")`` (the
-  15-significant-digit rounding is done on the exact product, see :func:`alima.growth.numtext.format_g15`).
+  15-significant-digit rounding is done on the exact product, see :func:`alima.growth.numtext.format_g15`),
+  written into a slot of a buffer per row; the slots' non-zero bytes are the rows.
 
 Anything else raises :class:`NotPlain` before or while converting, and the caller starts
 again with the general path: the output is the same text either way
