@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+# No command uses numpy's linear algebra: without this, OpenBLAS starts a thread per CPU when
+# numpy is imported (``alima growth``), CPU time taken at every start (benchmarks/README.md).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import typer
-from rich.console import Console
 
 from alima.cli import dhis2, growth
 from alima.cli import sync as sync_cli
+from alima.cli.console import LazyConsole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -41,7 +46,7 @@ app.add_typer(
     dhis2.app, name="dhis2", help="DHIS2: mapping, monthly export (dataValueSets, ADX) and push."
 )
 
-console = Console()
+console = LazyConsole()
 
 
 def get_settings() -> Settings:
@@ -111,7 +116,6 @@ def serve(
 ) -> None:
     """Serve the platform (pages and API)."""
     import importlib.util
-    import os
 
     import uvicorn
 

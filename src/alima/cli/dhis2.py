@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from alima.cli.console import LazyConsole
 from alima.core.i18n import N_, gettext, set_locale
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ app = typer.Typer(
 mapping_app = typer.Typer(help="A country's DHIS2 mapping as JSON.", no_args_is_help=True)
 app.add_typer(mapping_app, name="mapping")
 
-console = Console()
-err = Console(stderr=True)
+console = LazyConsole()
+err = LazyConsole(stderr=True)
 
 MonthOption = Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")]
 CountryOption = Annotated[

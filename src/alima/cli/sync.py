@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+
+from alima.cli.console import LazyConsole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from alima.sync.node import Transport
 
 node_app = typer.Typer(help="Laptops (nodes) syncing with this hub.", no_args_is_help=True)
-console = Console()
+console = LazyConsole()
 
 
 def _factory() -> sessionmaker[Session]:
@@ -120,7 +121,7 @@ def _run_sync(factory: sessionmaker[Session], transport: Transport) -> None:
     from alima.sync import node
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+        SpinnerColumn(), TextColumn("{task.description}"), console=console.real, transient=True
     ) as progress:
         task = progress.add_task("Sending and receiving…", total=None)
         pages = 0

@@ -38,7 +38,15 @@ from alima.core.errors import RuleViolation
 from alima.core.i18n import get_locale, reset_locale, set_locale, translations
 from alima.growth.engine import INDICATORS, FloatArray, GrowthResult, compute
 from alima.growth.errors import GrowthError
-from alima.growth.fastcsv import Block, NotPlain, blocks, convert_block, plain_header
+from alima.growth.fastcsv import (
+    NotPlain,
+    Span,
+    convert_block,
+    plain_header,
+    prepare,
+    read_block,
+    spans,
+)
 from alima.growth.frame import NOTE_COLUMN, OUTPUT_COLUMNS, MissingColumns, missing_columns
 from alima.growth.inputs import BAD_ROW, INPUT_COLUMNS, clean, note_categories
 
@@ -262,8 +270,9 @@ def _convert_plain(
 
     Blocks are converted one at a time unless ``threads`` or ``processes`` say more. Threads
     do not help: the many short numpy calls compete for the GIL, and a 1M-row file took more
-    CPU and more time with two (benchmarks/README.md). Forked processes do: each converts
-    whole blocks while the parent reads the next blocks and writes the results in order.
+    CPU and more time with two (benchmarks/README.md). Forked processes do: the parent only
+    finds where each block's lines start and end (:func:`spans`); each worker reads,
+    checks and converts whole blocks, and the parent writes the results in order.
     A worker leaves its block's output in a file of a temporary folder beside ``target``,
     which the parent appends to ``target`` with a copy inside the kernel: sending 100 MB of
     output back through pipes cost more CPU than the conversion saved.
@@ -277,10 +286,11 @@ def _convert_plain(
         names = tuple(header.names)
         locale = get_locale()
         translations(locale)  # compiled once, before the workers are forked
+        prepare()
         with target.open("wb") as out, _spill_folder(target, processes) as spill:
-            jobs = (
-                partial(_convert_block, block, names, locale, spill)
-                for block in blocks(handle, chunk_size)
+            jobs = (  # the line feeds are found here; each block is read where it is converted
+                partial(_convert_block, str(source), span, names, locale, spill)
+                for span in spans(handle, chunk_size)
             )
             out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
             for converted in _in_order(jobs, threads or 1, processes):
@@ -292,7 +302,7 @@ def _convert_plain(
                 summary.noted_rows += converted.noted_rows
                 summary.bad_rows += converted.bad_rows
                 if on_progress is not None:
-                    on_progress(handle.tell(), summary.rows)
+                    on_progress(converted.end, summary.rows)
     if summary.rows == 0:
         raise NotPlain  # header only: the general path writes what it always wrote
     return summary
@@ -304,13 +314,15 @@ class _Converted:
 
     data: bytes
     spilled: str | None
+    #: Where the block ends in the input file.
+    end: int
     rows: int
     noted_rows: int
     bad_rows: int
 
 
 def _convert_block(
-    block: Block, names: tuple[str, ...], locale: str, spill: str | None
+    source: str, span: Span, names: tuple[str, ...], locale: str, spill: str | None
 ) -> _Converted:
     """One block converted, its notes in ``locale`` (a worker process has its own context).
 
@@ -318,19 +330,22 @@ def _convert_block(
     """
     token = set_locale(locale)
     try:
-        lines, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
+        block = read_block(source, span)
+        pieces, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
     finally:
         reset_locale(token)
-    data, spilled = b"".join(lines), None
-    if spill is not None:
+    data, spilled = b"", None
+    if spill is None:
+        data = b"".join(pieces)
+    else:
         handle, spilled = tempfile.mkstemp(dir=spill, suffix=".csv")
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        data = b""
+            file.writelines(pieces)
     return _Converted(
         data=data,
         spilled=spilled,
-        rows=len(lines),
+        end=span.end,
+        rows=int(cleaned.notes.shape[0]),
         noted_rows=int(np.count_nonzero(cleaned.notes)),
         bad_rows=int(np.count_nonzero(cleaned.notes & np.uint32(BAD_ROW))),
     )

@@ -7,14 +7,16 @@ text between two commas, so the converter can work on bytes:
 
 * the lines are cut in blocks of ``chunk_size`` rows (the rows pandas reads in one chunk,
   so that each column is converted with the same per-chunk rules as
-  :func:`alima.growth.csvio.convert_csv`'s general path);
+  :func:`alima.growth.csvio.convert_csv`'s general path): :func:`spans` only finds where
+  each block starts and ends, :func:`read_block` reads and checks it where it is converted;
 * the seven input fields are parsed by vectorised code when they are plain decimals (at
   most 15 digits, which ``m / 10**k`` converts to the correctly rounded double, as
   ``float()`` does) or short codes; any other spelling in a column sends that column of
   the block through :mod:`alima.growth.inputs` exactly as the general path does;
 * each output row is the input line unchanged, then the added columns, formatted by
   vectorised code that gives the same text as Python's ``format(value, ".15g")`` (the
-  15-significant-digit rounding is done on the exact product, see :func:`alima.growth.numtext.format_g15`).
+  15-significant-digit rounding is done on the exact product, see :func:`alima.growth.numtext.format_g15`),
+  written into a slot of a buffer per row; the slots' non-zero bytes are the rows.
 
 Anything else raises :class:`NotPlain` before or while converting, and the caller starts
 again with the general path: the output is the same text either way
@@ -23,10 +25,12 @@ again with the general path: the output is the same text either way
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Final
+from io import BufferedIOBase
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,10 +59,12 @@ from alima.growth.numtext import (
     POW10,
     BytesArray,
     IntArray,
+    build_tables,
     flag_table,
     format_g15,
     format_two_decimals,
 )
+from alima.growth.tables import load_tables
 
 UInt8Array = NDArray[np.uint8]
 
@@ -69,6 +75,7 @@ _SLICE_BYTES: Final = 8_000_000
 #: Bytes read from the file at a time (the block of rows is cut from them).
 READ_BYTES: Final = 1 << 23
 _NL: Final = 10
+_CR: Final = 13
 _ZERO: Final = 48
 #: Fields of at most this many bytes are read as one uint64 each.
 _WORD: Final = 8
@@ -84,6 +91,16 @@ _KIND[ord("0") : ord("9") + 1] = _DIGIT
 _KIND[ord(".")] = _DOT_KIND
 #: Zeros after a block's bytes, so that fields are read as fixed-width items past its end.
 _PADDING: Final = 64
+
+
+def prepare() -> None:
+    """Load the WHO tables and build the formatting tables, once.
+
+    Called before worker processes are forked: they then share the tables instead of each
+    building its own.
+    """
+    load_tables()
+    build_tables()
 
 
 class NotPlain(Exception):
@@ -139,42 +156,79 @@ def _check_plain(data: bytes) -> bytes:
     return data
 
 
-def blocks(handle: IO[bytes], rows: int, read_bytes: int = READ_BYTES) -> Iterator[Block]:
-    """Blocks of ``rows`` non-blank lines (fewer in the last one) from ``handle``.
+@dataclass(frozen=True)
+class Span:
+    """Where ``rows`` non-blank lines of a file lie: ``size`` bytes from byte ``offset``."""
 
-    ``handle`` is positioned after the header. Blank lines are skipped, as pandas does.
+    offset: int
+    size: int
+    rows: int
+
+    @property
+    def end(self) -> int:
+        """The offset just after the span."""
+        return self.offset + self.size
+
+
+def spans(handle: BufferedIOBase, rows: int, read_bytes: int = READ_BYTES) -> Iterator[Span]:
+    """Spans of ``rows`` non-blank lines (fewer in the last one) from ``handle``.
+
+    ``handle`` is positioned after the header. A blank line (nothing, or a CR alone, before
+    its line feed) is not counted, as pandas skips it. Only line feeds are looked for here:
+    whether the lines are plain is checked by :func:`read_block`, in the process that
+    converts them.
     """
-    carry = b""
-    eof = False
-    while not eof:
-        piece = handle.read(read_bytes)
-        eof = not piece
-        data = carry + piece
-        if eof and data and not data.endswith(b"\n"):
-            data += b"\n"
-        cut = data.rfind(b"\n") + 1
-        body, carry = data[:cut], data[cut:]
-        if not body:
-            continue
-        body = _check_plain(body)
-        buf = np.frombuffer(body, dtype=np.uint8)
-        ends = np.flatnonzero(buf == _NL)
-        starts = np.empty_like(ends)
-        starts[0] = 0
-        starts[1:] = ends[:-1] + 1
-        filled = ends > starts
-        starts, ends = starts[filled], ends[filled]
-        first = 0
-        while first < starts.size:
-            last = first + rows
-            if last > starts.size and not eof:  # wait for the rest of this block
-                carry = body[int(starts[first]) :] + carry
-                break
-            begin, stop = int(starts[first]), int(ends[min(last, starts.size) - 1]) + 1
-            # The block's own bytes, then zeros: room for reading fields as fixed-width items.
-            data = body[begin:stop] + bytes(_PADDING)
-            yield Block(data=data, starts=starts[first:last] - begin, ends=ends[first:last] - begin)
-            first = last
+    begin = line_start = handle.tell()  # where the current span and line start
+    counted = 0  # non-blank lines of the current span
+    before = 0  # the byte before the piece read
+    piece = bytearray(read_bytes)  # one buffer for every read
+    while size := handle.readinto(piece):
+        at = handle.tell() - size
+        buf = np.frombuffer(piece, dtype=np.uint8, count=size)
+        feeds = np.flatnonzero(buf == _NL)
+        if feeds.size:
+            ends = feeds + at
+            lengths = np.diff(ends, prepend=line_start - 1) - 1
+            previous = buf[np.maximum(feeds - 1, 0)]
+            if feeds[0] == 0:
+                previous[0] = before
+            lengths -= previous == _CR
+            filled = ends[lengths > 0]
+            taken = 0
+            while filled.size - taken >= rows - counted:
+                taken += rows - counted
+                stop = int(filled[taken - 1]) + 1
+                yield Span(begin, stop - begin, rows)
+                begin, counted = stop, 0
+            counted += filled.size - taken
+            line_start = int(ends[-1]) + 1
+        before = int(buf[-1])
+    stop = handle.tell()
+    if stop - line_start - (before == _CR) > 0:  # a last line without its line feed
+        counted += 1
+    if counted:
+        yield Span(begin, stop - begin, counted)
+
+
+def read_block(source: str, span: Span) -> Block:
+    """The lines of ``span`` in the file ``source``, or :class:`NotPlain`."""
+    with open(source, "rb") as handle:
+        data = os.pread(handle.fileno(), span.size, span.offset)
+    if len(data) != span.size:  # the file changed under us
+        raise NotPlain
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    data = _check_plain(data)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == _NL)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    filled = ends > starts
+    if int(np.count_nonzero(filled)) != span.rows:
+        raise NotPlain
+    # The block's bytes, then zeros: room for reading fields as fixed-width items.
+    return Block(data=data + bytes(_PADDING), starts=starts[filled], ends=ends[filled])
 
 
 def _window(data: bytes | UInt8Array, width: int) -> BytesArray:
@@ -266,38 +320,47 @@ def parse_decimals(fields: Fields) -> FloatArray | None:
     return values
 
 
-_ONES: Final = np.uint64(0x0101010101010101)
+_U64: Final = np.uint64
+#: Bytes of a uint64: every byte 0x30 ("0"), 0x7F, 0x80, 0x76 (127 - 9), 0x1E ("." ^ "0").
+_ZEROS: Final = np.uint64(0x3030303030303030)
+_LOW7: Final = np.uint64(0x7F7F7F7F7F7F7F7F)
+_HIGH: Final = np.uint64(0x8080808080808080)
+_ABOVE_NINE: Final = np.uint64(0x7676767676767676)
+_DOT_DIGIT: Final = np.uint64(0x1E1E1E1E1E1E1E1E)
 
 
 def _parse_word_decimals(fields: Fields) -> FloatArray | None:
     """:func:`parse_decimals` for fields of at most 8 bytes, each read as one uint64.
 
-    Character j is byte j (little-endian). The dot is squeezed out, the digits are moved to
-    the high bytes (leading zeros) and combined in three multiplications (the "eight digits
-    at once" method): at most 8 digits, so the integer is exact.
+    Character j is byte j (little-endian). Each character minus "0" is a digit (0 to 9) or,
+    for the dot, 0x1E; the padding stays 0. Both are found for the 8 bytes at once with
+    byte-wise arithmetic that cannot carry from one byte to the next. The dot is squeezed
+    out, the digits are moved to the high bytes (leading zeros) and combined in three
+    multiplications (the "eight digits at once" method): at most 8 digits, so the integer
+    is exact.
     """
-    words = fields.values.view(np.uint64)
-    kind = _KIND[fields.chars()].view(np.uint64).reshape(-1)  # a class byte per character
-    if np.any(kind & (kind >> np.uint64(1)) & _ONES):  # class 3: neither digit, dot nor pad
-        return None
-    dot_bits = (kind >> np.uint64(1)) & ~kind & _ONES  # class 2: the dot
-    dots = np.bitwise_count(dot_bits)
     lengths = fields.lengths
+    y = fields.values.view(np.uint64) ^ (_ZEROS & _LOW_BYTES[lengths])
+    above_nine = (((y & _LOW7) + _ABOVE_NINE) | y) & _HIGH  # the high bit of each byte > 9
+    d = y ^ _DOT_DIGIT
+    dot_bits = ~(((d & _LOW7) + _LOW7) | d) & _HIGH  # the high bit of each byte that was "."
+    if np.any(above_nine ^ dot_bits):  # a byte that is neither a digit, the dot nor padding
+        return None
+    dots = np.bitwise_count(dot_bits)
     digits = lengths - dots
     if np.any(dots > 1) or np.any((lengths > 0) & (digits == 0)):  # two dots, or "." alone
         return None
-    # Byte position of the dot (8 when there is none): dot_bits is 0 or 1 << (8 * position).
-    position = np.where(dots > 0, np.log2(np.maximum(dot_bits, 1).astype(np.float64)) / 8, 8)
-    at = position.astype(np.intp)
+    # Byte position of the dot, 8 when there is none: the bits below the dot's byte, / 8.
+    at = np.bitwise_count((dot_bits >> _U64(7)) - _U64(1)) >> 3
     low = _LOW_BYTES[at]
-    squeezed = (words & low) | ((words >> np.uint64(8)) & ~low)
-    values = (squeezed - (np.uint64(0x3030303030303030) & _LOW_BYTES[digits])) & _LOW_BYTES[digits]
-    shift = (8 * (_WORD - digits)).astype(np.uint64)
-    values = np.where(digits > 0, values << np.minimum(shift, np.uint64(56)), 0).astype(np.uint64)
-    values = ((values & np.uint64(0x0F0F0F0F0F0F0F0F)) * np.uint64(2561)) >> np.uint64(8)
-    values = ((values & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(6553601)) >> np.uint64(16)
-    values = ((values & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(42949672960001)) >> np.uint64(32)
-    decimals = np.where(dots > 0, lengths - at - 1, 0)
+    squeezed = (y & low) | ((y >> _U64(8)) & ~low)
+    # At most 8 digits: shift them to the high bytes (no digit: the shift leaves 0 below).
+    shift = np.minimum((_WORD - digits) * 8, 63).astype(np.uint64)
+    values = np.where(digits > 0, squeezed << shift, _U64(0))
+    values = ((values & _U64(0x0F0F0F0F0F0F0F0F)) * _U64(2561)) >> _U64(8)
+    values = ((values & _U64(0x00FF00FF00FF00FF)) * _U64(6553601)) >> _U64(16)
+    values = ((values & _U64(0x0000FFFF0000FFFF)) * _U64(42949672960001)) >> _U64(32)
+    decimals = np.where(dots > 0, lengths - 1 - at.astype(np.intp), 0)
     out = values.astype(np.float64) / POW10[decimals]
     out[lengths == 0] = np.nan
     return out
@@ -307,8 +370,10 @@ def _codes(fields: Fields, code_of: Callable[[Hashable], int]) -> Int8Array:
     """Each field's code, ``code_of`` called once per distinct text."""
     if fields.longest > 2:  # noqa: PLR2004 - codes are one or two bytes; longer: general path
         return factorized_text(fields.texts(), code_of)
-    chars = fields.chars().astype(np.intp)
-    keys = chars[:, 0] | (chars[:, 1] << 8) if fields.width > 1 else chars[:, 0]
+    chars = fields.chars()
+    keys = chars[:, 0].astype(np.intp)
+    if fields.width > 1:
+        keys |= chars[:, 1].astype(np.intp) << 8
     lookup = np.zeros(1 << 16, dtype=np.int8)
     for key in np.flatnonzero(np.bincount(keys, minlength=1)).tolist():
         text = bytes([key & 0xFF, key >> 8]).rstrip(b"\0").decode("utf-8")
@@ -324,12 +389,17 @@ def _numbers(fields: Fields) -> tuple[FloatArray, NDArray[np.bool_]]:
 
 
 class _Rows:
-    """Output rows of a block, each written left to right into its own slice of a buffer."""
+    """Output rows of a slice, each written left to right into its own slot of a buffer.
+
+    A slot is zero after its row's text, and no text has a NUL (plain files have none), so
+    the rows, one after the other, are the buffer's non-zero bytes.
+    """
 
     def __init__(self, n: int, width: int) -> None:
         self.width = width
         self.buffer = np.zeros(n * width + 64, dtype=np.uint8)
-        self.position = np.arange(n, dtype=np.intp) * width
+        self.base = np.arange(n, dtype=np.intp) * width
+        self.position = self.base.copy()
 
     def put(self, items: BytesArray, lengths: IntArray, rows: IntArray | None = None) -> None:
         """Append ``items`` (of ``lengths``) to every row, or to ``rows`` only."""
@@ -346,10 +416,10 @@ class _Rows:
         """Zero ``size`` bytes from each row's position (the position does not move)."""
         _window(self.buffer, size)[self.position] = b""
 
-    def lines(self) -> list[bytes]:
-        """Each row's bytes (rows end at their first NUL of the padding)."""
-        n = self.position.shape[0]
-        return self.buffer[: n * self.width].view(f"S{self.width}").tolist()  # type: ignore[no-any-return]
+    def text(self) -> tuple[UInt8Array, IntArray]:
+        """The rows one after the other, and where each one ends in that text."""
+        slots = self.buffer[: self.base.shape[0] * self.width]
+        return slots[slots != 0], np.cumsum(self.position - self.base)
 
 
 def convert_block(
@@ -359,18 +429,20 @@ def convert_block(
     quote: Callable[[str], str],
     *,
     threads: int | None,
-) -> tuple[list[bytes], CleanInput]:
-    """Output lines of one block (each ending in a line feed) and its cleaned input."""
+) -> tuple[list[bytes | memoryview], CleanInput]:
+    """Output rows of one block (each ending in a line feed), in pieces, and its cleaned input."""
     data = block.data
     starts, ends = block.starts, block.ends
     n = starts.shape[0]
     commas_at = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == COMMA)
-    first = np.searchsorted(commas_at, starts)
-    count = np.searchsorted(commas_at, ends) - first
     separators = len(names) - 1
-    if np.any(count != separators):
+    # Every line has its own ``separators`` commas exactly when there are that many per line
+    # in all and each line's share (in order) lies inside it.
+    if commas_at.size != n * separators:
         raise NotPlain
-    commas = commas_at[first[:, None] + np.arange(separators)]
+    commas = commas_at.reshape(n, separators)
+    if separators and (np.any(commas[:, 0] < starts) or np.any(commas[:, -1] >= ends)):
+        raise NotPlain
     longest_line = int((ends - starts).max())
     padded = data if longest_line < _PADDING else data + bytes(longest_line)
 
@@ -387,16 +459,16 @@ def convert_block(
         oedema=_codes(fields["oedema"], oedema_code),
         numbers={name: _numbers(fields[name]) for name in ("age_days", "weight", "lenhei", "muac")},
     )
-    lines: list[bytes] = []
+    pieces: list[bytes | memoryview] = []
     # Bounded memory: the engine makes many arrays, and each output row takes about twice
     # the longest line; long lines (a text column) mean fewer rows at a time.
     step = max(64, min(SLICE_ROWS, _SLICE_BYTES // (2 * longest_line + 256)))
     for first_row in range(0, n, step):
         rows = slice(first_row, min(n, first_row + step))
-        lines += _slice_lines(
+        pieces += _slice_text(
             padded, starts[rows], ends[rows], _input_rows(cleaned, rows), quote, threads=threads
         )
-    return lines, cleaned
+    return pieces, cleaned
 
 
 def _input_rows(cleaned: CleanInput, rows: slice) -> CleanInput:
@@ -416,7 +488,7 @@ def _input_rows(cleaned: CleanInput, rows: slice) -> CleanInput:
     )
 
 
-def _slice_lines(
+def _slice_text(
     padded: bytes,
     starts: IntArray,
     ends: IntArray,
@@ -424,31 +496,40 @@ def _slice_lines(
     quote: Callable[[str], str],
     *,
     threads: int | None,
-) -> list[bytes]:
-    """Output lines of rows ``starts``/``ends`` of a block, given their cleaned input."""
+) -> list[bytes | memoryview]:
+    """Output rows of rows ``starts``/``ends`` of a block, in pieces, given their cleaned input."""
     result = compute(cleaned.arrays, threads=threads)
     parts = _added_columns(result)
     lengths = ends - starts
     longest_line = int(lengths.max())
     # Each row: the line, zeros over the rest of the line's item (the bytes after the line
-    # in the file), then the added columns; the row is long enough for either.
+    # in the file), then the added columns, each written as a whole item; the slot holds
+    # either. The fewer bytes a slot has, the less there is to compact.
     rest = longest_line - int(lengths.min())
-    width = longest_line + max(rest, sum(int(items.dtype.itemsize) for items, _ in parts)) + 8
+    text_lengths = lengths + sum(item_lengths for _, item_lengths in parts)
+    widest = max(int(items.dtype.itemsize) for items, _ in parts)
+    width = max(longest_line + rest, int(text_lengths.max()) + widest)
     out = _Rows(starts.shape[0], width)
     out.put(_window(padded, longest_line)[starts], lengths)
     if rest:
         out.clear(rest)
     for items, item_lengths in parts:
         out.put(items, item_lengths)
-    lines = out.lines()
+    text, row_ends = out.text()
+    view = text.data  # the bytes, without a copy
     codes, texts = note_categories(cleaned.notes)
-    if texts:  # rows with a note: the note goes before the line feed
-        notes = [f"{quote(t)}\n".encode() for t in texts]
-        for row, code in zip(
-            np.flatnonzero(codes >= 0).tolist(), codes[codes >= 0].tolist(), strict=True
-        ):
-            lines[row] = lines[row][:-1] + notes[code]
-    return lines
+    if not texts:
+        return [view]
+    # Rows with a note: the note goes before the line feed that ends the row.
+    notes = [f"{quote(t)}\n".encode() for t in texts]
+    noted = np.flatnonzero(codes >= 0)
+    pieces: list[bytes | memoryview] = []
+    done = 0
+    for end, code in zip((row_ends[noted] - 1).tolist(), codes[noted].tolist(), strict=True):
+        pieces += (view[done:end], notes[code])
+        done = end + 1
+    pieces.append(view[done:])
+    return pieces
 
 
 def _added_columns(result: GrowthResult) -> list[tuple[BytesArray, IntArray]]:

@@ -33,7 +33,7 @@ _SPLITTER: Final = 134217729.0
 #: Values formatted by vectorised code: 1 <= |x| < 1e15 (fixed notation in ``.15g``).
 _FIXED_LIMIT: Final = 1e15
 #: Two-decimal z-scores up to this many hundredths in absolute value come from a table.
-TWO_DECIMAL_LIMIT: Final = 100_000
+TWO_DECIMAL_LIMIT: Final = 30_000
 
 
 def _two_product_error(a: FloatArray, b: FloatArray, product: FloatArray) -> FloatArray:
@@ -52,9 +52,11 @@ def _two_product_error(a: FloatArray, b: FloatArray, product: FloatArray) -> Flo
 @cache
 def _four_digits() -> tuple[NDArray[np.uint32], IntArray]:
     """``"0000"`` ... ``"9999"`` as 4-byte items, and each one's trailing zero digits."""
-    text = np.array([f"{k:04d}".encode() for k in range(10_000)], dtype="S4")
-    zeros = np.array([4 - len(f"{k:04d}".rstrip("0")) for k in range(10_000)], dtype=np.intp)
-    return text.view(np.uint32), zeros
+    k = np.arange(10_000)
+    powers = np.array([1000, 100, 10, 1])
+    text = (k[:, None] // powers % 10 + ord("0")).astype(np.uint8)
+    zeros = sum((k % (10 * p) == 0).astype(np.intp) for p in powers.tolist())
+    return text.view(np.uint32).reshape(k.shape[0]), zeros
 
 
 @cache
@@ -77,25 +79,37 @@ def _dot_masks() -> tuple[NDArray[np.uint64], ...]:
 def format_g15(values: FloatArray) -> tuple[BytesArray, IntArray]:
     """``"," + format(v, ".15g")`` for each value (just ``","`` for NaN and infinities).
 
-    Returns NUL-padded items and their lengths. Values ``1 <= v < 1e15`` are formatted by
-    vectorised code: ``v * 10**(14 - e)`` (``e`` the decimal exponent) is rounded to an
-    integer of 15 digits half to even on its exact value (the product's rounding error is
-    computed exactly), which is the correctly rounded decimal Python prints; its digits get
-    a dot after ``e + 1`` of them and lose their trailing zeros, as ``%g`` writes them.
-    Other finite values (rare: negative, below 1, huge) are formatted by Python.
+    Returns NUL-padded items and their lengths. A positive value that is exactly a number of
+    hundredths (the double nearest ``k / 100``, as a length measured to the millimetre is)
+    takes its text from the table of :func:`format_two_decimals`. Other values
+    ``1 <= v < 1e15`` are formatted by vectorised code: ``v * 10**(14 - e)`` (``e`` the
+    decimal exponent) is rounded to an integer of 15 digits half to even on its exact value
+    (the product's rounding error is computed exactly), which is the correctly rounded
+    decimal Python prints; its digits get a dot after ``e + 1`` of them and lose their
+    trailing zeros, as ``%g`` writes them. Other finite values (rare: negative, below 1,
+    huge) are formatted by Python.
     """
     n = values.shape[0]
-    with np.errstate(invalid="ignore"):
-        fixed = (values >= 1.0) & (values < _FIXED_LIMIT)
-    other = np.flatnonzero(~fixed & np.isfinite(values))
-    rows = np.flatnonzero(fixed)
     width = 17
+    with np.errstate(invalid="ignore", over="ignore"):
+        hundredths = np.rint(values * 100.0)
+        listed = (hundredths / 100.0 == values) & (values > 0.0)
+        listed &= hundredths <= TWO_DECIMAL_LIMIT
+        fixed = (values >= 1.0) & (values < _FIXED_LIMIT) & ~listed
+    other = np.flatnonzero(~fixed & ~listed & np.isfinite(values))
+    rows = np.flatnonzero(fixed)
     out = np.zeros((n, width), dtype=np.uint8)
     out[:, 0] = COMMA
     all_lengths = np.ones(n, dtype=np.intp)
     if rows.size:
         other = _format_fixed(values, rows, out, all_lengths, other)
     items = out.view(f"S{width}").reshape(n)
+    table_rows = np.flatnonzero(listed)
+    if table_rows.size:
+        table, table_lengths = _two_decimal_table()
+        keys = hundredths[table_rows].astype(np.intp) + TWO_DECIMAL_LIMIT
+        items[table_rows] = table[keys]
+        all_lengths[table_rows] = table_lengths[keys]
     if other.size:
         texts = ["," + format(v, ".15g") for v in values[other].tolist()]
         longest = max(len(t) for t in texts)
@@ -214,3 +228,11 @@ def flag_table() -> tuple[BytesArray, IntArray]:
         table.append("".join("," + p for p in parts) + ",\n")
     items = np.array(table, dtype="S12")
     return items, np.strings.str_len(items).astype(np.intp)
+
+
+def build_tables() -> None:
+    """Build the formatting tables now (worker processes forked afterwards share them)."""
+    _two_decimal_table()
+    _four_digits()
+    _dot_masks()
+    flag_table()

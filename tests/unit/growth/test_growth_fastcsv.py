@@ -243,6 +243,8 @@ def test_g15_formatting_is_pythons() -> None:
         [
             rng.uniform(5, 40, 50_000),  # BMIs
             np.round(rng.uniform(40, 125, 20_000), 1) + 0.7,  # corrected lengths
+            np.round(rng.uniform(40, 125, 20_000), 1),  # lengths as measured: the table's
+            np.round(rng.uniform(0, 400, 20_000), 2),  # hundredths, some beyond the table
             np.exp(rng.uniform(-12, 40, 50_000)),  # every exponent, 1e-5 to 1e17
             -rng.uniform(0, 100, 1_000),
             halves + 0.5,
@@ -349,3 +351,26 @@ def test_a_file_that_stops_being_plain_in_a_worker_leaves_no_spill_behind(tmp_pa
     general = convert_csv(source, tmp_path / "general.csv", chunk_size=50, fast=False)
     assert summary.rows == general.rows
     assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "general.csv").read_bytes()
+
+
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 7, 64, 1 << 20])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_spans_count_non_blank_lines_whatever_the_reads(
+    read_bytes: int, ending: bytes, tmp_path: Path
+) -> None:
+    lines = [b"a,1", b"", b"bb,22", b"", b"", b"c,3", b"dd,4", b"", b"e,5", b"f,6", b"g,7"]
+    body = ending.join(lines)
+    for tail in (b"", ending, ending * 2):  # no final line feed, one, then a blank line
+        source = tmp_path / "in.csv"
+        source.write_bytes(b"x,y" + ending + body + tail)
+        with source.open("rb") as handle:
+            handle.readline()
+            found = list(fastcsv.spans(handle, 3, read_bytes=read_bytes))
+        assert [span.rows for span in found] == [3, 3, 1]
+        assert found[0].offset == len(b"x,y" + ending)
+        assert found[-1].end == source.stat().st_size
+        read = [fastcsv.read_block(str(source), span) for span in found]
+        texts = [
+            block.data[a:b] for block in read for a, b in zip(block.starts, block.ends, strict=True)
+        ]
+        assert texts == [line for line in lines if line]
