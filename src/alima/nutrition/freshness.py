@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.orm.base import NO_VALUE
 
-from alima.core.db import on_bulk_insert
+from alima.core.db import among, on_bulk_insert
 from alima.core.models import Patient
 from alima.core.time import today
 from alima.nutrition.models import Episode, MonthDirty, Visit
@@ -83,7 +83,8 @@ def _stored_episodes(session: Session, ids: Iterable[uuid.UUID]) -> list[dict[st
         rows += [
             dict(zip(EPISODE_COLUMNS, r, strict=True))
             for r in session.connection().execute(
-                select(*columns).where(Episode.id.in_(ids[start : start + 500]))
+                # One array parameter on PostgreSQL: a sync batch's few hundred episodes.
+                select(*columns).where(among(session, Episode.id, ids[start : start + 500]))
             )
         ]
     return rows

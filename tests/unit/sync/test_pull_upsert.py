@@ -36,8 +36,9 @@ TABLES = [
 
 
 def _uuid(key: str, shape: int, n: int) -> str:
-    text = str(uuid.UUID(int=(hash(key) + shape + 10 * n) % 2**128))
-    return text.upper() if shape == 1 else text
+    value = uuid.UUID(int=(hash(key) + shape + 10 * n) % 2**128)
+    # Rewritten by the statement (lower or upper case), or converted in Python (no dashes).
+    return str(value).upper() if shape == 1 else value.hex if shape == 2 else str(value)
 
 
 #: A JSON value of each column type for the ``n``th row; ``shape`` varies its form (seconds
@@ -46,9 +47,11 @@ MAKERS: list[tuple[Any, Any]] = [
     (Uuid, _uuid),
     (
         UTCDateTime,
-        lambda _k, shape, _n: datetime(
-            2026, 3, 4, 5, 6, 7, 0 if shape == 1 else 890123, tzinfo=UTC
-        ).isoformat(),
+        lambda _k, shape, _n: (
+            datetime(2026, 3, 4, 5, 6, 7, 0 if shape == 1 else 890123, tzinfo=UTC).isoformat()
+            if shape < 2
+            else "2026-03-04T06:06:07.5+01:00"
+        ),
     ),
     (Date, lambda _k, shape, n: date(2026, 3, 4 + shape + 3 * n).isoformat()),
     (Boolean, lambda _k, shape, _n: shape == 1),
@@ -109,3 +112,16 @@ def test_the_fast_upsert_stores_what_the_general_one_stores(
             _decoded(row, json_columns) for row in expected
         ]
         assert len(stored) == len(ids)
+
+
+def test_a_value_the_fast_upsert_cannot_convert_raises_as_the_conversion_raises(
+    sessions: tuple[Session, Session],
+) -> None:
+    table = Base.metadata.tables["nutrition_visit"]
+    fast, _ = sessions
+    row = {c.key: _value(c, 0, 5) for c in table.columns}
+    row["id"], row["episode_id"] = str(uuid.uuid4()), "not a uuid"
+    with fast.begin():
+        with pytest.raises(ValueError, match="hexadecimal UUID"):
+            _sqlite_upsert(fast, table, [row])
+        fast.rollback()
