@@ -26,7 +26,9 @@ def children_treated(session: Session, *, paths: Sequence[str], start: date, end
 def children_treated_by_path(
     session: Session, *, paths: Sequence[str], start: date, end: date
 ) -> dict[str, int]:
-    """Admissions for acute malnutrition, by place path of the episodes."""
+    """Admissions for acute malnutrition, by place path (whole past months from the summary)."""
+    if summary.covers_months(session, start, end, today()):
+        return summary.admissions_by_path(session, paths, start, end)
     return repository.admissions_by_path(session, paths, start, end)
 
 

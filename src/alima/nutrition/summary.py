@@ -442,6 +442,47 @@ def covers_months(session: Session, start: date, end: date, today: date) -> bool
     )
 
 
+def _admissions(
+    session: Session, paths: Sequence[str], start: date, end: date, key: Any
+) -> list[tuple[Any, date | None, float]]:
+    """Admissions (the ``adm:`` figures) of the subtrees' sites over whole months, by ``key``.
+
+    ``key`` is ``MonthFigure.month`` or ``Place.path``. Rows (key, month of a dirty pair or
+    ``None``, value): the clean pairs summed by ``key``, the dirty pairs recounted live.
+    """
+    clean_pair = ~(
+        select(literal(1))
+        .where(MonthDirty.place_id == MonthFigure.place_id, MonthDirty.month == MonthFigure.month)
+        .exists()
+    )
+    found: list[tuple[Any, date | None, float]] = [
+        (k, None, float(value or 0))
+        for k, value in session.execute(
+            select(key, func.sum(MonthFigure.value))
+            .join(Place, Place.id == MonthFigure.place_id)
+            .where(
+                MonthFigure.month.between(start, end),
+                MonthFigure.figure.startswith("adm:"),
+                in_paths(Place.path, paths),
+                clean_pair,
+            )
+            .group_by(key)
+        )
+    ]
+    dirty = {
+        (p, _as_date(m)): path
+        for p, m, path in session.execute(
+            select(MonthDirty.place_id, MonthDirty.month, Place.path)
+            .join(Place, Place.id == MonthDirty.place_id)
+            .where(in_paths(Place.path, paths), MonthDirty.month.between(start, end))
+        )
+    }
+    for (place_id, month), figures in compute_keys(session, dirty).items():
+        value = sum(v for f, v in figures.items() if f.startswith("adm:"))
+        found.append((dirty[(place_id, month)], month, value))
+    return found
+
+
 def monthly_admissions(
     session: Session, paths: Sequence[str], start: date, end: date
 ) -> dict[date, int]:
@@ -449,35 +490,24 @@ def monthly_admissions(
 
     For whole months the summary covers (:func:`covers_months`); dirty pairs recounted live.
     """
-    places = _scope_places(paths)
-    clean_pair = ~(
-        select(literal(1))
-        .where(MonthDirty.place_id == MonthFigure.place_id, MonthDirty.month == MonthFigure.month)
-        .exists()
-    )
     totals: dict[date, float] = defaultdict(float)
-    for month, value in session.execute(
-        select(MonthFigure.month, func.sum(MonthFigure.value))
-        .where(
-            MonthFigure.month.between(start, end),
-            MonthFigure.figure.startswith("adm:"),
-            MonthFigure.place_id.in_(places),
-            clean_pair,
-        )
-        .group_by(MonthFigure.month)
-    ):
-        totals[_as_date(month)] += float(value or 0)
-    dirty = {
-        (p, _as_date(m))
-        for p, m in session.execute(
-            select(MonthDirty.place_id, MonthDirty.month).where(
-                MonthDirty.place_id.in_(places), MonthDirty.month.between(start, end)
-            )
-        )
-    }
-    for (_, month), figures in compute_keys(session, dirty).items():
-        totals[month] += sum(v for f, v in figures.items() if f.startswith("adm:"))
+    for month, dirty_month, value in _admissions(session, paths, start, end, MonthFigure.month):
+        totals[dirty_month or _as_date(month)] += value
     return {month: round(value) for month, value in totals.items() if round(value)}
+
+
+def admissions_by_path(
+    session: Session, paths: Sequence[str], start: date, end: date
+) -> dict[str, int]:
+    """Admissions by place path of the sites (``repository.admissions_by_path``), from the summary.
+
+    For whole months the summary covers (:func:`covers_months`): a DHIS2 export's month of a
+    country reads its sites' summary rows, not tens of thousands of scattered episodes.
+    """
+    totals: dict[str, float] = defaultdict(float)
+    for path, _month, value in _admissions(session, paths, start, end, Place.path):
+        totals[path] += value
+    return {path: round(value) for path, value in totals.items() if round(value)}
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -87,6 +87,12 @@ def assert_summary_equals_recount(
         assert summary.monthly_admissions(session, [country], first, last) == (
             repository.monthly_admissions(session, [country], first, last)
         )
+        # The DHIS2 export's admissions by place path, month by month and over the span.
+        for month in [*used, first]:
+            end = month_end(month) if month != first else last
+            assert summary.admissions_by_path(session, [country], month, end) == (
+                repository.admissions_by_path(session, [country], month, end)
+            )
     # The batch the DHIS2 export reads (every unit at once) gives the same reports.
     batched = [
         service.monthly_reports(session, month=f"{m:%Y-%m}", place_codes=codes, actor=actor)[code]
