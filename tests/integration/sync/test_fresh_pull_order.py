@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from alima.core.time import today
+from alima.nutrition.models import Episode
 from alima.sync import hub as hub_service
 from alima.sync import node as node_service
 from tests.conftest import BACKENDS
@@ -43,4 +44,13 @@ def test_a_fresh_laptop_pulls_a_site_whose_episode_changed_after_its_visits(
     with hub.factory() as session:
         hub_service.retire(session, site.code, "a replacement laptop")
     monkeypatch.setattr(node_service, "PULL_PAGE", 2)
-    make_node(hub, site, tmp_path, "replacement")  # its first sync must not fail
+    replacement = make_node(hub, site, tmp_path, "replacement")  # its first sync must not fail
+    for factory in (hub.factory, replacement.factory):
+        with factory() as session, session.begin():
+            held = session.get(Episode, episode)
+            assert held is not None
+            assert [v.visit_on for v in sorted(held.visits, key=lambda v: v.visit_on)] == [
+                on,
+                on + timedelta(days=7),
+                on + timedelta(days=14),
+            ]

@@ -23,6 +23,7 @@ from alima.core.time import today
 from alima.sync import node as node_service
 from alima.sync.models import SyncPeer
 from tests.conftest import BACKENDS
+from tests.factories.core import make_patient
 from tests.integration.sync.harness import Hub, Node, make_hub, make_node
 
 
@@ -135,17 +136,14 @@ def test_the_next_page_is_asked_for_before_this_one_is_applied(
     fresh_hub_rows = 7
     with hub.factory() as session, session.begin():
         for i in range(fresh_hub_rows):
-            session.add(
-                Patient(
-                    identifier=f"{hub.world.facility_a.code}-H{i:04d}",
-                    given_name=f"Hub{i}",
-                    family_name="Diarra",
-                    sex="F",
-                    birth_date=hub.world.patient_a.birth_date,
-                    place_id=hub.world.facility_a.id,
-                    search_name=f"hub{i} diarra",
-                    village="Molodo",
-                )
+            make_patient(
+                session,
+                hub.world.facility_a,
+                identifier=f"{hub.world.facility_a.code}-H{i:04d}",
+                given=f"Hub{i}",
+                family="Diarra",
+                sex="F",
+                birth=hub.world.patient_a.birth_date,
             )
     asks: list[int] = []
     second_asked = threading.Event()
@@ -178,17 +176,14 @@ def test_a_page_is_not_applied_when_another_sync_moved_the_cursor_meanwhile(
     monkeypatch.setattr(node_service, "PULL_PAGE", 2)
     with hub.factory() as session, session.begin():
         for i in range(5):
-            session.add(
-                Patient(
-                    identifier=f"{hub.world.facility_a.code}-M{i:04d}",
-                    given_name=f"Moved{i}",
-                    family_name="Diarra",
-                    sex="M",
-                    birth_date=hub.world.patient_a.birth_date,
-                    place_id=hub.world.facility_a.id,
-                    search_name=f"moved{i} diarra",
-                    village="Molodo",
-                )
+            make_patient(
+                session,
+                hub.world.facility_a,
+                identifier=f"{hub.world.facility_a.code}-M{i:04d}",
+                given=f"Moved{i}",
+                family="Diarra",
+                sex="M",
+                birth=hub.world.patient_a.birth_date,
             )
     with laptop.factory() as session, session.begin():
         start = int(session.scalars(select(SyncPeer)).one().pull_cursor or 0)
