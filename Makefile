@@ -40,6 +40,7 @@ test: lint typecheck
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -o src/alima/locale/messages.pot --no-location --sort-output -w 100 --ignore-dirs=".* _* .venv build tests benchmarks" .
 	$(BIN)/pybabel update -i src/alima/locale/messages.pot -d src/alima/locale --no-fuzzy-matching --ignore-obsolete -w 100
+	$(BIN)/pybabel compile -d src/alima/locale -D messages --statistics
 
 bench: setup
 	$(BIN)/python benchmarks/growth.py

@@ -141,7 +141,7 @@ def build(url: str, *, rebuild: bool) -> None:
     path.unlink(missing_ok=True)
     WORKDIR.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "ALIMA_DATABASE_URL": url, "ALIMA_ENV": "test"}
-    cli = [sys.executable, "-c", "from alima.cli import app; app()"]
+    cli = [sys.executable, "-c", "from alima.cli.commands import app; app()"]
     print("building the demo database (about a minute)...", flush=True)
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([*cli, "demo", "load"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -157,7 +157,7 @@ def free_port() -> int:
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
     """``alima serve`` on the demo database, in its own process group."""
     env = {**os.environ, "ALIMA_DATABASE_URL": url, "ALIMA_ENV": "test"}
-    command = [sys.executable, "-c", "from alima.cli import app; app()", "serve"]
+    command = [sys.executable, "-c", "from alima.cli.commands import app; app()", "serve"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
         command,

@@ -122,7 +122,7 @@ def serve(
         command = [sys.executable, "-m", "uvicorn", "alima.main:create_app", "--factory"]
         command += ["--no-access-log", "--workers", str(workers or 1)]
     else:
-        command = [sys.executable, "-c", "from alima.cli import app; app()", "serve"]
+        command = [sys.executable, "-c", "from alima.cli.commands import app; app()", "serve"]
         command += ["--workers", str(workers)] if workers is not None else []
     command += ["--host", "127.0.0.1", "--port", str(port)]
     # Its own process group: stopping the benchmark stops every worker process with it.

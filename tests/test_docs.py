@@ -22,7 +22,7 @@ import typer
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from alima.cli import app as cli_app
+from alima.cli.commands import app as cli_app
 from alima.core.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

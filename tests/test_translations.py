@@ -62,3 +62,28 @@ def test_translations_keep_their_placeholders() -> None:
             assert placeholders(string) <= expected, message.id
             if "num" not in expected:
                 assert placeholders(string) == expected, message.id
+
+
+def test_compiled_catalog_says_what_its_source_says() -> None:
+    """The committed ``.mo`` (what runs) holds exactly the ``.po``'s translations.
+
+    ``make messages`` compiles it; a ``.po`` edited without compiling fails here.
+    """
+    from babel.messages.mofile import read_mo
+
+    from alima.core.i18n import compiled_path
+
+    def text(value: object) -> object:
+        return value if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+
+    def pairs(catalog: object) -> dict[object, object]:
+        return {
+            text(m.id): text(m.string)
+            for m in catalog  # type: ignore[attr-defined]
+            if m.id and not m.fuzzy and (m.string if isinstance(m.string, str) else any(m.string))
+        }
+
+    source = pairs(read_po(CATALOG.open("rb"), locale="fr"))
+    compiled = pairs(read_mo(compiled_path("fr").open("rb")))
+    assert len(source) > 100
+    assert compiled == source

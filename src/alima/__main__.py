@@ -1,5 +1,5 @@
 """``python -m alima``."""
 
-from alima.cli import app
+from alima.cli import main
 
-app()
+main()

@@ -59,7 +59,7 @@ def get_settings() -> Settings:
 @contextmanager
 def _session_scope() -> Iterator[Session]:
     """The command line's session, messages in the server's language."""
-    from alima.cli import _service_session
+    from alima.cli.commands import _service_session
 
     set_locale(get_settings().default_locale)
     with _service_session() as session:

@@ -18,7 +18,7 @@ console = LazyConsole()
 
 
 def _factory() -> sessionmaker[Session]:
-    from alima.cli import _sessionmaker
+    from alima.cli.commands import _sessionmaker
 
     return _sessionmaker()
 

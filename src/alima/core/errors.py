@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from babel.dates import format_date
-
 from alima.core.i18n import N_, get_locale, gettext
 
 
@@ -113,6 +111,8 @@ class AlimaError(Exception):
     def message(self) -> str:
         """The message in the current locale, formatted with the context."""
         # A date reads in the reader's language (28 nov. 2026 / Nov 28, 2026).
+        from babel.dates import format_date  # here: importing babel costs every process
+
         params = {
             name: format_date(value, format="medium", locale=get_locale())
             if isinstance(value, date)

@@ -19,13 +19,10 @@ import csv
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -55,6 +52,8 @@ if TYPE_CHECKING:  # imported where used: plain files never need pandas
 
 DEFAULT_CHUNK_ROWS: Final = 100_000
 ENCODING: Final = "utf-8-sig"
+#: Buffers one ``os.pwritev`` call takes at most (IOV_MAX on Linux).
+_IOV_MAX: Final = 1024
 #: 2-decimal values with |z| <= 1000 are formatted through a lookup table.
 _TABLE_LIMIT: Final = 100_000
 
@@ -271,11 +270,11 @@ def _convert_plain(
     Blocks are converted one at a time unless ``threads`` or ``processes`` say more. Threads
     do not help: the many short numpy calls compete for the GIL, and a 1M-row file took more
     CPU and more time with two (benchmarks/README.md). Forked processes do: the parent only
-    finds where each block's lines start and end (:func:`spans`); each worker reads,
-    checks and converts whole blocks, and the parent writes the results in order.
-    A worker leaves its block's output in a file of a temporary folder beside ``target``,
-    which the parent appends to ``target`` with a copy inside the kernel: sending 100 MB of
-    output back through pipes cost more CPU than the conversion saved.
+    finds where each block's lines start and end (:func:`spans`); each worker reads, checks
+    and converts whole blocks and writes its output into ``target`` itself, where the block
+    before it ends (:class:`_Starts`), so that the output is written once, by the workers at
+    the same time. Sending 100 MB of output back through pipes cost more CPU than the
+    conversion saved; leaving it in a file for the parent to copy cost a tenth of the CPU.
     """
     added = (*OUTPUT_COLUMNS, NOTE_COLUMN)
     summary = ConvertSummary()
@@ -285,19 +284,22 @@ def _convert_plain(
             raise NotPlain
         names = tuple(header.names)
         locale = get_locale()
-        translations(locale)  # compiled once, before the workers are forked
+        translations(locale)  # read once, before the workers are forked
         prepare()
-        with target.open("wb") as out, _spill_folder(target, processes) as spill:
-            jobs = (  # the line feeds are found here; each block is read where it is converted
-                partial(_convert_block, str(source), span, names, locale, spill)
-                for span in spans(handle, chunk_size)
-            )
+        with target.open("wb") as out:
             out.write((",".join(_quote(c) for c in (*header.names, *added)) + "\n").encode())
-            for converted in _in_order(jobs, threads or 1, processes):
-                if converted.spilled is None:
+            out.flush()
+            starts = _Starts(out.tell()) if processes > 1 else None
+            writes_to = str(target) if starts is not None else None
+            jobs = (  # the line feeds are found here; each block is read where it is converted
+                partial(
+                    _convert_block, str(source), span, names, locale, target=writes_to, index=index
+                )
+                for index, span in enumerate(spans(handle, chunk_size))
+            )
+            for converted in _in_order(jobs, threads or 1, processes, starts):
+                if converted.data is not None:
                     out.write(converted.data)
-                else:
-                    _append_file(out, converted.spilled)
                 summary.rows += converted.rows
                 summary.noted_rows += converted.noted_rows
                 summary.bad_rows += converted.bad_rows
@@ -310,10 +312,9 @@ def _convert_plain(
 
 @dataclass(frozen=True)
 class _Converted:
-    """The output of one block (its bytes, or the file holding them) and its counts."""
+    """The output of one block (its bytes, or None when its worker wrote them) and its counts."""
 
-    data: bytes
-    spilled: str | None
+    data: bytes | None
     #: Where the block ends in the input file.
     end: int
     rows: int
@@ -321,29 +322,86 @@ class _Converted:
     bad_rows: int
 
 
-def _convert_block(
-    source: str, span: Span, names: tuple[str, ...], locale: str, spill: str | None
-) -> _Converted:
-    """One block converted, its notes in ``locale`` (a worker process has its own context).
+class _Starts:
+    """Where each block's output starts in the target, handed from one block to the next.
 
-    With ``spill`` (a folder), the output is left in a new file there instead of returned.
+    Shared by the forked workers (made before they are: :func:`_in_order` hands it to them
+    at their start). Block ``i``'s worker converts its rows, waits for its start (the end of
+    block ``i - 1``), hands on its own end as block ``i + 1``'s start, then writes. A block
+    that fails hands on a failure instead, and every block after it gives up as well. A ring
+    of ``_SLOTS`` entries is enough: at most one block per worker and one more are under way.
     """
-    token = set_locale(locale)
+
+    _SLOTS: Final = 64
+
+    def __init__(self, first: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._start = context.RawArray("q", self._SLOTS)
+        #: ``i + 1`` once block ``i``'s start is known, ``-(i + 1)`` if an earlier one failed.
+        self._known = context.RawArray("q", self._SLOTS)
+        self._changed = context.Condition()
+        self._start[0], self._known[0] = first, 1
+        self._parent = os.getpid()
+
+    def wait(self, block: int) -> int | None:
+        """Block ``block``'s start in the target, or None if a block before it failed."""
+        slot, tag = block % self._SLOTS, block + 1
+        with self._changed:
+            while not self._changed.wait_for(lambda: abs(self._known[slot]) == tag, timeout=1.0):
+                if os.getppid() != self._parent:  # the conversion was abandoned
+                    return None
+            return int(self._start[slot]) if self._known[slot] > 0 else None
+
+    def hand_on(self, block: int, end: int | None) -> None:
+        """Tell block ``block + 1`` where it starts (``end``), or that it must give up (None)."""
+        slot, tag = (block + 1) % self._SLOTS, block + 2
+        with self._changed:
+            self._start[slot] = end or 0
+            self._known[slot] = tag if end is not None else -tag
+            self._changed.notify_all()
+
+
+#: The workers' :class:`_Starts`, set in each worker process when it starts.
+_STARTS: _Starts | None = None
+
+
+def _use_starts(starts: _Starts) -> None:
+    global _STARTS  # noqa: PLW0603 - one per worker process, set once as it starts
+    _STARTS = starts
+
+
+def _convert_block(
+    source: str,
+    span: Span,
+    names: tuple[str, ...],
+    locale: str,
+    *,
+    target: str | None = None,
+    index: int = 0,
+) -> _Converted:
+    """Block ``index``, its notes in ``locale`` (a worker process has its own context).
+
+    With ``target`` (in a worker), the output is written there, where the block before it
+    ends, and not returned.
+    """
     try:
-        block = read_block(source, span)
-        pieces, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
-    finally:
-        reset_locale(token)
-    data, spilled = b"", None
-    if spill is None:
+        token = set_locale(locale)
+        try:
+            block = read_block(source, span)
+            pieces, cleaned = convert_block(block, names, INPUT_COLUMNS, _quote, threads=1)
+        finally:
+            reset_locale(token)
+    except BaseException:
+        if target is not None and _STARTS is not None:
+            _STARTS.hand_on(index, None)
+        raise
+    data: bytes | None = None
+    if target is None:
         data = b"".join(pieces)
     else:
-        handle, spilled = tempfile.mkstemp(dir=spill, suffix=".csv")
-        with os.fdopen(handle, "wb") as file:
-            file.writelines(pieces)
+        _write_at(target, pieces, index)
     return _Converted(
         data=data,
-        spilled=spilled,
         end=span.end,
         rows=int(cleaned.notes.shape[0]),
         noted_rows=int(np.count_nonzero(cleaned.notes)),
@@ -351,36 +409,49 @@ def _convert_block(
     )
 
 
-@contextmanager
-def _spill_folder(target: Path, processes: int) -> Iterator[str | None]:
-    """A temporary folder beside ``target`` for the workers' output, removed at the end."""
-    if processes <= 1:
-        yield None
-        return
-    folder = tempfile.mkdtemp(prefix=".alima-growth-", dir=target.resolve().parent)
+def _write_at(target: str, pieces: list[bytes | memoryview], index: int) -> None:
+    """Write block ``index``'s ``pieces`` into ``target`` where the block before it ends."""
+    if _STARTS is None:
+        raise RuntimeError("a block is written into the target only by a worker process")
+    start = _STARTS.wait(index)
+    if start is None:
+        _STARTS.hand_on(index, None)
+        raise NotPlain  # a block before this one failed: the caller starts again
+    _STARTS.hand_on(index, start + sum(len(piece) for piece in pieces))
+    handle = os.open(target, os.O_WRONLY)
     try:
-        yield folder
+        for first in range(0, len(pieces), _IOV_MAX):
+            group = pieces[first : first + _IOV_MAX]
+            size = sum(len(piece) for piece in group)
+            written = os.pwritev(handle, group, start)
+            if written != size:  # a short write (a full disk...): the rest, piece by piece
+                _write_rest(handle, group, start, written)
+            start += size
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        os.close(handle)
 
 
-def _append_file(out: IO[bytes], path: str) -> None:
-    """Append the file ``path`` to ``out`` (a copy inside the kernel where it can), then delete it."""
-    out.flush()
-    with open(path, "rb") as source:
-        left = os.fstat(source.fileno()).st_size
-        try:
-            while left > 0 and (copied := os.copy_file_range(source.fileno(), out.fileno(), left)):
-                left -= copied  # both files' positions move with the copy
-        except OSError:  # not on this file system or kernel: what is left, through memory
-            pass
-        shutil.copyfileobj(source, out)
-        out.flush()
-    os.unlink(path)
+def _write_rest(handle: int, pieces: list[bytes | memoryview], start: int, written: int) -> None:
+    """Finish a ``pwritev`` that wrote only ``written`` bytes of ``pieces`` from ``start``."""
+    data = memoryview(b"".join(pieces))[written:]
+    at = start + written
+    while data:
+        done = os.pwrite(handle, data, at)
+        if done <= 0:
+            raise OSError("no byte written")
+        data, at = data[done:], at + done
 
 
-def _in_order(jobs: Iterator[Callable[[], _T]], threads: int, processes: int = 1) -> Iterator[_T]:
-    """Each job's result in order, with up to ``threads`` or ``processes`` jobs at a time."""
+def _in_order(
+    jobs: Iterator[Callable[[], _T]],
+    threads: int,
+    processes: int = 1,
+    starts: _Starts | None = None,
+) -> Iterator[_T]:
+    """Each job's result in order, with up to ``threads`` or ``processes`` jobs at a time.
+
+    ``starts`` is handed to each worker process as it starts (forked: it is not pickled).
+    """
     workers = max(threads, processes)
     if workers <= 1:
         for job in jobs:
@@ -389,7 +460,13 @@ def _in_order(jobs: Iterator[Callable[[], _T]], threads: int, processes: int = 1
     pool: Executor
     if processes > 1:
         # Forked: the workers start at once with everything imported; jobs are picklable.
-        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        context = multiprocessing.get_context("fork")
+        if starts is None:
+            pool = ProcessPoolExecutor(processes, mp_context=context)
+        else:
+            pool = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=_use_starts, initargs=(starts,)
+            )
     else:
         pool = ThreadPoolExecutor(max_workers=threads)
     with pool:

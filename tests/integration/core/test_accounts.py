@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-import alima.cli
+import alima.cli.commands
 from alima.core.access import Actor, Grant
 from alima.core.enums import AuditAction, Role
 from alima.core.errors import BadRequest, Forbidden, NotFound, Unauthenticated
@@ -18,7 +18,7 @@ from tests.factories.core import World, sign_in
 @pytest.fixture
 def cli(session: Session, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """The command line, on the test's rolled-back session."""
-    monkeypatch.setattr(alima.cli, "_sessionmaker", lambda: lambda: session)
+    monkeypatch.setattr(alima.cli.commands, "_sessionmaker", lambda: lambda: session)
     return CliRunner()
 
 
@@ -32,11 +32,11 @@ def test_cli_token_revoke_is_effective_at_once(
     name = world.users["data_manager"].username
     created = auth.create_api_token(session, username=name, name="dhis2", days=30)
     assert client.get("/api/v1/places", headers=_bearer(created.token)).status_code == 200
-    listed = cli.invoke(alima.cli.app, ["token", "list", name])
+    listed = cli.invoke(alima.cli.commands.app, ["token", "list", name])
     assert listed.exit_code == 0, listed.output
     assert "dhis2" in listed.output and "live" in listed.output
     token_id = accounts.list_tokens(session, name)[0].id
-    result = cli.invoke(alima.cli.app, ["token", "revoke", token_id.hex[:12]])
+    result = cli.invoke(alima.cli.commands.app, ["token", "revoke", token_id.hex[:12]])
     assert result.exit_code == 0, result.output
     assert client.get("/api/v1/places", headers=_bearer(created.token)).status_code == 401
     with session.begin():
@@ -44,7 +44,7 @@ def test_cli_token_revoke_is_effective_at_once(
             select(AuditEvent.action).where(AuditEvent.entity_id == token_id)
         ).all()
     assert AuditAction.TOKEN_REVOKED.value in actions
-    assert cli.invoke(alima.cli.app, ["token", "revoke", "0000"]).exit_code == 1
+    assert cli.invoke(alima.cli.commands.app, ["token", "revoke", "0000"]).exit_code == 1
 
 
 def test_cli_user_deactivate_ends_sessions_and_tokens(
@@ -55,7 +55,8 @@ def test_cli_user_deactivate_ends_sessions_and_tokens(
     sign_in(client, user.username)
     assert client.get("/", follow_redirects=False).status_code == 200
     result = cli.invoke(
-        alima.cli.app, ["user", "deactivate", user.username, "--reason", "left the project"]
+        alima.cli.commands.app,
+        ["user", "deactivate", user.username, "--reason", "left the project"],
     )
     assert result.exit_code == 0, result.output
     assert client.get("/", follow_redirects=False).status_code == 303  # back to sign-in
@@ -63,10 +64,14 @@ def test_cli_user_deactivate_ends_sessions_and_tokens(
     with pytest.raises(Unauthenticated):
         auth.actor_from_api_token(session, created.token, ip=None)
     # Reactivated, the old token stays revoked.
-    result = cli.invoke(alima.cli.app, ["user", "activate", user.username, "--reason", "back"])
+    result = cli.invoke(
+        alima.cli.commands.app, ["user", "activate", user.username, "--reason", "back"]
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/api/v1/places", headers=_bearer(created.token)).status_code == 401
-    assert cli.invoke(alima.cli.app, ["user", "deactivate", "nobody", "--reason", "x"]).exit_code
+    assert cli.invoke(
+        alima.cli.commands.app, ["user", "deactivate", "nobody", "--reason", "x"]
+    ).exit_code
 
 
 def test_deactivation_needs_a_reason(session: Session, world: World) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from alima.cli import app
+from alima.cli.commands import app
 from alima.core.config import get_settings
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.enums import OrganisationKind, PartnerRole

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alima.cli import MAX_AUTO_WORKERS, default_workers
+from alima.cli.commands import MAX_AUTO_WORKERS, default_workers
 
 
 @pytest.mark.parametrize("cpus", [None, 1, 2, 4, 64])

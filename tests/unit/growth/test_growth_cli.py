@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from alima.cli import main
 from alima.cli.growth import app
+from alima.cli.zscores import run_plain
 from alima.growth.csvio import convert_csv, format_two_decimals
 
 ADDED = [
@@ -220,3 +222,51 @@ def test_short_rows_are_padded_with_empty_values(tmp_path: Path) -> None:
 def test_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
     code, _ = run("zscores", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out.csv"))
     assert code == 2
+
+
+def test_plain_arguments_start_without_typer_and_write_the_same(
+    tmp_path: Path, truth_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = truth_dir / "synthetic_cases_input.csv"
+    by_typer, plain = tmp_path / "typer.csv", tmp_path / "plain.csv"
+    code, output = run("zscores", str(source), "-o", str(by_typer), "--chunk-size", "333")
+    assert code == 0, output
+    with pytest.raises(SystemExit) as done:
+        main(["growth", "zscores", "--chunk-size", "333", str(source), "--output", str(plain)])
+    assert done.value.code == 0
+    assert plain.read_bytes() == by_typer.read_bytes()
+    said = capsys.readouterr().err.replace(str(plain), str(by_typer))
+    assert said.splitlines() == output.splitlines()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["IN"],  # no output
+        ["IN", "-o"],
+        ["IN", "IN", "-o", "OUT"],
+        ["IN", "--output=OUT"],
+        ["IN", "-o", "OUT", "--processes", "0"],
+        ["IN", "-o", "OUT", "--chunk-size", "1e3"],
+        ["IN", "-o", "OUT", "--chunk-size", "-5"],
+        ["IN", "-o", "OUT", "-o", "OTHER"],
+        ["IN", "-o", "OUT", "--unknown"],
+        ["--", "IN", "-o", "OUT"],
+        ["MISSING", "-o", "OUT"],
+        ["FOLDER", "-o", "OUT"],
+    ],
+)
+def test_anything_but_plain_arguments_is_left_to_typer(tmp_path: Path, args: list[str]) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("sex,age_days,weight,lenhei,measure,muac,oedema\n1,100,5,60,l,12,n\n")
+    names = {"IN": str(source), "MISSING": str(tmp_path / "nope.csv"), "FOLDER": str(tmp_path)}
+    line = [names.get(arg, str(tmp_path / arg) if arg.isupper() else arg) for arg in args]
+    assert run_plain(line) is None
+    assert not (tmp_path / "OUT").exists()
+
+
+def test_typer_still_says_what_is_wrong_with_an_argument(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["growth", "zscores", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv")])
+    assert done.value.code == 2  # Typer's usage error: the file does not exist

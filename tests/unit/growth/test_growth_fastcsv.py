@@ -338,13 +338,21 @@ def test_blocks_in_threads_or_processes_write_the_same_bytes_in_the_callers_loca
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "parallel.csv", "serial.csv"]
 
 
-def test_a_file_that_stops_being_plain_in_a_worker_leaves_no_spill_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("row", "processes"), [(350, 2), (25, 2), (175, 3), (120, 4)])
+def test_a_file_that_stops_being_plain_in_a_worker_leaves_nothing_behind(
+    tmp_path: Path, row: int, processes: int
+) -> None:
     rows = generated_rows(400, seed=5)
-    rows[350][0] = '"quoted"'  # a quote in the last block: not plain, found by a worker
+    rows[row][0] = '"quoted"'  # a quote in one block: not plain, found by a worker
     source = write_plain(rows, tmp_path / "in.csv")
-    with pytest.raises(NotPlain):
+    with pytest.raises(NotPlain):  # every block after it gives up too: nothing waits forever
         csvio._convert_plain(
-            source, tmp_path / "out.csv", chunk_size=50, on_progress=None, threads=1, processes=2
+            source,
+            tmp_path / "out.csv",
+            chunk_size=50,
+            on_progress=None,
+            threads=1,
+            processes=processes,
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
     summary = convert_csv(source, tmp_path / "out.csv", chunk_size=50, processes=2)
