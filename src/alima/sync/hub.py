@@ -33,7 +33,7 @@ from alima.core.enums import SERVICE_POINTS, AuditAction
 from alima.core.errors import BadRequest, Conflict, NotFound, Unauthenticated
 from alima.core.models import Place
 from alima.core.time import utcnow
-from alima.sync import duplicates, repository, versions
+from alima.sync import duplicates, merged, repository, versions
 from alima.sync.apply import (
     Applied,
     PushResult,
@@ -255,7 +255,7 @@ def receive(
         # numbering lock, which a merge holds until it commits).
         if todo:
             serialise(session)
-        rewritten = duplicates.redirect_merged(session, todo) if todo else []
+        rewritten = merged.redirect_merged(session, todo) if todo else []
         conflicts = try_batch(session, node, site_path, todo) if todo else 0
         if conflicts is not None:
             result.applied, result.conflicts = len(todo), conflicts
@@ -264,7 +264,7 @@ def receive(
             for change in todo:
                 apply_one(session, node, site_path, change, result)
                 last = int(change["seq"])
-        duplicates.send_back(session, rewritten)
+        merged.send_back(session, rewritten)
         arrived = {
             uuid.UUID(str(c["row"]["id"]))
             for c in todo

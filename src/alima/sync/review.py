@@ -24,7 +24,7 @@ from alima.core.enums import AuditAction
 from alima.core.errors import BadRequest, Conflict, CoreError, Forbidden, NotFound
 from alima.core.models import Place
 from alima.core.time import utcnow
-from alima.sync import duplicates, hub
+from alima.sync import hub, merged
 from alima.sync.errors import SyncError
 from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine
 
@@ -430,7 +430,7 @@ def retry(session: Session, item_id: uuid.UUID, *, actor: Actor) -> Retried:
     with session.begin():
         item, node = _quarantined(session, item_id, actor)
         change = {"entity": item.entity, "row": item.row, "base": item.base}
-        rewritten = duplicates.redirect_merged(session, [change])
+        rewritten = merged.redirect_merged(session, [change])
         try:
             applied = hub.apply_change(session, node, node.site.path, change)
         finally:
@@ -440,7 +440,7 @@ def retry(session: Session, item_id: uuid.UUID, *, actor: Actor) -> Retried:
             outcome = Retried(applied=False, reason=applied.reason)
         else:
             _close(item, "applied", actor)
-            duplicates.send_back(session, rewritten)
+            merged.send_back(session, rewritten)
             outcome = Retried(applied=True)
         audit.record(
             session,

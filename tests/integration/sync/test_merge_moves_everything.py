@@ -21,6 +21,7 @@ from alima.core.time import today
 from alima.nutrition import service as nutrition
 from alima.nutrition.schemas import AdmissionCreate
 from alima.sync import duplicates
+from alima.sync import merged as merged_patients
 from alima.sync.models import SyncDuplicate
 from tests.factories.core import World
 
@@ -37,17 +38,17 @@ NAMES_A_PATIENT = sorted(
 
 @pytest.mark.parametrize("column", NAMES_A_PATIENT, ids=lambda c: f"{c[0]}.{c[1]}")
 def test_every_column_naming_a_patient_is_moved_or_says_why_not(column: tuple[str, str]) -> None:
-    moved = {(model.__tablename__, key) for model, key in duplicates.patient_columns()}
-    kept_as_is = duplicates.NOT_MOVED | duplicates.HISTORY
+    moved = {(model.__tablename__, key) for model, key in merged_patients.patient_columns()}
+    kept_as_is = merged_patients.NOT_MOVED | merged_patients.HISTORY
     assert column in moved or kept_as_is.get(column), (
         f"{column[0]}.{column[1]} names a patient: a merge must move it (a foreign key to "
-        "core_patient) or say why not (alima.sync.duplicates.NOT_MOVED / HISTORY)"
+        "core_patient) or say why not (alima.sync.merged_patients.NOT_MOVED / HISTORY)"
     )
 
 
 def test_the_exceptions_name_real_columns() -> None:
-    assert set(duplicates.NOT_MOVED) | set(duplicates.HISTORY) <= set(NAMES_A_PATIENT)
-    assert len(duplicates.patient_columns()) >= 10  # every domain's care records
+    assert set(merged_patients.NOT_MOVED) | set(merged_patients.HISTORY) <= set(NAMES_A_PATIENT)
+    assert len(merged_patients.patient_columns()) >= 10  # every domain's care records
 
 
 def test_after_a_merge_no_moved_column_names_the_merged_patient(
@@ -73,7 +74,7 @@ def test_after_a_merge_no_moved_column_names_the_merged_patient(
         ConsultationCreate(patient_id=other.id, weight_kg=8.9, muac_mm=128),
         actor=clinician,
     )
-    columns = duplicates.patient_columns()
+    columns = merged_patients.patient_columns()
 
     def naming(patient_id: object) -> dict[str, int]:
         counts = {}
