@@ -11,6 +11,7 @@ line it returns ``None`` and Typer reads the line, with its help and its message
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from typing import Final
 
 from alima.core.i18n import N_, gettext, ngettext
 from alima.growth.csvio import DEFAULT_CHUNK_ROWS, OutputIsInput, convert_csv
+from alima.growth.errors import FILE_REASONS, GrowthError
 from alima.growth.frame import MissingColumns
 
 #: Worker processes by default: the CPUs this process may run on, at most 4.
@@ -54,6 +56,10 @@ def run(input: Path, output: Path, *, chunk_size: int, processes: int) -> int:
             advance.stop()
             _say(exc.message)
             return 2
+        except OSError as exc:  # a folder that does not exist, a full disk...
+            advance.stop()
+            _say(_file_error(exc, input, output))
+            return 2
     _say(gettext(MSG_DONE, rows=summary.rows, path=output))
     if summary.noted_rows:
         _say(gettext(MSG_NOTED, count=summary.noted_rows))
@@ -70,6 +76,16 @@ def run(input: Path, output: Path, *, chunk_size: int, processes: int) -> int:
         for line in summary.skipped_lines[:20]:
             _say(f"  {line}")
     return 0
+
+
+def _file_error(exc: OSError, input: Path, output: Path) -> str:
+    """What went wrong with a file, in the reader's language; a partial output is removed."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = gettext(FILE_REASONS[name]) if name in FILE_REASONS else (exc.strerror or str(exc))
+    if exc.filename is None and output.is_file() and output.resolve() != input.resolve():
+        output.unlink()  # failed while writing: a part of the rows must not pass for the whole
+    path = exc.filename or output
+    return gettext(GrowthError.GRO_003.detail.message, path=path, reason=reason)
 
 
 def run_plain(args: list[str]) -> int | None:

@@ -270,3 +270,37 @@ def test_typer_still_says_what_is_wrong_with_an_argument(tmp_path: Path) -> None
     with pytest.raises(SystemExit) as done:
         main(["growth", "zscores", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv")])
     assert done.value.code == 2  # Typer's usage error: the file does not exist
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder"])
+def test_an_output_that_cannot_be_written_is_said_plainly(tmp_path: Path, where: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("sex,age_days,weight,lenhei,measure,muac,oedema\n1,100,5,60,l,12,n\n")
+    output = tmp_path / "nope" / "out.csv" if where == "missing folder" else tmp_path
+    code, said = run("zscores", str(source), "-o", str(output))
+    assert code == 2
+    assert "Traceback" not in said
+    reason = "no such file or folder" if where == "missing folder" else "it is a folder"
+    assert f"Cannot use the file {output}: {reason}." in said
+
+
+def test_an_output_that_fails_while_written_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from alima.cli import zscores as command
+
+    source = tmp_path / "in.csv"
+    source.write_text("sex,age_days,weight,lenhei,measure,muac,oedema\n1,100,5,60,l,12,n\n")
+    output = tmp_path / "out.csv"
+
+    def full_disk(_input: Path, target: Path, **_: object) -> None:
+        target.write_text("sex,age_days\n1,")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(command, "convert_csv", full_disk)
+    code, said = run("zscores", str(source), "-o", str(output))
+    assert code == 2
+    assert "the disk is full" in said
+    assert not output.exists()  # no partial file that could pass for the whole
