@@ -9,7 +9,7 @@ from sqlalchemy import Row, Text, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
-from alima.core.changelog import Change, model_for, spec_of
+from alima.core.changelog import Change, model_for, spec_of, uuid_of
 from alima.core.db import Base, among
 from alima.core.models import Patient, Place, RoleAssignment
 from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine, SyncShare
@@ -133,12 +133,16 @@ _CHUNK = 1000
 
 
 class PageChange(NamedTuple):
-    """A row in a pull page: its version (``row``, JSON text) and its place (``seq``)."""
+    """A row in a pull page: its version (``row``, JSON text) and its place (``seq``).
+
+    ``row_id`` is the row's id as the database writes it as text (a page is 2,000 rows: no
+    ``UUID`` object built and hashed for each).
+    """
 
     seq: int
     entity: str
     kind: str
-    row_id: uuid.UUID
+    row_id: str
     row: str
 
 
@@ -209,12 +213,12 @@ def _keep(
     Only a row changed again after its version in the page (rare in a first pull) needs its
     latest change looked up.
     """
-    later = [row_id for row_id, change in last.items() if change[_LATER]]
-    latest: dict[uuid.UUID, tuple[int, int | None]] = {}
+    later = {uuid_of(row_id): row_id for row_id, change in last.items() if change[_LATER]}
+    latest: dict[str, tuple[int, int | None]] = {}
     own = case((Change.origin_node_id == node_id, Change.seq))
-    for chunk in _chunks(later):
+    for chunk in _chunks(list(later)):
         latest.update(
-            (row_id, (newest, mine))
+            (later[row_id], (newest, mine))
             for row_id, newest, mine in session.execute(
                 select(Change.row_id, func.max(Change.seq), func.max(own))
                 .where(among(session, Change.row_id, chunk), _supersedes(site_path))
@@ -296,7 +300,11 @@ def _in_scope(site_path: str) -> Any:
         ),
     )
     return select(
-        Change.seq, Change.entity, Change.kind, Change.row_id, cast(Change.row, Text).label("row")
+        Change.seq,
+        Change.entity,
+        Change.kind,
+        cast(Change.row_id, Text).label("row_id"),
+        cast(Change.row, Text).label("row"),
     ).where(
         Change.kind.in_(("all", "users", "lineage", "site")),
         or_(
