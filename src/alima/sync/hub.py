@@ -27,6 +27,7 @@ from alima.core.changelog import (
     publish,
     serialise,
     spec_of,
+    uuid_of,
 )
 from alima.core.db import Base
 from alima.core.enums import SERVICE_POINTS, AuditAction
@@ -295,7 +296,7 @@ def serve(session: Session, credential: str, schema_head: str, cursor: int, limi
         for change in rows:
             # The row as stored (JSON text), sent without being decoded and encoded again.
             row: Any = orjson.Fragment(change.row)
-            if change.kind == "users" and change.row_id not in with_password:
+            if change.kind == "users" and uuid_of(change.row_id) not in with_password:
                 row = orjson.loads(change.row)
                 row["password_hash"] = (
                     UNUSABLE_PASSWORD  # not a user of this site: cannot sign in here

@@ -10,6 +10,7 @@ a row twice writes the same row).
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from typing import Any, Protocol
 import orjson
 from sqlalchemy import JSON, Boolean, Date, Float, Text, Uuid, cast, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
@@ -340,6 +342,10 @@ class _Upsert:
     converters: list[tuple[int, Callable[[Any], Any], type | None]]
     #: JSON columns, whose value is always written as JSON text (None too, as ``null``).
     documents: list[tuple[int, Callable[[Any], Any]]]
+    #: The position of the row's id, and of each foreign key with the table and column it
+    #: names; None when a foreign key is not of one column (SQLite must check the page).
+    id_at: int
+    references: list[tuple[int, str, str]] | None
 
     def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
         """A row's parameters, in the statement's order."""
@@ -353,29 +359,41 @@ class _Upsert:
         return tuple(values)
 
 
-_SQLITE_UPSERTS: dict[tuple[str, tuple[str, ...]], _Upsert] = {}
+_SQLITE_UPSERTS: dict[tuple[str, tuple[str, ...]], _Upsert | None] = {}
 
 
-def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> bool:
-    """The hub's rows in one ``executemany`` of the driver; False when their keys differ."""
-    keys = tuple(rows[0])
-    if any(len(row) != len(keys) or row.keys() != rows[0].keys() for row in rows):
-        return False
-    dialect = session.get_bind().dialect
-    upsert = _SQLITE_UPSERTS.get((table.name, keys))
-    if upsert is None:
-        columns = {c.key: c for c in table.columns if c.key in rows[0]}
-        insert = sqlite.insert(table)
-        statement = insert.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={key: insert.excluded[key] for key in columns if key != "id"},
-        )
-        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
-        order = list(compiled.positiontup or [])
-        if sorted(order) != sorted(columns) or len(order) < 2:  # noqa: PLR2004 - id and a column
-            return False  # a parameter that is not a column sent (a default): the general path
+def _references(table: Any, order: list[str]) -> list[tuple[int, str, str]] | None:
+    """Each foreign key among the statement's columns: its position, the table and column named."""
+    found = []
+    for constraint in table.foreign_key_constraints:
+        if len(constraint.elements) != 1:
+            return None
+        element = constraint.elements[0]
+        if element.parent.key in order:
+            found.append(
+                (order.index(element.parent.key), element.column.table.name, element.column.name)
+            )
+    return found
+
+
+def _sqlite_statement(table: Any, keys: tuple[str, ...], dialect: Any) -> _Upsert | None:
+    """The driver statement writing rows with these keys (None: the general path)."""
+    cached = (table.name, keys)
+    if cached in _SQLITE_UPSERTS:
+        return _SQLITE_UPSERTS[cached]
+    columns = {c.key: c for c in table.columns if c.key in keys}
+    insert = sqlite.insert(table)
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={key: insert.excluded[key] for key in columns if key != "id"},
+    )
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+    order = list(compiled.positiontup or [])
+    upsert = None
+    # A parameter that is not a column sent (a default): the general path.
+    if sorted(order) == sorted(columns) and len(order) >= 2:  # noqa: PLR2004
         converters = [(i, _sqlite_column(columns[key], dialect)) for i, key in enumerate(order)]
-        upsert = _SQLITE_UPSERTS[(table.name, keys)] = _Upsert(
+        upsert = _Upsert(
             str(compiled),
             itemgetter(*order),
             [
@@ -384,7 +402,27 @@ def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
                 if convert and not isinstance(columns[order[i]].type, JSON)
             ],
             [(i, c) for i, c in converters if c and isinstance(columns[order[i]].type, JSON)],
+            order.index("id"),
+            _references(table, order),
         )
+    _SQLITE_UPSERTS[cached] = upsert
+    return upsert
+
+
+def _uniform(rows: list[dict[str, Any]]) -> tuple[str, ...] | None:
+    """The keys every row has, in the first row's order; None when they differ."""
+    keys = rows[0].keys()
+    if any(len(row) != len(keys) or row.keys() != keys for row in rows):
+        return None
+    return tuple(keys)
+
+
+def _sqlite_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> bool:
+    """The hub's rows in one ``executemany`` of the driver; False when their keys differ."""
+    keys = _uniform(rows)
+    upsert = None if keys is None else _sqlite_statement(table, keys, session.get_bind().dialect)
+    if upsert is None:
+        return False
     session.connection().exec_driver_sql(upsert.sql, [upsert.parameters(row) for row in rows])
     return True
 
@@ -409,30 +447,183 @@ def _core_upsert(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
     session.execute(statement, [values_of(table, row) for row in rows])
 
 
-def _apply_page(session: Session, changes: list[dict[str, Any]], summary: Summary) -> None:
-    if session.get_bind().dialect.name == "sqlite":
+def _runs(changes: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The page's rows in runs of one table, in the page's order."""
+    runs: list[tuple[str, list[dict[str, Any]]]] = []
+    for change in changes:
+        if not runs or runs[-1][0] != change["entity"]:
+            runs.append((change["entity"], []))
+        runs[-1][1].append(change["row"])
+    return runs
+
+
+class _Checked:
+    """The foreign keys of the rows a page wrote with SQLite's checks off, checked at its end.
+
+    SQLite checks a foreign key for each row it writes, one look-up of the row it names at a
+    time (a third of a fresh pull's SQLite work). A page's rows name few rows: the same place,
+    users, and parents mostly written in the same page; the names are collected from the
+    parameters and only those not written by the page are looked up, once each, before the
+    commit. A name found nowhere fails the page as SQLite's deferred check would have, at its
+    commit.
+    """
+
+    def __init__(self) -> None:
+        self.written: dict[str, set[Any]] = {}
+        self.named: dict[tuple[str, str], set[Any]] = {}
+
+    def add(self, table: str, upsert: _Upsert, parameters: list[tuple[Any, ...]]) -> None:
+        """The rows of ``table`` written with these parameters."""
+        at = upsert.id_at
+        self.written.setdefault(table, set()).update(p[at] for p in parameters)
+        for i, parent, column in upsert.references or ():
+            self.named.setdefault((parent, column), set()).update(p[i] for p in parameters)
+
+    def check(self, session: Session) -> None:
+        """Raise SQLite's own error if a row names a row the laptop does not have."""
+        quote = session.get_bind().dialect.identifier_preparer.quote
+        connection = session.connection()
+        for (parent, column), named in self.named.items():
+            wanted = named - self.written.get(parent, set()) if column == "id" else set(named)
+            wanted.discard(None)
+            values = list(wanted)
+            for start in range(0, len(values), _CHECK_CHUNK):
+                chunk = values[start : start + _CHECK_CHUNK]
+                found = connection.exec_driver_sql(
+                    f"SELECT {quote(column)} FROM {quote(parent)}"  # noqa: S608 - names of the schema
+                    f" WHERE {quote(column)} IN ({', '.join('?' * len(chunk))})",
+                    tuple(chunk),
+                ).scalars()
+                if len(set(found)) < len(set(chunk)):
+                    raise IntegrityError(
+                        "COMMIT", None, sqlite3.IntegrityError("FOREIGN KEY constraint failed")
+                    )
+
+
+#: Names looked up in one query of ``_Checked.check`` (SQLite allows 32,766 parameters).
+_CHECK_CHUNK = 500
+
+
+def _apply_page(
+    session: Session,
+    runs: list[tuple[str, list[dict[str, Any]]]],
+    summary: Summary,
+    checked: _Checked | None,
+) -> None:
+    """Write a page's runs; with ``checked``, through the driver with foreign keys collected."""
+    if session.get_bind().dialect.name == "sqlite" and checked is None:
         session.execute(text("PRAGMA defer_foreign_keys = ON"))
     acked = _peer(session).pushed_seq
     pending_rows = set(
         session.scalars(select(Change.row_id).where(Change.seq > acked, Change.kind == "site"))
     )
-    run: list[dict[str, Any]] = []
-    entity = ""
-    for change in changes:
-        row = change["row"]
-        if pending_rows and uuid_of(row["id"]) in pending_rows:
+    dialect = session.get_bind().dialect
+    for entity, run in runs:
+        rows = run
+        if pending_rows:
             # Changed here since the last push: the hub will merge our change and send back
             # the result, which we apply then.
-            summary.skipped_pending += 1
+            rows = [row for row in run if uuid_of(row["id"]) not in pending_rows]
+            summary.skipped_pending += len(run) - len(rows)
+        if not rows:
             continue
-        if change["entity"] != entity and run:
-            _upsert(session, entity, run)
-            run = []
-        entity = change["entity"]
-        run.append(row)
-        summary.pulled += 1
-    if run:
-        _upsert(session, entity, run)
+        summary.pulled += len(rows)
+        if checked is None:
+            _upsert(session, entity, rows)
+            continue
+        table = Base.metadata.tables[entity]
+        upsert = _sqlite_statement(table, tuple(run[0]), dialect)
+        assert upsert is not None  # noqa: S101 - ``_unchecked`` made sure of it
+        parameters = [upsert.parameters(row) for row in rows]
+        session.connection().exec_driver_sql(upsert.sql, parameters)
+        checked.add(entity, upsert, parameters)
+    if checked is not None:
+        checked.check(session)
+
+
+def _unchecked(runs: list[tuple[str, list[dict[str, Any]]]], dialect: Any) -> bool:
+    """Whether every run can be written through the driver with its foreign keys collected."""
+    for entity, rows in runs:
+        keys = _uniform(rows)
+        upsert = (
+            None if keys is None else _sqlite_statement(Base.metadata.tables[entity], keys, dialect)
+        )
+        if upsert is None or upsert.references is None:
+            return False
+    return True
+
+
+#: The laptop's SQLite page cache while it writes a pull page (KiB): a page's rows land at
+#: random places of each table's id index and of its parents' indexes, more pages than the
+#: default 2 MB holds; SQLite then spills them and reads them again (a fifth of its work in
+#: a fresh pull). Set for the page's transaction, set back before its commit.
+PULL_CACHE_KIB = 16384
+
+
+@contextlib.contextmanager
+def _page_session(
+    factory: sessionmaker[Session], runs: list[tuple[str, list[dict[str, Any]]]]
+) -> Iterator[tuple[Session, _Checked | None]]:
+    """A session for one page, in a transaction the caller commits.
+
+    On SQLite, when every run goes through the driver, the connection's foreign keys are
+    turned off for the page's transaction (``PRAGMA foreign_keys`` only changes outside a
+    transaction) and checked by ``_Checked`` before the commit, then turned on again before
+    the connection goes back to the pool (dropped if that fails). A crash at any point loses
+    the transaction and the setting with it.
+    """
+    engine = factory.kw.get("bind")
+    if engine is None or engine.dialect.name != "sqlite" or not _unchecked(runs, engine.dialect):
+        with factory() as session:
+            session.info[CAPTURE] = False
+            yield session, None
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with factory(bind=connection) as session:
+                session.info[CAPTURE] = False
+                yield session, _Checked()
+        finally:
+            try:
+                raw.execute("PRAGMA foreign_keys = ON")
+                restored = raw.execute("PRAGMA foreign_keys").fetchone() == (1,)
+            except sqlite3.Error:
+                restored = False
+            if not restored:
+                connection.invalidate()
+
+
+@contextlib.contextmanager
+def _page_cache(session: Session) -> Iterator[None]:
+    """A larger SQLite page cache for a page's writes (see ``PULL_CACHE_KIB``)."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{PULL_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(SQLAlchemyError):  # the page's own error matters more
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
+
+
+def _write_page(
+    factory: sessionmaker[Session], cursor: int, page: dict[str, Any], summary: Summary
+) -> bool:
+    """Apply a page and save its cursor in one transaction; False if the cursor moved since."""
+    runs = _runs(page["changes"])
+    with _page_session(factory, runs) as (session, checked), session.begin():
+        peer = _peer(session)
+        if int(peer.pull_cursor or 0) != cursor:
+            return False
+        with _page_cache(session):
+            _apply_page(session, runs, summary, checked)
+        peer.pull_cursor = str(page["cursor"])
+    return True
 
 
 def _pull_position(factory: sessionmaker[Session]) -> tuple[str, int]:
@@ -466,14 +657,7 @@ def pull(
         while True:
             page = request.result()
             following = ask(credential, int(page["cursor"])) if page["more"] else None
-            with factory() as session:
-                session.info[CAPTURE] = False
-                with session.begin():
-                    peer = _peer(session)
-                    moved = int(peer.pull_cursor or 0) != cursor
-                    if not moved:
-                        _apply_page(session, page["changes"], summary)
-                        peer.pull_cursor = str(page["cursor"])
+            moved = not _write_page(factory, cursor, page, summary)
             if moved:  # another sync moved on meanwhile: ask again from there
                 if following is not None:
                     with contextlib.suppress(HubError, LinkError):

@@ -35,7 +35,7 @@ def _pull(
     while True:
         with factory() as session, session.begin():
             page, scanned = changes_for(session, uuid.uuid4(), site_path, cursor, 100)
-        seen.extend(c.row_id for c in page)
+        seen.extend(uuid.UUID(c.row_id) for c in page)
         if scanned == cursor:
             return seen, cursor
         cursor = scanned
