@@ -42,7 +42,7 @@ def translations(locale: str) -> NullTranslations:
     """The compiled catalog of ``locale``; English is the source language and needs none.
 
     ``make messages`` compiles each ``.po`` into the ``.mo`` beside it, and both are
-    committed; ``tests/unit/core/test_i18n.py`` fails when a ``.mo`` says anything else than
+    committed; ``tests/test_translations.py`` fails when a ``.mo`` says anything else than
     its ``.po``, so what is committed is what runs. Reading the ``.mo`` takes a few
     milliseconds where compiling the ``.po`` took some 80 at every start of a process.
     """
