@@ -174,19 +174,44 @@ def reader_of(column: Column[Any]) -> Any:
     return None
 
 
-_READERS: dict[Table, list[tuple[str, Any]]] = {}
+@dataclass(frozen=True)
+class _Readers:
+    """How a table's JSON rows become column values: its keys, and the few to convert."""
+
+    keys: frozenset[str]
+    convert: tuple[tuple[str, Any], ...]
+
+
+_READERS: dict[Table, _Readers] = {}
+
+
+def _readers(table: Table) -> _Readers:
+    readers = _READERS.get(table)
+    if readers is None:
+        converted = ((c.key, reader_of(c)) for c in table.columns)
+        readers = _READERS[table] = _Readers(
+            frozenset(c.key for c in table.columns),
+            tuple((key, read) for key, read in converted if read is not None),
+        )
+    return readers
 
 
 def values_of(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    """A JSON row back into column values for ``table`` (unknown keys are dropped)."""
-    readers = _READERS.get(table)
-    if readers is None:
-        readers = _READERS[table] = [(c.key, reader_of(c)) for c in table.columns]
-    values: dict[str, Any] = {}
-    for key, read in readers:
-        if key in row:
-            value = row[key]
-            values[key] = read(str(value)) if read is not None and value is not None else value
+    """A JSON row back into column values for ``table`` (unknown keys are dropped).
+
+    A pushed or pulled row names every column of its table: copied whole, then only its ids,
+    dates and timestamps converted (a tenth of the columns of a visit), instead of a loop over
+    every column (a push of 100,000 rows spent a fifth of the hub's CPU there).
+    """
+    readers = _readers(table)
+    if row.keys() <= readers.keys:
+        values = dict(row)
+    else:
+        values = {key: value for key, value in row.items() if key in readers.keys}
+    for key, read in readers.convert:
+        value = values.get(key)
+        if value is not None:
+            values[key] = read(str(value))
     return values
 
 

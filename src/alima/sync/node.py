@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import alima.all_models  # noqa: F401 - every synced model must be mapped
+from alima.core import collector
 from alima.core.changelog import CAPTURE, Change, reader_of, uuid_of, values_of
 from alima.core.db import Base, UTCDateTime
 from alima.core.errors import AlimaError, Conflict, NotFound
@@ -160,6 +161,7 @@ def enrol(
     return str(answer["site_code"])
 
 
+@collector.paused()
 def _batch(
     factory: sessionmaker[Session], since: int, size: int
 ) -> tuple[str, list[dict[str, Any]]]:
@@ -611,6 +613,7 @@ def _page_cache(session: Session) -> Iterator[None]:
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
 
 
+@collector.paused()
 def _write_page(
     factory: sessionmaker[Session], cursor: int, page: dict[str, Any], summary: Summary
 ) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
+from alima.core import collector
 from alima.core.errors import AlimaError, BadRequest
 from alima.sync import hub
 from alima.sync.errors import SyncError
@@ -31,8 +32,13 @@ def encode(payload: dict[str, Any]) -> bytes:
     return gzip.compress(orjson.dumps(payload), compresslevel=6)
 
 
+@collector.paused()
 def decode(body: bytes) -> dict[str, Any]:
-    """A message back from (possibly compressed) JSON; a bad one is a 400."""
+    """A message back from (possibly compressed) JSON; a bad one is a 400.
+
+    Without cycle collections meanwhile (:mod:`alima.core.collector`): a batch or a page is
+    thousands of fresh dicts.
+    """
     try:
         raw = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
         try:
@@ -71,16 +77,18 @@ def handle(
         changes = payload.get("changes", [])
         if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
             raise BadRequest(SyncError.SYNC_012, reason="changes")
-        result = hub.receive(session, credential, schema, _int(payload, "since", 0), changes)
+        with collector.paused():
+            result = hub.receive(session, credential, schema, _int(payload, "since", 0), changes)
         return asdict(result)
     if path == PULL:
-        page = hub.serve(
-            session,
-            credential,
-            schema,
-            _int(payload, "cursor", 0),
-            _int(payload, "limit", 1000),
-        )
+        with collector.paused():
+            page = hub.serve(
+                session,
+                credential,
+                schema,
+                _int(payload, "cursor", 0),
+                _int(payload, "limit", 1000),
+            )
         return {"changes": page.changes, "cursor": page.cursor, "more": page.more}
     raise BadRequest(SyncError.SYNC_012, reason="path")
 

@@ -1,0 +1,98 @@
+"""The cycle collector is held off during bulk transfers and always switched back on."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from alima.core import collector
+from alima.sync import wire
+
+
+@pytest.fixture(autouse=True)
+def _collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_paused_holds_the_collector_off_and_switches_it_back_on() -> None:
+    with collector.paused():
+        assert not gc.isenabled()
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer holder still holds it
+    assert gc.isenabled()
+
+
+def test_paused_leaves_a_collector_that_was_off_off() -> None:
+    gc.disable()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_paused_switches_it_back_on_after_an_error() -> None:
+    with pytest.raises(RuntimeError), collector.paused():
+        raise RuntimeError("a refused batch")
+    assert gc.isenabled()
+
+
+def test_threads_share_one_pause_until_the_last_one_leaves() -> None:
+    inside, leave = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with collector.paused():
+            inside.set()
+            leave.wait(10)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    assert inside.wait(10)
+    with collector.paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread is still inside
+    leave.set()
+    other.join(10)
+    assert gc.isenabled()
+
+
+def test_decoding_a_message_runs_without_the_collector() -> None:
+    seen: list[bool] = []
+
+    original = wire.orjson.loads
+
+    def loads(raw: bytes) -> Any:
+        seen.append(gc.isenabled())
+        return original(raw)
+
+    wire.orjson.loads = loads  # type: ignore[assignment]
+    try:
+        assert wire.decode(wire.encode({"changes": [{"seq": 1}]})) == {"changes": [{"seq": 1}]}
+    finally:
+        wire.orjson.loads = original
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("path", "service"), [(wire.PUSH, "receive"), (wire.PULL, "serve")])
+def test_the_hub_applies_a_batch_and_makes_a_page_without_the_collector(
+    monkeypatch: pytest.MonkeyPatch, path: str, service: str
+) -> None:
+    seen: list[bool] = []
+
+    def record(*_args: Any) -> Any:
+        seen.append(gc.isenabled())
+        raise wire.BadRequest(wire.SyncError.SYNC_012, reason="stop here")
+
+    monkeypatch.setattr(wire.hub, service, record)
+    with pytest.raises(wire.BadRequest):
+        wire.handle(None, path, "credential", "schema", {"changes": []})  # type: ignore[arg-type]
+    assert seen == [False]
+    assert gc.isenabled()
