@@ -46,7 +46,7 @@ from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.schema import Table
 
-from alima.core.db import Base, UTCDateTime, bulk_insert
+from alima.core.db import Base, UTCDateTime, bulk_insert, table_order
 from alima.core.time import utcnow
 
 #: What a table's rows are to sync.
@@ -405,7 +405,7 @@ def _write(
     origin: uuid.UUID | None,
     audience_path: str | None,
 ) -> None:
-    order = {table.name: i for i, table in enumerate(Base.metadata.sorted_tables)}
+    order = table_order()
     pending.sort(key=lambda p: order.get(type(p.obj).__tablename__, 0))  # type: ignore[attr-defined]
     known = {(type(p.obj), p.obj.id): p.obj for p in pending}  # type: ignore[attr-defined]
     _load_parents(session, pending, known)

@@ -84,6 +84,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+#: Each table's place in foreign-key order (parents first), with the number of tables it was
+#: computed for: ``MetaData.sorted_tables`` sorts every table again at each use.
+_TABLE_ORDER: tuple[int, dict[str, int]] = (0, {})
+
+
+def table_order() -> dict[str, int]:
+    """Each mapped table's name and its place in foreign-key order, parents first.
+
+    Computed once, and again only when a table was mapped since (every flush that writes the
+    change log sorts its rows by it: sorting a hundred tables each time cost a visit about a
+    tenth of its server time).
+    """
+    global _TABLE_ORDER  # noqa: PLW0603 - one cache per process
+    count, order = _TABLE_ORDER
+    if count != len(Base.metadata.tables):
+        tables = Base.metadata.sorted_tables
+        order = {table.name: i for i, table in enumerate(tables)}
+        _TABLE_ORDER = (len(Base.metadata.tables), order)
+    return order
+
+
 def new_id() -> uuid.UUID:
     """A new random UUID, made where the record is created (offline sites never collide)."""
     return uuid.uuid4()

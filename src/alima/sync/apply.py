@@ -33,7 +33,7 @@ from alima.core.changelog import (
     value_of,
     values_of,
 )
-from alima.core.db import Base, among, bulk_insert
+from alima.core.db import among, bulk_insert, table_order
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError
 from alima.core.models import Patient, Place
@@ -476,8 +476,8 @@ def _insert_new(
     # Parents' tables first, in the rows' inserts and in the change log alike: a laptop pulling
     # these changes in pages must find a row's parent in its page or an earlier one, whatever
     # order the laptop's own changes came in (a visit of an older episode, then a new child).
-    order = {table: i for i, table in enumerate(Base.metadata.sorted_tables)}
-    tables = sorted(batch, key=lambda m: order[m.__table__])
+    order = table_order()
+    tables = sorted(batch, key=lambda m: order[m.__table__.name])
     entries: list[dict[str, Any]] = []
     for model in tables:
         items, spec = batch[model], specs[model]
