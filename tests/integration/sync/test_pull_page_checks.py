@@ -2,7 +2,7 @@
 
 On SQLite a page whose every table goes through the driver is written with the connection's
 foreign keys off; the names its rows hold are checked before the commit, once each
-(``alima.sync.node._Checked``). A page naming a row the laptop does not have must still fail
+(``alima.sync.pages.Checked``). A page naming a row the laptop does not have must still fail
 whole at its commit, leaving the cursor where it was; a row before its parent in the same page
 is still written; and the connection goes back to the pool with its foreign keys on and its
 usual page cache.
@@ -10,6 +10,7 @@ usual page cache.
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -114,3 +115,33 @@ def test_a_visit_before_its_episode_in_a_page_is_written(hub: Hub, tmp_path: Pat
     with laptop.factory() as session, session.begin():
         assert session.get(Episode, episode) is not None
     assert _connection_settings(laptop) == before
+
+
+def test_pages_are_written_and_batches_read_without_the_cycle_collector(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of thousands of fresh rows costs no cycle collection (``core.collector``)."""
+    _site_with_a_case(hub, tmp_path)
+    laptop = _fresh(hub, tmp_path, lambda changes: changes)
+    seen: list[bool] = []
+    apply_page, peer = node_service._apply_page, node_service._peer
+
+    def page(*args: Any) -> None:
+        seen.append(gc.isenabled())
+        apply_page(*args)
+
+    monkeypatch.setattr(node_service, "_apply_page", page)
+    gc.enable()
+    node_service.pull(laptop.factory, laptop.transport, node_service.Summary())
+    assert seen
+    assert not any(seen)
+    seen.clear()
+
+    def peer_seen(session: Any) -> Any:
+        seen.append(gc.isenabled())
+        return peer(session)
+
+    monkeypatch.setattr(node_service, "_peer", peer_seen)
+    node_service._batch(laptop.factory, 0, 10)  # the laptop's changes, read to be pushed
+    assert seen == [False]
+    assert gc.isenabled()

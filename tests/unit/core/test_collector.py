@@ -7,10 +7,13 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 
 from alima.core import collector
-from alima.sync import wire
+from alima.core.errors import BadRequest
+from alima.sync import hub, wire
+from alima.sync.errors import SyncError
 
 
 @pytest.fixture(autouse=True)
@@ -63,20 +66,16 @@ def test_threads_share_one_pause_until_the_last_one_leaves() -> None:
     assert gc.isenabled()
 
 
-def test_decoding_a_message_runs_without_the_collector() -> None:
+def test_decoding_a_message_runs_without_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
-
-    original = wire.orjson.loads
+    original = orjson.loads
 
     def loads(raw: bytes) -> Any:
         seen.append(gc.isenabled())
         return original(raw)
 
-    wire.orjson.loads = loads  # type: ignore[assignment]
-    try:
-        assert wire.decode(wire.encode({"changes": [{"seq": 1}]})) == {"changes": [{"seq": 1}]}
-    finally:
-        wire.orjson.loads = original
+    monkeypatch.setattr(orjson, "loads", loads)
+    assert wire.decode(wire.encode({"changes": [{"seq": 1}]})) == {"changes": [{"seq": 1}]}
     assert seen == [False]
     assert gc.isenabled()
 
@@ -89,10 +88,10 @@ def test_the_hub_applies_a_batch_and_makes_a_page_without_the_collector(
 
     def record(*_args: Any) -> Any:
         seen.append(gc.isenabled())
-        raise wire.BadRequest(wire.SyncError.SYNC_012, reason="stop here")
+        raise BadRequest(SyncError.SYNC_012, reason="stop here")
 
-    monkeypatch.setattr(wire.hub, service, record)
-    with pytest.raises(wire.BadRequest):
+    monkeypatch.setattr(hub, service, record)
+    with pytest.raises(BadRequest):
         wire.handle(None, path, "credential", "schema", {"changes": []})  # type: ignore[arg-type]
     assert seen == [False]
     assert gc.isenabled()

@@ -1,6 +1,6 @@
 """A laptop writes the hub's rows through the driver as SQLAlchemy would write them.
 
-The pull's fast path on SQLite (``alima.sync.node._sqlite_upsert``) builds each column's
+The pull's fast path on SQLite (``alima.sync.pages._sqlite_upsert``) builds each column's
 conversion once and rewrites the usual shapes of UUIDs and timestamps as text; every synced
 table's row, in every shape JSON carries, must be stored as the general path (``values_of``
 and a Core statement) stores it, on insert and on update: the same text, numbers and bytes,
@@ -23,7 +23,7 @@ from sqlalchemy.pool import StaticPool
 import alima.all_models  # noqa: F401 - every synced model must be mapped
 from alima.core.changelog import model_for, spec_of
 from alima.core.db import Base, UTCDateTime, make_sessionmaker
-from alima.sync.node import _core_upsert, _sqlite_upsert
+from alima.sync.pages import _core_upsert, _sqlite_upsert
 
 TABLES = [
     t
