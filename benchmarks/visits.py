@@ -109,6 +109,10 @@ def prepare(url: str, episodes: int, visits_per_episode: int) -> tuple[str, list
     return token, ids
 
 
+#: CPU seconds the server's processes may use in half a second and still count as idle.
+SETTLED_CPU_S = 0.05
+
+
 def serve(
     url: str, port: int, workers: int | None, *, plain: bool = False
 ) -> subprocess.Popen[bytes]:
@@ -137,11 +141,28 @@ def serve(
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
+                settle(process.pid, deadline)
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
     raise SystemExit("the server did not start")
+
+
+def settle(pid: int, deadline: float) -> None:
+    """Wait until the server's processes are idle: every worker has finished starting.
+
+    The first worker to answer does not mean the others are ready: with several workers
+    (``alima serve`` on PostgreSQL), the rest may still be importing the application, seconds
+    of CPU that would otherwise be counted as the visits' server time.
+    """
+    before = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = cpu_seconds(pid)
+        if now - before < SETTLED_CPU_S:
+            return
+        before = now
 
 
 def cpu_seconds(pid: int) -> float:
