@@ -26,17 +26,25 @@ MAX_BODY = 8 * 1024 * 1024
 async def sync_endpoint(
     action: str, request: Request, session: Annotated[Session, Depends(get_session)]
 ) -> Response:
-    """Enrol, push or pull (see ``alima.sync.wire``)."""
+    """Enrol, push or pull (see ``alima.sync.wire``).
+
+    Decoding the request, answering it and encoding the answer run in a worker thread: a
+    batch or a page is megabytes of JSON to parse or compress, which on the event loop would
+    hold up every other request of this process meanwhile.
+    """
     versions.check_protocol(request.headers.get(wire.PROTOCOL_HEADER))
     body = await request.body()
-    payload = wire.decode(body[:MAX_BODY] if len(body) <= MAX_BODY else b"")
     credential = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     schema = request.headers.get(wire.SCHEMA_HEADER, "")
-    answer = await run_in_threadpool(
-        wire.handle, session, f"/api/sync/v1/{action}", credential, schema, payload
-    )
+
+    def answer() -> bytes:
+        payload = wire.decode(body[:MAX_BODY] if len(body) <= MAX_BODY else b"")
+        return wire.encode(
+            wire.handle(session, f"/api/sync/v1/{action}", credential, schema, payload)
+        )
+
     return Response(
-        content=wire.encode(answer),
+        content=await run_in_threadpool(answer),
         media_type="application/json",
         headers={"Content-Encoding": "gzip", "Cache-Control": "no-store"},
     )
