@@ -2,9 +2,10 @@
 
 Decoding a push or a pull page of thousands of rows makes hundreds of thousands of dicts and
 strings. Every one of them counts towards an automatic collection, and the full collections
-that follow walk every object the process holds: in a first push of 10,000 cases they took a
-sixth of the hub's CPU and a fifth of a fresh laptop's, for nothing, as those rows form no
-reference cycle (reference counting frees them). While :func:`paused` is held the collector
+that follow walk every object the process holds: held off, a first push of 10,000 cases took
+a quarter less of the hub's CPU and a fresh laptop's pull a fifth less of the laptop's
+(benchmarks/README.md), for those rows form no reference cycle (reference counting frees
+them). While :func:`paused` is held the collector
 does not run; it runs again once the last holder leaves, and collects then whatever cycles
 were made meanwhile.
 
