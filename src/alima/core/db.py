@@ -222,8 +222,24 @@ def among(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
     return column.in_(values)  # type: ignore[no-any-return]
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """A JSON column's value as the text a bulk write sends (orjson)."""
     return orjson.dumps(value).decode()
+
+
+def native_type(column: Any) -> type | None:
+    """The Python type a column's value needs no bind processing in (None: always convert).
+
+    A bool is already a Boolean's value and a float a Float's, on PostgreSQL's ``COPY`` and
+    SQLite alike.
+    """
+    return (
+        bool
+        if isinstance(column.type, Boolean)
+        else float
+        if isinstance(column.type, Float)
+        else None
+    )
 
 
 def _copy_processors(columns: list[Any], dialect: Dialect) -> list[tuple[int, Any, type | None]]:
@@ -233,16 +249,9 @@ def _copy_processors(columns: list[Any], dialect: Dialect) -> list[tuple[int, An
     """
     processors: list[tuple[int, Any, type | None]] = []
     for i, c in enumerate(columns):
-        process = _json_text if isinstance(c.type, JSON) else c.type.bind_processor(dialect)
+        process = json_text if isinstance(c.type, JSON) else c.type.bind_processor(dialect)
         if process is not None:
-            ready = (
-                bool
-                if isinstance(c.type, Boolean)
-                else float
-                if isinstance(c.type, Float)
-                else None
-            )
-            processors.append((i, process, ready))
+            processors.append((i, process, native_type(c)))
     return processors
 
 

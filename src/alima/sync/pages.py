@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-import orjson
-from sqlalchemy import JSON, Boolean, Date, Float, Uuid
+from sqlalchemy import JSON, Date, Uuid
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alima.core.changelog import CAPTURE, reader_of, values_of
-from alima.core.db import Base, UTCDateTime
+from alima.core.db import Base, UTCDateTime, json_text, native_type
 
 #: Lengths of ``2026-11-28T04:12:00.123456+00:00`` and of a UUID's text.
 _ISO_UTC_LENGTH, _UUID_LENGTH = 32, 36
@@ -80,7 +79,7 @@ def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     written by orjson.
     """
     if isinstance(column.type, JSON):
-        return lambda value: orjson.dumps(value).decode()
+        return json_text
     read = reader_of(column)
     process = column.type._cached_bind_processor(dialect)  # what a statement uses
     if read is None and process is None:
@@ -108,17 +107,6 @@ def _sqlite_column(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
         return stored if stored is not None else general(value)
 
     return quick
-
-
-def _ready(column: Any) -> type | None:
-    """The Python type a column's value is stored as it is by SQLite (None: always convert)."""
-    return (
-        bool
-        if isinstance(column.type, Boolean)
-        else float
-        if isinstance(column.type, Float)
-        else None
-    )
 
 
 @dataclass(frozen=True)
@@ -187,7 +175,7 @@ def sqlite_statement(table: Any, keys: tuple[str, ...], dialect: Any) -> Upsert 
             str(compiled),
             itemgetter(*order),
             [
-                (i, convert, _ready(columns[order[i]]))
+                (i, convert, native_type(columns[order[i]]))
                 for i, convert in converters
                 if convert and not isinstance(columns[order[i]].type, JSON)
             ],

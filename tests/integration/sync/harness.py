@@ -192,3 +192,24 @@ def make_node(
     laptop = Node(factory, link, site)
     laptop.sync()
     return laptop
+
+
+def a_case_from_a_retired_laptop(
+    hub: Hub, tmp_path: Path, *, admitted_on: date, visits_after: tuple[int, ...]
+) -> Any:
+    """A child of site A admitted on ``admitted_on`` and visited ``visits_after`` days later.
+
+    Written on a laptop that syncs after each visit, then is retired: the site waits for a
+    replacement laptop's first pull. Returns the episode's id.
+    """
+    site = hub.world.facility_a
+    laptop = make_node(hub, site, tmp_path, "laptop")
+    username = hub.world.users["clinician_a"].username
+    child = laptop.register(username, "Awa")
+    episode = laptop.admit(username, child.id, admitted_on).episode_id
+    for days in visits_after:
+        laptop.visit(username, episode, admitted_on + timedelta(days=days))
+        laptop.sync()
+    with hub.factory() as session:
+        hub_service.retire(session, site.code, "a replacement laptop")
+    return episode

@@ -17,10 +17,9 @@ import pytest
 
 from alima.core.time import today
 from alima.nutrition.models import Episode
-from alima.sync import hub as hub_service
 from alima.sync import node as node_service
 from tests.conftest import BACKENDS
-from tests.integration.sync.harness import Hub, make_hub, make_node
+from tests.integration.sync.harness import Hub, a_case_from_a_retired_laptop, make_hub, make_node
 
 
 @pytest.fixture(params=BACKENDS)
@@ -31,20 +30,13 @@ def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Hub:
 def test_a_fresh_laptop_pulls_a_site_whose_episode_changed_after_its_visits(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = hub.world.facility_a
-    laptop = make_node(hub, site, tmp_path, "laptop")
-    username = hub.world.users["clinician_a"].username
     on = today() - timedelta(days=21)
-    child = laptop.register(username, "Awa")
-    episode = laptop.admit(username, child.id, on).episode_id
-    laptop.visit(username, episode, on + timedelta(days=7))
-    laptop.sync()
-    laptop.visit(username, episode, on + timedelta(days=14))  # the episode changes again
-    laptop.sync()
-    with hub.factory() as session:
-        hub_service.retire(session, site.code, "a replacement laptop")
+    # The episode changes again at the second visit, after the first one was logged.
+    episode = a_case_from_a_retired_laptop(hub, tmp_path, admitted_on=on, visits_after=(7, 14))
     monkeypatch.setattr(node_service, "PULL_PAGE", 2)
-    replacement = make_node(hub, site, tmp_path, "replacement")  # its first sync must not fail
+    replacement = make_node(
+        hub, hub.world.facility_a, tmp_path, "replacement"
+    )  # its first sync must not fail
     for factory in (hub.factory, replacement.factory):
         with factory() as session, session.begin():
             held = session.get(Episode, episode)

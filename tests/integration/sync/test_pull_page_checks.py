@@ -21,12 +21,17 @@ from sqlalchemy.exc import IntegrityError
 
 from alima.core.time import today
 from alima.nutrition.models import Episode, Visit
-from alima.sync import hub as hub_service
 from alima.sync import node as node_service
 from alima.sync import wire
 from alima.sync.models import SyncPeer
 from tests.conftest import BACKENDS
-from tests.integration.sync.harness import Hub, Node, make_hub, make_node, migrated
+from tests.integration.sync.harness import (
+    Hub,
+    Node,
+    a_case_from_a_retired_laptop,
+    make_hub,
+    migrated,
+)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -36,17 +41,9 @@ def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Hub:
 
 def _site_with_a_case(hub: Hub, tmp_path: Path) -> Any:
     """A child, its episode and two visits on the hub; the laptop that wrote them retired."""
-    site = hub.world.facility_a
-    laptop = make_node(hub, site, tmp_path, "laptop")
-    username = hub.world.users["clinician_a"].username
-    on = today() - timedelta(days=14)
-    child = laptop.register(username, "Awa")
-    episode = laptop.admit(username, child.id, on).episode_id
-    laptop.visit(username, episode, on + timedelta(days=7))
-    laptop.sync()
-    with hub.factory() as session:
-        hub_service.retire(session, site.code, "a replacement laptop")
-    return episode
+    return a_case_from_a_retired_laptop(
+        hub, tmp_path, admitted_on=today() - timedelta(days=14), visits_after=(7,)
+    )
 
 
 def _fresh(hub: Hub, tmp_path: Path, edit: Any) -> Node:
