@@ -200,7 +200,7 @@ def values_of(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """A JSON row back into column values for ``table`` (unknown keys are dropped).
 
     A pushed or pulled row names every column of its table: copied whole, then only its ids,
-    dates and timestamps converted (a few of a visit's 36 columns), instead of a loop over
+    dates and timestamps converted (10 of a visit's 36 columns), instead of a loop over
     every column (2.2 µs instead of 4.7 µs for a visit row).
     """
     readers = _readers(table)
