@@ -11,6 +11,8 @@ Revision 1e9118a66550, the first; written 2026-11-21 19:23.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import at_least, create_table, drop_table, in_range, index, one_of
+
 revision, down_revision = "1e9118a66550", None
 branch_labels = depends_on = None
 
@@ -46,34 +48,25 @@ def _drop_append_only() -> None:
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "core_login_attempt",
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
         sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_login_attempt")),
+        record="id",
+        indexes=["at", "username"],
     )
-    with op.batch_alter_table("core_login_attempt", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_core_login_attempt_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_core_login_attempt_username"), ["username"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "core_organisation",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("country_code", sa.String(length=3), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_organisation")),
-        sa.UniqueConstraint("code", name=op.f("uq_core_organisation_code")),
+        record="stamped",
+        unique=["code"],
     )
-    op.create_table(
+    create_table(
         "core_place",
         sa.Column("code", sa.String(length=60), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -84,46 +77,27 @@ def upgrade() -> None:
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "latitude IS NULL OR (latitude >= -90 AND latitude <= 90)",
-            name=op.f("ck_core_place_lat"),
-        ),
-        sa.CheckConstraint(
-            "longitude IS NULL OR (longitude >= -180 AND longitude <= 180)",
-            name=op.f("ck_core_place_lon"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["parent_id"], ["core_place.id"], name=op.f("fk_core_place_parent_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_place")),
-        sa.UniqueConstraint("code", name=op.f("uq_core_place_code")),
+        record="stamped",
+        checks={
+            "lat": in_range("latitude", -90, 90, nullable=True),
+            "lon": in_range("longitude", -180, 180, nullable=True),
+        },
+        refs={"parent_id": "core_place"},
+        unique=["code"],
+        indexes=["parent_id", "path"],
     )
-    with op.batch_alter_table("core_place", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_core_place_parent_id"), ["parent_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_core_place_path"), ["path"], unique=False)
-
-    op.create_table(
+    create_table(
         "core_place_population",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("population", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.CheckConstraint(
-            "population >= 0", name=op.f("ck_core_place_population_population_positive")
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_core_place_population_place_id_core_place"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_place_population")),
-        sa.UniqueConstraint("place_id", "year", name="place_year"),
+        record="id",
+        checks={"population_positive": at_least("population")},
+        refs={"place_id": "core_place"},
+        named_unique={"place_year": ("place_id", "year")},
     )
-    op.create_table(
+    create_table(
         "core_project",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -131,16 +105,11 @@ def upgrade() -> None:
         sa.Column("programme_areas", sa.JSON(), nullable=False),
         sa.Column("start_on", sa.Date(), nullable=False),
         sa.Column("end_on", sa.Date(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["country_id"], ["core_place.id"], name=op.f("fk_core_project_country_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_project")),
-        sa.UniqueConstraint("code", name=op.f("uq_core_project_code")),
+        record="stamped",
+        refs={"country_id": "core_place"},
+        unique=["code"],
     )
-    op.create_table(
+    create_table(
         "core_user",
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("full_name", sa.String(length=200), nullable=False),
@@ -149,18 +118,11 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=5), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["core_organisation.id"],
-            name=op.f("fk_core_user_organisation_id_core_organisation"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_user")),
-        sa.UniqueConstraint("username", name=op.f("uq_core_user_username")),
+        record="stamped",
+        refs={"organisation_id": "core_organisation"},
+        unique=["username"],
     )
-    op.create_table(
+    create_table(
         "core_api_token",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -169,17 +131,12 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["core_user.id"], name=op.f("fk_core_api_token_user_id_core_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_api_token")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_core_api_token_token_hash")),
+        record="id",
+        refs={"user_id": "core_user"},
+        unique=["token_hash"],
+        indexes=["user_id"],
     )
-    with op.batch_alter_table("core_api_token", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_core_api_token_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "core_audit_event",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -194,21 +151,11 @@ def upgrade() -> None:
         sa.Column("after", sa.JSON(), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["actor_id"], ["core_user.id"], name=op.f("fk_core_audit_event_actor_id_core_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_audit_event")),
+        record="none",
+        refs={"actor_id": "core_user"},
+        indexes=["actor_id", "at", "patient_id"],
     )
-    with op.batch_alter_table("core_audit_event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_core_audit_event_actor_id"), ["actor_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_core_audit_event_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_core_audit_event_patient_id"), ["patient_id"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "core_patient",
         sa.Column("identifier", sa.String(length=40), nullable=False),
         sa.Column("given_name", sa.String(length=100), nullable=False),
@@ -223,109 +170,48 @@ def upgrade() -> None:
         sa.Column("search_name", sa.String(length=300), nullable=False),
         sa.Column("search_village", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.CheckConstraint("sex IN ('M', 'F')", name=op.f("ck_core_patient_sex")),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_core_patient_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_core_patient_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_core_patient_place_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_patient")),
-        sa.UniqueConstraint("identifier", name=op.f("uq_core_patient_identifier")),
+        record="deleted",
+        checks={"sex": one_of("sex", "M", "F")},
+        refs={"place_id": "core_place"},
+        unique=["identifier"],
+        indexes=[
+            "place_id",
+            index("ix_core_patient_place_name", "place_id", "search_name"),
+            "search_name",
+        ],
     )
-    with op.batch_alter_table("core_patient", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_core_patient_place_id"), ["place_id"], unique=False)
-        batch_op.create_index(
-            "ix_core_patient_place_name", ["place_id", "search_name"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_core_patient_search_name"), ["search_name"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "core_project_partner",
         sa.Column("project_id", sa.Uuid(), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("role", sa.String(length=40), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["core_organisation.id"],
-            name=op.f("fk_core_project_partner_organisation_id_core_organisation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["core_project.id"],
-            name=op.f("fk_core_project_partner_project_id_core_project"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_project_partner")),
-        sa.UniqueConstraint("project_id", "organisation_id", "role", name="role"),
+        record="id",
+        refs={"organisation_id": "core_organisation", "project_id": "core_project"},
+        named_unique={"role": ("project_id", "organisation_id", "role")},
     )
-    op.create_table(
+    create_table(
         "core_project_place",
         sa.Column("project_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_core_project_place_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["core_project.id"],
-            name=op.f("fk_core_project_place_project_id_core_project"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_project_place")),
-        sa.UniqueConstraint("project_id", "place_id", name="place"),
+        record="id",
+        refs={"place_id": "core_place", "project_id": "core_project"},
+        named_unique={"place": ("project_id", "place_id")},
     )
-    op.create_table(
+    create_table(
         "core_role_assignment",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("role", sa.String(length=40), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=True),
         sa.Column("project_id", sa.Uuid(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "(place_id IS NOT NULL AND project_id IS NULL) OR (place_id IS NULL AND project_id IS NOT NULL)",
-            name=op.f("ck_core_role_assignment_one_scope"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_core_role_assignment_place_id_core_place"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["core_project.id"],
-            name=op.f("fk_core_role_assignment_project_id_core_project"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["core_user.id"], name=op.f("fk_core_role_assignment_user_id_core_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_role_assignment")),
+        record="stamped",
+        checks={
+            "one_scope": "(place_id IS NOT NULL AND project_id IS NULL) OR (place_id IS NULL AND project_id IS NOT NULL)"
+        },
+        refs={"place_id": "core_place", "project_id": "core_project", "user_id": "core_user"},
+        indexes=["user_id"],
     )
-    with op.batch_alter_table("core_role_assignment", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_core_role_assignment_user_id"), ["user_id"], unique=False
-        )
-
-    op.create_table(
+    create_table(
         "core_user_session",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -333,58 +219,26 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["core_user.id"], name=op.f("fk_core_user_session_user_id_core_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_core_user_session")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_core_user_session_token_hash")),
+        record="id",
+        refs={"user_id": "core_user"},
+        unique=["token_hash"],
+        indexes=["user_id"],
     )
-    with op.batch_alter_table("core_user_session", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_core_user_session_user_id"), ["user_id"], unique=False)
-
     _append_only()
 
 
 def downgrade() -> None:
     _drop_append_only()
-    with op.batch_alter_table("core_user_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_user_session_user_id"))
-
-    op.drop_table("core_user_session")
-    with op.batch_alter_table("core_role_assignment", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_role_assignment_user_id"))
-
-    op.drop_table("core_role_assignment")
-    op.drop_table("core_project_place")
-    op.drop_table("core_project_partner")
-    with op.batch_alter_table("core_patient", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_patient_search_name"))
-        batch_op.drop_index("ix_core_patient_place_name")
-        batch_op.drop_index(batch_op.f("ix_core_patient_place_id"))
-
-    op.drop_table("core_patient")
-    with op.batch_alter_table("core_audit_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_audit_event_patient_id"))
-        batch_op.drop_index(batch_op.f("ix_core_audit_event_at"))
-        batch_op.drop_index(batch_op.f("ix_core_audit_event_actor_id"))
-
-    op.drop_table("core_audit_event")
-    with op.batch_alter_table("core_api_token", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_api_token_user_id"))
-
-    op.drop_table("core_api_token")
-    op.drop_table("core_user")
-    op.drop_table("core_project")
-    op.drop_table("core_place_population")
-    with op.batch_alter_table("core_place", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_place_path"))
-        batch_op.drop_index(batch_op.f("ix_core_place_parent_id"))
-
-    op.drop_table("core_place")
-    op.drop_table("core_organisation")
-    with op.batch_alter_table("core_login_attempt", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_core_login_attempt_username"))
-        batch_op.drop_index(batch_op.f("ix_core_login_attempt_at"))
-
-    op.drop_table("core_login_attempt")
+    drop_table("core_user_session", "user_id")
+    drop_table("core_role_assignment", "user_id")
+    drop_table("core_project_place")
+    drop_table("core_project_partner")
+    drop_table("core_patient", "place_id", index("ix_core_patient_place_name"), "search_name")
+    drop_table("core_audit_event", "actor_id", "at", "patient_id")
+    drop_table("core_api_token", "user_id")
+    drop_table("core_user")
+    drop_table("core_project")
+    drop_table("core_place_population")
+    drop_table("core_place", "parent_id", "path")
+    drop_table("core_organisation")
+    drop_table("core_login_attempt", "at", "username")

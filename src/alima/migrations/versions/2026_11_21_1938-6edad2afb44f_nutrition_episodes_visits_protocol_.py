@@ -11,12 +11,14 @@ Revision 6edad2afb44f, after 1e9118a66550; written 2026-11-21 19:38.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import at_least, create_table, drop_table, fk, index, one_of
+
 revision, down_revision = "6edad2afb44f", "1e9118a66550"
 branch_labels = depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "nutrition_protocol_override",
         sa.Column("country_id", sa.Uuid(), nullable=False),
         sa.Column("protocol_code", sa.String(length=60), nullable=False),
@@ -25,23 +27,9 @@ def upgrade() -> None:
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["country_id"],
-            ["core_place.id"],
-            name=op.f("fk_nutrition_protocol_override_country_id_core_place"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_protocol_override_created_by_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_protocol_override")),
+        refs={"country_id": "core_place"},
     )
-    op.create_table(
+    create_table(
         "nutrition_episode",
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
@@ -70,67 +58,25 @@ def upgrade() -> None:
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("exit_note", sa.Text(), nullable=True),
         sa.Column("transfer_place_id", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.CheckConstraint(
-            "(status = 'open' AND outcome IS NULL AND closed_on IS NULL) OR (status = 'closed' AND outcome IS NOT NULL AND closed_on IS NOT NULL)",
-            name=op.f("ck_nutrition_episode_closed_has_outcome"),
-        ),
-        sa.CheckConstraint(
-            "status IN ('open', 'closed')", name=op.f("ck_nutrition_episode_status")
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_episode_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_episode_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_nutrition_episode_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_episode_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["previous_episode_id"],
-            ["nutrition_episode.id"],
-            name=op.f("fk_nutrition_episode_previous_episode_id_nutrition_episode"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["transfer_place_id"],
-            ["core_place.id"],
-            name=op.f("fk_nutrition_episode_transfer_place_id_core_place"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_episode")),
+        record="deleted",
+        checks={
+            "closed_has_outcome": "(status = 'open' AND outcome IS NULL AND closed_on IS NULL) OR (status = 'closed' AND outcome IS NOT NULL AND closed_on IS NOT NULL)",
+            "status": one_of("status", "open", "closed"),
+        },
+        refs={
+            "patient_id": "core_patient",
+            "place_id": "core_place",
+            "previous_episode_id": "nutrition_episode",
+            "transfer_place_id": "core_place",
+        },
+        indexes=[
+            index("ix_nutrition_episode_patient", "patient_id", "status"),
+            index("ix_nutrition_episode_place_admitted", "place_id", "admitted_on"),
+            index("ix_nutrition_episode_place_closed", "place_id", "closed_on"),
+            index("ix_nutrition_episode_place_status_next", "place_id", "status", "next_visit_on"),
+        ],
     )
-    with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_nutrition_episode_patient", ["patient_id", "status"], unique=False
-        )
-        batch_op.create_index(
-            "ix_nutrition_episode_place_admitted", ["place_id", "admitted_on"], unique=False
-        )
-        batch_op.create_index(
-            "ix_nutrition_episode_place_closed", ["place_id", "closed_on"], unique=False
-        )
-        batch_op.create_index(
-            "ix_nutrition_episode_place_status_next",
-            ["place_id", "status", "next_visit_on"],
-            unique=False,
-        )
-
-    op.create_table(
+    create_table(
         "nutrition_visit",
         sa.Column("episode_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
@@ -161,64 +107,43 @@ def upgrade() -> None:
         sa.Column("next_visit_on", sa.Date(), nullable=True),
         sa.Column("alerts", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.CheckConstraint("sachets_given >= 0", name=op.f("ck_nutrition_visit_sachets_positive")),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_nutrition_visit_place_id_core_place"),
+        # Given here, not in refs (which sorts by column): this table's first key is the place's.
+        sa.CheckConstraint(
+            at_least("sachets_given"), name=op.f("ck_nutrition_visit_sachets_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_visit_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_visit_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"],
-            ["nutrition_episode.id"],
-            name=op.f("fk_nutrition_visit_episode_id_nutrition_episode"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_visit")),
+        fk("nutrition_visit", "place_id", "core_place"),
+        record="deleted",
+        refs={"episode_id": "nutrition_episode"},
+        indexes=[
+            index(
+                "ix_nutrition_visit_episode_on",
+                "episode_id",
+                "visit_on",
+                postgresql_include=["sachets_per_day", "deleted_at"],
+            ),
+            index("ix_nutrition_visit_on", "visit_on"),
+            index(
+                "ix_nutrition_visit_place_on",
+                "place_id",
+                "visit_on",
+                postgresql_include=["sachets_given", "deleted_at"],
+            ),
+        ],
     )
-    with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_nutrition_visit_episode_on",
-            ["episode_id", "visit_on"],
-            unique=False,
-            postgresql_include=["sachets_per_day", "deleted_at"],
-        )
-        batch_op.create_index("ix_nutrition_visit_on", ["visit_on"], unique=False)
-        batch_op.create_index(
-            "ix_nutrition_visit_place_on",
-            ["place_id", "visit_on"],
-            unique=False,
-            postgresql_include=["sachets_given", "deleted_at"],
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("nutrition_visit", schema=None) as batch_op:
-        batch_op.drop_index("ix_nutrition_visit_place_on")
-        batch_op.drop_index("ix_nutrition_visit_on")
-        batch_op.drop_index("ix_nutrition_visit_episode_on")
-
-    op.drop_table("nutrition_visit")
-    with op.batch_alter_table("nutrition_episode", schema=None) as batch_op:
-        batch_op.drop_index("ix_nutrition_episode_place_status_next")
-        batch_op.drop_index("ix_nutrition_episode_place_closed")
-        batch_op.drop_index("ix_nutrition_episode_place_admitted")
-        batch_op.drop_index("ix_nutrition_episode_patient")
-
-    op.drop_table("nutrition_episode")
-    op.drop_table("nutrition_protocol_override")
+    drop_table(
+        "nutrition_visit",
+        index("ix_nutrition_visit_episode_on"),
+        index("ix_nutrition_visit_on"),
+        index("ix_nutrition_visit_place_on"),
+    )
+    drop_table(
+        "nutrition_episode",
+        index("ix_nutrition_episode_patient"),
+        index("ix_nutrition_episode_place_admitted"),
+        index("ix_nutrition_episode_place_closed"),
+        index("ix_nutrition_episode_place_status_next"),
+    )
+    drop_table("nutrition_protocol_override")

@@ -13,77 +13,31 @@ revision does not depend on the order in which the nutrition tables are migrated
 Revision 4ea65fc5cf12, after 6edad2afb44f; written 2026-11-21 19:43.
 """
 
-from typing import Any
-
 import sqlalchemy as sa
-from alembic import op
+
+from alima.migrations.helpers import at_least, create_table, drop_table, in_range, one_of
 
 revision, down_revision = "4ea65fc5cf12", "6edad2afb44f"
 branch_labels = depends_on = None
 
 
-def _record_columns(*, author: bool = True, deleted: bool = False) -> list[sa.Column[Any]]:
-    """Columns of the id and timestamp mixins, then of the author and soft-delete ones."""
-    columns = [
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    ]
-    if author:
-        columns.append(sa.Column("created_by_id", sa.Uuid(), nullable=True))
-    if deleted:
-        columns += [
-            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-            sa.Column("deleted_reason", sa.Text(), nullable=True),
-            sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        ]
-    return columns
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    """``table.column`` refers to ``target.id``, named by the metadata's naming convention."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name)
-
-
-def _create_indexes(table: str, *columns: str) -> None:
-    """One plain index on each column, named by the metadata's naming convention."""
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
-
-
-def _drop_indexes(table: str, *columns: str) -> None:
-    """Drop the indexes :func:`_create_indexes` made, in the order given."""
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
-
-
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "care_displaced_population",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("counted_on", sa.Date(), nullable=False),
         sa.Column("individuals", sa.Integer(), nullable=False),
         sa.Column("households", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=200), nullable=True),
-        *_record_columns(),
-        sa.CheckConstraint(
-            "households IS NULL OR households >= 0",
-            name=op.f("ck_care_displaced_population_households_positive"),
-        ),
-        sa.CheckConstraint(
-            "individuals >= 0", name=op.f("ck_care_displaced_population_individuals_positive")
-        ),
-        _fk("care_displaced_population", "created_by_id", "core_user"),
-        _fk("care_displaced_population", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_displaced_population")),
-        sa.UniqueConstraint("place_id", "counted_on", name="place_date"),
+        checks={
+            "households_positive": at_least("households", nullable=True),
+            "individuals_positive": at_least("individuals"),
+        },
+        refs={"place_id": "core_place"},
+        named_unique={"place_date": ("place_id", "counted_on")},
+        indexes=["place_id"],
     )
-    _create_indexes("care_displaced_population", "place_id")
-
-    op.create_table(
+    create_table(
         "care_mobile_session",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("mobile_clinic_id", sa.Uuid(), nullable=True),
@@ -94,27 +48,16 @@ def upgrade() -> None:
         sa.Column("children_screened", sa.Integer(), nullable=True),
         sa.Column("services", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        sa.CheckConstraint(
-            "children_screened IS NULL OR children_screened >= 0",
-            name=op.f("ck_care_mobile_session_children_screened"),
-        ),
-        sa.CheckConstraint(
-            "consultations IS NULL OR consultations >= 0",
-            name=op.f("ck_care_mobile_session_consultations"),
-        ),
-        sa.CheckConstraint(
-            "people_reached >= 0", name=op.f("ck_care_mobile_session_people_reached_positive")
-        ),
-        _fk("care_mobile_session", "created_by_id", "core_user"),
-        _fk("care_mobile_session", "deleted_by_id", "core_user"),
-        _fk("care_mobile_session", "mobile_clinic_id", "core_place"),
-        _fk("care_mobile_session", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_mobile_session")),
+        record="deleted",
+        checks={
+            "children_screened": at_least("children_screened", nullable=True),
+            "consultations": at_least("consultations", nullable=True),
+            "people_reached_positive": at_least("people_reached"),
+        },
+        refs={"mobile_clinic_id": "core_place", "place_id": "core_place"},
+        indexes=["held_on", "mobile_clinic_id", "place_id"],
     )
-    _create_indexes("care_mobile_session", "held_on", "mobile_clinic_id", "place_id")
-
-    op.create_table(
+    create_table(
         "community_training",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
@@ -124,41 +67,27 @@ def upgrade() -> None:
         sa.Column("mothers_trained", sa.Integer(), nullable=False),
         sa.Column("tapes_given", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        sa.CheckConstraint(
-            "tapes_given IS NULL OR tapes_given >= 0",
-            name=op.f("ck_community_training_tapes_positive"),
-        ),
-        sa.CheckConstraint(
-            "mothers_trained >= 0", name=op.f("ck_community_training_mothers_trained_positive")
-        ),
-        _fk("community_training", "created_by_id", "core_user"),
-        _fk("community_training", "deleted_by_id", "core_user"),
-        _fk("community_training", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_training")),
+        record="deleted",
+        checks={
+            "tapes_positive": at_least("tapes_given", nullable=True),
+            "mothers_trained_positive": at_least("mothers_trained"),
+        },
+        refs={"place_id": "core_place"},
+        indexes=["held_on", "place_id"],
     )
-    _create_indexes("community_training", "held_on", "place_id")
-
-    op.create_table(
+    create_table(
         "indicators_context_figure",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
-        *_record_columns(),
-        sa.CheckConstraint("value >= 0", name=op.f("ck_indicators_context_figure_value_positive")),
-        sa.CheckConstraint(
-            "year >= 1900 AND year <= 2200", name=op.f("ck_indicators_context_figure_year_range")
-        ),
-        _fk("indicators_context_figure", "created_by_id", "core_user"),
-        _fk("indicators_context_figure", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_indicators_context_figure")),
-        sa.UniqueConstraint("place_id", "kind", "year", name="place_kind_year"),
+        checks={"value_positive": at_least("value"), "year_range": in_range("year", 1900, 2200)},
+        refs={"place_id": "core_place"},
+        named_unique={"place_kind_year": ("place_id", "kind", "year")},
+        indexes=["place_id"],
     )
-    _create_indexes("indicators_context_figure", "place_id")
-
-    op.create_table(
+    create_table(
         "care_antenatal_visit",
         sa.Column("visited_on", sa.Date(), nullable=False),
         sa.Column("visit_number", sa.Integer(), nullable=False),
@@ -175,19 +104,12 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        sa.CheckConstraint(
-            "visit_number >= 1", name=op.f("ck_care_antenatal_visit_visit_number_positive")
-        ),
-        _fk("care_antenatal_visit", "created_by_id", "core_user"),
-        _fk("care_antenatal_visit", "deleted_by_id", "core_user"),
-        _fk("care_antenatal_visit", "patient_id", "core_patient"),
-        _fk("care_antenatal_visit", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_antenatal_visit")),
+        record="deleted",
+        checks={"visit_number_positive": at_least("visit_number", 1)},
+        refs={"patient_id": "core_patient", "place_id": "core_place"},
+        indexes=["patient_id", "place_id", "visited_on"],
     )
-    _create_indexes("care_antenatal_visit", "patient_id", "place_id", "visited_on")
-
-    op.create_table(
+    create_table(
         "care_consultation",
         sa.Column("consulted_on", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
@@ -221,29 +143,17 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        sa.CheckConstraint("age_months >= 0", name=op.f("ck_care_consultation_age_positive")),
-        sa.CheckConstraint(
-            "breaths_per_minute IS NULL OR (breaths_per_minute >= 5 AND breaths_per_minute <= 150)",
-            name=op.f("ck_care_consultation_breaths"),
-        ),
-        sa.CheckConstraint(
-            "muac_mm IS NULL OR (muac_mm >= 50 AND muac_mm <= 300)",
-            name=op.f("ck_care_consultation_muac"),
-        ),
-        sa.CheckConstraint(
-            "temperature_c IS NULL OR (temperature_c >= 30 AND temperature_c <= 44)",
-            name=op.f("ck_care_consultation_temperature"),
-        ),
-        _fk("care_consultation", "created_by_id", "core_user"),
-        _fk("care_consultation", "deleted_by_id", "core_user"),
-        _fk("care_consultation", "patient_id", "core_patient"),
-        _fk("care_consultation", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_consultation")),
+        record="deleted",
+        checks={
+            "age_positive": at_least("age_months"),
+            "breaths": in_range("breaths_per_minute", 5, 150, nullable=True),
+            "muac": in_range("muac_mm", 50, 300, nullable=True),
+            "temperature": in_range("temperature_c", 30, 44, nullable=True),
+        },
+        refs={"patient_id": "core_patient", "place_id": "core_place"},
+        indexes=["consulted_on", "patient_id", "place_id"],
     )
-    _create_indexes("care_consultation", "consulted_on", "patient_id", "place_id")
-
-    op.create_table(
+    create_table(
         "care_delivery",
         sa.Column("delivered_on", sa.Date(), nullable=False),
         sa.Column("setting", sa.String(length=16), nullable=False),
@@ -253,16 +163,11 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        _fk("care_delivery", "created_by_id", "core_user"),
-        _fk("care_delivery", "deleted_by_id", "core_user"),
-        _fk("care_delivery", "patient_id", "core_patient"),
-        _fk("care_delivery", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_delivery")),
+        record="deleted",
+        refs={"patient_id": "core_patient", "place_id": "core_place"},
+        indexes=["delivered_on", "patient_id", "place_id"],
     )
-    _create_indexes("care_delivery", "delivered_on", "patient_id", "place_id")
-
-    op.create_table(
+    create_table(
         "care_surgery",
         sa.Column("operated_on", sa.Date(), nullable=False),
         sa.Column("procedure", sa.String(length=40), nullable=False),
@@ -275,16 +180,11 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        _fk("care_surgery", "created_by_id", "core_user"),
-        _fk("care_surgery", "deleted_by_id", "core_user"),
-        _fk("care_surgery", "patient_id", "core_patient"),
-        _fk("care_surgery", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_surgery")),
+        record="deleted",
+        refs={"patient_id": "core_patient", "place_id": "core_place"},
+        indexes=["operated_on", "patient_id", "place_id"],
     )
-    _create_indexes("care_surgery", "operated_on", "patient_id", "place_id")
-
-    op.create_table(
+    create_table(
         "community_screening",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("screened_on", sa.Date(), nullable=False),
@@ -300,56 +200,39 @@ def upgrade() -> None:
         sa.Column("muac_mm", sa.Integer(), nullable=False),
         sa.Column("oedema", sa.String(length=10), nullable=False),
         sa.Column("muac_band", sa.String(length=10), nullable=False),
-        *_record_columns(deleted=True),
-        sa.CheckConstraint(
-            "child_sex IS NULL OR child_sex IN ('M', 'F')", name=op.f("ck_community_screening_sex")
-        ),
-        sa.CheckConstraint(
-            "child_age_months >= 0 AND child_age_months < 60",
-            name=op.f("ck_community_screening_age_range"),
-        ),
-        sa.CheckConstraint(
-            "muac_mm >= 50 AND muac_mm <= 300", name=op.f("ck_community_screening_muac_range")
-        ),
-        _fk("community_screening", "created_by_id", "core_user"),
-        _fk("community_screening", "deleted_by_id", "core_user"),
-        _fk("community_screening", "patient_id", "core_patient"),
-        _fk("community_screening", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_screening")),
+        record="deleted",
+        checks={
+            "sex": one_of("child_sex", "M", "F", nullable=True),
+            "age_range": "child_age_months >= 0 AND child_age_months < 60",
+            "muac_range": in_range("muac_mm", 50, 300),
+        },
+        refs={"patient_id": "core_patient", "place_id": "core_place"},
+        indexes=["patient_id", "place_id", "screened_on"],
     )
-    _create_indexes("community_screening", "patient_id", "place_id", "screened_on")
-
-    op.create_table(
+    create_table(
         "care_consultation_diagnosis",
         sa.Column("consultation_id", sa.Uuid(), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("icd10", sa.String(length=10), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        _fk("care_consultation_diagnosis", "consultation_id", "care_consultation"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_consultation_diagnosis")),
-        sa.UniqueConstraint("consultation_id", "icd10", name="code"),
+        record="id",
+        refs={"consultation_id": "care_consultation"},
+        named_unique={"code": ("consultation_id", "icd10")},
+        indexes=["consultation_id", "icd10"],
     )
-    _create_indexes("care_consultation_diagnosis", "consultation_id", "icd10")
-
-    op.create_table(
+    create_table(
         "care_newborn",
         sa.Column("delivery_id", sa.Uuid(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("sex", sa.String(length=1), nullable=True),
         sa.Column("outcome", sa.String(length=24), nullable=False),
         sa.Column("birth_weight_g", sa.Integer(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.CheckConstraint(
-            "birth_weight_g IS NULL OR (birth_weight_g >= 300 AND birth_weight_g <= 7000)",
-            name=op.f("ck_care_newborn_birth_weight"),
-        ),
-        _fk("care_newborn", "delivery_id", "care_delivery"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_newborn")),
-        sa.UniqueConstraint("delivery_id", "position", name="position"),
+        record="id",
+        checks={"birth_weight": in_range("birth_weight_g", 300, 7000, nullable=True)},
+        refs={"delivery_id": "care_delivery"},
+        named_unique={"position": ("delivery_id", "position")},
+        indexes=["delivery_id"],
     )
-    _create_indexes("care_newborn", "delivery_id")
-
-    op.create_table(
+    create_table(
         "care_postnatal_visit",
         sa.Column("visited_on", sa.Date(), nullable=False),
         sa.Column("delivery_id", sa.Uuid(), nullable=True),
@@ -361,17 +244,15 @@ def upgrade() -> None:
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        *_record_columns(deleted=True),
-        _fk("care_postnatal_visit", "created_by_id", "core_user"),
-        _fk("care_postnatal_visit", "deleted_by_id", "core_user"),
-        _fk("care_postnatal_visit", "delivery_id", "care_delivery"),
-        _fk("care_postnatal_visit", "patient_id", "core_patient"),
-        _fk("care_postnatal_visit", "place_id", "core_place"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_care_postnatal_visit")),
+        record="deleted",
+        refs={
+            "delivery_id": "care_delivery",
+            "patient_id": "core_patient",
+            "place_id": "core_place",
+        },
+        indexes=["delivery_id", "patient_id", "place_id", "visited_on"],
     )
-    _create_indexes("care_postnatal_visit", "delivery_id", "patient_id", "place_id", "visited_on")
-
-    op.create_table(
+    create_table(
         "community_referral",
         sa.Column("screening_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
@@ -387,64 +268,33 @@ def upgrade() -> None:
         sa.Column("nutrition_episode_id", sa.Uuid(), nullable=True),
         sa.Column("patient_id", sa.Uuid(), nullable=True),
         sa.Column("completed_by_id", sa.Uuid(), nullable=True),
-        *_record_columns(deleted=True),
-        sa.CheckConstraint(
-            "status = 'pending' OR arrived_on IS NOT NULL",
-            name=op.f("ck_community_referral_completed_has_arrival"),
-        ),
-        sa.CheckConstraint(
-            "arrival_muac_mm IS NULL OR (arrival_muac_mm >= 50 AND arrival_muac_mm <= 300)",
-            name=op.f("ck_community_referral_arrival_muac_range"),
-        ),
-        _fk("community_referral", "completed_by_id", "core_user"),
-        _fk("community_referral", "created_by_id", "core_user"),
-        _fk("community_referral", "deleted_by_id", "core_user"),
-        _fk("community_referral", "patient_id", "core_patient"),
-        _fk("community_referral", "place_id", "core_place"),
-        _fk("community_referral", "screening_id", "community_screening"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_referral")),
-        sa.UniqueConstraint("screening_id", name=op.f("uq_community_referral_screening_id")),
+        record="deleted",
+        checks={
+            "completed_has_arrival": "status = 'pending' OR arrived_on IS NOT NULL",
+            "arrival_muac_range": in_range("arrival_muac_mm", 50, 300, nullable=True),
+        },
+        refs={
+            "completed_by_id": "core_user",
+            "patient_id": "core_patient",
+            "place_id": "core_place",
+            "screening_id": "community_screening",
+        },
+        unique=["screening_id"],
+        indexes=["patient_id", "place_id", "referred_on", "status"],
     )
-    _create_indexes("community_referral", "patient_id", "place_id", "referred_on", "status")
 
 
 def downgrade() -> None:
-    _drop_indexes("community_referral", "status", "referred_on", "place_id", "patient_id")
-
-    op.drop_table("community_referral")
-    _drop_indexes("care_postnatal_visit", "visited_on", "place_id", "patient_id", "delivery_id")
-
-    op.drop_table("care_postnatal_visit")
-    _drop_indexes("care_newborn", "delivery_id")
-
-    op.drop_table("care_newborn")
-    _drop_indexes("care_consultation_diagnosis", "icd10", "consultation_id")
-
-    op.drop_table("care_consultation_diagnosis")
-    _drop_indexes("community_screening", "screened_on", "place_id", "patient_id")
-
-    op.drop_table("community_screening")
-    _drop_indexes("care_surgery", "place_id", "patient_id", "operated_on")
-
-    op.drop_table("care_surgery")
-    _drop_indexes("care_delivery", "place_id", "patient_id", "delivered_on")
-
-    op.drop_table("care_delivery")
-    _drop_indexes("care_consultation", "place_id", "patient_id", "consulted_on")
-
-    op.drop_table("care_consultation")
-    _drop_indexes("care_antenatal_visit", "visited_on", "place_id", "patient_id")
-
-    op.drop_table("care_antenatal_visit")
-    _drop_indexes("indicators_context_figure", "place_id")
-
-    op.drop_table("indicators_context_figure")
-    _drop_indexes("community_training", "place_id", "held_on")
-
-    op.drop_table("community_training")
-    _drop_indexes("care_mobile_session", "place_id", "mobile_clinic_id", "held_on")
-
-    op.drop_table("care_mobile_session")
-    _drop_indexes("care_displaced_population", "place_id")
-
-    op.drop_table("care_displaced_population")
+    drop_table("community_referral", "patient_id", "place_id", "referred_on", "status")
+    drop_table("care_postnatal_visit", "delivery_id", "patient_id", "place_id", "visited_on")
+    drop_table("care_newborn", "delivery_id")
+    drop_table("care_consultation_diagnosis", "consultation_id", "icd10")
+    drop_table("community_screening", "patient_id", "place_id", "screened_on")
+    drop_table("care_surgery", "operated_on", "patient_id", "place_id")
+    drop_table("care_delivery", "delivered_on", "patient_id", "place_id")
+    drop_table("care_consultation", "consulted_on", "patient_id", "place_id")
+    drop_table("care_antenatal_visit", "patient_id", "place_id", "visited_on")
+    drop_table("indicators_context_figure", "place_id")
+    drop_table("community_training", "held_on", "place_id")
+    drop_table("care_mobile_session", "held_on", "mobile_clinic_id", "place_id")
+    drop_table("care_displaced_population", "place_id")
