@@ -9,14 +9,15 @@ Revision c80d61f0159b, after 3f7a9c2e5d41; written 2026-11-27 22:23.
 """
 
 import sqlalchemy as sa
-from alembic import op
+
+from alima.migrations.helpers import create_table, drop_table, index
 
 revision, down_revision = "c80d61f0159b", "3f7a9c2e5d41"
 branch_labels = depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "sync_change",
         sa.Column(
             "seq",
@@ -36,13 +37,11 @@ def upgrade() -> None:
         sa.Column("audience_path", sa.String(length=1000), nullable=True),
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_sync_change")),
+        record="none",
+        primary_key=("seq",),
+        indexes=["patient_id", index("ix_sync_change_row_seq", "row_id", "seq")],
     )
-    with op.batch_alter_table("sync_change", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sync_change_patient_id"), ["patient_id"], unique=False)
-        batch_op.create_index("ix_sync_change_row_seq", ["row_id", "seq"], unique=False)
-
-    op.create_table(
+    create_table(
         "sync_peer",
         sa.Column("hub_url", sa.String(length=500), nullable=False),
         sa.Column("node_id", sa.Uuid(), nullable=False),
@@ -57,10 +56,9 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("conflicts", sa.Integer(), nullable=False),
         sa.Column("quarantined", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_peer")),
+        record="id",
     )
-    op.create_table(
+    create_table(
         "sync_node",
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("site_id", sa.Uuid(), nullable=False),
@@ -77,17 +75,12 @@ def upgrade() -> None:
         ),
         sa.Column("schema_head", sa.String(length=40), nullable=True),
         sa.Column("clock_skew_seconds", sa.Integer(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["site_id"], ["core_place.id"], name=op.f("fk_sync_node_site_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_node")),
-        sa.UniqueConstraint("credential_hash", name=op.f("uq_sync_node_credential_hash")),
+        record="id",
+        refs={"site_id": "core_place"},
+        unique=["credential_hash"],
+        indexes=["site_id"],
     )
-    with op.batch_alter_table("sync_node", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sync_node_site_id"), ["site_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "sync_conflict",
         sa.Column("entity", sa.String(length=60), nullable=False),
         sa.Column("row_id", sa.Uuid(), nullable=False),
@@ -103,21 +96,11 @@ def upgrade() -> None:
         sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolution", sa.JSON(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["sync_node.id"], name=op.f("fk_sync_conflict_node_id_sync_node")
-        ),
-        sa.ForeignKeyConstraint(
-            ["resolved_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_sync_conflict_resolved_by_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_conflict")),
+        record="id",
+        refs={"node_id": "sync_node", "resolved_by_id": "core_user"},
+        indexes=["row_id"],
     )
-    with op.batch_alter_table("sync_conflict", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sync_conflict_row_id"), ["row_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "sync_enrolment",
         sa.Column("site_id", sa.Uuid(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
@@ -126,25 +109,12 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("node_id", sa.Uuid(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_sync_enrolment_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["sync_node.id"], name=op.f("fk_sync_enrolment_node_id_sync_node")
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"], ["core_place.id"], name=op.f("fk_sync_enrolment_site_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_enrolment")),
-        sa.UniqueConstraint("code_hash", name=op.f("uq_sync_enrolment_code_hash")),
+        record="id",
+        refs={"created_by_id": "core_user", "node_id": "sync_node", "site_id": "core_place"},
+        unique=["code_hash"],
+        indexes=["site_id"],
     )
-    with op.batch_alter_table("sync_enrolment", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sync_enrolment_site_id"), ["site_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "sync_quarantine",
         sa.Column("node_id", sa.Uuid(), nullable=False),
         sa.Column("node_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -158,65 +128,29 @@ def upgrade() -> None:
         sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["sync_node.id"], name=op.f("fk_sync_quarantine_node_id_sync_node")
-        ),
-        sa.ForeignKeyConstraint(
-            ["resolved_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_sync_quarantine_resolved_by_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quarantine")),
-        sa.UniqueConstraint("node_id", "node_seq", name="uq_sync_quarantine_node_seq"),
+        record="id",
+        refs={"node_id": "sync_node", "resolved_by_id": "core_user"},
+        named_unique={"uq_sync_quarantine_node_seq": ("node_id", "node_seq")},
+        indexes=["node_id"],
     )
-    with op.batch_alter_table("sync_quarantine", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sync_quarantine_node_id"), ["node_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "sync_share",
         sa.Column("patient_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("reason", sa.String(length=40), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["core_patient.id"], name=op.f("fk_sync_share_patient_id_core_patient")
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_sync_share_place_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_share")),
-        sa.UniqueConstraint("patient_id", "place_id", name="uq_sync_share_patient_place"),
+        record="id",
+        refs={"patient_id": "core_patient", "place_id": "core_place"},
+        named_unique={"uq_sync_share_patient_place": ("patient_id", "place_id")},
+        indexes=["place_id"],
     )
-    with op.batch_alter_table("sync_share", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sync_share_place_id"), ["place_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sync_share", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sync_share_place_id"))
-
-    op.drop_table("sync_share")
-    with op.batch_alter_table("sync_quarantine", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sync_quarantine_node_id"))
-
-    op.drop_table("sync_quarantine")
-    with op.batch_alter_table("sync_enrolment", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sync_enrolment_site_id"))
-
-    op.drop_table("sync_enrolment")
-    with op.batch_alter_table("sync_conflict", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sync_conflict_row_id"))
-
-    op.drop_table("sync_conflict")
-    with op.batch_alter_table("sync_node", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sync_node_site_id"))
-
-    op.drop_table("sync_node")
-    op.drop_table("sync_peer")
-    with op.batch_alter_table("sync_change", schema=None) as batch_op:
-        batch_op.drop_index("ix_sync_change_row_seq")
-        batch_op.drop_index(batch_op.f("ix_sync_change_patient_id"))
-
-    op.drop_table("sync_change")
+    drop_table("sync_share", "place_id")
+    drop_table("sync_quarantine", "node_id")
+    drop_table("sync_enrolment", "site_id")
+    drop_table("sync_conflict", "row_id")
+    drop_table("sync_node", "site_id")
+    drop_table("sync_peer")
+    drop_table("sync_change", "patient_id", index("ix_sync_change_row_seq"))

@@ -15,41 +15,42 @@ Revision 3b8e5f0c2a71, after bbbcde62d512; written 2026-11-28 07:00.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import create_table, drop_table
+
 revision, down_revision = "3b8e5f0c2a71", "bbbcde62d512"
 branch_labels = depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "nutrition_month_figure",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("figure", sa.String(length=40), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_month_figure_place_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("place_id", "month", "figure", name=op.f("pk_nutrition_month_figure")),
+        record="none",
+        refs={"place_id": "core_place"},
+        primary_key=("place_id", "month", "figure"),
     )
     op.create_index(
         "ix_nutrition_month_figure_month",
         "nutrition_month_figure",
         ["month", "figure", "place_id", "value"],
     )
-    op.create_table(
+    create_table(
         "nutrition_month_dirty",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("marks", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("place_id", "month", name=op.f("pk_nutrition_month_dirty")),
+        record="none",
+        primary_key=("place_id", "month"),
     )
-    op.create_table(
+    create_table(
         "nutrition_month_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("through", sa.Date(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_month_state")),
+        record="none",
     )
-    # The deleted children every count leaves out, without a scan of every patient.
     op.create_index(
         "ix_core_patient_deleted",
         "core_patient",
@@ -57,7 +58,6 @@ def upgrade() -> None:
         postgresql_where=sa.text("deleted_at IS NOT NULL"),
         sqlite_where=sa.text("deleted_at IS NOT NULL"),
     )
-    # The impact page's yearly counts by month, read from the index alone on PostgreSQL.
     op.create_index(
         "ix_care_consultation_on_place",
         "care_consultation",
@@ -76,7 +76,7 @@ def downgrade() -> None:
     op.drop_index("ix_core_patient_deleted", table_name="core_patient")
     op.drop_index("ix_care_delivery_on_place", table_name="care_delivery")
     op.drop_index("ix_care_consultation_on_place", table_name="care_consultation")
-    op.drop_table("nutrition_month_state")
-    op.drop_table("nutrition_month_dirty")
+    drop_table("nutrition_month_state")
+    drop_table("nutrition_month_dirty")
     op.drop_index("ix_nutrition_month_figure_month", table_name="nutrition_month_figure")
-    op.drop_table("nutrition_month_figure")
+    drop_table("nutrition_month_figure")

@@ -10,14 +10,15 @@ Revision 25168e436009, after c80d61f0159b; written 2026-11-28 22:26.
 """
 
 import sqlalchemy as sa
-from alembic import op
+
+from alima.migrations.helpers import create_table, drop_table
 
 revision, down_revision = "25168e436009", "c80d61f0159b"
 branch_labels = depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "interop_submission",
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("patient_id", sa.Uuid(), nullable=True),
@@ -37,41 +38,11 @@ def upgrade() -> None:
         sa.Column("decided_by_id", sa.Uuid(), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_interop_submission_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_interop_submission_decided_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_interop_submission_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_interop_submission_place_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_interop_submission")),
-        sa.UniqueConstraint("instance_key", name=op.f("uq_interop_submission_instance_key")),
+        refs={"decided_by_id": "core_user", "patient_id": "core_patient", "place_id": "core_place"},
+        unique=["instance_key"],
+        indexes=["patient_id", "place_id", "status"],
     )
-    with op.batch_alter_table("interop_submission", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_interop_submission_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_interop_submission_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_interop_submission_status"), ["status"], unique=False)
-
-    op.create_table(
+    create_table(
         "interop_submission_file",
         sa.Column("submission_id", sa.Uuid(), nullable=False),
         sa.Column("place_id", sa.Uuid(), nullable=False),
@@ -80,42 +51,11 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("md5", sa.String(length=32), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_interop_submission_file_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_interop_submission_file_place_id_core_place"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["submission_id"],
-            ["interop_submission.id"],
-            name=op.f("fk_interop_submission_file_submission_id_interop_submission"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_interop_submission_file")),
+        refs={"place_id": "core_place", "submission_id": "interop_submission"},
+        indexes=["submission_id"],
     )
-    with op.batch_alter_table("interop_submission_file", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_interop_submission_file_submission_id"), ["submission_id"], unique=False
-        )
-
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("interop_submission_file", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_interop_submission_file_submission_id"))
-
-    op.drop_table("interop_submission_file")
-    with op.batch_alter_table("interop_submission", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_interop_submission_status"))
-        batch_op.drop_index(batch_op.f("ix_interop_submission_place_id"))
-        batch_op.drop_index(batch_op.f("ix_interop_submission_patient_id"))
-
-    op.drop_table("interop_submission")
+    drop_table("interop_submission_file", "submission_id")
+    drop_table("interop_submission", "patient_id", "place_id", "status")
