@@ -16,12 +16,14 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import create_table, drop_table, one_of
+
 revision, down_revision = "2620665c5627", "e6fced60ec95"
 branch_labels = depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "research_query",
         sa.Column("study_id", sa.Uuid(), nullable=False),
         sa.Column("patient_id", sa.Uuid(), nullable=False),
@@ -34,70 +36,28 @@ def upgrade() -> None:
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by_id", sa.Uuid(), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.CheckConstraint(
-            "status = 'open' OR answer IS NOT NULL", name=op.f("ck_research_query_answered")
-        ),
-        sa.CheckConstraint(
-            "status IN ('open', 'answered', 'closed')", name=op.f("ck_research_query_status")
-        ),
-        sa.ForeignKeyConstraint(
-            ["answered_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_query_answered_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["closed_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_query_closed_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_query_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_research_query_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_research_query_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["study_id"],
-            ["research_study.id"],
-            name=op.f("fk_research_query_study_id_research_study"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_research_query")),
+        checks={
+            "answered": "status = 'open' OR answer IS NOT NULL",
+            "status": one_of("status", "open", "answered", "closed"),
+        },
+        refs={
+            "answered_by_id": "core_user",
+            "closed_by_id": "core_user",
+            "patient_id": "core_patient",
+            "place_id": "core_place",
+            "study_id": "research_study",
+        },
+        indexes=["patient_id", "place_id", "study_id"],
     )
-    with op.batch_alter_table("research_query", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_research_query_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_research_query_place_id"), ["place_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_research_query_study_id"), ["study_id"], unique=False)
-
-    op.create_table(
+    create_table(
         "research_sequence_seal",
         sa.Column("entry_id", sa.Uuid(), nullable=False),
         sa.Column("arm_id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["arm_id"],
-            ["research_study_arm.id"],
-            name=op.f("fk_research_sequence_seal_arm_id_research_study_arm"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["entry_id"],
-            ["research_sequence_entry.id"],
-            name=op.f("fk_research_sequence_seal_entry_id_research_sequence_entry"),
-        ),
-        sa.PrimaryKeyConstraint("entry_id", name=op.f("pk_research_sequence_seal")),
+        record="none",
+        refs={"arm_id": "research_study_arm", "entry_id": "research_sequence_entry"},
+        primary_key=("entry_id",),
     )
-    op.create_table(
+    create_table(
         "research_unblinding",
         sa.Column("study_id", sa.Uuid(), nullable=False),
         sa.Column("patient_id", sa.Uuid(), nullable=False),
@@ -105,49 +65,15 @@ def upgrade() -> None:
         sa.Column("allocation_id", sa.Uuid(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["allocation_id"],
-            ["research_allocation.id"],
-            name=op.f("fk_research_unblinding_allocation_id_research_allocation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_unblinding_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_research_unblinding_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_research_unblinding_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["study_id"],
-            ["research_study.id"],
-            name=op.f("fk_research_unblinding_study_id_research_study"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_research_unblinding")),
-        sa.UniqueConstraint(
-            "study_id", "patient_id", "created_by_id", name=op.f("uq_research_unblinding_study_id")
-        ),
+        refs={
+            "allocation_id": "research_allocation",
+            "patient_id": "core_patient",
+            "place_id": "core_place",
+            "study_id": "research_study",
+        },
+        unique=[("study_id", "patient_id", "created_by_id")],
+        indexes=["patient_id", "place_id", "study_id"],
     )
-    with op.batch_alter_table("research_unblinding", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_research_unblinding_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_research_unblinding_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_research_unblinding_study_id"), ["study_id"], unique=False
-        )
-
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=True)
     _seal()
@@ -215,21 +141,9 @@ def downgrade() -> None:
             .scalar_subquery()
         )
     )
-    # A laptop has no seal: its unused positions cannot get an arm back; they go.
     bind.execute(_ENTRY.delete().where(_ENTRY.c.arm_id.is_(None)))
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=False)
-
-    with op.batch_alter_table("research_unblinding", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_research_unblinding_study_id"))
-        batch_op.drop_index(batch_op.f("ix_research_unblinding_place_id"))
-        batch_op.drop_index(batch_op.f("ix_research_unblinding_patient_id"))
-
-    op.drop_table("research_unblinding")
-    op.drop_table("research_sequence_seal")
-    with op.batch_alter_table("research_query", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_research_query_study_id"))
-        batch_op.drop_index(batch_op.f("ix_research_query_place_id"))
-        batch_op.drop_index(batch_op.f("ix_research_query_patient_id"))
-
-    op.drop_table("research_query")
+    drop_table("research_unblinding", "patient_id", "place_id", "study_id")
+    drop_table("research_sequence_seal")
+    drop_table("research_query", "patient_id", "place_id", "study_id")
