@@ -2,8 +2,8 @@
 
 A table is written as autogenerate writes it: its columns, then the columns of the record
 mixins (id, timestamps, author, soft delete), its check constraints, its foreign keys (named by
-the metadata's convention, sorted by column), its primary and unique keys, then its indexes;
-:func:`drop_table` undoes :func:`create_table` in the reverse order.
+the metadata's convention, sorted by column), its primary and unique keys, then its indexes
+(sorted by name); :func:`drop_table` undoes :func:`create_table` in the reverse order.
 
 Frozen: revisions already written call these helpers, and a revision must build the same schema
 on a database migrated today as on one migrated when it was written. So a helper never changes
@@ -34,8 +34,13 @@ class Index(NamedTuple):
     options: Mapping[str, Any]
 
 
-def index(name: str, *columns: str, unique: bool = False, **options: Any) -> Index:
-    """An index named ``name`` on ``columns``; ``options`` are the dialects' (``postgresql_*``)."""
+def index(
+    name: str, *columns: str, unique: bool = False, where: str | None = None, **options: Any
+) -> Index:
+    """An index named ``name`` on ``columns``, partial on both databases with ``where``;
+    ``options`` are a dialect's own (``postgresql_include``)."""
+    if where is not None:
+        options = {**options, "sqlite_where": sa.text(where), "postgresql_where": sa.text(where)}
     return Index(name, columns, unique, options)
 
 
@@ -59,6 +64,14 @@ def record_columns(record: Record = "authored") -> list[sa.Column[Any]]:
             sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
         ]
     return columns
+
+
+def ref(column: str, target: str, *, nullable: bool = False, index: bool = False) -> sa.Column[Any]:
+    """A UUID column holding the id of a ``target`` row: :func:`create_table` gives it its
+    foreign key and, with ``index``, a plain index (as ``ForeignKey(...), index=True`` in a model)."""
+    return sa.Column(
+        column, sa.Uuid(), nullable=nullable, info={"references": target, "index": index}
+    )
 
 
 def fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
@@ -96,7 +109,6 @@ def create_table(
     *items: sa.Column[Any] | sa.Constraint,
     record: Record = "authored",
     checks: Mapping[str, str] | None = None,
-    refs: Mapping[str, str] | None = None,
     primary_key: Sequence[str] = ("id",),
     unique: Sequence[str | Sequence[str]] = (),
     named_unique: Mapping[str, Sequence[str]] | None = None,
@@ -104,15 +116,17 @@ def create_table(
 ) -> None:
     """Create ``table`` and its indexes.
 
-    ``items`` are the table's own columns (the record columns follow them) and any constraint
-    of another shape (it comes before the generated ones). ``checks`` maps a check's name
-    suffix (``ck_<table>_<suffix>``) to its condition; ``refs`` a column to the table whose id
-    it holds (the author and deleter refer to ``core_user`` without saying so); ``unique``
-    lists keys named by the convention, ``named_unique`` keys with a name of their own;
-    ``indexes`` as in :func:`create_indexes`.
+    ``items`` are the table's own columns (a :func:`ref` brings its foreign key and index),
+    then any constraint of another shape, which comes before the generated ones. ``record``
+    adds the mixins' columns after them (the author and the deleter refer to ``core_user``).
+    ``checks`` maps a check's name suffix (``ck_<table>_<suffix>``) to its condition;
+    ``unique`` lists keys named by the convention, ``named_unique`` keys with a name of their
+    own; ``indexes`` as in :func:`create_indexes`.
     """
     level = _LEVELS.index(record)
-    references = dict(refs or {})
+    columns = [item for item in items if isinstance(item, sa.Column)]
+    references = {c.name: c.info["references"] for c in columns if "references" in c.info}
+    indexes = [*indexes, *(c.name for c in columns if c.info.get("index"))]
     if level >= _LEVELS.index("authored"):
         references["created_by_id"] = "core_user"
     if level >= _LEVELS.index("deleted"):
@@ -120,7 +134,7 @@ def create_table(
     keys = [(key,) if isinstance(key, str) else tuple(key) for key in unique]
     op.create_table(
         table,
-        *[item for item in items if isinstance(item, sa.Column)],
+        *columns,
         *record_columns(record),
         *[item for item in items if not isinstance(item, sa.Column)],
         *[
@@ -136,11 +150,15 @@ def create_table(
         create_indexes(table, *indexes)
 
 
+def _index_name(table: str, spec: str | Index) -> str:
+    return f"ix_{table}_{spec}" if isinstance(spec, str) else spec.name
+
+
 def create_indexes(table: str, *indexes: str | Index) -> None:
-    """Create indexes on ``table``, in order: a column alone gets a plain index named by the
-    convention (``ix_<table>_<column>``), an :class:`Index` its own name and options."""
+    """Create indexes on ``table`` in the order of their names: a column alone gets a plain
+    index named by the convention (``ix_<table>_<column>``), an :class:`Index` its own name."""
     with op.batch_alter_table(table, schema=None) as batch_op:
-        for spec in indexes:
+        for spec in sorted(indexes, key=lambda spec: _index_name(table, spec)):
             if isinstance(spec, str):
                 batch_op.create_index(batch_op.f(f"ix_{table}_{spec}"), [spec], unique=False)
             else:
@@ -152,7 +170,7 @@ def create_indexes(table: str, *indexes: str | Index) -> None:
 def drop_indexes(table: str, *indexes: str | Index) -> None:
     """Drop the indexes :func:`create_indexes` made with the same arguments, last first."""
     with op.batch_alter_table(table, schema=None) as batch_op:
-        for spec in reversed(indexes):
+        for spec in sorted(indexes, key=lambda spec: _index_name(table, spec), reverse=True):
             if isinstance(spec, str):
                 batch_op.drop_index(batch_op.f(f"ix_{table}_{spec}"))
             else:

@@ -11,7 +11,15 @@ Revision 1e9118a66550, the first; written 2026-11-21 19:23.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import at_least, create_table, drop_table, in_range, index, one_of
+from alima.migrations.helpers import (
+    at_least,
+    create_table,
+    drop_table,
+    in_range,
+    index,
+    one_of,
+    ref,
+)
 
 revision, down_revision = "1e9118a66550", None
 branch_labels = depends_on = None
@@ -71,7 +79,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=60), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("parent_id", sa.Uuid(), nullable=True),
+        ref("parent_id", "core_place", nullable=True, index=True),
         sa.Column("path", sa.String(length=1000), nullable=False),
         sa.Column("depth", sa.Integer(), nullable=False),
         sa.Column("latitude", sa.Float(), nullable=True),
@@ -82,31 +90,28 @@ def upgrade() -> None:
             "lat": in_range("latitude", -90, 90, nullable=True),
             "lon": in_range("longitude", -180, 180, nullable=True),
         },
-        refs={"parent_id": "core_place"},
         unique=["code"],
-        indexes=["parent_id", "path"],
+        indexes=["path"],
     )
     create_table(
         "core_place_population",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place"),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("population", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=True),
         record="id",
         checks={"population_positive": at_least("population")},
-        refs={"place_id": "core_place"},
         named_unique={"place_year": ("place_id", "year")},
     )
     create_table(
         "core_project",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("country_id", sa.Uuid(), nullable=False),
+        ref("country_id", "core_place"),
         sa.Column("programme_areas", sa.JSON(), nullable=False),
         sa.Column("start_on", sa.Date(), nullable=False),
         sa.Column("end_on", sa.Date(), nullable=True),
         record="stamped",
-        refs={"country_id": "core_place"},
         unique=["code"],
     )
     create_table(
@@ -114,17 +119,16 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=80), nullable=False),
         sa.Column("full_name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
-        sa.Column("organisation_id", sa.Uuid(), nullable=True),
+        ref("organisation_id", "core_organisation", nullable=True),
         sa.Column("locale", sa.String(length=5), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
         record="stamped",
-        refs={"organisation_id": "core_organisation"},
         unique=["username"],
     )
     create_table(
         "core_api_token",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
+        ref("user_id", "core_user", index=True),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -132,15 +136,13 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         record="id",
-        refs={"user_id": "core_user"},
         unique=["token_hash"],
-        indexes=["user_id"],
     )
     create_table(
         "core_audit_event",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        ref("actor_id", "core_user", nullable=True, index=True),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("entity_type", sa.String(length=60), nullable=False),
         sa.Column("entity_id", sa.Uuid(), nullable=True),
@@ -152,8 +154,7 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
         record="none",
-        refs={"actor_id": "core_user"},
-        indexes=["actor_id", "at", "patient_id"],
+        indexes=["at", "patient_id"],
     )
     create_table(
         "core_patient",
@@ -166,63 +167,52 @@ def upgrade() -> None:
         sa.Column("caregiver_name", sa.String(length=200), nullable=True),
         sa.Column("village", sa.String(length=200), nullable=True),
         sa.Column("phone", sa.String(length=40), nullable=True),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("search_name", sa.String(length=300), nullable=False),
         sa.Column("search_village", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         record="deleted",
         checks={"sex": one_of("sex", "M", "F")},
-        refs={"place_id": "core_place"},
         unique=["identifier"],
-        indexes=[
-            "place_id",
-            index("ix_core_patient_place_name", "place_id", "search_name"),
-            "search_name",
-        ],
+        indexes=[index("ix_core_patient_place_name", "place_id", "search_name"), "search_name"],
     )
     create_table(
         "core_project_partner",
-        sa.Column("project_id", sa.Uuid(), nullable=False),
-        sa.Column("organisation_id", sa.Uuid(), nullable=False),
+        ref("project_id", "core_project"),
+        ref("organisation_id", "core_organisation"),
         sa.Column("role", sa.String(length=40), nullable=False),
         record="id",
-        refs={"organisation_id": "core_organisation", "project_id": "core_project"},
         named_unique={"role": ("project_id", "organisation_id", "role")},
     )
     create_table(
         "core_project_place",
-        sa.Column("project_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("project_id", "core_project"),
+        ref("place_id", "core_place"),
         record="id",
-        refs={"place_id": "core_place", "project_id": "core_project"},
         named_unique={"place": ("project_id", "place_id")},
     )
     create_table(
         "core_role_assignment",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
+        ref("user_id", "core_user", index=True),
         sa.Column("role", sa.String(length=40), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=True),
-        sa.Column("project_id", sa.Uuid(), nullable=True),
+        ref("place_id", "core_place", nullable=True),
+        ref("project_id", "core_project", nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         record="stamped",
         checks={
             "one_scope": "(place_id IS NOT NULL AND project_id IS NULL) OR (place_id IS NULL AND project_id IS NOT NULL)"
         },
-        refs={"place_id": "core_place", "project_id": "core_project", "user_id": "core_user"},
-        indexes=["user_id"],
     )
     create_table(
         "core_user_session",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
+        ref("user_id", "core_user", index=True),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
         record="id",
-        refs={"user_id": "core_user"},
         unique=["token_hash"],
-        indexes=["user_id"],
     )
     _append_only()
 

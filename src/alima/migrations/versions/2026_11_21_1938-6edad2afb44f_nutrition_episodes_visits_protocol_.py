@@ -11,7 +11,7 @@ Revision 6edad2afb44f, after 1e9118a66550; written 2026-11-21 19:38.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import at_least, create_table, drop_table, fk, index, one_of
+from alima.migrations.helpers import at_least, create_table, drop_table, fk, index, one_of, ref
 
 revision, down_revision = "6edad2afb44f", "1e9118a66550"
 branch_labels = depends_on = None
@@ -20,19 +20,18 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "nutrition_protocol_override",
-        sa.Column("country_id", sa.Uuid(), nullable=False),
+        ref("country_id", "core_place"),
         sa.Column("protocol_code", sa.String(length=60), nullable=False),
         sa.Column("protocol_version", sa.String(length=20), nullable=False),
         sa.Column("overrides", sa.JSON(), nullable=False),
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
-        refs={"country_id": "core_place"},
     )
     create_table(
         "nutrition_episode",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient"),
+        ref("place_id", "core_place"),
         sa.Column("protocol_code", sa.String(length=60), nullable=False),
         sa.Column("protocol_version", sa.String(length=20), nullable=False),
         sa.Column("protocol_fingerprint", sa.String(length=64), nullable=False),
@@ -45,7 +44,7 @@ def upgrade() -> None:
         sa.Column("age_months_at_admission", sa.Float(), nullable=False),
         sa.Column("appetite_test_passed", sa.Boolean(), nullable=True),
         sa.Column("amoxicillin_given", sa.Boolean(), nullable=False),
-        sa.Column("previous_episode_id", sa.Uuid(), nullable=True),
+        ref("previous_episode_id", "nutrition_episode", nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("band", sa.String(length=20), nullable=False),
         sa.Column("last_visit_on", sa.Date(), nullable=False),
@@ -57,17 +56,11 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("exit_note", sa.Text(), nullable=True),
-        sa.Column("transfer_place_id", sa.Uuid(), nullable=True),
+        ref("transfer_place_id", "core_place", nullable=True),
         record="deleted",
         checks={
             "closed_has_outcome": "(status = 'open' AND outcome IS NULL AND closed_on IS NULL) OR (status = 'closed' AND outcome IS NOT NULL AND closed_on IS NOT NULL)",
             "status": one_of("status", "open", "closed"),
-        },
-        refs={
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "previous_episode_id": "nutrition_episode",
-            "transfer_place_id": "core_place",
         },
         indexes=[
             index("ix_nutrition_episode_patient", "patient_id", "status"),
@@ -78,7 +71,7 @@ def upgrade() -> None:
     )
     create_table(
         "nutrition_visit",
-        sa.Column("episode_id", sa.Uuid(), nullable=False),
+        ref("episode_id", "nutrition_episode"),
         sa.Column("place_id", sa.Uuid(), nullable=False),
         sa.Column("is_admission", sa.Boolean(), nullable=False),
         sa.Column("visit_on", sa.Date(), nullable=False),
@@ -113,7 +106,6 @@ def upgrade() -> None:
         ),
         fk("nutrition_visit", "place_id", "core_place"),
         record="deleted",
-        refs={"episode_id": "nutrition_episode"},
         indexes=[
             index(
                 "ix_nutrition_visit_episode_on",

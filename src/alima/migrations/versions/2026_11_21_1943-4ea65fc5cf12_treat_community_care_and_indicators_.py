@@ -15,7 +15,7 @@ Revision 4ea65fc5cf12, after 6edad2afb44f; written 2026-11-21 19:43.
 
 import sqlalchemy as sa
 
-from alima.migrations.helpers import at_least, create_table, drop_table, in_range, one_of
+from alima.migrations.helpers import at_least, create_table, drop_table, in_range, one_of, ref
 
 revision, down_revision = "4ea65fc5cf12", "6edad2afb44f"
 branch_labels = depends_on = None
@@ -24,7 +24,7 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "care_displaced_population",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("counted_on", sa.Date(), nullable=False),
         sa.Column("individuals", sa.Integer(), nullable=False),
         sa.Column("households", sa.Integer(), nullable=True),
@@ -33,14 +33,12 @@ def upgrade() -> None:
             "households_positive": at_least("households", nullable=True),
             "individuals_positive": at_least("individuals"),
         },
-        refs={"place_id": "core_place"},
         named_unique={"place_date": ("place_id", "counted_on")},
-        indexes=["place_id"],
     )
     create_table(
         "care_mobile_session",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("mobile_clinic_id", sa.Uuid(), nullable=True),
+        ref("place_id", "core_place", index=True),
+        ref("mobile_clinic_id", "core_place", nullable=True, index=True),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("team", sa.String(length=200), nullable=False),
         sa.Column("people_reached", sa.Integer(), nullable=False),
@@ -54,12 +52,11 @@ def upgrade() -> None:
             "consultations": at_least("consultations", nullable=True),
             "people_reached_positive": at_least("people_reached"),
         },
-        refs={"mobile_clinic_id": "core_place", "place_id": "core_place"},
-        indexes=["held_on", "mobile_clinic_id", "place_id"],
+        indexes=["held_on"],
     )
     create_table(
         "community_training",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("trainer_name", sa.String(length=200), nullable=False),
         sa.Column("trainer_role", sa.String(length=20), nullable=False),
@@ -72,20 +69,17 @@ def upgrade() -> None:
             "tapes_positive": at_least("tapes_given", nullable=True),
             "mothers_trained_positive": at_least("mothers_trained"),
         },
-        refs={"place_id": "core_place"},
-        indexes=["held_on", "place_id"],
+        indexes=["held_on"],
     )
     create_table(
         "indicators_context_figure",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
         checks={"value_positive": at_least("value"), "year_range": in_range("year", 1900, 2200)},
-        refs={"place_id": "core_place"},
         named_unique={"place_kind_year": ("place_id", "kind", "year")},
-        indexes=["place_id"],
     )
     create_table(
         "care_antenatal_visit",
@@ -101,13 +95,12 @@ def upgrade() -> None:
         sa.Column("bednet_given", sa.Boolean(), nullable=False),
         sa.Column("flags", sa.JSON(), nullable=False),
         sa.Column("referred", sa.Boolean(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
         checks={"visit_number_positive": at_least("visit_number", 1)},
-        refs={"patient_id": "core_patient", "place_id": "core_place"},
-        indexes=["patient_id", "place_id", "visited_on"],
+        indexes=["visited_on"],
     )
     create_table(
         "care_consultation",
@@ -140,8 +133,8 @@ def upgrade() -> None:
         sa.Column("nutrition_episode_id", sa.Uuid(), nullable=True),
         sa.Column("referred", sa.Boolean(), nullable=False),
         sa.Column("referred_to", sa.String(length=200), nullable=True),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
         checks={
@@ -150,8 +143,7 @@ def upgrade() -> None:
             "muac": in_range("muac_mm", 50, 300, nullable=True),
             "temperature": in_range("temperature_c", 30, 44, nullable=True),
         },
-        refs={"patient_id": "core_patient", "place_id": "core_place"},
-        indexes=["consulted_on", "patient_id", "place_id"],
+        indexes=["consulted_on"],
     )
     create_table(
         "care_delivery",
@@ -160,12 +152,11 @@ def upgrade() -> None:
         sa.Column("attendant", sa.String(length=24), nullable=False),
         sa.Column("mode", sa.String(length=24), nullable=False),
         sa.Column("mother_outcome", sa.String(length=20), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
-        refs={"patient_id": "core_patient", "place_id": "core_place"},
-        indexes=["delivered_on", "patient_id", "place_id"],
+        indexes=["delivered_on"],
     )
     create_table(
         "care_surgery",
@@ -177,16 +168,15 @@ def upgrade() -> None:
         sa.Column("anaesthesia", sa.String(length=24), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("surgeon", sa.String(length=200), nullable=True),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
-        refs={"patient_id": "core_patient", "place_id": "core_place"},
-        indexes=["operated_on", "patient_id", "place_id"],
+        indexes=["operated_on"],
     )
     create_table(
         "community_screening",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("screened_on", sa.Date(), nullable=False),
         sa.Column("screener_type", sa.String(length=20), nullable=False),
         sa.Column("screener_name", sa.String(length=200), nullable=True),
@@ -196,7 +186,7 @@ def upgrade() -> None:
         sa.Column("child_age_months", sa.Integer(), nullable=False),
         sa.Column("caregiver_name", sa.String(length=200), nullable=True),
         sa.Column("village", sa.String(length=200), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=True),
+        ref("patient_id", "core_patient", nullable=True, index=True),
         sa.Column("muac_mm", sa.Integer(), nullable=False),
         sa.Column("oedema", sa.String(length=10), nullable=False),
         sa.Column("muac_band", sa.String(length=10), nullable=False),
@@ -206,56 +196,47 @@ def upgrade() -> None:
             "age_range": "child_age_months >= 0 AND child_age_months < 60",
             "muac_range": in_range("muac_mm", 50, 300),
         },
-        refs={"patient_id": "core_patient", "place_id": "core_place"},
-        indexes=["patient_id", "place_id", "screened_on"],
+        indexes=["screened_on"],
     )
     create_table(
         "care_consultation_diagnosis",
-        sa.Column("consultation_id", sa.Uuid(), nullable=False),
+        ref("consultation_id", "care_consultation", index=True),
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("icd10", sa.String(length=10), nullable=False),
         record="id",
-        refs={"consultation_id": "care_consultation"},
         named_unique={"code": ("consultation_id", "icd10")},
-        indexes=["consultation_id", "icd10"],
+        indexes=["icd10"],
     )
     create_table(
         "care_newborn",
-        sa.Column("delivery_id", sa.Uuid(), nullable=False),
+        ref("delivery_id", "care_delivery", index=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("sex", sa.String(length=1), nullable=True),
         sa.Column("outcome", sa.String(length=24), nullable=False),
         sa.Column("birth_weight_g", sa.Integer(), nullable=True),
         record="id",
         checks={"birth_weight": in_range("birth_weight_g", 300, 7000, nullable=True)},
-        refs={"delivery_id": "care_delivery"},
         named_unique={"position": ("delivery_id", "position")},
-        indexes=["delivery_id"],
     )
     create_table(
         "care_postnatal_visit",
         sa.Column("visited_on", sa.Date(), nullable=False),
-        sa.Column("delivery_id", sa.Uuid(), nullable=True),
+        ref("delivery_id", "care_delivery", nullable=True, index=True),
         sa.Column("day_after_birth", sa.Integer(), nullable=True),
         sa.Column("mother_status", sa.String(length=16), nullable=False),
         sa.Column("newborn_status", sa.String(length=16), nullable=False),
         sa.Column("exclusive_breastfeeding", sa.Boolean(), nullable=False),
         sa.Column("family_planning", sa.Boolean(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
-        refs={
-            "delivery_id": "care_delivery",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-        },
-        indexes=["delivery_id", "patient_id", "place_id", "visited_on"],
+        indexes=["visited_on"],
     )
     create_table(
         "community_referral",
-        sa.Column("screening_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("screening_id", "community_screening"),
+        ref("place_id", "core_place", index=True),
         sa.Column("urgency", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("referred_on", sa.Date(), nullable=False),
@@ -266,21 +247,15 @@ def upgrade() -> None:
         sa.Column("bands_agree", sa.Boolean(), nullable=True),
         sa.Column("admitted", sa.Boolean(), nullable=True),
         sa.Column("nutrition_episode_id", sa.Uuid(), nullable=True),
-        sa.Column("patient_id", sa.Uuid(), nullable=True),
-        sa.Column("completed_by_id", sa.Uuid(), nullable=True),
+        ref("patient_id", "core_patient", nullable=True, index=True),
+        ref("completed_by_id", "core_user", nullable=True),
         record="deleted",
         checks={
             "completed_has_arrival": "status = 'pending' OR arrived_on IS NOT NULL",
             "arrival_muac_range": in_range("arrival_muac_mm", 50, 300, nullable=True),
         },
-        refs={
-            "completed_by_id": "core_user",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "screening_id": "community_screening",
-        },
         unique=["screening_id"],
-        indexes=["patient_id", "place_id", "referred_on", "status"],
+        indexes=["referred_on", "status"],
     )
 
 

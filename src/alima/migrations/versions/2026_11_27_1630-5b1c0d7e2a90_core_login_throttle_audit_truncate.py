@@ -17,7 +17,7 @@ Revision 5b1c0d7e2a90, after 3c1f0a7d9b21; written 2026-11-27 16:30.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table
+from alima.migrations.helpers import create_table, drop_table, ref
 
 revision, down_revision = "5b1c0d7e2a90", "3c1f0a7d9b21"
 branch_labels = depends_on = None
@@ -43,13 +43,12 @@ def upgrade() -> None:
         op.execute(NO_TRUNCATE_POSTGRESQL)
     create_table(
         "alliance_emergency_alert",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
+        ref("user_id", "core_user"),
+        ref("patient_id", "core_patient", index=True),
         sa.Column("detail", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         record="id",
-        refs={"patient_id": "core_patient", "user_id": "core_user"},
-        indexes=["created_at", "patient_id"],
+        indexes=["created_at"],
     )
 
 

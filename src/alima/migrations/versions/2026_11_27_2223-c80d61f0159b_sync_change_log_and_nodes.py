@@ -10,7 +10,7 @@ Revision c80d61f0159b, after 3f7a9c2e5d41; written 2026-11-27 22:23.
 
 import sqlalchemy as sa
 
-from alima.migrations.helpers import create_table, drop_table, index
+from alima.migrations.helpers import create_table, drop_table, index, ref
 
 revision, down_revision = "c80d61f0159b", "3f7a9c2e5d41"
 branch_labels = depends_on = None
@@ -61,7 +61,7 @@ def upgrade() -> None:
     create_table(
         "sync_node",
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("site_id", sa.Uuid(), nullable=False),
+        ref("site_id", "core_place", index=True),
         sa.Column("credential_hash", sa.String(length=64), nullable=False),
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
@@ -76,9 +76,7 @@ def upgrade() -> None:
         sa.Column("schema_head", sa.String(length=40), nullable=True),
         sa.Column("clock_skew_seconds", sa.Integer(), nullable=True),
         record="id",
-        refs={"site_id": "core_place"},
         unique=["credential_hash"],
-        indexes=["site_id"],
     )
     create_table(
         "sync_conflict",
@@ -90,33 +88,30 @@ def upgrade() -> None:
         sa.Column("ours", sa.JSON(), nullable=False),
         sa.Column("theirs", sa.JSON(), nullable=False),
         sa.Column("winner", sa.String(length=6), nullable=False),
-        sa.Column("node_id", sa.Uuid(), nullable=True),
+        ref("node_id", "sync_node", nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
+        ref("resolved_by_id", "core_user", nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolution", sa.JSON(), nullable=True),
         record="id",
-        refs={"node_id": "sync_node", "resolved_by_id": "core_user"},
         indexes=["row_id"],
     )
     create_table(
         "sync_enrolment",
-        sa.Column("site_id", sa.Uuid(), nullable=False),
+        ref("site_id", "core_place", index=True),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        ref("created_by_id", "core_user", nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("node_id", sa.Uuid(), nullable=True),
+        ref("node_id", "sync_node", nullable=True),
         record="id",
-        refs={"created_by_id": "core_user", "node_id": "sync_node", "site_id": "core_place"},
         unique=["code_hash"],
-        indexes=["site_id"],
     )
     create_table(
         "sync_quarantine",
-        sa.Column("node_id", sa.Uuid(), nullable=False),
+        ref("node_id", "sync_node", index=True),
         sa.Column("node_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("entity", sa.String(length=60), nullable=False),
         sa.Column("row_id", sa.Uuid(), nullable=True),
@@ -125,24 +120,20 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
+        ref("resolved_by_id", "core_user", nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="id",
-        refs={"node_id": "sync_node", "resolved_by_id": "core_user"},
         named_unique={"uq_sync_quarantine_node_seq": ("node_id", "node_seq")},
-        indexes=["node_id"],
     )
     create_table(
         "sync_share",
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("patient_id", "core_patient"),
+        ref("place_id", "core_place", index=True),
         sa.Column("reason", sa.String(length=40), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         record="id",
-        refs={"patient_id": "core_patient", "place_id": "core_place"},
         named_unique={"uq_sync_share_patient_place": ("patient_id", "place_id")},
-        indexes=["place_id"],
     )
 
 

@@ -15,7 +15,7 @@ Revision 3b8e5f0c2a71, after bbbcde62d512; written 2026-11-28 07:00.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table
+from alima.migrations.helpers import create_indexes, create_table, drop_table, index, ref
 
 revision, down_revision = "3b8e5f0c2a71", "bbbcde62d512"
 branch_labels = depends_on = None
@@ -24,12 +24,11 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "nutrition_month_figure",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place"),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("figure", sa.String(length=40), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         record="none",
-        refs={"place_id": "core_place"},
         primary_key=("place_id", "month", "figure"),
     )
     op.create_index(
@@ -51,13 +50,7 @@ def upgrade() -> None:
         sa.Column("through", sa.Date(), nullable=True),
         record="none",
     )
-    op.create_index(
-        "ix_core_patient_deleted",
-        "core_patient",
-        ["id"],
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-    )
+    create_indexes("core_patient", index("ix_core_patient_deleted", "id", where="deleted_at IS NOT NULL"))
     op.create_index(
         "ix_care_consultation_on_place",
         "care_consultation",

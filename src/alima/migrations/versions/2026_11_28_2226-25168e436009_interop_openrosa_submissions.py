@@ -11,7 +11,7 @@ Revision 25168e436009, after c80d61f0159b; written 2026-11-28 22:26.
 
 import sqlalchemy as sa
 
-from alima.migrations.helpers import create_table, drop_table
+from alima.migrations.helpers import create_table, drop_table, ref
 
 revision, down_revision = "25168e436009", "c80d61f0159b"
 branch_labels = depends_on = None
@@ -20,8 +20,8 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "interop_submission",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=True),
+        ref("place_id", "core_place", index=True),
+        ref("patient_id", "core_patient", nullable=True, index=True),
         sa.Column("instance_id", sa.String(length=249), nullable=True),
         sa.Column("instance_key", sa.String(length=249), nullable=True),
         sa.Column("form_id", sa.String(length=100), nullable=True),
@@ -35,24 +35,21 @@ def upgrade() -> None:
         sa.Column("reason_params", sa.JSON(), nullable=True),
         sa.Column("entity_type", sa.String(length=60), nullable=True),
         sa.Column("entity_id", sa.Uuid(), nullable=True),
-        sa.Column("decided_by_id", sa.Uuid(), nullable=True),
+        ref("decided_by_id", "core_user", nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        refs={"decided_by_id": "core_user", "patient_id": "core_patient", "place_id": "core_place"},
         unique=["instance_key"],
-        indexes=["patient_id", "place_id", "status"],
+        indexes=["status"],
     )
     create_table(
         "interop_submission_file",
-        sa.Column("submission_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("submission_id", "interop_submission", index=True),
+        ref("place_id", "core_place"),
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("content_type", sa.String(length=100), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("md5", sa.String(length=32), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        refs={"place_id": "core_place", "submission_id": "interop_submission"},
-        indexes=["submission_id"],
     )
 
 

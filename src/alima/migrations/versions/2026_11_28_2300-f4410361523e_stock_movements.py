@@ -9,7 +9,7 @@ Revision f4410361523e, after 25168e436009; written 2026-11-28 00:00.
 
 import sqlalchemy as sa
 
-from alima.migrations.helpers import create_table, drop_table, index, one_of
+from alima.migrations.helpers import create_table, drop_table, index, one_of, ref
 
 revision, down_revision = "f4410361523e", "25168e436009"
 branch_labels = depends_on = None
@@ -18,7 +18,7 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "stock_movement",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("product", sa.String(length=10), nullable=False),
         sa.Column("moved_on", sa.Date(), nullable=False),
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("expires_on", sa.Date(), nullable=True),
         sa.Column("reason", sa.String(length=20), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("corrects_id", sa.Uuid(), nullable=True),
+        ref("corrects_id", "stock_movement", nullable=True, index=True),
         sa.Column("corrected_on", sa.Date(), nullable=True),
         record="deleted",
         checks={
@@ -38,12 +38,7 @@ def upgrade() -> None:
             "sachets_positive": "sachets >= 0 OR kind = 'adjustment'",
             "correction_dated": "(corrects_id IS NULL) = (corrected_on IS NULL)",
         },
-        refs={"corrects_id": "stock_movement", "place_id": "core_place"},
-        indexes=[
-            "corrects_id",
-            "place_id",
-            index("ix_stock_movement_place_on", "place_id", "product", "moved_on"),
-        ],
+        indexes=[index("ix_stock_movement_place_on", "place_id", "product", "moved_on")],
     )
 
 

@@ -11,7 +11,7 @@ Revision b5f19c852a13, after f4410361523e; written 2026-11-28 00:00.
 
 import sqlalchemy as sa
 
-from alima.migrations.helpers import create_table, drop_table
+from alima.migrations.helpers import create_table, drop_table, ref
 
 revision, down_revision = "b5f19c852a13", "f4410361523e"
 branch_labels = depends_on = None
@@ -20,16 +20,15 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "dhis2_mapping",
-        sa.Column("country_id", sa.Uuid(), nullable=False),
+        ref("country_id", "core_place"),
         sa.Column("data_set", sa.String(length=11), nullable=False),
         sa.Column("aoc", sa.String(length=11), nullable=False),
         sa.Column("period_type", sa.String(length=20), nullable=False),
-        refs={"country_id": "core_place"},
         unique=["country_id"],
     )
     create_table(
         "dhis2_push",
-        sa.Column("country_id", sa.Uuid(), nullable=False),
+        ref("country_id", "core_place", index=True),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("dry_run", sa.Boolean(), nullable=False),
         sa.Column("server", sa.String(length=300), nullable=False),
@@ -44,34 +43,29 @@ def upgrade() -> None:
         sa.Column("conflicts", sa.JSON(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
         checks={"counts": "imported >= 0 AND updated >= 0 AND ignored >= 0 AND deleted >= 0"},
-        refs={"country_id": "core_place"},
-        indexes=["country_id", "month"],
+        indexes=["month"],
     )
     create_table(
         "dhis2_data_element",
-        sa.Column("mapping_id", sa.Uuid(), nullable=False),
+        ref("mapping_id", "dhis2_mapping", index=True),
         sa.Column("figure", sa.String(length=60), nullable=False),
         sa.Column("option", sa.String(length=40), nullable=False),
         sa.Column("data_element", sa.String(length=11), nullable=False),
         sa.Column("category_option_combo", sa.String(length=11), nullable=False),
-        refs={"mapping_id": "dhis2_mapping"},
         named_unique={
             "dhis2_data_element_combo": ("mapping_id", "data_element", "category_option_combo"),
             "dhis2_data_element_figure": ("mapping_id", "figure", "option"),
         },
-        indexes=["mapping_id"],
     )
     create_table(
         "dhis2_org_unit",
-        sa.Column("mapping_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("mapping_id", "dhis2_mapping", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("org_unit", sa.String(length=11), nullable=False),
-        refs={"mapping_id": "dhis2_mapping", "place_id": "core_place"},
         named_unique={
             "dhis2_org_unit_uid": ("mapping_id", "org_unit"),
             "dhis2_org_unit_place": ("mapping_id", "place_id"),
         },
-        indexes=["mapping_id", "place_id"],
     )
 
 

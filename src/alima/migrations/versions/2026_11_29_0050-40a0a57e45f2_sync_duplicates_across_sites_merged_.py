@@ -15,7 +15,7 @@ Revision 40a0a57e45f2, after b5f19c852a13; written 2026-11-28 01:10.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table
+from alima.migrations.helpers import create_table, drop_table, ref
 
 revision, down_revision = "40a0a57e45f2", "b5f19c852a13"
 branch_labels = depends_on = None
@@ -24,23 +24,17 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "sync_duplicate",
-        sa.Column("low_id", sa.Uuid(), nullable=False),
-        sa.Column("high_id", sa.Uuid(), nullable=False),
+        ref("low_id", "core_patient"),
+        ref("high_id", "core_patient"),
         sa.Column("found_by", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("kept_id", sa.Uuid(), nullable=True),
+        ref("kept_id", "core_patient", nullable=True),
         sa.Column("open_episodes", sa.Integer(), nullable=True),
-        sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
+        ref("resolved_by_id", "core_user", nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         record="id",
-        refs={
-            "high_id": "core_patient",
-            "kept_id": "core_patient",
-            "low_id": "core_patient",
-            "resolved_by_id": "core_user",
-        },
         named_unique={"uq_sync_duplicate_pair": ("low_id", "high_id")},
     )
     name = op.f("fk_core_patient_merged_into_id_core_patient")

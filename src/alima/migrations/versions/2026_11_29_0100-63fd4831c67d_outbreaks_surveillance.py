@@ -11,7 +11,7 @@ Revision 63fd4831c67d, after 40a0a57e45f2; written 2026-11-29 01:00.
 
 import sqlalchemy as sa
 
-from alima.migrations.helpers import create_table, drop_table, index, one_of
+from alima.migrations.helpers import create_table, drop_table, index, one_of, ref
 
 revision, down_revision = "63fd4831c67d", "40a0a57e45f2"
 branch_labels = depends_on = None
@@ -20,7 +20,7 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "outbreaks_alert",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("disease", sa.String(length=30), nullable=False),
         sa.Column("epi_year", sa.SmallInteger(), nullable=False),
         sa.Column("epi_week", sa.SmallInteger(), nullable=False),
@@ -31,15 +31,11 @@ def upgrade() -> None:
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         checks={"level": one_of("level", "alert", "epidemic")},
-        refs={"place_id": "core_place"},
-        indexes=[
-            index("ix_outbreaks_alert_place", "place_id", "disease", "level", "status"),
-            "place_id",
-        ],
+        indexes=[index("ix_outbreaks_alert_place", "place_id", "disease", "level", "status")],
     )
     create_table(
         "outbreaks_case",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("disease", sa.String(length=30), nullable=False),
         sa.Column("onset_on", sa.Date(), nullable=False),
         sa.Column("epi_year", sa.SmallInteger(), nullable=False),
@@ -55,23 +51,20 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
         checks={"sex": one_of("sex", "M", "F"), "age": "age_months >= 0 AND age_months < 1500"},
-        refs={"place_id": "core_place"},
-        indexes=["place_id", index("ix_outbreaks_case_week", "disease", "epi_year", "epi_week")],
+        indexes=[index("ix_outbreaks_case_week", "disease", "epi_year", "epi_week")],
     )
     create_table(
         "outbreaks_threshold_set",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("disease", sa.String(length=30), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("rules", sa.JSON(), nullable=False),
         sa.Column("source", sa.Text(), nullable=True),
-        refs={"place_id": "core_place"},
         named_unique={"one_version": ("place_id", "disease", "version")},
-        indexes=["place_id"],
     )
     create_table(
         "outbreaks_weekly_report",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("epi_year", sa.SmallInteger(), nullable=False),
         sa.Column("epi_week", sa.SmallInteger(), nullable=False),
         sa.Column("week_start", sa.Date(), nullable=False),
@@ -79,32 +72,28 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
         checks={"epi_week": "epi_week BETWEEN 1 AND 53"},
-        refs={"place_id": "core_place"},
         named_unique={"one_per_week": ("place_id", "epi_year", "epi_week")},
-        indexes=["place_id", index("ix_outbreaks_weekly_report_week", "week_start", "place_id")],
+        indexes=[index("ix_outbreaks_weekly_report_week", "week_start", "place_id")],
     )
     create_table(
         "outbreaks_alert_action",
-        sa.Column("alert_id", sa.Uuid(), nullable=False),
+        ref("alert_id", "outbreaks_alert", index=True),
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("from_status", sa.String(length=20), nullable=False),
         sa.Column("to_status", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        refs={"alert_id": "outbreaks_alert"},
-        indexes=["alert_id"],
     )
     create_table(
         "outbreaks_weekly_count",
-        sa.Column("report_id", sa.Uuid(), nullable=False),
+        ref("report_id", "outbreaks_weekly_report", index=True),
         sa.Column("disease", sa.String(length=30), nullable=False),
         sa.Column("age_group", sa.String(length=20), nullable=False),
         sa.Column("cases", sa.Integer(), nullable=False),
         sa.Column("deaths", sa.Integer(), nullable=False),
         record="id",
         checks={"not_negative": "cases >= 0 AND deaths >= 0"},
-        refs={"report_id": "outbreaks_weekly_report"},
         named_unique={"one_line": ("report_id", "disease", "age_group")},
-        indexes=[index("ix_outbreaks_weekly_count_disease", "disease", "report_id"), "report_id"],
+        indexes=[index("ix_outbreaks_weekly_count_disease", "disease", "report_id")],
     )
 
 

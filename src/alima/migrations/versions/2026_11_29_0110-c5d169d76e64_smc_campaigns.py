@@ -19,6 +19,7 @@ from alima.migrations.helpers import (
     in_range,
     index,
     one_of,
+    ref,
 )
 
 revision, down_revision = "c5d169d76e64", "63fd4831c67d"
@@ -28,7 +29,7 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "smc_campaign",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("place_id", "core_place", index=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("season", sa.Integer(), nullable=False),
         sa.Column("cycle_count", sa.Integer(), nullable=False),
@@ -41,50 +42,42 @@ def upgrade() -> None:
             "cycle_count": one_of("cycle_count", 4, 5),
             "season": in_range("season", 2000, 2100),
         },
-        refs={"place_id": "core_place"},
-        indexes=["place_id"],
     )
     create_table(
         "smc_campaign_area",
-        sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("campaign_id", "smc_campaign", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("census_target", sa.Integer(), nullable=True),
         checks={"census_positive": at_least("census_target", nullable=True)},
-        refs={"campaign_id": "smc_campaign", "place_id": "core_place"},
         named_unique={"campaign_place": ("campaign_id", "place_id")},
-        indexes=["campaign_id", "place_id"],
     )
     create_table(
         "smc_cycle",
-        sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("campaign_id", "smc_campaign", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         checks={"dates": at_least("ends_on", "starts_on"), "number": in_range("number", 1, 5)},
-        refs={"campaign_id": "smc_campaign", "place_id": "core_place"},
         named_unique={"campaign_number": ("campaign_id", "number")},
-        indexes=["campaign_id", "place_id"],
     )
     create_table(
         "smc_team",
-        sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("campaign_id", "smc_campaign", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("members", sa.String(length=500), nullable=False),
         sa.Column("villages", sa.JSON(), nullable=False),
         record="deleted",
-        refs={"campaign_id": "smc_campaign", "place_id": "core_place"},
-        indexes=["campaign_id", "place_id"],
     )
     create_table(
         "smc_administration",
-        sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column("cycle_id", sa.Uuid(), nullable=False),
+        ref("campaign_id", "smc_campaign", index=True),
+        ref("cycle_id", "smc_cycle", index=True),
         sa.Column("cycle_number", sa.Integer(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("team_id", sa.Uuid(), nullable=True),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
+        ref("team_id", "smc_team", nullable=True, index=True),
         sa.Column("village", sa.String(length=200), nullable=False),
         sa.Column("given_on", sa.Date(), nullable=False),
         sa.Column("age_days", sa.Integer(), nullable=False),
@@ -95,7 +88,7 @@ def upgrade() -> None:
         sa.Column("redosed", sa.Boolean(), nullable=False),
         sa.Column("blisters", sa.Integer(), nullable=False),
         sa.Column("muac_mm", sa.Integer(), nullable=True),
-        sa.Column("screening_id", sa.Uuid(), nullable=True),
+        ref("screening_id", "community_screening", nullable=True),
         sa.Column("given_by", sa.String(length=200), nullable=True),
         sa.Column("day2_given", sa.Boolean(), nullable=True),
         sa.Column("day3_given", sa.Boolean(), nullable=True),
@@ -118,36 +111,22 @@ def upgrade() -> None:
             "excluded_no_blister": "exclusion IS NULL OR blisters = 0",
             "muac": in_range("muac_mm", 50, 300, nullable=True),
         },
-        refs={
-            "campaign_id": "smc_campaign",
-            "cycle_id": "smc_cycle",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "screening_id": "community_screening",
-            "team_id": "smc_team",
-        },
         indexes=[
-            "campaign_id",
-            "cycle_id",
             "given_on",
-            "patient_id",
-            "place_id",
-            "team_id",
             index(
                 "uq_smc_administration_given",
                 "patient_id",
                 "cycle_id",
                 unique=True,
-                sqlite_where=sa.text("exclusion IS NULL AND deleted_at IS NULL"),
-                postgresql_where=sa.text("exclusion IS NULL AND deleted_at IS NULL"),
+                where="exclusion IS NULL AND deleted_at IS NULL",
             ),
         ],
     )
     create_table(
         "smc_supply",
-        sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column("cycle_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("campaign_id", "smc_campaign", index=True),
+        ref("cycle_id", "smc_cycle", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("product", sa.String(length=12), nullable=False),
         sa.Column("blisters", sa.Integer(), nullable=False),
         sa.Column("received_on", sa.Date(), nullable=False),
@@ -156,8 +135,6 @@ def upgrade() -> None:
             "product": one_of("product", "spaq_3_11", "spaq_12_59"),
             "blisters_positive": above("blisters"),
         },
-        refs={"campaign_id": "smc_campaign", "cycle_id": "smc_cycle", "place_id": "core_place"},
-        indexes=["campaign_id", "cycle_id", "place_id"],
     )
 
 

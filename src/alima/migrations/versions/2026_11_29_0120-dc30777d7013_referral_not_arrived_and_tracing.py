@@ -12,7 +12,7 @@ Revision dc30777d7013, after c5d169d76e64; written 2026-11-28 01:12.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table, index, one_of
+from alima.migrations.helpers import create_table, drop_table, index, one_of, ref
 
 revision, down_revision = "dc30777d7013", "c5d169d76e64"
 branch_labels = depends_on = None
@@ -21,23 +21,15 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "nutrition_tracing",
-        sa.Column("episode_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("episode_id", "nutrition_episode", index=True),
+        ref("patient_id", "core_patient"),
+        ref("place_id", "core_place"),
         sa.Column("visited_on", sa.Date(), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         record="deleted",
         checks={"outcome": one_of("outcome", "found_back", "moved", "died", "refused")},
-        refs={
-            "episode_id": "nutrition_episode",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-        },
-        indexes=[
-            "episode_id",
-            index("ix_nutrition_tracing_place_visited", "place_id", "visited_on"),
-        ],
+        indexes=[index("ix_nutrition_tracing_place_visited", "place_id", "visited_on")],
     )
     with op.batch_alter_table("community_referral", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))

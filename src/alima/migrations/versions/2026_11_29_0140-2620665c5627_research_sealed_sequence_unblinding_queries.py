@@ -16,7 +16,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table, one_of
+from alima.migrations.helpers import create_table, drop_table, one_of, ref
 
 revision, down_revision = "2620665c5627", "e6fced60ec95"
 branch_labels = depends_on = None
@@ -25,54 +25,38 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "research_query",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("study_id", "research_study", index=True),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("reference", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("answer", sa.Text(), nullable=True),
-        sa.Column("answered_by_id", sa.Uuid(), nullable=True),
+        ref("answered_by_id", "core_user", nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("closed_by_id", sa.Uuid(), nullable=True),
+        ref("closed_by_id", "core_user", nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         checks={
             "answered": "status = 'open' OR answer IS NOT NULL",
             "status": one_of("status", "open", "answered", "closed"),
         },
-        refs={
-            "answered_by_id": "core_user",
-            "closed_by_id": "core_user",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "study_id": "research_study",
-        },
-        indexes=["patient_id", "place_id", "study_id"],
     )
     create_table(
         "research_sequence_seal",
-        sa.Column("entry_id", sa.Uuid(), nullable=False),
-        sa.Column("arm_id", sa.Uuid(), nullable=False),
+        ref("entry_id", "research_sequence_entry"),
+        ref("arm_id", "research_study_arm"),
         record="none",
-        refs={"arm_id": "research_study_arm", "entry_id": "research_sequence_entry"},
         primary_key=("entry_id",),
     )
     create_table(
         "research_unblinding",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("allocation_id", sa.Uuid(), nullable=False),
+        ref("study_id", "research_study", index=True),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
+        ref("allocation_id", "research_allocation"),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
-        refs={
-            "allocation_id": "research_allocation",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "study_id": "research_study",
-        },
         unique=[("study_id", "patient_id", "created_by_id")],
-        indexes=["patient_id", "place_id", "study_id"],
     )
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=True)

@@ -11,7 +11,7 @@ Revision bbbcde62d512, after 2620665c5627; written 2026-11-28 06:40.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import above, at_least, create_table, drop_table, one_of
+from alima.migrations.helpers import above, at_least, create_table, drop_table, one_of, ref
 
 revision, down_revision = "bbbcde62d512", "2620665c5627"
 branch_labels = depends_on = None
@@ -20,8 +20,8 @@ branch_labels = depends_on = None
 def upgrade() -> None:
     create_table(
         "research_study_event",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
+        ref("study_id", "research_study", index=True),
+        ref("place_id", "core_place", index=True),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("label_fr", sa.String(length=100), nullable=False),
         sa.Column("label_en", sa.String(length=100), nullable=False),
@@ -32,16 +32,14 @@ def upgrade() -> None:
             "day_offset": above("day_offset"),
             "window": "window_before_days >= 0 AND window_after_days >= 0 AND window_before_days < day_offset",
         },
-        refs={"place_id": "core_place", "study_id": "research_study"},
         unique=[("study_id", "code")],
-        indexes=["place_id", "study_id"],
     )
     create_table(
         "research_adverse_event",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("episode_id", sa.Uuid(), nullable=True),
+        ref("study_id", "research_study", index=True),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
+        ref("episode_id", "nutrition_episode", nullable=True),
         sa.Column("onset_on", sa.Date(), nullable=False),
         sa.Column("aware_on", sa.Date(), nullable=False),
         sa.Column("category", sa.String(length=20), nullable=False),
@@ -50,7 +48,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.String(length=200), nullable=True),
         sa.Column("report_due_on", sa.Date(), nullable=False),
         sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("reported_by_id", sa.Uuid(), nullable=True),
+        ref("reported_by_id", "core_user", nullable=True),
         checks={
             "death_fatal": "category <> 'death' OR outcome = 'fatal'",
             "category": one_of(
@@ -74,34 +72,19 @@ def upgrade() -> None:
             "relatedness": one_of("relatedness", "related", "possibly", "not_related"),
             "aware_after_onset": at_least("aware_on", "onset_on"),
         },
-        refs={
-            "episode_id": "nutrition_episode",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "reported_by_id": "core_user",
-            "study_id": "research_study",
-        },
-        indexes=["patient_id", "place_id", "study_id"],
     )
     create_table(
         "research_study_visit",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("event_id", sa.Uuid(), nullable=False),
+        ref("study_id", "research_study", index=True),
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
+        ref("event_id", "research_study_event"),
         sa.Column("visit_on", sa.Date(), nullable=False),
         sa.Column("weight_kg", sa.Double(), nullable=False),
         sa.Column("muac_mm", sa.Integer(), nullable=False),
         sa.Column("oedema", sa.String(length=10), nullable=False),
         checks={"oedema": one_of("oedema", "none", "plus1", "plus2", "plus3")},
-        refs={
-            "event_id": "research_study_event",
-            "patient_id": "core_patient",
-            "place_id": "core_place",
-            "study_id": "research_study",
-        },
         unique=[("study_id", "patient_id", "event_id")],
-        indexes=["patient_id", "place_id", "study_id"],
     )
     with op.batch_alter_table("research_study", schema=None) as batch_op:
         batch_op.add_column(
