@@ -3,7 +3,8 @@
 A table is written as autogenerate writes it: its columns, then the columns of the record
 mixins (id, timestamps, author, soft delete), its check constraints, its foreign keys (named by
 the metadata's convention, sorted by column), its primary and unique keys, then its indexes
-(sorted by name); :func:`drop_table` undoes :func:`create_table` in the reverse order.
+(sorted by name). A revision declares its tables once (:func:`table`); :func:`create_tables`
+makes them and :func:`drop_tables` undoes that in the reverse order.
 
 Frozen: revisions already written call these helpers, and a revision must build the same schema
 on a database migrated today as on one migrated when it was written. So a helper never changes
@@ -104,8 +105,22 @@ def one_of(column: str, *values: str | int, nullable: bool = False) -> str:
     return f"{column} IS NULL OR {condition}" if nullable else condition
 
 
-def create_table(
-    table: str,
+class Table(NamedTuple):
+    """A table as :func:`table` declares it: :func:`create_tables` makes it, :func:`drop_tables`
+    takes it away."""
+
+    name: str
+    items: tuple[sa.Column[Any] | sa.Constraint, ...]
+    record: Record
+    checks: Mapping[str, str]
+    primary_key: Sequence[str]
+    unique: Sequence[tuple[str, ...]]
+    named_unique: Mapping[str, Sequence[str]]
+    indexes: Sequence[str | Index]
+
+
+def table(
+    name: str,
     *items: sa.Column[Any] | sa.Constraint,
     record: Record = "authored",
     checks: Mapping[str, str] | None = None,
@@ -113,8 +128,8 @@ def create_table(
     unique: Sequence[str | Sequence[str]] = (),
     named_unique: Mapping[str, Sequence[str]] | None = None,
     indexes: Sequence[str | Index] = (),
-) -> None:
-    """Create ``table`` and its indexes.
+) -> Table:
+    """A table and its indexes.
 
     ``items`` are the table's own columns (a :func:`ref` brings its foreign key and index),
     then any constraint of another shape, which comes before the generated ones. ``record``
@@ -123,31 +138,57 @@ def create_table(
     ``unique`` lists keys named by the convention, ``named_unique`` keys with a name of their
     own; ``indexes`` as in :func:`create_indexes`.
     """
-    level = _LEVELS.index(record)
-    columns = [item for item in items if isinstance(item, sa.Column)]
+    indexed = [c.name for c in items if isinstance(c, sa.Column) and c.info.get("index")]
+    return Table(
+        name,
+        items,
+        record,
+        checks or {},
+        primary_key,
+        [(key,) if isinstance(key, str) else tuple(key) for key in unique],
+        named_unique or {},
+        [*indexes, *indexed],
+    )
+
+
+def create_tables(*tables: Table) -> None:
+    """Create ``tables`` in order, each followed by its indexes."""
+    for spec in tables:
+        _create(spec)
+
+
+def drop_tables(*tables: Table) -> None:
+    """Drop what :func:`create_tables` made, last table first, each after its indexes."""
+    for spec in reversed(tables):
+        if spec.indexes:
+            drop_indexes(spec.name, *spec.indexes)
+        op.drop_table(spec.name)
+
+
+def _create(spec: Table) -> None:
+    name, level = spec.name, _LEVELS.index(spec.record)
+    columns = [item for item in spec.items if isinstance(item, sa.Column)]
     references = {c.name: c.info["references"] for c in columns if "references" in c.info}
-    indexes = [*indexes, *(c.name for c in columns if c.info.get("index"))]
     if level >= _LEVELS.index("authored"):
         references["created_by_id"] = "core_user"
     if level >= _LEVELS.index("deleted"):
         references["deleted_by_id"] = "core_user"
-    keys = [(key,) if isinstance(key, str) else tuple(key) for key in unique]
     op.create_table(
-        table,
+        name,
         *columns,
-        *record_columns(record),
-        *[item for item in items if not isinstance(item, sa.Column)],
+        *record_columns(spec.record),
+        *[item for item in spec.items if not isinstance(item, sa.Column)],
         *[
-            sa.CheckConstraint(condition, name=op.f(f"ck_{table}_{name}"))
-            for name, condition in (checks or {}).items()
+            sa.CheckConstraint(condition, name=op.f(f"ck_{name}_{suffix}"))
+            for suffix, condition in spec.checks.items()
         ],
-        *[fk(table, column, references[column]) for column in sorted(references)],
-        sa.PrimaryKeyConstraint(*primary_key, name=op.f(f"pk_{table}")),
-        *[sa.UniqueConstraint(*key, name=op.f(f"uq_{table}_{key[0]}")) for key in keys],
-        *[sa.UniqueConstraint(*key, name=name) for name, key in (named_unique or {}).items()],
+        *[fk(name, column, references[column]) for column in sorted(references)],
+        sa.PrimaryKeyConstraint(*spec.primary_key, name=op.f(f"pk_{name}")),
+        *[sa.UniqueConstraint(*key, name=op.f(f"uq_{name}_{key[0]}")) for key in spec.unique],
+        *[sa.UniqueConstraint(*key, name=key_name) for key_name, key in spec.named_unique.items()],
     )
-    if indexes:
-        create_indexes(table, *indexes)
+    if spec.indexes:
+        create_indexes(name, *spec.indexes)
 
 
 def _index_name(table: str, spec: str | Index) -> str:
@@ -175,10 +216,3 @@ def drop_indexes(table: str, *indexes: str | Index) -> None:
                 batch_op.drop_index(batch_op.f(f"ix_{table}_{spec}"))
             else:
                 batch_op.drop_index(spec.name, **spec.options)
-
-
-def drop_table(table: str, *indexes: str | Index) -> None:
-    """Drop ``table`` after the indexes :func:`create_table` gave it (the same ``indexes``)."""
-    if indexes:
-        drop_indexes(table, *indexes)
-    op.drop_table(table)

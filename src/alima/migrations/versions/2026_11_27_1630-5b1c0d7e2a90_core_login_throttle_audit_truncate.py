@@ -17,7 +17,7 @@ Revision 5b1c0d7e2a90, after 3c1f0a7d9b21; written 2026-11-27 16:30.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table, ref
+from alima.migrations.helpers import create_tables, ref, table
 
 revision, down_revision = "5b1c0d7e2a90", "3c1f0a7d9b21"
 branch_labels = depends_on = None
@@ -29,31 +29,35 @@ NO_TRUNCATE_POSTGRESQL = (
 
 
 def upgrade() -> None:
-    create_table(
-        "core_login_throttle",
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("client", sa.String(length=64), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
-        record="none",
-        primary_key=("username", "client"),
+    create_tables(
+        table(
+            "core_login_throttle",
+            sa.Column("username", sa.String(length=80), nullable=False),
+            sa.Column("client", sa.String(length=64), nullable=False),
+            sa.Column("failures", sa.Integer(), nullable=False),
+            sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+            record="none",
+            primary_key=("username", "client"),
+        )
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(NO_TRUNCATE_POSTGRESQL)
-    create_table(
-        "alliance_emergency_alert",
-        ref("user_id", "core_user"),
-        ref("patient_id", "core_patient", index=True),
-        sa.Column("detail", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        record="id",
-        indexes=["created_at"],
+    create_tables(
+        table(
+            "alliance_emergency_alert",
+            ref("user_id", "core_user"),
+            ref("patient_id", "core_patient", index=True),
+            sa.Column("detail", sa.Text(), nullable=False),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            record="id",
+            indexes=["created_at"],
+        )
     )
 
 
 def downgrade() -> None:
-    drop_table("alliance_emergency_alert")
+    op.drop_table("alliance_emergency_alert")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS core_audit_event_no_truncate ON core_audit_event")
-    drop_table("core_login_throttle")
+    op.drop_table("core_login_throttle")

@@ -12,25 +12,39 @@ Revision dc30777d7013, after c5d169d76e64; written 2026-11-28 01:12.
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table, index, one_of, ref
+from alima.migrations.helpers import (
+    Table,
+    create_tables,
+    drop_tables,
+    index,
+    one_of,
+    ref,
+    table,
+)
 
 revision, down_revision = "dc30777d7013", "c5d169d76e64"
 branch_labels = depends_on = None
 
 
+def _tables() -> list[Table]:
+    return [
+        table(
+            "nutrition_tracing",
+            ref("episode_id", "nutrition_episode", index=True),
+            ref("patient_id", "core_patient"),
+            ref("place_id", "core_place"),
+            sa.Column("visited_on", sa.Date(), nullable=False),
+            sa.Column("outcome", sa.String(length=20), nullable=False),
+            sa.Column("note", sa.Text(), nullable=True),
+            record="deleted",
+            checks={"outcome": one_of("outcome", "found_back", "moved", "died", "refused")},
+            indexes=[index("ix_nutrition_tracing_place_visited", "place_id", "visited_on")],
+        ),
+    ]
+
+
 def upgrade() -> None:
-    create_table(
-        "nutrition_tracing",
-        ref("episode_id", "nutrition_episode", index=True),
-        ref("patient_id", "core_patient"),
-        ref("place_id", "core_place"),
-        sa.Column("visited_on", sa.Date(), nullable=False),
-        sa.Column("outcome", sa.String(length=20), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        record="deleted",
-        checks={"outcome": one_of("outcome", "found_back", "moved", "died", "refused")},
-        indexes=[index("ix_nutrition_tracing_place_visited", "place_id", "visited_on")],
-    )
+    create_tables(*_tables())
     with op.batch_alter_table("community_referral", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("closed_reason", sa.Text(), nullable=True))
@@ -72,4 +86,4 @@ def downgrade() -> None:
         batch_op.drop_column("closed_by_id")
         batch_op.drop_column("closed_reason")
         batch_op.drop_column("closed_on")
-    drop_table("nutrition_tracing", "episode_id", index("ix_nutrition_tracing_place_visited"))
+    drop_tables(*_tables())

@@ -16,48 +16,61 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from alima.migrations.helpers import create_table, drop_table, one_of, ref
+from alima.migrations.helpers import (
+    Table,
+    create_tables,
+    drop_tables,
+    one_of,
+    ref,
+    table,
+)
 
 revision, down_revision = "2620665c5627", "e6fced60ec95"
 branch_labels = depends_on = None
 
 
+def _tables() -> list[Table]:
+    return [
+        table(
+            "research_query",
+            ref("study_id", "research_study", index=True),
+            ref("patient_id", "core_patient", index=True),
+            ref("place_id", "core_place", index=True),
+            sa.Column("reference", sa.String(length=200), nullable=False),
+            sa.Column("text", sa.Text(), nullable=False),
+            sa.Column("status", sa.String(length=10), nullable=False),
+            sa.Column("answer", sa.Text(), nullable=True),
+            ref("answered_by_id", "core_user", nullable=True),
+            sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+            ref("closed_by_id", "core_user", nullable=True),
+            sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+            checks={
+                "answered": "status = 'open' OR answer IS NOT NULL",
+                "status": one_of("status", "open", "answered", "closed"),
+            },
+        ),
+        table(
+            "research_sequence_seal",
+            ref("entry_id", "research_sequence_entry"),
+            ref("arm_id", "research_study_arm"),
+            record="none",
+            primary_key=("entry_id",),
+        ),
+        table(
+            "research_unblinding",
+            ref("study_id", "research_study", index=True),
+            ref("patient_id", "core_patient", index=True),
+            ref("place_id", "core_place", index=True),
+            ref("allocation_id", "research_allocation"),
+            sa.Column("reason", sa.Text(), nullable=False),
+            sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
+            unique=[("study_id", "patient_id", "created_by_id")],
+        ),
+    ]
+
+
 def upgrade() -> None:
-    create_table(
-        "research_query",
-        ref("study_id", "research_study", index=True),
-        ref("patient_id", "core_patient", index=True),
-        ref("place_id", "core_place", index=True),
-        sa.Column("reference", sa.String(length=200), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("answer", sa.Text(), nullable=True),
-        ref("answered_by_id", "core_user", nullable=True),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
-        ref("closed_by_id", "core_user", nullable=True),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        checks={
-            "answered": "status = 'open' OR answer IS NOT NULL",
-            "status": one_of("status", "open", "answered", "closed"),
-        },
-    )
-    create_table(
-        "research_sequence_seal",
-        ref("entry_id", "research_sequence_entry"),
-        ref("arm_id", "research_study_arm"),
-        record="none",
-        primary_key=("entry_id",),
-    )
-    create_table(
-        "research_unblinding",
-        ref("study_id", "research_study", index=True),
-        ref("patient_id", "core_patient", index=True),
-        ref("place_id", "core_place", index=True),
-        ref("allocation_id", "research_allocation"),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
-        unique=[("study_id", "patient_id", "created_by_id")],
-    )
+    create_tables(*_tables())
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=True)
     _seal()
@@ -128,6 +141,4 @@ def downgrade() -> None:
     bind.execute(_ENTRY.delete().where(_ENTRY.c.arm_id.is_(None)))
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=False)
-    drop_table("research_unblinding", "patient_id", "place_id", "study_id")
-    drop_table("research_sequence_seal")
-    drop_table("research_query", "patient_id", "place_id", "study_id")
+    drop_tables(*_tables())
