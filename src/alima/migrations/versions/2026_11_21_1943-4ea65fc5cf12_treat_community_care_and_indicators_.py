@@ -13,6 +13,8 @@ revision does not depend on the order in which the nutrition tables are migrated
 Revision 4ea65fc5cf12, after 6edad2afb44f; written 2026-11-21 19:43.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from alima.migrations.helpers import (
@@ -28,6 +30,15 @@ from alima.migrations.helpers import (
 
 revision, down_revision = "4ea65fc5cf12", "6edad2afb44f"
 branch_labels = depends_on = None
+
+
+def _patient_record() -> list[sa.Column[Any]]:
+    """The columns of the care models' ``PatientRecordMixin``: the patient, the place, a note."""
+    return [
+        ref("patient_id", "core_patient", index=True),
+        ref("place_id", "core_place", index=True),
+        sa.Column("note", sa.Text(), nullable=True),
+    ]
 
 
 def _tables() -> list[Table]:
@@ -108,9 +119,7 @@ def _tables() -> list[Table]:
             sa.Column("bednet_given", sa.Boolean(), nullable=False),
             sa.Column("flags", sa.JSON(), nullable=False),
             sa.Column("referred", sa.Boolean(), nullable=False),
-            ref("patient_id", "core_patient", index=True),
-            ref("place_id", "core_place", index=True),
-            sa.Column("note", sa.Text(), nullable=True),
+            *_patient_record(),
             record="deleted",
             checks={"visit_number_positive": at_least("visit_number", 1)},
             indexes=["visited_on"],
@@ -146,9 +155,7 @@ def _tables() -> list[Table]:
             sa.Column("nutrition_episode_id", sa.Uuid(), nullable=True),
             sa.Column("referred", sa.Boolean(), nullable=False),
             sa.Column("referred_to", sa.String(length=200), nullable=True),
-            ref("patient_id", "core_patient", index=True),
-            ref("place_id", "core_place", index=True),
-            sa.Column("note", sa.Text(), nullable=True),
+            *_patient_record(),
             record="deleted",
             checks={
                 "age_positive": at_least("age_months"),
@@ -165,9 +172,7 @@ def _tables() -> list[Table]:
             sa.Column("attendant", sa.String(length=24), nullable=False),
             sa.Column("mode", sa.String(length=24), nullable=False),
             sa.Column("mother_outcome", sa.String(length=20), nullable=False),
-            ref("patient_id", "core_patient", index=True),
-            ref("place_id", "core_place", index=True),
-            sa.Column("note", sa.Text(), nullable=True),
+            *_patient_record(),
             record="deleted",
             indexes=["delivered_on"],
         ),
@@ -181,9 +186,7 @@ def _tables() -> list[Table]:
             sa.Column("anaesthesia", sa.String(length=24), nullable=False),
             sa.Column("outcome", sa.String(length=20), nullable=False),
             sa.Column("surgeon", sa.String(length=200), nullable=True),
-            ref("patient_id", "core_patient", index=True),
-            ref("place_id", "core_place", index=True),
-            sa.Column("note", sa.Text(), nullable=True),
+            *_patient_record(),
             record="deleted",
             indexes=["operated_on"],
         ),
@@ -240,9 +243,7 @@ def _tables() -> list[Table]:
             sa.Column("newborn_status", sa.String(length=16), nullable=False),
             sa.Column("exclusive_breastfeeding", sa.Boolean(), nullable=False),
             sa.Column("family_planning", sa.Boolean(), nullable=False),
-            ref("patient_id", "core_patient", index=True),
-            ref("place_id", "core_place", index=True),
-            sa.Column("note", sa.Text(), nullable=True),
+            *_patient_record(),
             record="deleted",
             indexes=["visited_on"],
         ),
