@@ -17,6 +17,8 @@ Revision 5b1c0d7e2a90, after 3c1f0a7d9b21; written 2026-11-27 16:30.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import create_tables, ref, table
+
 revision, down_revision = "5b1c0d7e2a90", "3c1f0a7d9b21"
 branch_labels = depends_on = None
 
@@ -27,43 +29,31 @@ NO_TRUNCATE_POSTGRESQL = (
 
 
 def upgrade() -> None:
-    op.create_table(
-        "core_login_throttle",
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("client", sa.String(length=64), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("username", "client", name=op.f("pk_core_login_throttle")),
+    create_tables(
+        table(
+            "core_login_throttle",
+            sa.Column("username", sa.String(length=80), nullable=False),
+            sa.Column("client", sa.String(length=64), nullable=False),
+            sa.Column("failures", sa.Integer(), nullable=False),
+            sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+            record="none",
+            primary_key=("username", "client"),
+        )
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(NO_TRUNCATE_POSTGRESQL)
-    op.create_table(
-        "alliance_emergency_alert",
-        sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("detail", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_alliance_emergency_alert_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_alliance_emergency_alert_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_emergency_alert")),
+    create_tables(
+        table(
+            "alliance_emergency_alert",
+            ref("user_id", "core_user"),
+            ref("patient_id", "core_patient", index=True),
+            sa.Column("detail", sa.Text(), nullable=False),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            record="id",
+            indexes=["created_at"],
+        )
     )
-    with op.batch_alter_table("alliance_emergency_alert", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_alliance_emergency_alert_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_alliance_emergency_alert_patient_id"), ["patient_id"], unique=False
-        )
 
 
 def downgrade() -> None:

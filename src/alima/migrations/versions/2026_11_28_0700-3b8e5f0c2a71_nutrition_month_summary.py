@@ -15,49 +15,56 @@ Revision 3b8e5f0c2a71, after bbbcde62d512; written 2026-11-28 07:00.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import (
+    Table,
+    create_indexes,
+    create_tables,
+    drop_tables,
+    index,
+    ref,
+    table,
+)
+
 revision, down_revision = "3b8e5f0c2a71", "bbbcde62d512"
 branch_labels = depends_on = None
 
 
-def upgrade() -> None:
-    op.create_table(
-        "nutrition_month_figure",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("figure", sa.String(length=40), nullable=False),
-        sa.Column("value", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_month_figure_place_id_core_place")
+def _tables() -> list[Table]:
+    return [
+        table(
+            "nutrition_month_figure",
+            ref("place_id", "core_place"),
+            sa.Column("month", sa.Date(), nullable=False),
+            sa.Column("figure", sa.String(length=40), nullable=False),
+            sa.Column("value", sa.Float(), nullable=False),
+            record="none",
+            primary_key=("place_id", "month", "figure"),
+            indexes=[
+                index("ix_nutrition_month_figure_month", "month", "figure", "place_id", "value")
+            ],
         ),
-        sa.PrimaryKeyConstraint("place_id", "month", "figure", name=op.f("pk_nutrition_month_figure")),
+        table(
+            "nutrition_month_dirty",
+            sa.Column("place_id", sa.Uuid(), nullable=False),
+            sa.Column("month", sa.Date(), nullable=False),
+            sa.Column("marks", sa.Integer(), nullable=False),
+            record="none",
+            primary_key=("place_id", "month"),
+        ),
+        table(
+            "nutrition_month_state",
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("through", sa.Date(), nullable=True),
+            record="none",
+        ),
+    ]
+
+
+def upgrade() -> None:
+    create_tables(*_tables())
+    create_indexes(
+        "core_patient", index("ix_core_patient_deleted", "id", where="deleted_at IS NOT NULL")
     )
-    op.create_index(
-        "ix_nutrition_month_figure_month",
-        "nutrition_month_figure",
-        ["month", "figure", "place_id", "value"],
-    )
-    op.create_table(
-        "nutrition_month_dirty",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("marks", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("place_id", "month", name=op.f("pk_nutrition_month_dirty")),
-    )
-    op.create_table(
-        "nutrition_month_state",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("through", sa.Date(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_month_state")),
-    )
-    # The deleted children every count leaves out, without a scan of every patient.
-    op.create_index(
-        "ix_core_patient_deleted",
-        "core_patient",
-        ["id"],
-        postgresql_where=sa.text("deleted_at IS NOT NULL"),
-        sqlite_where=sa.text("deleted_at IS NOT NULL"),
-    )
-    # The impact page's yearly counts by month, read from the index alone on PostgreSQL.
     op.create_index(
         "ix_care_consultation_on_place",
         "care_consultation",
@@ -76,7 +83,4 @@ def downgrade() -> None:
     op.drop_index("ix_core_patient_deleted", table_name="core_patient")
     op.drop_index("ix_care_delivery_on_place", table_name="care_delivery")
     op.drop_index("ix_care_consultation_on_place", table_name="care_consultation")
-    op.drop_table("nutrition_month_state")
-    op.drop_table("nutrition_month_dirty")
-    op.drop_index("ix_nutrition_month_figure_month", table_name="nutrition_month_figure")
-    op.drop_table("nutrition_month_figure")
+    drop_tables(*_tables())

@@ -10,112 +10,60 @@ Revision 25168e436009, after c80d61f0159b; written 2026-11-28 22:26.
 """
 
 import sqlalchemy as sa
-from alembic import op
+
+from alima.migrations.helpers import (
+    Table,
+    create_tables,
+    drop_tables,
+    ref,
+    table,
+)
 
 revision, down_revision = "25168e436009", "c80d61f0159b"
 branch_labels = depends_on = None
 
 
+def _tables() -> list[Table]:
+    return [
+        table(
+            "interop_submission",
+            ref("place_id", "core_place", index=True),
+            ref("patient_id", "core_patient", nullable=True, index=True),
+            sa.Column("instance_id", sa.String(length=249), nullable=True),
+            sa.Column("instance_key", sa.String(length=249), nullable=True),
+            sa.Column("form_id", sa.String(length=100), nullable=True),
+            sa.Column("form_version", sa.String(length=40), nullable=True),
+            sa.Column("xml", sa.Text(), nullable=False),
+            sa.Column("xml_md5", sa.String(length=32), nullable=False),
+            sa.Column("corrected_xml", sa.Text(), nullable=True),
+            sa.Column("status", sa.String(length=20), nullable=False),
+            sa.Column("reason", sa.Text(), nullable=True),
+            sa.Column("reason_code", sa.String(length=20), nullable=True),
+            sa.Column("reason_params", sa.JSON(), nullable=True),
+            sa.Column("entity_type", sa.String(length=60), nullable=True),
+            sa.Column("entity_id", sa.Uuid(), nullable=True),
+            ref("decided_by_id", "core_user", nullable=True),
+            sa.Column("decision_note", sa.Text(), nullable=True),
+            sa.Column("attempts", sa.Integer(), nullable=False),
+            unique=["instance_key"],
+            indexes=["status"],
+        ),
+        table(
+            "interop_submission_file",
+            ref("submission_id", "interop_submission", index=True),
+            ref("place_id", "core_place"),
+            sa.Column("filename", sa.String(length=255), nullable=False),
+            sa.Column("content_type", sa.String(length=100), nullable=False),
+            sa.Column("size", sa.Integer(), nullable=False),
+            sa.Column("md5", sa.String(length=32), nullable=False),
+            sa.Column("content", sa.LargeBinary(), nullable=False),
+        ),
+    ]
+
+
 def upgrade() -> None:
-    op.create_table(
-        "interop_submission",
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=True),
-        sa.Column("instance_id", sa.String(length=249), nullable=True),
-        sa.Column("instance_key", sa.String(length=249), nullable=True),
-        sa.Column("form_id", sa.String(length=100), nullable=True),
-        sa.Column("form_version", sa.String(length=40), nullable=True),
-        sa.Column("xml", sa.Text(), nullable=False),
-        sa.Column("xml_md5", sa.String(length=32), nullable=False),
-        sa.Column("corrected_xml", sa.Text(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("reason_code", sa.String(length=20), nullable=True),
-        sa.Column("reason_params", sa.JSON(), nullable=True),
-        sa.Column("entity_type", sa.String(length=60), nullable=True),
-        sa.Column("entity_id", sa.Uuid(), nullable=True),
-        sa.Column("decided_by_id", sa.Uuid(), nullable=True),
-        sa.Column("decision_note", sa.Text(), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_interop_submission_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_interop_submission_decided_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_interop_submission_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_interop_submission_place_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_interop_submission")),
-        sa.UniqueConstraint("instance_key", name=op.f("uq_interop_submission_instance_key")),
-    )
-    with op.batch_alter_table("interop_submission", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_interop_submission_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_interop_submission_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_interop_submission_status"), ["status"], unique=False)
-
-    op.create_table(
-        "interop_submission_file",
-        sa.Column("submission_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("md5", sa.String(length=32), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_interop_submission_file_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"],
-            ["core_place.id"],
-            name=op.f("fk_interop_submission_file_place_id_core_place"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["submission_id"],
-            ["interop_submission.id"],
-            name=op.f("fk_interop_submission_file_submission_id_interop_submission"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_interop_submission_file")),
-    )
-    with op.batch_alter_table("interop_submission_file", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_interop_submission_file_submission_id"), ["submission_id"], unique=False
-        )
-
+    create_tables(*_tables())
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("interop_submission_file", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_interop_submission_file_submission_id"))
-
-    op.drop_table("interop_submission_file")
-    with op.batch_alter_table("interop_submission", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_interop_submission_status"))
-        batch_op.drop_index(batch_op.f("ix_interop_submission_place_id"))
-        batch_op.drop_index(batch_op.f("ix_interop_submission_patient_id"))
-
-    op.drop_table("interop_submission")
+    drop_tables(*_tables())

@@ -15,41 +15,40 @@ Revision 40a0a57e45f2, after b5f19c852a13; written 2026-11-28 01:10.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import (
+    Table,
+    create_tables,
+    drop_tables,
+    ref,
+    table,
+)
+
 revision, down_revision = "40a0a57e45f2", "b5f19c852a13"
 branch_labels = depends_on = None
 
 
+def _tables() -> list[Table]:
+    return [
+        table(
+            "sync_duplicate",
+            ref("low_id", "core_patient"),
+            ref("high_id", "core_patient"),
+            sa.Column("found_by", sa.String(length=10), nullable=False),
+            sa.Column("status", sa.String(length=10), nullable=False),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            ref("kept_id", "core_patient", nullable=True),
+            sa.Column("open_episodes", sa.Integer(), nullable=True),
+            ref("resolved_by_id", "core_user", nullable=True),
+            sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("note", sa.Text(), nullable=True),
+            record="id",
+            named_unique={"uq_sync_duplicate_pair": ("low_id", "high_id")},
+        ),
+    ]
+
+
 def upgrade() -> None:
-    op.create_table(
-        "sync_duplicate",
-        sa.Column("low_id", sa.Uuid(), nullable=False),
-        sa.Column("high_id", sa.Uuid(), nullable=False),
-        sa.Column("found_by", sa.String(length=10), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("kept_id", sa.Uuid(), nullable=True),
-        sa.Column("open_episodes", sa.Integer(), nullable=True),
-        sa.Column("resolved_by_id", sa.Uuid(), nullable=True),
-        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["high_id"], ["core_patient.id"], name=op.f("fk_sync_duplicate_high_id_core_patient")
-        ),
-        sa.ForeignKeyConstraint(
-            ["kept_id"], ["core_patient.id"], name=op.f("fk_sync_duplicate_kept_id_core_patient")
-        ),
-        sa.ForeignKeyConstraint(
-            ["low_id"], ["core_patient.id"], name=op.f("fk_sync_duplicate_low_id_core_patient")
-        ),
-        sa.ForeignKeyConstraint(
-            ["resolved_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_sync_duplicate_resolved_by_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_duplicate")),
-        sa.UniqueConstraint("low_id", "high_id", name="uq_sync_duplicate_pair"),
-    )
+    create_tables(*_tables())
     name = op.f("fk_core_patient_merged_into_id_core_patient")
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
@@ -64,4 +63,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("core_patient", schema=None) as batch_op:
         batch_op.drop_column("merged_into_id")
-    op.drop_table("sync_duplicate")
+    drop_tables(*_tables())

@@ -12,63 +12,39 @@ Revision dc30777d7013, after c5d169d76e64; written 2026-11-28 01:12.
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import (
+    Table,
+    create_tables,
+    drop_tables,
+    index,
+    one_of,
+    ref,
+    table,
+)
+
 revision, down_revision = "dc30777d7013", "c5d169d76e64"
 branch_labels = depends_on = None
 
 
-def upgrade() -> None:
-    op.create_table(
-        "nutrition_tracing",
-        sa.Column("episode_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("visited_on", sa.Date(), nullable=False),
-        sa.Column("outcome", sa.String(length=20), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_reason", sa.Text(), nullable=True),
-        sa.Column("deleted_by_id", sa.Uuid(), nullable=True),
-        sa.CheckConstraint(
-            "outcome IN ('found_back', 'moved', 'died', 'refused')",
-            name=op.f("ck_nutrition_tracing_outcome"),
+def _tables() -> list[Table]:
+    return [
+        table(
+            "nutrition_tracing",
+            ref("episode_id", "nutrition_episode", index=True),
+            ref("patient_id", "core_patient"),
+            ref("place_id", "core_place"),
+            sa.Column("visited_on", sa.Date(), nullable=False),
+            sa.Column("outcome", sa.String(length=20), nullable=False),
+            sa.Column("note", sa.Text(), nullable=True),
+            record="deleted",
+            checks={"outcome": one_of("outcome", "found_back", "moved", "died", "refused")},
+            indexes=[index("ix_nutrition_tracing_place_visited", "place_id", "visited_on")],
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_tracing_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_nutrition_tracing_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"],
-            ["nutrition_episode.id"],
-            name=op.f("fk_nutrition_tracing_episode_id_nutrition_episode"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_nutrition_tracing_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_nutrition_tracing_place_id_core_place")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_nutrition_tracing")),
-    )
-    with op.batch_alter_table("nutrition_tracing", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_nutrition_tracing_episode_id"), ["episode_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_nutrition_tracing_place_visited", ["place_id", "visited_on"], unique=False
-        )
+    ]
 
+
+def upgrade() -> None:
+    create_tables(*_tables())
     with op.batch_alter_table("community_referral", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("closed_reason", sa.Text(), nullable=True))
@@ -110,9 +86,4 @@ def downgrade() -> None:
         batch_op.drop_column("closed_by_id")
         batch_op.drop_column("closed_reason")
         batch_op.drop_column("closed_on")
-
-    with op.batch_alter_table("nutrition_tracing", schema=None) as batch_op:
-        batch_op.drop_index("ix_nutrition_tracing_place_visited")
-        batch_op.drop_index(batch_op.f("ix_nutrition_tracing_episode_id"))
-
-    op.drop_table("nutrition_tracing")
+    drop_tables(*_tables())

@@ -16,138 +16,61 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from alima.migrations.helpers import (
+    Table,
+    create_tables,
+    drop_tables,
+    one_of,
+    ref,
+    table,
+)
+
 revision, down_revision = "2620665c5627", "e6fced60ec95"
 branch_labels = depends_on = None
 
 
+def _tables() -> list[Table]:
+    return [
+        table(
+            "research_query",
+            ref("study_id", "research_study", index=True),
+            ref("patient_id", "core_patient", index=True),
+            ref("place_id", "core_place", index=True),
+            sa.Column("reference", sa.String(length=200), nullable=False),
+            sa.Column("text", sa.Text(), nullable=False),
+            sa.Column("status", sa.String(length=10), nullable=False),
+            sa.Column("answer", sa.Text(), nullable=True),
+            ref("answered_by_id", "core_user", nullable=True),
+            sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+            ref("closed_by_id", "core_user", nullable=True),
+            sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+            checks={
+                "answered": "status = 'open' OR answer IS NOT NULL",
+                "status": one_of("status", "open", "answered", "closed"),
+            },
+        ),
+        table(
+            "research_sequence_seal",
+            ref("entry_id", "research_sequence_entry"),
+            ref("arm_id", "research_study_arm"),
+            record="none",
+            primary_key=("entry_id",),
+        ),
+        table(
+            "research_unblinding",
+            ref("study_id", "research_study", index=True),
+            ref("patient_id", "core_patient", index=True),
+            ref("place_id", "core_place", index=True),
+            ref("allocation_id", "research_allocation"),
+            sa.Column("reason", sa.Text(), nullable=False),
+            sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
+            unique=[("study_id", "patient_id", "created_by_id")],
+        ),
+    ]
+
+
 def upgrade() -> None:
-    op.create_table(
-        "research_query",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("reference", sa.String(length=200), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("answer", sa.Text(), nullable=True),
-        sa.Column("answered_by_id", sa.Uuid(), nullable=True),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("closed_by_id", sa.Uuid(), nullable=True),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.CheckConstraint(
-            "status = 'open' OR answer IS NOT NULL", name=op.f("ck_research_query_answered")
-        ),
-        sa.CheckConstraint(
-            "status IN ('open', 'answered', 'closed')", name=op.f("ck_research_query_status")
-        ),
-        sa.ForeignKeyConstraint(
-            ["answered_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_query_answered_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["closed_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_query_closed_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_query_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_research_query_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_research_query_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["study_id"],
-            ["research_study.id"],
-            name=op.f("fk_research_query_study_id_research_study"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_research_query")),
-    )
-    with op.batch_alter_table("research_query", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_research_query_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_research_query_place_id"), ["place_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_research_query_study_id"), ["study_id"], unique=False)
-
-    op.create_table(
-        "research_sequence_seal",
-        sa.Column("entry_id", sa.Uuid(), nullable=False),
-        sa.Column("arm_id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["arm_id"],
-            ["research_study_arm.id"],
-            name=op.f("fk_research_sequence_seal_arm_id_research_study_arm"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["entry_id"],
-            ["research_sequence_entry.id"],
-            name=op.f("fk_research_sequence_seal_entry_id_research_sequence_entry"),
-        ),
-        sa.PrimaryKeyConstraint("entry_id", name=op.f("pk_research_sequence_seal")),
-    )
-    op.create_table(
-        "research_unblinding",
-        sa.Column("study_id", sa.Uuid(), nullable=False),
-        sa.Column("patient_id", sa.Uuid(), nullable=False),
-        sa.Column("place_id", sa.Uuid(), nullable=False),
-        sa.Column("allocation_id", sa.Uuid(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("unblinded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["allocation_id"],
-            ["research_allocation.id"],
-            name=op.f("fk_research_unblinding_allocation_id_research_allocation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_research_unblinding_created_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"],
-            ["core_patient.id"],
-            name=op.f("fk_research_unblinding_patient_id_core_patient"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["place_id"], ["core_place.id"], name=op.f("fk_research_unblinding_place_id_core_place")
-        ),
-        sa.ForeignKeyConstraint(
-            ["study_id"],
-            ["research_study.id"],
-            name=op.f("fk_research_unblinding_study_id_research_study"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_research_unblinding")),
-        sa.UniqueConstraint(
-            "study_id", "patient_id", "created_by_id", name=op.f("uq_research_unblinding_study_id")
-        ),
-    )
-    with op.batch_alter_table("research_unblinding", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_research_unblinding_patient_id"), ["patient_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_research_unblinding_place_id"), ["place_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_research_unblinding_study_id"), ["study_id"], unique=False
-        )
-
+    create_tables(*_tables())
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=True)
     _seal()
@@ -215,21 +138,7 @@ def downgrade() -> None:
             .scalar_subquery()
         )
     )
-    # A laptop has no seal: its unused positions cannot get an arm back; they go.
     bind.execute(_ENTRY.delete().where(_ENTRY.c.arm_id.is_(None)))
     with op.batch_alter_table("research_sequence_entry", schema=None) as batch_op:
         batch_op.alter_column("arm_id", existing_type=sa.Uuid(), nullable=False)
-
-    with op.batch_alter_table("research_unblinding", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_research_unblinding_study_id"))
-        batch_op.drop_index(batch_op.f("ix_research_unblinding_place_id"))
-        batch_op.drop_index(batch_op.f("ix_research_unblinding_patient_id"))
-
-    op.drop_table("research_unblinding")
-    op.drop_table("research_sequence_seal")
-    with op.batch_alter_table("research_query", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_research_query_study_id"))
-        batch_op.drop_index(batch_op.f("ix_research_query_place_id"))
-        batch_op.drop_index(batch_op.f("ix_research_query_patient_id"))
-
-    op.drop_table("research_query")
+    drop_tables(*_tables())
