@@ -422,19 +422,23 @@ def list_periods(session: Session, paths: Sequence[str], *, limit: int = 100) ->
 def find_locked_period(session: Session, place: Place, on: date) -> tuple[date, str] | None:
     """The approved month covering ``on`` at ``place`` or above it: (first day, place name).
 
-    Runs at every flush of a dated row, so it reads two columns in one indexed query rather
-    than loading the period and its place.
+    Runs at every flush of a dated row, so it reads two columns in one indexed query, through
+    the connection, rather than loading the period and its place through the ORM.
     """
-    row = session.execute(
-        select(DataPeriod.starts_on, Place.name)
-        .join(Place, Place.id == DataPeriod.place_id)
-        .where(
-            DataPeriod.place_id.in_(rules.ancestor_ids(place.path)),
-            DataPeriod.starts_on == rules.month_start(on),
-            DataPeriod.status == PeriodStatus.APPROVED.value,
+    row = (
+        session.connection()
+        .execute(
+            select(DataPeriod.starts_on, Place.name)
+            .join(Place, Place.id == DataPeriod.place_id)
+            .where(
+                DataPeriod.place_id.in_(rules.ancestor_ids(place.path)),
+                DataPeriod.starts_on == rules.month_start(on),
+                DataPeriod.status == PeriodStatus.APPROVED.value,
+            )
+            .limit(1)
         )
-        .limit(1)
-    ).first()
+        .first()
+    )
     return None if row is None else (row[0], row[1])
 
 

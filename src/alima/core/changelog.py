@@ -139,10 +139,20 @@ def to_json(value: object) -> object:
     return value
 
 
+_COLUMN_KEYS: dict[type, tuple[str, ...]] = {}
+
+
+def _column_keys(model: type) -> tuple[str, ...]:
+    """The attribute names of a model's columns, in mapping order (read once per model)."""
+    keys = _COLUMN_KEYS.get(model)
+    if keys is None:
+        keys = _COLUMN_KEYS[model] = tuple(attr.key for attr in inspect(model).column_attrs)
+    return keys
+
+
 def row_of(obj: object) -> dict[str, Any]:
     """Every column of a mapped object, as JSON."""
-    mapper = inspect(type(obj))
-    return {attr.key: to_json(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    return {key: to_json(getattr(obj, key)) for key in _column_keys(type(obj))}
 
 
 #: UUIDs read from JSON text, by their text: a batch names the same place, user, patient or
@@ -321,15 +331,20 @@ def attribute_of(
 def _changed_base(obj: object, spec: Sync) -> dict[str, Any] | None:
     """Old values of the columns a change touches; None when only ignored columns changed."""
     state = inspect(obj)
+    columns = _column_keys(type(obj))
     base: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
-        if not history.has_changes() or attr.key in spec.ignore or attr.key == "updated_at":
+    # Only the attributes set since the row was loaded: SQLAlchemy keeps their loaded value in
+    # ``committed_state`` (an episode has 40 columns; a visit changes six of them).
+    for key in list(state.committed_state):
+        if key not in columns or key in spec.ignore or key == "updated_at":
+            continue
+        history = state.attrs[key].history
+        if not history.has_changes():
             continue
         old = history.deleted[0] if history.deleted else None
-        if to_json(old) == to_json(getattr(obj, attr.key)):
+        if to_json(old) == to_json(getattr(obj, key)):
             continue
-        base[attr.key] = to_json(old)
+        base[key] = to_json(old)
     return base or None
 
 

@@ -297,8 +297,8 @@ def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToke
 
 
 def api_token_is_live(session: Session, token_hash: str, now: datetime) -> bool:
-    """Whether the token is neither expired nor revoked and its user is active."""
-    found = session.scalar(
+    """Whether the token is neither expired nor revoked and its user is active (one Core query)."""
+    found = session.connection().scalar(
         select(ApiToken.id)
         .join(User, User.id == ApiToken.user_id)
         .where(

@@ -87,8 +87,12 @@ _HISTORY_COLUMNS: Final = tuple(f.name for f in fields(VisitHistory))
 
 
 def visit_history(session: Session, episode_id: uuid.UUID) -> list[VisitHistory]:
-    """The episode's admission and live visits in date order, in one plain query."""
-    rows = session.execute(
+    """The episode's admission and live visits in date order, in one plain query.
+
+    Through the connection, not the ORM: plain rows need none of its loading (the caller has
+    nothing pending to flush yet).
+    """
+    rows = session.connection().execute(
         select(*(getattr(Visit, name) for name in _HISTORY_COLUMNS))
         .where(
             Visit.episode_id == episode_id,
