@@ -146,7 +146,8 @@ def _column_keys(model: type) -> tuple[str, ...]:
     """The attribute names of a model's columns, in mapping order (read once per model)."""
     keys = _COLUMN_KEYS.get(model)
     if keys is None:
-        keys = _COLUMN_KEYS[model] = tuple(attr.key for attr in inspect(model).column_attrs)
+        mapper: Any = inspect(model)
+        keys = _COLUMN_KEYS[model] = tuple(attr.key for attr in mapper.column_attrs)
     return keys
 
 
