@@ -335,6 +335,7 @@ class FormView(Generic[K]):
     ``context(asked, values)`` makes the page's context holding ``values`` (the start values on
     the page, the posted ones when a form comes back). ``key`` is the path parameter naming
     the record, its name and type (``("user_id", uuid.UUID)``); none for a page of its own.
+    A schema field of the key's name that the form has ``given`` is filled with the key.
     ``context_first``: a post makes the context before saving (its reads check the record
     first), or only to show the refused form again.
     """
@@ -358,6 +359,12 @@ class FormView(Generic[K]):
         """Who asks about which record, from an endpoint's arguments."""
         key: K = arguments[self.key[0]] if self.key is not None else None  # type: ignore[assignment]  # K is None without a key
         return Asked[K](arguments["request"], arguments["session"], arguments["actor"], key)
+
+    def given(self, form: WebForm[Any], asked: Asked[K]) -> dict[str, object]:
+        """The key as a field of the form's schema, when the form has it ``given``."""
+        if self.key is None or self.key[0] not in form.given:
+            return {}
+        return {self.key[0]: asked.key}
 
     def again(self, asked: Asked[K], posted: Posted) -> Callable[[Posted], Response]:
         """The page shown again with a refused form (``submit``'s ``page``)."""
@@ -411,6 +418,7 @@ class RecordForm(Generic[K, S, T]):
                 lambda data: self.save(asked, data),
                 view.again(asked, posted),
                 then=lambda saved: self.then(asked, saved),
+                **view.given(self.form, asked),
             )
 
         posted = inspect.Parameter(

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from alima.smc.enums import Product, TargetSource
 from alima.smc.schemas import (
     AdherenceReport,
     CampaignCreate,
+    CampaignRead,
     CampaignReport,
     DoseCreate,
     SupplyCreate,
@@ -35,11 +37,15 @@ from alima.web.contexts_smc import (
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
 from alima.web.forms import (
+    Asked,
+    FormView,
     Posted,
+    RecordForm,
     WebForm,
     enum_options,
     form_error,
     is_forbidden,
+    keyed,
     submit,
 )
 from alima.web.rendering import render, show
@@ -93,44 +99,25 @@ CAMPAIGN = WebForm(
 )
 
 
-def _setup_context(
-    request: Request, session: Session, actor: Actor, values: dict[str, str]
-) -> SmcSetupContext:
-    del request
+def _setup_context(asked: Asked[None], values: dict[str, str]) -> SmcSetupContext:
     return SmcSetupContext(
-        actor=actor,
+        actor=asked.actor,
         action="/smc/campaigns/new",
         values=values,
         options={"target_source": enum_options(TargetSource)},
-        areas=service.setup_places(session, actor=actor),
+        areas=service.setup_places(asked.session, actor=asked.actor),
     )
 
 
-@router.get("/campaigns/new", name="smc:setup")
-def setup_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Set up an SMC campaign."""
-    start = {"season": str(today().year), "target_source": TargetSource.PLACES.value}
-    return render(request, "smc/setup.html", _setup_context(request, session, actor, start))
-
-
-@router.post("/campaigns/new", name="smc:setup_post")
-def setup(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    posted: Annotated[Posted, Depends(CAMPAIGN)],
-) -> Response:
-    """Set up an SMC campaign, or show the form again with its errors."""
-    context = _setup_context(request, session, actor, posted.values)
-    smc_settings = service.SmcSettings.of(settings)
-    return submit(
-        CAMPAIGN,
-        posted,
-        lambda data: service.create_campaign(session, data, actor=actor, settings=smc_settings),
-        lambda p: show(request, "smc/setup.html", context, p),
-        then=lambda c: f"/smc/campaigns/{c.id}",
-    )
+RecordForm[None, CampaignCreate, CampaignRead](
+    CAMPAIGN,
+    FormView("smc/setup.html", _setup_context),
+    lambda a, data: service.create_campaign(
+        a.session, data, actor=a.actor, settings=service.SmcSettings.of(a.settings)
+    ),
+    lambda _, created: f"/smc/campaigns/{created.id}",
+    start=lambda _: {"season": str(today().year), "target_source": TargetSource.PLACES.value},
+).add(router, "/campaigns/new", ("smc:setup", "smc:setup_post"), "Set up an SMC campaign.")
 
 
 # --- a campaign ----------------------------------------------------------------------------
@@ -181,44 +168,28 @@ def campaign(
     return render(request, "smc/campaign.html", context)
 
 
-@router.post("/campaigns/{smc_campaign_id}/teams", name="smc:team_post")
-def add_team(
-    request: Request,
-    smc_campaign_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(TEAM)],
-) -> Response:
-    """Add a team of distributors and its villages."""
-    context = _campaign_context(session, actor, smc_campaign_id, posted.values)
-    context.failed = "team"
-    return submit(
-        TEAM,
-        posted,
-        lambda data: service.add_team(session, smc_campaign_id, data, actor=actor),
-        lambda p: show(request, "smc/campaign.html", context, p),
-        then=f"/smc/campaigns/{smc_campaign_id}?saved=team",
-    )
+def _campaign_form(failed: str) -> FormView[uuid.UUID]:
+    """The campaign's page with its ``failed`` form (``team`` or ``supply``) refused."""
+
+    def context(asked: Asked[uuid.UUID], values: dict[str, str]) -> SmcCampaignContext:
+        shown = _campaign_context(asked.session, asked.actor, asked.key, values)
+        shown.failed = failed
+        return shown
+
+    return FormView("smc/campaign.html", context, key=("smc_campaign_id", uuid.UUID))
 
 
-@router.post("/campaigns/{smc_campaign_id}/supplies", name="smc:supply_post")
-def record_supply(
-    request: Request,
-    smc_campaign_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(SUPPLY)],
-) -> Response:
-    """Record SPAQ blisters received for a cycle."""
-    context = _campaign_context(session, actor, smc_campaign_id, posted.values)
-    context.failed = "supply"
-    return submit(
-        SUPPLY,
-        posted,
-        lambda data: service.record_supply(session, smc_campaign_id, data, actor=actor),
-        lambda p: show(request, "smc/campaign.html", context, p),
-        then=f"/smc/campaigns/{smc_campaign_id}?saved=supply",
-    )
+def _saved(kind: str) -> Callable[[Asked[uuid.UUID], object], str]:
+    return lambda asked, _: f"/smc/campaigns/{asked.key}?saved={kind}"
+
+
+# Add a team of distributors and its villages; record SPAQ blisters received for a cycle.
+RecordForm(TEAM, _campaign_form("team"), keyed(service.add_team), _saved("team")).post(
+    router, "/campaigns/{smc_campaign_id}/teams", "smc:team_post"
+)
+RecordForm(SUPPLY, _campaign_form("supply"), keyed(service.record_supply), _saved("supply")).post(
+    router, "/campaigns/{smc_campaign_id}/supplies", "smc:supply_post"
+)
 
 
 def report_rows(report: CampaignReport) -> list[list[Cell]]:
