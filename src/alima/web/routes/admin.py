@@ -31,17 +31,8 @@ from alima.web.contexts_admin import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    Asked,
-    FormView,
-    Posted,
-    RecordForm,
-    WebForm,
-    again,
-    enum_options,
-    keyed,
-    rule_errors,
-)
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, again, enum_options, rule_errors
 from alima.web.rendering import redirect, render
 
 router = APIRouter(default_response_class=HTMLResponse)

@@ -39,19 +39,8 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    Asked,
-    FormPage,
-    FormView,
-    Posted,
-    RecordForm,
-    WebForm,
-    enum_options,
-    is_forbidden,
-    is_refusal,
-    keyed,
-    submit,
-)
+from alima.web.form_pages import Asked, FormPage, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden, is_refusal, submit
 from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render, show
 from alima.web.routes.nutrition.card import ADMISSION, AdmissionPost, admission_page

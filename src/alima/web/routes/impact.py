@@ -11,7 +11,8 @@ from alima.indicators.enums import ContextFigureKind
 from alima.indicators.schemas import ContextFigureCreate
 from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
 from alima.web.deps import VisitorActor
-from alima.web.forms import Asked, FormView, Posted, RecordForm, WebForm, enum_options, is_forbidden
+from alima.web.form_pages import Asked, FormView, RecordForm
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden
 from alima.web.impact_chart import build_chart, month_names
 from alima.web.rendering import render
 

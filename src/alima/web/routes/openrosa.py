@@ -17,7 +17,8 @@ from alima.interop.openrosa.schemas import (
     SubmissionReject,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Asked, FormView, RecordForm, WebForm, is_refusal, keyed
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import WebForm, is_refusal
 from alima.web.rendering import render
 
 router = APIRouter(prefix="/openrosa/review", default_response_class=HTMLResponse)

@@ -41,16 +41,8 @@ from alima.web.contexts_outbreaks import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    Asked,
-    FormView,
-    Posted,
-    RecordForm,
-    WebForm,
-    enum_options,
-    is_forbidden,
-    keyed,
-)
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden
 from alima.web.rendering import render
 from alima.web.templating import label
 

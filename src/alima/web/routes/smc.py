@@ -36,18 +36,8 @@ from alima.web.contexts_smc import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    Asked,
-    FormView,
-    Posted,
-    RecordForm,
-    WebForm,
-    enum_options,
-    form_error,
-    is_forbidden,
-    keyed,
-    submit,
-)
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, enum_options, form_error, is_forbidden, submit
 from alima.web.rendering import render, show
 from alima.web.spreadsheet import Cell, csv_response, xlsx_response
 from alima.web.templating import label

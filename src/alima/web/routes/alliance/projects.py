@@ -29,18 +29,8 @@ from alima.web.contexts_alliance import (
     TrainingListContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    Asked,
-    FormView,
-    Posted,
-    RecordForm,
-    WebForm,
-    form_error,
-    is_forbidden,
-    is_refusal,
-    keyed,
-    submit,
-)
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, form_error, is_forbidden, is_refusal, submit
 from alima.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
