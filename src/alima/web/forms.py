@@ -271,3 +271,24 @@ def submit(
                 return redirect(str(saved))
             return redirect(then if isinstance(then, str) else then(saved))
     return page(posted)
+
+
+def act(
+    do: Callable[[], T],
+    page: Callable[[AlimaError], Response],
+    then: str | Callable[[T], str],
+    *,
+    error_page: Callable[[AlimaError], bool] = is_refusal,
+) -> Response:
+    """A write without a form to show again (a button): do it and redirect (303) to ``then``.
+
+    A refusal is shown by ``page`` (the page the button stands on, with the refusal), unless
+    it is an ``error_page`` (by default refused access and not found).
+    """
+    try:
+        done = do()
+    except AlimaError as exc:
+        if error_page(exc):
+            raise
+        return page(exc)
+    return redirect(then if isinstance(then, str) else then(done))

@@ -32,7 +32,7 @@ from alima.web.contexts_admin import (
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
 from alima.web.form_pages import Asked, FormView, RecordForm, keyed
-from alima.web.forms import Posted, WebForm, again, enum_options, rule_errors
+from alima.web.forms import Posted, WebForm, act, again, enum_options, rule_errors
 from alima.web.rendering import redirect, render
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -137,15 +137,13 @@ def set_active(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Deactivate (sessions end, tokens revoked at once) or reactivate the account."""
-    try:
-        accounts.set_active(session, user_id, active=active, reason=reason, actor=actor)
-    except AlimaError as exc:
-        if exc.status in {403, 404}:  # refusals are error pages
-            raise
-        return _account_page(
+    return act(
+        lambda: accounts.set_active(session, user_id, active=active, reason=reason, actor=actor),
+        lambda exc: _account_page(
             request, session, actor, user_id, error=exc.message, status_code=exc.status
-        )
-    return redirect(f"/admin/users/{user_id}")
+        ),
+        f"/admin/users/{user_id}",
+    )
 
 
 @router.post("/admin/tokens/{token_id}/revoke", name="admin:token_revoke")
@@ -176,30 +174,19 @@ def withdraw_role(
     posted: Annotated[Posted, Depends(WITHDRAW)],
 ) -> Response:
     """Take the role back (with a reason), or show the account again with the refusal."""
+
+    def page(error: str, status_code: int) -> Response:
+        user_id = accounts.assignment_user(session, assignment_id, actor=actor)
+        return _account_page(request, session, actor, user_id, error=error, status_code=status_code)
+
     data = WITHDRAW.parse(posted)
     if data is None:
-        return _account_page(
-            request,
-            session,
-            actor,
-            accounts.assignment_user(session, assignment_id, actor=actor),
-            error=next(iter(posted.errors.values())),
-            status_code=posted.status,
-        )
-    try:
-        user_id = accounts.withdraw_role(session, assignment_id, data, actor=actor)
-    except AlimaError as exc:
-        if exc.status in {403, 404}:  # refusals are error pages
-            raise
-        return _account_page(
-            request,
-            session,
-            actor,
-            accounts.assignment_user(session, assignment_id, actor=actor),
-            error=exc.message,
-            status_code=exc.status,
-        )
-    return redirect(f"/admin/users/{user_id}")
+        return page(next(iter(posted.errors.values())), posted.status)
+    return act(
+        lambda: accounts.withdraw_role(session, assignment_id, data, actor=actor),
+        lambda exc: page(exc.message, exc.status),
+        lambda user_id: f"/admin/users/{user_id}",
+    )
 
 
 RecordForm(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor, Permission
+from alima.core.config import Settings
 from alima.core.i18n import N_, gettext
 from alima.core.schemas import PatientCreate
 from alima.core.service import patients as patient_service
@@ -294,9 +295,12 @@ def _household_context(
     caregiver: str,
     child: str = "",
     values: dict[str, str] | None = None,
-    redose: bool = True,
-    window: int = 30,
+    settings: Settings | None = None,
+    failed: str = "",
 ) -> SmcHouseholdContext:
+    """The household's page; re-dosing after vomiting as ``settings`` say (default: yes, 30')."""
+    redose = settings.smc_redose_after_vomiting if settings else True
+    window = settings.smc_vomit_window_minutes if settings else 30
     try:
         child_id = uuid.UUID(child) if child else None
     except ValueError:
@@ -340,6 +344,7 @@ def _household_context(
         },
         redose=redose,
         redose_window=window,
+        failed=failed,
     )
 
 
@@ -363,8 +368,7 @@ def household(
         village=village,
         caregiver=caregiver,
         child=child,
-        redose=settings.smc_redose_after_vomiting,
-        window=settings.smc_vomit_window_minutes,
+        settings=settings,
     )
     context.saved = saved if saved in {"dose", "adherence", "registered"} else ""
     return render(request, "smc/household.html", context)
@@ -389,10 +393,9 @@ def record_dose(
         caregiver=caregiver,
         child=posted.text("patient_id"),
         values=posted.values,
-        redose=settings.smc_redose_after_vomiting,
-        window=settings.smc_vomit_window_minutes,
+        settings=settings,
+        failed="dose",
     )
-    context.failed = "dose"
     return submit(
         DOSE,
         posted,
@@ -426,9 +429,14 @@ def report_adherence(
 
     def again(p: Posted) -> Response:
         context = _household_context(
-            session, actor, cycle, village=village, caregiver=caregiver, values=p.values
+            session,
+            actor,
+            cycle,
+            village=village,
+            caregiver=caregiver,
+            values=p.values,
+            failed="adherence",
         )
-        context.failed = "adherence"
         return show(request, "smc/household.html", context, p)
 
     return submit(ADHERENCE, posted, save, again)
@@ -452,10 +460,9 @@ def register_child(
         village=village,
         caregiver=caregiver,
         values=posted.values,
-        redose=settings.smc_redose_after_vomiting,
-        window=settings.smc_vomit_window_minutes,
+        settings=settings,
+        failed="register",
     )
-    context.failed = "register"
 
     def save(data: PatientCreate) -> str:
         child = patient_service.register_patient(session, data, actor=actor)
