@@ -27,6 +27,15 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(kw_only=True)
+class FormsState(FormState):
+    """A page with several small forms: which one was refused, and what was just saved."""
+
+    #: The refused form (its values and errors are shown in it), empty for none.
+    failed: str = ""
+    saved: str = ""
+
+
 @dataclass
 class LoginContext:
     """Sign-in page."""

@@ -16,7 +16,7 @@ from alima.research.schemas import (
     StudySetup,
 )
 from alima.web.consort_figure import ConsortFigure
-from alima.web.contexts import FormState
+from alima.web.contexts import FormsState, FormState
 from alima.web.contexts_treat import Option
 
 
@@ -51,7 +51,7 @@ class StudyContext:
 
 
 @dataclass
-class ChildStudyContext(FormState):
+class ChildStudyContext(FormsState):
     """One child in one study: eligibility, consent form, randomisation, withdrawal."""
 
     actor: Actor | None = None
@@ -59,9 +59,6 @@ class ChildStudyContext(FormState):
     study: PatientStudy | None = None
     reasons: list[str] = field(default_factory=list)
     options: dict[str, list[Option]] = field(default_factory=dict)
-    #: Which form was refused (``consent``, ``withdrawal``, ``decline``; empty: none).
-    failed: str = ""
-    saved: str = ""
     episode_id: str = ""
     #: The child's follow-up: the schedule with statuses, SAEs, deaths to report.
     follow: ChildFollowUp | None = None
@@ -115,15 +112,12 @@ class SourceContext(FormState):
 
 
 @dataclass
-class SetupContext(FormState):
+class SetupContext(FormsState):
     """A study's set-up: sites, arms, approvals, form versions; forms to add the last two."""
 
     actor: Actor | None = None
     setup: StudySetup | None = None
     options: dict[str, list[Option]] = field(default_factory=dict)
-    #: Which form was refused (``ethics``, ``form``; empty: none).
-    failed: str = ""
-    saved: str = ""
 
 
 @dataclass

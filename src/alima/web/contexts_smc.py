@@ -11,7 +11,7 @@ from alima.smc.schemas import (
     DistributionList,
     Household,
 )
-from alima.web.contexts import FormState
+from alima.web.contexts import FormsState
 from alima.web.contexts_treat import FormContext, Option
 
 
@@ -32,16 +32,13 @@ class SmcSetupContext(FormContext):
 
 
 @dataclass
-class SmcCampaignContext(FormState):
+class SmcCampaignContext(FormsState):
     """A campaign: cycles, coverage, drop-out, products, teams, and its two small forms."""
 
     actor: Actor | None = None
     campaign: CampaignRead | None = None
     report: CampaignReport | None = None
     options: dict[str, list[Option]] = field(default_factory=dict)
-    #: Which form was refused (``team`` or ``supply``), empty for none.
-    failed: str = ""
-    saved: str = ""
 
 
 @dataclass
@@ -55,7 +52,7 @@ class SmcListContext:
 
 
 @dataclass
-class SmcHouseholdContext(FormState):
+class SmcHouseholdContext(FormsState):
     """A household's children for a cycle, one child's day-1 form at a time.
 
     With days 2 and 3 of the previous cycle, and the registration of another child.
@@ -72,10 +69,7 @@ class SmcHouseholdContext(FormState):
     current: ChildStatus | None = None
     options: dict[str, list[Option]] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)
-    #: Which form was refused: ``dose``, ``adherence`` or ``register`` (empty: none).
-    failed: str = ""
     duplicate_message: str | None = None
     duplicates: list[PatientSummary] = field(default_factory=list)
-    saved: str = ""
     redose_window: int = 30
     redose: bool = True

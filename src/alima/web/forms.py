@@ -25,7 +25,7 @@ and ``posted.status`` (422 for invalid input, the rule's status, or ``rule_statu
 refused rule). ``again(request, template, context)`` is that page for a context already
 holding the posted values. Which refusals are error pages instead is the form's
 ``error_page``: by default refused access (403) and a record not found (404) unless the error
-names a field. ``FormPage`` makes both routes (GET and POST) of a form on a page of its own.
+names a field. ``alima.web.form_pages`` registers the routes of a form (its page and its post).
 """
 
 import inspect
@@ -37,20 +37,16 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Form, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError, create_model
 from pydantic.fields import FieldInfo
-from sqlalchemy.orm import Session
 
-from alima.api.deps import SessionDep
 from alima.api.errors import field_errors
-from alima.core.access import Actor
 from alima.core.errors import AlimaError
 from alima.core.i18n import gettext
 from alima.web.contexts_treat import Option
-from alima.web.deps import WebActor
-from alima.web.rendering import HasErrors, redirect, render, show
+from alima.web.rendering import HasErrors, redirect, show
 from alima.web.templating import label
 
 S = TypeVar("S", bound=BaseModel)
@@ -277,49 +273,22 @@ def submit(
     return page(posted)
 
 
-#: A form page's context, made of the values to show (``FormPage.context``).
-PageOf = Callable[[Request, Session, Actor, dict[str, str]], HasErrors]
+def act(
+    do: Callable[[], T],
+    page: Callable[[AlimaError], Response],
+    then: str | Callable[[T], str],
+    *,
+    error_page: Callable[[AlimaError], bool] = is_refusal,
+) -> Response:
+    """A write without a form to show again (a button): do it and redirect (303) to ``then``.
 
-
-@dataclass(frozen=True)
-class FormPage(Generic[S, T]):
-    """A form on a page of its own, without path parameters: its page and its post in one.
-
-    ``add(router, path, (page_name, post_name), summary)`` registers the GET (the form with
-    the ``start`` values) and the POST (``save`` then a 303 to ``then``, or the form again).
-    Register it where the routes would stand, before a ``/{id}`` route of the same prefix.
+    A refusal is shown by ``page`` (the page the button stands on, with the refusal), unless
+    it is an ``error_page`` (by default refused access and not found).
     """
-
-    form: WebForm[S]
-    template: str
-    context: PageOf
-    save: Callable[[Session, S, Actor], T]
-    then: str | Callable[[T], str]
-    start: Mapping[str, str] = field(default_factory=dict)
-
-    def add(self, router: APIRouter, path: str, names: tuple[str, str], summary: str) -> None:
-        """Register the page and the post of the form on ``router``."""
-
-        def form_page(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-            context = self.context(request, session, actor, dict(self.start))
-            return render(request, self.template, context)
-
-        def form_post(
-            request: Request,
-            session: SessionDep,
-            actor: WebActor,
-            posted: Annotated[Posted, Depends(self.form)],
-        ) -> Response:
-            context = self.context(request, session, actor, posted.values)
-            return submit(
-                self.form,
-                posted,
-                lambda data: self.save(session, data, actor),
-                again(request, self.template, context),
-                then=self.then,
-            )
-
-        form_page.__doc__ = summary
-        form_post.__doc__ = f"{summary} Save it, or show the form again with its errors."
-        for endpoint, method, name in ((form_page, "GET", names[0]), (form_post, "POST", names[1])):
-            router.add_api_route(path, endpoint, methods=[method], name=name)
+    try:
+        done = do()
+    except AlimaError as exc:
+        if error_page(exc):
+            raise
+        return page(exc)
+    return redirect(then if isinstance(then, str) else then(done))

@@ -31,7 +31,8 @@ from alima.web.contexts_admin import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, enum_options, rule_errors, submit
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, act, again, enum_options, rule_errors
 from alima.web.rendering import redirect, render
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -106,28 +107,12 @@ def _account_page(
     return render(request, "admin/user.html", context, status_code=status_code)
 
 
-@router.get("/admin/users/new", name="admin:user_new")
-def new_user(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """The form to create a user with a first role at a place."""
-    return render(request, "admin/user_new.html", _form(request, session, actor, {}))
-
-
-@router.post("/admin/users/new", name="admin:user_create")
-def create_user(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    posted: Annotated[Posted, Depends(NEW_ACCOUNT)],
-) -> Response:
-    """Create the user, or show the form again with its errors."""
-    return submit(
-        NEW_ACCOUNT,
-        posted,
-        lambda data: accounts.create_account(session, data, actor=actor, settings=settings),
-        again(request, "admin/user_new.html", _form(request, session, actor, posted.values)),
-        then=lambda user_id: f"/admin/users/{user_id}",
-    )
+RecordForm[None, AccountCreate, uuid.UUID](
+    NEW_ACCOUNT,
+    FormView("admin/user_new.html", lambda a, values: _form(a.request, a.session, a.actor, values)),
+    lambda a, data: accounts.create_account(a.session, data, actor=a.actor, settings=a.settings),
+    lambda _, user_id: f"/admin/users/{user_id}",
+).add(router, "/admin/users/new", ("admin:user_new", "admin:user_create"))
 
 
 @router.get("/admin/users/{user_id}", name="admin:user")
@@ -152,15 +137,13 @@ def set_active(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Deactivate (sessions end, tokens revoked at once) or reactivate the account."""
-    try:
-        accounts.set_active(session, user_id, active=active, reason=reason, actor=actor)
-    except AlimaError as exc:
-        if exc.status in {403, 404}:  # refusals are error pages
-            raise
-        return _account_page(
+    return act(
+        lambda: accounts.set_active(session, user_id, active=active, reason=reason, actor=actor),
+        lambda exc: _account_page(
             request, session, actor, user_id, error=exc.message, status_code=exc.status
-        )
-    return redirect(f"/admin/users/{user_id}")
+        ),
+        f"/admin/users/{user_id}",
+    )
 
 
 @router.post("/admin/tokens/{token_id}/revoke", name="admin:token_revoke")
@@ -171,34 +154,15 @@ def revoke_token(session: SessionDep, actor: WebActor, token_id: uuid.UUID) -> R
     return redirect(f"/admin/users/{owner}")
 
 
-@router.get("/admin/users/{user_id}/roles/new", name="admin:role_new")
-def new_role(
-    request: Request, session: SessionDep, actor: WebActor, user_id: uuid.UUID
-) -> HTMLResponse:
-    """The form to give the user a role at a place."""
-    account = accounts.get_account(session, user_id, actor=actor)
-    return render(request, "admin/role_new.html", _form(request, session, actor, {}, account))
+def _account_form(asked: Asked[uuid.UUID], values: dict[str, str]) -> AccountFormContext:
+    account = accounts.get_account(asked.session, asked.key, actor=asked.actor)
+    return _form(asked.request, asked.session, asked.actor, values, account)
 
 
-@router.post("/admin/users/{user_id}/roles/new", name="admin:role_grant")
-def grant_role(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    user_id: uuid.UUID,
-    posted: Annotated[Posted, Depends(GRANT)],
-) -> Response:
-    """Give the role, or show the form again with its errors."""
-    account = accounts.get_account(session, user_id, actor=actor)
-    return submit(
-        GRANT,
-        posted,
-        lambda data: accounts.grant_role(session, user_id, data, actor=actor),
-        again(
-            request, "admin/role_new.html", _form(request, session, actor, posted.values, account)
-        ),
-        then=f"/admin/users/{user_id}",
-    )
+ROLE_NEW = FormView("admin/role_new.html", _account_form, key=("user_id", uuid.UUID))
+RecordForm(GRANT, ROLE_NEW, keyed(accounts.grant_role), lambda a, _: f"/admin/users/{a.key}").add(
+    router, "/admin/users/{user_id}/roles/new", ("admin:role_new", "admin:role_grant")
+)
 
 
 @router.post("/admin/roles/{assignment_id}/withdraw", name="admin:role_withdraw")
@@ -210,61 +174,30 @@ def withdraw_role(
     posted: Annotated[Posted, Depends(WITHDRAW)],
 ) -> Response:
     """Take the role back (with a reason), or show the account again with the refusal."""
+
+    def page(error: str, status_code: int) -> Response:
+        user_id = accounts.assignment_user(session, assignment_id, actor=actor)
+        return _account_page(request, session, actor, user_id, error=error, status_code=status_code)
+
     data = WITHDRAW.parse(posted)
     if data is None:
-        return _account_page(
-            request,
-            session,
-            actor,
-            accounts.assignment_user(session, assignment_id, actor=actor),
-            error=next(iter(posted.errors.values())),
-            status_code=posted.status,
-        )
-    try:
-        user_id = accounts.withdraw_role(session, assignment_id, data, actor=actor)
-    except AlimaError as exc:
-        if exc.status in {403, 404}:  # refusals are error pages
-            raise
-        return _account_page(
-            request,
-            session,
-            actor,
-            accounts.assignment_user(session, assignment_id, actor=actor),
-            error=exc.message,
-            status_code=exc.status,
-        )
-    return redirect(f"/admin/users/{user_id}")
-
-
-@router.get("/admin/users/{user_id}/password", name="admin:password")
-def password_form(
-    request: Request, session: SessionDep, actor: WebActor, user_id: uuid.UUID
-) -> HTMLResponse:
-    """The form to set a new password for the user."""
-    account = accounts.get_account(session, user_id, actor=actor)
-    return render(request, "admin/password.html", _form(request, session, actor, {}, account))
-
-
-@router.post("/admin/users/{user_id}/password", name="admin:password_reset")
-def reset_password(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    user_id: uuid.UUID,
-    posted: Annotated[Posted, Depends(PASSWORD)],
-) -> Response:
-    """Set the new password (the user's sessions end), or show the form again."""
-    account = accounts.get_account(session, user_id, actor=actor)
-    return submit(
-        PASSWORD,
-        posted,
-        lambda data: accounts.reset_password(
-            session, user_id, data, actor=actor, settings=settings
-        ),
-        again(request, "admin/password.html", _form(request, session, actor, {}, account)),
-        then=f"/admin/users/{user_id}?saved=password",
+        return page(next(iter(posted.errors.values())), posted.status)
+    return act(
+        lambda: accounts.withdraw_role(session, assignment_id, data, actor=actor),
+        lambda exc: page(exc.message, exc.status),
+        lambda user_id: f"/admin/users/{user_id}",
     )
+
+
+RecordForm(
+    PASSWORD,
+    # The password typed is never shown again.
+    FormView("admin/password.html", lambda a, _: _account_form(a, {}), key=ROLE_NEW.key),
+    lambda a, data: accounts.reset_password(
+        a.session, a.key, data, actor=a.actor, settings=a.settings
+    ),
+    lambda a, _: f"/admin/users/{a.key}?saved=password",
+).add(router, "/admin/users/{user_id}/password", ("admin:password", "admin:password_reset"))
 
 
 @router.get("/admin/users/{user_id}/tokens/new", name="admin:token_new")

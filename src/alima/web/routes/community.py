@@ -1,9 +1,10 @@
 """Community pages: MUAC-for-mothers trainings, screenings, referrals and their arrival."""
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from alima.api.deps import SessionDep, SettingsDep
@@ -38,15 +39,8 @@ from alima.web.contexts_treat import (
     StatisticsContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    FormPage,
-    Posted,
-    WebForm,
-    enum_options,
-    is_forbidden,
-    is_refusal,
-    submit,
-)
+from alima.web.form_pages import Asked, FormPage, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden, is_refusal, submit
 from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render, show
 from alima.web.routes.nutrition.card import ADMISSION, AdmissionPost, admission_page
@@ -72,9 +66,6 @@ def _oedema_options() -> list[Option]:
     return [Option(value=o.value, text=gettext(o.label)) for o in Oedema]
 
 
-ArrivalPost = Annotated[Posted, Depends(ARRIVAL)]
-ClosePost = Annotated[Posted, Depends(CLOSE)]
-LinkPost = Annotated[Posted, Depends(LINK)]
 #: Candidates shown by the search of the arrival page.
 CANDIDATES = 10
 
@@ -229,30 +220,30 @@ def _arrival_context(request: Request, values: dict[str, str], actor: WebActor) 
     )
 
 
-def _arrival_page(
-    request: Request,
-    session: SessionDep,
-    actor: Actor,
-    referral_id: uuid.UUID,
-    close_after_days: int,
-    posted: Posted,
-    *,
-    q: str = "",
-    just: str = "",
-) -> HTMLResponse:
+def _arrival(
+    asked: Asked[uuid.UUID], values: dict[str, str], *, q: str = "", just: str = ""
+) -> ArrivalContext:
     """The referral's page at the health centre: arrival, child's record, admission, closing."""
-    context = _arrival_context(request, posted.values, actor)
-    context.action = f"/community/referrals/{referral_id}/arrival"
+    context = _arrival_context(asked.request, values, asked.actor)
+    context.action = f"/community/referrals/{asked.key}/arrival"
     referral = service.arrival_form(
-        session, referral_id, actor=actor, close_after_days=close_after_days
+        asked.session,
+        asked.key,
+        actor=asked.actor,
+        close_after_days=asked.settings.referral_close_after_days,
     )
     context.referral = referral
     context.q = q
     context.just = just
     if q.strip() and referral.patient_id is None:
-        found = find_patients(session, actor, q, limit=CANDIDATES)
+        found = find_patients(asked.session, asked.actor, q, limit=CANDIDATES)
         context.candidates = found.items if found else []
-    return show(request, "community/arrival.html", context, posted)
+    return context
+
+
+ARRIVAL_PAGE = FormView(
+    "community/arrival.html", _arrival, key=("referral_id", uuid.UUID), context_first=False
+)
 
 
 @router.get("/referrals/{referral_id}/arrival", name="community:arrival_form")
@@ -261,102 +252,35 @@ def arrival_form(
     referral_id: uuid.UUID,
     session: SessionDep,
     actor: WebActor,
-    settings: SettingsDep,
     q: SearchText = "",
     done: Annotated[str, Query(max_length=20, pattern=r"^[a-z]*$")] = "",
 ) -> HTMLResponse:
     """The referred child arrived: measure the arm again, register or find the child, admit."""
     start = {"oedema": "none", "arrived_on": today().isoformat()}
-    return _arrival_page(
-        request,
-        session,
-        actor,
-        referral_id,
-        settings.referral_close_after_days,
-        Posted(start, status=200),
-        q=q,
-        just=done,
-    )
+    asked = Asked(request, session, actor, referral_id)
+    return render(request, ARRIVAL_PAGE.template, _arrival(asked, start, q=q, just=done))
 
 
-def _back(referral_id: uuid.UUID, done: str) -> str:
-    return f"/community/referrals/{referral_id}/arrival?done={done}"
+def _back(done: str) -> Callable[[Asked[uuid.UUID], object], str]:
+    return lambda asked, _: f"/community/referrals/{asked.key}/arrival?done={done}"
 
 
-@router.post("/referrals/{referral_id}/arrival", name="community:arrival_post")
-def arrival_post(
-    request: Request,
-    referral_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    posted: ArrivalPost,
-) -> Response:
-    """Complete the referral, or show the form again with its errors."""
-
-    def page(posted: Posted) -> HTMLResponse:
-        return _arrival_page(
-            request, session, actor, referral_id, settings.referral_close_after_days, posted
-        )
-
-    return submit(
-        ARRIVAL,
-        posted,
-        lambda data: service.record_arrival(session, referral_id, data, actor=actor),
-        page,
-        then=_back(referral_id, "arrival"),
-    )
-
-
-@router.post("/referrals/{referral_id}/patient", name="community:link_post")
-def link_post(
-    request: Request,
-    referral_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    posted: LinkPost,
-) -> Response:
-    """Link a registered child, found by the search of the arrival page, to the referral."""
-
-    def page(posted: Posted) -> HTMLResponse:
-        return _arrival_page(
-            request, session, actor, referral_id, settings.referral_close_after_days, posted
-        )
-
-    return submit(
-        LINK,
-        posted,
-        lambda data: service.link_patient(session, referral_id, data, actor=actor),
-        page,
-        then=_back(referral_id, "linked"),
-    )
-
-
-@router.post("/referrals/{referral_id}/close", name="community:close_post")
-def close_post(
-    request: Request,
-    referral_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    posted: ClosePost,
-) -> Response:
-    """Close a referral whose child never arrived, with the reason."""
-    days = settings.referral_close_after_days
-
-    def page(posted: Posted) -> HTMLResponse:
-        return _arrival_page(request, session, actor, referral_id, days, posted)
-
-    return submit(
-        CLOSE,
-        posted,
-        lambda data: service.close_not_arrived(
-            session, referral_id, data, actor=actor, after_days=days
-        ),
-        page,
-        then=lambda closed: f"/community/screenings/{closed.screening_id}?closed=1",
-    )
+# Complete the referral; link a registered child, found by the search of the arrival page.
+RecordForm(ARRIVAL, ARRIVAL_PAGE, keyed(service.record_arrival), _back("arrival")).post(
+    router, "/referrals/{referral_id}/arrival", "community:arrival_post"
+)
+RecordForm(LINK, ARRIVAL_PAGE, keyed(service.link_patient), _back("linked")).post(
+    router, "/referrals/{referral_id}/patient", "community:link_post"
+)
+# Close a referral whose child never arrived, with the reason.
+RecordForm(
+    CLOSE,
+    ARRIVAL_PAGE,
+    lambda a, data: service.close_not_arrived(
+        a.session, a.key, data, actor=a.actor, after_days=a.settings.referral_close_after_days
+    ),
+    lambda _, closed: f"/community/screenings/{closed.screening_id}?closed=1",
+).post(router, "/referrals/{referral_id}/close", "community:close_post")
 
 
 def _register_page(
@@ -398,7 +322,7 @@ def register_post(
 
     def save(data: PatientCreate) -> str:
         service.register_referred_child(session, referral_id, data, actor=actor)
-        return _back(referral_id, "registered")
+        return f"/community/referrals/{referral_id}/arrival?done=registered"
 
     try:
         return submit(

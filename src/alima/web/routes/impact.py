@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 
 from alima.api.deps import SessionDep
 from alima.indicators import service
 from alima.indicators.enums import ContextFigureKind
 from alima.indicators.schemas import ContextFigureCreate
 from alima.web.contexts_treat import ContextFiguresContext, CountriesContext, ImpactContext
-from alima.web.deps import VisitorActor, WebActor
-from alima.web.forms import Posted, WebForm, again, enum_options, is_forbidden, submit
+from alima.web.deps import VisitorActor
+from alima.web.form_pages import Asked, FormView, RecordForm
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden
 from alima.web.impact_chart import build_chart, month_names
 from alima.web.rendering import render
 
@@ -55,47 +56,30 @@ def _figure(posted: Posted) -> dict[str, object]:
 FIGURE = WebForm(
     ContextFigureCreate, given=("country_code",), compose=_figure, error_page=is_forbidden
 )
-FigurePost = Annotated[Posted, Depends(FIGURE)]
 
 
-def _context(
-    request: Request, session: SessionDep, actor: WebActor, code: str, values: dict[str, str]
-) -> ContextFiguresContext:
+def _context(asked: Asked[str], values: dict[str, str]) -> ContextFiguresContext:
     return ContextFiguresContext(
-        actor=actor,
-        action=str(request.url.path),
+        actor=asked.actor,
+        action=str(asked.request.url.path),
         values=values,
         options={"kind": enum_options(ContextFigureKind)},
-        figures=service.context_form(session, code, actor=actor),
+        figures=service.context_form(asked.session, asked.key, actor=asked.actor),
     )
 
 
-@router.get("/{country_code}/context", name="impact:context_form")
-def context_form(
-    request: Request, country_code: CountryCode, session: SessionDep, actor: WebActor
-) -> HTMLResponse:
-    """Context figures of the country, with their sources (coordinators, administrators)."""
-    values = {"kind": ContextFigureKind.POPULATION.value, "year": str(service.default_year())}
-    return render(
-        request, "impact/context.html", _context(request, session, actor, country_code, values)
-    )
-
-
-@router.post("/{country_code}/context", name="impact:context_post")
-def context_post(
-    request: Request,
-    country_code: CountryCode,
-    session: SessionDep,
-    actor: WebActor,
-    posted: FigurePost,
-) -> Response:
-    """Save a context figure, or show the form again with its errors."""
-    context = _context(request, session, actor, country_code, posted.values)
-    return submit(
-        FIGURE,
-        posted,
-        lambda data: service.record_context_figure(session, data, actor=actor),
-        again(request, "impact/context.html", context),
-        then=f"/impact/{country_code}/context?saved=1",
-        country_code=country_code,
-    )
+RecordForm(
+    FIGURE,
+    FormView("impact/context.html", _context, key=("country_code", CountryCode)),
+    lambda a, data: service.record_context_figure(a.session, data, actor=a.actor),
+    lambda a, _: f"/impact/{a.key}/context?saved=1",
+    start=lambda _: {
+        "kind": ContextFigureKind.POPULATION.value,
+        "year": str(service.default_year()),
+    },
+).add(
+    router,
+    "/{country_code}/context",
+    ("impact:context_form", "impact:context_post"),
+    "Context figures of the country, with their sources (coordinators, administrators).",
+)

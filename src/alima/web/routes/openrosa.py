@@ -1,12 +1,10 @@
 """Submissions from ODK devices waiting for a data manager: look, re-apply corrected, reject."""
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 
 from alima.api.deps import SessionDep
 from alima.core.access import Actor
@@ -19,8 +17,9 @@ from alima.interop.openrosa.schemas import (
     SubmissionReject,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, is_refusal, submit
-from alima.web.rendering import render, show
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import WebForm, is_refusal
+from alima.web.rendering import render
 
 router = APIRouter(prefix="/openrosa/review", default_response_class=HTMLResponse)
 
@@ -73,48 +72,18 @@ def submission_page(
     return render(request, "openrosa/submission.html", _context(session, submission_id, actor))
 
 
-def _page(
-    request: Request, session: SessionDep, submission_id: uuid.UUID, actor: Actor
-) -> Callable[[Posted], HTMLResponse]:
-    def page(posted: Posted) -> HTMLResponse:
-        context = _context(session, submission_id, actor)
-        context.values.update(posted.values)
-        return show(request, "openrosa/submission.html", context, posted)
-
-    return page
+def _submission_form(asked: Asked[uuid.UUID], values: dict[str, str]) -> SubmissionContext:
+    context = _context(asked.session, asked.key, asked.actor)
+    context.values.update(values)
+    return context
 
 
-@router.post("/{submission_id}/reapply", name="openrosa:reapply")
-def reapply(
-    request: Request,
-    submission_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(REAPPLY)],
-) -> Response:
-    """Apply the submission again, with the corrected XML."""
-    return submit(
-        REAPPLY,
-        posted,
-        lambda data: service.reapply(session, submission_id, data, actor=actor),
-        _page(request, session, submission_id, actor),
-        then=lambda done: f"/openrosa/review/{done.id}",
-    )
-
-
-@router.post("/{submission_id}/reject", name="openrosa:reject")
-def reject(
-    request: Request,
-    submission_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(REJECT)],
-) -> Response:
-    """Close the submission without applying it, with the reason."""
-    return submit(
-        REJECT,
-        posted,
-        lambda data: service.reject(session, submission_id, data, actor=actor),
-        _page(request, session, submission_id, actor),
-        then="/openrosa/review",
-    )
+SUBMISSION = FormView(
+    "openrosa/submission.html", _submission_form, ("submission_id", uuid.UUID), context_first=False
+)
+RecordForm(
+    REAPPLY, SUBMISSION, keyed(service.reapply), lambda _, done: f"/openrosa/review/{done.id}"
+).post(router, "/{submission_id}/reapply", "openrosa:reapply", "Apply the corrected XML.")
+RecordForm(REJECT, SUBMISSION, keyed(service.reject), lambda _, __: "/openrosa/review").post(
+    router, "/{submission_id}/reject", "openrosa:reject", "Close the submission, with the reason."
+)

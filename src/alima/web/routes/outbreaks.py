@@ -3,8 +3,8 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from alima.api.deps import SessionDep, SettingsDep
@@ -24,6 +24,7 @@ from alima.outbreaks.enums import (
 from alima.outbreaks.schemas import (
     AlertActionCreate,
     CaseCreate,
+    CaseRead,
     CountLine,
     WeeklyReportCreate,
     WeeklyReportRead,
@@ -40,7 +41,8 @@ from alima.web.contexts_outbreaks import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, enum_options, is_forbidden, submit
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden
 from alima.web.rendering import render
 from alima.web.templating import label
 
@@ -101,22 +103,16 @@ def _lines(posted: Posted) -> dict[str, object]:
 WEEKLY = WebForm(WeeklyReportCreate, extra=_count_names(), compose=_lines, error_page=is_forbidden)
 
 
-def _weekly_context(
-    request: Request, session: Session, actor: Actor, values: dict[str, str]
-) -> WeeklyFormContext:
-    config = _config(request)
+def _weekly_context(asked: Asked[None], values: dict[str, str]) -> WeeklyFormContext:
+    config = _config(asked.request)
     last = config.calendar.shift(config.calendar.week_of(today()), -1)
     values.setdefault("epi_year", str(last.year))
     values.setdefault("epi_week", str(last.week))
     return WeeklyFormContext(
-        actor=actor,
+        actor=asked.actor,
         action="/outbreaks/reports/new",
         values=values,
-        options={
-            "place_code": [
-                Option(c, n) for c, n in service.writable_facilities(session, actor=actor)
-            ]
-        },
+        options={"place_code": _facilities(asked)},
         diseases=[(d.value, label(d.value)) for d in Disease],
         age_groups=list(enumerate(config.age_groups[:MAX_GROUPS])),
         week_hint=gettext("Last week was week %(week)s of %(year)s, from %(start)s to %(end)s.")
@@ -145,31 +141,17 @@ def _save_weekly(
     )
 
 
-@router.get("/reports/new", name="outbreaks:report_form")
-def weekly_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """The weekly IDSR report of a facility: cases and deaths per disease and age group."""
-    return render(
-        request, "outbreaks/weekly_form.html", _weekly_context(request, session, actor, {})
-    )
-
-
-@router.post("/reports/new", name="outbreaks:report_post")
-def weekly_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(WEEKLY)],
-) -> Response:
-    """Save the weekly report (a week with nothing is a report), or show it again."""
-    config = _config(request)
-    context = _weekly_context(request, session, actor, posted.values)
-    return submit(
-        WEEKLY,
-        posted,
-        lambda data: _save_weekly(session, data, actor, config),
-        again(request, "outbreaks/weekly_form.html", context),
-        then="/outbreaks?saved=report",
-    )
+RecordForm[None, WeeklyReportCreate, WeeklyReportRead](
+    WEEKLY,
+    FormView("outbreaks/weekly_form.html", _weekly_context),
+    lambda a, data: _save_weekly(a.session, data, a.actor, _config(a.request)),
+    lambda _, __: "/outbreaks?saved=report",
+).add(
+    router,
+    "/reports/new",
+    ("outbreaks:report_form", "outbreaks:report_post"),
+    "The weekly IDSR report of a facility (a week with nothing is a report).",
+)
 
 
 # --- line list --------------------------------------------------------------------------------
@@ -177,15 +159,17 @@ def weekly_post(
 CASE = WebForm(CaseCreate, error_page=is_forbidden)
 
 
-def _case_context(session: Session, actor: Actor, values: dict[str, str]) -> CaseFormContext:
+def _facilities(asked: Asked[None]) -> list[Option]:
+    return [Option(c, n) for c, n in service.writable_facilities(asked.session, actor=asked.actor)]
+
+
+def _case_context(asked: Asked[None], values: dict[str, str]) -> CaseFormContext:
     return CaseFormContext(
-        actor=actor,
+        actor=asked.actor,
         action="/outbreaks/cases/new",
         values=values,
         options={
-            "place_code": [
-                Option(c, n) for c, n in service.writable_facilities(session, actor=actor)
-            ],
+            "place_code": _facilities(asked),
             "disease": [
                 o for o in enum_options(Disease) if Disease(o.value) in IMMEDIATELY_NOTIFIABLE
             ],
@@ -200,30 +184,18 @@ def _case_context(session: Session, actor: Actor, values: dict[str, str]) -> Cas
     )
 
 
-@router.get("/cases/new", name="outbreaks:case_form")
-def case_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Put a suspected case of an immediately notifiable disease on the line list."""
-    start = {"lab_result": LabResult.AWAITING.value, "outcome": Outcome.ALIVE.value}
-    return render(request, "outbreaks/case_form.html", _case_context(session, actor, start))
-
-
-@router.post("/cases/new", name="outbreaks:case_post")
-def case_post(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(CASE)],
-) -> Response:
-    """Save the case (and evaluate the thresholds), or show the form again with its errors."""
-    config = _config(request)
-    context = _case_context(session, actor, posted.values)
-    return submit(
-        CASE,
-        posted,
-        lambda data: service.record_case(session, data, actor=actor, config=config),
-        again(request, "outbreaks/case_form.html", context),
-        then="/outbreaks/cases?saved=1",
-    )
+RecordForm[None, CaseCreate, CaseRead](
+    CASE,
+    FormView("outbreaks/case_form.html", _case_context),
+    lambda a, data: service.record_case(a.session, data, actor=a.actor, config=_config(a.request)),
+    lambda _, __: "/outbreaks/cases?saved=1",
+    start={"lab_result": LabResult.AWAITING.value, "outcome": Outcome.ALIVE.value},
+).add(
+    router,
+    "/cases/new",
+    ("outbreaks:case_form", "outbreaks:case_post"),
+    "Put a suspected case of an immediately notifiable disease on the line list.",
+)
 
 
 @router.get("/cases", name="outbreaks:cases")
@@ -245,13 +217,11 @@ def line_list(
 ACTION = WebForm(AlertActionCreate, error_page=is_forbidden)
 
 
-def _alert_context(
-    session: Session, actor: Actor, alert_id: uuid.UUID, values: dict[str, str]
-) -> AlertContext:
-    alert = service.get_alert(session, alert_id, actor=actor)
+def _alert_context(asked: Asked[uuid.UUID], values: dict[str, str]) -> AlertContext:
+    alert = service.get_alert(asked.session, asked.key, actor=asked.actor)
     return AlertContext(
-        actor=actor,
-        action=f"/outbreaks/alerts/{alert_id}/actions",
+        actor=asked.actor,
+        action=f"/outbreaks/alerts/{asked.key}/actions",
         values=values,
         options={"action": [Option(a.value, label(a.value)) for a in alert.allowed]},
         alert=alert,
@@ -279,31 +249,14 @@ def _figure(value: Any) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
-@router.get("/alerts/{alert_id}", name="outbreaks:alert")
-def alert_page(
-    request: Request, alert_id: uuid.UUID, session: SessionDep, actor: WebActor
-) -> HTMLResponse:
-    """An alert: the rule crossed, the figures, the log of actions and the next action."""
-    return render(request, "outbreaks/alert.html", _alert_context(session, actor, alert_id, {}))
-
-
-@router.post("/alerts/{alert_id}/actions", name="outbreaks:alert_action")
-def alert_action(
-    request: Request,
-    alert_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(ACTION)],
-) -> Response:
-    """Verify, investigate, declare, discard (with a note) or close the alert."""
-    context = _alert_context(session, actor, alert_id, posted.values)
-    return submit(
-        ACTION,
-        posted,
-        lambda data: service.act_on_alert(session, alert_id, data, actor=actor),
-        again(request, "outbreaks/alert.html", context),
-        then=f"/outbreaks/alerts/{alert_id}",
-    )
+ALERT = RecordForm(
+    ACTION,
+    FormView("outbreaks/alert.html", _alert_context, key=("alert_id", uuid.UUID)),
+    keyed(service.act_on_alert),
+    lambda a, _: f"/outbreaks/alerts/{a.key}",
+)
+ALERT.page(router, "/alerts/{alert_id}", "outbreaks:alert", "An alert, its figures and actions.")
+ALERT.post(router, "/alerts/{alert_id}/actions", "outbreaks:alert_action", "Act on the alert.")
 
 
 # --- a district's dashboard -----------------------------------------------------------------

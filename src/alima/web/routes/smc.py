@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alima.api.deps import SessionDep, SettingsDep
 from alima.core.access import Actor, Permission
+from alima.core.config import Settings
 from alima.core.i18n import N_, gettext
 from alima.core.schemas import PatientCreate
 from alima.core.service import patients as patient_service
@@ -20,6 +22,7 @@ from alima.smc.enums import Product, TargetSource
 from alima.smc.schemas import (
     AdherenceReport,
     CampaignCreate,
+    CampaignRead,
     CampaignReport,
     DoseCreate,
     SupplyCreate,
@@ -34,14 +37,8 @@ from alima.web.contexts_smc import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    Posted,
-    WebForm,
-    enum_options,
-    form_error,
-    is_forbidden,
-    submit,
-)
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, enum_options, form_error, is_forbidden, submit
 from alima.web.rendering import render, show
 from alima.web.spreadsheet import Cell, csv_response, xlsx_response
 from alima.web.templating import label
@@ -93,44 +90,25 @@ CAMPAIGN = WebForm(
 )
 
 
-def _setup_context(
-    request: Request, session: Session, actor: Actor, values: dict[str, str]
-) -> SmcSetupContext:
-    del request
+def _setup_context(asked: Asked[None], values: dict[str, str]) -> SmcSetupContext:
     return SmcSetupContext(
-        actor=actor,
+        actor=asked.actor,
         action="/smc/campaigns/new",
         values=values,
         options={"target_source": enum_options(TargetSource)},
-        areas=service.setup_places(session, actor=actor),
+        areas=service.setup_places(asked.session, actor=asked.actor),
     )
 
 
-@router.get("/campaigns/new", name="smc:setup")
-def setup_form(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
-    """Set up an SMC campaign."""
-    start = {"season": str(today().year), "target_source": TargetSource.PLACES.value}
-    return render(request, "smc/setup.html", _setup_context(request, session, actor, start))
-
-
-@router.post("/campaigns/new", name="smc:setup_post")
-def setup(
-    request: Request,
-    session: SessionDep,
-    actor: WebActor,
-    settings: SettingsDep,
-    posted: Annotated[Posted, Depends(CAMPAIGN)],
-) -> Response:
-    """Set up an SMC campaign, or show the form again with its errors."""
-    context = _setup_context(request, session, actor, posted.values)
-    smc_settings = service.SmcSettings.of(settings)
-    return submit(
-        CAMPAIGN,
-        posted,
-        lambda data: service.create_campaign(session, data, actor=actor, settings=smc_settings),
-        lambda p: show(request, "smc/setup.html", context, p),
-        then=lambda c: f"/smc/campaigns/{c.id}",
-    )
+RecordForm[None, CampaignCreate, CampaignRead](
+    CAMPAIGN,
+    FormView("smc/setup.html", _setup_context),
+    lambda a, data: service.create_campaign(
+        a.session, data, actor=a.actor, settings=service.SmcSettings.of(a.settings)
+    ),
+    lambda _, created: f"/smc/campaigns/{created.id}",
+    start=lambda _: {"season": str(today().year), "target_source": TargetSource.PLACES.value},
+).add(router, "/campaigns/new", ("smc:setup", "smc:setup_post"), "Set up an SMC campaign.")
 
 
 # --- a campaign ----------------------------------------------------------------------------
@@ -181,44 +159,28 @@ def campaign(
     return render(request, "smc/campaign.html", context)
 
 
-@router.post("/campaigns/{smc_campaign_id}/teams", name="smc:team_post")
-def add_team(
-    request: Request,
-    smc_campaign_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(TEAM)],
-) -> Response:
-    """Add a team of distributors and its villages."""
-    context = _campaign_context(session, actor, smc_campaign_id, posted.values)
-    context.failed = "team"
-    return submit(
-        TEAM,
-        posted,
-        lambda data: service.add_team(session, smc_campaign_id, data, actor=actor),
-        lambda p: show(request, "smc/campaign.html", context, p),
-        then=f"/smc/campaigns/{smc_campaign_id}?saved=team",
-    )
+def _campaign_form(failed: str) -> FormView[uuid.UUID]:
+    """The campaign's page with its ``failed`` form (``team`` or ``supply``) refused."""
+
+    def context(asked: Asked[uuid.UUID], values: dict[str, str]) -> SmcCampaignContext:
+        shown = _campaign_context(asked.session, asked.actor, asked.key, values)
+        shown.failed = failed
+        return shown
+
+    return FormView("smc/campaign.html", context, key=("smc_campaign_id", uuid.UUID))
 
 
-@router.post("/campaigns/{smc_campaign_id}/supplies", name="smc:supply_post")
-def record_supply(
-    request: Request,
-    smc_campaign_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(SUPPLY)],
-) -> Response:
-    """Record SPAQ blisters received for a cycle."""
-    context = _campaign_context(session, actor, smc_campaign_id, posted.values)
-    context.failed = "supply"
-    return submit(
-        SUPPLY,
-        posted,
-        lambda data: service.record_supply(session, smc_campaign_id, data, actor=actor),
-        lambda p: show(request, "smc/campaign.html", context, p),
-        then=f"/smc/campaigns/{smc_campaign_id}?saved=supply",
-    )
+def _saved(kind: str) -> Callable[[Asked[uuid.UUID], object], str]:
+    return lambda asked, _: f"/smc/campaigns/{asked.key}?saved={kind}"
+
+
+# Add a team of distributors and its villages; record SPAQ blisters received for a cycle.
+RecordForm(TEAM, _campaign_form("team"), keyed(service.add_team), _saved("team")).post(
+    router, "/campaigns/{smc_campaign_id}/teams", "smc:team_post"
+)
+RecordForm(SUPPLY, _campaign_form("supply"), keyed(service.record_supply), _saved("supply")).post(
+    router, "/campaigns/{smc_campaign_id}/supplies", "smc:supply_post"
+)
 
 
 def report_rows(report: CampaignReport) -> list[list[Cell]]:
@@ -333,9 +295,12 @@ def _household_context(
     caregiver: str,
     child: str = "",
     values: dict[str, str] | None = None,
-    redose: bool = True,
-    window: int = 30,
+    settings: Settings | None = None,
+    failed: str = "",
 ) -> SmcHouseholdContext:
+    """The household's page; re-dosing after vomiting as ``settings`` say (default: yes, 30')."""
+    redose = settings.smc_redose_after_vomiting if settings else True
+    window = settings.smc_vomit_window_minutes if settings else 30
     try:
         child_id = uuid.UUID(child) if child else None
     except ValueError:
@@ -379,6 +344,7 @@ def _household_context(
         },
         redose=redose,
         redose_window=window,
+        failed=failed,
     )
 
 
@@ -402,8 +368,7 @@ def household(
         village=village,
         caregiver=caregiver,
         child=child,
-        redose=settings.smc_redose_after_vomiting,
-        window=settings.smc_vomit_window_minutes,
+        settings=settings,
     )
     context.saved = saved if saved in {"dose", "adherence", "registered"} else ""
     return render(request, "smc/household.html", context)
@@ -428,10 +393,9 @@ def record_dose(
         caregiver=caregiver,
         child=posted.text("patient_id"),
         values=posted.values,
-        redose=settings.smc_redose_after_vomiting,
-        window=settings.smc_vomit_window_minutes,
+        settings=settings,
+        failed="dose",
     )
-    context.failed = "dose"
     return submit(
         DOSE,
         posted,
@@ -465,9 +429,14 @@ def report_adherence(
 
     def again(p: Posted) -> Response:
         context = _household_context(
-            session, actor, cycle, village=village, caregiver=caregiver, values=p.values
+            session,
+            actor,
+            cycle,
+            village=village,
+            caregiver=caregiver,
+            values=p.values,
+            failed="adherence",
         )
-        context.failed = "adherence"
         return show(request, "smc/household.html", context, p)
 
     return submit(ADHERENCE, posted, save, again)
@@ -491,10 +460,9 @@ def register_child(
         village=village,
         caregiver=caregiver,
         values=posted.values,
-        redose=settings.smc_redose_after_vomiting,
-        window=settings.smc_vomit_window_minutes,
+        settings=settings,
+        failed="register",
     )
-    context.failed = "register"
 
     def save(data: PatientCreate) -> str:
         child = patient_service.register_patient(session, data, actor=actor)

@@ -33,7 +33,8 @@ from alima.web.contexts_stock import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import FormPage, WebForm, enum_options, is_forbidden
+from alima.web.form_pages import FormPage
+from alima.web.forms import WebForm, enum_options, is_forbidden
 from alima.web.params import PlaceCode
 from alima.web.rendering import render
 from alima.web.routes.nutrition.reports import MonthText, checked_month

@@ -4,6 +4,7 @@ Conflicts, quarantined records and duplicates across sites, on the hub.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from alima.sync import node as node_service
 from alima.sync.errors import SyncError
 from alima.sync.hub import NodeView
 from alima.web.deps import WebActor, get_web_actor
+from alima.web.forms import act
 from alima.web.rendering import redirect, render
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -171,10 +173,6 @@ def conflict(
     return _conflict_page(request, session, actor, conflict_id)
 
 
-def _refusal_page(error: AlimaError) -> bool:
-    return error.status in {403, 404}
-
-
 @router.post("/sync/conflicts/{conflict_id}/decide", name="sync:decide")
 def decide(
     request: Request,
@@ -192,15 +190,17 @@ def decide(
     if decision:
         choices[""] = decision
     merged_values = dict(zip(names, typed, strict=False))
-    try:
-        review.decide(session, conflict_id, choices=choices, merged=merged_values, actor=actor)
-    except AlimaError as error:
-        if _refusal_page(error):
-            raise
-        values = {f"choice:{k}": v for k, v in choices.items()}
-        values |= {f"merged:{k}": v for k, v in merged_values.items()}
-        return _conflict_page(request, session, actor, conflict_id, error=error, values=values)
-    return redirect(f"/sync/conflicts/{conflict_id}")
+    values = {f"choice:{k}": v for k, v in choices.items()}
+    values |= {f"merged:{k}": v for k, v in merged_values.items()}
+    return act(
+        lambda: review.decide(
+            session, conflict_id, choices=choices, merged=merged_values, actor=actor
+        ),
+        lambda error: _conflict_page(
+            request, session, actor, conflict_id, error=error, values=values
+        ),
+        f"/sync/conflicts/{conflict_id}",
+    )
 
 
 @router.post("/sync/conflicts/{conflict_id}/acknowledge", name="sync:acknowledge")
@@ -208,13 +208,11 @@ def acknowledge(
     request: Request, session: SessionDep, actor: WebActor, conflict_id: uuid.UUID
 ) -> Response:
     """Mark an automatic merge as seen."""
-    try:
-        review.acknowledge(session, conflict_id, actor=actor)
-    except AlimaError as error:
-        if _refusal_page(error):
-            raise
-        return _conflict_page(request, session, actor, conflict_id, error=error)
-    return redirect("/sync/conflicts")
+    return act(
+        lambda: review.acknowledge(session, conflict_id, actor=actor),
+        lambda error: _conflict_page(request, session, actor, conflict_id, error=error),
+        "/sync/conflicts",
+    )
 
 
 def _quarantine_page(
@@ -234,6 +232,17 @@ def _quarantine_page(
     )
 
 
+def _on_quarantine(
+    request: Request, session: SessionDep, actor: Actor, do: Callable[[], object]
+) -> Response:
+    """Retry or reject a quarantined record, or show the quarantine with the refusal."""
+    return act(
+        do,
+        lambda error: _quarantine_page(request, session, actor, error=error),
+        "/sync/quarantine",
+    )
+
+
 @router.get("/sync/quarantine", name="sync:quarantine")
 def quarantine(request: Request, session: SessionDep, actor: WebActor) -> HTMLResponse:
     """Records the hub refused from the laptops of the actor's sites."""
@@ -243,13 +252,9 @@ def quarantine(request: Request, session: SessionDep, actor: WebActor) -> HTMLRe
 @router.post("/sync/quarantine/{item_id}/retry", name="sync:retry")
 def retry(request: Request, session: SessionDep, actor: WebActor, item_id: uuid.UUID) -> Response:
     """Apply the record again; if it is refused again, its new reason is kept."""
-    try:
-        review.retry(session, item_id, actor=actor)
-    except AlimaError as error:
-        if _refusal_page(error):
-            raise
-        return _quarantine_page(request, session, actor, error=error)
-    return redirect("/sync/quarantine")
+    return _on_quarantine(
+        request, session, actor, lambda: review.retry(session, item_id, actor=actor)
+    )
 
 
 @router.post("/sync/quarantine/{item_id}/reject", name="sync:reject")
@@ -261,13 +266,9 @@ def reject(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Close the record without applying it, with the reason."""
-    try:
-        review.reject(session, item_id, reason, actor=actor)
-    except AlimaError as error:
-        if _refusal_page(error):
-            raise
-        return _quarantine_page(request, session, actor, error=error)
-    return redirect("/sync/quarantine")
+    return _on_quarantine(
+        request, session, actor, lambda: review.reject(session, item_id, reason, actor=actor)
+    )
 
 
 @router.get("/sync/duplicates", name="sync:duplicates")
@@ -333,15 +334,17 @@ def merge(
         kept_id = uuid.UUID(kept)
     except ValueError:
         kept_id = None
-    try:
+
+    def do() -> None:
         if kept_id is None:
             raise BadRequest(SyncError.SYNC_017)
         duplicates.merge(session, duplicate_id, kept_id, actor=actor)
-    except AlimaError as error:
-        if _refusal_page(error):
-            raise
-        return _duplicate_page(request, session, actor, duplicate_id, error=error)
-    return redirect(f"/sync/duplicates/{duplicate_id}")
+
+    return act(
+        do,
+        lambda error: _duplicate_page(request, session, actor, duplicate_id, error=error),
+        f"/sync/duplicates/{duplicate_id}",
+    )
 
 
 @router.post("/sync/duplicates/{duplicate_id}/distinct", name="sync:distinct")
@@ -353,10 +356,10 @@ def distinct(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Not the same child (with the reason): the pair is never proposed again."""
-    try:
-        duplicates.mark_distinct(session, duplicate_id, reason, actor=actor)
-    except AlimaError as error:
-        if _refusal_page(error):
-            raise
-        return _duplicate_page(request, session, actor, duplicate_id, error=error, reason=reason)
-    return redirect(f"/sync/duplicates/{duplicate_id}")
+    return act(
+        lambda: duplicates.mark_distinct(session, duplicate_id, reason, actor=actor),
+        lambda error: _duplicate_page(
+            request, session, actor, duplicate_id, error=error, reason=reason
+        ),
+        f"/sync/duplicates/{duplicate_id}",
+    )

@@ -12,6 +12,7 @@ from alima.alliance.schemas import (
     GrantCreate,
     ParticipantCreate,
     TrainingCreate,
+    TrainingRead,
 )
 from alima.alliance.service import projects, trainings
 from alima.api.deps import SessionDep, SettingsDep
@@ -28,7 +29,8 @@ from alima.web.contexts_alliance import (
     TrainingListContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, again, form_error, is_forbidden, is_refusal, submit
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import Posted, WebForm, form_error, is_forbidden, is_refusal, submit
 from alima.web.rendering import render
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -36,7 +38,6 @@ router = APIRouter(default_response_class=HTMLResponse)
 #: An unknown organisation is said on the form.
 AGREEMENT = WebForm(AgreementCreate, refused=form_error, error_page=is_forbidden)
 GRANT = WebForm(GrantCreate, refused=form_error, error_page=is_forbidden)
-AgreementPost = Annotated[Posted, Depends(AGREEMENT)]
 #: Posted from the project page, which it names to be shown again.
 ALLOCATION = WebForm(
     AllocationCreate, extra=("project_code",), refused=form_error, error_page=is_refusal
@@ -44,7 +45,6 @@ ALLOCATION = WebForm(
 
 
 AllocationPost = Annotated[Posted, Depends(ALLOCATION)]
-GrantPost = Annotated[Posted, Depends(GRANT)]
 
 
 @router.get("/projects", name="alliance:project_list")
@@ -104,83 +104,49 @@ def _project_form(
     )
 
 
-def _agreement_context(
-    session: SessionDep, actor: WebActor, project_code: str, values: dict[str, str]
-) -> ProjectFormContext:
+def _agreement_context(asked: Asked[str], values: dict[str, str]) -> ProjectFormContext:
     roles = [r.value for r in Role]
     return _project_form(
-        session, actor, project_code, Permission.AGREEMENT_WRITE, values, roles=roles
+        asked.session, asked.actor, asked.key, Permission.AGREEMENT_WRITE, values, roles=roles
     )
 
 
-@router.get("/projects/{project_code}/agreements/new", name="alliance:agreement_form")
-def agreement_form(
-    request: Request, project_code: str, session: SessionDep, actor: WebActor
-) -> HTMLResponse:
-    """Record an agreement signed by a partner (administrators)."""
-    values = {"data_access": "aggregates", "export_level": "none"}
-    context = _agreement_context(session, actor, project_code, values)
-    return render(request, "alliance/agreement_form.html", context)
+RecordForm(
+    AGREEMENT,
+    FormView("alliance/agreement_form.html", _agreement_context, key=("project_code", str)),
+    keyed(projects.record_agreement),
+    lambda a, _: f"/projects/{a.key}#agreements",
+    start={"data_access": "aggregates", "export_level": "none"},
+).add(
+    router,
+    "/projects/{project_code}/agreements/new",
+    ("alliance:agreement_form", "alliance:agreement_create"),
+)
 
 
-@router.post("/projects/{project_code}/agreements/new", name="alliance:agreement_create")
-def agreement_create(
-    request: Request, project_code: str, session: SessionDep, actor: WebActor, posted: AgreementPost
-) -> Response:
-    """Save the agreement, or show the form again with what is wrong."""
-    context = _agreement_context(session, actor, project_code, posted.values)
-    return submit(
-        AGREEMENT,
-        posted,
-        lambda data: projects.record_agreement(session, project_code, data, actor=actor),
-        again(request, "alliance/agreement_form.html", context),
-        then=f"/projects/{context.project_code}#agreements",
-    )
-
-
-def _grant_context(
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: WebActor,
-    project_code: str,
-    values: dict[str, str],
-) -> ProjectFormContext:
-    currency = settings.reporting_currency
+def _grant_context(asked: Asked[str], values: dict[str, str]) -> ProjectFormContext:
+    currency = asked.settings.reporting_currency
     return _project_form(
-        session, actor, project_code, Permission.FUNDING_WRITE, values, reporting_currency=currency
+        asked.session,
+        asked.actor,
+        asked.key,
+        Permission.FUNDING_WRITE,
+        values,
+        reporting_currency=currency,
     )
 
 
-@router.get("/projects/{project_code}/grants/new", name="alliance:grant_form")
-def grant_form(
-    request: Request, project_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
-) -> HTMLResponse:
-    """Record a donor's grant (coordinators)."""
-    values = {"currency": settings.reporting_currency}
-    context = _grant_context(session, settings, actor, project_code, values)
-    return render(request, "alliance/grant_form.html", context)
-
-
-@router.post("/projects/{project_code}/grants/new", name="alliance:grant_create")
-def grant_create(
-    request: Request,
-    project_code: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: WebActor,
-    posted: GrantPost,
-) -> Response:
-    """Save the grant, or show the form again with what is wrong."""
-    context = _grant_context(session, settings, actor, project_code, posted.values)
-    return submit(
-        GRANT,
-        posted,
-        lambda data: projects.record_grant(
-            session, project_code, data, actor=actor, settings=settings
-        ),
-        again(request, "alliance/grant_form.html", context),
-        then=f"/projects/{context.project_code}#funding",
-    )
+RecordForm(
+    GRANT,
+    FormView("alliance/grant_form.html", _grant_context, key=("project_code", str)),
+    lambda a, data: projects.record_grant(
+        a.session, a.key, data, actor=a.actor, settings=a.settings
+    ),
+    lambda a, _: f"/projects/{a.key}#funding",
+    start=lambda a: {"currency": a.settings.reporting_currency},
+).add(
+    router, "/projects/{project_code}/grants/new", ("alliance:grant_form", "alliance:grant_create")
+)
 
 
 @router.post("/grants/{grant_id}/allocations", name="alliance:allocate")
@@ -226,7 +192,6 @@ def country_page(
 TRAINING = WebForm(TrainingCreate, refused=form_error, error_page=is_forbidden)
 PARTICIPANT = WebForm(ParticipantCreate, refused=form_error, error_page=is_refusal)
 ParticipantPost = Annotated[Posted, Depends(PARTICIPANT)]
-TrainingPost = Annotated[Posted, Depends(TRAINING)]
 
 
 @router.get("/trainings", name="alliance:training_list")
@@ -259,36 +224,15 @@ def _training_form_context(
     )
 
 
-@router.get("/trainings/new", name="alliance:training_form")
-def training_form(
-    request: Request, session: SessionDep, settings: SettingsDep, actor: WebActor
-) -> HTMLResponse:
-    """Record a training; participants are added on its page."""
-    context = _training_form_context(session, settings, actor, {})
-    return render(request, "alliance/training_form.html", context)
-
-
-@router.post("/trainings/new", name="alliance:training_create")
-def training_create(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: WebActor,
-    posted: TrainingPost,
-) -> Response:
-    """Save the training, or show the form again with what is wrong."""
-    context = _training_form_context(session, settings, actor, posted.values)
-
-    def save(data: TrainingCreate) -> str:
-        created = trainings.record_training(session, data, actor=actor, settings=settings)
-        return f"/trainings/{created.id}"
-
-    return submit(
-        TRAINING,
-        posted,
-        save,
-        again(request, "alliance/training_form.html", context),
-    )
+RecordForm[None, TrainingCreate, TrainingRead](
+    TRAINING,
+    FormView(
+        "alliance/training_form.html",
+        lambda a, values: _training_form_context(a.session, a.settings, a.actor, values),
+    ),
+    lambda a, data: trainings.record_training(a.session, data, actor=a.actor, settings=a.settings),
+    lambda _, created: f"/trainings/{created.id}",
+).add(router, "/trainings/new", ("alliance:training_form", "alliance:training_create"))
 
 
 def _training_page(

@@ -32,15 +32,8 @@ from alima.web.contexts_treat import (
     SurgeryLogContext,
 )
 from alima.web.deps import WebActor
-from alima.web.forms import (
-    FormPage,
-    Posted,
-    WebForm,
-    enum_options,
-    is_forbidden,
-    is_refusal,
-    submit,
-)
+from alima.web.form_pages import FormPage
+from alima.web.forms import Posted, WebForm, enum_options, is_forbidden, is_refusal, submit
 from alima.web.params import PlacePeriodFilter, SearchText
 from alima.web.rendering import render
 from alima.web.routes.patients import find_patients

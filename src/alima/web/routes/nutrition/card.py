@@ -37,12 +37,15 @@ from alima.web.contexts import (
     VisitRow,
 )
 from alima.web.deps import WebActor
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
 from alima.web.forms import Posted, WebForm, is_refusal, submit
 from alima.web.params import PlaceCode
 from alima.web.rendering import render, show
 from alima.web.templating import fmt_date
 
 router = APIRouter(default_response_class=HTMLResponse)
+#: An episode named in the path.
+EPISODE_KEY = ("episode_id", uuid.UUID)
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -208,7 +211,6 @@ REFERRAL = _choice_form(
 EXIT = _choice_form(ExitCreate, _on_exit, "outcome", N_("Choose how the treatment ended."))
 Visit = Annotated[Posted, Depends(VISIT)]
 Referral = Annotated[Posted, Depends(REFERRAL)]
-Exit = Annotated[Posted, Depends(EXIT)]
 #: The referral's fields on the card are named ``referral_*``.
 REFERRAL_PREFIX = "referral_"
 
@@ -337,37 +339,24 @@ def referral(
     return REFERRAL_CARD.post(request, session, actor, episode_id, posted)
 
 
-def _exit_page(
-    request: Request, session: SessionDep, actor: Actor, episode_id: uuid.UUID, posted: Posted
-) -> HTMLResponse:
-    context = ExitContext(
-        actor=actor,
-        episode=service.get_episode(session, episode_id, actor=actor),
+def _exit_context(asked: Asked[uuid.UUID], values: dict[str, str]) -> ExitContext:
+    return ExitContext(
+        actor=asked.actor,
+        episode=service.get_episode(asked.session, asked.key, actor=asked.actor),
         outcomes=[(o.value, fmt.outcome_label(o.value)) for o in EXIT_OUTCOMES],
-        values=posted.values,
-    )
-    return show(request, "nutrition/exit.html", context, posted)
-
-
-@router.get("/nutrition/episodes/{episode_id}/exit", name="nutrition:exit")
-def exit_form(
-    request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor
-) -> HTMLResponse:
-    """Close an episode (death, transfer, default...)."""
-    return _exit_page(
-        request, session, actor, episode_id, Posted({"closed_on": today().isoformat()}, status=200)
+        values=values,
     )
 
 
-@router.post("/nutrition/episodes/{episode_id}/exit", name="nutrition:exit_post")
-def exit_episode(
-    request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor, posted: Exit
-) -> Response:
-    """Record the exit, or show the form again with the reason."""
-    return submit(
-        EXIT,
-        posted,
-        lambda data: service.exit_episode(session, episode_id, data, actor=actor),
-        lambda posted: _exit_page(request, session, actor, episode_id, posted),
-        then=f"/nutrition/episodes/{episode_id}",
-    )
+RecordForm(
+    EXIT,
+    FormView("nutrition/exit.html", _exit_context, EPISODE_KEY, context_first=False),
+    keyed(service.exit_episode),
+    lambda a, _: f"/nutrition/episodes/{a.key}",
+    start=lambda _: {"closed_on": today().isoformat()},
+).add(
+    router,
+    "/nutrition/episodes/{episode_id}/exit",
+    ("nutrition:exit", "nutrition:exit_post"),
+    "Close an episode (death, transfer, default...).",
+)

@@ -1,10 +1,9 @@
 """Tracing page: children who missed a visit or defaulted this month, and the tracing visit."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 
 from alima.api.deps import SessionDep
 from alima.core.access import Permission
@@ -16,13 +15,14 @@ from alima.nutrition.schemas import TracingCreate
 from alima.web.contexts import TracingContext, TracingFormContext
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
-from alima.web.forms import Posted, WebForm, is_refusal, submit
-from alima.web.rendering import render, show
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
+from alima.web.forms import WebForm, is_refusal
+from alima.web.rendering import render
+from alima.web.routes.nutrition.card import EPISODE_KEY
 
 router = APIRouter(default_response_class=HTMLResponse)
 
 TRACING = WebForm(TracingCreate, error_page=is_refusal)
-TracingPost = Annotated[Posted, Depends(TRACING)]
 
 
 @router.get("/nutrition/tracing", name="nutrition:tracing")
@@ -41,40 +41,24 @@ def tracing(request: Request, session: SessionDep, actor: WebActor, saved: int =
     )
 
 
-def _form(
-    request: Request, session: SessionDep, actor: WebActor, episode_id: uuid.UUID, posted: Posted
-) -> HTMLResponse:
-    context = TracingFormContext(
-        actor=actor,
-        episode=service.get_episode(session, episode_id, actor=actor),
+def _form(asked: Asked[uuid.UUID], values: dict[str, str]) -> TracingFormContext:
+    return TracingFormContext(
+        actor=asked.actor,
+        episode=service.get_episode(asked.session, asked.key, actor=asked.actor),
         options={"outcome": [Option(o.value, gettext(o.label)) for o in TracingOutcome]},
-        values=posted.values,
+        values=values,
     )
-    return show(request, "nutrition/tracing_form.html", context, posted)
 
 
-@router.get("/nutrition/episodes/{episode_id}/tracing", name="nutrition:tracing_form")
-def tracing_form(
-    request: Request, episode_id: uuid.UUID, session: SessionDep, actor: WebActor
-) -> HTMLResponse:
-    """Record what the tracing visit found."""
-    start = Posted({"visited_on": today().isoformat()}, status=200)
-    return _form(request, session, actor, episode_id, start)
-
-
-@router.post("/nutrition/episodes/{episode_id}/tracing", name="nutrition:tracing_post")
-def tracing_post(
-    request: Request,
-    episode_id: uuid.UUID,
-    session: SessionDep,
-    actor: WebActor,
-    posted: TracingPost,
-) -> Response:
-    """Save the tracing visit (and the exit it calls for), or show the form again."""
-    return submit(
-        TRACING,
-        posted,
-        lambda data: service.record_tracing(session, episode_id, data, actor=actor),
-        lambda p: _form(request, session, actor, episode_id, p),
-        then="/nutrition/tracing?saved=1",
-    )
+RecordForm(
+    TRACING,
+    FormView("nutrition/tracing_form.html", _form, EPISODE_KEY, context_first=False),
+    keyed(service.record_tracing),
+    lambda _, __: "/nutrition/tracing?saved=1",
+    start=lambda _: {"visited_on": today().isoformat()},
+).add(
+    router,
+    "/nutrition/episodes/{episode_id}/tracing",
+    ("nutrition:tracing_form", "nutrition:tracing_post"),
+    "Record what the tracing visit found (and the exit it calls for).",
+)

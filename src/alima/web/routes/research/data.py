@@ -1,5 +1,7 @@
 """Research pages: a study's pseudonymised data for analysis and the researchers' list."""
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -25,22 +27,29 @@ def _download(file: service.ExportFile) -> Response:
     )
 
 
-@router.get("/studies/{study_code}/export.zip", name="research:export_csv")
-def export_csv(
-    study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
-) -> Response:
-    """The study's data for analysis as CSV files with their dictionary (audited)."""
-    secret = settings.secret_key.get_secret_value()
-    return _download(service.export_study(session, study_code, "csv", actor=actor, secret=secret))
+def _export(what: str, summary: str) -> Callable[..., Response]:
+    def export(
+        study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
+    ) -> Response:
+        secret = settings.secret_key.get_secret_value()
+        return _download(
+            service.export_study(session, study_code, what, actor=actor, secret=secret)
+        )
+
+    export.__doc__ = summary
+    return export
 
 
-@router.get("/studies/{study_code}/export.xml", name="research:export_odm")
-def export_odm(
-    study_code: str, session: SessionDep, settings: SettingsDep, actor: WebActor
-) -> Response:
-    """The study's data for analysis as one CDISC ODM 1.3.2 document (audited)."""
-    secret = settings.secret_key.get_secret_value()
-    return _download(service.export_study(session, study_code, "odm", actor=actor, secret=secret))
+router.add_api_route(
+    "/studies/{study_code}/export.zip",
+    _export("csv", "The study's data for analysis as CSV files with their dictionary (audited)."),
+    name="research:export_csv",
+)
+router.add_api_route(
+    "/studies/{study_code}/export.xml",
+    _export("odm", "The study's data for analysis as one CDISC ODM 1.3.2 document (audited)."),
+    name="research:export_odm",
+)
 
 
 @router.get("/studies/{study_code}/participants", name="research:participants")

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,6 +29,7 @@ from alima.web.contexts_research import (
 )
 from alima.web.contexts_treat import Option
 from alima.web.deps import WebActor
+from alima.web.form_pages import Asked, FormView, RecordForm, keyed
 from alima.web.forms import Posted, WebForm, is_refusal, submit
 from alima.web.rendering import redirect, render, show
 from alima.web.routes.research.pages import child_context, child_url
@@ -164,10 +165,8 @@ def close_query(
 ETHICS = WebForm(EthicsApprovalIn, error_page=is_refusal)
 FORM = WebForm(ConsentFormIn, error_page=is_refusal)
 KINDS = {FormKind.CONSENT: N_("Consent form"), FormKind.INFORMATION: N_("Information sheet")}
-SETUP_SAVES: dict[str, Callable[..., object]] = {
-    "ethics": service.add_ethics_approval,
-    "form": service.add_consent_form,
-}
+#: What the set-up page says was saved (its forms).
+SETUP_SAVES = ("ethics", "form")
 
 
 def _setup_context(
@@ -203,51 +202,26 @@ def setup(
     )
 
 
-def _setup_post(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    study_code: str,
-    posted: Posted,
-    form: WebForm[Any],
-    name: str,
-) -> Response:
-    save = SETUP_SAVES[name]
+def _setup_form(failed: str) -> FormView[str]:
+    """The set-up page with its ``failed`` form (``ethics`` or ``form``) refused."""
 
-    def page(posted: Posted) -> HTMLResponse:
-        context = _setup_context(
-            session, actor, study_code, values=posted.values, errors=posted.errors, failed=name
-        )
-        return show(request, "research/setup.html", context, posted)
+    def context(asked: Asked[str], values: dict[str, str]) -> SetupContext:
+        return _setup_context(asked.session, asked.actor, asked.key, values=values, failed=failed)
 
-    return submit(
-        form,
-        posted,
-        lambda data: save(session, study_code, data, actor=actor),
-        page,
-        then=f"/research/studies/{study_code}/setup?saved={name}",
-    )
+    return FormView("research/setup.html", context, ("study_code", str), context_first=False)
 
 
-@router.post("/studies/{study_code}/ethics", name="research:ethics")
-def add_ethics(
-    request: Request,
-    study_code: str,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(ETHICS)],
-) -> Response:
-    """Record an ethics approval (administrators of every site of the study)."""
-    return _setup_post(request, session, actor, study_code, posted, ETHICS, "ethics")
+def _setup_saved(name: str) -> Callable[[Asked[str], object], str]:
+    return lambda asked, _: f"/research/studies/{asked.key}/setup?saved={name}"
 
 
-@router.post("/studies/{study_code}/forms", name="research:form")
-def add_form(
-    request: Request,
-    study_code: str,
-    session: SessionDep,
-    actor: WebActor,
-    posted: Annotated[Posted, Depends(FORM)],
-) -> Response:
-    """A new approved form version, in force from now on (consents on older ones: re-consent)."""
-    return _setup_post(request, session, actor, study_code, posted, FORM, "form")
+# An ethics approval (administrators of every site of the study); a new approved form version,
+# in force from now on (consents on older ones: re-consent).
+ETHICS_FORM = RecordForm(
+    ETHICS, _setup_form("ethics"), keyed(service.add_ethics_approval), _setup_saved("ethics")
+)
+ETHICS_FORM.post(router, "/studies/{study_code}/ethics", "research:ethics")
+CONSENT_FORM = RecordForm(
+    FORM, _setup_form("form"), keyed(service.add_consent_form), _setup_saved("form")
+)
+CONSENT_FORM.post(router, "/studies/{study_code}/forms", "research:form")
