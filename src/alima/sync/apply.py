@@ -101,7 +101,11 @@ def _check_scope(
     return _within(site_path, owner)
 
 
-def _target(change: dict[str, Any]) -> tuple[type[Any], Sync, dict[str, Any], dict[str, Any]]:
+#: A pushed change's model, its sync declaration, its row and the row's column values.
+Target = tuple[type[Any], Sync, dict[str, Any], dict[str, Any]]
+
+
+def _target(change: dict[str, Any]) -> Target:
     """A pushed change's model, its sync declaration, its row and the row's column values."""
     model = model_for(str(change.get("entity")))
     spec = spec_of(model) if model is not None else None
@@ -389,8 +393,9 @@ def _apply_batch(
     paths: dict[Any, str] = dict(session.execute(select(Place.id, Place.path)).all())
     ids = [_id(change) for change in changes]
     known = _existing_ids(session, changes, ids)
+    targets = [_target(change) for change in changes]
     conflicts = 0
-    new = [c for c, row_id in zip(changes, ids, strict=True) if row_id not in known]
+    new = [t for t, row_id in zip(targets, ids, strict=True) if row_id not in known]
     if _insert_new(session, node, site_path, new, paths):
         # The rows the hub already has are merged after the new ones.
         old = [c for c, row_id in zip(changes, ids, strict=True) if row_id in known]
@@ -401,15 +406,7 @@ def _apply_batch(
         return conflicts
     fresh: dict[tuple[type, Any], Any] = {}
     session.info[ORIGIN] = node.id
-    for change in changes:
-        model = model_for(str(change.get("entity")))
-        spec = spec_of(model) if model is not None else None
-        row = change.get("row")
-        if model is None or spec is None or spec.kind not in {"site", "upload"}:
-            raise _Refused("not written by a laptop")
-        if not isinstance(row, dict):
-            raise _Refused("no row")
-        values = values_of(model.__table__, row)
+    for change, (model, spec, _row, values) in zip(changes, targets, strict=True):
         if values["id"] in known or (model, values["id"]) in fresh:
             session.flush()  # the new rows so far, as sent
             conflicts += _apply(session, node, site_path, change)
@@ -434,35 +431,27 @@ def _insert_new(
     session: Session,
     node: SyncNode,
     site_path: str,
-    changes: list[dict[str, Any]],
+    targets: list[Target],
     paths: dict[Any, str],
 ) -> bool:
-    """Write rows new to the hub with one INSERT per table, without the unit of work.
+    """Write rows new to the hub (``_target`` of each change) with one INSERT per table.
 
-    The common first push (a laptop's patients, episodes, visits): the same checks as a flush
-    (the laptop's scope, the approved months through :mod:`alima.core.period_lock`) and the
-    same change log rows (``alima.core.changelog.entry``), at a fraction of the cost of
-    building each object. Returns False, having written nothing, for a batch it cannot take
+    Without the unit of work, for the common first push (a laptop's patients, episodes,
+    visits): the same checks as a flush (the laptop's scope, the approved months through
+    :mod:`alima.core.period_lock`) and the same change log rows
+    (``alima.core.changelog.entry``), at a fraction of the cost of building each object. Returns False, having written nothing, for a batch it cannot take
     that way (a model dated through its parent); ``_Refused`` or
     ``Conflict`` for a refused row, so that the caller applies the batch change by change.
     """
-    if not changes:
+    if not targets:
         return True
     latest: dict[tuple[type[Any], Any], tuple[dict[str, Any], dict[str, Any]]] = {}
     versions: dict[type[Any], list[dict[str, Any]]] = {}
     specs: dict[type[Any], Sync] = {}
-    for change in changes:
-        model = model_for(str(change.get("entity")))
-        spec = spec_of(model) if model is not None else None
-        row = change.get("row")
-        if model is None or spec is None or spec.kind not in {"site", "upload"}:
-            raise _Refused("not written by a laptop")
-        if not isinstance(row, dict) or "id" not in row:
-            raise _Refused("no row")
+    for model, spec, row, values in targets:
         lock = getattr(model, "__period_lock__", None)
         if lock is not None and lock.parent is not None:
             return False
-        values = values_of(model.__table__, row)
         # A row written then changed on the laptop: the hub inserts it as it is now, and
         # every version's dates must be open.
         latest[(model, values["id"])] = (row, values)

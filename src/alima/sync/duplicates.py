@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
@@ -40,28 +40,23 @@ from sqlalchemy.orm import Session, selectinload
 
 import alima.all_models  # noqa: F401 - every model with a patient must be mapped
 from alima.core import audit
-from alima.core.access import Actor, Permission
+from alima.core.access import Actor
 from alima.core.changelog import ORIGIN, publish
 from alima.core.enums import AuditAction
-from alima.core.errors import BadRequest, Conflict, CoreError, Forbidden, NotFound
+from alima.core.errors import BadRequest, Conflict
 from alima.core.models import Patient, Place
 from alima.core.repository import in_paths
+from alima.core.service.common import audit_read, or_404
 from alima.core.service.patients import ESTIMATED_AGE_TOLERANCE_DAYS
 from alima.core.time import utcnow
 from alima.nutrition.models import Episode, Visit
 from alima.sync import repository
+from alima.sync.decisions import LIST_LIMIT, REVIEW, close, reason_given, refuse_twice, require
 from alima.sync.errors import SyncError
 from alima.sync.merged import patient_columns
 from alima.sync.models import SyncDuplicate, SyncPeer, SyncShare
 
 _R = TypeVar("_R")
-
-#: Reviewing duplicates is a data manager's work (as conflicts are).
-REVIEW = Permission.DATA_SUBMIT
-#: Most pairs listed at once (open first, then the newest).
-LIST_LIMIT = 300
-#: Shortest reason for "not the same child".
-MIN_REASON = 3
 
 # -- finding pairs ---------------------------------------------------------------------------
 
@@ -140,7 +135,7 @@ def queue_arrivals(session: Session, patient_ids: Iterable[uuid.UUID]) -> int:
 
 def scan(session: Session, *, actor: Actor) -> int:
     """Look for pairs among every patient of the actor's places; returns how many are new."""
-    _require(actor)
+    require(actor)
     with session.begin():
         _on_the_hub(session)
         found = _queue(session, _pairs(session, actor.paths_for(REVIEW), None), "demand")
@@ -208,11 +203,6 @@ class DuplicateView:
     sides: tuple[Side, Side]
 
 
-def _require(actor: Actor) -> None:
-    if not actor.can(REVIEW):
-        raise Forbidden(CoreError.CORE_002)
-
-
 def on_a_laptop(session: Session) -> bool:
     """Whether this database is a laptop's (enrolled on a hub): pairs are decided on the hub."""
     with session.begin():
@@ -247,7 +237,7 @@ def _name(patient: Patient) -> str:
 
 def list_duplicates(session: Session, *, actor: Actor) -> list[DuplicateRow]:
     """Pairs whose two patients are in the actor's places, open first (names: reads, audited)."""
-    _require(actor)
+    require(actor)
     with session.begin():
         query = select(SyncDuplicate).order_by(
             SyncDuplicate.status != "open", SyncDuplicate.created_at.desc()
@@ -333,52 +323,80 @@ def _in_scope(
 
     A refusal is audited; the caller raises ``NotFound`` once its transaction has committed.
     """
-    _require(actor)
+    require(actor)
     item = session.get(SyncDuplicate, duplicate_id, with_for_update=lock)
     pair = _both(session, item) if item is not None else None
     if item is None or pair is None or not _visible(actor, pair):
-        audit.record(
+        audit_read(
             session,
             actor,
-            AuditAction.READ_DENIED,
+            allowed=False,
             entity_type="sync_duplicate",
             entity_id=duplicate_id,
+            patient_id=None,
+            place_id=None,
         )
         return None
     return item, pair
 
 
-def _found(result: _R | None) -> _R:
-    if result is None:
-        raise NotFound(CoreError.CORE_001)
-    return result
+def _with_pair(
+    session: Session,
+    duplicate_id: uuid.UUID,
+    actor: Actor,
+    use: Callable[[Session, Actor, SyncDuplicate, tuple[Patient, Patient]], _R],
+    *,
+    decide: bool = False,
+) -> _R:
+    """What ``use`` makes of the pair, in one transaction; ``NotFound`` once it has committed.
+
+    A decision is taken on the hub only, on the pair locked and still open.
+    """
+    result: _R | None = None
+    with session.begin():
+        if decide:
+            _on_the_hub(session)
+        found = _in_scope(session, duplicate_id, actor, lock=decide)
+        if found is not None:
+            if decide:
+                refuse_twice(found[0])
+            result = use(session, actor, *found)
+    return or_404(result)
+
+
+def _audit_patients(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    patients: Iterable[Patient],
+    detail: str,
+    *,
+    about: SyncDuplicate | None = None,
+) -> None:
+    """One event for each patient, about the patient (or the pair ``about``), at its place."""
+    for patient in patients:
+        audit.record(
+            session,
+            actor,
+            action,
+            entity_type="patient" if about is None else "sync_duplicate",
+            entity_id=patient.id if about is None else about.id,
+            patient_id=patient.id,
+            place_id=patient.place_id,
+            detail=detail,
+        )
 
 
 def get_duplicate(session: Session, duplicate_id: uuid.UUID, *, actor: Actor) -> DuplicateView:
     """A pair side by side (a read of both patients, audited)."""
-    view: DuplicateView | None = None
-    with session.begin():
-        found = _in_scope(session, duplicate_id, actor)
-        if found is not None:
-            view = _view(session, actor, *found)
-    return _found(view)
+    return _with_pair(session, duplicate_id, actor, _view)
 
 
 def _view(
     session: Session, actor: Actor, item: SyncDuplicate, pair: tuple[Patient, Patient]
 ) -> DuplicateView:
     counts = _counts(session, [p.id for p in pair])
-    for patient in pair:
-        audit.record(
-            session,
-            actor,
-            AuditAction.READ,
-            entity_type="patient",
-            entity_id=patient.id,
-            patient_id=patient.id,
-            place_id=patient.place_id,
-            detail="duplicate review",
-        )
+    _audit_patients(session, actor, AuditAction.READ, pair, "duplicate review")
     return DuplicateView(
         id=item.id,
         status=item.status,
@@ -398,52 +416,22 @@ def _view(
 # -- deciding ----------------------------------------------------------------------------------
 
 
-def _refuse_twice(item: SyncDuplicate) -> None:
-    if item.status != "open":
-        at = item.resolved_at or item.created_at
-        raise Conflict(SyncError.SYNC_011, at=f"{at:%d/%m/%Y %H:%M}")
-
-
-def _close(item: SyncDuplicate, status: str, actor: Actor) -> None:
-    item.status = status
-    item.resolved_by_id = actor.id
-    item.resolved_at = utcnow()
-
-
 def mark_distinct(
     session: Session, duplicate_id: uuid.UUID, reason: str, *, actor: Actor
 ) -> uuid.UUID:
     """Not the same child: the pair is closed with the reason and never proposed again."""
-    reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        raise BadRequest(CoreError.CORE_012)
-    done: uuid.UUID | None = None
-    with session.begin():
-        _on_the_hub(session)
-        found = _in_scope(session, duplicate_id, actor, lock=True)
-        if found is not None:
-            done = _distinct(session, actor, reason, *found)
-    return _found(done)
+    reason = reason_given(reason)
 
+    def distinct(
+        session: Session, actor: Actor, item: SyncDuplicate, pair: tuple[Patient, Patient]
+    ) -> uuid.UUID:
+        item.note = reason[:500]
+        close(item, "distinct", actor)
+        detail = f"not the same child: {reason[:200]}"
+        _audit_patients(session, actor, AuditAction.UPDATE, pair, detail, about=item)
+        return item.id
 
-def _distinct(
-    session: Session, actor: Actor, reason: str, item: SyncDuplicate, pair: tuple[Patient, Patient]
-) -> uuid.UUID:
-    _refuse_twice(item)
-    item.note = reason[:500]
-    _close(item, "distinct", actor)
-    for patient in pair:
-        audit.record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            entity_type="sync_duplicate",
-            entity_id=item.id,
-            patient_id=patient.id,
-            place_id=patient.place_id,
-            detail=f"not the same child: {reason[:200]}",
-        )
-    return item.id
+    return _with_pair(session, duplicate_id, actor, distinct, decide=True)
 
 
 @dataclass(frozen=True)
@@ -508,13 +496,13 @@ def move_records(session: Session, from_id: uuid.UUID, to_id: uuid.UUID) -> dict
 
 def merge(session: Session, duplicate_id: uuid.UUID, kept_id: uuid.UUID, *, actor: Actor) -> Merged:
     """Merge a pair into ``kept_id`` (see the module docstring); audited, synced."""
-    done: Merged | None = None
-    with session.begin():
-        _on_the_hub(session)
-        found = _in_scope(session, duplicate_id, actor, lock=True)
-        if found is not None:
-            done = _merge(session, actor, kept_id, *found)
-    return _found(done)
+
+    def merge_into_kept(
+        session: Session, actor: Actor, item: SyncDuplicate, pair: tuple[Patient, Patient]
+    ) -> Merged:
+        return _merge(session, actor, kept_id, item, pair)
+
+    return _with_pair(session, duplicate_id, actor, merge_into_kept, decide=True)
 
 
 def _merge(
@@ -524,7 +512,6 @@ def _merge(
     item: SyncDuplicate,
     pair: tuple[Patient, Patient],
 ) -> Merged:
-    _refuse_twice(item)
     if kept_id not in (item.low_id, item.high_id):
         raise BadRequest(SyncError.SYNC_017)
     kept, other = pair if pair[0].id == kept_id else (pair[1], pair[0])
@@ -546,22 +533,13 @@ def _merge(
     open_episodes = _counts(session, [kept.id])[kept.id][1]
     item.kept_id = kept.id
     item.open_episodes = open_episodes
-    _close(item, "merged", actor)
+    close(item, "merged", actor)
     _supersede(session, other.id, actor)
     detail = f"merged {other.identifier} into {kept.identifier}: " + ", ".join(
         f"{name} {count}" for name, count in sorted(moved.items())
     )
     for patient, action in ((kept, AuditAction.UPDATE), (other, AuditAction.DELETE)):
-        audit.record(
-            session,
-            actor,
-            action,
-            entity_type="patient",
-            entity_id=patient.id,
-            patient_id=patient.id,
-            place_id=patient.place_id,
-            detail=detail[:1000],
-        )
+        _audit_patients(session, actor, action, [patient], detail[:1000])
     _queue(session, _pairs(session, [""], {kept.id}), "merge")
     return Merged(kept.id, other.id, moved, open_episodes)
 
@@ -575,4 +553,4 @@ def _supersede(session: Session, merged_id: uuid.UUID, actor: Actor) -> None:
         )
     )
     for item in stale:
-        _close(item, "superseded", actor)
+        close(item, "superseded", actor)

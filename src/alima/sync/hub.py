@@ -115,6 +115,21 @@ def _site(session: Session, code: str) -> Place:
     return place
 
 
+def _audit(
+    session: Session, action: AuditAction, site: Place, detail: str, node: SyncNode | None = None
+) -> None:
+    """Audit a command of the hub's administrator on a site's laptop (or its enrolment codes)."""
+    audit.record(
+        session,
+        None,
+        action,
+        entity_type="sync_enrolment" if node is None else "sync_node",
+        entity_id=None if node is None else node.id,
+        place_id=site.id,
+        detail=detail,
+    )
+
+
 def invite(session: Session, site_code: str) -> Invitation:
     """Make a one-time enrolment code for a site (printed once; only its hash is kept)."""
     with session.begin():
@@ -123,14 +138,7 @@ def invite(session: Session, site_code: str) -> Invitation:
         code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
         expires = utcnow() + timedelta(hours=ENROLMENT_HOURS)
         session.add(SyncEnrolment(site_id=site.id, code_hash=_hash(code), expires_at=expires))
-        audit.record(
-            session,
-            None,
-            AuditAction.TOKEN_CREATED,
-            entity_type="sync_enrolment",
-            place_id=site.id,
-            detail=f"enrolment code for {site.code}",
-        )
+        _audit(session, AuditAction.TOKEN_CREATED, site, f"enrolment code for {site.code}")
         published = publish_missing(session)
         return Invitation(code, site.code, expires, published)
 
@@ -159,15 +167,7 @@ def enrol(session: Session, code: str, name: str, schema_head: str) -> Enrolled:
         session.flush()
         enrolment.used_at = utcnow()
         enrolment.node_id = node.id
-        audit.record(
-            session,
-            None,
-            AuditAction.CREATE,
-            entity_type="sync_node",
-            entity_id=node.id,
-            place_id=site.id,
-            detail=f"laptop {node.name} enrolled",
-        )
+        _audit(session, AuditAction.CREATE, site, f"laptop {node.name} enrolled", node)
         return Enrolled(node.id, credential, site.code, site.name)
 
 
@@ -180,15 +180,7 @@ def retire(session: Session, site_code: str, reason: str) -> str:
             raise NotFound(SyncError.SYNC_010, node=site_code)
         node.retired_at = utcnow()
         node.retired_reason = reason
-        audit.record(
-            session,
-            None,
-            AuditAction.TOKEN_REVOKED,
-            entity_type="sync_node",
-            entity_id=node.id,
-            place_id=site.id,
-            detail=reason,
-        )
+        _audit(session, AuditAction.TOKEN_REVOKED, site, reason, node)
         return node.name
 
 

@@ -21,25 +21,19 @@ from alima.core import audit
 from alima.core.access import Actor, Permission
 from alima.core.changelog import ORIGIN, attribute_of, row_of, spec_of, values_of
 from alima.core.enums import AuditAction
-from alima.core.errors import BadRequest, Conflict, CoreError, Forbidden, NotFound
+from alima.core.errors import BadRequest, Conflict, CoreError, NotFound
 from alima.core.models import Place
-from alima.core.time import utcnow
 from alima.sync import hub, merged
+from alima.sync.decisions import LIST_LIMIT, REVIEW, close, reason_given, refuse_twice, require
 from alima.sync.errors import SyncError
 from alima.sync.models import SyncConflict, SyncNode, SyncQuarantine
 
-#: Reviewing conflicts and quarantined records is a data manager's work.
-REVIEW = Permission.DATA_SUBMIT
 #: Seeing the laptops: administrators, data managers and coordinators.
 WATCH = Permission.AUDIT_READ
-#: Most items listed at once (the newest).
-LIST_LIMIT = 300
 
 Choice = Literal["ours", "theirs", "merged"]
 CHOICES: tuple[str, ...] = ("ours", "theirs", "merged")
 KEEP_DELETED = "deleted"
-#: Shortest reason for rejecting a record.
-MIN_REASON = 3
 RESTORE = "restore"
 
 
@@ -104,14 +98,9 @@ class Retried:
     reason: str | None = None
 
 
-def _require(actor: Actor, permission: Permission) -> None:
-    if not actor.can(permission):
-        raise Forbidden(CoreError.CORE_002)
-
-
 def nodes(session: Session, *, actor: Actor) -> list[hub.NodeView]:
     """The laptops of the sites in the actor's places."""
-    _require(actor, WATCH)
+    require(actor, WATCH)
     return [n for n in hub.list_nodes(session) if actor.can_at(WATCH, n.site_path)]
 
 
@@ -152,7 +141,7 @@ def _conflict_row(conflict: SyncConflict, names: dict[uuid.UUID, str]) -> Confli
 
 def list_conflicts(session: Session, *, actor: Actor) -> list[ConflictRow]:
     """Conflicts of rows in the actor's places: open first, then automatic merges, newest first."""
-    _require(actor, REVIEW)
+    require(actor)
     order = case((SyncConflict.status == "open", 0), (SyncConflict.status == "auto", 1), else_=2)
     with session.begin():
         names = _node_names(session)
@@ -166,7 +155,7 @@ def list_conflicts(session: Session, *, actor: Actor) -> list[ConflictRow]:
 
 
 def _in_scope(session: Session, conflict_id: uuid.UUID, actor: Actor) -> tuple[SyncConflict, Any]:
-    _require(actor, REVIEW)
+    require(actor)
     conflict = session.get(SyncConflict, conflict_id, with_for_update=True)
     row, place = _row_place(session, conflict) if conflict is not None else (None, None)
     if conflict is None or row is None or place is None or not actor.can_at(REVIEW, place.path):
@@ -182,20 +171,37 @@ def _patient_id(session: Session, row: Any) -> uuid.UUID | None:
     return uuid.UUID(str(value)) if value is not None else None
 
 
+def _audit_row(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    conflict: SyncConflict,
+    row: Any,
+    *,
+    detail: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Audit a read or a decision of the conflict's row, against the row's patient."""
+    audit.record(
+        session,
+        actor,
+        action,
+        entity_type=conflict.entity,
+        entity_id=conflict.row_id,
+        patient_id=_patient_id(session, row),
+        before=before,
+        after=after,
+        detail=detail,
+    )
+
+
 def get_conflict(session: Session, conflict_id: uuid.UUID, *, actor: Actor) -> ConflictView:
     """A conflict side by side with what the row holds now (a read of the record, audited)."""
     with session.begin():
         conflict, row = _in_scope(session, conflict_id, actor)
         now = row_of(row)
-        audit.record(
-            session,
-            actor,
-            AuditAction.READ,
-            entity_type=conflict.entity,
-            entity_id=conflict.row_id,
-            patient_id=_patient_id(session, row),
-            detail="sync conflict",
-        )
+        _audit_row(session, actor, AuditAction.READ, conflict, row, detail="sync conflict")
         return ConflictView(
             conflict=_conflict_row(conflict, _node_names(session)),
             winner=conflict.winner,
@@ -213,18 +219,6 @@ def get_conflict(session: Session, conflict_id: uuid.UUID, *, actor: Actor) -> C
             resolved_at=conflict.resolved_at,
             resolution=conflict.resolution,
         )
-
-
-def _refuse_twice(item: SyncConflict | SyncQuarantine, still: str) -> None:
-    if item.status != still:
-        at = item.resolved_at or item.created_at
-        raise Conflict(SyncError.SYNC_011, at=f"{at:%d/%m/%Y %H:%M}")
-
-
-def _close(item: SyncConflict | SyncQuarantine, status: str, actor: Actor) -> None:
-    item.status = status
-    item.resolved_by_id = actor.id
-    item.resolved_at = utcnow()
 
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai"})
@@ -303,7 +297,7 @@ def decide(
         conflict, row = _in_scope(session, conflict_id, actor)
         if conflict.kind == "merged":
             raise Conflict(SyncError.SYNC_015)
-        _refuse_twice(conflict, "open")
+        refuse_twice(conflict)
         before = {k: v for k, v in row_of(row).items() if k in conflict.fields}
         session.info.pop(ORIGIN, None)  # a person's decision goes to every laptop
         resolution: dict[str, Any]
@@ -329,14 +323,13 @@ def decide(
         after = {k: v for k, v in row_of(row).items() if k in conflict.fields}
         resolution["values"] = after
         conflict.resolution = resolution
-        _close(conflict, "resolved", actor)
-        audit.record(
+        close(conflict, "resolved", actor)
+        _audit_row(
             session,
             actor,
             AuditAction.UPDATE,
-            entity_type=conflict.entity,
-            entity_id=conflict.row_id,
-            patient_id=_patient_id(session, row),
+            conflict,
+            row,
             before=before,
             after=after,
             detail=f"sync conflict {conflict.id} decided",
@@ -350,17 +343,29 @@ def acknowledge(session: Session, conflict_id: uuid.UUID, *, actor: Actor) -> uu
         conflict, _row = _in_scope(session, conflict_id, actor)
         if conflict.kind != "merged":
             raise Conflict(SyncError.SYNC_016)  # an open decision is never acknowledged away
-        _refuse_twice(conflict, "auto")
-        _close(conflict, "seen", actor)
-        audit.record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            entity_type="sync_conflict",
-            entity_id=conflict.id,
-            detail="automatic merge acknowledged",
-        )
+        refuse_twice(conflict, "auto")
+        close(conflict, "seen", actor)
+        _audit_decided(session, actor, conflict, "automatic merge acknowledged")
         return conflict.id
+
+
+def _audit_decided(
+    session: Session,
+    actor: Actor,
+    item: SyncConflict | SyncQuarantine,
+    detail: str,
+    node: SyncNode | None = None,
+) -> None:
+    """Audit a decision on the item itself (a quarantined record's at its laptop's site)."""
+    audit.record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type=item.__tablename__,
+        entity_id=item.id,
+        place_id=node.site_id if node is not None else None,
+        detail=detail,
+    )
 
 
 def _quarantine_row(item: SyncQuarantine, node: SyncNode) -> QuarantineRow:
@@ -380,7 +385,7 @@ def _quarantine_row(item: SyncQuarantine, node: SyncNode) -> QuarantineRow:
 
 def list_quarantine(session: Session, *, actor: Actor) -> list[QuarantineRow]:
     """Records refused from the laptops of the actor's sites, open first (reads, audited)."""
-    _require(actor, REVIEW)
+    require(actor)
     order = case((SyncQuarantine.status == "open", 0), else_=1)
     with session.begin():
         query = (
@@ -416,12 +421,12 @@ def _quarantined_patient(item: QuarantineRow) -> uuid.UUID | None:
 def _quarantined(
     session: Session, item_id: uuid.UUID, actor: Actor
 ) -> tuple[SyncQuarantine, SyncNode]:
-    _require(actor, REVIEW)
+    require(actor)
     item = session.get(SyncQuarantine, item_id, with_for_update=True)
     node = session.get(SyncNode, item.node_id) if item is not None else None
     if item is None or node is None or not actor.can_at(REVIEW, node.site.path):
         raise NotFound(CoreError.CORE_001)
-    _refuse_twice(item, "open")
+    refuse_twice(item)
     return item, node
 
 
@@ -439,37 +444,20 @@ def retry(session: Session, item_id: uuid.UUID, *, actor: Actor) -> Retried:
             item.reason = applied.reason
             outcome = Retried(applied=False, reason=applied.reason)
         else:
-            _close(item, "applied", actor)
+            close(item, "applied", actor)
             merged.send_back(session, rewritten)
             outcome = Retried(applied=True)
-        audit.record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            entity_type="sync_quarantine",
-            entity_id=item.id,
-            place_id=node.site_id,
-            detail=f"retried: {'applied' if outcome.applied else outcome.reason}",
-        )
+        detail = f"retried: {'applied' if outcome.applied else outcome.reason}"
+        _audit_decided(session, actor, item, detail, node)
         return outcome
 
 
 def reject(session: Session, item_id: uuid.UUID, reason: str, *, actor: Actor) -> uuid.UUID:
     """Close a quarantined record without applying it, with the reason."""
-    reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        raise BadRequest(CoreError.CORE_012)
+    reason = reason_given(reason)
     with session.begin():
         item, node = _quarantined(session, item_id, actor)
         item.note = reason[:500]
-        _close(item, "rejected", actor)
-        audit.record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            entity_type="sync_quarantine",
-            entity_id=item.id,
-            place_id=node.site_id,
-            detail=f"rejected: {reason[:200]}",
-        )
+        close(item, "rejected", actor)
+        _audit_decided(session, actor, item, f"rejected: {reason[:200]}", node)
         return item.id
