@@ -4,11 +4,12 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from alima.alliance.enums import DataAccess, ExportLevel
 from alima.alliance.rules import MIN_EMERGENCY_REASON
 from alima.core.enums import Role, Sex
+from alima.core.schemas import Input
 from alima.core.types import Note, PlaceCode, ShortText
 
 #: Organisation and project codes ("AMCP-SP", "ML-NUT-2026").
@@ -33,10 +34,8 @@ SomeDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
 # --- projects and agreements -----------------------------------------------------------------
 
 
-class AgreementCreate(BaseModel):
+class AgreementCreate(Input):
     """Record a partner agreement (organisation-wide when ``role`` is empty)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     organisation_code: Code
     role: Role | None = None
@@ -85,10 +84,8 @@ class FundingShareRead(BaseModel):
     share_percent: float | None
 
 
-class AllocationCreate(BaseModel):
+class AllocationCreate(Input):
     """Allocate part of a grant to an organisation (in the grant's currency)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     organisation_code: Code
     amount: Amount
@@ -106,10 +103,8 @@ class AllocationRead(BaseModel):
     note: str | None
 
 
-class GrantCreate(BaseModel):
+class GrantCreate(Input):
     """Record a donor's grant to the project."""
-
-    model_config = ConfigDict(extra="forbid")
 
     donor_code: Code
     reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -198,10 +193,8 @@ class CountryDashboard(BaseModel):
 # --- trainings -------------------------------------------------------------------------------
 
 
-class ParticipantCreate(BaseModel):
+class ParticipantCreate(Input):
     """A health worker who attended (name, cadre, organisation, sex: nothing more)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     full_name: Annotated[ShortText, Field(min_length=1)]
     cadre: Annotated[ShortText, Field(min_length=1)]
@@ -219,10 +212,8 @@ class ParticipantRead(BaseModel):
     sex: Sex | None
 
 
-class TrainingCreate(BaseModel):
+class TrainingCreate(Input):
     """Record a training session, with its participants if known."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: Annotated[ShortText, Field(min_length=1)]
     topic: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
@@ -268,19 +259,15 @@ class TrainingList(BaseModel):
 # --- monthly approval ------------------------------------------------------------------------
 
 
-class PeriodSubmit(BaseModel):
+class PeriodSubmit(Input):
     """Submit a site's month for approval."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode
     month: Month
 
 
-class UnlockRequest(BaseModel):
+class UnlockRequest(Input):
     """Unlock an approved month: a reason is required."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: Reason
 
@@ -330,10 +317,8 @@ class ApprovalsPage(BaseModel):
 # --- break-the-glass and read audit ----------------------------------------------------------
 
 
-class EmergencyAccessCreate(BaseModel):
+class EmergencyAccessCreate(Input):
     """Open a patient outside one's scope: identifier and a written reason."""
-
-    model_config = ConfigDict(extra="forbid")
 
     identifier: Identifier
     reason: Annotated[Note, Field(min_length=MIN_EMERGENCY_REASON)]
@@ -383,10 +368,8 @@ class FormOptions(BaseModel):
     organisations: list[tuple[str, str]]
 
 
-class ReadAuditFilter(BaseModel):
+class ReadAuditFilter(Input):
     """Which openings of patient records to list."""
-
-    model_config = ConfigDict(extra="forbid")
 
     since: SomeDate | None = None
     until: SomeDate | None = None

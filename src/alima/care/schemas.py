@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from alima.care.catalogue import ICD10, ProcedureCode
 from alima.care.enums import (
@@ -29,6 +29,7 @@ from alima.care.enums import (
 )
 from alima.core import schemas as core_schemas
 from alima.core.enums import Sex
+from alima.core.schemas import Input
 from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.growth.muac import MuacBand
 from alima.nutrition.enums import Oedema
@@ -43,9 +44,7 @@ TemperatureC = Annotated[float, Field(ge=30, le=44, description="Axillary temper
 CareDate = Annotated[date, Field(ge=EARLIEST)]
 
 
-class _Create(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _Create(Input):
     patient_id: uuid.UUID
     place_code: PlaceCode | None = Field(
         None, description="Where care was given; default: the patient's place or your only one."
@@ -162,10 +161,8 @@ class AntenatalRead(BaseModel):
     note: str | None
 
 
-class NewbornCreate(BaseModel):
+class NewbornCreate(Input):
     """One baby of a delivery."""
-
-    model_config = ConfigDict(extra="forbid")
 
     sex: Sex | None = None
     outcome: NewbornOutcome
@@ -180,10 +177,8 @@ class NewbornRead(NewbornCreate):
     patient_id: uuid.UUID | None = None
 
 
-class NewbornRegister(BaseModel):
+class NewbornRegister(Input):
     """Register a baby of a delivery as a patient (the mother is ``patient_id``)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     patient_id: uuid.UUID
     delivery_id: uuid.UUID
@@ -279,10 +274,8 @@ class SurgeryRead(BaseModel):
     note: str | None
 
 
-class MobileSessionCreate(BaseModel):
+class MobileSessionCreate(Input):
     """A mobile-clinic session at a displacement site."""
-
-    model_config = ConfigDict(extra="forbid")
 
     site_code: PlaceCode
     mobile_clinic_code: PlaceCode | None = None
@@ -312,10 +305,8 @@ class MobileSessionRead(BaseModel):
     note: str | None
 
 
-class DisplacedPopulationCreate(BaseModel):
+class DisplacedPopulationCreate(Input):
     """The displaced population counted at a site on a date (a new count for a date replaces it)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     site_code: PlaceCode
     counted_on: CareDate | None = None
@@ -398,10 +389,8 @@ class CareFormRead(BaseModel):
     deliveries: list[DeliveryRead] = Field(default_factory=list)
 
 
-class SurgeryFilter(BaseModel):
+class SurgeryFilter(Input):
     """Which hospital and period the surgery log shows."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = None
     start: CareDate | None = None

@@ -4,11 +4,12 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from alima.community.enums import ReferralStatus, ReferralUrgency, ScreenerType, TrainerRole
 from alima.core import schemas as core_schemas
 from alima.core.enums import Sex
+from alima.core.schemas import Input
 from alima.core.types import Name, Note, PlaceCode, ShortText
 from alima.growth.muac import MuacBand
 from alima.nutrition.enums import Oedema
@@ -22,10 +23,8 @@ Village = Annotated[ShortText, Field(min_length=1)]
 EARLIEST = date(2000, 1, 1)
 
 
-class TrainingCreate(BaseModel):
+class TrainingCreate(Input):
     """A MUAC-for-mothers training session."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = Field(
         None, description="Health area or facility of the village; default: your only place."
@@ -55,10 +54,8 @@ class TrainingRead(BaseModel):
     created_at: datetime
 
 
-class ScreeningCreate(BaseModel):
+class ScreeningCreate(Input):
     """A child's arm measured in the community (the child need not be registered)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = Field(
         None, description="Service point responsible for the village; default: your only one."
@@ -80,10 +77,8 @@ class ScreeningCreate(BaseModel):
     oedema: Oedema = Oedema.NONE
 
 
-class ArrivalCreate(BaseModel):
+class ArrivalCreate(Input):
     """The referred child arrived at the health centre: staff measure again and decide."""
-
-    model_config = ConfigDict(extra="forbid")
 
     arrived_on: date | None = Field(None, ge=EARLIEST, description="Default: today.")
     muac_mm: MuacMm
@@ -95,18 +90,14 @@ class ArrivalCreate(BaseModel):
     nutrition_episode_id: uuid.UUID | None = None
 
 
-class ReferralClose(BaseModel):
+class ReferralClose(Input):
     """Close a referral whose child never arrived, with the reason."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[Note, Field(min_length=2)]
 
 
-class PatientLink(BaseModel):
+class PatientLink(Input):
     """Link a registered child, found by a search, to a referral."""
-
-    model_config = ConfigDict(extra="forbid")
 
     patient_id: uuid.UUID
 
@@ -172,10 +163,8 @@ class ScreeningRead(BaseModel):
     deleted: bool = False
 
 
-class StatisticsFilter(BaseModel):
+class StatisticsFilter(Input):
     """Which place subtree and period the statistics cover (default: your places, 12 months)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = None
     start: date | None = Field(None, ge=EARLIEST)

@@ -95,13 +95,14 @@ def month_start(year: int | float, month: int | float) -> date:
 def live_at(model: Any, paths: Sequence[str]) -> tuple[ColumnElement[bool], ...]:
     """``model``'s rows are live and at places in the subtrees (``Place`` joined on its place).
 
-    For a record linked to a patient, the patient is not deleted either.
+    For a record linked to a patient (a ``patient_id`` column), the patient is not deleted
+    either; a record about no patient (``AboutNoPatient``) has no such column.
     """
     patient = getattr(model, "patient_id", None)
     return (
         in_paths(Place.path, paths),
         model.deleted_at.is_(None),
-        *(() if patient is None else (patient_not_deleted(patient),)),
+        *((patient_not_deleted(patient),) if isinstance(patient, InstrumentedAttribute) else ()),
     )
 
 

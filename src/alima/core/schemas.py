@@ -14,6 +14,12 @@ T = TypeVar("T")
 MAX_AGE_MONTHS = 1200
 
 
+class Input(BaseModel):
+    """What a client sends (a body, a form, a filter): a field the schema does not name is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class Page(BaseModel, Generic[T]):
     """A page of results."""
 
@@ -72,10 +78,8 @@ class PatientCreate(PatientBase):
         return self
 
 
-class PatientUpdate(BaseModel):
+class PatientUpdate(Input):
     """Change some fields of a patient (only those sent)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     given_name: Name | None = None
     family_name: Name | None = None
@@ -87,10 +91,8 @@ class PatientUpdate(BaseModel):
     phone: Phone | None = None
 
 
-class RecordDelete(BaseModel):
+class RecordDelete(Input):
     """A soft deletion always has a reason."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: Note = Field(..., min_length=3)
 
@@ -200,10 +202,8 @@ Username = Annotated[
 Password = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class AccountCreate(BaseModel):
+class AccountCreate(Input):
     """A new user account with its first role, at a place the administrator administers."""
-
-    model_config = ConfigDict(extra="forbid")
 
     username: Username
     full_name: Name
@@ -212,44 +212,34 @@ class AccountCreate(BaseModel):
     place_code: PlaceCode
 
 
-class RoleGrant(BaseModel):
+class RoleGrant(Input):
     """A role given to a user at a place (the place's whole subtree)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     role: Role
     place_code: PlaceCode
 
 
-class RoleWithdrawal(BaseModel):
+class RoleWithdrawal(Input):
     """A role taken back, with the reason kept in the audit trail."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[ShortText, Field(min_length=3)]
 
 
-class PasswordReset(BaseModel):
+class PasswordReset(Input):
     """A new password set by an administrator (the user's sessions end)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     password: Password
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Input):
     """A user's own new password, given with the current one (their other sessions end)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     current_password: Password
     password: Password
 
 
-class ApiTokenCreate(BaseModel):
+class ApiTokenCreate(Input):
     """An API token to create for a user: what it is for and how long it lasts."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: Annotated[Name, Field(max_length=100)]
     days: Annotated[int, Field(ge=1, le=365)]

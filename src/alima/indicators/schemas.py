@@ -3,18 +3,17 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from alima.core.schemas import Input
 from alima.core.types import PlaceCode, ShortText
 from alima.indicators.enums import ContextFigureKind
 
 Source = Annotated[ShortText, StringConstraints(min_length=2, max_length=200)]
 
 
-class ContextFigureCreate(BaseModel):
+class ContextFigureCreate(Input):
     """A context figure of a country, with its year and source (replaces that year's figure)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     country_code: PlaceCode
     kind: ContextFigureKind

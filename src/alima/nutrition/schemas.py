@@ -4,8 +4,9 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from alima.core.schemas import Input
 from alima.core.types import Note, PlaceCode
 from alima.nutrition.enums import Oedema, Outcome, ReferralDecision, TracingOutcome
 
@@ -15,14 +16,12 @@ MuacMm = Annotated[int, Field(ge=1, le=500)]
 TemperatureC = Annotated[float, Field(ge=25, le=45)]
 
 
-class MeasurementIn(BaseModel):
+class MeasurementIn(Input):
     """What a nurse measures and observes (admission or visit).
 
     Storage bounds only; the protocol's plausibility rules refuse the impossible and hold the
     unusual for confirmation (``confirm_unusual``).
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     weight_kg: WeightKg | None = None
     height_cm: HeightCm | None = None
@@ -53,10 +52,8 @@ class VisitCreate(MeasurementIn):
     visit_on: date | None = Field(None, ge=date(2000, 1, 1))
 
 
-class ExitCreate(BaseModel):
+class ExitCreate(Input):
     """Close an episode with an outcome decided by a person."""
-
-    model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome
     closed_on: date | None = Field(None, ge=date(2000, 1, 1))
@@ -67,10 +64,8 @@ class ExitCreate(BaseModel):
     )
 
 
-class ReferralResolve(BaseModel):
+class ReferralResolve(Input):
     """The decision on a referral to inpatient care: the transfer, or keeping the child."""
-
-    model_config = ConfigDict(extra="forbid")
 
     decision: ReferralDecision
     decided_on: date | None = Field(None, ge=date(2000, 1, 1))
@@ -273,10 +268,8 @@ class MonthlyReport(BaseModel):
     medical_transfers_in_denominator: bool
 
 
-class TracingCreate(BaseModel):
+class TracingCreate(Input):
     """What the tracing visit to an absent child found (docs/clinical-rules.md §4.2)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     outcome: TracingOutcome
     visited_on: date | None = Field(None, ge=date(2000, 1, 1), description="Default: today.")

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, un
 from sqlalchemy.orm import Session, selectinload
 
 from alima.core.models import Place, PlacePopulation
-from alima.core.repository import find_by_id, in_paths
+from alima.core.repository import find_by_id, in_paths, select_live_at
 from alima.outbreaks.models import (
     Alert,
     AlertActionLog,
@@ -57,11 +57,9 @@ def reports_in(
     """Live reports of facilities in the subtrees for weeks starting in [since, until]."""
     return list(
         session.scalars(
-            select(WeeklyReport)
-            .join(Place, Place.id == WeeklyReport.place_id)
-            .where(
-                in_paths(Place.path, paths),
-                WeeklyReport.deleted_at.is_(None),
+            select_live_at(
+                WeeklyReport,
+                paths,
                 WeeklyReport.week_start >= since,
                 WeeklyReport.week_start <= until,
             )
@@ -373,9 +371,7 @@ def cases_in(
 ) -> list[LineListCase]:
     """Live line-listed cases of facilities in the subtrees, latest onset first."""
     stmt = (
-        select(LineListCase)
-        .join(Place, Place.id == LineListCase.place_id)
-        .where(in_paths(Place.path, paths), LineListCase.deleted_at.is_(None))
+        select_live_at(LineListCase, paths)
         .options(selectinload(LineListCase.place))
         .order_by(LineListCase.onset_on.desc(), LineListCase.created_at.desc())
         .limit(limit)

@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from alima.core.schemas import Input
 from alima.core.types import Note, PlaceCode, ShortText
 from alima.outbreaks.enums import (
     AlertAction,
@@ -26,10 +27,8 @@ Count = Annotated[int, Field(ge=0, le=100_000)]
 AgeGroup = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9+-]+$")]
 
 
-class CountLine(BaseModel):
+class CountLine(Input):
     """Cases and deaths of one disease and age group."""
-
-    model_config = ConfigDict(extra="forbid")
 
     disease: Disease
     age_group: AgeGroup
@@ -37,13 +36,11 @@ class CountLine(BaseModel):
     deaths: Count = 0
 
 
-class WeeklyReportCreate(BaseModel):
+class WeeklyReportCreate(Input):
     """A facility's report of an epi week; no lines (or only zeros) is a zero report.
 
     ``version``: to correct a report already sent, the version being corrected.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = Field(None, description="The facility; default: your only one.")
     epi_year: EpiYear
@@ -74,10 +71,8 @@ class WeeklyReportRead(BaseModel):
     raised: list[AlertRead] = Field(default_factory=list)
 
 
-class CaseCreate(BaseModel):
+class CaseCreate(Input):
     """A suspected case of an immediately notifiable disease (no name is asked)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = Field(None, description="The facility; default: your only one.")
     disease: Disease
@@ -94,10 +89,8 @@ class CaseCreate(BaseModel):
     note: Note | None = None
 
 
-class CaseUpdate(BaseModel):
+class CaseUpdate(Input):
     """What is learnt about a case later: its sample, laboratory result and outcome."""
-
-    model_config = ConfigDict(extra="forbid")
 
     sample_taken: bool | None = None
     lab_result: LabResult | None = None
@@ -159,19 +152,15 @@ class AlertRead(BaseModel):
     allowed: list[AlertAction] = Field(default_factory=list)
 
 
-class AlertActionCreate(BaseModel):
+class AlertActionCreate(Input):
     """An action on an alert, with a note (required to discard)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     action: AlertAction
     note: Note | None = None
 
 
-class ThresholdSetCreate(BaseModel):
+class ThresholdSetCreate(Input):
     """A new version of a country's rules for one disease (the rules as in the TOML file)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     disease: Disease
     rules: list[dict[str, Any]] = Field(min_length=1, max_length=50)

@@ -25,7 +25,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from alima.core.changelog import Sync
 from alima.core.db import Base, SoftDeleteMixin, UTCDateTime
@@ -42,6 +42,34 @@ from alima.core.models import (
 )
 
 StudyRef = Annotated[uuid.UUID, mapped_column(Uuid, ForeignKey("research_study.id"), index=True)]
+
+
+class StudySetupMixin(RecordMixin):
+    """A row of a study's set-up: the hub's data, sent to the sites below its place.
+
+    ``place_id`` is the study's country, or the site the row is about (a recruiting site, a
+    stratum's site). The study's columns come first in the table, as the migrations made them.
+    """
+
+    __sync__ = Sync("lineage", place="place_id")
+
+    study_id: Mapped[StudyRef] = mapped_column(sort_order=-1)
+    place_id: Mapped[PlaceRef] = mapped_column(sort_order=-1)
+
+
+class StudyChildMixin(RecordMixin):
+    """A study's record of one child, owned by the site that wrote it (``place_id``)."""
+
+    __sync__ = Sync.site(patient="patient_id")
+
+    study_id: Mapped[StudyRef] = mapped_column(sort_order=-1)
+    patient_id: Mapped[PatientRef] = mapped_column(sort_order=-1)
+    place_id: Mapped[PlaceRef] = mapped_column(sort_order=-1)
+
+    @declared_attr
+    def place(cls) -> Mapped[Place]:
+        """The site that wrote the record."""
+        return relationship(Place)
 
 
 class Study(RecordMixin, SoftDeleteMixin, Base):
@@ -96,14 +124,11 @@ class Study(RecordMixin, SoftDeleteMixin, Base):
     )
 
 
-class StudyPartner(RecordMixin, Base):
+class StudyPartner(StudySetupMixin, Base):
     """A partner institute of a study (the alliance's organisations, research partners)."""
 
     __tablename__ = "research_study_partner"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]  # the study's country
     organisation_id: Mapped[OrganisationRef]
     role: Mapped[str] = mapped_column(String(40))  # investigator, data centre, laboratory...
 
@@ -113,14 +138,11 @@ class StudyPartner(RecordMixin, Base):
     __table_args__ = (UniqueConstraint("study_id", "organisation_id"),)
 
 
-class StudyArm(RecordMixin, Base):
+class StudyArm(StudySetupMixin, Base):
     """An arm, its allocation ratio and the nutrition protocol it selects for the episode."""
 
     __tablename__ = "research_study_arm"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]
     code: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(200))
     ratio: Mapped[int] = mapped_column(Integer, default=1)
@@ -134,14 +156,11 @@ class StudyArm(RecordMixin, Base):
     )
 
 
-class StudySite(RecordMixin, Base):
-    """A site recruiting for a study (its catchment), with its own target."""
+class StudySite(StudySetupMixin, Base):
+    """A site recruiting for a study (its catchment, ``place_id``), with its own target."""
 
     __tablename__ = "research_study_site"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]  # the recruiting site
     target_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     study: Mapped[Study] = relationship(back_populates="sites")
@@ -150,14 +169,11 @@ class StudySite(RecordMixin, Base):
     __table_args__ = (UniqueConstraint("study_id", "place_id"),)
 
 
-class EthicsApproval(RecordMixin, Base):
+class EthicsApproval(StudySetupMixin, Base):
     """An ethics committee's approval of a protocol version."""
 
     __tablename__ = "research_ethics_approval"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]
     committee: Mapped[str] = mapped_column(String(200))
     reference: Mapped[str] = mapped_column(String(100))
     protocol_version: Mapped[str] = mapped_column(String(20))
@@ -165,14 +181,11 @@ class EthicsApproval(RecordMixin, Base):
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-class ProtocolVersion(RecordMixin, Base):
+class ProtocolVersion(StudySetupMixin, Base):
     """A version of the study protocol (its history: amendments and their dates)."""
 
     __tablename__ = "research_protocol_version"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]
     version: Mapped[str] = mapped_column(String(20))
     dated_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -180,14 +193,11 @@ class ProtocolVersion(RecordMixin, Base):
     __table_args__ = (UniqueConstraint("study_id", "version"),)
 
 
-class ConsentForm(RecordMixin, Base):
+class ConsentForm(StudySetupMixin, Base):
     """An approved information sheet or consent form, in one language and version."""
 
     __tablename__ = "research_consent_form"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]
     kind: Mapped[str] = mapped_column(String(12))
     version: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10))  # fr, bm (Bambara), ff (Fulfulde)...
@@ -201,18 +211,15 @@ class ConsentForm(RecordMixin, Base):
     )
 
 
-class SequenceEntry(RecordMixin, Base):
+class SequenceEntry(StudySetupMixin, Base):
     """One pre-drawn position of a stratum's allocation sequence, concealed until used.
 
-    The entry travels to the sites without its arm: ``arm_id`` stays empty until the hub uses
+    ``place_id`` is the stratum's site. The entry travels to the sites without its arm: ``arm_id`` stays empty until the hub uses
     the position, the arm waiting meanwhile in the hub's own ``SequenceSeal`` (never synced).
     """
 
     __tablename__ = "research_sequence_entry"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]  # the stratum's site
     stratum: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
     block: Mapped[int] = mapped_column(Integer)
@@ -228,15 +235,11 @@ class SequenceEntry(RecordMixin, Base):
     __table_args__ = (UniqueConstraint("study_id", "stratum", "position"),)
 
 
-class Screening(RecordMixin, Base):
+class Screening(StudyChildMixin, Base):
     """A child's line of the screening log: screened, eligible, approached, consented, included."""
 
     __tablename__ = "research_screening"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     episode_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("nutrition_episode.id"), nullable=True
     )
@@ -251,7 +254,6 @@ class Screening(RecordMixin, Base):
 
     study: Mapped[Study] = relationship()
     patient: Mapped[Patient] = relationship()
-    place: Mapped[Place] = relationship()
 
     __table_args__ = (
         UniqueConstraint("study_id", "patient_id"),
@@ -265,15 +267,11 @@ class Screening(RecordMixin, Base):
     )
 
 
-class Consent(RecordMixin, Base):
+class Consent(StudyChildMixin, Base):
     """The caregiver's consent on one form version, and its withdrawal."""
 
     __tablename__ = "research_consent"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     form_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_consent_form.id"))
     consented_on: Mapped[date] = mapped_column(Date)
     caregiver_name: Mapped[str] = mapped_column(String(200))
@@ -286,7 +284,6 @@ class Consent(RecordMixin, Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     form: Mapped[ConsentForm] = relationship()
-    place: Mapped[Place] = relationship()
 
     __table_args__ = (
         CheckConstraint("method IN ('signed', 'thumbprint')", name="method"),
@@ -311,15 +308,11 @@ class Consent(RecordMixin, Base):
     )
 
 
-class Allocation(RecordMixin, Base):
+class Allocation(StudyChildMixin, Base):
     """The arm revealed once for one child: never changed, never deleted."""
 
     __tablename__ = "research_allocation"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     screening_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_screening.id"))
     sequence_entry_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("research_sequence_entry.id"), unique=True
@@ -332,7 +325,6 @@ class Allocation(RecordMixin, Base):
     revealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     arm: Mapped[StudyArm] = relationship()
-    place: Mapped[Place] = relationship()
     patient: Mapped[Patient] = relationship()
 
     __table_args__ = (UniqueConstraint("study_id", "patient_id"),)
@@ -348,14 +340,11 @@ def _allocation_is_final(*_args: object) -> None:
 # --- follow-up: the schedule, study visits, serious adverse events ---------------------------
 
 
-class StudyEvent(RecordMixin, Base):
+class StudyEvent(StudySetupMixin, Base):
     """A scheduled study event: a day after inclusion and its window (set-up data)."""
 
     __tablename__ = "research_study_event"
-    __sync__ = Sync("lineage", place="place_id")
 
-    study_id: Mapped[StudyRef]
-    place_id: Mapped[PlaceRef]  # the study's country
     code: Mapped[str] = mapped_column(String(40))
     label_fr: Mapped[str] = mapped_column(String(100))
     label_en: Mapped[str] = mapped_column(String(100))
@@ -374,15 +363,11 @@ class StudyEvent(RecordMixin, Base):
     )
 
 
-class StudyVisit(RecordMixin, Base):
+class StudyVisit(StudyChildMixin, Base):
     """A visit for the study when routine care recorded nothing in an event's window."""
 
     __tablename__ = "research_study_visit"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_study_event.id"))
     visit_on: Mapped[date] = mapped_column(Date)
     weight_kg: Mapped[float] = mapped_column()
@@ -390,7 +375,6 @@ class StudyVisit(RecordMixin, Base):
     oedema: Mapped[str] = mapped_column(String(10), default="none")
 
     event: Mapped[StudyEvent] = relationship()
-    place: Mapped[Place] = relationship()
 
     __table_args__ = (
         UniqueConstraint("study_id", "patient_id", "event_id"),
@@ -398,7 +382,7 @@ class StudyVisit(RecordMixin, Base):
     )
 
 
-class AdverseEvent(RecordMixin, Base):
+class AdverseEvent(StudyChildMixin, Base):
     """A serious adverse event of an included child, and when it reached the sponsor.
 
     ``report_due_on`` is fixed when the site records it (awareness plus the study's delay in
@@ -406,11 +390,7 @@ class AdverseEvent(RecordMixin, Base):
     """
 
     __tablename__ = "research_adverse_event"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     #: The nutrition episode whose exit recorded the death, for a death seen in routine care.
     episode_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("nutrition_episode.id"), nullable=True
@@ -426,8 +406,6 @@ class AdverseEvent(RecordMixin, Base):
     reported_by_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("core_user.id"), nullable=True
     )
-
-    place: Mapped[Place] = relationship()
 
     __table_args__ = (
         CheckConstraint("aware_on >= onset_on", name="aware_after_onset"),
@@ -467,33 +445,23 @@ class SequenceSeal(Base):
     arm: Mapped[StudyArm] = relationship()
 
 
-class Unblinding(RecordMixin, Base):
+class Unblinding(StudyChildMixin, Base):
     """An emergency unblinding: one person learnt one child's arm, with a reason. Final."""
 
     __tablename__ = "research_unblinding"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     allocation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("research_allocation.id"))
     reason: Mapped[str] = mapped_column(Text)
     unblinded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    place: Mapped[Place] = relationship()
-
     __table_args__ = (UniqueConstraint("study_id", "patient_id", "created_by_id"),)
 
 
-class SdvQuery(RecordMixin, Base):
+class SdvQuery(StudyChildMixin, Base):
     """A monitor's query on one data point of an included child (source data verification)."""
 
     __tablename__ = "research_query"
-    __sync__ = Sync.site(patient="patient_id")
 
-    study_id: Mapped[StudyRef]
-    patient_id: Mapped[PatientRef]
-    place_id: Mapped[PlaceRef]
     #: What the query is about: a record and its field, e.g. ``visit 2026-03-04: weight``.
     reference: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
@@ -508,7 +476,6 @@ class SdvQuery(RecordMixin, Base):
     )
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    place: Mapped[Place] = relationship()
     study: Mapped[Study] = relationship()
 
     __table_args__ = (

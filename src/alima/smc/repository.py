@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from alima.core.models import Patient, Place, PlacePopulation
-from alima.core.repository import in_paths, patient_not_deleted
+from alima.core.repository import in_paths, patient_not_deleted, select_live_at
 from alima.smc.models import (
     SmcAdministration,
     SmcCampaign,
@@ -141,13 +141,7 @@ def patients_of_villages(
         return []
     return list(
         session.scalars(
-            select(Patient)
-            .join(Place, Place.id == Patient.place_id)
-            .where(
-                in_paths(Place.path, paths),
-                Patient.deleted_at.is_(None),
-                Patient.search_village.in_(search_villages),
-            )
+            select_live_at(Patient, paths, Patient.search_village.in_(search_villages))
             .options(selectinload(Patient.place))
             .order_by(Patient.search_village, Patient.caregiver_name, Patient.birth_date)
         )

@@ -4,8 +4,9 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from alima.core.schemas import Input
 from alima.core.types import Note, PlaceCode, ShortText
 from alima.smc.enums import AgeBand, Exclusion, Product, TargetSource
 
@@ -13,19 +14,15 @@ EARLIEST = date(2000, 1, 1)
 Blisters = Annotated[int, Field(ge=1, le=1_000_000, description="Co-packaged SPAQ blisters.")]
 
 
-class AreaTarget(BaseModel):
+class AreaTarget(Input):
     """A district or health area a campaign covers, and its census target if typed."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode
     census_target: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
 
 
-class CampaignCreate(BaseModel):
+class CampaignCreate(Input):
     """Set up a campaign: its season, the areas it covers, the dates its cycles start."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: Annotated[ShortText, Field(min_length=1, max_length=200)]
     season: Annotated[int, Field(ge=2000, le=2100)]
@@ -56,10 +53,8 @@ class CycleRead(BaseModel):
     ends_on: date
 
 
-class TeamCreate(BaseModel):
+class TeamCreate(Input):
     """A team of distributors working from a site, and its villages."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = Field(None, description="The site; default: your only one.")
     name: Annotated[ShortText, Field(min_length=1, max_length=100)]
@@ -98,10 +93,8 @@ class CampaignRead(BaseModel):
     can_write: bool = False
 
 
-class SupplyCreate(BaseModel):
+class SupplyCreate(Input):
     """SPAQ blisters a site received for a cycle."""
-
-    model_config = ConfigDict(extra="forbid")
 
     cycle_number: Annotated[int, Field(ge=1, le=5)]
     place_code: PlaceCode | None = Field(None, description="The site; default: your only one.")
@@ -121,10 +114,8 @@ class SupplyRead(BaseModel):
     received_on: date
 
 
-class DoseCreate(BaseModel):
+class DoseCreate(Input):
     """A child's day 1 of a cycle: what the distributor saw, and what was given."""
-
-    model_config = ConfigDict(extra="forbid")
 
     cycle_id: uuid.UUID
     patient_id: uuid.UUID
@@ -148,10 +139,8 @@ class DoseCreate(BaseModel):
     given_by: ShortText | None = None
 
 
-class AdherenceReport(BaseModel):
+class AdherenceReport(Input):
     """Days 2 and 3 as the caregiver reports them at the next contact."""
-
-    model_config = ConfigDict(extra="forbid")
 
     day2_given: bool
     day3_given: bool

@@ -4,9 +4,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from alima.core import schemas as core_schemas
+from alima.core.schemas import Input
 from alima.core.types import Note, PlaceCode, ShortText
 from alima.nutrition.enums import Product
 from alima.stock.enums import MovementKind, MovementReason, QuantityUnit, StockLevel
@@ -20,10 +21,8 @@ PerCarton = Annotated[int, Field(ge=1, le=1000, description="Sachets in one cart
 BatchNumber = Annotated[ShortText, Field(min_length=1, max_length=60)]
 
 
-class _Movement(BaseModel):
+class _Movement(Input):
     """What every movement form has."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place_code: PlaceCode | None = Field(
         None, description="The site (a service point); default: your only site."

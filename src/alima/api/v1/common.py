@@ -2,17 +2,29 @@
 
 Every route of a router answers the same errors (``{"code", "message", "context"}``), so they
 are declared on the router, not repeated on each route. Filters and deletions are schemas read
-from the query string (``FromQuery``).
+from the query string (``FromQuery``); codes and months in paths and queries are checked by the
+same patterns everywhere.
 """
 
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Query
+from fastapi import Path, Query
 
 SchemaT = TypeVar("SchemaT")
 
 #: A schema read from the query string (filters, paging, a deletion's ``?reason=``).
 FromQuery = Annotated[SchemaT, Query()]
+
+#: What a code in a path or a query may hold (a place's, a country's, a project's).
+CODE_PATTERN = r"^[A-Za-z0-9_.-]+$"
+#: A place's code in the path (a site, a country).
+PlaceCodePath = Annotated[str, Path(max_length=60, pattern=CODE_PATTERN)]
+#: A place's code in the query string (``?place=``, ``?country=``).
+PlaceCodeQuery = Annotated[str, Query(max_length=60, pattern=CODE_PATTERN)]
+#: The same, when the query may leave it out.
+OptionalPlaceCode = Annotated[str | None, Query(max_length=60, pattern=CODE_PATTERN)]
+#: A month in the query string (``?month=YYYY-MM``).
+MonthQuery = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 Responses = dict[int | str, dict[str, Any]]
 

@@ -1,11 +1,9 @@
 """DHIS2 as JSON: a country's mapping (administrators) and the record of pushes."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 
 from alima.api.deps import ApiActor, SessionDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import OptionalPlaceCode, PlaceCodePath, error_responses
 from alima.interop.dhis2 import service
 from alima.interop.dhis2.schemas import MappingFile, PushRead
 
@@ -15,11 +13,9 @@ router = APIRouter(
     responses=error_responses(not_found="No such country or mapping", invalid="Invalid input"),
 )
 
-CountryCode = Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
-
 
 @router.get("/mappings/{country_code}")
-def get_mapping(country_code: CountryCode, session: SessionDep, actor: ApiActor) -> MappingFile:
+def get_mapping(country_code: PlaceCodePath, session: SessionDep, actor: ApiActor) -> MappingFile:
     """A country's DHIS2 mapping, as `alima dhis2 mapping export` writes it (administrators)."""
     return service.export_mapping(session, country_code, actor=actor)
 
@@ -34,7 +30,7 @@ def save_mapping(body: MappingFile, session: SessionDep, actor: ApiActor) -> Map
 def pushes(
     session: SessionDep,
     actor: ApiActor,
-    country: Annotated[str | None, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")] = None,
+    country: OptionalPlaceCode = None,
 ) -> list[PushRead]:
     """The latest pushes to DHIS2 and what it answered (data managers, administrators)."""
     return service.list_pushes(session, actor=actor, country_code=country)

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from alima.api.deps import ApiActor, SessionDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import PlaceCodePath, error_responses
 from alima.indicators import service
 from alima.indicators.schemas import ContextFigureCreate, ContextFigureRead, ImpactRead
 
@@ -20,7 +20,7 @@ router = APIRouter(
 
 @router.get("/{country_code}")
 def impact(
-    country_code: Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")],
+    country_code: PlaceCodePath,
     session: SessionDep,
     year: Annotated[int | None, Query(ge=service.FIRST_YEAR, le=2100)] = None,
 ) -> ImpactRead:

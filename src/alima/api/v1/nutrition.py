@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from alima.api.deps import ApiActor, SessionDep, SettingsDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import CODE_PATTERN, MonthQuery, OptionalPlaceCode, error_responses
 from alima.nutrition import service
 from alima.nutrition.schemas import (
     AdmissionCreate,
@@ -74,9 +74,9 @@ def monthly_report(
     session: SessionDep,
     actor: ApiActor,
     settings: SettingsDep,
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
-    place: Annotated[str | None, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")] = None,
-    project: Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")] = None,
+    month: MonthQuery,
+    place: OptionalPlaceCode = None,
+    project: Annotated[str | None, Query(max_length=40, pattern=CODE_PATTERN)] = None,
 ) -> MonthlyReport:
     """Monthly report of a site (``place=CODE``) or a project (``project=CODE``)."""
     return service.monthly_report(

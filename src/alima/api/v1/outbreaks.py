@@ -3,10 +3,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 
 from alima.api.deps import ApiActor, SessionDep, SettingsDep
-from alima.api.v1.common import error_responses
+from alima.api.v1.common import PlaceCodePath, error_responses
 from alima.outbreaks import service
 from alima.outbreaks.config import Surveillance
 from alima.outbreaks.enums import Disease
@@ -30,7 +30,6 @@ router = APIRouter(
     responses=error_responses(not_found="No such place, case or alert in your scope"),
 )
 
-Code = Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
 Weeks = Annotated[int, Query(ge=1, le=104, description="How many weeks, up to the last ended.")]
 
 
@@ -106,7 +105,7 @@ def act(
 
 @router.get("/districts/{district_code}/dashboard")
 def dashboard(
-    district_code: Code,
+    district_code: PlaceCodePath,
     session: SessionDep,
     actor: ApiActor,
     settings: SettingsDep,
@@ -120,7 +119,7 @@ def dashboard(
 
 @router.get("/districts/{district_code}/completeness")
 def completeness(
-    district_code: Code,
+    district_code: PlaceCodePath,
     session: SessionDep,
     actor: ApiActor,
     settings: SettingsDep,
@@ -134,7 +133,7 @@ def completeness(
 
 @router.get("/thresholds/{country_code}")
 def thresholds(
-    country_code: Code, session: SessionDep, actor: ApiActor, settings: SettingsDep
+    country_code: PlaceCodePath, session: SessionDep, actor: ApiActor, settings: SettingsDep
 ) -> list[ThresholdSetRead]:
     """The threshold rules in force in a country, per disease, with their version."""
     return service.thresholds_in_force(
@@ -144,7 +143,7 @@ def thresholds(
 
 @router.post("/thresholds/{country_code}", status_code=status.HTTP_201_CREATED)
 def publish(
-    country_code: Code, body: ThresholdSetCreate, session: SessionDep, actor: ApiActor
+    country_code: PlaceCodePath, body: ThresholdSetCreate, session: SessionDep, actor: ApiActor
 ) -> ThresholdSetRead:
     """Publish a new version of a country's rules for one disease (administrators)."""
     return service.publish_thresholds(session, country_code, body, actor=actor)

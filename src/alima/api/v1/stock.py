@@ -1,12 +1,17 @@
 """RUTF stock: a site's stock, the alerts in scope, movements and the monthly stock report."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, status
 
 from alima.api.deps import ApiActor, SessionDep, SettingsDep
-from alima.api.v1.common import FromQuery, error_responses
+from alima.api.v1.common import (
+    FromQuery,
+    MonthQuery,
+    PlaceCodePath,
+    PlaceCodeQuery,
+    error_responses,
+)
 from alima.stock import service
 from alima.stock.schemas import (
     AdjustmentCreate,
@@ -26,8 +31,6 @@ router = APIRouter(
     responses=error_responses(not_found="No such site or movement in your scope"),
 )
 
-SiteCode = Annotated[str, Path(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")]
-
 
 @router.get("/sites")
 def sites(session: SessionDep, actor: ApiActor, settings: SettingsDep) -> list[StockAlert]:
@@ -43,7 +46,7 @@ def alerts(session: SessionDep, actor: ApiActor, settings: SettingsDep) -> list[
 
 @router.get("/sites/{place_code}")
 def site_stock(
-    place_code: SiteCode, session: SessionDep, actor: ApiActor, settings: SettingsDep
+    place_code: PlaceCodePath, session: SessionDep, actor: ApiActor, settings: SettingsDep
 ) -> StockRead:
     """A site's stock today: batches (first expiry first), weeks left, latest movements."""
     return service.site_stock(
@@ -103,8 +106,8 @@ def monthly_report(
     session: SessionDep,
     actor: ApiActor,
     settings: SettingsDep,
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
-    place: Annotated[str, Query(max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")],
+    month: MonthQuery,
+    place: PlaceCodeQuery,
 ) -> StockReport:
     """The monthly stock report of a site, or of the sites of a place."""
     return service.monthly_stock_report(

@@ -15,12 +15,12 @@ from alima.care.schemas import CareFormRead, SurgeryCreate, SurgeryFilter, Surge
 from alima.care.service import common
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, record_list
+from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
 from alima.core.models import Patient
-from alima.core.service.common import add_audited, dto
+from alima.core.service.common import add_audited, audit_listed, dto
 from alima.core.time import today
 
 
@@ -91,11 +91,5 @@ def surgery_log(
             place_id=place_id,
             detail=f"{start.isoformat()}..{end.isoformat()}: {len(rows)}",
         )
-        record_list(
-            session,
-            actor,
-            entity_type="care_surgery",
-            rows=((s.id, s.patient_id, s.place_id) for s in rows),
-            detail="surgery log",
-        )
+        audit_listed(session, actor, "care_surgery", rows, "surgery log")
         return [surgery_read(s) for s in rows], start, end

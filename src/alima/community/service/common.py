@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -19,7 +18,6 @@ from alima.community.schemas import (
 )
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record_list
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import RuleViolation
 from alima.core.models import Place
@@ -169,20 +167,3 @@ def screening_settings(session: Session, place: Place, on: date) -> rules.Screen
 def live_at(actor: Actor, row: Screening | Referral, permission: Permission) -> bool:
     """A row not deleted, at a place where ``permission`` holds."""
     return row.deleted_at is None and actor.can_at(permission, row.place.path)
-
-
-def audit_names(
-    session: Session,
-    actor: Actor,
-    entity_type: str,
-    rows: Sequence[Screening] | Sequence[Referral],
-    detail: str,
-) -> None:
-    """A list of screened or referred children shows their names: one audited read per row."""
-    record_list(
-        session,
-        actor,
-        entity_type=entity_type,
-        rows=[(r.id, r.patient_id, r.place_id) for r in rows],
-        detail=detail,
-    )

@@ -19,7 +19,6 @@ from alima.community.schemas import (
     ReferralRead,
 )
 from alima.community.service.common import (
-    audit_names,
     check_date,
     live_at,
     referral_read,
@@ -33,7 +32,13 @@ from alima.core.models import Patient
 from alima.core.repository import find_patient
 from alima.core.schemas import PatientCreate, PatientRead
 from alima.core.service import patients as patient_service
-from alima.core.service.common import audit_denied, audit_event, get_or_404, not_found
+from alima.core.service.common import (
+    audit_changed,
+    audit_denied,
+    audit_listed,
+    get_or_404,
+    not_found,
+)
 from alima.core.time import today
 from alima.growth.muac import MuacBand
 from alima.nutrition import service as nutrition_service
@@ -181,17 +186,9 @@ def record_arrival(
     The staff's MUAC gives the agreement with the community measurement (same colour band).
     """
     with session.begin():
-        referral = repository.find_referral(session, referral_id)
-        if referral is not None and live_at(actor, referral, Permission.PATIENT_WRITE):
+        referral = _writable(session, actor, referral_id)
+        if referral is not None:
             return _complete(session, referral, data, actor=actor)
-        audit_denied(
-            session,
-            actor,
-            entity_type="community_referral",
-            entity_id=referral_id,
-            patient_id=referral.patient_id if referral else None,
-            place_id=referral.place_id if referral else None,
-        )
     raise not_found()
 
 
@@ -204,23 +201,16 @@ def pending_referrals(
         referrals = repository.list_pending_referrals(
             session, actor.paths_for(Permission.PATIENT_READ)
         )
-        audit_names(session, actor, "community_referral", referrals, "pending_referrals")
+        audit_listed(session, actor, "community_referral", referrals, "pending_referrals")
         return [referral_read(r, on, close_after_days) for r in referrals]
 
 
 def _audit_update(
     session: Session, actor: Actor, referral: Referral, before: dict[str, object], detail: str
 ) -> None:
-    session.flush()
-    audit_event(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        "community_referral",
-        referral,
-        before=before,
-        after=snapshot(referral, LINK_FIELDS),
-        detail=detail,
+    after = snapshot(referral, LINK_FIELDS)
+    audit_changed(
+        session, actor, "community_referral", referral, before=before, after=after, detail=detail
     )
 
 

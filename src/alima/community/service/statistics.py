@@ -17,7 +17,6 @@ from alima.community.schemas import (
     StatisticsFilter,
 )
 from alima.community.service.common import (
-    audit_names,
     place_option,
     referral_read,
     screening_read,
@@ -27,6 +26,7 @@ from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission, minimal_prefixes
 from alima.core.enums import SERVICE_POINTS
 from alima.core.errors import CoreError, NotFound, RuleViolation
+from alima.core.service.common import audit_listed
 from alima.core.time import today
 from alima.growth.muac import MuacBand
 
@@ -46,8 +46,8 @@ def overview(session: Session, *, actor: Actor) -> CommunityOverview:
         )
         referrals = repository.list_pending_referrals(session, read_paths)
         screenings = repository.list_recent_screenings(session, read_paths)
-        audit_names(session, actor, "community_referral", referrals, "community_overview")
-        audit_names(session, actor, "community_screening", screenings, "community_overview")
+        audit_listed(session, actor, "community_referral", referrals, "community_overview")
+        audit_listed(session, actor, "community_screening", screenings, "community_overview")
         return CommunityOverview(
             places=[place_option(p) for p in places],
             pending_referrals=[referral_read(r, on) for r in referrals],

@@ -11,12 +11,14 @@ commits before the error is raised.
   :func:`audited_patient` (the patient, or a view of it; break-the-glass included) return the
   row when it may be read and ``None`` otherwise, the read or the refusal audited;
   :func:`audit_denied` audits a refused write; after the block, :func:`or_404` raises;
+  :func:`audit_listed` / :func:`audit_patients_listed` audit a list that shows names;
 * :func:`place_in_scope` is a place by code where a permission holds (else ``CORE_011``);
   :func:`record_date` a record's date, today by default and never in the future.
 
 Writes, inside the caller's transaction: :func:`new_row` fills a new row from its form
 (:func:`dto` is its twin for reads), :func:`add_created` / :func:`add_audited` add it with its
-``CREATE`` event, :func:`audit_event` audits an event on a patient record, :func:`audit_saved`
+``CREATE`` event, :func:`audit_event` audits an event on a patient record, :func:`audit_changed` a change of
+one (flushed), :func:`audit_saved`
 a row entered or corrected, :func:`soft_delete` deletes with a reason.
 
 The core imports no domain: a domain's rows only need the attributes of :class:`PatientData`.
@@ -25,7 +27,7 @@ The core imports no domain: a domain's rows only need the attributes of :class:`
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol, TypeVar
@@ -36,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, snapshot
+from alima.core.audit import record, record_list, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, ErrorCode, NotFound, RuleViolation
 from alima.core.models import Patient, Place
@@ -287,6 +289,25 @@ def get_or_404(
     )
 
 
+def audit_listed(
+    session: Session, actor: Actor, entity_type: str, rows: Iterable[PatientRecord], detail: str
+) -> None:
+    """A list shows the names of the patients of ``rows``: one audited read per row.
+
+    ``detail`` names the list (``record_list``); inside the caller's transaction.
+    """
+    rows_shown = [(row.id, row.patient_id, row.place_id) for row in rows]
+    record_list(session, actor, entity_type=entity_type, rows=rows_shown, detail=detail)
+
+
+def audit_patients_listed(
+    session: Session, actor: Actor, patients: Iterable[Patient], detail: str
+) -> None:
+    """:func:`audit_listed` for a list of patients (a search, a cycle's children...)."""
+    rows_shown = [(patient.id, patient.id, patient.place_id) for patient in patients]
+    record_list(session, actor, entity_type="patient", rows=rows_shown, detail=detail)
+
+
 def audit_denied(
     session: Session,
     actor: Actor,
@@ -354,6 +375,30 @@ def audit_event(
         entity_id=row.id,
         patient_id=row.patient_id,
         place_id=row.place_id,
+        before=before,
+        after=after,
+        detail=detail,
+    )
+
+
+def audit_changed(
+    session: Session,
+    actor: Actor | None,
+    entity_type: str,
+    row: PatientRecord,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    detail: str | None = None,
+) -> None:
+    """Flush a change of a record about a patient and audit it (``UPDATE``, before and after)."""
+    session.flush()
+    audit_event(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        entity_type,
+        row,
         before=before,
         after=after,
         detail=detail,

@@ -7,7 +7,7 @@ existence of a record elsewhere does not leak; the attempt itself is written to 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, record_list, snapshot
+from alima.core.audit import record, snapshot
 from alima.core.enums import SERVICE_POINTS, AuditAction, PlaceKind
 from alima.core.errors import (
     BadRequest,
@@ -45,6 +45,7 @@ from alima.core.schemas import (
 )
 from alima.core.service.common import (
     audit_denied,
+    audit_patients_listed,
     dto,
     get_patient_or_404,
     not_found,
@@ -389,17 +390,6 @@ def delete_patient(
     return result
 
 
-def _audit_names(session: Session, actor: Actor, patients: Sequence[Patient], detail: str) -> None:
-    """A list of patients shows their names: one audited read each."""
-    record_list(
-        session,
-        actor,
-        entity_type="patient",
-        rows=[(p.id, p.id, p.place_id) for p in patients],
-        detail=detail,
-    )
-
-
 def search_patients(
     session: Session, criteria: PatientFilter, *, actor: Actor
 ) -> Page[PatientSummary]:
@@ -449,7 +439,7 @@ def search_patients(
             )
         )
         # A list of names is a read of each patient shown.
-        _audit_names(session, actor, rows, "search")
+        audit_patients_listed(session, actor, rows, "search")
         page = Page[PatientSummary](
             items=[_summary(p) for p in rows],
             total=total,
@@ -505,7 +495,7 @@ def home(session: Session, *, actor: Actor) -> HomeRead:
             if actor.can(Permission.PATIENT_READ)
             else []
         )
-        _audit_names(session, actor, recent, "recently seen")
+        audit_patients_listed(session, actor, recent, "recently seen")
         places: list[PlaceRead] = [place_read(p) for p in points]
         return HomeRead(
             places=places,

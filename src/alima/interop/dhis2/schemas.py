@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from alima.core.schemas import Input
 from alima.core.types import PlaceCode
 from alima.interop.dhis2.rules import UID_PATTERN
 
@@ -24,10 +25,8 @@ OptionKey = Annotated[
 ]
 
 
-class DataElementMap(BaseModel):
+class DataElementMap(Input):
     """A figure of alima (an option of it, or its total) and where it goes in DHIS2."""
-
-    model_config = ConfigDict(extra="forbid")
 
     figure: FigureCode
     option: OptionKey = Field("", description="Disaggregation; empty for the total.")
@@ -35,19 +34,15 @@ class DataElementMap(BaseModel):
     category_option_combo: Uid
 
 
-class OrgUnitMap(BaseModel):
+class OrgUnitMap(Input):
     """A place of alima (its whole subtree) and its DHIS2 organisation unit."""
-
-    model_config = ConfigDict(extra="forbid")
 
     place: PlaceCode
     org_unit: Uid
 
 
-class MappingFile(BaseModel):
+class MappingFile(Input):
     """A country's DHIS2 mapping, as exported and imported (JSON)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     country: PlaceCode
     data_set: Uid

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from alima.core.schemas import Input
 from alima.core.types import Note
 from alima.interop.openrosa.enums import SubmissionStatus
 
@@ -64,19 +65,15 @@ class SubmissionDetail(SubmissionRead):
     files: list[FileRead]
 
 
-class SubmissionReapply(BaseModel):
+class SubmissionReapply(Input):
     """Apply a submission again, after a correction of its XML or of what it needs."""
-
-    model_config = ConfigDict(extra="forbid")
 
     corrected_xml: str | None = Field(
         None, max_length=200_000, description="The XML to apply; default: the one received."
     )
 
 
-class SubmissionReject(BaseModel):
+class SubmissionReject(Input):
     """Close a submission without applying it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[Note, Field(min_length=1)]

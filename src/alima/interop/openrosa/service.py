@@ -277,6 +277,21 @@ def receive(session: Session, xml: bytes, files: list[Upload], *, actor: Actor) 
     return _apply(session, row_id, instance, actor)
 
 
+def _audit_change(
+    session: Session,
+    actor: Actor,
+    row: Submission,
+    *,
+    after: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    detail: str | None = None,
+) -> None:
+    """Audit a change of a submission (``UPDATE``): its status, what it was applied as."""
+    audit_event(
+        session, actor, AuditAction.UPDATE, ENTITY, row, before=before, after=after, detail=detail
+    )
+
+
 def _apply(
     session: Session,
     row_id: uuid.UUID,
@@ -302,15 +317,8 @@ def _apply(
             row.place_id = place.id if place else row.place_id
         elif refusal is not None:
             _refusal(row, SubmissionStatus.REFUSED, refusal)
-        audit_event(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            ENTITY,
-            row,
-            before=before,
-            after={"status": row.status, "reason": row.reason_code, "entity": row.entity_type},
-        )
+        after = {"status": row.status, "reason": row.reason_code, "entity": row.entity_type}
+        _audit_change(session, actor, row, before=before, after=after)
     if refusal is not None:
         message = gettext(REFUSED, reason=refusal.message)
         return Receipt(ACCEPTED, SubmissionStatus.REFUSED, message, row_id)
@@ -367,14 +375,7 @@ def _reapplied_xml(
         row.corrected_xml = xml_text
     row.attempts += 1
     row.decided_by_id = actor.id
-    audit_event(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        ENTITY,
-        row,
-        after={"reapplied": True, "corrected": bool(xml_text)},
-    )
+    _audit_change(session, actor, row, after={"reapplied": True, "corrected": bool(xml_text)})
     return (row.corrected_xml or row.xml).encode("utf-8"), row.place.code
 
 
@@ -410,16 +411,8 @@ def _rejected(
     row.status = SubmissionStatus.REJECTED.value
     row.decision_note = data.reason
     row.decided_by_id = actor.id
-    audit_event(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        ENTITY,
-        row,
-        before=before,
-        after={"status": row.status},
-        detail=data.reason[:200],
-    )
+    after = {"status": row.status}
+    _audit_change(session, actor, row, before=before, after=after, detail=data.reason[:200])
     return _read(session, row)
 
 

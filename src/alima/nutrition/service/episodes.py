@@ -11,13 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alima.core.access import Actor, Permission
-from alima.core.enums import AuditAction
 from alima.core.errors import (
     Conflict,
     RuleViolation,
 )
 from alima.core.period_lock import records_derived_state
-from alima.core.service.common import audit_denied, audit_event, dto
+from alima.core.service.common import audit_changed, audit_denied, dto
 from alima.core.time import today as utc_today
 from alima.nutrition import repository
 from alima.nutrition.enums import (
@@ -286,16 +285,8 @@ def audit_change(
     detail: str | None,
 ) -> None:
     """Flush a change of an episode and audit it (inside the caller's transaction)."""
-    session.flush()
-    audit_event(
-        session,
-        actor,
-        AuditAction.UPDATE,
-        "nutrition_episode",
-        episode,
-        before=before,
-        after=after,
-        detail=detail,
+    audit_changed(
+        session, actor, "nutrition_episode", episode, before=before, after=after, detail=detail
     )
 
 

@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record_list
 from alima.core.enums import SERVICE_POINTS, PlaceKind
 from alima.core.errors import CoreError, NotFound, RuleViolation
-from alima.core.service.common import add_audited, dto, or_404
+from alima.core.service.common import add_audited, audit_listed, dto, or_404
 from alima.core.time import today as utc_today
 from alima.nutrition import repository
 from alima.nutrition.enums import Outcome, TracingOutcome
@@ -80,13 +79,7 @@ def children_to_trace(session: Session, *, actor: Actor) -> list[TracingRow]:
         for e in repository.defaulted_since(session, paths, month_start):
             found.append((e, "defaulted", 0, e.closed_on))
         latest = repository.latest_tracings(session, [e.id for e, *_ in found])
-        record_list(
-            session,
-            actor,
-            entity_type="nutrition_episode",
-            rows=[(e.id, e.patient_id, e.place_id) for e, *_ in found],
-            detail="tracing",
-        )
+        audit_listed(session, actor, "nutrition_episode", [e for e, *_ in found], "tracing")
         return [
             TracingRow(
                 episode_id=e.id,

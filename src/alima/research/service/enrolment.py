@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session
 
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record
-from alima.core.enums import AuditAction
 from alima.core.errors import NotFound, RuleViolation
 from alima.core.service.common import (
     add_audited,
+    audit_changed,
     audit_denied,
-    audit_event,
+    audit_read,
     dto,
     not_found,
+    or_404,
 )
 from alima.core.time import today as utc_today
 from alima.core.time import utcnow
@@ -220,35 +220,24 @@ def study_panel(session: Session, patient_id: uuid.UUID, *, actor: Actor) -> lis
             or patient.deleted_at is not None
             or not actor.can_at(Permission.PATIENT_READ, patient.place.path)
         ):
-            record(
-                session,
-                actor,
-                AuditAction.READ_DENIED,
-                entity_type=SCREENING,
-                entity_id=patient_id,
-                patient_id=patient_id,
-            )
-            denied = True
+            patient = out = None
         else:
             out = [
                 panel_of(session, actor, s)
                 for s in repository.screenings_of_patient(session, patient_id)
                 if actor.can_at(Permission.PATIENT_READ, s.place.path)
             ]
-            if out:
-                record(
-                    session,
-                    actor,
-                    AuditAction.READ,
-                    entity_type=SCREENING,
-                    entity_id=patient_id,
-                    patient_id=patient_id,
-                    place_id=patient.place_id,
-                )
-            denied = False
-    if denied:
-        raise not_found()
-    return out
+        if patient is None or out:  # a refusal, or a read of at least one study
+            audit_read(
+                session,
+                actor,
+                allowed=patient is not None,
+                entity_type=SCREENING,
+                entity_id=patient_id,
+                patient_id=patient_id,
+                place_id=patient.place_id if patient else None,
+            )
+    return or_404(out)
 
 
 def child_in_study(
@@ -258,34 +247,21 @@ def child_in_study(
     with session.begin():
         study = repository.find_study(session, study_code)
         screening = repository.find_screening(session, study.id, patient_id) if study else None
-        readable = screening is not None and actor.can_at(
+        if screening is not None and not actor.can_at(
             Permission.PATIENT_READ, screening.place.path
+        ):
+            screening = None
+        audit_read(
+            session,
+            actor,
+            allowed=screening is not None,
+            entity_type=SCREENING,
+            entity_id=screening.id if screening else patient_id,
+            patient_id=patient_id,
+            place_id=screening.place_id if screening else None,
         )
-        if screening is None or not readable:
-            record(
-                session,
-                actor,
-                AuditAction.READ_DENIED,
-                entity_type=SCREENING,
-                entity_id=patient_id,
-                patient_id=patient_id,
-            )
-            denied = True
-        else:
-            record(
-                session,
-                actor,
-                AuditAction.READ,
-                entity_type=SCREENING,
-                entity_id=screening.id,
-                patient_id=patient_id,
-                place_id=screening.place_id,
-            )
-            panel = panel_of(session, actor, screening)
-            denied = False
-    if denied:
-        raise not_found()
-    return panel
+        panel = panel_of(session, actor, screening) if screening else None
+    return or_404(panel)
 
 
 def _not_future(on: date) -> date:
@@ -372,16 +348,8 @@ def decline(
         screening.not_included_reason = (
             data.reason if screening.eligible else NotIncluded.INELIGIBLE.value
         )
-        session.flush()
-        audit_event(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            SCREENING,
-            screening,
-            before=before,
-            after={"not_included_reason": screening.not_included_reason},
-        )
+        after = {"not_included_reason": screening.not_included_reason}
+        audit_changed(session, actor, SCREENING, screening, before=before, after=after)
         return panel_of(session, actor, screening)
 
 
@@ -405,16 +373,9 @@ def withdraw(
         consent.withdrawn_on = on
         consent.withdrawal_use = data.use.value
         consent.withdrawal_reason = data.reason
-        session.flush()
-        audit_event(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            "research_consent",
-            consent,
-            before={"status": ConsentStatus.ACTIVE.value},
-            after={"status": consent.status, "withdrawn_on": on.isoformat(), "use": data.use.value},
-        )
+        before = {"status": ConsentStatus.ACTIVE.value}
+        after = {"status": consent.status, "withdrawn_on": on.isoformat(), "use": data.use.value}
+        audit_changed(session, actor, "research_consent", consent, before=before, after=after)
         return panel_of(session, actor, screening)
 
 

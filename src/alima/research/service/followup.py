@@ -23,7 +23,7 @@ from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import CoreError, NotFound, RuleViolation
 from alima.core.i18n import get_locale
-from alima.core.service.common import audit_event, dto, not_found
+from alima.core.service.common import audit_changed, audit_read, dto, not_found, or_404
 from alima.core.time import today as utc_today
 from alima.core.time import utcnow
 from alima.nutrition.models import Episode
@@ -242,34 +242,22 @@ def child_follow_up(
 ) -> ChildFollowUp:
     """A child's schedule with each event's status and the child's SAEs (read, audited)."""
     on = today or utc_today()
+    out = None
     with session.begin():
         found = _child(session, actor, patient_id, study_code, Permission.PATIENT_READ)
-        if found is None:
-            record(
-                session,
-                actor,
-                AuditAction.READ_DENIED,
-                entity_type=FOLLOW_UP,
-                entity_id=patient_id,
-                patient_id=patient_id,
-            )
-            denied = True
-        else:
-            study, allocation, screening = found
-            record(
-                session,
-                actor,
-                AuditAction.READ,
-                entity_type=FOLLOW_UP,
-                entity_id=study.id,
-                patient_id=patient_id,
-                place_id=screening.place_id,
-            )
+        audit_read(
+            session,
+            actor,
+            allowed=found is not None,
+            entity_type=FOLLOW_UP,
+            entity_id=found[0].id if found else patient_id,
+            patient_id=patient_id,
+            place_id=found[2].place_id if found else None,
+        )
+        if found is not None:
+            study, allocation, _screening = found
             out = _follow_up(session, actor, study, patient_id, allocation, today=on)
-            denied = False
-    if denied:
-        raise not_found()
-    return out
+    return or_404(out)
 
 
 def _included(
@@ -416,16 +404,8 @@ def mark_reported(
             raise RuleViolation(ResearchError.RES_055)
         sae.reported_at = utcnow()
         sae.reported_by_id = actor.id
-        session.flush()
-        audit_event(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            ADVERSE_EVENT,
-            sae,
-            before={"reported_at": None},
-            after={"reported_at": sae.reported_at.isoformat()},
-        )
+        after = {"reported_at": sae.reported_at.isoformat()}
+        audit_changed(session, actor, ADVERSE_EVENT, sae, before={"reported_at": None}, after=after)
         return _sae_read(study, sae, today=utc_today(), actor=actor)
 
 

@@ -13,6 +13,7 @@ every change is audited; a child outside the monitor's scope, or not included, i
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from alima.core.access import Actor, Permission
 from alima.core.audit import record
 from alima.core.enums import AuditAction
 from alima.core.errors import NotFound, RuleViolation
-from alima.core.service.common import audit_denied, audit_event, not_found
+from alima.core.service.common import audit_changed, audit_denied, not_found, or_404
 from alima.core.time import utcnow
 from alima.nutrition.models import Episode
 from alima.research import repository
@@ -245,6 +246,31 @@ def _query(
     return query
 
 
+def _query_to_change(
+    session: Session,
+    actor: Actor,
+    permission: Permission,
+    ids: tuple[str, uuid.UUID, uuid.UUID],
+) -> SdvQuery | None:
+    """The query (study code, child, query id) if ``permission`` holds at its site; else None.
+
+    A refusal is audited (``WRITE_DENIED``) inside the caller's transaction.
+    """
+    query = _query(session, *ids)
+    if query is None or not actor.can_at(permission, query.place.path):
+        audit_denied(session, actor, entity_type=QUERY, entity_id=ids[2], patient_id=None)
+        return None
+    return query
+
+
+def _changed(
+    session: Session, actor: Actor, query: SdvQuery, before: dict[str, Any], after: dict[str, Any]
+) -> QueryRead:
+    """The changed query, flushed and audited (``UPDATE``)."""
+    audit_changed(session, actor, QUERY, query, before=before, after=after)
+    return QueryRead.model_validate(query)
+
+
 def answer_query(
     session: Session,
     study_code: str,
@@ -255,13 +281,11 @@ def answer_query(
     actor: Actor,
 ) -> QueryRead:
     """The site answers a query (or corrects its answer before it is closed); audited."""
+    result = None
     with session.begin():
-        query = _query(session, study_code, patient_id, query_id)
-        if query is None or not actor.can_at(SITE_PERMISSION, query.place.path):
-            audit_denied(session, actor, entity_type=QUERY, entity_id=query_id, patient_id=None)
-            denied = True
-        else:
-            denied = False
+        ids = (study_code, patient_id, query_id)
+        query = _query_to_change(session, actor, SITE_PERMISSION, ids)
+        if query is not None:
             if query.status == "closed":
                 raise RuleViolation(ResearchError.RES_073)
             before = {"status": query.status, "answer": query.answer}
@@ -269,49 +293,24 @@ def answer_query(
             query.status = "answered"
             query.answered_by_id = actor.id
             query.answered_at = utcnow()
-            session.flush()
-            audit_event(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                QUERY,
-                query,
-                before=before,
-                after={"status": query.status, "answer": query.answer},
-            )
-            result = QueryRead.model_validate(query)
-    if denied:
-        raise not_found()
-    return result
+            after = {"status": query.status, "answer": query.answer}
+            result = _changed(session, actor, query, before, after)
+    return or_404(result)
 
 
 def close_query(
     session: Session, study_code: str, patient_id: uuid.UUID, query_id: uuid.UUID, *, actor: Actor
 ) -> QueryRead:
     """The monitor closes an answered query (audited); an open one cannot be closed."""
+    result = None
     with session.begin():
-        query = _query(session, study_code, patient_id, query_id)
-        if query is None or not actor.can_at(MONITOR_PERMISSION, query.place.path):
-            audit_denied(session, actor, entity_type=QUERY, entity_id=query_id, patient_id=None)
-            denied = True
-        else:
-            denied = False
+        ids = (study_code, patient_id, query_id)
+        query = _query_to_change(session, actor, MONITOR_PERMISSION, ids)
+        if query is not None:
             if query.status != "answered":
                 raise RuleViolation(ResearchError.RES_074)
             query.status = "closed"
             query.closed_by_id = actor.id
             query.closed_at = utcnow()
-            session.flush()
-            audit_event(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                QUERY,
-                query,
-                before={"status": "answered"},
-                after={"status": "closed"},
-            )
-            result = QueryRead.model_validate(query)
-    if denied:
-        raise not_found()
-    return result
+            result = _changed(session, actor, query, {"status": "answered"}, {"status": "closed"})
+    return or_404(result)

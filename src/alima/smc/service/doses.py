@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -23,12 +23,20 @@ from alima.community.models import Referral, Screening
 from alima.community.service.common import add_referral, screening_settings
 from alima.core import repository as core_repository
 from alima.core.access import Actor, Permission
-from alima.core.audit import record, record_list, snapshot
+from alima.core.audit import record, snapshot
 from alima.core.enums import AuditAction
 from alima.core.errors import AlimaError, Conflict, CoreError, Forbidden, NotFound, RuleViolation
 from alima.core.models import Patient, Place
 from alima.core.schemas import RecordDelete
-from alima.core.service.common import add_created, audit_denied, audit_event, not_found, soft_delete
+from alima.core.service.common import (
+    add_created,
+    at_place,
+    audit_changed,
+    audit_denied,
+    audit_patients_listed,
+    not_found,
+    soft_delete,
+)
 from alima.core.time import age_in_months, today
 from alima.nutrition.enums import Oedema
 from alima.smc import repository, rules
@@ -258,26 +266,40 @@ def record_dose(
         return dose_read(dose, referral.urgency if referral else None)
 
 
+def _dose_to_change(
+    session: Session,
+    actor: Actor,
+    dose_id: uuid.UUID,
+    *,
+    allowed: Callable[[SmcAdministration], bool],
+    detail: str,
+) -> SmcAdministration | None:
+    """The dose if the change is ``allowed``; else None, the refusal audited (``detail``)."""
+    dose = repository.find_administration(session, dose_id)
+    if dose is not None and allowed(dose):
+        return dose
+    audit_denied(
+        session,
+        actor,
+        entity_type=DOSE_ENTITY,
+        entity_id=dose_id,
+        patient_id=dose.patient_id if dose else None,
+        detail=detail,
+    )
+    return None
+
+
 def report_adherence(
     session: Session, dose_id: uuid.UUID, data: AdherenceReport, *, actor: Actor
 ) -> DoseRead:
     """Record days 2 and 3 as the caregiver reports them at the next contact."""
+
+    def writable(dose: SmcAdministration) -> bool:
+        return dose.deleted_at is None and actor.can_at(WRITE_PERMISSION, dose.place.path)
+
     with session.begin():
-        dose = repository.find_administration(session, dose_id)
-        if (
-            dose is None
-            or dose.deleted_at is not None
-            or not actor.can_at(WRITE_PERMISSION, dose.place.path)
-        ):
-            audit_denied(
-                session,
-                actor,
-                entity_type=DOSE_ENTITY,
-                entity_id=dose_id,
-                patient_id=dose.patient_id if dose else None,
-                detail="adherence",
-            )
-        else:
+        dose = _dose_to_change(session, actor, dose_id, allowed=writable, detail="adherence")
+        if dose is not None:
             if dose.exclusion is not None:
                 raise RuleViolation(SmcError.SMC_013, field="day2_given")
             on = data.reported_on or today()
@@ -287,16 +309,8 @@ def report_adherence(
             dose.day2_given = data.day2_given
             dose.day3_given = data.day3_given
             dose.adherence_reported_on = on
-            session.flush()
-            audit_event(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                DOSE_ENTITY,
-                dose,
-                before=before,
-                after=snapshot(dose, ("day2_given", "day3_given", "adherence_reported_on")),
-            )
+            after = snapshot(dose, ("day2_given", "day3_given", "adherence_reported_on"))
+            audit_changed(session, actor, DOSE_ENTITY, dose, before=before, after=after)
             return dose_read(dose)
     raise not_found()
 
@@ -305,21 +319,14 @@ def delete_dose(
     session: Session, dose_id: uuid.UUID, data: RecordDelete, *, actor: Actor
 ) -> DoseRead:
     """Soft-delete a dose recorded by mistake, with a reason."""
+    deletable = at_place(actor, Permission.PATIENT_DELETE)
     with session.begin():
-        dose = repository.find_administration(session, dose_id)
-        if dose is not None and actor.can_at(Permission.PATIENT_DELETE, dose.place.path):
+        dose = _dose_to_change(session, actor, dose_id, allowed=deletable, detail="delete")
+        if dose is not None:
             if dose.deleted_at is not None:
                 raise Conflict(SmcError.SMC_016)
             soft_delete(session, actor, dose, DOSE_ENTITY, data.reason)
             return dose_read(dose)
-        audit_denied(
-            session,
-            actor,
-            entity_type=DOSE_ENTITY,
-            entity_id=dose_id,
-            patient_id=dose.patient_id if dose else None,
-            detail="delete",
-        )
     raise not_found()
 
 
@@ -361,13 +368,7 @@ def _statuses(
     by_patient: dict[uuid.UUID, list[SmcAdministration]] = defaultdict(list)
     for d in doses:
         by_patient[d.patient_id].append(d)
-    record_list(
-        session,
-        actor,
-        entity_type="patient",
-        rows=[(p.id, p.id, p.place_id) for p in patients],
-        detail=detail,
-    )
+    audit_patients_listed(session, actor, patients, detail)
     return [_status(p, cycle, by_patient[p.id]) for p in patients]
 
 
