@@ -8,8 +8,9 @@ resource keeps its id wherever and whenever it is read.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from alima.core.models import Organisation, Patient, Place
 from alima.interop.fhir import codes
@@ -25,8 +26,25 @@ def ref(resource_type: str, resource_id: object) -> dict[str, str]:
     return {"reference": f"{resource_type}/{resource_id}"}
 
 
-def _meta(updated_at: datetime) -> dict[str, str]:
-    return {"lastUpdated": updated_at.isoformat()}
+class _Row(Protocol):
+    """A row served as a resource: its id, and when it last changed."""
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The row's id, the resource's."""
+
+    @property
+    def updated_at(self) -> datetime:
+        """When the row last changed."""
+
+
+def _opening(resource_type: str, row: _Row, resource_id: str | None = None) -> Resource:
+    """What every resource opens with: its type, its id (the row's) and when it last changed."""
+    return {
+        "resourceType": resource_type,
+        "id": resource_id or str(row.id),
+        "meta": {"lastUpdated": row.updated_at.isoformat()},
+    }
 
 
 def _day(on: date) -> str:
@@ -36,9 +54,7 @@ def _day(on: date) -> str:
 def patient(row: Patient) -> Resource:
     """A registered person."""
     resource: Resource = {
-        "resourceType": "Patient",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("Patient", row),
         "identifier": [
             {"use": "official", "system": codes.PATIENT_IDENTIFIER, "value": row.identifier}
         ],
@@ -69,9 +85,7 @@ def episode_of_care(row: Episode, state: EpisodeState) -> Resource:
     if state.closed_on is not None:
         period["end"] = _day(state.closed_on)
     return {
-        "resourceType": "EpisodeOfCare",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("EpisodeOfCare", row),
         "status": "active" if state.is_open else "finished",
         "type": [
             {
@@ -89,9 +103,7 @@ def condition(row: Episode, state: EpisodeState) -> Resource:
     """The acute malnutrition an episode treats (severe or moderate, as admitted)."""
     coded = codes.SEVERITY_CODES.get(row.severity, ())
     resource: Resource = {
-        "resourceType": "Condition",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("Condition", row),
         "clinicalStatus": {
             "coding": [
                 codes.coding(codes.CONDITION_CLINICAL, "active", "Active")
@@ -125,9 +137,7 @@ def encounter(row: Visit, patient_id: object) -> Resource:
     """A visit (the admission is the first)."""
     kind = "admission" if row.is_admission else "follow-up"
     return {
-        "resourceType": "Encounter",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("Encounter", row),
         "status": "finished",
         "class": codes.coding(codes.ACT_CODE, "AMB", "ambulatory"),
         "type": [
@@ -178,9 +188,7 @@ def _value(row: Visit, measure: Measure) -> dict[str, Any]:
 def observation(row: Visit, measure: Measure, patient_id: object) -> Resource:
     """One measurement of a visit."""
     resource: Resource = {
-        "resourceType": "Observation",
-        "id": f"{row.id}-{measure.key}",
-        "meta": _meta(row.updated_at),
+        **_opening("Observation", row, f"{row.id}-{measure.key}"),
         "status": "final",
         "code": {"coding": list(measure.codings), "text": measure.text},
         "subject": ref("Patient", patient_id),
@@ -207,9 +215,7 @@ def medication_dispense(row: Visit, patient_id: object) -> Resource:
     if product:
         medication["coding"] = [product]
     resource: Resource = {
-        "resourceType": "MedicationDispense",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("MedicationDispense", row),
         "status": "completed",
         "medicationCodeableConcept": medication,
         "subject": ref("Patient", patient_id),
@@ -231,9 +237,7 @@ def medication_dispense(row: Visit, patient_id: object) -> Resource:
 def location(row: Place) -> Resource:
     """A place of the health pyramid (country to facility)."""
     resource: Resource = {
-        "resourceType": "Location",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("Location", row),
         "identifier": [{"system": codes.PLACE_IDENTIFIER, "value": row.code}],
         "status": "active" if row.active else "inactive",
         "name": row.name,
@@ -250,9 +254,7 @@ def location(row: Place) -> Resource:
 def organization(row: Organisation) -> Resource:
     """An NGO, ministry, research institute or donor of the alliance."""
     resource: Resource = {
-        "resourceType": "Organization",
-        "id": str(row.id),
-        "meta": _meta(row.updated_at),
+        **_opening("Organization", row),
         "identifier": [{"system": codes.ORGANISATION_IDENTIFIER, "value": row.code}],
         "active": True,
         "type": [
