@@ -202,7 +202,7 @@ def pending_keys(session: Session, until: date) -> set[Key]:
 
 #: The mark, one (site, month) a row: the same text on SQLite and PostgreSQL, compiled once (the
 #: dialects' ``on_conflict_do_update`` constructs have no cache key, so they were compiled again
-#: at every visit's flush: about 6 % of a visit's server time).
+#: at every visit's flush: about 8 % of a visit's instructions, benchmarks/README.md).
 _MARK = text(
     "INSERT INTO nutrition_month_dirty (place_id, month, marks) VALUES (:place_id, :month, 1)"
     " ON CONFLICT (place_id, month) DO UPDATE SET marks = nutrition_month_dirty.marks + 1"
@@ -212,8 +212,8 @@ _MARK = text(
 def mark(session: Session, keys: Iterable[Key]) -> None:
     """Mark (site, month) pairs dirty in the session's transaction (an upsert that locks them).
 
-    In a fixed order, so that two writers lock common pairs in the same
-    order and never wait for each other in a cycle.
+    In a fixed order, so that two writers lock common pairs in the same order and never wait
+    for each other in a cycle.
     """
     rows = [{"place_id": p, "month": m} for p, m in sorted(set(keys), key=str)]
     if rows:
