@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from alima.api.deps import get_session
+from alima.core import collector
 from alima.sync import versions, wire
 
 router = APIRouter(tags=["sync"], include_in_schema=False)
@@ -38,10 +39,15 @@ async def sync_endpoint(
     schema = request.headers.get(wire.SCHEMA_HEADER, "")
 
     def answer() -> bytes:
-        payload = wire.decode(body[:MAX_BODY] if len(body) <= MAX_BODY else b"")
-        return wire.encode(
-            wire.handle(session, f"/api/sync/v1/{action}", credential, schema, payload)
-        )
+        # The cycle collector stays off until the request's decoded rows are freed: switched
+        # back on while they live, its next collection would walk every one of them.
+        with collector.paused():
+            payload = wire.decode(body[:MAX_BODY] if len(body) <= MAX_BODY else b"")
+            result = wire.handle(session, f"/api/sync/v1/{action}", credential, schema, payload)
+            del payload
+            encoded = wire.encode(result)
+            del result
+        return encoded
 
     return Response(
         content=await run_in_threadpool(answer),

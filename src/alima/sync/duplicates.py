@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -42,6 +42,7 @@ import alima.all_models  # noqa: F401 - every model with a patient must be mappe
 from alima.core import audit
 from alima.core.access import Actor
 from alima.core.changelog import ORIGIN, publish
+from alima.core.db import among
 from alima.core.enums import AuditAction
 from alima.core.errors import BadRequest, Conflict
 from alima.core.models import Patient, Place
@@ -61,7 +62,12 @@ _R = TypeVar("_R")
 # -- finding pairs ---------------------------------------------------------------------------
 
 
-def same_birth(a: Patient, b: Patient) -> bool:
+class _Born(Protocol):
+    birth_date: date
+    birth_date_estimated: bool
+
+
+def same_birth(a: _Born, b: _Born) -> bool:
     """Birth dates equal, or close when either is an estimate (``register_patient``'s rule)."""
     either = a.birth_date_estimated or b.birth_date_estimated
     tolerance = ESTIMATED_AGE_TOLERANCE_DAYS if either else 0
@@ -72,29 +78,49 @@ def _ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     return (a, b) if a < b else (b, a)
 
 
+#: What the rule compares of a patient (read as plain rows, not ORM objects).
+_COMPARED = (
+    Patient.id,
+    Patient.place_id,
+    Patient.search_name,
+    Patient.sex,
+    Patient.search_village,
+    Patient.birth_date,
+    Patient.birth_date_estimated,
+)
+
+
 def _pairs(
     session: Session, paths: Sequence[str], ids: set[uuid.UUID] | None
 ) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """Live patients of two places in ``paths`` that look like the same child.
 
-    With ``ids``, only pairs holding one of them (patients that just arrived).
+    With ``ids``, only pairs holding one of them (patients that just arrived); ``paths`` of
+    ``[""]`` is the whole country. The candidates are read by their folded names (an indexed
+    column), as one array parameter on PostgreSQL: a push of thousands of children costs a
+    lookup per name, not a scan of the country's patients.
     """
-    live = (
-        select(Patient)
-        .join(Place, Place.id == Patient.place_id)
-        .where(in_paths(Place.path, paths), Patient.deleted_at.is_(None))
-    )
+    live = select(*_COMPARED).where(Patient.deleted_at.is_(None))
+    if list(paths) != [""]:
+        live = live.join(Place, Place.id == Patient.place_id).where(in_paths(Place.path, paths))
     if ids is not None:
-        names = select(Patient.search_name).where(Patient.id.in_(ids))
-    else:
-        names = (
-            select(Patient.search_name)
-            .where(Patient.deleted_at.is_(None))
-            .group_by(Patient.search_name, Patient.sex, Patient.search_village)
-            .having(func.count(func.distinct(Patient.place_id)) > 1)
+        names = set(
+            session.scalars(select(Patient.search_name).where(among(session, Patient.id, ids)))
         )
-    groups: dict[tuple[str, str, str], list[Patient]] = defaultdict(list)
-    for patient in session.scalars(live.where(Patient.search_name.in_(names))):
+        if not names:
+            return []
+        live = live.where(among(session, Patient.search_name, names))
+    else:
+        live = live.where(
+            Patient.search_name.in_(
+                select(Patient.search_name)
+                .where(Patient.deleted_at.is_(None))
+                .group_by(Patient.search_name, Patient.sex, Patient.search_village)
+                .having(func.count(func.distinct(Patient.place_id)) > 1)
+            )
+        )
+    groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    for patient in session.execute(live):
         groups[(patient.search_name, patient.sex, patient.search_village)].append(patient)
     pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
     for group in groups.values():
