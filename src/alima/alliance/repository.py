@@ -16,8 +16,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Final
 
-from sqlalchemy import Select, extract, func, or_, select
+from sqlalchemy import Select, bindparam, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from alima.alliance import rules
@@ -419,6 +420,20 @@ def list_periods(session: Session, paths: Sequence[str], *, limit: int = 100) ->
     )
 
 
+#: Built once (it runs at every flush of a dated row): the place's ancestors and the month
+#: are its parameters.
+_LOCKED_PERIOD: Final = (
+    select(DataPeriod.starts_on, Place.name)
+    .join(Place, Place.id == DataPeriod.place_id)
+    .where(
+        DataPeriod.place_id.in_(bindparam("places", expanding=True)),
+        DataPeriod.starts_on == bindparam("month"),
+        DataPeriod.status == PeriodStatus.APPROVED.value,
+    )
+    .limit(1)
+)
+
+
 def find_locked_period(session: Session, place: Place, on: date) -> tuple[date, str] | None:
     """The approved month covering ``on`` at ``place`` or above it: (first day, place name).
 
@@ -428,14 +443,8 @@ def find_locked_period(session: Session, place: Place, on: date) -> tuple[date, 
     row = (
         session.connection()
         .execute(
-            select(DataPeriod.starts_on, Place.name)
-            .join(Place, Place.id == DataPeriod.place_id)
-            .where(
-                DataPeriod.place_id.in_(rules.ancestor_ids(place.path)),
-                DataPeriod.starts_on == rules.month_start(on),
-                DataPeriod.status == PeriodStatus.APPROVED.value,
-            )
-            .limit(1)
+            _LOCKED_PERIOD,
+            {"places": rules.ancestor_ids(place.path), "month": rules.month_start(on)},
         )
         .first()
     )

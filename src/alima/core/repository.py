@@ -6,9 +6,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
@@ -297,18 +308,23 @@ def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToke
     return _find_live(session, ApiToken, token_hash, now)
 
 
+#: Built once: the token check runs on every API request, and building the statement (and
+#: its cache key) again each time cost more than the query.
+_LIVE_TOKEN: Final = (
+    select(ApiToken.id)
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+        User.active.is_(True),
+    )
+)
+
+
 def api_token_is_live(session: Session, token_hash: str, now: datetime) -> bool:
     """Whether the token is neither expired nor revoked and its user is active (one Core query)."""
-    found = session.connection().scalar(
-        select(ApiToken.id)
-        .join(User, User.id == ApiToken.user_id)
-        .where(
-            ApiToken.token_hash == token_hash,
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > now,
-            User.active.is_(True),
-        )
-    )
+    found = session.connection().scalar(_LIVE_TOKEN, {"token_hash": token_hash, "now": now})
     return found is not None
 
 

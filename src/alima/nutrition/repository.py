@@ -12,11 +12,11 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Final
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alima.core.models import Patient, Place
-from alima.core.repository import find_by_id, in_paths, list_of_patient, patient_not_deleted
+from alima.core.repository import in_paths, list_of_patient, patient_not_deleted
 from alima.nutrition.models import Episode, ProtocolOverride, Tracing, Visit
 
 
@@ -46,6 +46,21 @@ def _not_defaulted_by(day: date, today: date) -> ColumnElement[bool]:
     )
 
 
+#: Built once each (the visit path reads an episode at every visit); ``id`` is the parameter.
+_EPISODE: Final = {
+    True: select(Episode)
+    .where(Episode.id == bindparam("id"))
+    .options(
+        joinedload(Episode.patient).joinedload(Patient.place),
+        joinedload(Episode.place),
+        selectinload(Episode.visits),
+    ),
+    False: select(Episode)
+    .where(Episode.id == bindparam("id"))
+    .options(joinedload(Episode.patient), joinedload(Episode.place)),
+}
+
+
 def find_episode(
     session: Session, episode_id: uuid.UUID, *, with_visits: bool = True
 ) -> Episode | None:
@@ -53,16 +68,7 @@ def find_episode(
 
     The visit path reads the earlier visits with :func:`visit_history` instead.
     """
-    options = (
-        (
-            joinedload(Episode.patient).joinedload(Patient.place),
-            joinedload(Episode.place),
-            selectinload(Episode.visits),
-        )
-        if with_visits
-        else (joinedload(Episode.patient), joinedload(Episode.place))
-    )
-    return find_by_id(session, Episode, episode_id, *options)
+    return session.scalars(_EPISODE[with_visits], {"id": episode_id}).one_or_none()
 
 
 @dataclass(frozen=True)
@@ -86,20 +92,24 @@ class VisitHistory:
 _HISTORY_COLUMNS: Final = tuple(f.name for f in fields(VisitHistory))
 
 
+#: Built once: the visit path reads it at every visit.
+_HISTORY: Final = (
+    select(*(getattr(Visit, name) for name in _HISTORY_COLUMNS))
+    .where(
+        Visit.episode_id == bindparam("episode_id"),
+        or_(Visit.deleted_at.is_(None), Visit.is_admission),
+    )
+    .order_by(Visit.visit_on, Visit.created_at)
+)
+
+
 def visit_history(session: Session, episode_id: uuid.UUID) -> list[VisitHistory]:
     """The episode's admission and live visits in date order, in one plain query.
 
     Through the connection, not the ORM: plain rows need none of its loading (the caller has
     nothing pending to flush yet).
     """
-    rows = session.connection().execute(
-        select(*(getattr(Visit, name) for name in _HISTORY_COLUMNS))
-        .where(
-            Visit.episode_id == episode_id,
-            or_(Visit.deleted_at.is_(None), Visit.is_admission),
-        )
-        .order_by(Visit.visit_on, Visit.created_at)
-    )
+    rows = session.connection().execute(_HISTORY, {"episode_id": episode_id})
     return [VisitHistory(*row) for row in rows]
 
 
