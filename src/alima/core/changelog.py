@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from sqlalchemy import (
     JSON,
@@ -483,10 +483,14 @@ def entry(
     }
 
 
+#: Built once: every write of the services appends through it.
+_APPEND: Final = insert(Change)
+
+
 def append(session: Session, entries: list[dict[str, Any]]) -> None:
     """Insert change log rows made by :func:`entry` (the caller has taken ``serialise``)."""
     if entries:
-        session.connection().execute(insert(Change), entries)
+        session.connection().execute(_APPEND, entries)
 
 
 def _default_of(column: Column[Any]) -> Callable[[], Any]:
