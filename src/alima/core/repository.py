@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -288,14 +288,22 @@ def active_assignments(session: Session, user_id: uuid.UUID) -> list[RoleAssignm
     )
 
 
+#: Built once each: a sign-in session is read at every page, a token at every API request.
+_LIVE: Final = {
+    model: select(model).where(
+        model.token_hash == bindparam("token_hash"),
+        model.revoked_at.is_(None),
+        model.expires_at > bindparam("now"),
+    )
+    for model in (UserSession, ApiToken)
+}
+
+
 def _find_live(
     session: Session, model: type[LiveT], token_hash: str, now: datetime
 ) -> LiveT | None:
-    return session.scalars(
-        select(model).where(
-            model.token_hash == token_hash, model.revoked_at.is_(None), model.expires_at > now
-        )
-    ).one_or_none()
+    statement = cast("Select[LiveT]", _LIVE[model])
+    return session.scalars(statement, {"token_hash": token_hash, "now": now}).one_or_none()
 
 
 def find_live_session(session: Session, token_hash: str, now: datetime) -> UserSession | None:
