@@ -27,6 +27,7 @@ from alima.api.v1 import research as research_api
 from alima.api.v1 import router as api_router
 from alima.api.v1 import smc as smc_api
 from alima.api.v1 import stock as stock_api
+from alima.core import collector
 from alima.core.audit import record_refusal
 from alima.core.config import Settings, get_settings
 from alima.core.db import make_engine, make_sessionmaker
@@ -142,6 +143,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     And the monthly summary's refresh (``nutrition.summary``), every
     ``summary_refresh_minutes``.
     """
+    collector.freeze_once()
     minutes = app.state.settings.sync_interval_minutes
     tasks = []
     if minutes > 0:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -95,3 +97,27 @@ def test_the_hub_applies_a_batch_and_makes_a_page_without_the_collector(
         wire.handle(None, path, "credential", "schema", {"changes": []})  # type: ignore[arg-type]
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_a_served_process_freezes_what_it_started_with_once() -> None:
+    """``alima serve``'s processes keep their start-up objects out of every full collection."""
+    script = (
+        "import gc, sys\n"
+        "from fastapi.testclient import TestClient\n"
+        "from alima.core.config import Settings\n"
+        "from alima.main import create_app\n"
+        "settings = Settings(database_url='sqlite://', sync_interval_minutes=0,"
+        " summary_refresh_minutes=0)\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "with TestClient(create_app(settings)):\n"
+        "    first = gc.get_freeze_count()\n"
+        "with TestClient(create_app(settings)):\n"
+        "    second = gc.get_freeze_count()\n"
+        "print(first, second)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    first, second = map(int, done.stdout.split())
+    assert first > 10_000  # the modules, classes and mappers of the application
+    assert second <= first  # once per process: the second app is not frozen (some frozen die)
