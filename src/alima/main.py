@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.telemetry import TelemetryConfig
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -164,6 +165,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 await task
 
 
+#: FastAPI's own OpenTelemetry export, off whatever the environment says
+#: (``FASTAPI_OTEL_AUTO_CONFIGURE``, a provider set up in the process): its logs carry
+#: validation failures and exception messages, which can hold a child's name or identifier.
+NO_TELEMETRY: Final[TelemetryConfig] = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI application for ``settings``."""
     settings = settings or get_settings()
@@ -178,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         dependencies=[Depends(refuse_unstorable_text)],
         lifespan=_lifespan,
+        telemetry=NO_TELEMETRY,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
