@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from alima.api.deps import get_session
 from alima.core.config import Settings
 from alima.core.db import make_engine
+from alima.core.i18n import DEFAULT_LOCALE, reset_locale, set_locale
 from alima.core.migrate import upgrade
 from alima.main import create_app
 from tests.factories.core import World, build_world
@@ -161,3 +162,15 @@ def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(autouse=True)
+def _default_locale() -> Iterator[None]:
+    """Every test starts in the default language, whatever an earlier test of its worker set.
+
+    Tests that call ``set_locale("en")`` without resetting it would otherwise leave English
+    behind for the next test run in the same thread (a French label read as "Month 1").
+    """
+    token = set_locale(DEFAULT_LOCALE)
+    yield
+    reset_locale(token)
