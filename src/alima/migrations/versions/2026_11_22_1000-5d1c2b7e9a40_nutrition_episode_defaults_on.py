@@ -9,6 +9,8 @@ backfilled with the rule of the protocol (and country adaptation) they were admi
 Revision 5d1c2b7e9a40, after 872544d9faee; written 2026-11-22 10:00.
 """
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,10 +27,29 @@ def upgrade() -> None:
     _backfill()
 
 
-def _backfill() -> None:
-    from alima.nutrition.protocol import apply_overrides, load_protocol
-    from alima.nutrition.rules.follow_up import default_on
+#: Frozen copy of the protocols' missed-visit rule as of 2026-11-22, so that this revision never
+#: depends on application code that changes later (docs/style.md): every packaged protocol then
+#: (optima 1.0, compas 1.0, standard-who-2013 1.0) defaulted a child after 2 missed visits
+#: (``exit.default_after_missed_visits``), which a country override could change. The live rule
+#: is ``alima.nutrition.rules.follow_up.default_on``.
+PACKAGED_MISSED_VISITS = 2
 
+
+def _missed_visits(overrides: object) -> int:
+    """Missed visits that make a default, under the episode's stored country overrides."""
+    exit_rules = overrides.get("exit") if isinstance(overrides, dict) else None
+    value = exit_rules.get("default_after_missed_visits") if isinstance(exit_rules, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return PACKAGED_MISSED_VISITS
+
+
+def _default_on(next_visit_on: date, interval_days: int, missed: int) -> date:
+    """The day after the last missed scheduled visit (frozen copy of ``default_on``)."""
+    return next_visit_on + timedelta(days=(missed - 1) * interval_days + 1)
+
+
+def _backfill() -> None:
     episode = sa.table(
         "nutrition_episode",
         sa.column("id", sa.Uuid()),
@@ -51,25 +72,17 @@ def _backfill() -> None:
             episode.c.visit_interval_days,
         ).where(episode.c.status == "open", episode.c.next_visit_on.is_not(None))
     ).all()
-    protocols: dict[tuple[str, str, str], object] = {}
-    updates = []
-    for row in rows:
-        key = (row.protocol_code, row.protocol_version, repr(row.protocol_overrides))
-        if key not in protocols:
-            base = load_protocol(row.protocol_code, row.protocol_version)
-            protocols[key] = (
-                apply_overrides(base, row.protocol_overrides) if row.protocol_overrides else base
-            )
-        updates.append(
-            {
-                "episode_id": row.id,
-                "day": default_on(
-                    next_visit_due_on=row.next_visit_on,
-                    interval_days=max(row.visit_interval_days or 7, 1),
-                    p=protocols[key],  # type: ignore[arg-type]
-                ),
-            }
-        )
+    updates = [
+        {
+            "episode_id": row.id,
+            "day": _default_on(
+                row.next_visit_on,
+                max(row.visit_interval_days or 7, 1),
+                _missed_visits(row.protocol_overrides),
+            ),
+        }
+        for row in rows
+    ]
     if updates:
         bind.execute(
             episode.update()
