@@ -288,15 +288,17 @@ def active_assignments(session: Session, user_id: uuid.UUID) -> list[RoleAssignm
     )
 
 
-#: Built once each: a sign-in session is read at every page, a token at every API request.
-_LIVE: Final = {
-    model: select(model).where(
+def _is_live(model: type[UserSession] | type[ApiToken]) -> tuple[ColumnElement[bool], ...]:
+    """A sign-in session's or token's liveness: its hash, not revoked, not expired (bound)."""
+    return (
         model.token_hash == bindparam("token_hash"),
         model.revoked_at.is_(None),
         model.expires_at > bindparam("now"),
     )
-    for model in (UserSession, ApiToken)
-}
+
+
+#: Built once each: a sign-in session is read at every page, a token at every API request.
+_LIVE: Final = {model: select(model).where(*_is_live(model)) for model in (UserSession, ApiToken)}
 
 
 def _find_live(
@@ -321,12 +323,7 @@ def find_live_token(session: Session, token_hash: str, now: datetime) -> ApiToke
 _LIVE_TOKEN: Final = (
     select(ApiToken.id)
     .join(User, User.id == ApiToken.user_id)
-    .where(
-        ApiToken.token_hash == bindparam("token_hash"),
-        ApiToken.revoked_at.is_(None),
-        ApiToken.expires_at > bindparam("now"),
-        User.active.is_(True),
-    )
+    .where(*_is_live(ApiToken), User.active.is_(True))
 )
 
 

@@ -102,7 +102,7 @@ def test_the_hub_applies_a_batch_and_makes_a_page_without_the_collector(
 def test_a_served_process_freezes_what_it_started_with_once() -> None:
     """``alima serve``'s processes keep their start-up objects out of every full collection."""
     script = (
-        "import gc, sys\n"
+        "import gc\n"
         "from fastapi.testclient import TestClient\n"
         "from alima.core.config import Settings\n"
         "from alima.main import create_app\n"
