@@ -27,6 +27,8 @@ def test_stock_pages_fit_a_phone(browser: Browser, live_server: str) -> None:
     expect(alerts).to_contain_text("Alerte stock d’ATPE")
     fits(page)
 
+    expect(alerts.locator(f"a[href='/stock/sites/{SHORT_SITE}']")).to_be_visible()
+
     page.goto(f"{live_server}/stock")
     expect(page.locator("h1")).to_have_text("Stock d’ATPE")
     fits(page)

@@ -77,6 +77,10 @@ def admission_dates(rng: random.Random, today: date, children: int | None) -> li
 
 #: Share of admissions by site: the demo clinician's centre is the busiest.
 BUSY_SITE = "ML-SEG-NIO-NC-CS"
+#: A scaled-down demo (tests) admits a few hundred children over two years, and some days
+#: left none in treatment at the busy centre: its nurse then had no caseload and no stock
+#: alert. It also admits a child there on each of these days before today.
+CURRENT_CASELOAD_DAYS = (2, 9, 16, 23)
 
 # Median weight (kg) and length/height (cm) by age in months (WHO 2006, both sexes, rounded).
 _GROWTH = [
@@ -391,8 +395,15 @@ def load(session: Session, *, today: date, children: int | None = None) -> None:
         all_children: list[_Child] = []
         cured_on: dict[uuid.UUID, date] = {}
         counters: dict[str, int] = {}
-        for admitted_on in admission_dates(rng, today, children):
-            site = rng.choices(sites, weights=weights)[0]
+        busy = next((s for s in sites if s.code == BUSY_SITE), None)
+        current = (
+            []
+            if children is None or busy is None
+            else [(today - timedelta(days=back), busy) for back in CURRENT_CASELOAD_DAYS]
+        )
+        admissions = [(day, None) for day in admission_dates(rng, today, children)]
+        for admitted_on, at in [*admissions, *current]:
+            site = at or rng.choices(sites, weights=weights)[0]
             age_months = rng.triangular(6.0, 59.0, 11.0)
             sex = rng.choice(["F", "M"])
             given_name = rng.choice(GIVEN_NAMES_F if sex == "F" else GIVEN_NAMES_M)

@@ -51,7 +51,7 @@ def load(session: Session, *, today: date) -> None:
             full_name=admin.full_name,
             grants=(Grant(Role.ADMINISTRATOR, (country.path,)),),
         )
-    last = config.calendar.shift(config.calendar.week_of(today), -1)
+    last = config.calendar.last_ended(today)
     for back in range(WEEKS - 1, -1, -1):
         week = config.calendar.shift(last, -back)
         for code, path in sites:

@@ -17,6 +17,7 @@ from alima.outbreaks import service
 from alima.outbreaks.config import Surveillance
 from alima.outbreaks.enums import AlertAction, AlertStatus, Disease, LabResult, Sex
 from alima.outbreaks.errors import OutbreaksError
+from alima.outbreaks.rules.epiweeks import EpiCalendar
 from alima.outbreaks.schemas import (
     AlertActionCreate,
     CaseCreate,
@@ -122,7 +123,7 @@ def test_bad_lines_are_refused(
 
 
 def test_a_week_not_ended_or_not_in_the_year_is_refused(session: Session, world: World) -> None:
-    this = CONFIG.calendar.week_of(today() - timedelta(days=0))
+    this = CONFIG.calendar.week_of(today())
     later = CONFIG.calendar.shift(this, 1)
     for year, week, code in (
         (later.year, later.week, OutbreaksError.OUTBREAKS_003),
@@ -186,7 +187,7 @@ def test_one_cholera_case_alerts_and_a_positive_result_declares_the_epidemic(
     assert updated.raised[0].figures["confirmed"] == 1
     # The weekly report of the same case does not count it twice (the larger count is taken).
     week = CONFIG.calendar.week_of(today() - timedelta(days=3))
-    if CONFIG.calendar.end(week) <= today():
+    if CONFIG.calendar.ended(week, today()):
         send_report(
             session, world.actors["clinician_a"], world.facility_a.code, week, {"cholera": 1}
         )
@@ -327,6 +328,23 @@ def test_dashboard_draws_rates_and_thresholds(session: Session, world: World) ->
         service.district_dashboard(
             session, world.district.code, actor=world.actors["clinician_a"], config=CONFIG
         )
+
+
+def test_a_week_ending_today_is_not_over_until_tomorrow(session: Session, world: World) -> None:
+    """On a week's last day, its report is refused and the lists end with the week before
+    (whatever today's weekday: the calendar's weeks are made to end today)."""
+    config = Surveillance(calendar=EpiCalendar(first_weekday=(today().weekday() + 1) % 7))
+    this = config.calendar.week_of(today())
+    assert config.calendar.end(this) == today()
+    nurse = world.actors["clinician_a"]
+    with pytest.raises(RuleViolation) as refused:
+        send_report(session, nurse, world.facility_a.code, this, {}, config=config)
+    assert refused.value.code is OutbreaksError.OUTBREAKS_003
+    last = config.calendar.shift(this, -1)
+    sent = send_report(session, nurse, world.facility_a.code, last, {}, config=config)
+    assert sent.week_start == config.calendar.start(last)
+    reports = service.list_reports(session, actor=nurse, config=config)
+    assert [(r.epi_year, r.epi_week) for r in reports] == [tuple(last)]
 
 
 def test_a_sunday_calendar_dates_reports_by_its_weeks(session: Session, world: World) -> None:

@@ -106,3 +106,18 @@ def test_same_week_of_a_shorter_year_is_its_last() -> None:
 def test_a_bad_calendar_is_refused(weekday: int, days: int) -> None:
     with pytest.raises(ValueError, match=r"is 0|is 1"):
         EpiCalendar(weekday, days)
+
+
+@pytest.mark.parametrize("calendar", [ISO, CDC], ids=["iso", "cdc"])
+def test_a_week_is_over_the_day_after_its_last_day_every_day_of_two_years(
+    calendar: EpiCalendar,
+) -> None:
+    day = date(2026, 1, 1)
+    while day < date(2028, 1, 1):
+        this = calendar.week_of(day)
+        last = calendar.last_ended(day)
+        assert calendar.ended(last, day)
+        assert not calendar.ended(this, day)  # not even on its last day
+        assert calendar.shift(last, 1) == this
+        assert calendar.ended(this, calendar.end(this) + timedelta(days=1))
+        day += timedelta(days=1)

@@ -69,6 +69,17 @@ class EpiCalendar:
         """The last day of ``week``."""
         return self.start(week) + timedelta(days=6)
 
+    def ended(self, week: EpiWeek, today: date) -> bool:
+        """Whether ``week`` is over on ``today``: its last day is past.
+
+        Not on that day itself, whose cases are still to come.
+        """
+        return self.end(week) < today
+
+    def last_ended(self, today: date) -> EpiWeek:
+        """The latest week over on ``today``: the one before the week ``today`` falls in."""
+        return self.shift(self.week_of(today), -1)
+
     def shift(self, week: EpiWeek, weeks: int) -> EpiWeek:
         """The week ``weeks`` weeks after (or before, if negative) ``week``."""
         return _shift(self, week, weeks)

@@ -50,9 +50,8 @@ MAX_WEEKS = 104
 
 
 def last_ended_week(config: Surveillance) -> EpiWeek:
-    """The latest epi week whose last day is past (or today)."""
-    this = config.calendar.week_of(today())
-    return this if config.calendar.end(this) <= today() else config.calendar.shift(this, -1)
+    """The latest epi week whose last day is past (the week before this one, every day)."""
+    return config.calendar.last_ended(today())
 
 
 def weeks_until(config: Surveillance, last: EpiWeek, count: int) -> list[EpiWeek]:

@@ -60,12 +60,12 @@ CASE_FIELDS = (
 def _checked_week(data: WeeklyReportCreate, config: Surveillance) -> EpiWeek:
     week = EpiWeek(data.epi_year, data.epi_week)
     try:
-        end = config.calendar.end(week)
+        ended = config.calendar.ended(week, today())
     except ValueError:
         raise RuleViolation(
             OutbreaksError.OUTBREAKS_002, year=week.year, week=week.week, field="epi_week"
         ) from None
-    if end > today():
+    if not ended:
         raise RuleViolation(
             OutbreaksError.OUTBREAKS_003, year=week.year, week=week.week, field="epi_week"
         )

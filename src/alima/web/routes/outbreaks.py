@@ -105,7 +105,7 @@ WEEKLY = WebForm(WeeklyReportCreate, extra=_count_names(), compose=_lines, error
 
 def _weekly_context(asked: Asked[None], values: dict[str, str]) -> WeeklyFormContext:
     config = _config(asked.request)
-    last = config.calendar.shift(config.calendar.week_of(today()), -1)
+    last = config.calendar.last_ended(today())
     values.setdefault("epi_year", str(last.year))
     values.setdefault("epi_week", str(last.week))
     return WeeklyFormContext(
