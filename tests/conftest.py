@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+import time_machine
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
@@ -59,7 +61,24 @@ PG_URL = worker_database_url(
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
+def travel_to_test_day() -> None:
+    """``ALIMA_TEST_TODAY=YYYY-MM-DD``: the whole run lives on that day (10:00 UTC, clock ticking).
+
+    Rules of time (epi weeks, months, defaulting, expiries) must hold whatever the day; this
+    runs the suite on a Sunday, a year's end or a 29 February without waiting for it.
+    """
+    day = os.environ.get("ALIMA_TEST_TODAY", "")
+    if not day:
+        return
+    try:
+        at = datetime.combine(date.fromisoformat(day), time(10), tzinfo=UTC)
+    except ValueError:
+        raise pytest.UsageError(f"ALIMA_TEST_TODAY is a date (YYYY-MM-DD), not {day!r}") from None
+    time_machine.travel(at, tick=True).start()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    travel_to_test_day()
     config.addinivalue_line("markers", "postgresql: runs against PostgreSQL")
     config.addinivalue_line("markers", "xdist_group(name): tests that run on one xdist worker")
     if IN_CI and not PG_URL:

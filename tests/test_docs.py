@@ -297,6 +297,7 @@ USED_AS = {
     "mypy": "mypy",
     "pytest": "import pytest",
     "pytest-xdist": "--dist loadgroup",
+    "time-machine": "import time_machine",
     "hypothesis": "from hypothesis",
     "schemathesis": "schemathesis",
     "playwright": "from playwright",
