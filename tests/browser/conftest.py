@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
 
 from alima.core.config import Settings
 from alima.core.db import make_engine, make_sessionmaker
 from alima.core.migrate import upgrade
-from alima.core.time import today
+from alima.core.time import today, utcnow
 from alima.demo import load_all
 from alima.main import create_app
 from tests.conftest import IN_CI
@@ -33,6 +33,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def on_test_day(context: BrowserContext) -> BrowserContext:
+    """The page's ``Date`` on the server's day: under ``ALIMA_TEST_TODAY`` only Python travels.
+
+    A form whose script fills today's date (ODK Web Forms) would otherwise send the real date.
+    """
+    if os.environ.get("ALIMA_TEST_TODAY"):
+        context.clock.set_fixed_time(utcnow())
+    return context
 
 
 def _free_port() -> int:

@@ -32,7 +32,7 @@ from alima.interop.openrosa.catalogue import SCREENING, VISIT
 from alima.interop.openrosa.enums import SubmissionStatus
 from alima.interop.openrosa.models import Submission
 from alima.nutrition import service as nutrition
-from tests.browser.conftest import serving
+from tests.browser.conftest import on_test_day, serving
 from tests.conftest import IN_CI
 from tests.factories.core import PASSWORD, World, build_world
 from tests.factories.nutrition import admit_sam_child
@@ -99,7 +99,7 @@ def _serve_host_files(route: Route) -> None:
 
 
 def _open(browser: Browser, site: Site, form_id: str) -> Page:
-    page = browser.new_context(locale="fr-FR").new_page()
+    page = on_test_day(browser.new_context(locale="fr-FR")).new_page()
     page.route("**/odk-test/**", _serve_host_files)
     query = urlencode(
         {"form": form_id, "user": site.world.users["clinician_a"].username, "password": PASSWORD}
@@ -191,7 +191,7 @@ def test_odk_web_forms_sends_a_visit_that_gets_the_protocol_dose(
     assert visit.sachets_given > 0
     assert visit.product
     # The child's card shows the visit the engine sent, with its ration.
-    card_page = browser.new_context(locale="fr-FR").new_page()
+    card_page = on_test_day(browser.new_context(locale="fr-FR")).new_page()
     card_page.goto(f"{site.base}/login")
     card_page.fill("#username", site.world.users["clinician_a"].username)
     card_page.fill("#password", PASSWORD)
