@@ -34,8 +34,16 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# Days that break calendars: a Sunday (a week's last day) in ISO week 53 at a year's turn, and
+# a 29 February. `make test` runs the unit, integration and API tests (SQLite) again on each.
+TEST_DAYS ?= 2027-01-03 2028-02-29
+
 test: lint typecheck
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup
+	for day in $(TEST_DAYS); do \
+	  echo "The date-bound tests on $$day (ALIMA_TEST_TODAY)"; \
+	  ALIMA_TEST_TODAY=$$day $(BIN)/pytest -q -n $(TEST_JOBS) --dist loadgroup -m "not postgresql" tests/unit tests/integration tests/api || exit 1; \
+	done
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -o src/alima/locale/messages.pot --no-location --sort-output -w 100 --ignore-dirs=".* _* .venv build tests benchmarks" .
