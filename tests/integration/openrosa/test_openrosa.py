@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from defusedxml.ElementTree import fromstring
@@ -53,11 +53,13 @@ def device(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
-def visit_xml(instance_id: str, identifier: str, *, weight: str = "6.3") -> bytes:
+def visit_xml(
+    instance_id: str, identifier: str, *, weight: str = "6.3", on: date | None = None
+) -> bytes:
     form = find_form(VISIT)
     assert form is not None
     return f"""<data id="{VISIT}" version="{form.version}">
-  <patient_identifier>{identifier}</patient_identifier><visit_on>{today().isoformat()}</visit_on>
+  <patient_identifier>{identifier}</patient_identifier><visit_on>{(on or today()).isoformat()}</visit_on>
   <weight_kg>{weight}</weight_kg><height_cm/><measure/><muac_mm>114</muac_mm>
   <oedema>none</oedema><temperature_c/><appetite_test_passed>yes</appetite_test_passed>
   <danger_signs>no</danger_signs><complications>no</complications>
@@ -216,7 +218,8 @@ def test_refused_by_the_protocol_is_listed_then_fixed_or_rejected(
 ) -> None:
     user = world.users["clinician_a"].username
     first, second = f"uuid:{uuid.uuid4()}", f"uuid:{uuid.uuid4()}"
-    status, message = post(device, user, screening_xml(first, age=3))
+    sent = screening_xml(first, age=3)
+    status, message = post(device, user, sent)
     assert status == 202
     assert "6 à 59 mois" in message
     assert post(device, user, screening_xml(second, age=2))[0] == 202
@@ -242,7 +245,7 @@ def test_refused_by_the_protocol_is_listed_then_fixed_or_rejected(
         {first, second}
     )
     [kept] = rows(session, first)
-    assert kept.xml == screening_xml(first, age=3).decode()  # what the device sent stays
+    assert kept.xml == sent.decode()  # what the device sent stays
 
 
 def test_visit_submitted_appears_on_the_card_with_the_protocol_dose(
@@ -250,20 +253,23 @@ def test_visit_submitted_appears_on_the_card_with_the_protocol_dose(
 ) -> None:
     """Two identical children: one visit sent from a device, the same visit from the web form."""
     clinician = world.actors["clinician_a"]
-    week_ago = today() - timedelta(days=7)
+    day = today()  # both visits on one day, even when the test runs across midnight
+    week_ago = day - timedelta(days=7)
     by_device = admit_sam_child(session, world, admitted_on=week_ago)
     by_web = admit_sam_child(session, world, admitted_on=week_ago)
     episode = nutrition.get_episode(session, by_device.episode_id, actor=clinician)
     instance = f"uuid:{uuid.uuid4()}"
     status, message = post(
-        device, world.users["clinician_a"].username, visit_xml(instance, episode.patient_identifier)
+        device,
+        world.users["clinician_a"].username,
+        visit_xml(instance, episode.patient_identifier, on=day),
     )
     assert status == 201, message
     [row] = rows(session, instance)
     web = nutrition.record_visit(
         session,
         by_web.episode_id,
-        VisitCreate(visit_on=today(), weight_kg=6.3, muac_mm=114, appetite_test_passed=True),
+        VisitCreate(visit_on=day, weight_kg=6.3, muac_mm=114, appetite_test_passed=True),
         actor=clinician,
     )
     card = nutrition.get_episode(session, by_device.episode_id, actor=clinician)
