@@ -16,9 +16,8 @@ from alima.demo import alliance, core, nutrition, outbreaks, research, smc, stoc
 from alima.interop.dhis2 import demo as dhis2_demo
 
 #: Each domain's demo loader: ``loader(session, today=...)`` runs its own transaction and
-#: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026"); what
-#: it returns (the stock demo: its short site) is for tests.
-DomainLoader = Callable[..., object]
+#: finds the core demo records by code (places "ML-...", users, project "ML-NUT-2026").
+DomainLoader = Callable[..., None]
 #: Co-management comes last: it approves past months, which then refuse every dated write.
 DOMAIN_LOADERS: list[DomainLoader] = [
     treat.load,

@@ -44,12 +44,8 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
-def load(session: Session, *, today: date) -> str:
-    """Insert the demo sites' stock movements (one transaction); the code of the short site.
-
-    The short site is :data:`SHORT_SITE` when children are in treatment there today; with a
-    small demo (tests) it may have none on some days, and the site with the most is short.
-    """
+def load(session: Session, *, today: date) -> None:
+    """Insert the demo sites' stock movements (one transaction)."""
     rng = random.Random(SEED)
     with session.begin():
         sites = [
@@ -86,7 +82,6 @@ def load(session: Session, *, today: date) -> str:
             )
             rows += _site_rows(history, today, rng)
         session.add_all(rows)
-    return short.code
 
 
 @dataclass(frozen=True)

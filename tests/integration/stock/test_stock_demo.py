@@ -26,7 +26,7 @@ def test_demo_sites_have_stock_and_the_short_site_is_alerted(tmp_path: Path) -> 
     session = make_sessionmaker(engine)()
     core.load(session, today=today(), patient_count=20)
     nutrition.load(session, today=today(), children=300)
-    short_site = demo.load(session, today=today())
+    demo.load(session, today=today())
     with session.begin():
         users = {
             u.username: actor_for(session, u, channel="web", ip=None)
@@ -41,18 +41,17 @@ def test_demo_sites_have_stock_and_the_short_site_is_alerted(tmp_path: Path) -> 
         busy_need = daily_need(session, busy, on=today(), today=today(), product=Product.RUTF)
     # The busiest centre has children in treatment every day, even in this small demo.
     assert busy_need > 0
-    assert short_site == demo.SHORT_SITE
-    short = service.site_stock(session, short_site, actor=nurse, alert_weeks=4)
+    short = service.site_stock(session, demo.SHORT_SITE, actor=nurse, alert_weeks=4)
     assert short.batches
     assert short.level in {StockLevel.LOW, StockLevel.OUT}
     assert short.last_count_on is not None
     alerts = service.stock_alerts(session, actor=nurse, alert_weeks=4)
-    assert [a.place_code for a in alerts] == [short_site]
+    assert [a.place_code for a in alerts] == [demo.SHORT_SITE]
     overview = service.stock_overview(session, actor=users["coordinateur"], alert_weeks=4)
     assert len(overview) > 20
     # One missed delivery, not a country out of stock.
     assert sum(a.level in {StockLevel.LOW, StockLevel.OUT} for a in overview) <= 3
-    assert all(a.usable > 0 for a in overview if a.place_code != short_site)
+    assert all(a.usable > 0 for a in overview if a.place_code != demo.SHORT_SITE)
     # The overview reads every site's need in one query: the same need as each site's page
     # (and as a whole district's, whose subtree holds many sites).
     with session.begin():
